@@ -1,0 +1,60 @@
+/** Checking one scalar value against the policy spec of its key. */
+import { assertNever } from './assert-never.js';
+import type { Scalar } from './config.js';
+import { describeKind, formatNumber, formatValue } from './format.js';
+import type { KeySpec } from './policy.js';
+import { validationError, type ValidationError } from './validation-error.js';
+
+/** What a spec allows, e.g. `number in [1e-05, 0.1]` or `one of ["adam", "muon"]`. */
+export function describeSpec(spec: KeySpec): string {
+  switch (spec.type) {
+    case 'number':
+      return `number in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
+    case 'integer':
+      return `integer in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
+    case 'boolean':
+      return 'boolean (true or false)';
+    case 'enum':
+      return `one of [${spec.choices.map(formatValue).join(', ')}]`;
+    default:
+      return assertNever(spec, 'key spec');
+  }
+}
+
+/**
+ * Checks `value` against `spec`. Returns the narrowed scalar, or an error
+ * whose `rule` is `type`, `non_finite`, `range` or `choices` (or `ruleName`
+ * when given, for values produced by derived rules).
+ */
+export function checkValue(
+  key: string,
+  value: unknown,
+  spec: KeySpec,
+  ruleName?: string,
+): { ok: true; value: Scalar } | { ok: false; error: ValidationError } {
+  const expected = describeSpec(spec);
+  const fail = (rule: string, problem: string) => ({
+    ok: false as const,
+    error: validationError(key, value, ruleName ?? rule, problem, expected),
+  });
+  switch (spec.type) {
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number') return fail('type', `is ${describeKind(value)}, not a number`);
+      if (!Number.isFinite(value)) return fail('non_finite', 'is not a finite number');
+      if (spec.type === 'integer' && !Number.isInteger(value)) return fail('type', 'is not an integer');
+      if (value < spec.min || value > spec.max) return fail('range', 'is out of range');
+      return { ok: true, value };
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail('type', `is ${describeKind(value)}, not a boolean`);
+      return { ok: true, value };
+    case 'enum': {
+      const choice = spec.choices.find((c) => c === value);
+      if (choice === undefined) return fail('choices', 'is not one of the choices');
+      return { ok: true, value: choice };
+    }
+    default:
+      return assertNever(spec, 'key spec');
+  }
+}

@@ -1,0 +1,61 @@
+/** `autopilot.json`: how the loop runs — trainer command, launcher, proposer, metric, timeouts, budgets. */
+import { z } from 'zod';
+
+const Seconds = z.number().positive();
+const ModeTimeouts = z.strictObject({
+  /** Wall-clock limit of one training run. */
+  wall_seconds: Seconds,
+  /** A run that prints nothing for this long is considered hung. */
+  no_output_seconds: Seconds,
+  /** Time between SIGTERM and SIGKILL when a run is stopped. */
+  grace_seconds: Seconds.default(5),
+});
+
+export const SettingsSchema = z.strictObject({
+  $schema: z.string().optional(),
+  trainer: z.strictObject({
+    /** argv of the trainer, relative paths resolved against the workspace; never run through a shell. */
+    command: z.array(z.string().min(1)).min(1),
+    /** Working directory, relative to the workspace. */
+    cwd: z.string().default('.'),
+    /** Extra environment for the trainer. */
+    env: z.record(z.string(), z.string()).default({}),
+  }),
+  launcher: z.enum(['local']).default('local'),
+  proposer: z
+    .strictObject({
+      kind: z.enum(['random']).default('random'),
+      /** Proposals asked for one run before the loop halts (each rejection asks again). */
+      max_attempts: z.number().int().min(1).max(20).default(3),
+    })
+    .default({ kind: 'random', max_attempts: 3 }),
+  metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
+  /** Runs per `autopilot loop` invocation when `--runs` is not given. */
+  runs: z.number().int().positive().default(5),
+  mode: z.enum(['quick', 'full']).default('quick'),
+  timeouts: z.strictObject({ quick: ModeTimeouts, full: ModeTimeouts }),
+  retries: z
+    .strictObject({
+      /** Launches of one run (first attempt included) before it is recorded as failed for good. */
+      max_attempts: z.number().int().min(1).max(10).default(2),
+    })
+    .default({ max_attempts: 2 }),
+  budgets: z
+    .strictObject({
+      max_consecutive_failures: z.number().int().min(1).default(3),
+    })
+    .default({ max_consecutive_failures: 3 }),
+});
+/** Parsed settings with defaults applied. */
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Raised for a settings file that does not match the schema; the message lists every problem. */
+export class SettingsError extends Error {}
+
+/** Parses settings, naming every bad field and what it allows. */
+export function parseSettings(raw: unknown, source = 'autopilot.json'): Settings {
+  const result = SettingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new SettingsError(`${source} is invalid:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,67 @@
+/**
+ * The validate step: proposer overrides checked against the policy, merged
+ * into the base config, normalized by the derived rules and diffed.
+ */
+import type { Config, Scalar } from './config.js';
+import { mergeConfig } from './config.js';
+import { compareKeys, diffConfigs, type ConfigChange } from './diff.js';
+import { checkValue } from './key-spec.js';
+import { collectOverrides } from './overrides.js';
+import type { Policy } from './policy.js';
+import { applyRules, type Normalization } from './rules.js';
+import { ROOT_KEYS, validationError, type ValidationError } from './validation-error.js';
+
+/** Re-exported so callers of the validate step need one import. */
+export type { ConfigChange } from './diff.js';
+export type { Normalization } from './rules.js';
+export type { ValidationError } from './validation-error.js';
+
+/** Outcome of {@link validateOverrides}. */
+export type ValidationResult =
+  | { ok: true; config: Config; override: Record<string, Scalar>; diff: ConfigChange[]; normalizations: Normalization[] }
+  | { ok: false; errors: ValidationError[] };
+
+/**
+ * Validates proposer overrides (nested objects, dotted keys or a mix) against
+ * `policy` and, when they pass, merges them into `base`.
+ *
+ * Never throws, whatever `overrides` is. Collects every error: unknown keys
+ * (rejected, not dropped), wrong types (a string for a number, a float for an
+ * integer), NaN / Infinity, values out of range or outside the choices,
+ * forbidden segments (`__proto__`, `constructor`, `prototype`) anywhere, and
+ * derived rules that cannot apply or whose result leaves the target's range.
+ *
+ * On success: `override` is the flat validated override as proposed,
+ * `config` is `mergeConfig(base, override)` normalized by the policy's rules
+ * (each change in `normalizations`), and `diff` is `diffConfigs(base, config)`.
+ */
+export function validateOverrides(overrides: unknown, base: Config, policy: Policy): ValidationResult {
+  try {
+    return validate(overrides, base, policy);
+  } catch (error) {
+    // Only hostile inputs (throwing proxies, getters) get here.
+    const reason = error instanceof Error ? error.message : 'unreadable';
+    return {
+      ok: false,
+      errors: [validationError(ROOT_KEYS.overrides, undefined, 'shape', `could not be read (${reason})`, 'a plain JSON object of config keys')],
+    };
+  }
+}
+
+function validate(overrides: unknown, base: Config, policy: Policy): ValidationResult {
+  const { entries, errors } = collectOverrides(overrides, policy);
+  const override: Record<string, Scalar> = {};
+  for (const [key, value] of [...entries].sort(([a], [b]) => compareKeys(a, b))) {
+    const spec = policy.keys[key];
+    if (spec === undefined) continue; // collectOverrides only yields policy keys
+    const checked = checkValue(key, value, spec);
+    if (checked.ok) override[key] = checked.value;
+    else errors.push(checked.error);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const merged = mergeConfig(base, override);
+  const ruled = applyRules(merged, policy);
+  if (ruled.errors.length > 0) return { ok: false, errors: ruled.errors };
+  return { ok: true, config: ruled.config, override, diff: diffConfigs(base, ruled.config), normalizations: ruled.normalizations };
+}
