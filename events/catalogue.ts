@@ -1,0 +1,276 @@
+/**
+ * The event catalogue: every fact autopilot records, as zod schemas of `{type, data, metadata}`.
+ * Names are past tense. Payload versions start at 1; an older stored version is upcast on read
+ * (see `upcasters`), never rewritten.
+ */
+import { z } from 'zod';
+import type { EventCodec, EventEnvelope } from './store.js';
+
+const Scalar = z.union([z.number(), z.string(), z.boolean()]);
+type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
+const ConfigSchema: z.ZodType<ConfigShape> = z.lazy(() => z.record(z.string(), z.union([Scalar, ConfigSchema])));
+const FlatConfig = z.record(z.string(), Scalar);
+const NullableScalar = z.union([Scalar, z.null()]);
+
+export const Metadata = z.object({
+  /** Loop session the event belongs to. */
+  session: z.string().min(1),
+  /** Wall-clock time the event was recorded (ISO 8601, UTC). */
+  at: z.iso.datetime(),
+});
+export type Metadata = z.infer<typeof Metadata>;
+
+export const ValidationErrorSchema = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  expected: z.string(),
+  rule: z.string(),
+  message: z.string(),
+});
+
+const RunId = z.string().regex(/^\d{3,}$/, 'run ids are zero-padded sequence numbers such as 001');
+const Mode = z.enum(['quick', 'full']);
+const Direction = z.enum(['maximize', 'minimize']);
+const ProposerKind = z.string().min(1);
+
+export const FailureReason = z.enum(['timeout', 'hung', 'crashed', 'killed', 'orphaned', 'no-summary', 'launch-error']);
+export type FailureReason = z.infer<typeof FailureReason>;
+
+export const Verdict = z.enum(['baseline', 'improved', 'regressed', 'inconclusive']);
+export type Verdict = z.infer<typeof Verdict>;
+
+const IncumbentRef = z.object({
+  runId: RunId,
+  metric: z.string(),
+  mean: z.number(),
+  n: z.number().int().nonnegative(),
+  sample: z.array(z.number()),
+  override: FlatConfig,
+});
+export type IncumbentRef = z.infer<typeof IncumbentRef>;
+
+function event<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return z.object({ type: z.literal(type), data, metadata: Metadata });
+}
+
+export const LoopStarted = event(
+  'LoopStarted',
+  z.object({
+    session: z.string(),
+    runsRequested: z.number().int().positive(),
+    mode: Mode,
+    proposer: ProposerKind,
+    /** Sequence number the first run of this session gets. */
+    firstRunIndex: z.number().int().positive(),
+    /** The incumbent when the session started (null in a fresh workspace). */
+    incumbent: IncumbentRef.nullable(),
+    limits: z.object({
+      maxProposalAttempts: z.number().int().positive(),
+      maxRunAttempts: z.number().int().positive(),
+      maxConsecutiveFailures: z.number().int().positive(),
+    }),
+    metric: z.object({ name: z.string(), direction: Direction }),
+    pid: z.number().int(),
+  }),
+);
+export const LoopResumed = event('LoopResumed', z.object({ session: z.string(), pid: z.number().int(), state: z.string() }));
+export const RunPlanned = event(
+  'RunPlanned',
+  z.object({ runId: RunId, index: z.number().int().positive(), kind: z.enum(['baseline', 'proposal']), mode: Mode }),
+);
+export const ProposalRequested = event(
+  'ProposalRequested',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    proposer: ProposerKind,
+    previousErrors: z.array(ValidationErrorSchema),
+  }),
+);
+export const ProposalReceived = event(
+  'ProposalReceived',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    proposer: ProposerKind,
+    /** Seed of the proposer's random draws (null for proposers without one). */
+    seed: z.number().int().nullable(),
+    overrides: z.unknown(),
+    rationale: z.string(),
+    hypothesis: z.string(),
+  }),
+);
+export const ProposalFailed = event(
+  'ProposalFailed',
+  z.object({ runId: RunId, attempt: z.number().int().positive(), proposer: ProposerKind, message: z.string() }),
+);
+export const ProposalRejected = event(
+  'ProposalRejected',
+  z.object({ runId: RunId, attempt: z.number().int().positive(), errors: z.array(ValidationErrorSchema).min(1) }),
+);
+export const ProposalAccepted = event(
+  'ProposalAccepted',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().nonnegative(),
+    proposer: ProposerKind,
+    /** What the overrides were merged into: `baseline` or the incumbent's run id. */
+    base: z.string(),
+    config: ConfigSchema,
+    override: FlatConfig,
+    diff: z.array(z.object({ key: z.string(), from: NullableScalar, to: NullableScalar })),
+    normalizations: z.array(z.object({ key: z.string(), before: NullableScalar, after: Scalar, rule: z.string() })),
+    rationale: z.string(),
+    hypothesis: z.string(),
+  }),
+);
+export const RunStarted = event(
+  'RunStarted',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    launcher: z.enum(['local']),
+    argv: z.array(z.string()),
+    cwd: z.string(),
+    pid: z.number().int(),
+    /** Process start time as the OS reports it, to tell a live trainer from a recycled pid. */
+    pidStartTime: z.string().nullable(),
+    seed: z.number().int().nullable(),
+    logPath: z.string(),
+  }),
+);
+export const RunProgress = event(
+  'RunProgress',
+  z.object({ runId: RunId, attempt: z.number().int().positive(), metrics: z.record(z.string(), z.number()) }),
+);
+export const RunFinished = event(
+  'RunFinished',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    exitCode: z.number().int(),
+    durationMs: z.number().nonnegative(),
+    summarySource: z.enum(['summary', 'log']),
+    metrics: z.record(z.string(), z.number()),
+    samples: z.record(z.string(), z.array(z.number())),
+  }),
+);
+export const RunFailed = event(
+  'RunFailed',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    reason: FailureReason,
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    durationMs: z.number().nonnegative(),
+    message: z.string(),
+  }),
+);
+export const RunEvaluated = event(
+  'RunEvaluated',
+  z.object({
+    runId: RunId,
+    metric: z.string(),
+    direction: Direction,
+    verdict: Verdict,
+    method: z.string(),
+    candidate: z.object({ mean: z.number(), n: z.number().int().nonnegative() }),
+    incumbent: z.object({ runId: RunId, mean: z.number(), n: z.number().int().nonnegative() }).nullable(),
+    /** Candidate minus incumbent, in the metric's units (null for a baseline). */
+    delta: z.number().nullable(),
+    /** Seed of any random draw the method made (null when it made none). */
+    seed: z.number().int().nullable(),
+  }),
+);
+export const IncumbentChanged = event(
+  'IncumbentChanged',
+  z.object({ runId: RunId, previous: RunId.nullable(), incumbent: IncumbentRef }),
+);
+export const JournalWritten = event(
+  'JournalWritten',
+  z.object({
+    runId: RunId,
+    status: z.enum(['completed', 'failed']),
+    action: z.string(),
+    observation: z.string(),
+    outcome: z.string(),
+    next: z.string(),
+  }),
+);
+export const StopRequested = event('StopRequested', z.object({ reason: z.string(), now: z.boolean() }));
+export const LoopHalted = event('LoopHalted', z.object({ reason: z.string(), runsCompleted: z.number().int().nonnegative() }));
+export const LoopCompleted = event(
+  'LoopCompleted',
+  z.object({ runsCompleted: z.number().int().nonnegative(), incumbent: RunId.nullable() }),
+);
+export const StateEntered = event(
+  'StateEntered',
+  z.object({ from: z.string().nullable(), to: z.string(), event: z.string() }),
+);
+
+export const AutopilotEvent = z.discriminatedUnion('type', [
+  LoopStarted,
+  LoopResumed,
+  RunPlanned,
+  ProposalRequested,
+  ProposalReceived,
+  ProposalFailed,
+  ProposalRejected,
+  ProposalAccepted,
+  RunStarted,
+  RunProgress,
+  RunFinished,
+  RunFailed,
+  RunEvaluated,
+  IncumbentChanged,
+  JournalWritten,
+  StopRequested,
+  LoopHalted,
+  LoopCompleted,
+  StateEntered,
+]);
+/** Any event of the catalogue. */
+export type AutopilotEvent = z.infer<typeof AutopilotEvent>;
+/** The type names of the catalogue. */
+export type AutopilotEventType = AutopilotEvent['type'];
+/** The event of a given type. */
+export type EventOf<T extends AutopilotEventType> = Extract<AutopilotEvent, { type: T }>;
+/** The payload of a given type. */
+export type DataOf<T extends AutopilotEventType> = EventOf<T>['data'];
+
+const eventTypes = new Set<string>(AutopilotEvent.options.map((o) => o.shape.type.value));
+
+/** True when `type` names an event of the catalogue (XState's own events do not). */
+export function isCatalogueType(type: string): type is AutopilotEventType {
+  return eventTypes.has(type);
+}
+
+/** Current payload version per type; absent means 1. */
+export const schemaVersions: Partial<Record<AutopilotEventType, number>> = {};
+
+/** Upcasters keyed by `type` then by the stored version: each lifts a payload one version up. */
+export const upcasters: Partial<Record<AutopilotEventType, Record<number, (data: unknown) => unknown>>> = {};
+
+/** Parse-on-read codec for the event store: upcasts old versions, then validates with zod. */
+export const catalogueCodec: EventCodec<AutopilotEvent> = {
+  schemaVersion: (type) => schemaVersions[type as AutopilotEventType] ?? 1,
+  decode: (row) => {
+    const type = row.type as AutopilotEventType;
+    const target = schemaVersions[type] ?? 1;
+    let data = row.data;
+    for (let v = row.schemaVersion; v < target; v++) {
+      const up = upcasters[type]?.[v];
+      if (!up) throw new Error(`no upcaster for ${row.type} v${v} -> v${v + 1}`);
+      data = up(data);
+    }
+    return AutopilotEvent.parse({ type: row.type, data, metadata: row.metadata });
+  },
+  encode: (event): EventEnvelope => AutopilotEvent.parse(event),
+};
+
+/** The stream an event belongs to: a run's own stream, or its loop session's. */
+export function streamOf(event: AutopilotEvent): string {
+  const data = event.data as { runId?: unknown };
+  return typeof data.runId === 'string' ? `run-${data.runId}` : `session-${event.metadata.session}`;
+}
