@@ -1,0 +1,371 @@
+/**
+ * The tuning loop as an XState v5 statechart. Guards and context updates are pure; every side
+ * effect is an invoked callback actor that reports back with catalogue events, supplied by the
+ * orchestrator through `.provide({ actors })`. Because the machine only moves on catalogue events,
+ * folding the event log through `transition` rebuilds exactly the state the live loop had.
+ */
+import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
+
+/** The run the loop is working on. */
+export interface RunContext {
+  runId: string;
+  index: number;
+  kind: 'baseline' | 'proposal';
+  /** Proposals asked for this run so far. */
+  proposalAttempt: number;
+  /** A proposal was asked for and not answered yet (a restarted proposer answers the same attempt). */
+  awaitingProposal: boolean;
+  /** Errors of the last rejected proposal, handed back to the proposer. */
+  errors: DataOf<'ProposalRejected'>['errors'];
+  proposal: DataOf<'ProposalReceived'> | null;
+  accepted: DataOf<'ProposalAccepted'> | null;
+  /** Launches of this run so far. */
+  attempt: number;
+  /** The launch in flight (started, not yet ended), with when it started. */
+  started: (DataOf<'RunStarted'> & { at: string }) | null;
+  finished: DataOf<'RunFinished'> | null;
+  failure: DataOf<'RunFailed'> | null;
+  evaluation: DataOf<'RunEvaluated'> | null;
+}
+
+/** Everything the loop knows about its session. */
+export interface LoopContext {
+  session: string | null;
+  mode: 'quick' | 'full';
+  proposer: string;
+  runsRequested: number;
+  runsCompleted: number;
+  nextRunIndex: number;
+  limits: DataOf<'LoopStarted'>['limits'];
+  metric: DataOf<'LoopStarted'>['metric'];
+  incumbent: IncumbentRef | null;
+  run: RunContext | null;
+  consecutiveFailures: number;
+  stop: DataOf<'StopRequested'> | null;
+  haltReason: string | null;
+}
+
+/** Input of the `propose` actor. */
+export interface ProposeInput {
+  session: string;
+  mode: 'quick' | 'full';
+  proposer: string;
+  /** The run to propose for, or null when the actor must plan it first. */
+  run: RunContext | null;
+  nextRunIndex: number;
+  incumbent: IncumbentRef | null;
+}
+/** Input of the `validate` actor. */
+export interface ValidateInput {
+  session: string;
+  mode: 'quick' | 'full';
+  run: RunContext;
+  incumbent: IncumbentRef | null;
+}
+/** Input of the `train` actor. */
+export interface TrainInput {
+  session: string;
+  mode: 'quick' | 'full';
+  run: RunContext;
+}
+/** Input of the `evaluate` actor. */
+export interface EvaluateInput {
+  session: string;
+  run: RunContext;
+  incumbent: IncumbentRef | null;
+  metric: LoopContext['metric'];
+}
+/** Input of the `journal` actor. */
+export interface JournalInput {
+  session: string;
+  run: RunContext;
+  incumbent: IncumbentRef | null;
+  metric: LoopContext['metric'];
+  runsCompleted: number;
+  runsRequested: number;
+}
+
+function missing(name: string) {
+  return () => {
+    throw new Error(`actor "${name}" was not provided: supply it with machine.provide({ actors })`);
+  };
+}
+
+const initialContext: LoopContext = {
+  session: null,
+  mode: 'quick',
+  proposer: 'random',
+  runsRequested: 0,
+  runsCompleted: 0,
+  nextRunIndex: 1,
+  limits: { maxProposalAttempts: 1, maxRunAttempts: 1, maxConsecutiveFailures: 1 },
+  metric: { name: 'mean_reward', direction: 'maximize' },
+  incumbent: null,
+  run: null,
+  consecutiveFailures: 0,
+  stop: null,
+  haltReason: null,
+};
+
+function newRun(data: DataOf<'RunPlanned'>): RunContext {
+  return {
+    runId: data.runId,
+    index: data.index,
+    kind: data.kind,
+    proposalAttempt: 0,
+    awaitingProposal: false,
+    errors: [],
+    proposal: null,
+    accepted: null,
+    attempt: 0,
+    started: null,
+    finished: null,
+    failure: null,
+    evaluation: null,
+  };
+}
+
+function requireRun(context: LoopContext): RunContext {
+  if (!context.run) throw new Error('no run is planned');
+  return context.run;
+}
+
+function requireSession(context: LoopContext): string {
+  if (!context.session) throw new Error('the loop has not started');
+  return context.session;
+}
+
+type E<T extends AutopilotEvent['type']> = Extract<AutopilotEvent, { type: T }>;
+
+/** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
+export const loopMachine = setup({
+  types: {} as { context: LoopContext; events: AutopilotEvent },
+  actors: {
+    bootstrap: fromCallback<EventObject, Record<string, never>>(missing('bootstrap')),
+    propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
+    validate: fromCallback<EventObject, ValidateInput>(missing('validate')),
+    train: fromCallback<EventObject, TrainInput>(missing('train')),
+    evaluate: fromCallback<EventObject, EvaluateInput>(missing('evaluate')),
+    journal: fromCallback<EventObject, JournalInput>(missing('journal')),
+  },
+  guards: {
+    hasIncumbent: ({ event }) => (event as E<'LoopStarted'>).data.incumbent !== null,
+    stopNow: ({ event }) => (event as E<'StopRequested'>).data.now,
+    canAskAgain: ({ context }) =>
+      context.stop === null && requireRun(context).proposalAttempt < context.limits.maxProposalAttempts,
+    canRetryRun: ({ context }) => context.stop === null && requireRun(context).attempt < context.limits.maxRunAttempts,
+    stopRequested: ({ context }) => context.stop !== null,
+    tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
+    allRunsDone: ({ context }) => context.runsCompleted >= context.runsRequested,
+  },
+  actions: {
+    start: assign(({ event }) => {
+      const d = (event as E<'LoopStarted'>).data;
+      return {
+        session: d.session,
+        mode: d.mode,
+        proposer: d.proposer,
+        runsRequested: d.runsRequested,
+        runsCompleted: 0,
+        nextRunIndex: d.firstRunIndex,
+        limits: d.limits,
+        metric: d.metric,
+        incumbent: d.incumbent,
+      };
+    }),
+    plan: assign(({ event }) => {
+      const d = (event as E<'RunPlanned'>).data;
+      return { run: newRun(d), nextRunIndex: d.index + 1 };
+    }),
+    requested: assign({
+      run: ({ context, event }) => ({
+        ...requireRun(context),
+        proposalAttempt: (event as E<'ProposalRequested'>).data.attempt,
+        awaitingProposal: true,
+      }),
+    }),
+    received: assign({
+      run: ({ context, event }) => ({
+        ...requireRun(context),
+        proposal: (event as E<'ProposalReceived'>).data,
+        awaitingProposal: false,
+      }),
+    }),
+    proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false }) }),
+    rejected: assign({
+      run: ({ context, event }) => ({ ...requireRun(context), errors: (event as E<'ProposalRejected'>).data.errors }),
+    }),
+    accepted: assign({
+      run: ({ context, event }) => ({ ...requireRun(context), accepted: (event as E<'ProposalAccepted'>).data, errors: [] }),
+    }),
+    launched: assign({
+      run: ({ context, event }) => {
+        const e = event as E<'RunStarted'>;
+        return { ...requireRun(context), attempt: e.data.attempt, started: { ...e.data, at: e.metadata.at }, failure: null };
+      },
+    }),
+    finished: assign({
+      run: ({ context, event }) => ({ ...requireRun(context), started: null, finished: (event as E<'RunFinished'>).data }),
+    }),
+    failed: assign({
+      run: ({ context, event }) => {
+        const d = (event as E<'RunFailed'>).data;
+        // A launch that never started still uses up an attempt.
+        return { ...requireRun(context), started: null, failure: d, attempt: Math.max(requireRun(context).attempt, d.attempt) };
+      },
+    }),
+    evaluated: assign({
+      run: ({ context, event }) => ({ ...requireRun(context), evaluation: (event as E<'RunEvaluated'>).data }),
+    }),
+    promoted: assign({ incumbent: ({ event }) => (event as E<'IncumbentChanged'>).data.incumbent }),
+    journaled: assign(({ context, event }) => {
+      const d = (event as E<'JournalWritten'>).data;
+      return {
+        runsCompleted: context.runsCompleted + 1,
+        consecutiveFailures: d.status === 'failed' ? context.consecutiveFailures + 1 : 0,
+        run: null,
+      };
+    }),
+    stop: assign({ stop: ({ event }) => (event as E<'StopRequested'>).data }),
+    forwardStop: sendTo('train', ({ event }) => event),
+    haltOnStop: assign({ haltReason: ({ context }) => `stop requested: ${context.stop?.reason ?? 'unknown'}` }),
+    haltOnRejections: assign({
+      haltReason: ({ context }) =>
+        `run ${requireRun(context).runId}: no valid proposal after ${requireRun(context).proposalAttempt} attempt(s); last errors: ` +
+        requireRun(context).errors.map((e) => e.message).join('; '),
+    }),
+    haltOnProposerFailure: assign({
+      haltReason: ({ context, event }) =>
+        `run ${requireRun(context).runId}: the proposer failed ${requireRun(context).proposalAttempt} time(s); last: ${(event as E<'ProposalFailed'>).data.message}`,
+    }),
+    haltOnFailures: assign({
+      haltReason: ({ context }) => `${context.consecutiveFailures} consecutive failed run(s) (budget ${context.limits.maxConsecutiveFailures})`,
+    }),
+  },
+}).createMachine({
+  id: 'loop',
+  context: initialContext,
+  initial: 'bootstrap',
+  on: {
+    StopRequested: [
+      { guard: 'stopNow', actions: 'stop', target: '.stopping' },
+      { actions: 'stop' },
+    ],
+  },
+  states: {
+    bootstrap: {
+      invoke: { src: 'bootstrap', input: () => ({}) },
+      on: {
+        LoopStarted: [{ guard: 'hasIncumbent', actions: 'start', target: 'propose' }, { actions: 'start' }],
+        RunPlanned: { actions: 'plan', target: 'validate' },
+      },
+    },
+    propose: {
+      invoke: {
+        src: 'propose',
+        input: ({ context }) => ({
+          session: requireSession(context),
+          mode: context.mode,
+          proposer: context.proposer,
+          run: context.run,
+          nextRunIndex: context.nextRunIndex,
+          incumbent: context.incumbent,
+        }),
+      },
+      on: {
+        RunPlanned: { actions: 'plan' },
+        ProposalRequested: { actions: 'requested' },
+        ProposalReceived: { actions: 'received', target: 'validate' },
+        ProposalFailed: [
+          { guard: 'canAskAgain', actions: 'proposerFailed', target: 'propose', reenter: true },
+          { actions: ['proposerFailed', 'haltOnProposerFailure'], target: 'halted' },
+        ],
+      },
+    },
+    validate: {
+      invoke: {
+        src: 'validate',
+        input: ({ context }) => ({
+          session: requireSession(context),
+          mode: context.mode,
+          run: requireRun(context),
+          incumbent: context.incumbent,
+        }),
+      },
+      on: {
+        ProposalAccepted: { actions: 'accepted', target: 'train' },
+        ProposalRejected: [
+          { guard: 'canAskAgain', actions: 'rejected', target: 'propose' },
+          { actions: ['rejected', 'haltOnRejections'], target: 'halted' },
+        ],
+      },
+    },
+    train: {
+      invoke: {
+        id: 'train',
+        src: 'train',
+        input: ({ context }) => ({ session: requireSession(context), mode: context.mode, run: requireRun(context) }),
+      },
+      on: {
+        // Stopping now during training kills the trainer first, so the run ends as a recorded failure.
+        StopRequested: { actions: ['stop', 'forwardStop'] },
+        RunStarted: { actions: 'launched' },
+        RunFinished: { actions: 'finished', target: 'evaluate' },
+        RunFailed: [
+          { guard: 'canRetryRun', actions: 'failed', target: 'train', reenter: true },
+          { actions: 'failed', target: 'journal' },
+        ],
+      },
+    },
+    evaluate: {
+      invoke: {
+        src: 'evaluate',
+        input: ({ context }) => ({
+          session: requireSession(context),
+          run: requireRun(context),
+          incumbent: context.incumbent,
+          metric: context.metric,
+        }),
+      },
+      on: { RunEvaluated: { actions: 'evaluated', target: 'journal' } },
+    },
+    journal: {
+      invoke: {
+        src: 'journal',
+        input: ({ context }) => ({
+          session: requireSession(context),
+          run: requireRun(context),
+          incumbent: context.incumbent,
+          metric: context.metric,
+          runsCompleted: context.runsCompleted,
+          runsRequested: context.runsRequested,
+        }),
+      },
+      on: {
+        IncumbentChanged: { actions: 'promoted' },
+        JournalWritten: { actions: 'journaled', target: 'deciding' },
+      },
+    },
+    // Transient: picks the next step once the run is journaled.
+    deciding: {
+      always: [
+        { guard: 'stopRequested', actions: 'haltOnStop', target: 'halted' },
+        { guard: 'tooManyFailures', actions: 'haltOnFailures', target: 'halted' },
+        { guard: 'allRunsDone', target: 'done' },
+        { target: 'propose' },
+      ],
+    },
+    // Transient: a stop "now" outside training halts at once; during training the trainer is killed first.
+    stopping: {
+      always: [{ actions: 'haltOnStop', target: 'halted' }],
+    },
+    done: { type: 'final' },
+    halted: { type: 'final' },
+  },
+});
+
+/** The loop machine's type, for adapters and tests. */
+export type LoopMachine = typeof loopMachine;
+/** The state names a loop can be in. */
+export type LoopStateValue = 'bootstrap' | 'propose' | 'validate' | 'train' | 'evaluate' | 'journal' | 'deciding' | 'stopping' | 'done' | 'halted';
