@@ -1,0 +1,209 @@
+/**
+ * Renders the workspace view into the projection files, as `relative path → content`.
+ * Pure: the same view gives the same bytes, which is what makes `autopilot rebuild` exact.
+ */
+import type { LabbookLine, RunView, WorkspaceView } from './view.js';
+
+/** Files every run folder gets from the log (trainer outputs live beside them). */
+export const RUN_PROJECTION_FILES = ['run.json', 'config.json', 'override.json', 'config_diff.json', 'summary.json', 'notes.txt'] as const;
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '/');
+}
+
+/** `2026-11-28T22:50:01.123Z` → `2026-11-28 22:50:01Z`. */
+export function utc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
+/** One labbook line: `- <UTC time> | action | observation | outcome | next`. */
+export function labbookLine(l: LabbookLine): string {
+  return `- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`;
+}
+
+/** `journal/labbook.md`. */
+export function renderLabbook(view: WorkspaceView): string {
+  const head = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
+  return head + view.labbook.map((l) => `${labbookLine(l)}\n`).join('');
+}
+
+function status(r: RunView): string {
+  if (r.journal) return r.journal.status;
+  if (r.finished) return 'finished';
+  const last = r.launches.at(-1);
+  if (last?.outcome === 'running') return 'running';
+  if (r.failures.length > 0) return 'failed';
+  if (r.accepted) return 'accepted';
+  return 'proposing';
+}
+
+function proposalOf(r: RunView) {
+  return r.proposals.find((p) => p.result === 'accepted') ?? null;
+}
+
+/** `runs/<id>/run.json`. */
+export function renderRunJson(r: RunView): string {
+  const p = proposalOf(r);
+  return json({
+    run_id: r.runId,
+    session: r.session,
+    kind: r.kind,
+    mode: r.mode,
+    status: status(r),
+    planned_at: r.plannedAt,
+    proposer: r.accepted?.proposer ?? null,
+    proposer_seed: p?.seed ?? null,
+    base: r.accepted?.base ?? null,
+    seed: r.launches.at(-1)?.seed ?? null,
+    attempts: r.launches.map((l) => ({
+      attempt: l.attempt,
+      pid: l.pid,
+      argv: l.argv,
+      cwd: l.cwd,
+      seed: l.seed,
+      log: l.logPath,
+      started_at: l.startedAt,
+      ended_at: l.endedAt,
+      outcome: l.outcome,
+      exit_code: l.exitCode,
+      signal: l.signal,
+      reason: l.reason,
+      duration_ms: l.durationMs,
+    })),
+    started_at: r.launches[0]?.startedAt ?? null,
+    finished_at: r.journal?.at ?? null,
+  });
+}
+
+/** `runs/<id>/summary.json`: outcome, metrics and verdict. */
+export function renderSummary(r: RunView): string {
+  const lastFailure = r.failures.at(-1) ?? null;
+  return json({
+    run_id: r.runId,
+    status: status(r),
+    summary_source: r.finished?.summarySource ?? 'none',
+    metrics: r.finished?.metrics ?? null,
+    samples_n: r.finished ? Object.fromEntries(Object.entries(r.finished.samples).map(([k, v]) => [k, v.length])) : null,
+    failure: r.finished
+      ? null
+      : lastFailure && {
+          reason: lastFailure.reason,
+          exit_code: lastFailure.exitCode,
+          signal: lastFailure.signal,
+          message: lastFailure.message,
+          attempt: lastFailure.attempt,
+        },
+    evaluation: r.evaluation && {
+      metric: r.evaluation.metric,
+      direction: r.evaluation.direction,
+      verdict: r.evaluation.verdict,
+      method: r.evaluation.method,
+      candidate: r.evaluation.candidate,
+      incumbent: r.evaluation.incumbent,
+      delta: r.evaluation.delta,
+      seed: r.evaluation.seed,
+    },
+  });
+}
+
+/** `runs/<id>/notes.txt`: the why and the what of one run, in prose. */
+export function renderRunNotes(r: RunView): string {
+  const p = proposalOf(r);
+  const lines = [`Run ${r.runId} (${r.kind}, ${r.mode} mode)`];
+  if (p) {
+    lines.push(`Proposed by ${p.proposer}${p.seed === null ? '' : ` (seed ${p.seed})`}.`);
+    lines.push(`Hypothesis: ${p.hypothesis}`, `Rationale: ${p.rationale}`);
+  } else if (r.kind === 'baseline') {
+    lines.push('Baseline config, unchanged.');
+  }
+  if (r.accepted) {
+    const changes = r.accepted.diff.map((c) => `${c.key}: ${String(c.from)} -> ${String(c.to)}`);
+    lines.push(`Changes vs ${r.accepted.base}: ${changes.length ? changes.join(', ') : 'none'}`);
+  }
+  if (r.journal) lines.push(`Result: ${r.journal.observation}`, `Outcome: ${r.journal.outcome}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `journal/notes.md`: a section per run. */
+export function renderNotes(view: WorkspaceView): string {
+  const parts = ['# Notes\n\nOne section per run, rebuilt from `events.db`.\n'];
+  for (const r of view.runs.values()) {
+    if (!r.accepted && r.proposals.length === 0 && r.proposalFailures.length === 0) continue;
+    const body = renderRunNotes(r)
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => `- ${l}`)
+      .join('\n');
+    parts.push(`\n## Run ${r.runId}: ${status(r)}\n\n${body}\n`);
+  }
+  return parts.join('');
+}
+
+/** `runs/best.json`: the incumbent. */
+export function renderBest(view: WorkspaceView): string {
+  const inc = view.incumbent;
+  if (!inc) return json({ run_id: null });
+  const r = view.runs.get(inc.ref.runId);
+  return json({
+    run_id: inc.ref.runId,
+    metric: inc.ref.metric,
+    mean: inc.ref.mean,
+    n: inc.ref.n,
+    previous: inc.previous,
+    changed_at: inc.changedAt,
+    override: inc.ref.override,
+    config: r?.accepted?.config ?? null,
+  });
+}
+
+/** `proposals/run_N.json`: every proposal made for a run, archived. */
+export function renderProposalArchive(r: RunView): string {
+  return json({
+    run_id: r.runId,
+    proposals: r.proposals.map((p) => ({
+      attempt: p.attempt,
+      proposer: p.proposer,
+      seed: p.seed,
+      received_at: p.receivedAt,
+      overrides: p.overrides,
+      rationale: p.rationale,
+      hypothesis: p.hypothesis,
+      result: p.result,
+      errors: p.errors,
+    })),
+  });
+}
+
+/** Files of one run (only those the log already has content for). */
+export function renderRunFiles(r: RunView): Map<string, string> {
+  const files = new Map<string, string>();
+  const dir = `runs/${r.runId}`;
+  files.set(`${dir}/run.json`, renderRunJson(r));
+  if (r.accepted) {
+    files.set(`${dir}/config.json`, json(r.accepted.config));
+    files.set(`${dir}/override.json`, json(r.accepted.override));
+    files.set(
+      `${dir}/config_diff.json`,
+      json({ base: r.accepted.base, changes: r.accepted.diff, normalizations: r.accepted.normalizations }),
+    );
+  }
+  if (r.finished || r.failures.length > 0) files.set(`${dir}/summary.json`, renderSummary(r));
+  files.set(`${dir}/notes.txt`, renderRunNotes(r));
+  if (r.proposals.length > 0) files.set(`proposals/run_${r.runId}.json`, renderProposalArchive(r));
+  return files;
+}
+
+/** Every projection file of the workspace. */
+export function renderAll(view: WorkspaceView): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('journal/labbook.md', renderLabbook(view));
+  files.set('journal/notes.md', renderNotes(view));
+  files.set('runs/best.json', renderBest(view));
+  for (const r of view.runs.values()) for (const [k, v] of renderRunFiles(r)) files.set(k, v);
+  return files;
+}

@@ -1,0 +1,338 @@
+/**
+ * The workspace view: a pure fold of the whole event log into what the projection files show.
+ * `evolveView(view, stored)` never performs I/O, so a rebuild from the log is exact.
+ */
+import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
+import type { StoredEvent } from '../events/store.js';
+import { assertNever } from '../domain/assert-never.js';
+import { fmt, runIdOf as pad } from '../domain/numbers.js';
+
+/** One proposal the proposer made for a run, and what became of it. */
+export interface ProposalView {
+  attempt: number;
+  proposer: string;
+  seed: number | null;
+  overrides: unknown;
+  rationale: string;
+  hypothesis: string;
+  receivedAt: string;
+  seq: number;
+  result: 'pending' | 'accepted' | 'rejected';
+  errors: DataOf<'ProposalRejected'>['errors'];
+}
+
+/** One launch of a run's trainer. */
+export interface LaunchView {
+  attempt: number;
+  pid: number;
+  argv: string[];
+  cwd: string;
+  seed: number | null;
+  logPath: string;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: 'running' | 'finished' | 'failed';
+  exitCode: number | null;
+  signal: string | null;
+  reason: string | null;
+  durationMs: number | null;
+  message: string | null;
+}
+
+/** Everything the log says about one run. */
+export interface RunView {
+  runId: string;
+  index: number;
+  session: string;
+  kind: 'baseline' | 'proposal';
+  mode: 'quick' | 'full';
+  plannedAt: string;
+  proposals: ProposalView[];
+  proposalFailures: { attempt: number; proposer: string; message: string; at: string }[];
+  accepted: (DataOf<'ProposalAccepted'> & { at: string }) | null;
+  launches: LaunchView[];
+  /** A launch that never got a pid (launch error) is recorded here. */
+  failures: (DataOf<'RunFailed'> & { at: string })[];
+  finished: (DataOf<'RunFinished'> & { at: string }) | null;
+  evaluation: (DataOf<'RunEvaluated'> & { at: string }) | null;
+  journal: (DataOf<'JournalWritten'> & { at: string }) | null;
+  progress: DataOf<'RunProgress'>['metrics'] | null;
+}
+
+/** A loop session as the log tells it. */
+export interface SessionView {
+  session: string;
+  startedAt: string;
+  runsRequested: number;
+  mode: 'quick' | 'full';
+  proposer: string;
+  status: 'running' | 'completed' | 'halted';
+  endedAt: string | null;
+  haltReason: string | null;
+  state: string | null;
+  firstSeq: number;
+}
+
+/** The incumbent with when and why it became one. */
+export interface IncumbentView {
+  ref: IncumbentRef;
+  previous: string | null;
+  changedAt: string;
+  seq: number;
+}
+
+/** One labbook line, kept as its fields. */
+export interface LabbookLine {
+  at: string;
+  action: string;
+  observation: string;
+  outcome: string;
+  next: string;
+}
+
+/** Everything the projection files render. */
+export interface WorkspaceView {
+  runs: Map<string, RunView>;
+  sessions: Map<string, SessionView>;
+  incumbent: IncumbentView | null;
+  labbook: LabbookLine[];
+  lastSeq: number;
+}
+
+/** An empty workspace. */
+export function emptyView(): WorkspaceView {
+  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0 };
+}
+
+function run(view: WorkspaceView, runId: string): RunView {
+  const r = view.runs.get(runId);
+  if (!r) throw new Error(`event for run ${runId} before RunPlanned`);
+  return r;
+}
+
+function launch(r: RunView, attempt: number): LaunchView | undefined {
+  return r.launches.find((l) => l.attempt === attempt);
+}
+
+/** Folds one stored event into the view (mutating and returning it, for speed over long logs). */
+export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEvent>): WorkspaceView {
+  const e = stored.event;
+  const at = e.metadata.at;
+  view.lastSeq = stored.seq;
+  switch (e.type) {
+    case 'LoopStarted': {
+      const d = e.data;
+      view.sessions.set(d.session, {
+        session: d.session,
+        startedAt: at,
+        runsRequested: d.runsRequested,
+        mode: d.mode,
+        proposer: d.proposer,
+        status: 'running',
+        endedAt: null,
+        haltReason: null,
+        state: 'bootstrap',
+        firstSeq: stored.seq,
+      });
+      const inc = d.incumbent ? `incumbent ${d.incumbent.runId} (${d.metric.name} ${fmt(d.incumbent.mean)})` : 'no incumbent yet';
+      view.labbook.push({
+        at,
+        action: `loop ${d.session} started: ${d.runsRequested} ${d.mode} run(s), proposer ${d.proposer}`,
+        observation: inc,
+        outcome: 'started',
+        next: d.incumbent ? `propose run ${pad(d.firstRunIndex)}` : `run ${pad(d.firstRunIndex)} = baseline`,
+      });
+      return view;
+    }
+    case 'LoopResumed': {
+      const s = view.sessions.get(e.data.session);
+      view.labbook.push({
+        at,
+        action: `loop ${e.data.session} resumed (pid ${e.data.pid})`,
+        observation: `state was ${e.data.state}`,
+        outcome: 'resumed',
+        next: s ? `continue towards ${s.runsRequested} run(s)` : 'continue',
+      });
+      return view;
+    }
+    case 'RunPlanned': {
+      const d = e.data;
+      view.runs.set(d.runId, {
+        runId: d.runId,
+        index: d.index,
+        session: e.metadata.session,
+        kind: d.kind,
+        mode: d.mode,
+        plannedAt: at,
+        proposals: [],
+        proposalFailures: [],
+        accepted: null,
+        launches: [],
+        failures: [],
+        finished: null,
+        evaluation: null,
+        journal: null,
+        progress: null,
+      });
+      return view;
+    }
+    case 'ProposalRequested':
+      return view;
+    case 'ProposalReceived': {
+      const d = e.data;
+      run(view, d.runId).proposals.push({
+        attempt: d.attempt,
+        proposer: d.proposer,
+        seed: d.seed,
+        overrides: d.overrides,
+        rationale: d.rationale,
+        hypothesis: d.hypothesis,
+        receivedAt: at,
+        seq: stored.seq,
+        result: 'pending',
+        errors: [],
+      });
+      return view;
+    }
+    case 'ProposalFailed': {
+      const d = e.data;
+      run(view, d.runId).proposalFailures.push({ attempt: d.attempt, proposer: d.proposer, message: d.message, at });
+      view.labbook.push({
+        at,
+        action: `run ${d.runId}: ask ${d.proposer} for a proposal (attempt ${d.attempt})`,
+        observation: d.message,
+        outcome: 'proposer failed',
+        next: 'ask again or halt',
+      });
+      return view;
+    }
+    case 'ProposalRejected': {
+      const d = e.data;
+      const p = run(view, d.runId).proposals.find((x) => x.attempt === d.attempt);
+      if (p) {
+        p.result = 'rejected';
+        p.errors = d.errors;
+      }
+      view.labbook.push({
+        at,
+        action: `run ${d.runId}: validate proposal (attempt ${d.attempt})`,
+        observation: d.errors.map((x) => x.message).join('; '),
+        outcome: 'rejected',
+        next: 'ask the proposer again with the errors',
+      });
+      return view;
+    }
+    case 'ProposalAccepted': {
+      const r = run(view, e.data.runId);
+      r.accepted = { ...e.data, at };
+      const p = r.proposals.find((x) => x.attempt === e.data.attempt);
+      if (p) p.result = 'accepted';
+      return view;
+    }
+    case 'RunStarted': {
+      const d = e.data;
+      run(view, d.runId).launches.push({
+        attempt: d.attempt,
+        pid: d.pid,
+        argv: d.argv,
+        cwd: d.cwd,
+        seed: d.seed,
+        logPath: d.logPath,
+        startedAt: at,
+        endedAt: null,
+        outcome: 'running',
+        exitCode: null,
+        signal: null,
+        reason: null,
+        durationMs: null,
+        message: null,
+      });
+      return view;
+    }
+    case 'RunProgress':
+      run(view, e.data.runId).progress = e.data.metrics;
+      return view;
+    case 'RunFinished': {
+      const r = run(view, e.data.runId);
+      r.finished = { ...e.data, at };
+      const l = launch(r, e.data.attempt);
+      if (l) Object.assign(l, { endedAt: at, outcome: 'finished', exitCode: e.data.exitCode, durationMs: e.data.durationMs });
+      return view;
+    }
+    case 'RunFailed': {
+      const r = run(view, e.data.runId);
+      r.failures.push({ ...e.data, at });
+      const l = launch(r, e.data.attempt);
+      if (l)
+        Object.assign(l, {
+          endedAt: at,
+          outcome: 'failed',
+          exitCode: e.data.exitCode,
+          signal: e.data.signal,
+          reason: e.data.reason,
+          durationMs: e.data.durationMs,
+          message: e.data.message,
+        });
+      return view;
+    }
+    case 'RunEvaluated':
+      run(view, e.data.runId).evaluation = { ...e.data, at };
+      return view;
+    case 'IncumbentChanged':
+      view.incumbent = { ref: e.data.incumbent, previous: e.data.previous, changedAt: at, seq: stored.seq };
+      return view;
+    case 'JournalWritten': {
+      const d = e.data;
+      run(view, d.runId).journal = { ...d, at };
+      view.labbook.push({ at, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next });
+      return view;
+    }
+    case 'StopRequested':
+      view.labbook.push({
+        at,
+        action: e.data.now ? 'stop now requested' : 'stop requested',
+        observation: e.data.reason,
+        outcome: 'stopping',
+        next: e.data.now ? 'kill the running trainer and halt' : 'halt after the current run',
+      });
+      return view;
+    case 'LoopHalted': {
+      const s = view.sessions.get(e.metadata.session);
+      if (s) Object.assign(s, { status: 'halted', endedAt: at, haltReason: e.data.reason, state: 'halted' });
+      view.labbook.push({
+        at,
+        action: `loop ${e.metadata.session} halted`,
+        observation: e.data.reason,
+        outcome: `halted after ${e.data.runsCompleted} run(s)`,
+        next: 'fix the cause, then autopilot loop resumes',
+      });
+      return view;
+    }
+    case 'LoopCompleted': {
+      const s = view.sessions.get(e.metadata.session);
+      if (s) Object.assign(s, { status: 'completed', endedAt: at, state: 'done' });
+      view.labbook.push({
+        at,
+        action: `loop ${e.metadata.session} completed`,
+        observation: `${e.data.runsCompleted} run(s)`,
+        outcome: e.data.incumbent ? `incumbent ${e.data.incumbent}` : 'no incumbent',
+        next: 'autopilot loop --runs N continues the history',
+      });
+      return view;
+    }
+    case 'StateEntered': {
+      const s = view.sessions.get(e.metadata.session);
+      if (s) s.state = e.data.to;
+      return view;
+    }
+    default:
+      return assertNever(e);
+  }
+}
+
+/** Folds a sequence of stored events into a fresh view. */
+export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): WorkspaceView {
+  let view = emptyView();
+  for (const stored of events) view = evolveView(view, stored);
+  return view;
+}
