@@ -1,0 +1,41 @@
+/** The bootstrap actor: records the session's start, and plans the baseline run in a fresh workspace. */
+import { fromCallback, type EventObject } from 'xstate';
+import { runIdOf } from '../../domain/numbers.js';
+import { makeEvent, type LoopDeps } from './deps.js';
+
+/** Creates the `bootstrap` actor. */
+export function bootstrapActor(deps: LoopDeps) {
+  return fromCallback<EventObject, Record<string, never>>(({ sendBack }) => {
+    const view = deps.history();
+    const firstRunIndex = Math.max(0, ...[...view.runs.values()].map((r) => r.index)) + 1;
+    const incumbent = view.incumbent?.ref ?? null;
+    const session = deps.newSession;
+    sendBack(
+      makeEvent(
+        'LoopStarted',
+        {
+          session,
+          runsRequested: deps.options.runs,
+          mode: deps.options.mode,
+          proposer: deps.options.proposer,
+          firstRunIndex,
+          incumbent,
+          limits: {
+            maxProposalAttempts: deps.settings.proposer.max_attempts,
+            maxRunAttempts: deps.settings.retries.max_attempts,
+            maxConsecutiveFailures: deps.settings.budgets.max_consecutive_failures,
+          },
+          metric: deps.settings.metric,
+          pid: process.pid,
+        },
+        session,
+        deps.now(),
+      ),
+    );
+    // Run 001 of a workspace (or the first run after baselines that all failed) is the baseline, unchanged.
+    if (!incumbent)
+      sendBack(
+        makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()),
+      );
+  });
+}

@@ -1,0 +1,31 @@
+/** What the loop's actors share: the workspace, its settings and policy, the history, the clock. */
+import type { DataOf, EventOf, AutopilotEventType } from '../../events/catalogue.js';
+import type { Policy } from '../../domain/policy.js';
+import type { Settings } from '../../domain/settings.js';
+import type { WorkspacePaths } from '../../orchestrator/workspace.js';
+import type { WorkspaceView } from '../../projections/view.js';
+
+/** The options of one `autopilot loop` invocation. */
+export interface LoopOptions {
+  runs: number;
+  mode: 'quick' | 'full';
+  proposer: string;
+}
+
+/** Dependencies of the loop's actors. */
+export interface LoopDeps {
+  paths: WorkspacePaths;
+  settings: Settings;
+  policy: Policy;
+  options: LoopOptions;
+  /** The session a fresh loop starts (resumed loops already have one). */
+  newSession: string;
+  /** The fold of the log so far. */
+  history: () => WorkspaceView;
+  now: () => Date;
+}
+
+/** Builds a catalogue event stamped with its session and the current time. */
+export function makeEvent<T extends AutopilotEventType>(type: T, data: DataOf<T>, session: string, now: Date = new Date()): EventOf<T> {
+  return { type, data, metadata: { session, at: now.toISOString() } } as EventOf<T>;
+}

@@ -1,0 +1,18 @@
+/** The journal actor: promotes the run if it won, and records its labbook entry. */
+import { fromCallback, type EventObject } from 'xstate';
+import { decideJournal } from '../../domain/journal-entry.js';
+import type { JournalInput } from '../../machines/loop.machine.js';
+import { makeEvent, type LoopDeps } from './deps.js';
+
+/** Creates the `journal` actor. */
+export function journalActor(deps: LoopDeps) {
+  return fromCallback<EventObject, JournalInput>(({ input, sendBack }) => {
+    const { entry, promote } = decideJournal(input.run, input.incumbent, input.metric, input.runsCompleted, input.runsRequested);
+    // A journal step restarted after a crash must not promote the same run twice.
+    if (promote && input.incumbent?.runId !== input.run.runId)
+      sendBack(
+        makeEvent('IncumbentChanged', { runId: input.run.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()),
+      );
+    sendBack(makeEvent('JournalWritten', { runId: input.run.runId, ...entry }, input.session, deps.now()));
+  });
+}

@@ -1,0 +1,45 @@
+/** The validate actor: checks a proposal against the policy and merges it into the base config. */
+import { fromCallback, type EventObject } from 'xstate';
+import { mergeConfig } from '../../domain/config.js';
+import { fromRecordable, toRecordable } from '../../domain/recordable.js';
+import { validateOverrides } from '../../domain/validate.js';
+import type { ValidateInput } from '../../machines/loop.machine.js';
+import { loadBaseline } from '../../orchestrator/workspace.js';
+import { makeEvent, type LoopDeps } from './deps.js';
+
+/** Creates the `validate` actor. */
+export function validateActor(deps: LoopDeps) {
+  return fromCallback<EventObject, ValidateInput>(({ input, sendBack }) => {
+    const { run, incumbent } = input;
+    // Proposals are deltas on the incumbent: the mode's baseline with the incumbent's overrides applied.
+    const baseline = loadBaseline(deps.paths, input.mode);
+    const base = incumbent ? mergeConfig(baseline, incumbent.override) : baseline;
+    const proposal = run.kind === 'baseline' ? null : run.proposal;
+    const overrides = proposal ? fromRecordable(proposal.overrides) : {};
+    const result = validateOverrides(overrides, base, deps.policy);
+    const attempt = proposal?.attempt ?? 0;
+    if (!result.ok) {
+      sendBack(makeEvent('ProposalRejected', { runId: run.runId, attempt: Math.max(1, attempt), errors: result.errors.map((e) => ({ ...e, value: toRecordable(e.value) })) }, input.session, deps.now()));
+      return;
+    }
+    sendBack(
+      makeEvent(
+        'ProposalAccepted',
+        {
+          runId: run.runId,
+          attempt,
+          proposer: proposal?.proposer ?? 'baseline',
+          base: incumbent && run.kind !== 'baseline' ? incumbent.runId : 'baseline',
+          config: result.config,
+          override: result.override,
+          diff: result.diff,
+          normalizations: result.normalizations,
+          rationale: proposal?.rationale ?? 'baseline config, unchanged',
+          hypothesis: proposal?.hypothesis ?? 'the baseline sets the reference every later run is compared with',
+        },
+        input.session,
+        deps.now(),
+      ),
+    );
+  });
+}

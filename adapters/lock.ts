@@ -1,0 +1,65 @@
+/** A single-writer lock per workspace: a file holding the owner's pid, taken over when that pid is dead. */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** Raised when another live orchestrator holds the workspace. */
+export class LockHeldError extends Error {
+  constructor(
+    readonly pid: number,
+    readonly path: string,
+  ) {
+    super(`another autopilot (pid ${pid}) is running on this workspace (lock ${path}); stop it with 'autopilot stop' or wait`);
+  }
+}
+
+/** A held lock. */
+export interface Lock {
+  /** The dead holder whose stale lock was taken over, if any. */
+  takenOverFrom: number | null;
+  release(): void;
+}
+
+/** True when a process with this pid exists (EPERM means it exists but is not ours). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(path: string): number | null {
+  try {
+    const pid = Number((JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the lock at `path` or throws LockHeldError naming the live holder. */
+export function acquireLock(path: string): Lock {
+  let takenOverFrom: number | null = null;
+  for (let tries = 0; tries < 5; tries++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      closeSync(fd);
+      return {
+        takenOverFrom,
+        release: () => {
+          if (readHolder(path) === process.pid) rmSync(path, { force: true });
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readHolder(path);
+      if (holder !== null && holder !== process.pid && pidAlive(holder)) throw new LockHeldError(holder, path);
+      // Stale (dead holder, or unreadable half-written file): remove and try again.
+      takenOverFrom = holder;
+      rmSync(path, { force: true });
+    }
+  }
+  throw new Error(`could not take the lock ${path}: it keeps changing hands`);
+}

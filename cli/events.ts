@@ -1,0 +1,35 @@
+/** `autopilot events`: the log, one line per event (or JSON lines). */
+import { describeEvent, eventJson } from '../orchestrator/output.js';
+import { utc } from '../projections/render.js';
+import { guarded, openReader } from './open-store.js';
+
+/** Runs `events`; returns the exit code. */
+export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }): number {
+  return guarded(() => {
+    const { store } = openReader(o.workspace);
+    if (!store) {
+      process.stderr.write('autopilot: no events yet (run autopilot loop first)\n');
+      return 0;
+    }
+    try {
+      let printed = 0;
+      for (const stored of store.readAll(o.from ? { fromSeq: o.from } : {})) {
+        if (o.type && stored.event.type !== o.type) continue;
+        if (o.run && stored.streamId !== `run-${o.run}`) continue;
+        if (o.limit !== undefined && printed >= o.limit) break;
+        printed++;
+        if (o.json) {
+          process.stdout.write(`${eventJson(stored)}\n`);
+          continue;
+        }
+        const e = stored.event;
+        const detail =
+          e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
+        process.stdout.write(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}\n`);
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  });
+}

@@ -1,0 +1,99 @@
+/** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runLoop, EXIT } from '../orchestrator/run-loop.js';
+import { eventsCommand } from './events.js';
+import { rebuildCommand } from './rebuild.js';
+import { renderArgsCommand } from './render-args.js';
+import { statusCommand } from './status.js';
+import { verifyCommand } from './verify.js';
+
+function positiveInt(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+const workspaceOption = () => new Option('--workspace <dir>', 'workspace directory').default('autopilot');
+const jsonOption = () => new Option('--json', 'machine-readable output: one JSON object per line');
+
+/** Builds the program; actions store their exit code in `result.code`. */
+export function buildProgram(result: { code: number }): Command {
+  const program = new Command('autopilot')
+    .description('Event-sourced tuning loop for RL training runs')
+    .exitOverride()
+    .showHelpAfterError('(run autopilot --help for usage)');
+  program
+    .command('loop')
+    .description('run the tuning loop (resumes an unfinished session, else starts N more runs)')
+    .addOption(workspaceOption())
+    .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
+    .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
+    .addOption(jsonOption())
+    .action(async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; json?: boolean }) => {
+      result.code = await runLoop({ workspace: o.workspace, runs: o.runs, mode: o.mode, json: o.json, handleSignals: true });
+    });
+  program
+    .command('rebuild')
+    .description('delete every projection file and render it again from the event log')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((o: { workspace: string; json?: boolean }) => {
+      result.code = rebuildCommand(o);
+    });
+  program
+    .command('events')
+    .description('print the event log')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .option('--type <type>', 'only events of this type')
+    .option('--run <id>', 'only events of this run')
+    .option('--from <seq>', 'start at this sequence number', positiveInt('--from'))
+    .option('--limit <n>', 'print at most n events', positiveInt('--limit'))
+    .action((o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }) => {
+      result.code = eventsCommand(o);
+    });
+  program
+    .command('status')
+    .description('sessions, runs and the incumbent, read from the log without disturbing a running loop')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((o: { workspace: string; json?: boolean }) => {
+      result.code = statusCommand(o);
+    });
+  program
+    .command('verify')
+    .description('walk the hash chain and stream versions of the event log')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((o: { workspace: string; json?: boolean }) => {
+      result.code = verifyCommand(o);
+    });
+  program
+    .command('render-args')
+    .description('print the trainer flags for a run config (used by scripts/run_training.sh)')
+    .argument('<config>', 'path of a config.json')
+    .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
+    .action((config: string, o: { null?: boolean }) => {
+      result.code = renderArgsCommand(config, o);
+    });
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    process.stderr.write(`autopilot: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,27 @@
+/** Read-only access to a workspace's log for the reporting commands (never blocks a running loop). */
+import { existsSync } from 'node:fs';
+import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
+import { openSqliteStore } from '../events/sqlite-store.js';
+import type { EventStore } from '../events/store.js';
+import { assertWorkspace, WorkspaceError, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
+
+/** Opens the workspace's log read-only, or returns null (with a message printed) when there is none. */
+export function openReader(workspace: string): { paths: WorkspacePaths; store: EventStore<AutopilotEvent> | null } {
+  const paths = workspacePaths(workspace);
+  assertWorkspace(paths);
+  if (!existsSync(paths.events)) return { paths, store: null };
+  return { paths, store: openSqliteStore(paths.events, catalogueCodec, { readonly: true }) };
+}
+
+/** Runs a command body, turning workspace problems into exit code 2 with the message on stderr. */
+export function guarded(body: () => number): number {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof WorkspaceError) {
+      process.stderr.write(`autopilot: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

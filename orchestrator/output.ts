@@ -1,0 +1,84 @@
+/** What `autopilot loop` prints per recorded event: a readable line, or a JSON object with --json. */
+import type { AutopilotEvent } from '../events/catalogue.js';
+import type { StoredEvent } from '../events/store.js';
+import { fmt } from '../domain/numbers.js';
+import { fromRecordable } from '../domain/recordable.js';
+import { labbookLine } from '../projections/render.js';
+
+function brief(overrides: unknown): string {
+  if (typeof overrides !== 'object' || overrides === null) return JSON.stringify(overrides);
+  const flat: string[] = [];
+  const walk = (o: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      else flat.push(`${k}=${typeof v === 'number' ? fmt(v) : JSON.stringify(v)}`);
+    }
+  };
+  walk(fromRecordable(overrides) as Record<string, unknown>, '');
+  return flat.join(' ');
+}
+
+/** A human-readable line for an event, or null for events not worth a line. */
+export function describeEvent(e: AutopilotEvent): string | null {
+  switch (e.type) {
+    case 'LoopStarted':
+      return `loop ${e.data.session}: ${e.data.runsRequested} ${e.data.mode} run(s), proposer ${e.data.proposer}; incumbent ${
+        e.data.incumbent ? `${e.data.incumbent.runId} (${e.data.metric.name} ${fmt(e.data.incumbent.mean)})` : 'none yet'
+      }`;
+    case 'LoopResumed':
+      return `loop ${e.data.session}: resuming an unfinished session (was in ${e.data.state})`;
+    case 'RunPlanned':
+      return `run ${e.data.runId}: planned (${e.data.kind})`;
+    case 'ProposalReceived':
+      return `run ${e.data.runId}: ${e.data.proposer} proposed ${brief(e.data.overrides)}${e.data.seed === null ? '' : ` (seed ${e.data.seed})`}`;
+    case 'ProposalFailed':
+      return `run ${e.data.runId}: proposer ${e.data.proposer} failed: ${e.data.message}`;
+    case 'ProposalRejected':
+      return `run ${e.data.runId}: proposal rejected: ${e.data.errors.map((x) => x.message).join('; ')}`;
+    case 'ProposalAccepted':
+      return `run ${e.data.runId}: config accepted, ${e.data.diff.length} change(s) vs ${e.data.base}${
+        e.data.normalizations.length ? `, ${e.data.normalizations.length} normalization(s)` : ''
+      }`;
+    case 'RunStarted':
+      return `run ${e.data.runId}: training (attempt ${e.data.attempt}, pid ${e.data.pid}, seed ${e.data.seed ?? 'n/a'})`;
+    case 'RunProgress': {
+      const m = e.data.metrics;
+      const steps = m.agent_steps === undefined ? '' : `step ${m.agent_steps}${m.total_timesteps ? `/${m.total_timesteps}` : ''}`;
+      const rest = Object.entries(m)
+        .filter(([k]) => k !== 'agent_steps' && k !== 'total_timesteps')
+        .slice(0, 4)
+        .map(([k, v]) => `${k} ${fmt(v)}`);
+      return `run ${e.data.runId}: ${[steps, ...rest].filter(Boolean).join(', ')}`;
+    }
+    case 'RunFinished':
+      return `run ${e.data.runId}: finished in ${fmt(e.data.durationMs / 1000)}s (${e.data.summarySource}): ${Object.entries(e.data.metrics)
+        .sort(([a], [b]) => Number(b === 'mean_reward' || b === 'score') - Number(a === 'mean_reward' || a === 'score'))
+        .slice(0, 4)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}`;
+    case 'RunFailed':
+      return `run ${e.data.runId}: attempt ${e.data.attempt} FAILED (${e.data.reason}${e.data.exitCode === null ? '' : `, exit ${e.data.exitCode}`}${
+        e.data.signal ? `, ${e.data.signal}` : ''
+      }): ${e.data.message}`;
+    case 'RunEvaluated':
+      return `run ${e.data.runId}: ${e.data.verdict}${e.data.delta === null ? '' : ` (${e.data.delta >= 0 ? '+' : ''}${fmt(e.data.delta)} vs ${e.data.incumbent?.runId})`}`;
+    case 'IncumbentChanged':
+      return `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
+    case 'JournalWritten':
+      return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
+    case 'StopRequested':
+      return `stop requested (${e.data.now ? 'now' : 'after the current run'}): ${e.data.reason}`;
+    case 'LoopHalted':
+      return `loop halted: ${e.data.reason}`;
+    case 'LoopCompleted':
+      return `loop completed: ${e.data.runsCompleted} run(s)`;
+    case 'ProposalRequested':
+    case 'StateEntered':
+      return null;
+  }
+}
+
+/** The JSON line for an event (`--json`). */
+export function eventJson(stored: StoredEvent<AutopilotEvent>): string {
+  return JSON.stringify({ seq: stored.seq, stream: stored.streamId, type: stored.event.type, at: stored.event.metadata.at, data: stored.event.data });
+}

@@ -1,0 +1,255 @@
+/**
+ * `autopilot loop`: wires the adapters into the machine, persists every catalogue event the
+ * machine receives (before it is processed) and every state change, keeps the projections in
+ * step, and resumes an unfinished session by folding its events.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent } from '../events/catalogue.js';
+import { openSqliteStore } from '../events/sqlite-store.js';
+import type { EventStore, StoredEvent } from '../events/store.js';
+import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
+import { ProjectionWriter } from '../projections/writer.js';
+import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
+import { bootstrapActor } from '../adapters/actors/bootstrap.js';
+import { proposeActor } from '../adapters/actors/propose.js';
+import { validateActor } from '../adapters/actors/validate.js';
+import { trainActor } from '../adapters/actors/train.js';
+import { evaluateActor } from '../adapters/actors/evaluate.js';
+import { journalActor } from '../adapters/actors/journal.js';
+import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
+import { foldSession } from './restore.js';
+import { describeEvent, eventJson } from './output.js';
+import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
+import { fmt } from '../domain/numbers.js';
+
+/** Options of one `autopilot loop` invocation. */
+export interface LoopRunOptions {
+  workspace: string;
+  runs?: number;
+  mode?: 'quick' | 'full';
+  json?: boolean;
+  /** Where lines go (stdout by default). */
+  out?: (line: string) => void;
+  /** Where problems go (stderr by default). */
+  err?: (line: string) => void;
+  /** Turn SIGINT/SIGTERM into stop requests (the CLI does; tests driving it in-process do not). */
+  handleSignals?: boolean;
+  /** Replaces some adapters (tests swap in a scripted proposer, say); the rest stay real. */
+  actors?: (deps: LoopDeps) => Partial<LoopActors>;
+}
+
+/** The actors the loop machine invokes. */
+export type LoopActors = {
+  bootstrap: ReturnType<typeof bootstrapActor>;
+  propose: ReturnType<typeof proposeActor>;
+  validate: ReturnType<typeof validateActor>;
+  train: ReturnType<typeof trainActor>;
+  evaluate: ReturnType<typeof evaluateActor>;
+  journal: ReturnType<typeof journalActor>;
+};
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Wires the real adapters into the loop machine. */
+export function provideAdapters(deps: LoopDeps, overrides: Partial<LoopActors> = {}): LoopMachine {
+  const actors: LoopActors = {
+    bootstrap: bootstrapActor(deps),
+    propose: proposeActor(deps),
+    validate: validateActor(deps),
+    train: trainActor(deps),
+    evaluate: evaluateActor(deps),
+    journal: journalActor(deps),
+    ...overrides,
+  };
+  return loopMachine.provide({ actors });
+}
+
+function nextSessionId(sessions: Iterable<string>): string {
+  let max = 0;
+  for (const s of sessions) max = Math.max(max, Number.parseInt(s, 10) || 0);
+  return String(max + 1).padStart(4, '0');
+}
+
+/** Runs the loop to completion (or halt) and returns the process exit code. */
+export async function runLoop(options: LoopRunOptions): Promise<number> {
+  const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const paths = workspacePaths(options.workspace);
+  let settings;
+  let policy;
+  try {
+    assertWorkspace(paths);
+    settings = loadSettings(paths);
+    policy = loadPolicy(paths);
+  } catch (e) {
+    if (e instanceof WorkspaceError) {
+      err(`autopilot: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+
+  let lock: Lock;
+  try {
+    lock = acquireLock(paths.lock);
+  } catch (e) {
+    if (e instanceof LockHeldError) {
+      err(`autopilot: ${e.message}`);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+  const store = openSqliteStore(paths.events, catalogueCodec);
+  try {
+    return await drive(options, paths, settings, policy, store, lock, out, err);
+  } finally {
+    store.close();
+    lock.release();
+  }
+}
+
+async function drive(
+  options: LoopRunOptions,
+  paths: ReturnType<typeof workspacePaths>,
+  settings: ReturnType<typeof loadSettings>,
+  policy: ReturnType<typeof loadPolicy>,
+  store: EventStore<AutopilotEvent>,
+  lock: Lock,
+  out: (l: string) => void,
+  err: (l: string) => void,
+): Promise<number> {
+  const writer = new ProjectionWriter(paths.root);
+  writer.catchUp(store);
+  const unfinished = [...writer.view.sessions.values()].filter((s) => s.status === 'running').at(-1) ?? null;
+  const deps: LoopDeps = {
+    paths,
+    settings,
+    policy,
+    options: { runs: options.runs ?? settings.runs, mode: options.mode ?? settings.mode, proposer: settings.proposer.kind },
+    newSession: nextSessionId(writer.view.sessions.keys()),
+    history: () => writer.view,
+    now: () => new Date(),
+  };
+  const machine = provideAdapters(deps, options.actors?.(deps));
+  const versions = new Map<string, number>();
+  let fatal: Error | null = null;
+
+  const print = (stored: StoredEvent<AutopilotEvent>) => {
+    if (options.json) return out(eventJson(stored));
+    const line = describeEvent(stored.event);
+    if (line) out(line);
+  };
+  const persist = (event: AutopilotEvent): void => {
+    const stream = streamOf(event);
+    const expected = versions.get(stream) ?? store.streamVersion(stream);
+    const result = store.append(stream, [event], { expectedVersion: expected });
+    versions.set(stream, result.nextExpectedVersion);
+    const [stored] = store.readStream(stream, { fromPosition: result.nextExpectedVersion });
+    if (!stored) throw new Error(`event ${result.lastSeq} vanished after its append`);
+    writer.apply(stored);
+    print(stored);
+  };
+
+  let session: string;
+  let restored: SnapshotFrom<LoopMachine> | undefined;
+  if (unfinished) {
+    session = unfinished.session;
+    restored = foldSession(machine, store, session, unfinished.firstSeq);
+  } else session = deps.newSession;
+
+  let previous: string | null = restored ? String(restored.value) : null;
+  let actorRef: { sessionId: string } | null = null;
+  const inspect = (ie: InspectionEvent) => {
+    if (fatal || !actorRef || ie.actorRef.sessionId !== actorRef.sessionId) return;
+    try {
+      if (ie.type === '@xstate.event' && isCatalogueType(ie.event.type)) {
+        persist(ie.event as AutopilotEvent);
+        if (ie.event.type === 'LoopStarted') {
+          persist(makeEvent('StateEntered', { from: null, to: 'bootstrap', event: 'LoopStarted' }, session));
+          previous = 'bootstrap';
+        }
+      } else if (ie.type === '@xstate.microstep' && ie._transitions.some((t) => t.target && t.target.length > 0)) {
+        const to = String((ie.snapshot as SnapshotFrom<LoopMachine>).value);
+        persist(makeEvent('StateEntered', { from: previous, to, event: ie.event.type }, session));
+        previous = to;
+      }
+    } catch (e) {
+      fatal = e as Error;
+    }
+  };
+
+  const actor = restored
+    ? createActor(machine, { snapshot: machine.getPersistedSnapshot(restored) as never, inspect })
+    : createActor(machine, { inspect });
+  actorRef = actor;
+
+  if (restored && restored.status === 'active') {
+    persist(makeEvent('LoopResumed', { session, pid: process.pid, state: String(restored.value) }, session));
+    if (lock.takenOverFrom !== null) err(`autopilot: took over the stale lock of pid ${lock.takenOverFrom}`);
+  }
+
+  const finished = new Promise<SnapshotFrom<LoopMachine>>((resolve) => {
+    const check = (s: SnapshotFrom<LoopMachine>) => {
+      if (s.status !== 'active' || fatal) resolve(s);
+    };
+    actor.subscribe({ next: check, error: () => resolve(actor.getSnapshot()) });
+  });
+
+  // Kill switch: a STOP file (content "now" stops at once) and SIGINT/SIGTERM (twice: at once).
+  let stopSent: 'after' | 'now' | null = null;
+  const requestStop = (reason: string, now: boolean) => {
+    if (stopSent === 'now' || (stopSent === 'after' && !now)) return;
+    stopSent = now ? 'now' : 'after';
+    actor.send(makeEvent('StopRequested', { reason, now }, session));
+  };
+  const poll = setInterval(() => {
+    if (fatal) return actor.stop();
+    if (!existsSync(paths.stopFile)) return;
+    const content = readFileSync(paths.stopFile, 'utf8').trim();
+    rmSync(paths.stopFile, { force: true });
+    requestStop(`STOP file${content ? ` (${content})` : ''}`, content === 'now');
+  }, 500);
+  const onSignal = (signal: NodeJS.Signals) => requestStop(signal, stopSent !== null);
+  if (options.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  actor.start();
+  const final = await finished;
+  clearInterval(poll);
+  if (options.handleSignals) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const ctx: LoopContext = final.context;
+  if (fatal || final.status === 'error') {
+    actor.stop();
+    const reason = fatal ? (fatal as Error).message : `internal error: ${String((final as { error?: unknown }).error)}`;
+    err(`autopilot: the loop stopped on an error: ${reason}`);
+    if (!fatal) persistQuietly(() => persist(makeEvent('LoopHalted', { reason, runsCompleted: ctx.runsCompleted }, session)));
+    return EXIT.failed;
+  }
+  if (final.value === 'done') {
+    persist(makeEvent('LoopCompleted', { runsCompleted: ctx.runsCompleted, incumbent: ctx.incumbent?.runId ?? null }, session));
+  } else {
+    persist(makeEvent('LoopHalted', { reason: ctx.haltReason ?? 'halted', runsCompleted: ctx.runsCompleted }, session));
+  }
+  if (!options.json) {
+    const inc = writer.view.incumbent;
+    out('');
+    out(inc ? `incumbent: run ${inc.ref.runId} with ${inc.ref.metric} ${fmt(inc.ref.mean)} (n=${inc.ref.n})` : 'incumbent: none yet');
+    out(`look at: ${paths.root}/journal/labbook.md, ${paths.root}/runs/<id>/, runs/best.json, 'autopilot events'`);
+  }
+  return final.value === 'done' ? EXIT.ok : EXIT.failed;
+}
+
+function persistQuietly(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // already failing; the next start resumes from the log
+  }
+}
