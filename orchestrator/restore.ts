@@ -19,3 +19,24 @@ export function foldSession(
   }
   return snapshot;
 }
+
+interface PersistedChildren {
+  children?: Record<string, { snapshot?: { input?: unknown } }>;
+}
+
+/**
+ * The persisted form of a folded snapshot, ready for `createActor(machine, { snapshot })`.
+ * XState restarts the invoked actors of the current state with the input they were given when
+ * the state was entered; after a fold that input is stale (it predates the events folded since),
+ * so each child's input is recomputed from the folded context.
+ */
+export function restorableSnapshot(machine: LoopMachine, snapshot: SnapshotFrom<LoopMachine>): unknown {
+  const persisted = machine.getPersistedSnapshot(snapshot) as PersistedChildren;
+  const node = machine.getStateNodeById(`loop.${String(snapshot.value)}`);
+  for (const def of node.invoke) {
+    const child = persisted.children?.[def.id];
+    if (!child?.snapshot || typeof def.input !== 'function') continue;
+    child.snapshot.input = (def.input as (args: { context: unknown }) => unknown)({ context: snapshot.context });
+  }
+  return persisted;
+}

@@ -18,7 +18,7 @@ import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
-import { foldSession } from './restore.js';
+import { foldSession, restorableSnapshot } from './restore.js';
 import { describeEvent, eventJson } from './output.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
 import { fmt } from '../domain/numbers.js';
@@ -181,7 +181,7 @@ async function drive(
   };
 
   const actor = restored
-    ? createActor(machine, { snapshot: machine.getPersistedSnapshot(restored) as never, inspect })
+    ? createActor(machine, { snapshot: restorableSnapshot(machine, restored) as never, inspect })
     : createActor(machine, { inspect });
   actorRef = actor;
 
