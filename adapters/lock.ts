@@ -14,8 +14,8 @@ export class LockHeldError extends Error {
 
 /** A held lock. */
 export interface Lock {
-  /** The dead holder whose stale lock was taken over, if any. */
-  takenOverFrom: number | null;
+  /** Set when a stale lock was taken over: the dead holder's pid, or null when the file was unreadable. */
+  takenOverFrom: number | null | undefined;
   release(): void;
 }
 
@@ -46,7 +46,7 @@ function readHolder(path: string): number | null {
 
 /** Takes the lock at `path` or throws LockHeldError naming the live holder. */
 export function acquireLock(path: string): Lock {
-  let takenOverFrom: number | null = null;
+  let takenOverFrom: number | null | undefined;
   for (let tries = 0; tries < 5; tries++) {
     try {
       const fd = openSync(path, 'wx');

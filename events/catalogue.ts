@@ -73,6 +73,10 @@ export const LoopStarted = event(
     pid: z.number().int(),
   }),
 );
+export const LockTakenOver = event(
+  'LockTakenOver',
+  z.object({ previousPid: z.number().int().nullable(), pid: z.number().int(), path: z.string() }),
+);
 export const LoopResumed = event('LoopResumed', z.object({ session: z.string(), pid: z.number().int(), state: z.string() }));
 export const RunPlanned = event(
   'RunPlanned',
@@ -211,6 +215,7 @@ export const StateEntered = event(
 
 export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopStarted,
+  LockTakenOver,
   LoopResumed,
   RunPlanned,
   ProposalRequested,

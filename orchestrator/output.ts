@@ -25,6 +25,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `loop ${e.data.session}: ${e.data.runsRequested} ${e.data.mode} run(s), proposer ${e.data.proposer}; incumbent ${
         e.data.incumbent ? `${e.data.incumbent.runId} (${e.data.metric.name} ${fmt(e.data.incumbent.mean)})` : 'none yet'
       }`;
+    case 'LockTakenOver':
+      return `took over the stale lock of pid ${e.data.previousPid ?? 'unknown'}`;
     case 'LoopResumed':
       return `loop ${e.data.session}: resuming an unfinished session (was in ${e.data.state})`;
     case 'RunPlanned':

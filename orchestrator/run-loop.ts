@@ -185,10 +185,10 @@ async function drive(
     : createActor(machine, { inspect });
   actorRef = actor;
 
-  if (restored && restored.status === 'active') {
+  if (lock.takenOverFrom !== undefined)
+    persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
+  if (restored && restored.status === 'active')
     persist(makeEvent('LoopResumed', { session, pid: process.pid, state: String(restored.value) }, session));
-    if (lock.takenOverFrom !== null) err(`autopilot: took over the stale lock of pid ${lock.takenOverFrom}`);
-  }
 
   const finished = new Promise<SnapshotFrom<LoopMachine>>((resolve) => {
     const check = (s: SnapshotFrom<LoopMachine>) => {

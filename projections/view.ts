@@ -144,6 +144,15 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       });
       return view;
     }
+    case 'LockTakenOver':
+      view.labbook.push({
+        at,
+        action: `took over the workspace lock (pid ${e.data.pid})`,
+        observation: e.data.previousPid === null ? 'the lock file was unreadable' : `holder pid ${e.data.previousPid} was dead`,
+        outcome: 'lock taken over',
+        next: 'resume or start the loop',
+      });
+      return view;
     case 'LoopResumed': {
       const s = view.sessions.get(e.data.session);
       view.labbook.push({
