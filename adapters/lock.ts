@@ -1,6 +1,7 @@
 /** A single-writer lock per workspace: a file holding the owner's pid, taken over when that pid is dead. */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processAlive } from './launcher/process-group.js';
 
 /** Raised when another live orchestrator holds the workspace. */
 export class LockHeldError extends Error {
@@ -19,21 +20,8 @@ export interface Lock {
   release(): void;
 }
 
-/** True when a process with this pid exists (EPERM means it exists but is not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process nobody has reaped yet (a zombie) still answers signal 0 but is dead.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
+/** True when a process with this pid exists (and is not a zombie). */
+export const pidAlive = processAlive;
 
 function readHolder(path: string): number | null {
   try {

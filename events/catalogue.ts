@@ -128,19 +128,36 @@ export const ProposalAccepted = event(
     hypothesis: z.string(),
   }),
 );
+const RunStartedV1 = z.object({
+  runId: RunId,
+  attempt: z.number().int().positive(),
+  launcher: z.enum(['local']),
+  argv: z.array(z.string()),
+  cwd: z.string(),
+  pid: z.number().int(),
+  /** Process start time as the OS reports it, to tell a live trainer from a recycled pid. */
+  pidStartTime: z.string().nullable(),
+  seed: z.number().int().nullable(),
+  logPath: z.string(),
+});
+/** v2 adds what a restarted orchestrator needs to reattach: the supervisor's exit file and where the launch's output starts in the log. */
 export const RunStarted = event(
   'RunStarted',
+  RunStartedV1.extend({
+    /** The file the supervisor writes `{exitCode, signal}` to when the trainer ends (null: launched without one). */
+    exitFile: z.string().nullable(),
+    /** Byte offset of this launch's first output line in `logPath`. */
+    logOffset: z.number().int().nonnegative(),
+  }),
+);
+export const RunReattached = event(
+  'RunReattached',
   z.object({
     runId: RunId,
     attempt: z.number().int().positive(),
-    launcher: z.enum(['local']),
-    argv: z.array(z.string()),
-    cwd: z.string(),
     pid: z.number().int(),
-    /** Process start time as the OS reports it, to tell a live trainer from a recycled pid. */
-    pidStartTime: z.string().nullable(),
-    seed: z.number().int().nullable(),
-    logPath: z.string(),
+    /** True when the trainer was still running; false when it had ended while no orchestrator watched. */
+    alive: z.boolean(),
   }),
 );
 export const RunProgress = event(
@@ -224,6 +241,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   ProposalRejected,
   ProposalAccepted,
   RunStarted,
+  RunReattached,
   RunProgress,
   RunFinished,
   RunFailed,
@@ -252,10 +270,13 @@ export function isCatalogueType(type: string): type is AutopilotEventType {
 }
 
 /** Current payload version per type; absent means 1. */
-export const schemaVersions: Partial<Record<AutopilotEventType, number>> = {};
+export const schemaVersions: Partial<Record<AutopilotEventType, number>> = { RunStarted: 2 };
 
 /** Upcasters keyed by `type` then by the stored version: each lifts a payload one version up. */
-export const upcasters: Partial<Record<AutopilotEventType, Record<number, (data: unknown) => unknown>>> = {};
+export const upcasters: Partial<Record<AutopilotEventType, Record<number, (data: unknown) => unknown>>> = {
+  // v1 launches had no supervisor: nothing to reattach to, output from the start of the log.
+  RunStarted: { 1: (data) => ({ ...RunStartedV1.parse(data), exitFile: null, logOffset: 0 }) },
+};
 
 /** Parse-on-read codec for the event store: upcasts old versions, then validates with zod. */
 export const catalogueCodec: EventCodec<AutopilotEvent> = {

@@ -43,6 +43,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       }`;
     case 'RunStarted':
       return `run ${e.data.runId}: training (attempt ${e.data.attempt}, pid ${e.data.pid}, seed ${e.data.seed ?? 'n/a'})`;
+    case 'RunReattached':
+      return `run ${e.data.runId}: reattached to attempt ${e.data.attempt} (pid ${e.data.pid}, ${e.data.alive ? 'still running' : 'already ended'})`;
     case 'RunProgress': {
       const m = e.data.metrics;
       const steps = m.agent_steps === undefined ? '' : `step ${m.agent_steps}${m.total_timesteps ? `/${m.total_timesteps}` : ''}`;

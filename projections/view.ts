@@ -258,6 +258,15 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       });
       return view;
     }
+    case 'RunReattached':
+      view.labbook.push({
+        at,
+        action: `run ${e.data.runId}: reattach attempt ${e.data.attempt} (pid ${e.data.pid})`,
+        observation: e.data.alive ? 'the trainer was still running' : 'the trainer had ended while no orchestrator watched',
+        outcome: 'reattached',
+        next: e.data.alive ? 'follow it to the end' : 'read its recorded exit and summary',
+      });
+      return view;
     case 'RunProgress':
       run(view, e.data.runId).progress = e.data.metrics;
       return view;

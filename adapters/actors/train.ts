@@ -1,18 +1,19 @@
 /**
- * The train actor: launches the trainer for the run's accepted config, reports its start, progress
- * and outcome. Restarted after a crash with a launch in flight, it records that launch as orphaned
- * (killing whatever is left of it) so nothing runs twice unrecorded.
+ * The train actor: launches the trainer for the run's accepted config and reports its start,
+ * progress and outcome. Restarted after a crash with a launch in flight, it reattaches to the
+ * trainer if it still runs, reads its recorded end if it finished meanwhile, and otherwise
+ * records the launch as orphaned — so nothing runs twice without an event saying so.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
-import type { AutopilotEvent } from '../../events/catalogue.js';
+import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
 import { getPath } from '../../domain/config.js';
 import { parseTrainerSummary } from '../../domain/trainer-summary.js';
-import type { TrainInput } from '../../machines/loop.machine.js';
+import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
-import { launchLocal, type LaunchHandle } from '../launcher/local.js';
-import { groupAlive, processStartTime, terminateGroup } from '../launcher/process-group.js';
+import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
+import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** The environment the trainer gets: ours, the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
@@ -36,6 +37,9 @@ export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string
 export function trainActor(deps: LoopDeps) {
   return fromCallback<EventObject, TrainInput>(({ input, sendBack, receive }) => {
     const { run, session } = input;
+    const timeouts = deps.settings.timeouts[input.mode];
+    const runDir = deps.paths.runDir(run.runId);
+    const summaryPath = join(runDir, 'trainer_summary.json');
     const emit = (e: AutopilotEvent) => sendBack(e);
     let handle: LaunchHandle | null = null;
     let cancelled = false;
@@ -43,114 +47,134 @@ export function trainActor(deps: LoopDeps) {
       if ((event as AutopilotEvent).type === 'StopRequested') handle?.stop('killed');
     });
 
-    if (run.started) {
-      // The orchestrator died during this launch: whatever is left of it is killed and the launch recorded.
-      const { pid, pidStartTime, attempt } = run.started;
-      const same = pidStartTime !== null && processStartTime(pid) === pidStartTime;
-      void (async () => {
-        if (same && groupAlive(pid)) await terminateGroup(pid, deps.settings.timeouts[input.mode].grace_seconds * 1000);
-        if (cancelled) return;
-        emit(
-          makeEvent(
-            'RunFailed',
-            {
-              runId: run.runId,
-              attempt,
-              reason: 'orphaned',
-              exitCode: null,
-              signal: null,
-              durationMs: Math.max(0, deps.now().getTime() - Date.parse(run.started!.at)),
-              message: `the orchestrator stopped while attempt ${attempt} (pid ${pid}) was running; ${same ? 'its process group was killed' : 'it was no longer alive'}`,
-            },
-            session,
-            deps.now(),
-          ),
-        );
-      })();
-      return () => {
-        cancelled = true;
-      };
-    }
-
-    const attempt = run.attempt + 1;
-    const config = run.accepted?.config;
-    if (!config) throw new Error(`run ${run.runId} has no accepted config`);
-    const timeouts = deps.settings.timeouts[input.mode];
-    // Relative paths in the command resolve against the trainer's cwd (the workspace by default); no shell is involved.
-    const argv = [...deps.settings.trainer.command];
-    const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
-    const runDir = deps.paths.runDir(run.runId);
-    const summaryPath = join(runDir, 'trainer_summary.json');
-    const seedValue = getPath(config, 'train.seed');
-    const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;
-
-    // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
-    if (existsSync(deps.paths.nextConfig)) writeFileSync(deps.paths.nextConfig, '{}\n');
-    // A stale summary from an earlier attempt must not be read as this attempt's result.
-    if (existsSync(summaryPath)) writeFileSync(summaryPath, '');
-
-    const failed = (reason: 'timeout' | 'hung' | 'crashed' | 'killed' | 'no-summary' | 'launch-error', exitCode: number | null, signal: string | null, durationMs: number, message: string) =>
+    const failed = (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string) =>
       emit(makeEvent('RunFailed', { runId: run.runId, attempt, reason, exitCode, signal, durationMs, message }, session, deps.now()));
 
-    try {
-      handle = launchLocal({
-        argv,
-        cwd,
-        env: trainerEnv(deps, run.runId),
-        logFiles: [deps.paths.log(run.runId), join(runDir, 'train.log')],
+    /** Turns how a launch ended into RunFinished or RunFailed. */
+    const settle = (attempt: number, r: LaunchResult) => {
+      if (cancelled) return;
+      const log = deps.paths.log(run.runId);
+      if (r.stoppedFor) {
+        const why =
+          r.stoppedFor === 'timeout'
+            ? `wall-clock limit of ${timeouts.wall_seconds}s reached`
+            : r.stoppedFor === 'hung'
+              ? `no output for ${timeouts.no_output_seconds}s`
+              : 'stopped by request';
+        return failed(attempt, r.stoppedFor, r.exitCode, r.signal, r.durationMs, `${why}; the trainer's process group was terminated`);
+      }
+      if (!r.recorded) return failed(attempt, 'killed', null, r.signal, r.durationMs, `the trainer's supervisor was killed from outside; see ${log}`);
+      if (r.exitCode !== 0)
+        return failed(attempt, 'crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${log}`);
+      const text = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '';
+      const parsed = text ? parseTrainerSummary(text) : { ok: false as const, problem: 'missing' };
+      const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
+        emit(makeEvent('RunFinished', { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource, metrics, samples }, session, deps.now()));
+      if (parsed.ok) return finished('summary', parsed.summary.metrics, parsed.summary.samples ?? {});
+      if (r.lastMetrics) return finished('log', r.lastMetrics, {});
+      return failed(attempt, 'no-summary', 0, null, r.durationMs, `no usable trainer_summary.json (${parsed.problem}) and no metric lines in the log`);
+    };
+
+    const progress = (attempt: number) => (metrics: Record<string, number>) =>
+      emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
+
+    if (run.started) {
+      resume(run.started);
+    } else {
+      start(run.attempt + 1);
+    }
+    return () => {
+      // The loop left this state (stop or shutdown) while the trainer ran: it must not outlive the loop unrecorded.
+      cancelled = true;
+      handle?.stop('killed');
+    };
+
+    function resume(s: NonNullable<RunContext['started']>) {
+      const alive = s.pidStartTime !== null && processStartTime(s.pid) === s.pidStartTime && processAlive(s.pid);
+      const ended = s.exitFile !== null && existsSync(s.exitFile);
+      const common = {
+        logFile: s.logPath,
+        exitFile: s.exitFile ?? '',
         wallMs: timeouts.wall_seconds * 1000,
         noOutputMs: timeouts.no_output_seconds * 1000,
         graceMs: timeouts.grace_seconds * 1000,
         progressEveryMs: 5000,
-        onProgress: (metrics) => emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now())),
-      });
-    } catch (err) {
-      failed('launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
-      return;
+        onProgress: progress(s.attempt),
+        pid: s.pid,
+        pidStartTime: s.pidStartTime,
+        logOffset: s.logOffset,
+        startedAtMs: Date.parse(s.at),
+      };
+      if (alive || ended) {
+        emit(makeEvent('RunReattached', { runId: run.runId, attempt: s.attempt, pid: s.pid, alive }, session, deps.now()));
+        handle = attachLocal(common);
+        void handle.result.then((r) => settle(s.attempt, r));
+        return;
+      }
+      failed(
+        s.attempt,
+        'orphaned',
+        null,
+        null,
+        Math.max(0, deps.now().getTime() - Date.parse(s.at)),
+        `the orchestrator stopped while attempt ${s.attempt} (pid ${s.pid}) was running, and the trainer ended without a recorded exit`,
+      );
     }
-    const h = handle;
-    emit(
-      makeEvent(
-        'RunStarted',
-        { runId: run.runId, attempt, launcher: 'local', argv, cwd, pid: h.pid, pidStartTime: h.pidStartTime, seed, logPath: deps.paths.log(run.runId) },
-        session,
-        deps.now(),
-      ),
-    );
-    void h.result.then((r) => {
-      if (cancelled) return;
-      if (r.stoppedFor) {
-        const why = r.stoppedFor === 'timeout' ? `wall-clock limit of ${timeouts.wall_seconds}s reached` : r.stoppedFor === 'hung' ? `no output for ${timeouts.no_output_seconds}s` : 'stopped by request';
-        return failed(r.stoppedFor, r.exitCode, r.signal, r.durationMs, why);
+
+    function start(attempt: number) {
+      const config = run.accepted?.config;
+      if (!config) throw new Error(`run ${run.runId} has no accepted config`);
+      // Relative paths in the command resolve against the trainer's cwd (the workspace by default); no shell is involved.
+      const argv = [...deps.settings.trainer.command];
+      const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
+      const seedValue = getPath(config, 'train.seed');
+      const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;
+      const exitFile = join(deps.paths.root, 'logs', `${run.runId}.attempt-${attempt}.exit.json`);
+      // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
+      if (existsSync(deps.paths.nextConfig)) writeFileSync(deps.paths.nextConfig, '{}\n');
+      // Leftovers of an earlier attempt must not be read as this attempt's result.
+      if (existsSync(summaryPath)) rmSync(summaryPath);
+      rmSync(exitFile, { force: true });
+      try {
+        handle = launchLocal({
+          argv,
+          cwd,
+          env: trainerEnv(deps, run.runId),
+          logFile: deps.paths.log(run.runId),
+          copyFiles: [join(runDir, 'train.log')],
+          exitFile,
+          wallMs: timeouts.wall_seconds * 1000,
+          noOutputMs: timeouts.no_output_seconds * 1000,
+          graceMs: timeouts.grace_seconds * 1000,
+          progressEveryMs: 5000,
+          onProgress: progress(attempt),
+        });
+      } catch (err) {
+        failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
+        return;
       }
-      if (r.exitCode !== 0) return failed('crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${deps.paths.log(run.runId)}`);
-      const text = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '';
-      const parsed = text ? parseTrainerSummary(text) : { ok: false as const, problem: 'missing' };
-      if (parsed.ok) {
-        return emit(
-          makeEvent(
-            'RunFinished',
-            { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource: 'summary', metrics: parsed.summary.metrics, samples: parsed.summary.samples ?? {} },
-            session,
-            deps.now(),
-          ),
-        );
-      }
-      if (r.lastMetrics)
-        return emit(
-          makeEvent(
-            'RunFinished',
-            { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource: 'log', metrics: r.lastMetrics, samples: {} },
-            session,
-            deps.now(),
-          ),
-        );
-      return failed('no-summary', 0, null, r.durationMs, `no usable trainer_summary.json (${parsed.problem}) and no metric lines in the log`);
-    });
-    return () => {
-      // The loop left this state (stop or shutdown): the trainer must not outlive it unrecorded.
-      cancelled = true;
-      h.stop('killed');
-    };
+      const h = handle;
+      emit(
+        makeEvent(
+          'RunStarted',
+          {
+            runId: run.runId,
+            attempt,
+            launcher: 'local',
+            argv,
+            cwd,
+            pid: h.pid,
+            pidStartTime: h.pidStartTime,
+            seed,
+            logPath: deps.paths.log(run.runId),
+            exitFile,
+            logOffset: h.logOffset,
+          },
+          session,
+          deps.now(),
+        ),
+      );
+      void h.result.then((r) => settle(attempt, r));
+    }
   });
 }

@@ -1,22 +1,29 @@
 /**
- * The local launcher: runs the trainer as a child process in its own process group (no shell),
- * streams its output to the log files, parses metric lines, and enforces the wall-clock and
- * no-output timeouts by terminating the whole group.
+ * The local launcher. The trainer runs under a supervisor (adapters/launcher/supervise.ts) that
+ * leads its own process group, writes the trainer's output to the log files and records how it
+ * ended, so a trainer survives the orchestrator and can be reattached by pid after a restart.
+ * The orchestrator follows the log file (metric lines, no-output detection) with bounded memory
+ * and enforces the wall-clock and no-output timeouts by terminating the whole group.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { filter, map, share, throttleTime } from 'rxjs';
-import { linesOf } from './lines.js';
-import { processStartTime, signalGroup, terminateGroup } from './process-group.js';
+import { Subject, throttleTime } from 'rxjs';
+import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { createLineSplitter } from './lines.js';
+import { processAlive, processStartTime, signalGroup, terminateGroup } from './process-group.js';
 
 /** What to launch. */
 export interface LaunchSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
-  /** Files that receive stdout and stderr verbatim. */
-  logFiles: string[];
+  /** The log the orchestrator follows; the supervisor appends the trainer's stdout and stderr to it. */
+  logFile: string;
+  /** More files that receive the same output (the run folder's train.log). */
+  copyFiles: string[];
+  /** Where the supervisor records `{exitCode, signal}` when the trainer ends. */
+  exitFile: string;
   wallMs: number;
   noOutputMs: number;
   graceMs: number;
@@ -25,25 +32,46 @@ export interface LaunchSpec {
   progressEveryMs?: number;
 }
 
+/** A launch to follow again after a restart. */
+export interface Attachment extends Omit<LaunchSpec, 'argv' | 'cwd' | 'env' | 'copyFiles'> {
+  pid: number;
+  pidStartTime: string | null;
+  /** Where this launch's output starts in the log file. */
+  logOffset: number;
+  /** When the launch started (epoch ms), for the wall-clock limit. */
+  startedAtMs: number;
+}
+
 /** How a launch ended. */
 export interface LaunchResult {
+  /** The trainer's exit code (null when it died by a signal or its end was not recorded). */
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
   /** Why the orchestrator stopped it, if it did. */
   stoppedFor: 'timeout' | 'hung' | 'killed' | null;
+  /** False when the supervisor itself was killed, so how the trainer ended is unknown. */
+  recorded: boolean;
   /** The last JSON metric line the trainer printed (numbers only). */
   lastMetrics: Record<string, number> | null;
 }
 
 /** A running launch. */
 export interface LaunchHandle {
+  /** The supervisor's pid, which is also the process group id. */
   pid: number;
   pidStartTime: string | null;
+  /** Where this launch's output starts in the log file. */
+  logOffset: number;
   /** Terminates the process group (SIGTERM, grace, SIGKILL), recording why. */
   stop(reason: 'timeout' | 'hung' | 'killed'): void;
   result: Promise<LaunchResult>;
 }
+
+// The compiled supervisor, also when this module runs from source (tests): `npm run build` makes it.
+const SUPERVISOR = join(PROJECT_ROOT, 'dist', 'adapters', 'launcher', 'supervise.js');
+const POLL_MS = 200;
+const READ_CHUNK = 1 << 20;
 
 /** Parses a stdout line as a metric object: a JSON object, keeping its finite numeric fields. */
 export function parseMetricLine(line: string): Record<string, number> | null {
@@ -60,69 +88,130 @@ export function parseMetricLine(line: string): Record<string, number> | null {
   }
 }
 
-/** Starts the trainer; throws only when it cannot be spawned at all. */
+function fileSize(path: string): number {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}
+
+function readExit(path: string): { exitCode: number | null; signal: string | null } | null {
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as { exitCode: unknown; signal: unknown };
+    return { exitCode: typeof r.exitCode === 'number' ? r.exitCode : null, signal: typeof r.signal === 'string' ? r.signal : null };
+  } catch {
+    return null;
+  }
+}
+
+/** Starts the trainer under a supervisor; throws only when the supervisor cannot be spawned. */
 export function launchLocal(spec: LaunchSpec): LaunchHandle {
-  const [file, ...args] = spec.argv;
-  if (!file) throw new Error('empty trainer command');
-  const fds = spec.logFiles.map((p) => {
-    mkdirSync(dirname(p), { recursive: true });
-    return openSync(p, 'a');
-  });
-  const started = Date.now();
-  const child = execa(file, args, {
+  if (spec.argv.length === 0) throw new Error('empty trainer command');
+  if (!existsSync(SUPERVISOR)) throw new Error(`the trainer supervisor ${SUPERVISOR} is missing: run npm run build`);
+  const logOffset = fileSize(spec.logFile);
+  const child = execa(process.execPath, [SUPERVISOR, spec.exitFile, spec.logFile, ...spec.copyFiles, '--', ...spec.argv], {
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: false,
     detached: true,
     cleanup: false,
-    stdin: 'ignore',
-    buffer: false,
+    stdio: 'ignore',
     reject: false,
-    stripFinalNewline: false,
   });
   const pid = child.pid;
-  if (pid === undefined) {
-    fds.forEach(closeSync);
-    throw new Error(`could not start ${file}`);
-  }
+  if (pid === undefined) throw new Error(`could not start the supervisor for ${spec.argv[0]}`);
+  const exited = child.then(() => undefined);
+  return follow({ ...spec, pid, pidStartTime: processStartTime(pid), logOffset, startedAtMs: Date.now() }, exited);
+}
+
+/** Follows a launch started by an earlier orchestrator, until it ends. */
+export function attachLocal(att: Attachment): LaunchHandle {
+  const exited = new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const same = att.pidStartTime === null || processStartTime(att.pid) === att.pidStartTime;
+      if (!same || !processAlive(att.pid)) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, POLL_MS);
+  });
+  return follow(att, exited);
+}
+
+function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
   let stoppedFor: LaunchResult['stoppedFor'] = null;
   let lastMetrics: Record<string, number> | null = null;
+  const metrics$ = new Subject<Record<string, number>>();
+  const progress = att.onProgress
+    ? metrics$.pipe(throttleTime(att.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(att.onProgress)
+    : null;
+  const splitter = createLineSplitter((line) => {
+    const m = parseMetricLine(line);
+    if (m) {
+      lastMetrics = m;
+      metrics$.next(m);
+    }
+  });
   const stop = (reason: 'timeout' | 'hung' | 'killed') => {
     if (stoppedFor) return;
     stoppedFor = reason;
-    void terminateGroup(pid, spec.graceMs);
+    void terminateGroup(att.pid, att.graceMs);
   };
-  const wall = setTimeout(() => stop('timeout'), spec.wallMs);
-  const quiet = setTimeout(() => stop('hung'), spec.noOutputMs);
-  const onChunk = (chunk: Buffer) => {
-    for (const fd of fds) writeSync(fd, chunk);
-    quiet.refresh();
+
+  let offset = att.logOffset;
+  let lastOutput = Date.now();
+  const buf = Buffer.alloc(READ_CHUNK);
+  const drain = () => {
+    let fd: number;
+    try {
+      fd = openSync(att.logFile, 'r');
+    } catch {
+      return;
+    }
+    try {
+      for (;;) {
+        const n = readSync(fd, buf, 0, READ_CHUNK, offset);
+        if (n <= 0) break;
+        offset += n;
+        lastOutput = Date.now();
+        splitter.push(buf.subarray(0, n));
+        if (n < READ_CHUNK) break;
+      }
+    } finally {
+      closeSync(fd);
+    }
   };
-  const metrics$ = linesOf([child.stdout!, child.stderr!], onChunk).pipe(
-    map(parseMetricLine),
-    filter((m): m is Record<string, number> => m !== null),
-    share(),
-  );
-  const sub = metrics$.subscribe((m) => (lastMetrics = m));
-  const progressSub = spec.onProgress
-    ? metrics$.pipe(throttleTime(spec.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(spec.onProgress)
-    : null;
+  const tick = setInterval(() => {
+    drain();
+    const now = Date.now();
+    if (now - att.startedAtMs > att.wallMs) stop('timeout');
+    else if (now - lastOutput > att.noOutputMs) stop('hung');
+  }, POLL_MS);
+
   const result = (async (): Promise<LaunchResult> => {
-    const r = await child;
-    clearTimeout(wall);
-    clearTimeout(quiet);
+    await exited;
+    clearInterval(tick);
+    drain();
+    splitter.end();
     // Reap anything the trainer left behind in its group.
-    signalGroup(pid, 'SIGKILL');
-    sub.unsubscribe();
-    progressSub?.unsubscribe();
-    fds.forEach(closeSync);
+    signalGroup(att.pid, 'SIGKILL');
+    metrics$.complete();
+    progress?.unsubscribe();
+    const exit = existsSync(att.exitFile) ? readExit(att.exitFile) : null;
     return {
-      exitCode: r.exitCode ?? null,
-      signal: r.signal ?? null,
-      durationMs: Date.now() - started,
+      exitCode: exit?.exitCode ?? null,
+      signal: exit ? exit.signal : 'SIGKILL',
+      durationMs: Date.now() - att.startedAtMs,
       stoppedFor,
+      recorded: exit !== null,
       lastMetrics,
     };
   })();
-  return { pid, pidStartTime: processStartTime(pid), stop, result };
+  return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, stop, result };
 }

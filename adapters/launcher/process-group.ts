@@ -44,3 +44,18 @@ export async function terminateGroup(pid: number, graceMs: number): Promise<void
   signalGroup(pid, 'SIGKILL');
   for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
 }
+
+/** True while `pid` runs (a zombie — dead but not yet reaped — counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return true;
+  }
+}

@@ -69,7 +69,7 @@ function eventsFor(s: Snap): AutopilotEvent[] {
     case 'train': {
       if (!run?.started)
         return [
-          ev('RunStarted', { runId, attempt: (run?.attempt ?? 0) + 1, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l' }),
+          ev('RunStarted', { runId, attempt: (run?.attempt ?? 0) + 1, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 }),
           ...stops,
         ];
       const attempt = run.started.attempt;
