@@ -275,6 +275,59 @@ export function openSqliteStore<E extends EventEnvelope>(
   };
 }
 
+/** A row of the `messages` table exactly as stored: payloads are their stored JSON text, never decoded or upcast. */
+export interface StoredRow {
+  seq: number;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+  createdAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Streams every row of the event log at `path` in global order, verbatim, through its own read-only
+ * connection inside one read transaction: a consistent snapshot with constant memory that neither
+ * blocks nor disturbs a concurrent writer. The connection closes when the iteration ends or is
+ * abandoned (`return()`), so callers should consume it with `for…of`.
+ *
+ * @throws when the file does not exist or is not an event store of a supported format version.
+ */
+export function* readStoredRows(path: string): Generator<StoredRow, void, undefined> {
+  const db = openReadOnly(path);
+  try {
+    assertStoreFormat(db, path);
+    db.exec('BEGIN');
+    try {
+      const rows = db
+        .prepare<[], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`)
+        .iterate();
+      for (const row of rows) {
+        yield {
+          seq: row.seq,
+          streamId: row.stream_id,
+          streamPosition: row.stream_position,
+          type: row.message_type,
+          schemaVersion: row.schema_version,
+          dataJson: row.message_data,
+          metadataJson: row.message_metadata,
+          createdAt: row.created,
+          prevHash: row.prev_hash,
+          hash: row.hash,
+        };
+      }
+    } finally {
+      db.exec('COMMIT');
+    }
+  } finally {
+    db.close();
+  }
+}
+
 function openWriter(path: string): Database.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });

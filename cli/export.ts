@@ -1,0 +1,62 @@
+/** `autopilot export --out FILE.jsonl`: the whole log as JSON lines, verbatim, through a read-only connection. */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { GENESIS_HASH } from '../events/hash.js';
+import { formatStoredRow } from '../events/jsonl.js';
+import { readStoredRows } from '../events/sqlite-store.js';
+import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
+import { guarded } from './open-store.js';
+
+/** Characters buffered before a write to the output file. */
+const FLUSH_CHARS = 256 * 1024;
+
+/**
+ * Runs `export`; returns the exit code. Streams every stored row (not upcast) in global order
+ * into a temp file next to `out`, one line each, and renames it into place when complete, so a
+ * failed export never leaves half a file. Never blocks a running loop.
+ */
+export function exportCommand(o: { workspace: string; out: string; json?: boolean }): number {
+  return guarded(() => {
+    const paths = workspacePaths(o.workspace);
+    assertWorkspace(paths);
+    if (!existsSync(paths.events)) {
+      process.stderr.write(`autopilot: no event log at ${paths.events}; nothing to export\n`);
+      return 1;
+    }
+    const out = resolve(o.out);
+    mkdirSync(dirname(out), { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w');
+    let events = 0;
+    let lastSeq = 0;
+    let headHash = GENESIS_HASH;
+    try {
+      let chunk = '';
+      for (const row of readStoredRows(paths.events)) {
+        chunk += `${formatStoredRow(row)}\n`;
+        events += 1;
+        lastSeq = row.seq;
+        headHash = row.hash;
+        if (chunk.length >= FLUSH_CHARS) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      if (chunk !== '') writeSync(fd, chunk);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      if (e instanceof TypeError) {
+        process.stderr.write(`autopilot: cannot export ${paths.events}: ${e.message}; run autopilot verify\n`);
+        return 1;
+      }
+      throw e;
+    }
+    closeSync(fd);
+    renameSync(tmp, out);
+    if (o.json) process.stdout.write(`${JSON.stringify({ out, events, lastSeq, headHash })}\n`);
+    else process.stdout.write(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,77 @@
+/** `autopilot import FILE.jsonl`: load an exported log into a workspace without history, then rebuild its projections. */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
+import { catalogueCodec } from '../events/catalogue.js';
+import { importJsonl, LogNotEmptyError, readLines, type ImportResult } from '../events/import.js';
+import { JsonlError } from '../events/jsonl.js';
+import { openSqliteStore } from '../events/sqlite-store.js';
+import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
+import { rebuildProjections } from '../projections/writer.js';
+import { guarded } from './open-store.js';
+
+/**
+ * Runs `import`; returns the exit code: 0 imported, 1 refused (log not empty, workspace locked,
+ * a line failed its checks — nothing is written then), 2 bad usage (no such file, not a workspace).
+ */
+export function importCommand(file: string, o: { workspace: string; json?: boolean }): number {
+  return guarded(() => {
+    const paths = workspacePaths(o.workspace);
+    assertWorkspace(paths);
+    const source = resolve(file);
+    if (!existsSync(source) || !statSync(source).isFile()) {
+      process.stderr.write(`autopilot: no such file ${source}\n`);
+      return 2;
+    }
+    let lock: Lock;
+    try {
+      lock = acquireLock(paths.lock);
+    } catch (e) {
+      if (e instanceof LockHeldError) {
+        process.stderr.write(`autopilot: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    try {
+      const created = !existsSync(paths.events);
+      const store = openSqliteStore(paths.events, catalogueCodec);
+      let result: ImportResult;
+      let files: string[];
+      try {
+        try {
+          result = importJsonl(store.db, readLines(source), catalogueCodec);
+        } catch (e) {
+          if (e instanceof LogNotEmptyError) {
+            process.stderr.write(`autopilot: cannot import into ${paths.root}: ${e.message}\n`);
+            return 1;
+          }
+          if (e instanceof JsonlError) {
+            process.stderr.write(`autopilot: ${source}: ${e.message}; nothing was imported\n`);
+            if (created) removeLog(store, paths.events);
+            return 1;
+          }
+          throw e;
+        }
+        files = rebuildProjections(paths.root, store);
+      } finally {
+        store.close();
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify({ ...result, files: files.length })}\n`);
+      else
+        process.stdout.write(
+          `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` +
+            `rebuilt ${files.length} projection file(s)\n`,
+        );
+      return 0;
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/** Removes a log this command created, so a refused import leaves the workspace as it found it. */
+function removeLog(store: { close(): void }, path: string): void {
+  store.close();
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
