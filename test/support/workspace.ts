@@ -46,11 +46,14 @@ export function patchSettings(workspace: string, patch: Record<string, unknown>)
   writeFileSync(path, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
-/** A copy of the shipped workspace whose trainer is the fake one (fast, deterministic, records its argv). */
+/**
+ * A copy of the shipped workspace whose trainer is the fake one (fast, deterministic, records its
+ * argv), still launched through the workspace's scripts/run_training.sh and its flag renderer.
+ */
 export function fakeTrainerWorkspace(env: Record<string, string> = {}): string {
   const ws = copyShippedWorkspace();
   patchSettings(ws, {
-    trainer: { command: [process.execPath, FAKE_TRAINER], cwd: '.', env: { FAKE_TRAINER_RECORD: join(ws, 'fake-trainer.jsonl'), ...env } },
+    trainer: { env: { AUTOPILOT_TRAINER: FAKE_TRAINER, FAKE_TRAINER_RECORD: join(ws, 'fake-trainer.jsonl'), ...env } },
   });
   return ws;
 }
