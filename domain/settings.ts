@@ -24,11 +24,29 @@ export const SettingsSchema = z.strictObject({
   launcher: z.enum(['local']).default('local'),
   proposer: z
     .strictObject({
-      kind: z.enum(['random']).default('random'),
-      /** Proposals asked for one run before the loop halts (each rejection asks again). */
+      /** `random`: the built-in seeded search; `command`: any executable that writes proposals/next_config.json. */
+      kind: z.enum(['random', 'command']).default('random'),
+      /** Proposals asked for one run before the loop gives up on the proposer (each rejection asks again). */
       max_attempts: z.number().int().min(1).max(20).default(3),
+      /** When the proposer is exhausted: halt the loop, or let the built-in proposer propose this run. */
+      on_exhausted: z.enum(['halt', 'fallback']).default('halt'),
+      /** The `command` proposer: argv (no shell), cwd relative to the workspace, extra env, timeouts. */
+      command: z
+        .strictObject({
+          argv: z.array(z.string().min(1)).min(1),
+          cwd: z.string().default('.'),
+          env: z.record(z.string(), z.string()).default({}),
+          wall_seconds: Seconds.default(900),
+          no_output_seconds: Seconds.default(300),
+          grace_seconds: Seconds.default(5),
+        })
+        .optional(),
     })
-    .default({ kind: 'random', max_attempts: 3 }),
+    .superRefine((p, ctx) => {
+      if (p.kind === 'command' && !p.command)
+        ctx.addIssue({ code: 'custom', path: ['command'], message: 'proposer.kind "command" needs proposer.command.argv (the executable to run)' });
+    })
+    .default({ kind: 'random', max_attempts: 3, on_exhausted: 'halt' }),
   metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
   /** Runs per `autopilot loop` invocation when `--runs` is not given. */
   runs: z.number().int().positive().default(5),

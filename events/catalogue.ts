@@ -68,6 +68,8 @@ export const LoopStarted = event(
       maxProposalAttempts: z.number().int().positive(),
       maxRunAttempts: z.number().int().positive(),
       maxConsecutiveFailures: z.number().int().positive(),
+      /** What happens when the proposer is exhausted for a run (absent in early logs: halt). */
+      onExhausted: z.enum(['halt', 'fallback']).optional(),
     }),
     metric: z.object({ name: z.string(), direction: Direction }),
     pid: z.number().int(),
@@ -89,6 +91,8 @@ export const ProposalRequested = event(
     attempt: z.number().int().positive(),
     proposer: ProposerKind,
     previousErrors: z.array(ValidationErrorSchema),
+    /** Set when the built-in proposer stands in for an exhausted one. */
+    fallbackFrom: z.string().optional(),
   }),
 );
 export const ProposalReceived = event(
@@ -102,11 +106,24 @@ export const ProposalReceived = event(
     overrides: z.unknown(),
     rationale: z.string(),
     hypothesis: z.string(),
+    /** Problems with the answer itself (unreadable file, missing rationale…): validation rejects it with these. */
+    problems: z.array(ValidationErrorSchema).optional(),
+    /** What the proposer process did, when it is one: exit, duration, and anything it reported. */
+    process: z
+      .object({ argv: z.array(z.string()), exitCode: z.number().int().nullable(), signal: z.string().nullable(), durationMs: z.number().nonnegative() })
+      .optional(),
   }),
 );
 export const ProposalFailed = event(
   'ProposalFailed',
-  z.object({ runId: RunId, attempt: z.number().int().positive(), proposer: ProposerKind, message: z.string() }),
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    proposer: ProposerKind,
+    message: z.string(),
+    /** timeout | hung | crashed | no-proposal | error (absent in early logs). */
+    reason: z.enum(['timeout', 'hung', 'crashed', 'no-proposal', 'error']).optional(),
+  }),
 );
 export const ProposalRejected = event(
   'ProposalRejected',
@@ -148,6 +165,8 @@ export const RunStarted = event(
     exitFile: z.string().nullable(),
     /** Byte offset of this launch's first output line in `logPath`. */
     logOffset: z.number().int().nonnegative(),
+    /** The variables autopilot set for the trainer (settings' env and PUFFER_AUTOPILOT_*), secret-looking ones redacted. */
+    env: z.record(z.string(), z.string()).optional(),
   }),
 );
 export const RunReattached = event(
@@ -219,6 +238,17 @@ export const JournalWritten = event(
     next: z.string(),
   }),
 );
+export const GuardrailViolation = event(
+  'GuardrailViolation',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    proposer: ProposerKind,
+    /** Every path the proposer changed outside allowed_paths, relative to the workspace (or absolute outside it). */
+    paths: z.array(z.object({ path: z.string(), change: z.enum(['modified', 'created', 'deleted']), restored: z.boolean() })).min(1),
+    action: z.enum(['reverted', 'detected']),
+  }),
+);
 export const StopRequested = event('StopRequested', z.object({ reason: z.string(), now: z.boolean() }));
 export const LoopHalted = event('LoopHalted', z.object({ reason: z.string(), runsCompleted: z.number().int().nonnegative() }));
 export const LoopCompleted = event(
@@ -248,6 +278,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   RunEvaluated,
   IncumbentChanged,
   JournalWritten,
+  GuardrailViolation,
   StopRequested,
   LoopHalted,
   LoopCompleted,

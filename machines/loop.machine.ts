@@ -16,6 +16,9 @@ export interface RunContext {
   proposalAttempt: number;
   /** A proposal was asked for and not answered yet (a restarted proposer answers the same attempt). */
   awaitingProposal: boolean;
+  /** The built-in proposer stands in for the configured one (which was exhausted) from attempt `fallbackAt` + 1 on. */
+  fallback: boolean;
+  fallbackAt: number;
   /** Errors of the last rejected proposal, handed back to the proposer. */
   errors: DataOf<'ProposalRejected'>['errors'];
   proposal: DataOf<'ProposalReceived'> | null;
@@ -50,7 +53,10 @@ export interface LoopContext {
 export interface ProposeInput {
   session: string;
   mode: 'quick' | 'full';
+  /** The proposer to ask (the built-in one when falling back). */
   proposer: string;
+  /** The exhausted proposer the built-in one stands in for. */
+  fallbackFrom: string | null;
   /** The run to propose for, or null when the actor must plan it first. */
   run: RunContext | null;
   nextRunIndex: number;
@@ -86,6 +92,9 @@ export interface JournalInput {
   runsRequested: number;
 }
 
+/** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
+export const BUILTIN_PROPOSER = 'random';
+
 function missing(name: string) {
   return () => {
     throw new Error(`actor "${name}" was not provided: supply it with machine.provide({ actors })`);
@@ -115,6 +124,8 @@ function newRun(data: DataOf<'RunPlanned'>): RunContext {
     kind: data.kind,
     proposalAttempt: 0,
     awaitingProposal: false,
+    fallback: false,
+    fallbackAt: 0,
     errors: [],
     proposal: null,
     accepted: null,
@@ -153,7 +164,12 @@ export const loopMachine = setup({
     hasIncumbent: ({ event }) => (event as E<'LoopStarted'>).data.incumbent !== null,
     stopNow: ({ event }) => (event as E<'StopRequested'>).data.now,
     canAskAgain: ({ context }) =>
-      context.stop === null && requireRun(context).proposalAttempt < context.limits.maxProposalAttempts,
+      context.stop === null && requireRun(context).proposalAttempt - requireRun(context).fallbackAt < context.limits.maxProposalAttempts,
+    canFallBack: ({ context }) =>
+      context.stop === null &&
+      !requireRun(context).fallback &&
+      context.limits.onExhausted === 'fallback' &&
+      context.proposer !== BUILTIN_PROPOSER,
     canRetryRun: ({ context }) => context.stop === null && requireRun(context).attempt < context.limits.maxRunAttempts,
     stopRequested: ({ context }) => context.stop !== null,
     tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
@@ -193,6 +209,9 @@ export const loopMachine = setup({
       }),
     }),
     proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false }) }),
+    fallBack: assign({
+      run: ({ context }) => ({ ...requireRun(context), fallback: true, fallbackAt: requireRun(context).proposalAttempt }),
+    }),
     rejected: assign({
       run: ({ context, event }) => ({ ...requireRun(context), errors: (event as E<'ProposalRejected'>).data.errors }),
     }),
@@ -267,7 +286,8 @@ export const loopMachine = setup({
         input: ({ context }) => ({
           session: requireSession(context),
           mode: context.mode,
-          proposer: context.proposer,
+          proposer: context.run?.fallback ? BUILTIN_PROPOSER : context.proposer,
+          fallbackFrom: context.run?.fallback ? context.proposer : null,
           run: context.run,
           nextRunIndex: context.nextRunIndex,
           incumbent: context.incumbent,
@@ -279,6 +299,7 @@ export const loopMachine = setup({
         ProposalReceived: { actions: 'received', target: 'validate' },
         ProposalFailed: [
           { guard: 'canAskAgain', actions: 'proposerFailed', target: 'propose', reenter: true },
+          { guard: 'canFallBack', actions: ['proposerFailed', 'fallBack'], target: 'propose', reenter: true },
           { actions: ['proposerFailed', 'haltOnProposerFailure'], target: 'halted' },
         ],
       },
@@ -297,6 +318,7 @@ export const loopMachine = setup({
         ProposalAccepted: { actions: 'accepted', target: 'train' },
         ProposalRejected: [
           { guard: 'canAskAgain', actions: 'rejected', target: 'propose' },
+          { guard: 'canFallBack', actions: ['rejected', 'fallBack'], target: 'propose' },
           { actions: ['rejected', 'haltOnRejections'], target: 'halted' },
         ],
       },

@@ -34,7 +34,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'ProposalReceived':
       return `run ${e.data.runId}: ${e.data.proposer} proposed ${brief(e.data.overrides)}${e.data.seed === null ? '' : ` (seed ${e.data.seed})`}`;
     case 'ProposalFailed':
-      return `run ${e.data.runId}: proposer ${e.data.proposer} failed: ${e.data.message}`;
+      return `run ${e.data.runId}: proposer ${e.data.proposer} failed${e.data.reason ? ` (${e.data.reason})` : ''}: ${e.data.message}`;
     case 'ProposalRejected':
       return `run ${e.data.runId}: proposal rejected: ${e.data.errors.map((x) => x.message).join('; ')}`;
     case 'ProposalAccepted':
@@ -70,6 +70,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
+    case 'GuardrailViolation':
+      return `run ${e.data.runId}: GUARDRAIL ${e.data.proposer} changed ${e.data.paths.map((p) => p.path).join(', ')} outside allowed_paths; ${e.data.action}`;
     case 'StopRequested':
       return `stop requested (${e.data.now ? 'now' : 'after the current run'}): ${e.data.reason}`;
     case 'LoopHalted':

@@ -49,6 +49,7 @@ export interface RunView {
   plannedAt: string;
   proposals: ProposalView[];
   proposalFailures: { attempt: number; proposer: string; message: string; at: string }[];
+  violations: (DataOf<'GuardrailViolation'> & { at: string })[];
   accepted: (DataOf<'ProposalAccepted'> & { at: string }) | null;
   launches: LaunchView[];
   /** A launch that never got a pid (launch error) is recorded here. */
@@ -175,6 +176,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         plannedAt: at,
         proposals: [],
         proposalFailures: [],
+        violations: [],
         accepted: null,
         launches: [],
         failures: [],
@@ -186,6 +188,14 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'ProposalRequested':
+      if (e.data.fallbackFrom)
+        view.labbook.push({
+          at,
+          action: `run ${e.data.runId}: ask ${e.data.proposer} instead of ${e.data.fallbackFrom} (attempt ${e.data.attempt})`,
+          observation: `${e.data.fallbackFrom} gave no valid proposal`,
+          outcome: 'fell back to the built-in proposer',
+          next: 'validate its proposal',
+        });
       return view;
     case 'ProposalReceived': {
       const d = e.data;
@@ -303,6 +313,18 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       const d = e.data;
       run(view, d.runId).journal = { ...d, at };
       view.labbook.push({ at, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next });
+      return view;
+    }
+    case 'GuardrailViolation': {
+      const d = e.data;
+      run(view, d.runId).violations.push({ ...d, at });
+      view.labbook.push({
+        at,
+        action: `run ${d.runId}: check the workspace after ${d.proposer} (attempt ${d.attempt})`,
+        observation: `changed outside allowed_paths: ${d.paths.map((p) => `${p.path} (${p.change})`).join(', ')}`,
+        outcome: `guardrail violation, ${d.action}`,
+        next: 'validate what it proposed',
+      });
       return view;
     }
     case 'StopRequested':

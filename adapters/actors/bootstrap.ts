@@ -24,6 +24,7 @@ export function bootstrapActor(deps: LoopDeps) {
             maxProposalAttempts: deps.settings.proposer.max_attempts,
             maxRunAttempts: deps.settings.retries.max_attempts,
             maxConsecutiveFailures: deps.settings.budgets.max_consecutive_failures,
+            onExhausted: deps.settings.proposer.on_exhausted,
           },
           metric: deps.settings.metric,
           pid: process.pid,

@@ -5,13 +5,15 @@ import { proposeRandom } from '../../domain/proposers/random.js';
 import { toRecordable } from '../../domain/recordable.js';
 import { seedFromString } from '../../domain/rng.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
+import type { LaunchHandle } from '../launcher/local.js';
+import { runCommandProposer } from '../proposers/command.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `propose` actor. */
 export function proposeActor(deps: LoopDeps) {
   return fromCallback<EventObject, ProposeInput>(({ input, sendBack }) => {
     const stamp = () => deps.now();
-    let run = input.run;
+    const run = input.run;
     let runId: string;
     if (!run) {
       runId = runIdOf(input.nextRunIndex);
@@ -19,24 +21,86 @@ export function proposeActor(deps: LoopDeps) {
     } else runId = run.runId;
     // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
     const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
+    const previousErrors = run?.errors ?? [];
     if (!run?.awaitingProposal)
       sendBack(
-        makeEvent('ProposalRequested', { runId, attempt, proposer: input.proposer, previousErrors: run?.errors ?? [] }, input.session, stamp()),
-      );
-    try {
-      // The seed is derived from where the draw happens, so a replay of the log gives the same proposal.
-      const seed = seedFromString(`${input.session}/${runId}/${attempt}`);
-      const proposal = proposeRandom(deps.policy, seed);
-      sendBack(
         makeEvent(
-          'ProposalReceived',
-          { runId, attempt, proposer: input.proposer, seed, overrides: toRecordable(proposal.overrides), rationale: proposal.rationale, hypothesis: proposal.hypothesis },
+          'ProposalRequested',
+          { runId, attempt, proposer: input.proposer, previousErrors, ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}) },
           input.session,
           stamp(),
         ),
       );
-    } catch (err) {
-      sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: (err as Error).message }, input.session, stamp()));
+
+    if (input.proposer === 'random') {
+      try {
+        // The seed is derived from where the draw happens, so a replay of the log gives the same proposal.
+        const seed = seedFromString(`${input.session}/${runId}/${attempt}`);
+        const proposal = proposeRandom(deps.policy, seed);
+        sendBack(
+          makeEvent(
+            'ProposalReceived',
+            { runId, attempt, proposer: input.proposer, seed, overrides: toRecordable(proposal.overrides), rationale: proposal.rationale, hypothesis: proposal.hypothesis },
+            input.session,
+            stamp(),
+          ),
+        );
+      } catch (err) {
+        sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: (err as Error).message, reason: 'error' }, input.session, stamp()));
+      }
+      return;
     }
+
+    let handle: LaunchHandle | null = null;
+    let cancelled = false;
+    void runCommandProposer(deps, { runId, attempt, previousErrors }, (h) => (handle = h))
+      .then((answer) => {
+        if (cancelled) return;
+        if (answer.violations.length > 0)
+          sendBack(
+            makeEvent(
+              'GuardrailViolation',
+              {
+                runId,
+                attempt,
+                proposer: input.proposer,
+                paths: answer.violations,
+                action: answer.violations.every((v) => v.restored) ? 'reverted' : 'detected',
+              },
+              input.session,
+              stamp(),
+            ),
+          );
+        if (answer.kind === 'failed') {
+          sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: answer.message, reason: answer.reason }, input.session, stamp()));
+          return;
+        }
+        sendBack(
+          makeEvent(
+            'ProposalReceived',
+            {
+              runId,
+              attempt,
+              proposer: input.proposer,
+              seed: null,
+              overrides: toRecordable(answer.overrides),
+              rationale: answer.rationale,
+              hypothesis: answer.hypothesis,
+              ...(answer.problems.length ? { problems: answer.problems.map((p) => ({ ...p, value: toRecordable(p.value) })) } : {}),
+              process: answer.process,
+            },
+            input.session,
+            stamp(),
+          ),
+        );
+      })
+      .catch((err: unknown) => {
+        if (!cancelled)
+          sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: (err as Error).message, reason: 'error' }, input.session, stamp()));
+      });
+    return () => {
+      cancelled = true;
+      (handle as LaunchHandle | null)?.stop('killed');
+    };
   });
 }

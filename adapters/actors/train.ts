@@ -14,15 +14,20 @@ import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
+import { redactSecrets } from '../secrets.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** The environment the trainer gets: ours, the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  const runDir = deps.paths.runDir(runId);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { ...env, ...trainerOwnEnv(deps, runId) };
+}
+
+/** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
+function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
+  const runDir = deps.paths.runDir(runId);
   return {
-    ...env,
     ...deps.settings.trainer.env,
     AUTOPILOT_HOME: PROJECT_ROOT,
     AUTOPILOT_NODE: process.execPath,
@@ -169,6 +174,7 @@ export function trainActor(deps: LoopDeps) {
             logPath: deps.paths.log(run.runId),
             exitFile,
             logOffset: h.logOffset,
+            env: redactSecrets(trainerOwnEnv(deps, run.runId)),
           },
           session,
           deps.now(),

@@ -1,6 +1,6 @@
 /** The validate actor: checks a proposal against the policy and merges it into the base config. */
 import { fromCallback, type EventObject } from 'xstate';
-import { mergeConfig } from '../../domain/config.js';
+import { baseConfigFor } from '../../domain/base-config.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
@@ -13,10 +13,12 @@ export function validateActor(deps: LoopDeps) {
     const { run, incumbent } = input;
     // Proposals are deltas on the incumbent: the mode's baseline with the incumbent's overrides applied.
     const baseline = loadBaseline(deps.paths, input.mode);
-    const base = incumbent ? mergeConfig(baseline, incumbent.override) : baseline;
+    const base = baseConfigFor(baseline, incumbent?.override);
     const proposal = run.kind === 'baseline' ? null : run.proposal;
     const overrides = proposal ? fromRecordable(proposal.overrides) : {};
-    const result = validateOverrides(overrides, base, deps.policy);
+    // Problems with the answer itself (unreadable file, missing rationale…) reject it like an invalid key.
+    const problems = proposal?.problems ?? [];
+    const result = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
     if (!result.ok) {
       sendBack(makeEvent('ProposalRejected', { runId: run.runId, attempt: Math.max(1, attempt), errors: result.errors.map((e) => ({ ...e, value: toRecordable(e.value) })) }, input.session, deps.now()));

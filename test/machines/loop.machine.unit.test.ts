@@ -15,7 +15,7 @@ const at = '2026-01-01T00:00:00.000Z';
 const meta = { session: '0001', at };
 const ev = <T extends AutopilotEvent['type']>(type: T, data: DataOf<T>) => ({ type, data, metadata: meta }) as Extract<AutopilotEvent, { type: T }>;
 
-const limits = { maxProposalAttempts: 2, maxRunAttempts: 2, maxConsecutiveFailures: 1 };
+const limits = { maxProposalAttempts: 2, maxRunAttempts: 2, maxConsecutiveFailures: 1, onExhausted: 'fallback' as const };
 const metric = { name: 'mean_reward', direction: 'maximize' as const };
 const incumbent = { runId: '001', metric: 'mean_reward', mean: 100, n: 2, sample: [90, 110], override: {} };
 const started = (fresh: boolean) =>
@@ -23,7 +23,7 @@ const started = (fresh: boolean) =>
     session: '0001',
     runsRequested: 2,
     mode: 'quick',
-    proposer: 'random',
+    proposer: 'command',
     firstRunIndex: fresh ? 1 : 2,
     incumbent: fresh ? null : incumbent,
     limits,
@@ -113,7 +113,7 @@ function key(s: Snap): string {
     c.consecutiveFailures,
     c.stop?.now ?? null,
     c.incumbent?.runId ?? null,
-    c.run && [c.run.runId, c.run.proposalAttempt, c.run.awaitingProposal, c.run.attempt, !!c.run.started, !!c.run.accepted, !!c.run.finished],
+    c.run && [c.run.runId, c.run.proposalAttempt, c.run.awaitingProposal, c.run.fallback, c.run.attempt, !!c.run.started, !!c.run.accepted, !!c.run.finished],
   ]);
 }
 
@@ -169,6 +169,11 @@ describe('when the loop machine is driven through every shortest path', () => {
           },
           train: () => {
             expect(sut.getSnapshot().context.run?.accepted).not.toBeNull();
+          },
+          propose: () => {
+            const run = sut.getSnapshot().context.run;
+            // Once the configured proposer is exhausted, the built-in one is asked.
+            if (run?.fallback) expect(run.proposalAttempt).toBeGreaterThanOrEqual(limits.maxProposalAttempts);
           },
         },
       });
