@@ -1,0 +1,43 @@
+/** `autopilot replay --at SEQ`: the machine's state and context, and the workspace view, right after event SEQ. */
+import { loopMachine } from '../machines/loop.machine.js';
+import { foldSession } from '../orchestrator/restore.js';
+import { describeEvent } from '../orchestrator/output.js';
+import { buildReplay, outOfRangeMessage, renderReplay, scanTo } from '../projections/replay.js';
+import type { AutopilotEvent } from '../events/catalogue.js';
+import { guarded, openReader } from './open-store.js';
+
+function headline(e: AutopilotEvent): string | null {
+  return e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : describeEvent(e);
+}
+
+/** Runs `replay`; returns the exit code (2 when SEQ is not a sequence number of the log). */
+export function replayCommand(o: { workspace: string; at: string; json?: boolean }): number {
+  return guarded(() => {
+    const { store } = openReader(o.workspace);
+    const last = store?.lastSeq() ?? 0;
+    const seq = /^\d+$/.test(o.at) ? Number(o.at) : Number.NaN;
+    if (!store || !Number.isSafeInteger(seq) || seq < 1 || seq > last) {
+      store?.close();
+      process.stderr.write(`autopilot: ${outOfRangeMessage(o.at, last)}\n`);
+      return 2;
+    }
+    try {
+      const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
+      if (!target) throw new Error(`event ${seq} vanished from the log`);
+      const session = target.event.metadata.session;
+      const scan = scanTo(store.readAll({ toSeq: seq }), session);
+      // The plain machine: the pure transition records invocations but never runs an actor.
+      const snapshot = foldSession(loopMachine, store, session, scan.sessionFirstSeq, seq);
+      const report = buildReplay(
+        target,
+        scan,
+        { state: String(snapshot.value), status: snapshot.status, context: snapshot.context },
+        headline(target.event),
+      );
+      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : renderReplay(report));
+      return 0;
+    } finally {
+      store.close();
+    }
+  });
+}
