@@ -141,6 +141,8 @@ export const PolicySchema = strict({
   keys: z.record(DottedKey, KeySpecSchema),
   rules: z.array(RuleSchema).optional(),
   allowed_paths: z.array(AllowedPath).optional(),
+  /** Editor support: the JSON Schema this file follows (see `autopilot policy schema`); ignored by autopilot. */
+  $schema: z.string().optional(),
 });
 
 /** A parsed, checked policy. */

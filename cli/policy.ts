@@ -1,0 +1,195 @@
+/**
+ * `autopilot policy …`: import a PufferLib sweep as a policy, check a policy and print it as a
+ * table, and print the JSON Schema of policy.json.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { assertNever } from '../domain/assert-never.js';
+import { formatNumber, formatValue } from '../domain/format.js';
+import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
+import { importPufferSweep, PufferIniError } from '../domain/puffer-ini.js';
+import { describeRule } from '../domain/rules.js';
+import { EXIT } from '../orchestrator/run-loop.js';
+import { workspacePaths } from '../orchestrator/workspace.js';
+
+/** Adds `policy import-puffer | check | schema` to `program`; actions store their exit code in `result.code`. */
+export function registerPolicyCommand(program: Command, result: { code: number }): void {
+  const policy = program.command('policy').description('import, check and describe policy.json (what a proposer may change)');
+  policy
+    .command('import-puffer')
+    .description('convert the [sweep.<section>.<key>] sections of a PufferLib .ini file into a policy (printed, or written with --out)')
+    .argument('<file>', 'a PufferLib config file, such as pufferlib/config/ocean/drone_pp.ini')
+    .option('--env <name>', 'the env to import for (one of the file\'s [base] env_name)')
+    .option('--out <file>', 'write the policy here instead of printing it')
+    .action((file: string, o: { env?: string; out?: string }) => {
+      result.code = importPufferCommand(file, o);
+    });
+  policy
+    .command('check')
+    .description('validate a policy (the workspace\'s policy.json, or --file) and print it as a table')
+    .addOption(new Option('--workspace <dir>', 'workspace directory').default('autopilot'))
+    .option('--file <file>', 'check this policy file instead of the workspace\'s')
+    .addOption(new Option('--json', 'machine-readable output: one JSON object'))
+    .action((o: { workspace: string; file?: string; json?: boolean }) => {
+      result.code = checkPolicyCommand(o);
+    });
+  policy
+    .command('schema')
+    .description('print the JSON Schema of policy.json (for editors), or write it with --out')
+    .option('--out <file>', 'write the schema here instead of printing it')
+    .action((o: { out?: string }) => {
+      result.code = policySchemaCommand(o);
+    });
+}
+
+/** `policy import-puffer FILE [--env NAME] [--out FILE]`; returns the exit code (2 for an unreadable or invalid ini). */
+export function importPufferCommand(file: string, o: { env?: string; out?: string }): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail(EXIT.usage, `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const { policy, notes } = importPufferSweep(text, o.env === undefined ? {} : { env: o.env });
+    for (const note of notes) process.stderr.write(`note: ${note}\n`);
+    const json = formatPolicyJson(policy);
+    if (o.out === undefined) process.stdout.write(json);
+    else {
+      writeText(o.out, json);
+      process.stderr.write(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}\n`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof PufferIniError) return fail(EXIT.usage, `${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+    if (e instanceof PolicyError) return fail(EXIT.failed, `the policy imported from ${file} is invalid:\n${listIssues(e.issues)}`);
+    throw e;
+  }
+}
+
+/** `policy check [--workspace DIR] [--file FILE] [--json]`; returns 0 when valid, 1 when not, 2 when there is no file. */
+export function checkPolicyCommand(o: { workspace: string; file?: string; json?: boolean }): number {
+  const path = o.file === undefined ? workspacePaths(o.workspace).policy : resolve(o.file);
+  if (!existsSync(path)) return fail(EXIT.usage, `policy not found at ${path}${o.file === undefined ? '; pass --workspace DIR or --file FILE' : ''}`);
+  const problems: string[] = [];
+  let policy: Policy | null = null;
+  try {
+    policy = parsePolicy(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (e) {
+    if (e instanceof PolicyError) problems.push(...e.issues);
+    else if (e instanceof SyntaxError) problems.push(`not valid JSON: ${e.message}`);
+    else throw e;
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems })}\n`);
+    return policy ? EXIT.ok : EXIT.failed;
+  }
+  if (!policy) return fail(EXIT.failed, `policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${listIssues(problems)}`);
+  process.stdout.write(describePolicy(policy, path).join('\n') + '\n');
+  return EXIT.ok;
+}
+
+/** `policy schema [--out FILE]`. */
+export function policySchemaCommand(o: { out?: string }): number {
+  const json = `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;
+  if (o.out === undefined) process.stdout.write(json);
+  else writeText(o.out, json);
+  return EXIT.ok;
+}
+
+/** Dotted keys as `isSafeDottedKey` accepts them (the forbidden segments aside). */
+const DOTTED_KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
+
+/** The JSON Schema of policy.json, generated from the zod schema (refinements such as min <= max are checked by autopilot only). */
+export function policyJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(PolicySchema, { io: 'input' }) as Record<string, unknown> & { properties?: { keys?: { propertyNames?: object } } };
+  // zod cannot express the dotted-key refinement; give editors the pattern it checks.
+  const keys = schema.properties?.keys;
+  if (keys !== undefined) keys.propertyNames = { type: 'string', pattern: DOTTED_KEY_PATTERN };
+  return {
+    ...schema,
+    title: 'autopilot policy.json',
+    description:
+      'What a proposer may change: whitelisted keys with types, ranges or choices and search distributions; derived rules; the files an agent may touch. Check a file with `autopilot policy check --file FILE`.',
+  };
+}
+
+/** The policy as human-readable lines: a table of keys, the rules in words, the allowed paths. */
+export function describePolicy(policy: Policy, path: string): string[] {
+  const keys = Object.entries(policy.keys);
+  const rules = policy.rules ?? [];
+  const rows = keys.map(([key, spec]) => [key, spec.type, rangeOf(spec), distributionOf(spec), spec.description ?? '']);
+  const header = ['key', 'type', 'range/choices', 'distribution', 'description'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  const out = [`policy ${path}: ok, ${keys.length} key${keys.length === 1 ? '' : 's'}, ${rules.length} rule${rules.length === 1 ? '' : 's'}`, ''];
+  out.push(line(header), ...rows.map(line), '');
+  if (rules.length === 0) out.push('rules: none');
+  else {
+    out.push('rules (applied in this order after the merge):');
+    rules.forEach((rule, i) => out.push(`  ${i + 1}. ${describeRule(rule)}${rule.description ? ` — ${rule.description}` : ''}`));
+  }
+  out.push(`allowed_paths: ${policy.allowed_paths === undefined ? 'not set' : policy.allowed_paths.length === 0 ? 'none' : policy.allowed_paths.join(', ')}`);
+  return out;
+}
+
+function rangeOf(spec: KeySpec): string {
+  switch (spec.type) {
+    case 'number':
+    case 'integer':
+      return `[${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
+    case 'boolean':
+      return 'true | false';
+    case 'enum':
+      return spec.choices.map(formatValue).join(' | ');
+    default:
+      return assertNever(spec, 'key spec');
+  }
+}
+
+function distributionOf(spec: KeySpec): string {
+  if (spec.type === 'boolean' || spec.type === 'enum') return '-';
+  const params = [spec.mean === undefined ? null : `mean ${formatNumber(spec.mean)}`, spec.scale === undefined ? null : `scale ${formatNumber(spec.scale)}`].filter(
+    (p) => p !== null,
+  );
+  return `${spec.distribution ?? '(default)'}${params.length > 0 ? ` (${params.join(', ')})` : ''}`;
+}
+
+/**
+ * policy.json text: one line per key, rule and path, so a diff shows what changed.
+ * Parses back to the same policy.
+ */
+export function formatPolicyJson(policy: Policy): string {
+  const flat = (value: object) =>
+    `{ ${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+      .join(', ')} }`;
+  const block = (items: string[], open: string, close: string) => (items.length === 0 ? `${open}${close}` : `${open}\n${items.join(',\n')}\n  ${close}`);
+  const parts: string[] = [];
+  if (policy.$schema !== undefined) parts.push(`  "$schema": ${JSON.stringify(policy.$schema)}`);
+  parts.push(`  "version": ${policy.version}`);
+  parts.push(`  "keys": ${block(Object.entries(policy.keys).map(([key, spec]) => `    ${JSON.stringify(key)}: ${flat(spec)}`), '{', '}')}`);
+  if (policy.rules !== undefined) parts.push(`  "rules": ${block(policy.rules.map((rule) => `    ${flat(rule)}`), '[', ']')}`);
+  if (policy.allowed_paths !== undefined) parts.push(`  "allowed_paths": ${JSON.stringify(policy.allowed_paths)}`);
+  return `{\n${parts.join(',\n')}\n}\n`;
+}
+
+function listIssues(issues: readonly string[]): string {
+  return issues.map((i) => `- ${i}`).join('\n');
+}
+
+function writeText(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function fail(code: number, message: string): number {
+  process.stderr.write(`autopilot: ${message}\n`);
+  return code;
+}
