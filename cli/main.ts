@@ -1,10 +1,17 @@
 /** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runLoop, EXIT } from '../orchestrator/run-loop.js';
+import { auditCommand } from './audit.js';
 import { eventsCommand } from './events.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
+import { registerPolicyCommand } from './policy.js';
 import { rebuildCommand } from './rebuild.js';
 import { renderArgsCommand } from './render-args.js';
+import { replayCommand } from './replay.js';
 import { statusCommand } from './status.js';
+import { STOP_WAIT_SECONDS, stopCommand } from './stop.js';
+import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
 function positiveInt(what: string) {
@@ -55,12 +62,40 @@ export function buildProgram(result: { code: number }): Command {
       result.code = eventsCommand(o);
     });
   program
+    .command('stop')
+    .description('stop the running loop after its current run (--now: kill the running trainer), and wait for it to exit')
+    .addOption(workspaceOption())
+    .option('--now', 'stop at once: the running trainer is killed and the run recorded as failed (killed)')
+    .option('--wait <seconds>', `how long to wait for the loop to exit (default ${STOP_WAIT_SECONDS})`, positiveInt('--wait'))
+    .addOption(jsonOption())
+    .action(async (o: { workspace: string; now?: boolean; wait?: number; json?: boolean }) => {
+      result.code = await stopCommand(o);
+    });
+  program
     .command('status')
     .description('sessions, runs and the incumbent, read from the log without disturbing a running loop')
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action((o: { workspace: string; json?: boolean }) => {
       result.code = statusCommand(o);
+    });
+  program
+    .command('audit')
+    .description('the decision chain of one run, from the log alone: proposer, validation, diff, launches, outcome, verdict, journal')
+    .argument('<run>', 'run id, such as 002')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((run: string, o: { workspace: string; json?: boolean }) => {
+      result.code = auditCommand(run, o);
+    });
+  program
+    .command('replay')
+    .description('the machine state and context, and the workspace view, right after event SEQ of the log')
+    .requiredOption('--at <seq>', 'sequence number of the event to replay up to')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((o: { workspace: string; at: string; json?: boolean }) => {
+      result.code = replayCommand(o);
     });
   program
     .command('verify')
@@ -71,6 +106,35 @@ export function buildProgram(result: { code: number }): Command {
       result.code = verifyCommand(o);
     });
   program
+    .command('export')
+    .description('write the whole event log as JSON lines, verbatim, one event per line (read-only, safe while a loop runs)')
+    .addOption(workspaceOption())
+    .requiredOption('--out <file>', 'the JSONL file to write')
+    .addOption(jsonOption())
+    .action((o: { workspace: string; out: string; json?: boolean }) => {
+      result.code = exportCommand(o);
+    });
+  program
+    .command('import')
+    .description('load an exported log into a workspace whose log is empty, then rebuild its projections')
+    .argument('<file>', 'a JSONL file written by autopilot export')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((file: string, o: { workspace: string; json?: boolean }) => {
+      result.code = importCommand(file, o);
+    });
+  program
+    .command('validate')
+    .description('check a proposal file against the policy and the base config, as the loop does; print the merged config and its diff, or every error')
+    .argument('<file>', 'a proposal file: {"overrides": {...}, "rationale": "...", "hypothesis": "..."}')
+    .option('--base <run>', "validate against this run's accepted config (default: the incumbent's, or the baseline)")
+    .addOption(new Option('--mode <mode>', 'baseline of the default base (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action((file: string, o: { workspace: string; base?: string; mode?: 'quick' | 'full'; json?: boolean }) => {
+      result.code = validateCommand(file, o);
+    });
+  program
     .command('render-args')
     .description('print the trainer flags for a run config (used by scripts/run_training.sh)')
     .argument('<config>', 'path of a config.json')
@@ -78,6 +142,7 @@ export function buildProgram(result: { code: number }): Command {
     .action((config: string, o: { null?: boolean }) => {
       result.code = renderArgsCommand(config, o);
     });
+  registerPolicyCommand(program, result);
   return program;
 }
 

@@ -3,6 +3,7 @@
  * `key → raw value` entries, without trusting anything about the input.
  */
 import { formatKey } from './format.js';
+import { describeOrchestratorSection, isOrchestratorKey, isOrchestratorSectionKey, orchestratorKeys } from './orchestrator-keys.js';
 import type { Policy } from './policy.js';
 import { hasOwn, isForbiddenSegment, isPlainObject, joinKey, splitKey } from './path.js';
 import { ROOT_KEYS, validationError, type ValidationError } from './validation-error.js';
@@ -14,10 +15,12 @@ const MAX_LISTED_KEYS = 40;
 export type CollectedOverrides = { entries: Map<string, unknown>; errors: ValidationError[] };
 
 /**
- * Walks `overrides` and returns one entry per policy key it sets. Problems are
+ * Walks `overrides` and returns one entry per policy key or orchestrator-only key
+ * (`autopilot.resume_mode`, … — see orchestrator-keys.ts) it sets. Problems are
  * collected, never thrown: a root that is not a plain object (`shape`), empty
  * path segments (`shape`), `__proto__` / `constructor` / `prototype` segments
- * (`forbidden_key`), keys outside the policy (`unknown_key`) and a key given
+ * (`forbidden_key`), keys outside the policy (`unknown_key`; under `autopilot`
+ * the message names the orchestrator keys) and a key given
  * twice, e.g. once nested and once dotted (`shape`). Descends only into
  * sections that lead to policy keys, so its depth is bounded by the policy's.
  */
@@ -29,8 +32,9 @@ export function collectOverrides(overrides: unknown, policy: Policy): CollectedO
     return { entries, errors };
   }
   const policyKeys = Object.keys(policy.keys);
-  const sections = sectionsOf(policyKeys);
+  const sections = sectionsOf([...policyKeys, ...orchestratorKeys(policy)]);
   const allowedKeys = describeAllowedKeys(policyKeys);
+  const allowedOrchestratorKeys = describeOrchestratorSection(policy);
 
   const walk = (node: Record<string, unknown>, prefix: readonly string[]): void => {
     for (const rawKey of Object.keys(node)) {
@@ -44,11 +48,13 @@ export function collectOverrides(overrides: unknown, policy: Policy): CollectedO
         );
       } else if (path.some((segment) => segment.length === 0)) {
         errors.push(validationError(key, value, 'shape', 'has an empty path segment', allowedKeys));
-      } else if (hasOwn(policy.keys, key)) {
+      } else if (hasOwn(policy.keys, key) || isOrchestratorKey(key, policy)) {
         if (entries.has(key)) errors.push(validationError(key, value, 'shape', 'is given more than once', 'each key once'));
         else entries.set(key, value);
       } else if (sections.has(key) && isPlainObject(value)) {
         walk(value, path);
+      } else if (isOrchestratorSectionKey(key)) {
+        errors.push(validationError(key, value, 'unknown_key', 'is not an orchestrator key', allowedOrchestratorKeys));
       } else {
         errors.push(validationError(key, value, 'unknown_key', 'is not a key the policy allows', allowedKeys));
       }

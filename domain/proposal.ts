@@ -5,7 +5,11 @@
  */
 import { describeKind } from './format.js';
 import { isPlainObject } from './path.js';
+import { MAX_JSON_BYTES, parseStrictJson } from './strict-json.js';
 import { ROOT_KEYS, validationError, type ValidationError } from './validation-error.js';
+
+/** UTF-8 byte length of a text (moved to the strict parser; re-exported for existing callers). */
+export { utf8Length } from './strict-json.js';
 
 /** A proposal: overrides (nested or dotted, unchecked) plus why and what is expected. */
 export type Proposal = { overrides: Record<string, unknown>; rationale: string; hypothesis: string };
@@ -14,7 +18,7 @@ export type Proposal = { overrides: Record<string, unknown>; rationale: string; 
 export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; errors: ValidationError[] };
 
 /** Largest proposal text accepted, in UTF-8 bytes (256 KiB). */
-export const MAX_PROPOSAL_BYTES = 256 * 1024;
+export const MAX_PROPOSAL_BYTES = MAX_JSON_BYTES;
 
 const FIELDS = ['overrides', 'rationale', 'hypothesis'] as const;
 const ENVELOPE = 'an object {"overrides": {...}, "rationale": "...", "hypothesis": "..."}';
@@ -34,32 +38,27 @@ export function parseProposal(raw: unknown): ProposalResult {
 }
 
 /**
- * Parses proposal JSON text, then checks it like {@link parseProposal}.
- * A leading byte-order mark is ignored; text over {@link MAX_PROPOSAL_BYTES}
- * and invalid JSON are `shape` errors.
+ * Parses proposal JSON text strictly (see {@link parseStrictJson}), then checks it
+ * like {@link parseProposal}, collecting every problem of both. A leading
+ * byte-order mark is ignored. Problems inside `overrides` keep their precise rule
+ * (`duplicate_key`, `too_deep`, `non_finite`, `forbidden_key`) and are keyed
+ * relative to `overrides` (`train.learning_rate`); problems of the envelope itself
+ * (the text as a whole: too large, not JSON, not an object; or one of its top-level
+ * fields) are `shape` errors, as {@link parseProposal} reports them.
  */
 export function parseProposalText(text: string): ProposalResult {
-  const bytes = utf8Length(text);
-  if (bytes > MAX_PROPOSAL_BYTES) {
-    const summary = `${bytes} bytes of text`;
-    return {
-      ok: false,
-      errors: [validationError(ROOT_KEYS.proposal, summary, 'shape', 'is too large', `at most ${MAX_PROPOSAL_BYTES} bytes (256 KiB)`)],
-    };
+  const parsed = parseStrictJson(text.startsWith('\uFEFF') ? text.slice(1) : text, {
+    rootKey: ROOT_KEYS.proposal,
+    scope: 'overrides',
+    maxBytes: MAX_PROPOSAL_BYTES,
+  });
+  if (parsed.ok) return parseProposal(parsed.value);
+  const errors = parsed.problems.map(({ path, error }) => (path.length <= 1 ? { ...error, rule: 'shape' } : error));
+  if (parsed.value !== undefined) {
+    const envelope = parseProposal(parsed.value);
+    if (!envelope.ok) errors.push(...envelope.errors);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : 'unparseable';
-    return { ok: false, errors: [validationError(ROOT_KEYS.proposal, excerpt(text), 'shape', `is not valid JSON (${reason})`, ENVELOPE)] };
-  }
-  return parseProposal(raw);
-}
-
-/** The start of a long text, kept in errors instead of the whole text. */
-function excerpt(text: string): string {
-  return text.length <= 1000 ? text : `${text.slice(0, 1000)}…`;
+  return { ok: false, errors };
 }
 
 function parseEnvelope(raw: unknown): ProposalResult {
@@ -96,20 +95,3 @@ function ownField(raw: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
 
-/** UTF-8 byte length without TextEncoder (lone surrogates count as 3 bytes, as when encoded with U+FFFD). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}

@@ -6,7 +6,9 @@ import type { Config, Scalar } from './config.js';
 import { mergeConfig } from './config.js';
 import { compareKeys, diffConfigs, type ConfigChange } from './diff.js';
 import { checkValue } from './key-spec.js';
+import { checkOrchestratorValue } from './orchestrator-keys.js';
 import { collectOverrides } from './overrides.js';
+import { hasOwn } from './path.js';
 import type { Policy } from './policy.js';
 import { applyRules, type Normalization } from './rules.js';
 import { ROOT_KEYS, validationError, type ValidationError } from './validation-error.js';
@@ -24,6 +26,11 @@ export type ValidationResult =
 /**
  * Validates proposer overrides (nested objects, dotted keys or a mix) against
  * `policy` and, when they pass, merges them into `base`.
+ *
+ * Orchestrator-only keys (`autopilot.resume_mode`, `autopilot.resume_from`,
+ * `autopilot.save_strategy`) are accepted without a policy entry and checked by
+ * `checkOrchestratorValue`, unless the policy lists them; any other `autopilot.*`
+ * key is unknown.
  *
  * Never throws, whatever `overrides` is. Collects every error: unknown keys
  * (rejected, not dropped), wrong types (a string for a number, a float for an
@@ -52,9 +59,9 @@ function validate(overrides: unknown, base: Config, policy: Policy): ValidationR
   const { entries, errors } = collectOverrides(overrides, policy);
   const override: Record<string, Scalar> = {};
   for (const [key, value] of [...entries].sort(([a], [b]) => compareKeys(a, b))) {
-    const spec = policy.keys[key];
-    if (spec === undefined) continue; // collectOverrides only yields policy keys
-    const checked = checkValue(key, value, spec);
+    // collectOverrides yields only policy keys and orchestrator-only keys the policy leaves out.
+    const spec = hasOwn(policy.keys, key) ? policy.keys[key] : undefined;
+    const checked = spec !== undefined ? checkValue(key, value, spec) : checkOrchestratorValue(key, value);
     if (checked.ok) override[key] = checked.value;
     else errors.push(checked.error);
   }

@@ -1,0 +1,162 @@
+/**
+ * `autopilot stop [--now]`: the kill switch from a second process. Writes the workspace's STOP
+ * file (first line `now` with --now; see orchestrator/stop-file.ts), then waits for the loop that
+ * holds the workspace lock to exit, saying what it waits for. Exit 0 when the loop ended, 1 when
+ * no loop was running (the STOP file is taken back) or it did not end in time (the file stays).
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { processAlive } from '../adapters/launcher/process-group.js';
+import { foldView, type WorkspaceView } from '../projections/view.js';
+import { formatStopFile } from '../orchestrator/stop-file.js';
+import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { guarded, openReader } from './open-store.js';
+
+/** Options of `autopilot stop`. */
+export interface StopOptions {
+  workspace: string;
+  now?: boolean;
+  json?: boolean;
+  /** Seconds to wait for the loop to exit (default 120). */
+  wait?: number;
+}
+
+/** How long `stop` waits for the loop by default. */
+export const STOP_WAIT_SECONDS = 120;
+const POLL_MS = 200;
+const REPORT_EVERY_MS = 10_000;
+
+/** The pid in the workspace lock when that process is alive, else null. */
+function lockHolder(paths: WorkspacePaths): number | null {
+  if (!existsSync(paths.lock)) return null;
+  try {
+    const pid = Number((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid?: unknown }).pid);
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The log folded read-only (null when there is none or it cannot be read right now). */
+function readView(workspace: string): WorkspaceView | null {
+  try {
+    const { store } = openReader(workspace);
+    if (!store) return null;
+    try {
+      return foldView(store.readAll());
+    } finally {
+      store.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** What the running loop is doing, in words: its session, state and the launch in flight. */
+function describeLoop(view: WorkspaceView | null, pid: number): string {
+  const session = view ? [...view.sessions.values()].filter((s) => s.status === 'running').at(-1) : undefined;
+  if (!session) return `the loop (pid ${pid})`;
+  const run = [...(view?.runs.values() ?? [])].filter((r) => r.session === session.session && r.journal === null).at(-1);
+  const launch = run?.launches.at(-1);
+  const doing =
+    run && launch?.outcome === 'running'
+      ? `, training run ${run.runId} (attempt ${launch.attempt}, trainer pid ${launch.pid})`
+      : run
+        ? `, on run ${run.runId} (${session.state ?? 'starting'})`
+        : session.state
+          ? ` (${session.state})`
+          : '';
+  return `loop ${session.session} (pid ${pid})${doing}`;
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Runs `stop`; resolves to the exit code. */
+export async function stopCommand(o: StopOptions): Promise<number> {
+  const paths = workspacePaths(o.workspace);
+  const early = guarded(() => {
+    assertWorkspace(paths);
+    return 0;
+  });
+  if (early !== 0) return early;
+  const now = o.now === true;
+  const waitMs = (o.wait ?? STOP_WAIT_SECONDS) * 1000;
+  const out = (human: string, json: Record<string, unknown>) =>
+    process.stdout.write(`${o.json ? JSON.stringify(json) : human}\n`);
+
+  const text = formatStopFile(now, `autopilot stop${now ? ' --now' : ''} (pid ${process.pid})`);
+  writeAtomically(paths.stopFile, text);
+  const pid = lockHolder(paths);
+  if (pid === null) {
+    // Nobody would read it; left behind, it would stop the next loop at once.
+    try {
+      if (readFileSync(paths.stopFile, 'utf8') === text) rmSync(paths.stopFile, { force: true });
+    } catch {
+      // already gone
+    }
+    out(`no loop is running on ${paths.root} (no live process holds ${paths.lock}); nothing to stop`, {
+      stopped: false,
+      running: false,
+      workspace: paths.root,
+    });
+    return 1;
+  }
+
+  const what = now ? 'kill the running trainer and halt' : 'halt after the current run';
+  out(`asked ${describeLoop(readView(o.workspace), pid)} to ${what}; waiting for it to exit (up to ${Math.round(waitMs / 1000)}s)`, {
+    waiting: true,
+    pid,
+    now,
+    workspace: paths.root,
+  });
+  const started = Date.now();
+  let reported = started;
+  for (;;) {
+    const holder = lockHolder(paths);
+    if (!processAlive(pid) || holder !== pid) break;
+    if (Date.now() - started >= waitMs) {
+      const read = !existsSync(paths.stopFile);
+      out(
+        `${describeLoop(readView(o.workspace), pid)} is still running after ${Math.round(waitMs / 1000)}s; ${
+          read ? 'it has read the stop request' : `the STOP file stays in place, so it stops when it next looks`
+        }`,
+        { stopped: false, running: true, pid, stopRead: read, workspace: paths.root },
+      );
+      return 1;
+    }
+    if (Date.now() - reported >= REPORT_EVERY_MS) {
+      reported = Date.now();
+      out(`still waiting for ${describeLoop(readView(o.workspace), pid)} to ${what}`, { waiting: true, pid, now, elapsedMs: reported - started });
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+
+  // A loop that ended without reading the request (it finished first) must not leave it for the next one.
+  try {
+    if (readFileSync(paths.stopFile, 'utf8') === text) rmSync(paths.stopFile, { force: true });
+  } catch {
+    // read and removed by the loop
+  }
+  // The loop is gone: say how its last session ended, from the log.
+  const view = readView(o.workspace);
+  const last = view ? [...view.sessions.values()].at(-1) : undefined;
+  const ended = last
+    ? last.status === 'halted'
+      ? `loop ${last.session} halted: ${last.haltReason ?? 'no reason recorded'}`
+      : last.status === 'completed'
+        ? `loop ${last.session} completed`
+        : `loop ${last.session} exited without recording its end (it resumes on the next autopilot loop)`
+    : 'the loop exited';
+  out(`stopped: ${ended}`, {
+    stopped: true,
+    pid,
+    session: last?.session ?? null,
+    status: last?.status ?? null,
+    reason: last?.haltReason ?? null,
+    workspace: paths.root,
+  });
+  return 0;
+}
