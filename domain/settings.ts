@@ -58,9 +58,25 @@ export const SettingsSchema = z.strictObject({
       max_attempts: z.number().int().min(1).max(10).default(2),
     })
     .default({ max_attempts: 2 }),
+  /** How a run's seed is chosen when the proposer leaves it alone; the seed is recorded with the run. */
+  seeds: z
+    .strictObject({
+      key: z.string().default('train.seed'),
+      policy: z.enum(['fixed', 'increment', 'random']).default('increment'),
+    })
+    .default({ key: 'train.seed', policy: 'increment' }),
+  /** Weights & Biases: the trainer gets PufferLib's --wandb flags; the local JSON mirrors are written regardless. */
+  wandb: z
+    .strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') })
+    .default({ enabled: false, project: 'autopilot' }),
   budgets: z
     .strictObject({
+      /** Failed runs in a row (retries exhausted) before the loop halts. */
       max_consecutive_failures: z.number().int().min(1).default(3),
+      /** Runs the workspace's history may hold (journaled runs, every session counted); the loop halts on reaching it. */
+      max_runs: z.number().int().min(1).optional(),
+      /** Wall time of one loop session; checked between runs, so a run in flight when it is reached still finishes. */
+      max_wall_seconds: Seconds.optional(),
     })
     .default({ max_consecutive_failures: 3 }),
 });

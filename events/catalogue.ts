@@ -70,6 +70,12 @@ export const LoopStarted = event(
       maxConsecutiveFailures: z.number().int().positive(),
       /** What happens when the proposer is exhausted for a run (absent in early logs: halt). */
       onExhausted: z.enum(['halt', 'fallback']).optional(),
+      /** budgets.max_runs: runs the workspace's history may hold (absent: no limit). */
+      maxRuns: z.number().int().positive().optional(),
+      /** Runs the history had journaled when the session started, counted against maxRuns (absent: 0). */
+      runsBefore: z.number().int().nonnegative().optional(),
+      /** budgets.max_wall_seconds: wall time of the session, checked between runs (absent: no limit). */
+      maxWallSeconds: z.number().positive().optional(),
     }),
     metric: z.object({ name: z.string(), direction: Direction }),
     pid: z.number().int(),
@@ -193,6 +199,8 @@ export const RunFinished = event(
     summarySource: z.enum(['summary', 'log']),
     metrics: z.record(z.string(), z.number()),
     samples: z.record(z.string(), z.array(z.number())),
+    /** Checkpoint files the run left, workspace-relative, oldest first. */
+    checkpoints: z.array(z.string()).optional(),
   }),
 );
 export const RunFailed = event(
@@ -238,6 +246,16 @@ export const JournalWritten = event(
     next: z.string(),
   }),
 );
+export const CheckpointsPruned = event(
+  'CheckpointsPruned',
+  z.object({
+    runId: RunId,
+    strategy: z.enum(['all', 'latest', 'best']),
+    /** Workspace-relative checkpoint files deleted. */
+    removed: z.array(z.string()),
+    kept: z.array(z.string()),
+  }),
+);
 export const GuardrailViolation = event(
   'GuardrailViolation',
   z.object({
@@ -278,6 +296,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   RunEvaluated,
   IncumbentChanged,
   JournalWritten,
+  CheckpointsPruned,
   GuardrailViolation,
   StopRequested,
   LoopHalted,

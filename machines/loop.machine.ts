@@ -47,6 +47,23 @@ export interface LoopContext {
   consecutiveFailures: number;
   stop: DataOf<'StopRequested'> | null;
   haltReason: string | null;
+  /** When the session started (LoopStarted's timestamp), for the wall-time budget. */
+  startedAt: string | null;
+  /** Wall time of the session when its last run was journaled (from the events' timestamps, never a clock). */
+  elapsedMs: number;
+}
+
+/** The limits a session runs under, as LoopStarted records them. */
+export type LoopLimits = DataOf<'LoopStarted'>['limits'];
+
+/** True when the workspace's history holds `maxRuns` runs: those journaled before the session plus `runsCompleted` in it. Pure. */
+export function runBudgetSpent(limits: LoopLimits, runsCompleted: number): boolean {
+  return limits.maxRuns !== undefined && (limits.runsBefore ?? 0) + runsCompleted >= limits.maxRuns;
+}
+
+/** True when a session that has run for `elapsedMs` has spent its wall-time budget. Pure. */
+export function wallBudgetSpent(limits: LoopLimits, elapsedMs: number): boolean {
+  return limits.maxWallSeconds !== undefined && elapsedMs >= limits.maxWallSeconds * 1000;
 }
 
 /** Input of the `propose` actor. */
@@ -115,6 +132,8 @@ const initialContext: LoopContext = {
   consecutiveFailures: 0,
   stop: null,
   haltReason: null,
+  startedAt: null,
+  elapsedMs: 0,
 };
 
 function newRun(data: DataOf<'RunPlanned'>): RunContext {
@@ -174,11 +193,16 @@ export const loopMachine = setup({
     stopRequested: ({ context }) => context.stop !== null,
     tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
     allRunsDone: ({ context }) => context.runsCompleted >= context.runsRequested,
+    runBudgetSpentAtStart: ({ event }) => runBudgetSpent((event as E<'LoopStarted'>).data.limits, 0),
+    runBudgetSpent: ({ context }) => runBudgetSpent(context.limits, context.runsCompleted),
+    wallBudgetSpent: ({ context }) => wallBudgetSpent(context.limits, context.elapsedMs),
   },
   actions: {
     start: assign(({ event }) => {
       const d = (event as E<'LoopStarted'>).data;
       return {
+        startedAt: event.metadata.at,
+        elapsedMs: 0,
         session: d.session,
         mode: d.mode,
         proposer: d.proposer,
@@ -240,7 +264,9 @@ export const loopMachine = setup({
     promoted: assign({ incumbent: ({ event }) => (event as E<'IncumbentChanged'>).data.incumbent }),
     journaled: assign(({ context, event }) => {
       const d = (event as E<'JournalWritten'>).data;
+      const elapsedMs = context.startedAt === null ? 0 : Math.max(0, Date.parse(event.metadata.at) - Date.parse(context.startedAt));
       return {
+        elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : 0,
         runsCompleted: context.runsCompleted + 1,
         consecutiveFailures: d.status === 'failed' ? context.consecutiveFailures + 1 : 0,
         run: null,
@@ -261,6 +287,14 @@ export const loopMachine = setup({
     haltOnFailures: assign({
       haltReason: ({ context }) => `${context.consecutiveFailures} consecutive failed run(s) (budget ${context.limits.maxConsecutiveFailures})`,
     }),
+    haltOnRunBudget: assign({
+      haltReason: ({ context }) =>
+        `run budget spent: the workspace's history holds ${(context.limits.runsBefore ?? 0) + context.runsCompleted} run(s) (budgets.max_runs ${context.limits.maxRuns})`,
+    }),
+    haltOnWallBudget: assign({
+      haltReason: ({ context }) =>
+        `wall-time budget spent: the session has run ${(Math.floor(context.elapsedMs / 100) / 10).toFixed(1)}s (budgets.max_wall_seconds ${context.limits.maxWallSeconds})`,
+    }),
   },
 }).createMachine({
   id: 'loop',
@@ -276,7 +310,12 @@ export const loopMachine = setup({
     bootstrap: {
       invoke: { src: 'bootstrap', input: () => ({}) },
       on: {
-        LoopStarted: [{ guard: 'hasIncumbent', actions: 'start', target: 'propose' }, { actions: 'start' }],
+        LoopStarted: [
+          // A workspace whose history already holds budgets.max_runs runs halts before planning anything.
+          { guard: 'runBudgetSpentAtStart', actions: ['start', 'haltOnRunBudget'], target: 'halted' },
+          { guard: 'hasIncumbent', actions: 'start', target: 'propose' },
+          { actions: 'start' },
+        ],
         RunPlanned: { actions: 'plan', target: 'validate' },
       },
     },
@@ -330,8 +369,9 @@ export const loopMachine = setup({
         input: ({ context }) => ({ session: requireSession(context), mode: context.mode, run: requireRun(context) }),
       },
       on: {
-        // Stopping now during training kills the trainer first, so the run ends as a recorded failure.
-        StopRequested: { actions: ['stop', 'forwardStop'] },
+        // Stopping now during training kills the trainer first, so the run ends as a recorded failure;
+        // a stop after the current run lets the trainer finish (the train actor kills on any stop it receives).
+        StopRequested: [{ guard: 'stopNow', actions: ['stop', 'forwardStop'] }, { actions: 'stop' }],
         RunStarted: { actions: 'launched' },
         RunFinished: { actions: 'finished', target: 'evaluate' },
         RunFailed: [
@@ -375,6 +415,9 @@ export const loopMachine = setup({
         { guard: 'stopRequested', actions: 'haltOnStop', target: 'halted' },
         { guard: 'tooManyFailures', actions: 'haltOnFailures', target: 'halted' },
         { guard: 'allRunsDone', target: 'done' },
+        // Budgets stop runs beyond them; a session that did what it was asked ends done.
+        { guard: 'runBudgetSpent', actions: 'haltOnRunBudget', target: 'halted' },
+        { guard: 'wallBudgetSpent', actions: 'haltOnWallBudget', target: 'halted' },
         { target: 'propose' },
       ],
     },

@@ -70,6 +70,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
+    case 'CheckpointsPruned':
+      return e.data.removed.length ? `run ${e.data.runId}: pruned ${e.data.removed.length} checkpoint(s) (save_strategy ${e.data.strategy})` : null;
     case 'GuardrailViolation':
       return `run ${e.data.runId}: GUARDRAIL ${e.data.proposer} changed ${e.data.paths.map((p) => p.path).join(', ')} outside allowed_paths; ${e.data.action}`;
     case 'StopRequested':

@@ -18,10 +18,14 @@ import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
+import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
+import { parseStopFile } from './stop-file.js';
 import { describeEvent, eventJson } from './output.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
 import { fmt } from '../domain/numbers.js';
+import { getPath } from '../domain/config.js';
+import { pruneCheckpoints } from '../adapters/checkpoints.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
@@ -33,6 +37,8 @@ export interface LoopRunOptions {
   out?: (line: string) => void;
   /** Where problems go (stderr by default). */
   err?: (line: string) => void;
+  /** Force the live progress line on or off (default: when stdout is a TTY). */
+  tty?: boolean;
   /** Turn SIGINT/SIGTERM into stop requests (the CLI does; tests driving it in-process do not). */
   handleSignals?: boolean;
   /** Replaces some adapters (tests swap in a scripted proposer, say); the rest stay real. */
@@ -132,14 +138,24 @@ async function drive(
     history: () => writer.view,
     now: () => new Date(),
   };
+  const progress = createProgressReporter({
+    mode: options.json ? 'json' : (options.tty ?? process.stdout.isTTY) ? 'tty' : 'plain',
+    write: (text) => (options.out ? options.out(text.replace(/\n$/, '')) : process.stdout.write(text)),
+    metric: settings.metric.name,
+    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+  });
+  deps.onMetrics = (runId, metrics) => progress.update(runId, metrics);
   const machine = provideAdapters(deps, options.actors?.(deps));
   const versions = new Map<string, number>();
   let fatal: Error | null = null;
 
   const print = (stored: StoredEvent<AutopilotEvent>) => {
-    if (options.json) return out(eventJson(stored));
+    if (options.json) return progress.line(eventJson(stored));
+    // The live progress line shows training progress; RunProgress stays in the log only.
+    if (stored.event.type === 'RunProgress') return;
+    if (stored.event.type === 'RunFinished' || stored.event.type === 'RunFailed') progress.finish(stored.event.data.runId);
     const line = describeEvent(stored.event);
-    if (line) out(line);
+    if (line) progress.line(line);
   };
   const persist = (event: AutopilotEvent): void => {
     const stream = streamOf(event);
@@ -150,7 +166,16 @@ async function drive(
     if (!stored) throw new Error(`event ${result.lastSeq} vanished after its append`);
     writer.apply(stored);
     print(stored);
+    if (event.type === 'JournalWritten') afterJournal(event.data.runId);
   };
+  // Checkpoints are pruned only once the run is journaled, and the pruning is itself recorded.
+  const afterJournal = (runId: string) => {
+    const strategy = getPath(writer.view.runs.get(runId)?.accepted?.config ?? {}, 'autopilot.save_strategy');
+    if (strategy !== 'latest' && strategy !== 'best') return;
+    const { removed, kept } = pruneCheckpoints(paths.root, writer.view, strategy);
+    persist(makeEvent('CheckpointsPruned', { runId, strategy, removed, kept }, event0Session(runId)));
+  };
+  const event0Session = (runId: string) => writer.view.runs.get(runId)?.session ?? deps.newSession;
 
   let session: string;
   let restored: SnapshotFrom<LoopMachine> | undefined;
@@ -197,7 +222,7 @@ async function drive(
     actor.subscribe({ next: check, error: () => resolve(actor.getSnapshot()) });
   });
 
-  // Kill switch: a STOP file (content "now" stops at once) and SIGINT/SIGTERM (twice: at once).
+  // Kill switch: a STOP file (first line "now" stops at once; see stop-file.ts) and SIGINT/SIGTERM (twice: at once).
   let stopSent: 'after' | 'now' | null = null;
   const requestStop = (reason: string, now: boolean) => {
     if (stopSent === 'now' || (stopSent === 'after' && !now)) return;
@@ -207,9 +232,15 @@ async function drive(
   const poll = setInterval(() => {
     if (fatal) return actor.stop();
     if (!existsSync(paths.stopFile)) return;
-    const content = readFileSync(paths.stopFile, 'utf8').trim();
+    let content: string;
+    try {
+      content = readFileSync(paths.stopFile, 'utf8');
+    } catch {
+      content = '';
+    }
     rmSync(paths.stopFile, { force: true });
-    requestStop(`STOP file${content ? ` (${content})` : ''}`, content === 'now');
+    const request = parseStopFile(content);
+    requestStop(request.reason, request.now);
   }, 500);
   const onSignal = (signal: NodeJS.Signals) => requestStop(signal, stopSent !== null);
   if (options.handleSignals) {
@@ -220,6 +251,7 @@ async function drive(
   actor.start();
   const final = await finished;
   clearInterval(poll);
+  progress.done();
   if (options.handleSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

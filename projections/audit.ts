@@ -49,6 +49,7 @@ export type AuditStep = StepBase &
         paths: DataOf<'GuardrailViolation'>['paths'];
       }
     | { type: 'ProposalRejected'; attempt: number; errors: ValidationErrors }
+    | { type: 'CheckpointsPruned'; strategy: DataOf<'CheckpointsPruned'>['strategy']; removed: string[]; kept: string[] }
     | {
         type: 'ProposalAccepted';
         attempt: number;
@@ -331,6 +332,8 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       const i = e.data.incumbent;
       return { ...base, type: e.type, previous: e.data.previous, run_id: i.runId, metric: i.metric, mean: i.mean, n: i.n };
     }
+    case 'CheckpointsPruned':
+      return { ...base, type: e.type, strategy: e.data.strategy, removed: e.data.removed, kept: e.data.kept };
     case 'JournalWritten': {
       const d = e.data;
       return { ...base, type: e.type, status: d.status, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next };
@@ -377,6 +380,7 @@ function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'RunEvaluated':
     case 'IncumbentChanged':
     case 'JournalWritten':
+    case 'CheckpointsPruned':
       return null;
     default:
       return assertNever(e, 'event');
@@ -388,6 +392,7 @@ function absorb(a: RunAudit, step: AuditStep): void {
   switch (step.type) {
     case 'RunPlanned':
     case 'GuardrailViolation':
+    case 'CheckpointsPruned':
     case 'LockTakenOver':
     case 'LoopResumed':
     case 'StopRequested':
@@ -580,6 +585,7 @@ function heading(step: AuditStep): string {
     case 'IncumbentChanged':
       return 'Incumbent';
     case 'JournalWritten':
+    case 'CheckpointsPruned':
       return 'Journal';
     case 'LockTakenOver':
     case 'LoopResumed':
@@ -624,6 +630,8 @@ function describe(step: AuditStep): { head: string; details: string[] } {
         head: `attempt ${step.attempt}: ${step.proposer} changed ${step.paths.length} path(s) it may not touch (${step.action})`,
         details: step.paths.map((x) => `${x.change} ${x.path}${x.restored ? ' (restored)' : ''}`),
       };
+    case 'CheckpointsPruned':
+      return { head: `checkpoints pruned (save_strategy ${step.strategy}): ${step.removed.length} removed`, details: step.kept.map((k) => `kept ${k}`) };
     case 'ProposalRejected':
       return { head: `attempt ${step.attempt} rejected with ${step.errors.length} error(s)`, details: step.errors.map((e) => `error: ${errorLine(e)}`) };
     case 'ProposalAccepted': {

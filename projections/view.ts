@@ -315,6 +315,18 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       view.labbook.push({ at, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next });
       return view;
     }
+    case 'CheckpointsPruned':
+      for (const r of view.runs.values())
+        if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
+      if (e.data.removed.length > 0)
+        view.labbook.push({
+          at,
+          action: `prune checkpoints after run ${e.data.runId} (save_strategy ${e.data.strategy})`,
+          observation: `${e.data.removed.length} removed, kept ${e.data.kept.join(', ') || 'none'}`,
+          outcome: 'pruned',
+          next: 'continue',
+        });
+      return view;
     case 'GuardrailViolation': {
       const d = e.data;
       run(view, d.runId).violations.push({ ...d, at });
@@ -375,4 +387,16 @@ export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): Workspa
   let view = emptyView();
   for (const stored of events) view = evolveView(view, stored);
   return view;
+}
+
+/** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative. */
+export function checkpointPointers(view: WorkspaceView): { latest: { runId: string; path: string } | null; best: { runId: string; path: string } | null } {
+  let latest: { runId: string; path: string } | null = null;
+  for (const r of view.runs.values()) {
+    const last = r.finished?.checkpoints?.at(-1);
+    if (last) latest = { runId: r.runId, path: last };
+  }
+  const inc = view.incumbent ? view.runs.get(view.incumbent.ref.runId) : undefined;
+  const bestPath = inc?.finished?.checkpoints?.at(-1);
+  return { latest, best: inc && bestPath ? { runId: inc.runId, path: bestPath } : null };
 }

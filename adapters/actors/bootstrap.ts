@@ -1,6 +1,7 @@
 /** The bootstrap actor: records the session's start, and plans the baseline run in a fresh workspace. */
 import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
+import { runBudgetSpent, type LoopLimits } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `bootstrap` actor. */
@@ -10,6 +11,17 @@ export function bootstrapActor(deps: LoopDeps) {
     const firstRunIndex = Math.max(0, ...[...view.runs.values()].map((r) => r.index)) + 1;
     const incumbent = view.incumbent?.ref ?? null;
     const session = deps.newSession;
+    const budgets = deps.settings.budgets;
+    const limits: LoopLimits = {
+      maxProposalAttempts: deps.settings.proposer.max_attempts,
+      maxRunAttempts: deps.settings.retries.max_attempts,
+      maxConsecutiveFailures: budgets.max_consecutive_failures,
+      onExhausted: deps.settings.proposer.on_exhausted,
+      ...(budgets.max_runs === undefined
+        ? {}
+        : { maxRuns: budgets.max_runs, runsBefore: [...view.runs.values()].filter((r) => r.journal !== null).length }),
+      ...(budgets.max_wall_seconds === undefined ? {} : { maxWallSeconds: budgets.max_wall_seconds }),
+    };
     sendBack(
       makeEvent(
         'LoopStarted',
@@ -20,12 +32,7 @@ export function bootstrapActor(deps: LoopDeps) {
           proposer: deps.options.proposer,
           firstRunIndex,
           incumbent,
-          limits: {
-            maxProposalAttempts: deps.settings.proposer.max_attempts,
-            maxRunAttempts: deps.settings.retries.max_attempts,
-            maxConsecutiveFailures: deps.settings.budgets.max_consecutive_failures,
-            onExhausted: deps.settings.proposer.on_exhausted,
-          },
+          limits,
           metric: deps.settings.metric,
           pid: process.pid,
         },
@@ -34,7 +41,8 @@ export function bootstrapActor(deps: LoopDeps) {
       ),
     );
     // Run 001 of a workspace (or the first run after baselines that all failed) is the baseline, unchanged.
-    if (!incumbent)
+    // A spent run budget halts the loop on LoopStarted (the machine decides); nothing is planned then.
+    if (!incumbent && !runBudgetSpent(limits, 0))
       sendBack(
         makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()),
       );

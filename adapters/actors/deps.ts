@@ -23,6 +23,8 @@ export interface LoopDeps {
   /** The fold of the log so far. */
   history: () => WorkspaceView;
   now: () => Date;
+  /** Live display of running trainers' metric lines (not recorded). */
+  onMetrics?: (runId: string, metrics: Record<string, number>) => void;
 }
 
 /** Builds a catalogue event stamped with its session and the current time. */

@@ -4,11 +4,12 @@
  * trainer if it still runs, reads its recorded end if it finished meanwhile, and otherwise
  * records the launch as orphaned — so nothing runs twice without an event saying so.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
 import { getPath } from '../../domain/config.js';
+import { metricsFromLog } from '../../domain/log-metrics.js';
 import { parseTrainerSummary } from '../../domain/trainer-summary.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
@@ -36,6 +37,20 @@ function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
     PUFFER_AUTOPILOT_RUN_DIR: runDir,
     PUFFER_AUTOPILOT_SUMMARY: join(runDir, 'trainer_summary.json'),
   };
+}
+
+/** The checkpoint files a run left (absolute paths, oldest first by name). */
+export function listCheckpoints(runDir: string): string[] {
+  const dir = join(runDir, 'checkpoints');
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.includes('.tmp'))
+      .map((e) => e.name)
+      .sort()
+      .map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
 }
 
 /** Creates the `train` actor. */
@@ -73,11 +88,21 @@ export function trainActor(deps: LoopDeps) {
         return failed(attempt, 'crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${log}`);
       const text = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '';
       const parsed = text ? parseTrainerSummary(text) : { ok: false as const, problem: 'missing' };
+      const checkpoints = listCheckpoints(runDir).map((f) => relative(deps.paths.root, f));
       const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
-        emit(makeEvent('RunFinished', { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource, metrics, samples }, session, deps.now()));
+        emit(
+          makeEvent(
+            'RunFinished',
+            { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource, metrics, samples, ...(checkpoints.length ? { checkpoints } : {}) },
+            session,
+            deps.now(),
+          ),
+        );
       if (parsed.ok) return finished('summary', parsed.summary.metrics, parsed.summary.samples ?? {});
-      if (r.lastMetrics) return finished('log', r.lastMetrics, {});
-      return failed(attempt, 'no-summary', 0, null, r.durationMs, `no usable trainer_summary.json (${parsed.problem}) and no metric lines in the log`);
+      // No usable summary: the log's JSON metric lines, else PufferLib's dashboard text.
+      const fromLog = metricsFromLog(r.tail);
+      if (fromLog) return finished('log', fromLog.metrics, {});
+      return failed(attempt, 'no-summary', 0, null, r.durationMs, `no usable trainer_summary.json (${parsed.problem}) and no metrics in the log`);
     };
 
     const progress = (attempt: number) => (metrics: Record<string, number>) =>
@@ -105,6 +130,7 @@ export function trainActor(deps: LoopDeps) {
         graceMs: timeouts.grace_seconds * 1000,
         progressEveryMs: 5000,
         onProgress: progress(s.attempt),
+        onMetrics: (m: Record<string, number>) => deps.onMetrics?.(run.runId, m),
         pid: s.pid,
         pidStartTime: s.pidStartTime,
         logOffset: s.logOffset,
@@ -130,7 +156,11 @@ export function trainActor(deps: LoopDeps) {
       const config = run.accepted?.config;
       if (!config) throw new Error(`run ${run.runId} has no accepted config`);
       // Relative paths in the command resolve against the trainer's cwd (the workspace by default); no shell is involved.
-      const argv = [...deps.settings.trainer.command];
+      const wandb = deps.settings.wandb;
+      const argv = [
+        ...deps.settings.trainer.command,
+        ...(wandb.enabled ? ['--wandb', '--wandb-project', wandb.project, '--wandb-group', session, '--tag', run.runId] : []),
+      ];
       const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
       const seedValue = getPath(config, 'train.seed');
       const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;
@@ -153,6 +183,7 @@ export function trainActor(deps: LoopDeps) {
           graceMs: timeouts.grace_seconds * 1000,
           progressEveryMs: 5000,
           onProgress: progress(attempt),
+          onMetrics: (m) => deps.onMetrics?.(run.runId, m),
         });
       } catch (err) {
         failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);

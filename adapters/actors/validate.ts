@@ -1,10 +1,13 @@
 /** The validate actor: checks a proposal against the policy and merges it into the base config. */
 import { fromCallback, type EventObject } from 'xstate';
+import { join } from 'node:path';
 import { baseConfigFor } from '../../domain/base-config.js';
+import { planLaunch } from '../../domain/launch-plan.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
-import { validateOverrides } from '../../domain/validate.js';
+import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
 import { loadBaseline } from '../../orchestrator/workspace.js';
+import { checkpointPointers } from '../../projections/view.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `validate` actor. */
@@ -18,12 +21,33 @@ export function validateActor(deps: LoopDeps) {
     const overrides = proposal ? fromRecordable(proposal.overrides) : {};
     // Problems with the answer itself (unreadable file, missing rationale…) reject it like an invalid key.
     const problems = proposal?.problems ?? [];
-    const result = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
+    const checked = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
-    if (!result.ok) {
-      sendBack(makeEvent('ProposalRejected', { runId: run.runId, attempt: Math.max(1, attempt), errors: result.errors.map((e) => ({ ...e, value: toRecordable(e.value) })) }, input.session, deps.now()));
-      return;
-    }
+    const reject = (errors: ValidationError[]) =>
+      sendBack(
+        makeEvent(
+          'ProposalRejected',
+          { runId: run.runId, attempt: Math.max(1, attempt), errors: errors.map((e) => ({ ...e, value: toRecordable(e.value) })) },
+          input.session,
+          deps.now(),
+        ),
+      );
+    if (!checked.ok) return reject(checked.errors);
+    // The orchestrator's own decisions (seed, checkpoint to resume from) come after the proposer's are accepted.
+    const pointers = checkpointPointers(deps.history());
+    const planned = planLaunch({
+      base,
+      config: checked.config,
+      override: checked.override,
+      kind: run.kind,
+      runIndex: run.index,
+      runId: run.runId,
+      seeds: deps.settings.seeds,
+      checkpoints: { latest: pointers.latest?.path ?? null, best: pointers.best?.path ?? null },
+      resolvePath: (p) => join(deps.paths.root, p),
+    });
+    if (!planned.ok) return reject(planned.errors);
+    const result = { ...checked, config: planned.config, diff: planned.diff, normalizations: [...checked.normalizations, ...planned.normalizations] };
     sendBack(
       makeEvent(
         'ProposalAccepted',

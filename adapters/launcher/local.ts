@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { Subject, throttleTime } from 'rxjs';
 import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { createLineSplitter } from './lines.js';
-import { processAlive, processStartTime, signalGroup, terminateGroup } from './process-group.js';
+import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone } from './process-group.js';
 
 /** What to launch. */
 export interface LaunchSpec {
@@ -30,6 +30,8 @@ export interface LaunchSpec {
   /** Called at most once per `progressEveryMs` with the latest metric line. */
   onProgress?: (metrics: Record<string, number>) => void;
   progressEveryMs?: number;
+  /** Called with every metric line (for a live display; not recorded). */
+  onMetrics?: (metrics: Record<string, number>) => void;
 }
 
 /** A launch to follow again after a restart. */
@@ -54,7 +56,14 @@ export interface LaunchResult {
   recorded: boolean;
   /** The last JSON metric line the trainer printed (numbers only). */
   lastMetrics: Record<string, number> | null;
+  /** The last lines of output (at most TAIL_LINES, each at most TAIL_LINE_CHARS), for the log fallback. */
+  tail: string[];
 }
+
+/** Lines of output kept for the log fallback. */
+export const TAIL_LINES = 200;
+/** Longest tail line kept. */
+export const TAIL_LINE_CHARS = 4096;
 
 /** A running launch. */
 export interface LaunchHandle {
@@ -71,7 +80,22 @@ export interface LaunchHandle {
 // The compiled supervisor, also when this module runs from source (tests): `npm run build` makes it.
 const SUPERVISOR = join(PROJECT_ROOT, 'dist', 'adapters', 'launcher', 'supervise.js');
 const POLL_MS = 200;
-const READ_CHUNK = 1 << 20;
+// 64 KiB: a decoded chunk stays a regular V8 heap object (1 MiB strings go to large-object space,
+// which only a full GC frees; following 1 GiB of output peaked at ~180 MB RSS with them, ~90 MB without).
+const READ_CHUNK = 1 << 16;
+/** Most chunks read per poll (32 MiB), so a trainer that floods its output cannot starve the timers (timeouts, stop requests). */
+const CHUNKS_PER_POLL = 512;
+/** How long the reaping SIGKILL may take to empty the group before the result is reported anyway. */
+const REAP_MS = 5000;
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. V8 keeps a substring as a
+ * view of its parent, so 200 kept tail lines, each cut from a different chunk (long lines), would pin
+ * 200 chunks. Concatenating makes a rope that `slice` flattens into a fresh string.
+ */
+function detached(s: string): string {
+  return s.length < 16 ? s : `${s} `.slice(0, -1);
+}
 
 /** Parses a stdout line as a metric object: a JSON object, keeping its finite numeric fields. */
 export function parseMetricLine(line: string): Record<string, number> | null {
@@ -151,11 +175,15 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
   const progress = att.onProgress
     ? metrics$.pipe(throttleTime(att.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(att.onProgress)
     : null;
+  const tail: string[] = [];
   const splitter = createLineSplitter((line) => {
+    tail.push(detached(line.length > TAIL_LINE_CHARS ? line.slice(0, TAIL_LINE_CHARS) : line));
+    if (tail.length > TAIL_LINES) tail.shift();
     const m = parseMetricLine(line);
     if (m) {
       lastMetrics = m;
       metrics$.next(m);
+      att.onMetrics?.(m);
     }
   });
   const stop = (reason: 'timeout' | 'hung' | 'killed') => {
@@ -167,7 +195,8 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
   let offset = att.logOffset;
   let lastOutput = Date.now();
   const buf = Buffer.alloc(READ_CHUNK);
-  const drain = () => {
+  /** Reads new output; at most `maxChunks` chunks unless told to read to the end. */
+  const drain = (maxChunks = Infinity) => {
     let fd: number;
     try {
       fd = openSync(att.logFile, 'r');
@@ -175,7 +204,7 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
       return;
     }
     try {
-      for (;;) {
+      for (let chunks = 0; chunks < maxChunks; chunks++) {
         const n = readSync(fd, buf, 0, READ_CHUNK, offset);
         if (n <= 0) break;
         offset += n;
@@ -188,7 +217,7 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
     }
   };
   const tick = setInterval(() => {
-    drain();
+    drain(CHUNKS_PER_POLL);
     const now = Date.now();
     if (now - att.startedAtMs > att.wallMs) stop('timeout');
     else if (now - lastOutput > att.noOutputMs) stop('hung');
@@ -199,8 +228,8 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
     clearInterval(tick);
     drain();
     splitter.end();
-    // Reap anything the trainer left behind in its group.
-    signalGroup(att.pid, 'SIGKILL');
+    // Reap anything the trainer left behind in its group, and report only once it is gone.
+    if (signalGroup(att.pid, 'SIGKILL')) await waitGroupGone(att.pid, REAP_MS);
     metrics$.complete();
     progress?.unsubscribe();
     const exit = existsSync(att.exitFile) ? readExit(att.exitFile) : null;
@@ -211,6 +240,7 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
       stoppedFor,
       recorded: exit !== null,
       lastMetrics,
+      tail,
     };
   })();
   return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, stop, result };

@@ -1,5 +1,5 @@
 /** Signals for a whole process group, and the identity of a live process. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends `signal` to every process of the group led by `pid`; false when none is left. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
@@ -11,14 +11,53 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True while any process of the group led by `pid` is alive. */
+/**
+ * The live processes of process group `pgid` (zombies — dead, waiting to be reaped — left out), read
+ * from /proc; null where /proc cannot be read. An orphaned grandchild is reparented to pid 1, which
+ * in a container may never reap it, so a signal probe of the group would see its zombie forever.
+ */
+export function groupMembers(pgid: number): number[] | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const members: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // After the parenthesised command name: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(name));
+  }
+  return members;
+}
+
+/** True while any process of the group led by `pid` is alive (zombies count as gone where /proc tells them apart). */
 export function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const members = groupMembers(pid);
+  return members === null || members.length > 0;
+}
+
+/** Waits until the group led by `pid` is gone, or `ms` have passed; true when it is gone. */
+export async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (groupAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
 }
 
 /** The kernel's start time of a process (clock ticks since boot), to tell it from a recycled pid; null when unknown. */
@@ -42,7 +81,7 @@ export async function terminateGroup(pid: number, graceMs: number): Promise<void
     await new Promise((r) => setTimeout(r, 50));
   }
   signalGroup(pid, 'SIGKILL');
-  for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  await waitGroupGone(pid, 2000);
 }
 
 /** True while `pid` runs (a zombie — dead but not yet reaped — counts as gone). */

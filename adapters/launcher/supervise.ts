@@ -27,22 +27,42 @@ const record = (status: { exitCode: number | null; signal: string | null; error?
   renameSync(tmp, exitFile);
 };
 
+/** How long output may still arrive after the trainer exited (its pipes can be held open by processes it forked). */
+const DRAIN_MS = 2000;
+/** The same when the group is being terminated, so the end is recorded well within the grace period. */
+const DRAIN_TERMINATING_MS = 100;
+
 // SIGTERM reaches the whole group: the trainer decides what to do with it; the supervisor stays to record the end.
-process.on('SIGTERM', () => undefined);
+let terminating = false;
+process.on('SIGTERM', () => {
+  terminating = true;
+});
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
+
+let ended = false;
+const end = (status: { exitCode: number | null; signal: string | null; error?: string }) => {
+  if (ended) return;
+  ended = true;
+  record(status);
+  fds.forEach(closeSync);
+  process.exit(0);
+};
 
 const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 child.stdout.on('data', write);
 child.stderr.on('data', write);
 child.on('error', (err) => {
   write(Buffer.from(`autopilot: could not start ${argv[0]}: ${err.message}\n`));
-  record({ exitCode: 127, signal: null, error: err.message });
-  fds.forEach(closeSync);
-  process.exit(0);
+  end({ exitCode: 127, signal: null, error: err.message });
 });
-child.on('close', (code, signal) => {
-  record({ exitCode: code, signal });
-  fds.forEach(closeSync);
-  process.exit(0);
+// 'close' comes once the trainer exited and its output pipes closed. A process the trainer forked
+// may hold them open forever (a grandchild that outlives it): then the end is recorded shortly
+// after the trainer's own exit, and the orchestrator reaps the rest of the group.
+child.on('exit', (code, signal) => {
+  const exitedAt = Date.now();
+  setInterval(() => {
+    if (Date.now() - exitedAt >= (terminating ? DRAIN_TERMINATING_MS : DRAIN_MS)) end({ exitCode: code, signal });
+  }, 25);
 });
+child.on('close', (code, signal) => end({ exitCode: code, signal }));

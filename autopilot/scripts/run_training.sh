@@ -15,4 +15,5 @@ mapfile -d '' args < <("$node" "$home/bin/autopilot.js" render-args --null "$con
 wait $! || { echo "run_training.sh: could not render flags from $config" >&2; exit 2; }
 
 trainer="${AUTOPILOT_TRAINER:-$home/dist/trainers/cartpole/main.js}"
-exec "$node" "$trainer" "${args[@]}"
+# Extra arguments autopilot passes (e.g. --wandb flags) follow the config's flags.
+exec "$node" "$trainer" "${args[@]}" "$@"

@@ -1,0 +1,31 @@
+/**
+ * Checkpoint pruning by `autopilot.save_strategy`, run after a run is journaled (never before):
+ * `all` keeps everything; `latest` keeps the final checkpoint of the most recent run and of the
+ * incumbent; `best` keeps only the incumbent's final checkpoint.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkpointPointers, type WorkspaceView } from '../projections/view.js';
+
+/** Which checkpoints a strategy keeps. */
+export type SaveStrategy = 'all' | 'latest' | 'best';
+
+/** The recorded checkpoints `strategy` would delete (workspace-relative), given the view. Pure. */
+export function checkpointsToPrune(view: WorkspaceView, strategy: SaveStrategy): { removed: string[]; kept: string[] } {
+  const all: string[] = [];
+  for (const r of view.runs.values()) if (r.journal) all.push(...(r.finished?.checkpoints ?? []));
+  if (strategy === 'all') return { removed: [], kept: all };
+  const { latest, best } = checkpointPointers(view);
+  const keep = new Set<string>();
+  if (best) keep.add(best.path);
+  if (strategy === 'latest' && latest) keep.add(latest.path);
+  return { removed: all.filter((p) => !keep.has(p)), kept: all.filter((p) => keep.has(p)) };
+}
+
+/** Deletes the checkpoint files `strategy` does not keep; returns those actually removed. */
+export function pruneCheckpoints(workspace: string, view: WorkspaceView, strategy: SaveStrategy): { removed: string[]; kept: string[] } {
+  const plan = checkpointsToPrune(view, strategy);
+  const removed = plan.removed.filter((p) => existsSync(join(workspace, p)));
+  for (const p of removed) rmSync(join(workspace, p), { force: true });
+  return { removed, kept: plan.kept };
+}

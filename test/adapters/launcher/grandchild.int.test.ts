@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { launchLocal, type LaunchHandle } from '../../../adapters/launcher/local.js';
+import { groupAlive, signalGroup } from '../../../adapters/launcher/process-group.js';
+import { fakeSpec, killRecorded, recordedPids, survivors, tempDir } from './support.js';
+
+const dirs: string[] = [];
+const handles: LaunchHandle[] = [];
+function launch(behaviour: string, ms: Parameters<typeof fakeSpec>[2]) {
+  const dir = tempDir();
+  dirs.push(dir);
+  const handle = launchLocal(fakeSpec(dir, behaviour, ms));
+  handles.push(handle);
+  return { dir, handle };
+}
+
+afterEach(() => {
+  for (const h of handles.splice(0)) signalGroup(h.pid, 'SIGKILL');
+  for (const d of dirs.splice(0)) {
+    killRecorded(d);
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+describe('when a trainer forks a grandchild that ignores SIGTERM', () => {
+  describe('and then hangs', () => {
+    it('terminates the whole group: neither the trainer nor the grandchild is left running', async () => {
+      const { dir, handle } = launch('grandchild:600000', { noOutput: 1500, grace: 1000 });
+      const r = await handle.result;
+      expect(recordedPids(dir).map((p) => p.role)).toEqual(['trainer', 'grandchild']);
+      expect(survivors(dir)).toEqual([]);
+      expect(groupAlive(handle.pid)).toBe(false);
+      expect(r.stoppedFor).toBe('hung');
+    });
+
+    it('records the signal the trainer died of, although the grandchild outlived the grace period', async () => {
+      const { handle } = launch('grandchild:600000', { noOutput: 1500, grace: 1000 });
+      const r = await handle.result;
+      expect(r).toMatchObject({ stoppedFor: 'hung', recorded: true, exitCode: null, signal: 'SIGTERM' });
+    });
+  });
+
+  describe('and then exits normally, leaving the grandchild holding its output', () => {
+    it('ends the run with the exit code and reaps the grandchild, without waiting for a timeout', async () => {
+      const { dir, handle } = launch('grandchild:0', { noOutput: 20_000, grace: 1000 });
+      const r = await handle.result;
+      expect(r).toMatchObject({ stoppedFor: null, recorded: true, exitCode: 0, signal: null });
+      expect(r.lastMetrics?.mean_reward).toBeGreaterThan(0);
+      expect(survivors(dir)).toEqual([]);
+      expect(groupAlive(handle.pid)).toBe(false);
+    });
+  });
+});
