@@ -10,7 +10,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Files the orchestrator itself writes during a step; never the agent's doing. */
-const OWN_FILES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock|STOP)$/;
+const OWN_FILES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP)$/;
 /** Content above this size is hashed but not kept, so it can be detected but not restored. */
 const MAX_KEPT_BYTES = 8 * 1024 * 1024;
 

@@ -1,21 +1,30 @@
-/** A single-writer lock per workspace: a file holding the owner's pid, taken over when that pid is dead. */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+/**
+ * A single-writer lock per workspace. The lock itself is an exclusive SQLite lock on
+ * `autopilot.lock.db`, which the operating system drops when its holder dies however it dies, so
+ * no two orchestrators can ever hold it. `autopilot.lock` beside it names the holder (pid, host,
+ * since) for people and for `status`/`stop`; finding a dead holder's name there on taking the lock
+ * is a takeover, which the loop records.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import Database from 'better-sqlite3';
 import { processAlive } from './launcher/process-group.js';
 
 /** Raised when another live orchestrator holds the workspace. */
 export class LockHeldError extends Error {
   constructor(
-    readonly pid: number,
+    readonly pid: number | null,
     readonly path: string,
   ) {
-    super(`another autopilot (pid ${pid}) is running on this workspace (lock ${path}); stop it with 'autopilot stop' or wait`);
+    super(
+      `another autopilot ${pid === null ? '(pid not yet written)' : `(pid ${pid})`} is running on this workspace (lock ${path}); stop it with 'autopilot stop' or wait`,
+    );
   }
 }
 
 /** A held lock. */
 export interface Lock {
-  /** Set when a stale lock was taken over: the dead holder's pid, or null when the file was unreadable. */
+  /** Set when a stale lock was taken over: the dead holder's pid, or null when its name was unreadable. */
   takenOverFrom: number | null | undefined;
   release(): void;
 }
@@ -23,7 +32,8 @@ export interface Lock {
 /** True when a process with this pid exists (and is not a zombie). */
 export const pidAlive = processAlive;
 
-function readHolder(path: string): number | null {
+/** The pid named in a lock file, or null. */
+export function readHolder(path: string): number | null {
   try {
     const pid = Number((JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid);
     return Number.isInteger(pid) && pid > 0 ? pid : null;
@@ -32,28 +42,69 @@ function readHolder(path: string): number | null {
   }
 }
 
-/** Takes the lock at `path` or throws LockHeldError naming the live holder. */
-export function acquireLock(path: string): Lock {
-  let takenOverFrom: number | null | undefined;
-  for (let tries = 0; tries < 5; tries++) {
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+// Held until release() or process exit: a dropped Lock object must not let the GC close the connection and free the lock.
+const held = new Set<Database.Database>();
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Opens the lock database and takes its exclusive lock, or returns null when another process holds it. */
+function takeOsLock(path: string): Database.Database | null {
+  // Two processes racing for a fresh lock can both be told "busy"; a short randomized retry settles it.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const db = new Database(`${path}.db`, { timeout: 0 });
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-      closeSync(fd);
-      return {
-        takenOverFrom,
-        release: () => {
-          if (readHolder(path) === process.pid) rmSync(path, { force: true });
-        },
-      };
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('BEGIN EXCLUSIVE');
+      return db;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readHolder(path);
-      if (holder !== null && holder !== process.pid && pidAlive(holder)) throw new LockHeldError(holder, path);
-      // Stale (dead holder, or unreadable half-written file): remove and try again.
-      takenOverFrom = holder;
-      rmSync(path, { force: true });
+      db.close();
+      if (!isBusy(err)) throw err;
+      // Jitter from the pid keeps two racers apart without an unseeded random draw.
+      sleep(10 + ((process.pid * (attempt + 7)) % 41));
     }
   }
-  throw new Error(`could not take the lock ${path}: it keeps changing hands`);
+  return null;
+}
+
+/** Takes the lock whose holder file is `path` (the OS lock is `path.db`), or throws LockHeldError. */
+export function acquireLock(path: string): Lock {
+  const db = takeOsLock(path);
+  if (!db) {
+    // The holder writes its name right after taking the lock: give it a moment to appear.
+    let holder = readHolder(path);
+    for (let i = 0; i < 20 && (holder === null || !pidAlive(holder)); i++) {
+      sleep(50);
+      holder = readHolder(path);
+    }
+    throw new LockHeldError(holder !== null && pidAlive(holder) ? holder : null, path);
+  }
+  held.add(db);
+  // Ours now. A name left behind belongs to a holder that died without releasing it.
+  let takenOverFrom: number | null | undefined;
+  let stale: string | null = null;
+  try {
+    stale = readFileSync(path, 'utf8');
+  } catch {
+    stale = null;
+  }
+  if (stale !== null) {
+    const pid = readHolder(path);
+    takenOverFrom = pid === process.pid ? undefined : pid;
+  }
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  renameSync(tmp, path);
+  return {
+    takenOverFrom,
+    release: () => {
+      if (readHolder(path) === process.pid) rmSync(path, { force: true });
+      held.delete(db);
+      db.close();
+    },
+  };
 }

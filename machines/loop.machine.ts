@@ -66,6 +66,10 @@ export function wallBudgetSpent(limits: LoopLimits, elapsedMs: number): boolean 
   return limits.maxWallSeconds !== undefined && elapsedMs >= limits.maxWallSeconds * 1000;
 }
 
+/** Input of the `bootstrap` actor: the session, once LoopStarted is recorded (a restarted bootstrap must not start another). */
+export interface BootstrapInput {
+  session: string | null;
+}
 /** Input of the `propose` actor. */
 export interface ProposeInput {
   session: string;
@@ -172,7 +176,7 @@ type E<T extends AutopilotEvent['type']> = Extract<AutopilotEvent, { type: T }>;
 export const loopMachine = setup({
   types: {} as { context: LoopContext; events: AutopilotEvent },
   actors: {
-    bootstrap: fromCallback<EventObject, Record<string, never>>(missing('bootstrap')),
+    bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),
     propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
     validate: fromCallback<EventObject, ValidateInput>(missing('validate')),
     train: fromCallback<EventObject, TrainInput>(missing('train')),
@@ -308,7 +312,7 @@ export const loopMachine = setup({
   },
   states: {
     bootstrap: {
-      invoke: { src: 'bootstrap', input: () => ({}) },
+      invoke: { src: 'bootstrap', input: ({ context }) => ({ session: context.session }) },
       on: {
         LoopStarted: [
           // A workspace whose history already holds budgets.max_runs runs halts before planning anything.

@@ -9,6 +9,7 @@ import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent } from '
 import { openSqliteStore } from '../events/sqlite-store.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
+import { removeStaleTempFiles } from '../projections/cleanup.js';
 import { ProjectionWriter } from '../projections/writer.js';
 import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
 import { bootstrapActor } from '../adapters/actors/bootstrap.js';
@@ -126,6 +127,7 @@ async function drive(
   out: (l: string) => void,
   err: (l: string) => void,
 ): Promise<number> {
+  removeStaleTempFiles(paths.root);
   const writer = new ProjectionWriter(paths.root);
   writer.catchUp(store);
   const unfinished = [...writer.view.sessions.values()].filter((s) => s.status === 'running').at(-1) ?? null;

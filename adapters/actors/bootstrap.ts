@@ -1,15 +1,21 @@
 /** The bootstrap actor: records the session's start, and plans the baseline run in a fresh workspace. */
 import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
-import { runBudgetSpent, type LoopLimits } from '../../machines/loop.machine.js';
+import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `bootstrap` actor. */
 export function bootstrapActor(deps: LoopDeps) {
-  return fromCallback<EventObject, Record<string, never>>(({ sendBack }) => {
+  return fromCallback<EventObject, BootstrapInput>(({ input, sendBack }) => {
     const view = deps.history();
     const firstRunIndex = Math.max(0, ...[...view.runs.values()].map((r) => r.index)) + 1;
     const incumbent = view.incumbent?.ref ?? null;
+    if (input.session) {
+      // Restarted after LoopStarted was recorded (and before the baseline was planned): only plan it.
+      const mode = view.sessions.get(input.session)?.mode ?? deps.options.mode;
+      sendBack(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode }, input.session, deps.now()));
+      return;
+    }
     const session = deps.newSession;
     const budgets = deps.settings.budgets;
     const limits: LoopLimits = {

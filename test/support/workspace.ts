@@ -11,7 +11,7 @@ export const CLI = join(ROOT, 'bin', 'autopilot.js');
 /** The fake trainer used where the real one would only slow a test down. */
 export const FAKE_TRAINER = join(ROOT, 'test', 'fixtures', 'fake-trainer.mjs');
 
-const GENERATED = /^(events\.db.*|autopilot\.lock|STOP)$/;
+const GENERATED = /^(events\.db.*|autopilot\.lock.*|STOP)$/;
 
 /** Copies the shipped workspace into a fresh temp dir, leaving out everything the loop generates. */
 export function copyShippedWorkspace(prefix = 'autopilot-ws-'): string {
