@@ -1,0 +1,227 @@
+/**
+ * The PufferLib shim (trainers/pufferlib/autopilot_shim.py) as a real Python process, against the
+ * fake `pufferlib` package of test/fixtures/pufferlib: the flags it hands PufferLib, the summary it
+ * writes from the logs train() returns, and how it fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricsFromLog, parseJsonMetricLine } from '../../../domain/log-metrics.js';
+import { renderArgs } from '../../../domain/render-args.js';
+import { parseTrainerSummary, type TrainerSummary } from '../../../domain/trainer-summary.js';
+import { EXAMPLE, FAKE_PUFFERLIB, fakeCalls, hasPython, PYTHON, readJson, SHIM, type FakeCall, type Sections } from './support.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'puffer-shim-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const QUICK = readJson<Sections>(join(EXAMPLE, 'configs', 'baseline_quick.json'));
+const QUICK_FLAGS = renderArgs(QUICK);
+const WANDB_FLAGS = ['--wandb', '--wandb-project', 'P', '--wandb-group', '0001', '--tag', '001'];
+
+interface ShimRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The summary file's path (it may not exist). */
+  summaryPath: string;
+  /** What the fake recorded. */
+  calls: FakeCall[];
+}
+
+let runs = 0;
+/** Runs `python3 [PYTHON FLAGS] autopilot_shim.py ARGS` with the fake package on PYTHONPATH (unless `env` overrides it). */
+function runShim(args: string[], env: Record<string, string> = {}, pythonFlags: string[] = []): ShimRun {
+  const dir = join(tmp, `run-${++runs}`);
+  const summaryPath = join(dir, 'trainer_summary.json');
+  const record = join(tmp, `record-${runs}.jsonl`);
+  const r = spawnSync(PYTHON, [...pythonFlags, SHIM, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: {
+      ...process.env,
+      PYTHONPATH: FAKE_PUFFERLIB,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PUFFER_AUTOPILOT_RUN_ID: '001',
+      PUFFER_AUTOPILOT_RUN_DIR: dir,
+      PUFFER_AUTOPILOT_SUMMARY: summaryPath,
+      FAKE_PUFFERLIB_RECORD: record,
+      ...env,
+    },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, summaryPath, calls: fakeCalls(record) };
+}
+
+/** The summary at `path`, parsed with the trainer-summary contract (fails the test when invalid). */
+function summaryAt(path: string): TrainerSummary {
+  const parsed = parseTrainerSummary(readFileSync(path, 'utf8'));
+  if (!parsed.ok) throw new Error(`invalid trainer_summary.json: ${parsed.problem}`);
+  return parsed.summary;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+beforeAll(() => {
+  expect(hasPython(), 'these tests run python3 from PATH').toBe(true);
+});
+
+describe('when the shim trains the example quick baseline on the fake PufferLib', () => {
+  let run: ShimRun;
+  let summary: TrainerSummary;
+  beforeAll(() => {
+    // The fake asserts that load_config() sees exactly these flags, in this order.
+    const expected = [...QUICK_FLAGS, ...WANDB_FLAGS];
+    run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected) });
+    summary = summaryAt(run.summaryPath);
+  });
+
+  it('exits 0 and hands PufferLib exactly the rendered flags, through its own load_config', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.calls).toHaveLength(1);
+    const call = run.calls[0]!;
+    expect(call.via_load_config).toBe(true);
+    expect(call.env_name).toBe('puffer_drone_pp');
+    expect(call.argv).toEqual([...QUICK_FLAGS, ...WANDB_FLAGS]);
+    expect(call.env).toMatchObject({ PUFFER_AUTOPILOT_RUN_ID: '001' });
+  });
+
+  it('gives train() every config value with its type (numbers, booleans, strings) and the wandb flags', () => {
+    const { args } = run.calls[0]!;
+    for (const name of ['train', 'env', 'vec'] as const)
+      for (const [key, value] of Object.entries(QUICK[name])) expect(args[name][key], `${name}.${key}`).toEqual(value);
+    expect(args.train['anneal_lr']).toBe(true);
+    expect(args.train['device']).toBe('cuda');
+    expect(args).toMatchObject({ wandb: true, wandb_project: 'P', wandb_group: '0001', tag: '001' });
+  });
+
+  it('writes a summary that passes the contract, with the logs mapped to metrics', () => {
+    expect(summary.run_id).toBe('001');
+    expect(typeof summary.timestamp).toBe('string');
+    expect(Object.keys(summary.metrics).sort()).toEqual(
+      ['agent_steps', 'environment/collision_rate', 'environment/n', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
+    );
+    expect(summary.metrics['agent_steps']).toBe(QUICK.train['total_timesteps']);
+    expect(summary.metrics['epoch']).toBe(4);
+    expect(summary.metrics['sps']).toBeGreaterThan(0);
+    expect(summary.metrics['perfect_deliv']).toBeGreaterThan(0);
+  });
+
+  it('reports the final evaluation: samples per report, whose means are the metrics', () => {
+    const samples = summary.samples!;
+    // 8 final rollouts, one report per vec env each.
+    expect(samples['score']).toHaveLength(8 * Number(QUICK.vec['num_envs']));
+    for (const name of ['score', 'perfect_deliv', 'episode_length', 'environment/collision_rate'])
+      expect(summary.metrics[name], name).toBeCloseTo(mean(samples[name]!), 9);
+  });
+
+  it('copies the train, env and vec sections PufferLib used (defaults included)', () => {
+    expect(summary.train).toMatchObject({ learning_rate: QUICK.train['learning_rate'], batch_size: 2048, optimizer: 'muon' });
+    expect(summary.env).toMatchObject(QUICK.env);
+    expect(summary.vec).toMatchObject({ ...QUICK.vec, backend: 'Multiprocessing' });
+  });
+
+  it('prints one JSON metric line per log, the last one matching the summary', () => {
+    const lines = run.stdout
+      .split('\n')
+      .map(parseJsonMetricLine)
+      .filter((m): m is Record<string, number> => m !== null);
+    expect(lines).toHaveLength(5); // 4 training epochs + the final evaluation
+    expect(lines.map((l) => l['epoch'])).toEqual([1, 2, 3, 4, 4]);
+    expect(lines.at(-1)).toMatchObject({ ...summary.metrics, total_timesteps: QUICK.train['total_timesteps'] });
+  });
+
+  it("lets PufferLib's dashboard through, readable by the log fallback", () => {
+    const dashboardOnly = run.stdout.split('\n').filter((l) => parseJsonMetricLine(l) === null);
+    const fromLog = metricsFromLog(dashboardOnly);
+    expect(fromLog?.source).toBe('dashboard');
+    expect(fromLog?.metrics['score']).toBeCloseTo(summary.metrics['score']!, 3);
+    expect(fromLog?.metrics['epoch']).toBe(4);
+  });
+});
+
+describe('when PufferLib has no load_config (the shim maps the flags itself)', () => {
+  let run: ShimRun;
+  beforeAll(() => {
+    run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, '--wandb', '--wandb-project=P'], { FAKE_PUFFERLIB_BEHAVIOUR: 'legacy' });
+  });
+
+  it('builds nested, typed args from --section.key-name flags and writes a valid summary', () => {
+    expect(run.status, run.stderr).toBe(0);
+    const call = run.calls[0]!;
+    expect(call.via_load_config).toBe(false);
+    expect(call.args).toEqual({ ...QUICK, wandb: true, wandb_project: 'P' });
+    expect(summaryAt(run.summaryPath).metrics['score']).toBeGreaterThan(0);
+    expect(run.stderr).toContain('flags read by shim');
+  });
+});
+
+describe('when PufferLib refuses a flag', () => {
+  it('exits 2 naming the flags, after argparse has said which one, and writes no summary', () => {
+    const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, '--train.no-such-key', '1']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unrecognized arguments: --train.no-such-key 1');
+    expect(run.stderr).toContain('autopilot_shim: PufferLib refused the flags for puffer_drone_pp');
+    expect(run.calls).toEqual([]);
+    expect(existsSync(run.summaryPath)).toBe(false);
+  });
+});
+
+describe('when the flags are not the ones the fake expects', () => {
+  it('fails (exit 4) with the fake\'s assertion', () => {
+    const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(QUICK_FLAGS.slice(2)) });
+    expect(run.status).toBe(4);
+    expect(run.stderr).toContain('fake pufferlib: unexpected flags');
+    expect(run.stderr).toContain("autopilot_shim: PufferLib's load_config('puffer_drone_pp') failed: AssertionError");
+  });
+});
+
+describe('when pufferlib is not installed', () => {
+  it('exits 3 saying so, without a summary', () => {
+    // -S: no site-packages, so no PufferLib even on a machine that has it; PYTHONPATH empty.
+    const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS], { PYTHONPATH: '' }, ['-S']);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(/autopilot_shim: pufferlib is not installed for \S+ \(No module named 'pufferlib'\)/);
+    expect(run.stderr).toContain('PUFFER_PYTHON');
+    expect(existsSync(run.summaryPath)).toBe(false);
+  });
+});
+
+describe('when train() raises', () => {
+  it('exits 4 with the error and its traceback, without a summary', () => {
+    const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS], { FAKE_PUFFERLIB_BEHAVIOUR: 'raise' });
+    expect(run.status).toBe(4);
+    expect(run.stderr).toContain("autopilot_shim: PufferLib's train('puffer_drone_pp') raised RuntimeError: CUDA out of memory");
+    expect(run.stderr).toContain('Traceback (most recent call last)');
+    expect(existsSync(run.summaryPath)).toBe(false);
+  });
+});
+
+describe('when PufferLib refuses the config itself', () => {
+  it('exits 4 with its APIUsageError', () => {
+    // 4 x 8 x 4 agents need 128 segments; a 1024 batch of 16-step segments has 64.
+    const flags = renderArgs({ ...QUICK, train: { ...QUICK.train, batch_size: 1024, minibatch_size: 1024, max_minibatch_size: 1024 } });
+    const run = runShim(['train', 'puffer_drone_pp', ...flags]);
+    expect(run.status).toBe(4);
+    expect(run.stderr).toContain('raised APIUsageError: Total agents 128 <= segments 64');
+  });
+});
+
+describe('when train() returns no logs', () => {
+  it('exits 5: there is nothing to report', () => {
+    const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS], { FAKE_PUFFERLIB_BEHAVIOUR: 'no-logs' });
+    expect(run.status).toBe(5);
+    expect(run.stderr).toContain('returned no logs');
+    expect(existsSync(run.summaryPath)).toBe(false);
+  });
+});
+
+describe('when the shim is called without `train ENV`', () => {
+  it('exits 2 with its usage', () => {
+    for (const args of [[], ['train'], ['eval', 'puffer_drone_pp'], ['train', '--train.seed', '1']]) {
+      const run = runShim(args);
+      expect(run.status, JSON.stringify(args)).toBe(2);
+      expect(run.stderr).toContain('usage: autopilot_shim.py train ENV');
+    }
+  });
+});

@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""Runs PufferLib's trainer for autopilot and writes ``trainer_summary.json``.
+
+For PufferLib versions without the autopilot patch (which writes the summary
+itself)::
+
+    python3 autopilot_shim.py train ENV [PufferLib flags...]
+
+for example ``python3 autopilot_shim.py train puffer_drone_pp --train.learning-rate
+0.003 --env.num-drones 8 --wandb``. What it does:
+
+1. imports ``pufferlib.pufferl`` (a clear message and exit 3 when it cannot);
+2. turns the flags into PufferLib's args with PufferLib's own ``load_config(ENV)``,
+   which reads them from ``sys.argv`` with its argparse parser (defaults from the
+   env's ``.ini``, values typed by ``ast.literal_eval``, unknown flags refused).
+   A PufferLib without ``load_config`` gets the shim's own mapping instead:
+   ``--section.key-name VALUE`` becomes ``args[section][key_name]``, a flag
+   without a value is ``True``;
+3. calls ``pufferlib.pufferl.train(ENV, args)`` and takes the logs it returns
+   (dicts with ``environment/score``, ``environment/perfect_deliv``,
+   ``environment/episode_length``, ``SPS``, ``agent_steps``, ``epoch`` ...),
+   printing one JSON metric line per log on stdout as it is produced;
+4. writes ``trainer_summary.json`` atomically (temp file, then rename) at
+   ``$PUFFER_AUTOPILOT_SUMMARY``: ``timestamp``, ``run_id``
+   (``$PUFFER_AUTOPILOT_RUN_ID``), the ``train`` / ``env`` / ``vec`` sections
+   used, ``metrics`` mapped from the logs (see :func:`map_log`) and, when the
+   per-report values of the final evaluation could be observed, ``samples``.
+
+Exit codes: 0 trained and summarised; 2 bad usage or flags PufferLib refused;
+3 pufferlib missing or unusable; 4 PufferLib raised; 5 no logs, or the summary
+could not be written.
+
+Standard library only, besides pufferlib itself.
+"""
+
+import ast
+import json
+import math
+import numbers
+import os
+import sys
+import tempfile
+import time
+import traceback
+
+PROG = 'autopilot_shim'
+USAGE = f'usage: {PROG}.py train ENV [PufferLib flags...]   (e.g. train puffer_drone_pp --train.learning-rate 0.003)'
+
+#: Exit codes.
+EXIT_USAGE = 2
+EXIT_NO_PUFFERLIB = 3
+EXIT_PUFFERLIB_FAILED = 4
+EXIT_NO_RESULT = 5
+
+#: Log keys renamed in the summary's metrics (every other ``environment/*`` key is kept as is).
+RENAMED = {
+    'environment/score': 'score',
+    'environment/perfect_deliv': 'perfect_deliv',
+    'environment/episode_length': 'episode_length',
+    'SPS': 'sps',
+    'agent_steps': 'agent_steps',
+    'epoch': 'epoch',
+}
+ENV_PREFIX = 'environment/'
+#: PufferLib's top-level flags whose values are strings whatever they look like (argparse ``type=str`` there).
+STRING_KEYS = frozenset({'tag', 'wandb_project', 'wandb_group', 'neptune_name', 'neptune_project', 'load_model_path', 'load_id'})
+#: The sections of PufferLib's args copied into the summary.
+SECTIONS = ('train', 'env', 'vec')
+
+
+class ShimError(Exception):
+    """A failure with a message for the user and the exit code it ends with."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message, code):
+    """Prints ``message`` on stderr under the shim's name and exits with ``code``."""
+    print(f'{PROG}: {message}', file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def finite_number(value):
+    """``value`` as a JSON-safe finite number, or None.
+
+    Python and numpy numbers count (as do 0-d arrays and tensors, through ``item()``);
+    booleans and NaN / infinity do not. Integers stay integers.
+    """
+    if not isinstance(value, numbers.Real):
+        item = getattr(value, 'item', None)
+        if not callable(item) or tuple(getattr(value, 'shape', (None,))) != ():
+            return None
+        try:
+            value = item()
+        except Exception:
+            return None
+        if not isinstance(value, numbers.Real):
+            return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def json_safe(value):
+    """A copy of ``value`` that ``json.dumps`` accepts: non-finite floats become None, unknown objects their ``str``."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if type(value).__name__ in ('bool_', 'bool'):  # numpy booleans
+        return bool(value)
+    number = finite_number(value)
+    if number is not None:
+        return number
+    if isinstance(value, numbers.Real):
+        return None  # NaN or infinity
+    return str(value)
+
+
+def metric_name(key):
+    """The summary's name for a log key: ``SPS`` -> ``sps``, ``environment/score`` -> ``score``,
+    another ``environment/*`` key unchanged; None for keys the summary leaves out."""
+    if key in RENAMED:
+        return RENAMED[key]
+    if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX):
+        return key
+    return None
+
+
+def map_log(log):
+    """The metrics of one PufferLib log dict: the renamed keys and every other numeric ``environment/*`` key."""
+    metrics = {}
+    if not isinstance(log, dict):
+        return metrics
+    for key, value in log.items():
+        name = metric_name(str(key))
+        number = finite_number(value)
+        if name is not None and number is not None:
+            metrics[name] = number
+    return metrics
+
+
+def map_logs(logs):
+    """Metrics of a run: for each metric, its value in the latest log that has it
+    (the final evaluation's log last, so it wins)."""
+    metrics = {}
+    for log in logs:
+        metrics.update(map_log(log))
+    return metrics
+
+
+def map_samples(stats):
+    """Per-report values of the final evaluation (PufferLib's ``stats``: stat name -> list of values),
+    named as in the metrics (``score``, ``perfect_deliv``, ``episode_length``, ``environment/<other>``)."""
+    samples = {}
+    for key, values in (stats or {}).items():
+        if not isinstance(values, (list, tuple)):
+            continue
+        name = metric_name(ENV_PREFIX + str(key))
+        finite = [n for n in (finite_number(v) for v in values) if n is not None]
+        if name is not None and finite:
+            samples[name] = finite
+    return samples
+
+
+# ---------------------------------------------------------------------------- flags
+
+
+def parse_literal(text):
+    """A flag value typed as PufferLib types it: a Python literal (``3``, ``0.5``, ``True``, ``None``), else the string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def args_from_flags(flags):
+    """The shim's own mapping, for PufferLib without ``load_config``: ``--train.learning-rate 0.003``
+    -> ``{'train': {'learning_rate': 0.003}}``; ``--name=value`` also works; a flag followed by
+    another flag (or nothing) is ``True`` (``--wandb``). Values are typed by :func:`parse_literal`,
+    except those of PufferLib's string flags (:data:`STRING_KEYS`: ``--tag 42`` stays ``'42'``)."""
+    args = {}
+    i = 0
+    while i < len(flags):
+        flag = flags[i]
+        if not flag.startswith('--') or len(flag) == 2:
+            raise ShimError(f'expected a --flag at position {i + 1}, got {flag!r}\n{USAGE}', EXIT_USAGE)
+        name = flag[2:]
+        if '=' in name:
+            name, text = name.split('=', 1)
+        elif i + 1 < len(flags) and not flags[i + 1].startswith('--'):
+            i += 1
+            text = flags[i]
+        else:
+            text = None
+        path = [part.replace('-', '_') for part in name.split('.')]
+        if any(part == '' for part in path):
+            raise ShimError(f'malformed flag {flag!r}', EXIT_USAGE)
+        value = True if text is None else text if '.'.join(path) in STRING_KEYS else parse_literal(text)
+        section = args
+        for part in path[:-1]:
+            nested = section.setdefault(part, {})
+            if not isinstance(nested, dict):
+                raise ShimError(f'flag {flag!r} puts a key under {part!r}, which is already a value', EXIT_USAGE)
+            section = nested
+        section[path[-1]] = value
+        i += 1
+    return args
+
+
+def load_args(pufferl, env_name, flags):
+    """PufferLib's args for ``flags``: ``pufferl.load_config(env_name)`` reading them from ``sys.argv``
+    (as ``python -m pufferlib.pufferl train ENV ...`` would), else :func:`args_from_flags`.
+    Returns ``(args, how)``."""
+    load_config = getattr(pufferl, 'load_config', None)
+    if not callable(load_config):
+        return args_from_flags(flags), 'shim'
+    saved = sys.argv
+    sys.argv = [saved[0] if saved else PROG] + list(flags)
+    try:
+        return load_config(env_name), 'load_config'
+    except SystemExit as exit_:
+        if exit_.code in (0, None):
+            raise  # --help: PufferLib printed it
+        raise ShimError(f'PufferLib refused the flags for {env_name} (its message is above): {" ".join(flags)}', EXIT_USAGE) from None
+    except Exception as error:
+        traceback.print_exc()
+        raise ShimError(f"PufferLib's load_config({env_name!r}) failed: {type(error).__name__}: {error}", EXIT_PUFFERLIB_FAILED) from None
+    finally:
+        sys.argv = saved
+
+
+def section(args, name):
+    """``args[name]`` as a JSON-safe dict (empty when absent; ``get`` leaves PufferLib's defaultdict alone)."""
+    value = args.get(name) if isinstance(args, dict) else None
+    return json_safe(dict(value)) if isinstance(value, dict) else {}
+
+
+# ---------------------------------------------------------------------------- observing train()
+
+
+class Observer:
+    """Watches ``PuffeRL.mean_and_log`` (when PufferLib has it): prints each log as a JSON metric line
+    while training runs, and keeps the per-report values of the last call (the final evaluation)."""
+
+    def __init__(self, total_timesteps):
+        self.total_timesteps = total_timesteps
+        self.printed = {}  # id -> log dict already printed (kept, so that ids stay unique)
+        self.logs = []
+        self.stats = None
+
+    def install(self, pufferl):
+        """Wraps ``pufferl.PuffeRL.mean_and_log``; returns False when there is nothing to wrap."""
+        cls = getattr(pufferl, 'PuffeRL', None)
+        original = getattr(cls, 'mean_and_log', None)
+        if cls is None or not callable(original):
+            return False
+        observer = self
+
+        def mean_and_log(trainer, *a, **kw):
+            snapshot = observer.snapshot(getattr(trainer, 'stats', None))
+            logs = original(trainer, *a, **kw)
+            if isinstance(logs, dict):
+                observer.stats = snapshot
+                observer.logs.append(logs)
+                observer.emit(logs)
+            return logs
+
+        mean_and_log.__doc__ = original.__doc__
+        cls.mean_and_log = mean_and_log
+        return True
+
+    @staticmethod
+    def snapshot(stats):
+        """A copy of the per-report lists PuffeRL holds before ``mean_and_log`` averages them."""
+        if not isinstance(stats, dict):
+            return None
+        try:
+            return {k: list(v) for k, v in stats.items() if isinstance(v, (list, tuple))}
+        except Exception:
+            return None
+
+    def emit(self, log):
+        """Prints one log as a JSON metric line (once per log)."""
+        if id(log) in self.printed:
+            return
+        self.printed[id(log)] = log
+        line = map_log(log)
+        uptime = finite_number(log.get('uptime'))
+        if uptime is not None:
+            line['uptime'] = uptime
+        if self.total_timesteps is not None:
+            line['total_timesteps'] = self.total_timesteps
+        print(json.dumps(line, sort_keys=True), flush=True)
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def write_atomic(path, payload):
+    """Writes ``payload`` as JSON at ``path`` through a temp file in the same folder and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix='.trainer_summary.', suffix='.tmp', dir=folder)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as out:
+            json.dump(payload, out, indent=2, sort_keys=True, allow_nan=False)
+            out.write('\n')
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def build_summary(args, logs, stats):
+    """The ``trainer_summary.json`` object of a finished run."""
+    summary = {
+        'timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        **{name: section(args, name) for name in SECTIONS},
+        'metrics': map_logs(logs),
+    }
+    run_id = os.environ.get('PUFFER_AUTOPILOT_RUN_ID')
+    if run_id:
+        summary['run_id'] = run_id
+    samples = map_samples(stats)
+    if samples:
+        summary['samples'] = samples
+    return summary
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def import_pufferl():
+    """``pufferlib.pufferl``, or a ShimError saying why it cannot be used."""
+    try:
+        import pufferlib  # noqa: F401
+    except ModuleNotFoundError as error:
+        if error.name != 'pufferlib':
+            traceback.print_exc()
+            raise ShimError(f'pufferlib is installed but cannot be imported: {error}', EXIT_NO_PUFFERLIB) from None
+        raise ShimError(
+            f'pufferlib is not installed for {sys.executable} ({error}). Install PufferLib in this Python, '
+            'or point PUFFER_PYTHON at a Python that has it (PYTHONPATH also works).',
+            EXIT_NO_PUFFERLIB,
+        ) from None
+    except Exception as error:
+        traceback.print_exc()
+        raise ShimError(f'pufferlib is installed but cannot be imported: {type(error).__name__}: {error}', EXIT_NO_PUFFERLIB) from None
+    try:
+        import pufferlib.pufferl as pufferl
+    except Exception as error:
+        traceback.print_exc()
+        raise ShimError(f'pufferlib is installed but pufferlib.pufferl cannot be imported: {type(error).__name__}: {error}', EXIT_NO_PUFFERLIB) from None
+    if not callable(getattr(pufferl, 'train', None)):
+        raise ShimError('pufferlib.pufferl has no train(env_name, args) function; this PufferLib version is not supported', EXIT_NO_PUFFERLIB)
+    return pufferl
+
+
+def run(argv):
+    """The shim's work for ``argv`` (without the program name); returns the exit code."""
+    if len(argv) >= 1 and argv[0] in ('-h', '--help'):
+        print(USAGE)
+        return 0
+    if len(argv) < 2 or argv[0] != 'train' or argv[1].startswith('-'):
+        raise ShimError(f'expected `train ENV` first, got {argv[:2]!r}\n{USAGE}', EXIT_USAGE)
+    env_name, flags = argv[1], argv[2:]
+    try:  # progress lines should reach autopilot while training runs, even through a pipe
+        sys.stdout.reconfigure(line_buffering=True)
+    except (AttributeError, ValueError):
+        pass
+
+    pufferl = import_pufferl()
+    args, how = load_args(pufferl, env_name, flags)
+    total = finite_number(section(args, 'train').get('total_timesteps'))
+    observer = Observer(total)
+    observer.install(pufferl)
+    print(f'{PROG}: training {env_name} with pufferlib.pufferl.train (flags read by {how})', file=sys.stderr, flush=True)
+
+    try:
+        returned = pufferl.train(env_name, args=args)
+    except Exception as error:
+        traceback.print_exc()
+        raise ShimError(f"PufferLib's train({env_name!r}) raised {type(error).__name__}: {error}", EXIT_PUFFERLIB_FAILED) from None
+
+    logs = [log for log in returned if isinstance(log, dict)] if isinstance(returned, (list, tuple)) else []
+    if observer.logs and (not logs or logs[-1] is not observer.logs[-1]):
+        # train() returned nothing, or not the final evaluation's log: every log PuffeRL made, in order.
+        logs = list(observer.logs)
+    if not logs:
+        raise ShimError(f"PufferLib's train({env_name!r}) returned no logs, so there are no metrics to report", EXIT_NO_RESULT)
+    for log in logs:
+        observer.emit(log)
+
+    summary = build_summary(args, logs, observer.stats)
+    path = os.environ.get('PUFFER_AUTOPILOT_SUMMARY')
+    if not path:
+        print(f'{PROG}: PUFFER_AUTOPILOT_SUMMARY is not set; no trainer_summary.json written', file=sys.stderr, flush=True)
+        return 0
+    try:
+        write_atomic(path, summary)
+    except (OSError, ValueError, TypeError) as error:
+        raise ShimError(f'could not write {path}: {error}', EXIT_NO_RESULT) from None
+    print(f'{PROG}: wrote {path} ({len(summary["metrics"])} metrics, {len(summary.get("samples", {}))} sampled)', file=sys.stderr, flush=True)
+    return 0
+
+
+def main():
+    """Entry point: runs the shim on ``sys.argv`` and exits with its code."""
+    try:
+        code = run(sys.argv[1:])
+    except ShimError as error:
+        fail(str(error), error.code)
+    sys.exit(code)
+
+
+if __name__ == '__main__':
+    main()
