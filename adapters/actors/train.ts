@@ -184,6 +184,7 @@ export function trainActor(deps: LoopDeps) {
           progressEveryMs: 5000,
           onProgress: progress(attempt),
           onMetrics: (m) => deps.onMetrics?.(run.runId, m),
+          gated: true,
         });
       } catch (err) {
         failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
@@ -211,6 +212,8 @@ export function trainActor(deps: LoopDeps) {
           deps.now(),
         ),
       );
+      // RunStarted is durable now (appended before the machine saw it): let the trainer start.
+      h.go();
       void h.result.then((r) => settle(attempt, r));
     }
   });

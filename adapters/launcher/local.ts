@@ -5,7 +5,7 @@
  * The orchestrator follows the log file (metric lines, no-output detection) with bounded memory
  * and enforces the wall-clock and no-output timeouts by terminating the whole group.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Subject, throttleTime } from 'rxjs';
@@ -32,6 +32,11 @@ export interface LaunchSpec {
   progressEveryMs?: number;
   /** Called with every metric line (for a live display; not recorded). */
   onMetrics?: (metrics: Record<string, number>) => void;
+  /**
+   * Hold the trainer until `go()`: the caller records the launch first, so a launch the log does not
+   * know of never runs (the supervisor gives up when the orchestrator dies before `go()`).
+   */
+  gated?: boolean;
 }
 
 /** A launch to follow again after a restart. */
@@ -74,12 +79,15 @@ export interface LaunchHandle {
   logOffset: number;
   /** Terminates the process group (SIGTERM, grace, SIGKILL), recording why. */
   stop(reason: 'timeout' | 'hung' | 'killed'): void;
+  /** Lets a gated launch start its trainer. */
+  go(): void;
   result: Promise<LaunchResult>;
 }
 
 // The compiled supervisor, also when this module runs from source (tests): `npm run build` makes it.
 const SUPERVISOR = join(PROJECT_ROOT, 'dist', 'adapters', 'launcher', 'supervise.js');
 const POLL_MS = 200;
+let launches = 0;
 // 64 KiB: a decoded chunk stays a regular V8 heap object (1 MiB strings go to large-object space,
 // which only a full GC frees; following 1 GiB of output peaked at ~180 MB RSS with them, ~90 MB without).
 const READ_CHUNK = 1 << 16;
@@ -139,7 +147,11 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   if (spec.argv.length === 0) throw new Error('empty trainer command');
   if (!existsSync(SUPERVISOR)) throw new Error(`the trainer supervisor ${SUPERVISOR} is missing: run npm run build`);
   const logOffset = fileSize(spec.logFile);
-  const child = execa(process.execPath, [SUPERVISOR, spec.exitFile, spec.logFile, ...spec.copyFiles, '--', ...spec.argv], {
+  // Unique per launch: a supervisor left waiting by a dead orchestrator must never take another launch's signal.
+  const goFile = `${spec.exitFile}.go-${process.pid}-${++launches}`;
+  const go = () => writeFileSync(goFile, '');
+  if (!spec.gated) go();
+  const child = execa(process.execPath, [SUPERVISOR, goFile, spec.exitFile, spec.logFile, ...spec.copyFiles, '--', ...spec.argv], {
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: false,
@@ -151,7 +163,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start the supervisor for ${spec.argv[0]}`);
   const exited = child.then(() => undefined);
-  return follow({ ...spec, pid, pidStartTime: processStartTime(pid), logOffset, startedAtMs: Date.now() }, exited);
+  return { ...follow({ ...spec, pid, pidStartTime: processStartTime(pid), logOffset, startedAtMs: Date.now() }, exited), go };
 }
 
 /** Follows a launch started by an earlier orchestrator, until it ends. */
@@ -243,5 +255,5 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
       tail,
     };
   })();
-  return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, stop, result };
+  return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, stop, result, go: () => undefined };
 }

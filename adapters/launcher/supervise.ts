@@ -4,16 +4,20 @@
  * depend on the orchestrator, a trainer keeps running (and its end is known) when the
  * orchestrator dies; a restarted orchestrator reattaches by pid and reads the exit file.
  *
- * Usage: node supervise.js EXIT_FILE LOG_FILE... -- ARGV...
+ * The trainer starts only once GO_FILE exists (a name unique to this launch): the orchestrator creates it right after it
+ * has recorded RunStarted, so a launch the log does not know of never runs. If the orchestrator
+ * dies before that, the supervisor exits without starting anything.
+ *
+ * Usage: node supervise.js GO_FILE EXIT_FILE LOG_FILE... -- ARGV...
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 
 const sep = process.argv.indexOf('--');
-const [exitFile, ...logs] = process.argv.slice(2, sep);
+const [goFile, exitFile, ...logs] = process.argv.slice(2, sep);
 const argv = process.argv.slice(sep + 1);
-if (sep < 0 || !exitFile || argv.length === 0) {
-  process.stderr.write('usage: supervise EXIT_FILE LOG_FILE... -- ARGV...\n');
+if (sep < 0 || !goFile || !exitFile || argv.length === 0) {
+  process.stderr.write('usage: supervise GO_FILE EXIT_FILE LOG_FILE... -- ARGV...\n');
   process.exit(2);
 }
 
@@ -23,7 +27,7 @@ const write = (chunk: Buffer) => {
 };
 const record = (status: { exitCode: number | null; signal: string | null; error?: string }) => {
   const tmp = `${exitFile}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ ...status, pid: child.pid ?? null, endedAt: new Date().toISOString() }));
+  writeFileSync(tmp, JSON.stringify({ ...status, pid: child?.pid ?? null, endedAt: new Date().toISOString() }));
   renameSync(tmp, exitFile);
 };
 
@@ -49,20 +53,39 @@ const end = (status: { exitCode: number | null; signal: string | null; error?: s
   process.exit(0);
 };
 
-const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-child.stdout.on('data', write);
-child.stderr.on('data', write);
-child.on('error', (err) => {
-  write(Buffer.from(`autopilot: could not start ${argv[0]}: ${err.message}\n`));
-  end({ exitCode: 127, signal: null, error: err.message });
-});
-// 'close' comes once the trainer exited and its output pipes closed. A process the trainer forked
-// may hold them open forever (a grandchild that outlives it): then the end is recorded shortly
-// after the trainer's own exit, and the orchestrator reaps the rest of the group.
-child.on('exit', (code, signal) => {
-  const exitedAt = Date.now();
-  setInterval(() => {
-    if (Date.now() - exitedAt >= (terminating ? DRAIN_TERMINATING_MS : DRAIN_MS)) end({ exitCode: code, signal });
-  }, 25);
-});
-child.on('close', (code, signal) => end({ exitCode: code, signal }));
+/** How long the supervisor waits for the go signal before giving up. */
+const GO_TIMEOUT_MS = 120_000;
+const parent = process.ppid;
+const waitedSince = Date.now();
+let child: ReturnType<typeof spawn> | null = null;
+const waitForGo = setInterval(() => {
+  if (existsSync(goFile!)) {
+    clearInterval(waitForGo);
+    rmSync(goFile!, { force: true });
+    startTrainer();
+  } else if (process.ppid !== parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
+    // Never recorded as started: nothing ran, nothing to record.
+    process.exit(0);
+  }
+}, 10);
+
+function startTrainer(): void {
+  const c = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = c;
+  c.stdout!.on('data', write);
+  c.stderr!.on('data', write);
+  c.on('error', (err) => {
+    write(Buffer.from(`autopilot: could not start ${argv[0]}: ${err.message}\n`));
+    end({ exitCode: 127, signal: null, error: err.message });
+  });
+  // 'close' comes once the trainer exited and its output pipes closed. A process the trainer forked
+  // may hold them open forever (a grandchild that outlives it): then the end is recorded shortly
+  // after the trainer's own exit, and the orchestrator reaps the rest of the group.
+  c.on('exit', (code, signal) => {
+    const exitedAt = Date.now();
+    setInterval(() => {
+      if (Date.now() - exitedAt >= (terminating ? DRAIN_TERMINATING_MS : DRAIN_MS)) end({ exitCode: code, signal });
+    }, 25);
+  });
+  c.on('close', (code, signal) => end({ exitCode: code, signal }));
+}

@@ -1,0 +1,272 @@
+/**
+ * The single-writer lock, through real `autopilot` processes: a second loop is refused while one
+ * runs, a stale lock is taken over and the takeover recorded, and readers never need the lock.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cli,
+  directFakeTrainer,
+  gateTrainer,
+  killFakeTrainers,
+  killLiveChildren,
+  lockHolder,
+  openGate,
+  parseEventLines,
+  processState,
+  readEvents,
+  removeWorkspace,
+  startCli,
+  until,
+  type Child,
+  type LoggedEvent,
+} from '../support/chaos.js';
+import { fakeTrainerWorkspace, ROOT } from '../support/workspace.js';
+
+const workspaces: string[] = [];
+function workspace(env: Record<string, string> = {}): string {
+  const ws = fakeTrainerWorkspace(env);
+  directFakeTrainer(ws);
+  workspaces.push(ws);
+  return ws;
+}
+
+afterEach(async () => {
+  await killLiveChildren();
+  for (const ws of workspaces.splice(0)) {
+    openGate(ws); // a gated trainer whose loop died would otherwise wait for ever
+    killFakeTrainers(ws);
+    removeWorkspace(ws);
+  }
+});
+
+const loopArgs = (ws: string, runs = 1) => ['loop', '--runs', String(runs), '--workspace', ws, '--json'];
+const eventsOf = (c: Child): LoggedEvent[] => parseEventLines(c.lines.join('\n'));
+
+describe('when a second loop starts on a workspace whose loop is running', () => {
+  it('refuses it with exit 1 and a message naming the running loop’s pid, and lets the first finish', async () => {
+    const ws = workspace();
+    gateTrainer(ws);
+    const first = startCli(loopArgs(ws));
+    await until('the first loop to start training', () => eventsOf(first).find((e) => e.type === 'StateEntered' && e.data.to === 'train'));
+    expect(lockHolder(ws)).toBe(first.pid);
+
+    const second = await cli(loopArgs(ws));
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toContain(`pid ${first.pid}`);
+    expect(second.stdout).toBe('');
+    expect(lockHolder(ws)).toBe(first.pid);
+
+    openGate(ws);
+    const ended = await first.ended;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+    const log = await readEvents(ws);
+    expect(log.filter((e) => e.type === 'LoopStarted').map((e) => e.data.pid)).toEqual([first.pid]);
+    expect(log.filter((e) => e.type === 'LockTakenOver')).toEqual([]);
+    expect(log.filter((e) => e.type === 'LoopResumed')).toEqual([]);
+    expect(log.filter((e) => e.type === 'RunStarted')).toHaveLength(1);
+    expect(lockHolder(ws)).toBeUndefined();
+  });
+});
+
+describe('when two loops start on one workspace at the same moment', () => {
+  it('runs exactly one of them; the other exits 1 and names no pid but the winner’s', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const ws = workspace();
+      gateTrainer(ws);
+      const a = startCli(loopArgs(ws));
+      const b = startCli(loopArgs(ws));
+      // Either one of them gives up, or (a broken lock) both get as far as recording a start.
+      let outcome: 'a' | 'b' | 'both' | undefined;
+      void a.ended.then(() => (outcome ??= 'a'));
+      void b.ended.then(() => (outcome ??= 'b'));
+      const started = (c: Child) => eventsOf(c).some((e) => e.type === 'LoopStarted');
+      await until('one loop to give up, or both to start', () => {
+        if (outcome === undefined && started(a) && started(b)) outcome = 'both';
+        return outcome;
+      });
+      expect(outcome, `round ${round}: both loops started`).not.toBe('both');
+      const [loser, winner] = outcome === 'a' ? [a, b] : [b, a];
+      const lost = await loser.ended;
+      expect(lost.exitCode, `round ${round}: ${lost.stderr}`).toBe(1);
+      // Started together, the loser may look before the winner has written its pid; it never names another.
+      expect(lost.stderr).toMatch(/another autopilot/);
+      const named = /pid (\d+)/.exec(lost.stderr)?.[1];
+      if (named !== undefined) expect(Number(named)).toBe(winner.pid);
+      expect(loser.lines).toEqual([]);
+
+      openGate(ws);
+      const won = await winner.ended;
+      expect(won.exitCode, won.stderr).toBe(0);
+      const log = await readEvents(ws);
+      expect(log.filter((e) => e.type === 'LoopStarted').map((e) => e.data.pid)).toEqual([winner.pid]);
+      expect(log.filter((e) => e.type === 'RunStarted')).toHaveLength(1);
+    }
+  });
+});
+
+describe('when the lock file names a process that has exited', () => {
+  it('takes the lock over, runs, and records LockTakenOver with the dead pid', async () => {
+    const ws = workspace();
+    const gone = execa(process.execPath, ['-e', '']);
+    const deadPid = gone.pid!;
+    await gone;
+    expect(processState(deadPid).state).toBe('gone');
+    writeFileSync(join(ws, 'autopilot.lock'), JSON.stringify({ pid: deadPid, host: hostname(), since: new Date().toISOString() }));
+
+    const loop = startCli(loopArgs(ws));
+    const ended = await loop.ended;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+    const log = await readEvents(ws);
+    const takeovers = log.filter((e) => e.type === 'LockTakenOver');
+    expect(takeovers).toHaveLength(1);
+    expect(takeovers[0]!.data).toMatchObject({ previousPid: deadPid, pid: loop.pid });
+    expect(eventsOf(loop).map((e) => e.type)).toContain('LockTakenOver');
+    expect(log.filter((e) => e.type === 'LoopCompleted')).toHaveLength(1);
+    expect(lockHolder(ws)).toBeUndefined();
+  });
+
+  it('takes over the lock of a loop that was SIGKILLed and resumes its session', async () => {
+    const ws = workspace();
+    gateTrainer(ws);
+    const killed = startCli(loopArgs(ws));
+    await until('the loop to start training', () => eventsOf(killed).find((e) => e.type === 'StateEntered' && e.data.to === 'train'));
+    await killed.kill();
+    expect(lockHolder(ws)).toBe(killed.pid);
+
+    openGate(ws);
+    const again = startCli(loopArgs(ws));
+    const ended = await again.ended;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+    const log = await readEvents(ws);
+    expect(log.filter((e) => e.type === 'LockTakenOver').map((e) => e.data)).toEqual([
+      expect.objectContaining({ previousPid: killed.pid, pid: again.pid }),
+    ]);
+    expect(log.filter((e) => e.type === 'LoopStarted')).toHaveLength(1);
+    expect(log.filter((e) => e.type === 'LoopResumed')).toHaveLength(1);
+    expect(lockHolder(ws)).toBeUndefined();
+  });
+});
+
+describe('when status, events and verify read a workspace while its loop writes', () => {
+  it('answer every time, never with "database is locked", and never hold the writer up', async () => {
+    const ws = workspace({ FAKE_TRAINER_BEHAVIOUR: 'sleep:300' });
+    gateTrainer(ws);
+    const loop = startCli(loopArgs(ws, 3));
+    await until('the loop to start training', () => eventsOf(loop).find((e) => e.type === 'StateEntered' && e.data.to === 'train'));
+
+    const reads: { command: string; exitCode: number | undefined; stdout: string; stderr: string }[] = [];
+    const readAll = async () => {
+      const rs = await Promise.all(
+        (['status', 'events', 'verify'] as const).map(async (command) => ({ command, ...(await cli([command, '--workspace', ws, '--json'])) })),
+      );
+      reads.push(...rs);
+      return rs;
+    };
+    // While the loop certainly runs (its trainer waits at the gate): status names it.
+    const [status] = await readAll();
+    expect(JSON.parse(status!.stdout)).toMatchObject({ running: loop.pid });
+    // Then while it writes: read until it ends.
+    openGate(ws);
+    while (!loop.done()) await readAll();
+    const ended = await loop.ended;
+    expect(ended.exitCode, ended.stderr).toBe(0);
+
+    for (const r of reads) {
+      expect(r.stderr, r.command).not.toMatch(/database is locked|SQLITE_BUSY/i);
+      expect(r.exitCode, `${r.command}: ${r.stderr}`).toBe(0);
+      if (r.command === 'events') {
+        const seqs = parseEventLines(r.stdout).map((e) => e.seq);
+        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      } else expect(JSON.parse(r.stdout)).toBeTypeOf('object');
+      if (r.command === 'verify') expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+    }
+    const log = await readEvents(ws);
+    expect(log.filter((e) => e.type === 'JournalWritten')).toHaveLength(3);
+  });
+});
+
+/**
+ * Takes the lock (compiled adapters/lock.js) at the instant it is told, holds it, and reports.
+ * Started once, it races for a fresh lock path per line read from stdin.
+ */
+const RACER = `
+import { createInterface } from 'node:readline';
+const { acquireLock, LockHeldError } = await import(process.argv[2]);
+process.stdout.write(JSON.stringify({ ready: true }) + '\\n');
+for await (const line of createInterface({ input: process.stdin })) {
+  const { path, at } = JSON.parse(line);
+  while (Date.now() < at) {}
+  let report;
+  try {
+    acquireLock(path);
+    report = { pid: process.pid, won: true };
+  } catch (error) {
+    report = { pid: process.pid, won: false, held: error instanceof LockHeldError, message: error.message };
+  }
+  process.stdout.write(JSON.stringify(report) + '\\n');
+}
+`;
+
+describe('when two processes take the lock at the same instant, many times over', () => {
+  const racers: ChildProcess[] = [];
+  let dir: string;
+
+  afterEach(() => {
+    for (const r of racers.splice(0)) r.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function racer(script: string): { pid: number; next(): Promise<Record<string, unknown>>; send(o: unknown): void } {
+    const child = spawn(process.execPath, [script, pathToFileURL(join(ROOT, 'dist', 'adapters', 'lock.js')).href], { stdio: ['pipe', 'pipe', 'inherit'] });
+    racers.push(child);
+    const queue: string[] = [];
+    const waiting: ((l: string) => void)[] = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
+    return {
+      pid: child.pid!,
+      next: () => new Promise((resolve) => (queue.length ? resolve(JSON.parse(queue.shift()!)) : waiting.push((l) => resolve(JSON.parse(l))))),
+      send: (o) => child.stdin!.write(`${JSON.stringify(o)}\n`),
+    };
+  }
+
+  it('gives it to exactly one of them every time; the other is refused, naming no other pid', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'autopilot-lockrace-'));
+    const script = join(dir, 'racer.mjs');
+    writeFileSync(script, RACER);
+    const [a, b] = [racer(script), racer(script)];
+    await Promise.all([a.next(), b.next()]);
+    const rounds = 60;
+    const problems: string[] = [];
+    for (let round = 0; round < rounds && problems.length === 0; round++) {
+      const path = join(dir, `autopilot-${round}.lock`);
+      const at = Date.now() + 15;
+      a.send({ path, at });
+      b.send({ path, at });
+      const results = await Promise.all([a.next(), b.next()]);
+      const winners = results.filter((r) => r.won);
+      if (winners.length !== 1) {
+        let file: string;
+        try {
+          file = readFileSync(path, 'utf8');
+        } catch {
+          file = '(none)';
+        }
+        problems.push(`round ${round}: ${winners.length} processes hold the lock (${JSON.stringify(results)}); the lock file says ${file}`);
+      }
+      else {
+        // In a race the loser may come before the winner has written its name; it must not name anyone else.
+        const loser = results.find((r) => !r.won)!;
+        const named = /pid (\d+)/.exec(String(loser.message))?.[1];
+        if (!loser.held || (named !== undefined && Number(named) !== winners[0]!.pid)) problems.push(`round ${round}: loser told ${JSON.stringify(loser)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
