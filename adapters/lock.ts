@@ -94,6 +94,12 @@ export function acquireLock(path: string): Lock {
   }
   if (stale !== null) {
     const pid = readHolder(path);
+    // A live holder named without the OS lock (an older autopilot, or one mid-start): still refuse.
+    if (pid !== null && pid !== process.pid && pidAlive(pid)) {
+      held.delete(db);
+      db.close();
+      throw new LockHeldError(pid, path);
+    }
     takenOverFrom = pid === process.pid ? undefined : pid;
   }
   const tmp = `${path}.${process.pid}.tmp`;
