@@ -94,6 +94,20 @@ interface MessageRow {
   hash: string;
 }
 
+/** A `messages` row selected with {@link MESSAGE_COLUMNS}, as an array (`.raw()`), in that column order. */
+type MessageTuple = [
+  seq: number,
+  streamId: string,
+  streamPosition: number,
+  type: string,
+  schemaVersion: number,
+  dataJson: string,
+  metadataJson: string,
+  createdAt: string,
+  prevHash: string,
+  hash: string,
+];
+
 interface EncodedEvent {
   type: string;
   schemaVersion: number;
@@ -136,41 +150,58 @@ export function openSqliteStore<E extends EventEnvelope>(
   const selectStream = db.prepare<[string, number], MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`,
   );
-  const selectPage = db.prepare<[number, number, number], MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`,
-  );
+  // readAll fetches rows as arrays (no per-row object with named columns to build and throw away).
+  const selectPage = db
+    .prepare<[number, number, number], MessageTuple>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`,
+    )
+    .raw();
 
   const lastSeq = (): number => selectLastSeq.get() ?? 0;
   const streamVersion = (streamId: string): number => selectStreamVersion.get(streamId) ?? 0;
 
-  const decodeRow = (row: MessageRow): StoredEvent<E> => {
+  const decode = (
+    seq: number,
+    streamId: string,
+    streamPosition: number,
+    type: string,
+    schemaVersion: number,
+    dataJson: string,
+    metadataJson: string,
+    createdAt: string,
+    prevHash: string,
+    hash: string,
+  ): StoredEvent<E> => {
     let data: unknown;
     let metadata: unknown;
     try {
-      data = JSON.parse(row.message_data);
-      metadata = JSON.parse(row.message_metadata);
+      data = JSON.parse(dataJson);
+      metadata = JSON.parse(metadataJson);
     } catch (error) {
-      throw new CorruptEventError(row.seq, `invalid JSON: ${describeDecodeError(error)}`, { cause: error });
+      throw new CorruptEventError(seq, `invalid JSON: ${describeDecodeError(error)}`, { cause: error });
     }
     let event: E;
     try {
-      event = codec.decode({ type: row.message_type, schemaVersion: row.schema_version, data, metadata });
+      event = codec.decode({ type, schemaVersion, data, metadata });
     } catch (error) {
-      throw new CorruptEventError(row.seq, `${row.message_type} v${row.schema_version}: ${describeDecodeError(error)}`, {
-        cause: error,
-      });
+      throw new CorruptEventError(seq, `${type} v${schemaVersion}: ${describeDecodeError(error)}`, { cause: error });
     }
-    return {
-      seq: row.seq,
-      streamId: row.stream_id,
-      streamPosition: row.stream_position,
-      schemaVersion: row.schema_version,
-      createdAt: row.created,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-      event,
-    };
+    return { seq, streamId, streamPosition, schemaVersion, createdAt, prevHash, hash, event };
   };
+  const decodeRow = (row: MessageRow): StoredEvent<E> =>
+    decode(
+      row.seq,
+      row.stream_id,
+      row.stream_position,
+      row.message_type,
+      row.schema_version,
+      row.message_data,
+      row.message_metadata,
+      row.created,
+      row.prev_hash,
+      row.hash,
+    );
+  const decodeTuple = (r: MessageTuple): StoredEvent<E> => decode(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
 
   const encode = (event: E): EncodedEvent => {
     const envelope = codec.encode(event);
@@ -260,9 +291,9 @@ export function openSqliteStore<E extends EventEnvelope>(
       let next = Math.max(1, fromSeq);
       while (next <= upper) {
         const rows = selectPage.all(next, upper, READ_ALL_PAGE_SIZE);
-        for (const row of rows) yield decodeRow(row);
+        for (const row of rows) yield decodeTuple(row);
         if (rows.length < READ_ALL_PAGE_SIZE) return;
-        next = rows[rows.length - 1]!.seq + 1;
+        next = rows[rows.length - 1]![0] + 1;
       }
     },
 

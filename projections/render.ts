@@ -25,10 +25,16 @@ export function labbookLine(l: LabbookLine): string {
   return `- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`;
 }
 
+const LABBOOK_HEAD = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
+
 /** `journal/labbook.md`. */
 export function renderLabbook(view: WorkspaceView): string {
-  const head = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
-  return head + view.labbook.map((l) => `${labbookLine(l)}\n`).join('');
+  return LABBOOK_HEAD + view.labbook.map((l) => `${labbookLine(l)}\n`).join('');
+}
+
+/** `journal/labbook.md` from its lines, each already rendered as `${labbookLine(l)}\n` (equal to {@link renderLabbook}). */
+export function renderLabbookFromLines(lines: readonly string[]): string {
+  return LABBOOK_HEAD + lines.join('');
 }
 
 function status(r: RunView): string {
@@ -128,20 +134,37 @@ export function renderRunNotes(r: RunView): string {
   return `${lines.join('\n')}\n`;
 }
 
+const NOTES_HEAD = '# Notes\n\nOne section per run, rebuilt from `events.db`.\n';
+
+/** The section of `journal/notes.md` for one run, or null when it has none. It depends on that run alone. */
+export function renderNotesSection(r: RunView): string | null {
+  return notesSection(r, renderRunNotes(r));
+}
+
+/** `journal/notes.md` from the sections of the runs, in run order (equal to {@link renderNotes}). */
+export function renderNotesFromSections(sections: Iterable<string | null>): string {
+  const parts = [NOTES_HEAD];
+  for (const section of sections) if (section !== null) parts.push(section);
+  return parts.join('');
+}
+
+/** The section of `journal/notes.md` for a run whose `notes.txt` is `runNotes`, or null when it has none. */
+function notesSection(r: RunView, runNotes: string): string | null {
+  if (!r.accepted && r.proposals.length === 0 && r.proposalFailures.length === 0) return null;
+  const body = runNotes
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((l) => `- ${l}`)
+    .join('\n');
+  return `\n## Run ${r.runId}: ${status(r)}\n\n${body}\n`;
+}
+
 /** `journal/notes.md`: a section per run. */
 export function renderNotes(view: WorkspaceView): string {
-  const parts = ['# Notes\n\nOne section per run, rebuilt from `events.db`.\n'];
-  for (const r of view.runs.values()) {
-    if (!r.accepted && r.proposals.length === 0 && r.proposalFailures.length === 0) continue;
-    const body = renderRunNotes(r)
-      .trimEnd()
-      .split('\n')
-      .slice(1)
-      .map((l) => `- ${l}`)
-      .join('\n');
-    parts.push(`\n## Run ${r.runId}: ${status(r)}\n\n${body}\n`);
-  }
-  return parts.join('');
+  const sections: (string | null)[] = [];
+  for (const r of view.runs.values()) sections.push(renderNotesSection(r));
+  return renderNotesFromSections(sections);
 }
 
 /** `runs/best.json`: the incumbent. */
@@ -179,9 +202,8 @@ export function renderProposalArchive(r: RunView): string {
   });
 }
 
-/** Files of one run (only those the log already has content for). */
-export function renderRunFiles(r: RunView): Map<string, string> {
-  const files = new Map<string, string>();
+/** Adds the files of one run to `files`; `notes` is its `notes.txt` ({@link renderRunNotes}). */
+function addRunFiles(files: Map<string, string>, r: RunView, notes: string): void {
   const dir = `runs/${r.runId}`;
   files.set(`${dir}/run.json`, renderRunJson(r));
   if (r.accepted) {
@@ -193,17 +215,29 @@ export function renderRunFiles(r: RunView): Map<string, string> {
     );
   }
   if (r.finished || r.failures.length > 0) files.set(`${dir}/summary.json`, renderSummary(r));
-  files.set(`${dir}/notes.txt`, renderRunNotes(r));
+  files.set(`${dir}/notes.txt`, notes);
   if (r.proposals.length > 0) files.set(`proposals/run_${r.runId}.json`, renderProposalArchive(r));
+}
+
+/** Files of one run (only those the log already has content for). */
+export function renderRunFiles(r: RunView): Map<string, string> {
+  const files = new Map<string, string>();
+  addRunFiles(files, r, renderRunNotes(r));
   return files;
 }
 
-/** Every projection file of the workspace. */
+/** Every projection file of the workspace (each run's notes rendered once, for its folder and for notes.md). */
 export function renderAll(view: WorkspaceView): Map<string, string> {
   const files = new Map<string, string>();
   files.set('journal/labbook.md', renderLabbook(view));
-  files.set('journal/notes.md', renderNotes(view));
+  files.set('journal/notes.md', ''); // filled in below; set now to keep the order of the keys
   files.set('runs/best.json', renderBest(view));
-  for (const r of view.runs.values()) for (const [k, v] of renderRunFiles(r)) files.set(k, v);
+  const sections: (string | null)[] = [];
+  for (const r of view.runs.values()) {
+    const runNotes = renderRunNotes(r);
+    addRunFiles(files, r, runNotes);
+    sections.push(notesSection(r, runNotes));
+  }
+  files.set('journal/notes.md', renderNotesFromSections(sections));
   return files;
 }

@@ -1,0 +1,492 @@
+/**
+ * Benchmark of the event log over a long history (issue 3): appends a synthetic but valid history
+ * of 10,000 runs (~160,000 events, loop sessions of 100 runs) to a fresh workspace, then measures,
+ * in the same process and on the same log:
+ *
+ * - append: one `synchronous=FULL` transaction per run (the most a loop could batch), events/s and
+ *   the time per run near run 100 vs near the last run (the cost per run must not grow);
+ * - rebuild: delete every projection and render it again from the log (`rebuildProjections`);
+ * - replay --at SEQ near the end (`replayCommand`, its report swallowed): the view folded up to SEQ
+ *   and SEQ's session folded through the machine;
+ * - verify: walk the hash chain (`verifyLog`);
+ * - the floor: a plain sequential read of the messages table (JSON.parse of the data), which every
+ *   other read is compared with;
+ * - (info) what a loop's projection writer costs per run early and late in such a history.
+ *
+ *   npm run bench:history [-- --runs 10000 --per-session 100 --repeat 3 --rebuilds 1 --seed 1
+ *                            --dir /tmp --keep --json --no-loop-info]
+ *
+ * The workspace is a temp copy of the shipped one under --dir (default: the OS temp dir), removed
+ * at the end unless --keep. (--dir /dev/shm shows what the code costs without the disk: fsync is
+ * free on tmpfs, so its append numbers say nothing about durability.) Times are wall-clock, with the process's CPU time beside them: on a
+ * shared machine wall time varies with whatever else runs; the report prints the load average.
+ * Progress goes to stderr; the table (or, with --json, one JSON object) to stdout.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { catalogueCodec, streamOf, type AutopilotEvent } from '../events/catalogue.js';
+import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
+import type { EventStore } from '../events/store.js';
+import { verifyLog } from '../events/verify.js';
+import { replayCommand } from '../cli/replay.js';
+import { loopMachine } from '../machines/loop.machine.js';
+import { foldSession } from '../orchestrator/restore.js';
+import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } from '../orchestrator/workspace.js';
+import { buildReplay, scanTo } from '../projections/replay.js';
+import { ProjectionWriter, rebuildProjections, type RebuildStep } from '../projections/writer.js';
+import { MachineCheck, syntheticHistory } from './synthetic-history.js';
+
+interface Args {
+  runs: number;
+  perSession: number;
+  repeat: number;
+  rebuilds: number;
+  seed: number;
+  dir: string;
+  keep: boolean;
+  json: boolean;
+  loopInfo: boolean;
+}
+
+const USAGE =
+  'usage: node dist/bench/history.js [--runs N] [--per-session N] [--repeat N] [--rebuilds N] [--seed N] [--dir DIR] [--keep] [--json] [--no-loop-info]';
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { runs: 10_000, perSession: 100, repeat: 3, rebuilds: 1, seed: 1, dir: tmpdir(), keep: false, json: false, loopInfo: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    const num = () => {
+      const v = Number(value());
+      if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${a} needs a positive integer\n${USAGE}`);
+      return v;
+    };
+    if (a === '--runs') args.runs = num();
+    else if (a === '--per-session') args.perSession = num();
+    else if (a === '--repeat') args.repeat = num();
+    else if (a === '--rebuilds') args.rebuilds = num();
+    else if (a === '--seed') args.seed = num();
+    else if (a === '--dir') args.dir = value();
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--json') args.json = true;
+    else if (a === '--no-loop-info') args.loopInfo = false;
+    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  return args;
+}
+
+/** A copy of the shipped workspace's user files (no generated state) in a fresh temp dir under `base`. */
+function freshWorkspace(base: string): string {
+  const src = join(PROJECT_ROOT, 'autopilot');
+  const dir = join(mkdtempSync(join(base, 'autopilot-bench-history-')), 'autopilot');
+  cpSync(src, dir, {
+    recursive: true,
+    filter: (from) => {
+      const rel = relative(src, from);
+      if (rel === '') return true;
+      if (/^(events\.db.*|autopilot\.lock|STOP)$/.test(basename(rel))) return false;
+      const [top, ...rest] = rel.split('/');
+      if (['runs', 'logs', 'journal', 'models'].includes(top!) && rest.length > 0) return rest[0] === '.gitkeep';
+      if (top === 'proposals' && rest.length > 0) return rest[0] === 'next_config.json';
+      return true;
+    },
+  });
+  return dir;
+}
+
+/** Wall and CPU (user + system, this process) time of one measurement, in ms. */
+interface Time {
+  wall: number;
+  cpu: number;
+}
+
+function measure<T>(f: () => T): { time: Time; result: T } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const result = f();
+  const c = process.cpuUsage(c0);
+  return { time: { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 }, result };
+}
+
+/** Runs `f` with everything written to stdout handed to `sink` instead. */
+function withStdout<T>(sink: (chunk: string | Uint8Array) => void, f: () => T): T {
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    sink(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return f();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+/** Runs `f` `n` times; returns every time and the last result. */
+function repeated<T>(n: number, f: () => T): { times: Time[]; result: T } {
+  const times: Time[] = [];
+  let result!: T;
+  for (let i = 0; i < n; i++) {
+    const m = measure(f);
+    times.push(m.time);
+    result = m.result;
+  }
+  return { times, result };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+/** The median measurement (by wall time) of several. */
+function medianTime(times: Time[]): Time {
+  const s = [...times].sort((a, b) => a.wall - b.wall);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : { wall: (s[m - 1]!.wall + s[m]!.wall) / 2, cpu: (s[m - 1]!.cpu + s[m]!.cpu) / 2 };
+}
+
+/** Count and size of the files under `dir`. */
+function treeSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    files += 1;
+    bytes += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return { files, bytes };
+}
+
+/** The contents of the files `rels` under `root` (for byte-for-byte comparisons). */
+function readFiles(root: string, rels: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rel of rels) out.set(rel, readFileSync(join(root, rel), 'utf8'));
+  return out;
+}
+
+function sameFiles(a: Map<string, string>, b: Map<string, string>): string | null {
+  if (a.size !== b.size) return `${a.size} vs ${b.size} files`;
+  for (const [k, v] of a) if (b.get(k) !== v) return `${k} differs`;
+  return null;
+}
+
+function fmtMs(x: number): string {
+  return x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)} ms`;
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+function main(): number {
+  const args = parseArgs(process.argv.slice(2));
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const root = freshWorkspace(args.dir);
+  const paths = workspacePaths(root);
+  const settings = loadSettings(paths);
+  const policy = loadPolicy(paths);
+  const baselines = { quick: loadBaseline(paths, 'quick'), full: loadBaseline(paths, 'full') };
+  const loadBefore = load();
+  progress(`workspace ${root}`);
+  progress(`${cpus().length} core(s), load average ${loadBefore}`);
+  const history = () =>
+    syntheticHistory({
+      runs: args.runs,
+      runsPerSession: args.perSession,
+      seed: args.seed,
+      workspace: root,
+      policy,
+      baselines,
+      trainerCommand: settings.trainer.command,
+    });
+  const extraDirs: string[] = [];
+
+  try {
+    // ------------------------------------------------------------------ append
+    let appendClock = new Date(0);
+    const store: SqliteEventStore<AutopilotEvent> = openSqliteStore(paths.events, catalogueCodec, { now: () => appendClock });
+    const versions = new Map<string, number>();
+    // One transaction per run: each contiguous same-stream slice of its events is one `append`
+    // (a savepoint inside the transaction), so the run costs one commit, one fsync of the WAL.
+    const appendRun = store.db.transaction((events: AutopilotEvent[]) => {
+      let i = 0;
+      while (i < events.length) {
+        const stream = streamOf(events[i]!);
+        let j = i + 1;
+        while (j < events.length && streamOf(events[j]!) === stream) j++;
+        const r = store.append(stream, events.slice(i, j), { expectedVersion: versions.get(stream) ?? 'no_stream' });
+        versions.set(stream, r.nextExpectedVersion);
+        i = j;
+      }
+    });
+    const check = new MachineCheck();
+    const perRun: number[] = [];
+    /** CPU time of each run's append (no fsync wait in it: the cost of the code, not of the disk). */
+    const perRunCpu: number[] = [];
+    /** Last seq of each run's transaction (index 0 = run 1). */
+    const runEnd: number[] = [];
+    const counts = new Map<string, number>();
+    let events = 0;
+    let appendWall = 0;
+    const tAll = performance.now();
+    const cpuAll = process.cpuUsage();
+    progress(`appending ${args.runs} runs, one synchronous=FULL transaction each...`);
+    for (const batch of history()) {
+      for (const e of batch.events) {
+        check.feed(e);
+        counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+      }
+      appendClock = new Date(batch.events.at(-1)!.metadata.at);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      appendRun.immediate(batch.events);
+      const dt = performance.now() - t0;
+      const dc = process.cpuUsage(c0);
+      appendWall += dt;
+      perRun[batch.index - 1] = dt;
+      perRunCpu[batch.index - 1] = (dc.user + dc.system) / 1000;
+      events += batch.events.length;
+      runEnd[batch.index - 1] = events;
+      if (batch.index % 1000 === 0) progress(`  ${batch.index} runs, ${events} events, ${fmtMs(performance.now() - tAll)}`);
+    }
+    // CPU of the whole phase includes generating the history and checking it against the machine.
+    const appendPhaseCpu = process.cpuUsage(cpuAll);
+    const problems = check.finish();
+    if (problems.length > 0) throw new Error(`the synthetic history disagrees with the machine:\n${problems.slice(0, 10).join('\n')}`);
+    const lastSeq = store.lastSeq();
+    if (lastSeq !== events) throw new Error(`appended ${events} events but the log ends at ${lastSeq}`);
+    const sessions = check.sessions;
+
+    const window = (center: number) => {
+      const lo = Math.max(0, Math.min(perRun.length - 100, center - 50));
+      return { from: lo + 1, to: Math.min(perRun.length, lo + 100), times: perRun.slice(lo, lo + 100), cpu: perRunCpu.slice(lo, lo + 100) };
+    };
+    const early = window(100);
+    const late = window(perRun.length - 50);
+    const growth = median(late.times) / median(early.times);
+    const cpuGrowth = median(late.cpu) / median(early.cpu);
+    const trend = [...new Set([100, 2_500, 5_000, 7_500, perRun.length - 50].filter((c) => c <= perRun.length))]
+      .map((c) => window(c))
+      .map((w) => `${w.from}-${w.to}: ${median(w.times).toFixed(2)} (cpu ${median(w.cpu).toFixed(2)})`)
+      .join(', ');
+
+    // ------------------------------------------------------------------ floor
+    progress('floor...');
+    const floor = repeated(args.repeat, () => {
+      const db = new Database(paths.events, { readonly: true, fileMustExist: true });
+      try {
+        let n = 0;
+        for (const row of db.prepare<[], { message_data: string }>('SELECT * FROM messages ORDER BY global_position').iterate()) {
+          JSON.parse(row.message_data);
+          n += 1;
+        }
+        return n;
+      } finally {
+        db.close();
+      }
+    });
+    if (floor.result !== events) throw new Error(`the floor read ${floor.result} rows`);
+    const floorTime = medianTime(floor.times);
+
+    // ------------------------------------------------------------------ verify
+    progress('verify...');
+    const verify = repeated(args.repeat, () => verifyLog(paths.events));
+    if (!verify.result.ok) throw new Error(`verify failed: ${JSON.stringify(verify.result)}`);
+
+    // ------------------------------------------------------------------ replay --at SEQ
+    progress('replay...');
+    const at = Math.max(1, lastSeq - 7);
+    // The command itself, its report (JSON) swallowed instead of printed.
+    const replay = repeated(args.repeat, () => {
+      let bytes = 0;
+      const code = withStdout(
+        (chunk) => (bytes += chunk.length),
+        () => replayCommand({ workspace: root, at: String(at), json: true }),
+      );
+      if (code !== 0) throw new Error(`replay --at ${at} exited with ${code}`);
+      return bytes;
+    });
+    // Where its time goes: the same steps, timed one by one.
+    const replaySteps = (() => {
+      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true });
+      try {
+        const t0 = performance.now();
+        const [target] = reader.readAll({ fromSeq: at, toSeq: at });
+        const session = target!.event.metadata.session;
+        const scan = scanTo(reader.readAll({ toSeq: at }), session);
+        const t1 = performance.now();
+        const snapshot = foldSession(loopMachine, reader, session, scan.sessionFirstSeq, at);
+        const t2 = performance.now();
+        const report = buildReplay(target!, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context });
+        JSON.stringify(report);
+        const t3 = performance.now();
+        return { session, sessionEvents: at - scan.sessionFirstSeq + 1, state: String(snapshot.value), view: t1 - t0, machine: t2 - t1, report: t3 - t2 };
+      } finally {
+        reader.close();
+      }
+    })();
+
+    // ------------------------------------------------------------------ rebuild
+    const steps: Record<RebuildStep, number>[] = [];
+    const rebuildOnce = () => {
+      const s = {} as Record<RebuildStep, number>;
+      const writerStore = openSqliteStore(paths.events, catalogueCodec);
+      try {
+        return rebuildProjections(root, writerStore, { onStep: (step, ms) => (s[step] = ms) });
+      } finally {
+        writerStore.close();
+        steps.push(s);
+      }
+    };
+    progress('first rebuild (nothing to delete yet)...');
+    const first = measure(rebuildOnce);
+    const firstFiles = readFiles(root, first.result);
+    progress(`  ${fmtMs(first.time.wall)}; rebuild (deleting the files of the previous one) x${args.rebuilds}...`);
+    const rebuild = repeated(args.rebuilds, rebuildOnce);
+    const differs = sameFiles(firstFiles, readFiles(root, rebuild.result));
+    if (differs) throw new Error(`rebuild is not byte-identical from one run to the next: ${differs}`);
+    const tree = treeSize(root);
+    const rebuildSteps = steps.slice(1);
+    const stepLine = (['delete', 'fold', 'render', 'write', 'sync'] as const)
+      .map((k) => `${k} ${fmtMs(median(rebuildSteps.map((s) => s[k])))}`)
+      .join(', ');
+    const firstStepLine = (['fold', 'render', 'write', 'sync'] as const).map((k) => `${k} ${fmtMs(steps[0]![k])}`).join(', ');
+
+    // ------------------------------------------------------------------ (info) the loop's projection writer
+    let loopInfo: { early: { from: number; to: number; ms: number[] }; late: { from: number; to: number; ms: number[] }; catchUp: Time } | null = null;
+    if (args.loopInfo && args.runs >= 200) {
+      progress('loop projection writer (info)...');
+      const upTo = (seq: number): EventStore<AutopilotEvent> => ({ ...store, readAll: (o = {}) => store.readAll({ ...o, toSeq: Math.min(o.toSeq ?? seq, seq) }) });
+      // Time ProjectionWriter.apply over the events of runs from..to, after a catch-up to the run before.
+      const applyRuns = (workspace: string, from: number, to: number) => {
+        const writer = new ProjectionWriter(workspace);
+        const catchUp = measure(() => writer.catchUp(upTo(runEnd[from - 2]!)));
+        const ms: number[] = [];
+        for (let run = from; run <= to; run++) {
+          const t0 = performance.now();
+          for (const stored of store.readAll({ fromSeq: runEnd[run - 2]! + 1, toSeq: runEnd[run - 1]! })) writer.apply(stored);
+          ms.push(performance.now() - t0);
+        }
+        return { from, to, ms, catchUp: catchUp.time };
+      };
+      const small = freshWorkspace(args.dir);
+      extraDirs.push(join(small, '..'));
+      const e = applyRuns(small, 81, 100);
+      // On the rebuilt workspace: catch up to run N-20, then apply the last 20 runs (back to the full log).
+      const l = applyRuns(root, args.runs - 19, args.runs);
+      loopInfo = { early: e, late: l, catchUp: l.catchUp };
+      const check2 = sameFiles(firstFiles, readFiles(root, first.result));
+      if (check2) throw new Error(`the projection writer's files differ from rebuild's: ${check2}`);
+    }
+    store.close();
+
+    // ------------------------------------------------------------------ report
+    const dbBytes = statSync(paths.events).size;
+    const rebuildTime = medianTime(rebuild.times);
+    const replayTime = medianTime(replay.times);
+    const verifyTime = medianTime(verify.times);
+    const verdicts = [
+      { target: `append cost per run does not grow: runs ${late.from}-${late.to} vs ${early.from}-${early.to} = ${growth.toFixed(2)}x <= 1.2x`, pass: growth <= 1.2 },
+      { target: `rebuild ${fmtMs(rebuildTime.wall)} <= 10 s`, pass: rebuildTime.wall <= 10_000 },
+      { target: `replay --at ${at} ${fmtMs(replayTime.wall)} <= 1 s`, pass: replayTime.wall <= 1_000 },
+      { target: `verify ${fmtMs(verifyTime.wall)} <= 3 s`, pass: verifyTime.wall <= 3_000 },
+    ];
+
+    if (args.json) {
+      out(
+        JSON.stringify({
+          runs: args.runs,
+          sessions,
+          events,
+          dbBytes,
+          workspace: tree,
+          counts: Object.fromEntries(counts),
+          cores: cpus().length,
+          loadBefore,
+          loadAfter: load(),
+          floor: floor.times,
+          append: {
+            wallMs: appendWall,
+            phaseCpuMs: (appendPhaseCpu.user + appendPhaseCpu.system) / 1000,
+            eventsPerSecond: (events * 1000) / appendWall,
+            early: { from: early.from, to: early.to, medianMs: median(early.times), p90Ms: quantile(early.times, 0.9), medianCpuMs: median(early.cpu) },
+            late: { from: late.from, to: late.to, medianMs: median(late.times), p90Ms: quantile(late.times, 0.9), medianCpuMs: median(late.cpu) },
+            growth,
+            cpuGrowth,
+            trend,
+          },
+          rebuild: { times: rebuild.times, first: first.time, steps, files: rebuild.result.length },
+          replay: { at, times: replay.times, reportBytes: replay.result, steps: replaySteps },
+          verify: verify.times,
+          loopInfo,
+          verdicts,
+        }),
+      );
+    } else {
+      const rows: string[][] = [];
+      const x = (t: number) => `${(t / floorTime.wall).toFixed(1)}x`;
+      const eps = (t: number) => `${Math.round((events * 1000) / t).toLocaleString('en-US')} ev/s`;
+      const row = (what: string, t: { wall: number; cpu?: number }, detail: string, vsFloor: boolean, target: string) =>
+        rows.push([what, fmtMs(t.wall), t.cpu === undefined ? '' : fmtMs(t.cpu), vsFloor ? x(t.wall) : '', detail, target]);
+      const perRunRow = (what: string, ms: number[], target = '') =>
+        row(what, { wall: median(ms) }, `median; p90 ${fmtMs(quantile(ms, 0.9))}`, false, target);
+      row('floor: SELECT * ORDER BY seq, JSON.parse(data)', floorTime, eps(floorTime.wall), true, '');
+      row(`append ${args.runs} runs, 1 FULL txn per run`, { wall: appendWall }, eps(appendWall), true, '');
+      const perRunAppend = (w: typeof early, target = '') =>
+        row(`  per run, runs ${w.from}-${w.to}`, { wall: median(w.times), cpu: median(w.cpu) }, `median; p90 ${fmtMs(quantile(w.times, 0.9))}`, false, target);
+      perRunAppend(early);
+      perRunAppend(late, `late/early ${growth.toFixed(2)}x <= 1.2x (cpu ${cpuGrowth.toFixed(2)}x)`);
+      row(`rebuild (${rebuild.result.length.toLocaleString('en-US')} files)`, rebuildTime, stepLine, true, '<= 10 s');
+      row('  first rebuild, nothing to delete', first.time, firstStepLine, true, '');
+      row(
+        `replay --at ${at} --json`,
+        replayTime,
+        `view fold ${fmtMs(replaySteps.view)}; machine fold of session ${replaySteps.session} (${replaySteps.sessionEvents} events, ends in ${replaySteps.state}) ${fmtMs(replaySteps.machine)}; report ${fmtMs(replaySteps.report)}`,
+        true,
+        '<= 1 s',
+      );
+      row('verify', verifyTime, eps(verifyTime.wall), true, '<= 3 s');
+      if (loopInfo) {
+        row('(info) loop start-up catch-up', loopInfo.catchUp, 'fold, render, compare every file', true, '');
+        perRunRow(`(info) loop projection writes per run, runs ${loopInfo.early.from}-${loopInfo.early.to}`, loopInfo.early.ms);
+        perRunRow(`(info) loop projection writes per run, runs ${loopInfo.late.from}-${loopInfo.late.to}`, loopInfo.late.ms);
+      }
+      const head = ['measurement', 'wall', 'cpu', 'x floor', 'detail', 'target'];
+      const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+      const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join(' | ')} |`;
+      out(
+        `history: ${args.runs.toLocaleString('en-US')} runs in ${sessions} sessions, ${events.toLocaleString('en-US')} events, ` +
+          `events.db ${(dbBytes / 1e6).toFixed(1)} MB; workspace ${tree.files.toLocaleString('en-US')} files, ${(tree.bytes / 1e6).toFixed(1)} MB`,
+      );
+      out(`events: ${[...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      out(`valid: every event passed the catalogue's schemas on append; StateEntered agrees with the machine in all ${sessions} sessions; verify ok; rebuild byte-identical`);
+      out(`append ms per run by position, wall (cpu), median of 100 runs: ${trend}`);
+      out(`machine: ${cpus().length} core(s), load average ${loadBefore} before, ${load()} after; wall = elapsed, cpu = this process; median of ${args.repeat} (rebuild: of ${args.rebuilds})`);
+      out('');
+      out(line(head));
+      out(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
+      for (const r of rows) out(line(r));
+      out('');
+      for (const v of verdicts) out(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}`);
+    }
+    return verdicts.every((v) => v.pass) ? 0 : 1;
+  } finally {
+    if (args.keep) progress(`kept ${root}${extraDirs.length ? ` and ${extraDirs.join(', ')}` : ''}`);
+    else for (const d of [join(root, '..'), ...extraDirs]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
