@@ -3,6 +3,7 @@
  * Pure: the same view gives the same bytes, which is what makes `autopilot rebuild` exact.
  */
 import type { LabbookLine, RunView, WorkspaceView } from './view.js';
+import { checkpointPointers } from './view.js';
 
 /** Files every run folder gets from the log (trainer outputs live beside them). */
 export const RUN_PROJECTION_FILES = ['run.json', 'config.json', 'override.json', 'config_diff.json', 'summary.json', 'notes.txt'] as const;
@@ -226,6 +227,15 @@ export function renderRunFiles(r: RunView): Map<string, string> {
   return files;
 }
 
+/** `models/latest.json` and `models/best.json`: the checkpoints `resume_from: latest|best` uses (present once a run saved one). */
+export function renderModelPointers(view: WorkspaceView): Map<string, string> {
+  const files = new Map<string, string>();
+  const { latest, best } = checkpointPointers(view);
+  if (latest) files.set('models/latest.json', json({ run_id: latest.runId, checkpoint: latest.path }));
+  if (best) files.set('models/best.json', json({ run_id: best.runId, checkpoint: best.path }));
+  return files;
+}
+
 /** Every projection file of the workspace (each run's notes rendered once, for its folder and for notes.md). */
 export function renderAll(view: WorkspaceView): Map<string, string> {
   const files = new Map<string, string>();
@@ -239,5 +249,6 @@ export function renderAll(view: WorkspaceView): Map<string, string> {
     sections.push(notesSection(r, runNotes));
   }
   files.set('journal/notes.md', renderNotesFromSections(sections));
+  for (const [k, v] of renderModelPointers(view)) files.set(k, v);
   return files;
 }

@@ -10,6 +10,7 @@ import {
   labbookLine,
   renderAll,
   renderBest,
+  renderModelPointers,
   renderLabbookFromLines,
   renderNotesFromSections,
   renderNotesSection,
@@ -18,6 +19,9 @@ import {
 import { emptyView, evolveView, type WorkspaceView } from './view.js';
 
 let tmpCounter = 0;
+
+/** The checkpoint pointers the projection keeps under models/. */
+const MODEL_POINTERS = ['models/latest.json', 'models/best.json'] as const;
 
 /**
  * Writes `content` to `path` through a temp file and a rename, so readers never see half a file.
@@ -183,6 +187,14 @@ export class ProjectionWriter {
     if (NOTE_EVENTS.has(e.type)) writeIfChanged(join(this.workspace, 'journal/notes.md'), this.#notes());
     if (this.#view.incumbent !== incumbentBefore || stored.seq === 1)
       writeIfChanged(join(this.workspace, 'runs/best.json'), renderBest(this.#view));
+    if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'CheckpointsPruned') {
+      const pointers = renderModelPointers(this.#view);
+      for (const name of MODEL_POINTERS) {
+        const content = pointers.get(name);
+        if (content === undefined) unlinkIfPresent(join(this.workspace, name));
+        else writeIfChanged(join(this.workspace, name), content);
+      }
+    }
   }
 
   /** `journal/labbook.md` for the current view (equal to `renderLabbook`), rendering only the new lines. */
@@ -233,6 +245,7 @@ export function deleteProjections(workspace: string): void {
   unlinkIfPresent(join(workspace, 'journal/labbook.md'));
   unlinkIfPresent(join(workspace, 'journal/notes.md'));
   unlinkIfPresent(join(workspace, 'runs/best.json'));
+  for (const name of MODEL_POINTERS) unlinkIfPresent(join(workspace, name));
   const runs = join(workspace, 'runs');
   if (existsSync(runs))
     for (const entry of readdirSync(runs, { withFileTypes: true }))
