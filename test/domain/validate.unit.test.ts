@@ -309,13 +309,30 @@ function nest(flat: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** True when `config` satisfies a derived rule of the policy. */
+function satisfies(config: Parameters<typeof getPath>[0], rule: NonNullable<typeof policy.rules>[number]): boolean {
+  const num = (key: string) => getPath(config, key) as number;
+  switch (rule.rule) {
+    case 'multiple_of':
+      return num(rule.key) % num(rule.of) === 0;
+    case 'equal':
+      return getPath(config, rule.key) === getPath(config, rule.to);
+    case 'lte':
+      return num(rule.key) <= num(rule.than);
+    case 'gte':
+      return num(rule.key) >= num(rule.than);
+    case 'product':
+      return num(rule.key) === rule.of.reduce((p, k) => p * num(k), 1);
+  }
+}
+
 /** Plain assertion (cheaper than expect inside 10,000 runs). */
 function check(condition: boolean, what: string): void {
   if (!condition) throw new Error(what);
 }
 
 describe('when fed thousands of generated proposals (property)', () => {
-  it('never throws, keeps accepted values in range and names a key in every rejection', () => {
+  it('never throws, keeps accepted values in range and every rule satisfied, and names a key in every rejection', () => {
     fc.assert(
       fc.property(overridesArb, (overrides) => {
         const result = validateOverrides(overrides, baseConfig(), policy);
@@ -327,6 +344,7 @@ describe('when fed thousands of generated proposals (property)', () => {
             if (spec !== undefined) check(checkValue(key, getPath(result.config, key), spec).ok, `accepted ${key} breaks its spec`);
           }
           for (const key of Object.keys(result.override)) check(Object.hasOwn(policy.keys, key), `accepted unknown key ${key}`);
+          for (const rule of policy.rules ?? []) check(satisfies(result.config, rule), `accepted config breaks rule ${JSON.stringify(rule)}`);
         } else {
           check(result.errors.length > 0, 'rejection without errors');
           for (const error of result.errors) {
