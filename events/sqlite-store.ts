@@ -95,7 +95,7 @@ interface MessageRow {
 }
 
 /** A `messages` row selected with {@link MESSAGE_COLUMNS}, as an array (`.raw()`), in that column order. */
-type MessageTuple = [
+export type MessageTuple = [
   seq: number,
   streamId: string,
   streamPosition: number,
@@ -160,18 +160,7 @@ export function openSqliteStore<E extends EventEnvelope>(
   const lastSeq = (): number => selectLastSeq.get() ?? 0;
   const streamVersion = (streamId: string): number => selectStreamVersion.get(streamId) ?? 0;
 
-  const decode = (
-    seq: number,
-    streamId: string,
-    streamPosition: number,
-    type: string,
-    schemaVersion: number,
-    dataJson: string,
-    metadataJson: string,
-    createdAt: string,
-    prevHash: string,
-    hash: string,
-  ): StoredEvent<E> => {
+  const decode = ([seq, streamId, streamPosition, type, schemaVersion, dataJson, metadataJson, createdAt, prevHash, hash]: MessageTuple): StoredEvent<E> => {
     let data: unknown;
     let metadata: unknown;
     try {
@@ -189,7 +178,7 @@ export function openSqliteStore<E extends EventEnvelope>(
     return { seq, streamId, streamPosition, schemaVersion, createdAt, prevHash, hash, event };
   };
   const decodeRow = (row: MessageRow): StoredEvent<E> =>
-    decode(
+    decode([
       row.seq,
       row.stream_id,
       row.stream_position,
@@ -200,8 +189,7 @@ export function openSqliteStore<E extends EventEnvelope>(
       row.created,
       row.prev_hash,
       row.hash,
-    );
-  const decodeTuple = (r: MessageTuple): StoredEvent<E> => decode(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
+    ]);
 
   const encode = (event: E): EncodedEvent => {
     const envelope = codec.encode(event);
@@ -291,7 +279,7 @@ export function openSqliteStore<E extends EventEnvelope>(
       let next = Math.max(1, fromSeq);
       while (next <= upper) {
         const rows = selectPage.all(next, upper, READ_ALL_PAGE_SIZE);
-        for (const row of rows) yield decodeTuple(row);
+        for (const row of rows) yield decode(row);
         if (rows.length < READ_ALL_PAGE_SIZE) return;
         next = rows[rows.length - 1]![0] + 1;
       }

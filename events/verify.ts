@@ -3,7 +3,7 @@
  */
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, canonicalRecordText, chainHash, sha256Hex } from './hash.js';
-import { BUSY_TIMEOUT_MS, assertStoreFormat } from './sqlite-store.js';
+import { BUSY_TIMEOUT_MS, assertStoreFormat, type MessageTuple } from './sqlite-store.js';
 
 /**
  * Outcome of {@link verifyLog}. On failure, `events` is the number of events verified before
@@ -13,18 +13,8 @@ export type VerifyResult =
   | { ok: true; events: number; streams: number; lastSeq: number; headHash: string }
   | { ok: false; events: number; firstBadSeq: number; reason: string };
 
-type Row = [
-  seq: number,
-  streamId: string,
-  streamPosition: number,
-  type: string,
-  schemaVersion: number,
-  dataJson: string,
-  metadataJson: string,
-  createdAt: string,
-  prevHash: string,
-  hash: string,
-];
+/** A stored row, in the store's column order. */
+type Row = MessageTuple;
 
 /**
  * Verifies the event log at `path` through its own read-only connection, streaming the rows in
