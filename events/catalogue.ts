@@ -213,6 +213,8 @@ export const RunFailed = event(
     signal: z.string().nullable(),
     durationMs: z.number().nonnegative(),
     message: z.string(),
+    /** Present, and false, when the attempt was recorded but its trainer never ran (the orchestrator died before letting it start). */
+    started: z.literal(false).optional(),
   }),
 );
 export const RunEvaluated = event(

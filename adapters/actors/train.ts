@@ -67,13 +67,38 @@ export function trainActor(deps: LoopDeps) {
       if ((event as AutopilotEvent).type === 'StopRequested') handle?.stop('killed');
     });
 
-    const failed = (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string) =>
-      emit(makeEvent('RunFailed', { runId: run.runId, attempt, reason, exitCode, signal, durationMs, message }, session, deps.now()));
+    const failed = (
+      attempt: number,
+      reason: FailureReason,
+      exitCode: number | null,
+      signal: string | null,
+      durationMs: number,
+      message: string,
+      neverStarted = false,
+    ) =>
+      emit(
+        makeEvent(
+          'RunFailed',
+          { runId: run.runId, attempt, reason, exitCode, signal, durationMs, message, ...(neverStarted ? { started: false as const } : {}) },
+          session,
+          deps.now(),
+        ),
+      );
 
     /** Turns how a launch ended into RunFinished or RunFailed. */
     const settle = (attempt: number, r: LaunchResult) => {
       if (cancelled) return;
       const log = deps.paths.log(run.runId);
+      if (r.neverStarted)
+        return failed(
+          attempt,
+          'orphaned',
+          null,
+          null,
+          r.durationMs,
+          `the orchestrator stopped after recording attempt ${attempt} and before letting its trainer start; the trainer never ran`,
+          true,
+        );
       if (r.stoppedFor) {
         const why =
           r.stoppedFor === 'timeout'

@@ -59,6 +59,8 @@ export interface LaunchResult {
   stoppedFor: 'timeout' | 'hung' | 'killed' | null;
   /** False when the supervisor itself was killed, so how the trainer ended is unknown. */
   recorded: boolean;
+  /** True when the supervisor gave up waiting for `go()` (its orchestrator died first): the trainer never ran. */
+  neverStarted: boolean;
   /** The last JSON metric line the trainer printed (numbers only). */
   lastMetrics: Record<string, number> | null;
   /** The last lines of output (at most TAIL_LINES, each at most TAIL_LINE_CHARS), for the log fallback. */
@@ -133,10 +135,14 @@ function fileSize(path: string): number {
   }
 }
 
-function readExit(path: string): { exitCode: number | null; signal: string | null } | null {
+function readExit(path: string): { exitCode: number | null; signal: string | null; started: boolean } | null {
   try {
-    const r = JSON.parse(readFileSync(path, 'utf8')) as { exitCode: unknown; signal: unknown };
-    return { exitCode: typeof r.exitCode === 'number' ? r.exitCode : null, signal: typeof r.signal === 'string' ? r.signal : null };
+    const r = JSON.parse(readFileSync(path, 'utf8')) as { exitCode: unknown; signal: unknown; started?: unknown };
+    return {
+      exitCode: typeof r.exitCode === 'number' ? r.exitCode : null,
+      signal: typeof r.signal === 'string' ? r.signal : null,
+      started: r.started !== false,
+    };
   } catch {
     return null;
   }
@@ -151,7 +157,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   const goFile = `${spec.exitFile}.go-${process.pid}-${++launches}`;
   const go = () => writeFileSync(goFile, '');
   if (!spec.gated) go();
-  const child = execa(process.execPath, [SUPERVISOR, goFile, spec.exitFile, spec.logFile, ...spec.copyFiles, '--', ...spec.argv], {
+  const child = execa(process.execPath, [SUPERVISOR, String(process.pid), goFile, spec.exitFile, spec.logFile, ...spec.copyFiles, '--', ...spec.argv], {
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: false,
@@ -251,6 +257,7 @@ function follow(att: Attachment, exited: Promise<void>): LaunchHandle {
       durationMs: Date.now() - att.startedAtMs,
       stoppedFor,
       recorded: exit !== null,
+      neverStarted: exit !== null && !exit.started,
       lastMetrics,
       tail,
     };

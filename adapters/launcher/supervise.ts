@@ -6,18 +6,21 @@
  *
  * The trainer starts only once GO_FILE exists (a name unique to this launch): the orchestrator creates it right after it
  * has recorded RunStarted, so a launch the log does not know of never runs. If the orchestrator
- * dies before that, the supervisor exits without starting anything.
+ * dies before that, the supervisor records in the exit file that the trainer never started, and exits.
  *
- * Usage: node supervise.js GO_FILE EXIT_FILE LOG_FILE... -- ARGV...
+ * Usage: node supervise.js PARENT_PID GO_FILE EXIT_FILE LOG_FILE... -- ARGV...
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 
 const sep = process.argv.indexOf('--');
-const [goFile, exitFile, ...logs] = process.argv.slice(2, sep);
+const [parentArg, goFile, exitFile, ...logs] = process.argv.slice(2, sep);
 const argv = process.argv.slice(sep + 1);
-if (sep < 0 || !goFile || !exitFile || argv.length === 0) {
-  process.stderr.write('usage: supervise GO_FILE EXIT_FILE LOG_FILE... -- ARGV...\n');
+// The orchestrator's pid comes as an argument: one that died before this process even started has
+// already had it reparented, so reading process.ppid at start would miss the death.
+const parent = Number(parentArg);
+if (sep < 0 || !Number.isInteger(parent) || parent <= 0 || !goFile || !exitFile || argv.length === 0) {
+  process.stderr.write('usage: supervise PARENT_PID GO_FILE EXIT_FILE LOG_FILE... -- ARGV...\n');
   process.exit(2);
 }
 
@@ -25,7 +28,8 @@ const fds = logs.map((p) => openSync(p, 'a'));
 const write = (chunk: Buffer) => {
   for (const fd of fds) writeSync(fd, chunk);
 };
-const record = (status: { exitCode: number | null; signal: string | null; error?: string }) => {
+type Status = { exitCode: number | null; signal: string | null; error?: string; started?: false };
+const record = (status: Status) => {
   const tmp = `${exitFile}.tmp`;
   writeFileSync(tmp, JSON.stringify({ ...status, pid: child?.pid ?? null, endedAt: new Date().toISOString() }));
   renameSync(tmp, exitFile);
@@ -45,7 +49,7 @@ process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
 
 let ended = false;
-const end = (status: { exitCode: number | null; signal: string | null; error?: string }) => {
+const end = (status: Status) => {
   if (ended) return;
   ended = true;
   record(status);
@@ -55,7 +59,6 @@ const end = (status: { exitCode: number | null; signal: string | null; error?: s
 
 /** How long the supervisor waits for the go signal before giving up. */
 const GO_TIMEOUT_MS = 120_000;
-const parent = process.ppid;
 const waitedSince = Date.now();
 let child: ReturnType<typeof spawn> | null = null;
 const waitForGo = setInterval(() => {
@@ -64,8 +67,9 @@ const waitForGo = setInterval(() => {
     rmSync(goFile!, { force: true });
     startTrainer();
   } else if (process.ppid !== parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
-    // Never recorded as started: nothing ran, nothing to record.
-    process.exit(0);
+    // The go never came: say so, so a restarted orchestrator knows this attempt never ran.
+    clearInterval(waitForGo);
+    end({ exitCode: null, signal: null, started: false, error: 'the orchestrator never let the trainer start' });
   }
 }, 10);
 
