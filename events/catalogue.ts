@@ -8,7 +8,22 @@ import type { EventCodec, EventEnvelope } from './store.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
-const ConfigSchema: z.ZodType<ConfigShape> = z.lazy(() => z.record(z.string(), z.union([Scalar, ConfigSchema])));
+/** A config: nested plain objects whose leaves are finite numbers, strings or booleans. */
+function isConfig(value: unknown, depth = 0): value is ConfigShape {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > 32) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    const ok = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || isConfig(v, depth + 1);
+    if (!ok) return false;
+  }
+  return true;
+}
+// Hand-checked rather than a z.lazy record of unions: every ProposalAccepted carries a whole config,
+// and the recursive zod schema made it the dearest event to decode (about 100 µs against 4 µs).
+const ConfigSchema = z.custom<ConfigShape>((v) => isConfig(v), {
+  message: 'expected a config: nested objects whose values are finite numbers, strings or booleans (at most 32 levels)',
+});
 const FlatConfig = z.record(z.string(), Scalar);
 const NullableScalar = z.union([Scalar, z.null()]);
 
