@@ -5,9 +5,12 @@
  *
  * - append: one `synchronous=FULL` transaction per run (the most a loop could batch), events/s and
  *   the time per run near run 100 vs near the last run (the cost per run must not grow);
- * - rebuild: delete every projection and render it again from the log (`rebuildProjections`);
- * - replay --at SEQ near the end (`replayCommand`, its report swallowed): the view folded up to SEQ
- *   and SEQ's session folded through the machine;
+ * - rebuild (`rebuildProjections`): cold, into an empty workspace (every file new), then over the
+ *   rebuilt workspace after a seeded drift (files deleted, edited, stale ones added), which is what
+ *   the target measures;
+ * - replay --at SEQ near the end (`replayCommand`, its report swallowed), after the rebuild (which
+ *   takes the summary snapshots, as a loop does): the summary view from the nearest snapshot folded
+ *   on to SEQ, and SEQ's session folded through the machine; the fold from event 1 beside it;
  * - verify: walk the hash chain (`verifyLog`);
  * - the floor: a plain sequential read of the messages table (JSON.parse of the data), which every
  *   other read is compared with;
@@ -22,7 +25,7 @@
  * shared machine wall time varies with whatever else runs; the report prints the load average.
  * Progress goes to stderr; the table (or, with --json, one JSON object) to stdout.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +39,8 @@ import { loopMachine } from '../machines/loop.machine.js';
 import { foldSession } from '../orchestrator/restore.js';
 import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } from '../orchestrator/workspace.js';
 import { buildReplay, scanTo } from '../projections/replay.js';
+import { loadSummarySnapshot } from '../projections/snapshots.js';
+import { createRng } from '../domain/rng.js';
 import { ProjectionWriter, rebuildProjections, type RebuildStep } from '../projections/writer.js';
 import { MachineCheck, syntheticHistory } from './synthetic-history.js';
 
@@ -188,6 +193,20 @@ function fmtMs(x: number): string {
   return x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)} ms`;
 }
 
+/** How the workspace is disturbed before each measured rebuild (seeded), so it has real work to do. */
+const DRIFT = { deleted: 100, edited: 100, stale: 10 } as const;
+
+/** Deletes and edits seeded random projection files of `root` and adds stale ones. */
+function drift(root: string, files: readonly string[], rng: () => number): void {
+  const pick = new Set<string>();
+  while (pick.size < DRIFT.deleted + DRIFT.edited) pick.add(files[Math.floor(rng() * files.length)]!);
+  [...pick].forEach((rel, i) => (i < DRIFT.deleted ? rmSync(join(root, rel)) : writeFileSync(join(root, rel), 'edited\n')));
+  for (let i = 0; i < DRIFT.stale; i++) {
+    mkdirSync(join(root, 'runs', `9${String(i).padStart(5, '0')}`), { recursive: true });
+    writeFileSync(join(root, 'runs', `9${String(i).padStart(5, '0')}`, 'run.json'), '{}\n');
+  }
+}
+
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function main(): number {
@@ -306,39 +325,6 @@ function main(): number {
     const verify = repeated(args.repeat, () => verifyLog(paths.events));
     if (!verify.result.ok) throw new Error(`verify failed: ${JSON.stringify(verify.result)}`);
 
-    // ------------------------------------------------------------------ replay --at SEQ
-    progress('replay...');
-    const at = Math.max(1, lastSeq - 7);
-    // The command itself, its report (JSON) swallowed instead of printed.
-    const replay = repeated(args.repeat, () => {
-      let bytes = 0;
-      const code = withStdout(
-        (chunk) => (bytes += chunk.length),
-        () => replayCommand({ workspace: root, at: String(at), json: true }),
-      );
-      if (code !== 0) throw new Error(`replay --at ${at} exited with ${code}`);
-      return bytes;
-    });
-    // Where its time goes: the same steps, timed one by one.
-    const replaySteps = (() => {
-      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true });
-      try {
-        const t0 = performance.now();
-        const [target] = reader.readAll({ fromSeq: at, toSeq: at });
-        const session = target!.event.metadata.session;
-        const scan = scanTo(reader.readAll({ toSeq: at }), session);
-        const t1 = performance.now();
-        const snapshot = foldSession(loopMachine, reader, session, scan.sessionFirstSeq, at);
-        const t2 = performance.now();
-        const report = buildReplay(target!, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context });
-        JSON.stringify(report);
-        const t3 = performance.now();
-        return { session, sessionEvents: at - scan.sessionFirstSeq + 1, state: String(snapshot.value), view: t1 - t0, machine: t2 - t1, report: t3 - t2 };
-      } finally {
-        reader.close();
-      }
-    })();
-
     // ------------------------------------------------------------------ rebuild
     const steps: Record<RebuildStep, number>[] = [];
     const rebuildOnce = () => {
@@ -351,19 +337,74 @@ function main(): number {
         steps.push(s);
       }
     };
-    progress('first rebuild (nothing to delete yet)...');
-    const first = measure(rebuildOnce);
-    const firstFiles = readFiles(root, first.result);
-    progress(`  ${fmtMs(first.time.wall)}; rebuild (deleting the files of the previous one) x${args.rebuilds}...`);
-    const rebuild = repeated(args.rebuilds, rebuildOnce);
-    const differs = sameFiles(firstFiles, readFiles(root, rebuild.result));
+    progress('cold rebuild (an empty workspace: every file written)...');
+    const cold = measure(rebuildOnce);
+    if (cold.result.written.length !== cold.result.files.length) throw new Error(`the cold rebuild wrote ${cold.result.written.length} of ${cold.result.files.length} files`);
+    const firstFiles = readFiles(root, cold.result.files);
+    progress(`  ${fmtMs(cold.time.wall)}; rebuild over the workspace, with ${DRIFT.deleted} files deleted, ${DRIFT.edited} edited, ${DRIFT.stale} stale, x${args.rebuilds}...`);
+    const driftRng = createRng(args.seed);
+    const rebuild = repeated(args.rebuilds, () => {
+      drift(root, cold.result.files, driftRng);
+      return rebuildOnce();
+    });
+    const r = rebuild.result;
+    if (r.written.length !== DRIFT.deleted + DRIFT.edited || r.removed.length !== DRIFT.stale)
+      throw new Error(`rebuild rewrote ${r.written.length} and removed ${r.removed.length} files, expected ${DRIFT.deleted + DRIFT.edited} and ${DRIFT.stale}`);
+    const differs = sameFiles(firstFiles, readFiles(root, r.files));
     if (differs) throw new Error(`rebuild is not byte-identical from one run to the next: ${differs}`);
     const tree = treeSize(root);
-    const rebuildSteps = steps.slice(1);
-    const stepLine = (['delete', 'fold', 'render', 'write', 'sync'] as const)
-      .map((k) => `${k} ${fmtMs(median(rebuildSteps.map((s) => s[k])))}`)
-      .join(', ');
-    const firstStepLine = (['fold', 'render', 'write', 'sync'] as const).map((k) => `${k} ${fmtMs(steps[0]![k])}`).join(', ');
+    const stepNames = ['fold', 'render', 'write', 'prune', 'sync'] as const;
+    const stepLine = stepNames.map((k) => `${k} ${fmtMs(median(steps.slice(1).map((s) => s[k])))}`).join(', ');
+    const coldStepLine = stepNames.map((k) => `${k} ${fmtMs(steps[0]![k])}`).join(', ');
+
+    // ------------------------------------------------------------------ replay --at SEQ
+    // After the rebuild, as on any workspace a loop or a rebuild has written: the summary snapshots exist.
+    progress('replay...');
+    const at = Math.max(1, lastSeq - 7);
+    // The command itself, its report (JSON) swallowed instead of printed.
+    const replay = repeated(args.repeat, () => {
+      let bytes = 0;
+      const code = withStdout(
+        (chunk) => (bytes += chunk.length),
+        () => replayCommand({ workspace: root, at: String(at), json: true }),
+      );
+      if (code !== 0) throw new Error(`replay --at ${at} exited with ${code}`);
+      return bytes;
+    });
+    // Where its time goes: the same steps, timed one by one; and the view folded from event 1 (no snapshot).
+    const replaySteps = (() => {
+      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true });
+      try {
+        const t0 = performance.now();
+        const [target] = reader.readAll({ fromSeq: at, toSeq: at });
+        const session = target!.event.metadata.session;
+        const from = loadSummarySnapshot(reader, at);
+        if (!from) throw new Error(`no summary snapshot at or before ${at} after the rebuild`);
+        const snapshotSeq = from.lastSeq;
+        const scan = scanTo(reader.readAll({ fromSeq: snapshotSeq + 1, toSeq: at }), session, from);
+        const t1 = performance.now();
+        const snapshot = foldSession(loopMachine, reader, session, scan.sessionFirstSeq, at);
+        const t2 = performance.now();
+        const report = buildReplay(target!, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context });
+        const json = JSON.stringify(report.view);
+        const t3 = performance.now();
+        const full = scanTo(reader.readAll({ toSeq: at }), session);
+        const t4 = performance.now();
+        if (JSON.stringify(buildReplay(target!, full, report.machine).view) !== json) throw new Error('the view from the snapshot differs from the full fold');
+        return {
+          session,
+          sessionEvents: at - scan.sessionFirstSeq + 1,
+          state: String(snapshot.value),
+          snapshotSeq,
+          view: t1 - t0,
+          machine: t2 - t1,
+          report: t3 - t2,
+          fullFold: t4 - t3,
+        };
+      } finally {
+        reader.close();
+      }
+    })();
 
     // ------------------------------------------------------------------ (info) the loop's projection writer
     let loopInfo: { early: { from: number; to: number; ms: number[] }; late: { from: number; to: number; ms: number[] }; catchUp: Time } | null = null;
@@ -388,7 +429,7 @@ function main(): number {
       // On the rebuilt workspace: catch up to run N-20, then apply the last 20 runs (back to the full log).
       const l = applyRuns(root, args.runs - 19, args.runs);
       loopInfo = { early: e, late: l, catchUp: l.catchUp };
-      const check2 = sameFiles(firstFiles, readFiles(root, first.result));
+      const check2 = sameFiles(firstFiles, readFiles(root, cold.result.files));
       if (check2) throw new Error(`the projection writer's files differ from rebuild's: ${check2}`);
     }
     store.close();
@@ -428,7 +469,7 @@ function main(): number {
             cpuGrowth,
             trend,
           },
-          rebuild: { times: rebuild.times, first: first.time, steps, files: rebuild.result.length },
+          rebuild: { times: rebuild.times, cold: cold.time, steps, files: r.files.length, drift: DRIFT },
           replay: { at, times: replay.times, reportBytes: replay.result, steps: replaySteps },
           verify: verify.times,
           loopInfo,
@@ -449,15 +490,22 @@ function main(): number {
         row(`  per run, runs ${w.from}-${w.to}`, { wall: median(w.times), cpu: median(w.cpu) }, `median; p90 ${fmtMs(quantile(w.times, 0.9))}`, false, target);
       perRunAppend(early);
       perRunAppend(late, `late/early ${growth.toFixed(2)}x <= 1.2x (cpu ${cpuGrowth.toFixed(2)}x)`);
-      row(`rebuild (${rebuild.result.length.toLocaleString('en-US')} files)`, rebuildTime, stepLine, true, '<= 10 s');
-      row('  first rebuild, nothing to delete', first.time, firstStepLine, true, '');
+      row(
+        `rebuild (${r.files.length.toLocaleString('en-US')} files; ${DRIFT.deleted} deleted, ${DRIFT.edited} edited, ${DRIFT.stale} stale)`,
+        rebuildTime,
+        stepLine,
+        true,
+        '<= 10 s',
+      );
+      row('(info) cold rebuild: empty workspace, every file new', cold.time, coldStepLine, true, '');
       row(
         `replay --at ${at} --json`,
         replayTime,
-        `view fold ${fmtMs(replaySteps.view)}; machine fold of session ${replaySteps.session} (${replaySteps.sessionEvents} events, ends in ${replaySteps.state}) ${fmtMs(replaySteps.machine)}; report ${fmtMs(replaySteps.report)}`,
+        `view from the snapshot at ${replaySteps.snapshotSeq} ${fmtMs(replaySteps.view)}; machine fold of session ${replaySteps.session} (${replaySteps.sessionEvents} events, ends in ${replaySteps.state}) ${fmtMs(replaySteps.machine)}; report ${fmtMs(replaySteps.report)}`,
         true,
         '<= 1 s',
       );
+      row('(info) replay view folded from event 1', { wall: replaySteps.fullFold }, 'the same view without a snapshot', true, '');
       row('verify', verifyTime, eps(verifyTime.wall), true, '<= 3 s');
       if (loopInfo) {
         row('(info) loop start-up catch-up', loopInfo.catchUp, 'fold, render, compare every file', true, '');

@@ -53,7 +53,7 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
           }
           throw e;
         }
-        files = rebuildProjections(paths.root, store);
+        files = rebuildProjections(paths.root, store).files;
       } finally {
         store.close();
       }

@@ -1,12 +1,11 @@
 /** Read-only access to a workspace's log for the reporting commands (never blocks a running loop). */
 import { existsSync } from 'node:fs';
 import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
-import { openSqliteStore } from '../events/sqlite-store.js';
-import type { EventStore } from '../events/store.js';
+import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
 import { assertWorkspace, WorkspaceError, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
 
 /** Opens the workspace's log read-only, or returns null (with a message printed) when there is none. */
-export function openReader(workspace: string): { paths: WorkspacePaths; store: EventStore<AutopilotEvent> | null } {
+export function openReader(workspace: string): { paths: WorkspacePaths; store: SqliteEventStore<AutopilotEvent> | null } {
   const paths = workspacePaths(workspace);
   assertWorkspace(paths);
   if (!existsSync(paths.events)) return { paths, store: null };

@@ -1,4 +1,4 @@
-/** `autopilot rebuild`: delete every projection and render it again from the log. */
+/** `autopilot rebuild`: render every projection again from the log and make the workspace's files match it. */
 import { existsSync } from 'node:fs';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import { catalogueCodec } from '../events/catalogue.js';
@@ -28,10 +28,15 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
     }
     const store = openSqliteStore(paths.events, catalogueCodec);
     try {
-      const files = rebuildProjections(paths.root, store);
+      const r = rebuildProjections(paths.root, store);
       const last = store.lastSeq();
-      if (o.json) process.stdout.write(`${JSON.stringify({ files: files.length, lastSeq: last })}\n`);
-      else process.stdout.write(`rebuilt ${files.length} projection file(s) from ${last} event(s)\n`);
+      if (o.json)
+        process.stdout.write(`${JSON.stringify({ files: r.files.length, written: r.written.length, removed: r.removed.length, lastSeq: last })}\n`);
+      else
+        process.stdout.write(
+          `rebuilt ${r.files.length} projection file(s) from ${last} event(s): ` +
+            `${r.written.length} rewritten (missing or different), ${r.removed.length} removed, the rest already matched\n`,
+        );
       return 0;
     } finally {
       store.close();

@@ -2,6 +2,7 @@
 import { loopMachine } from '../machines/loop.machine.js';
 import { foldSession } from '../orchestrator/restore.js';
 import { describeEvent } from '../orchestrator/output.js';
+import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { buildReplay, outOfRangeMessage, renderReplay, scanTo } from '../projections/replay.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { guarded, openReader } from './open-store.js';
@@ -25,7 +26,9 @@ export function replayCommand(o: { workspace: string; at: string; json?: boolean
       const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
       if (!target) throw new Error(`event ${seq} vanished from the log`);
       const session = target.event.metadata.session;
-      const scan = scanTo(store.readAll({ toSeq: seq }), session);
+      // The summary view from the nearest snapshot at or before SEQ (if any), folded on to SEQ.
+      const from = loadSummarySnapshot(store, seq);
+      const scan = scanTo(store.readAll({ fromSeq: (from?.lastSeq ?? 0) + 1, toSeq: seq }), session, from);
       // The plain machine: the pure transition records invocations but never runs an actor.
       const snapshot = foldSession(loopMachine, store, session, scan.sessionFirstSeq, seq);
       const report = buildReplay(

@@ -18,6 +18,7 @@ import {
   type EventEnvelope,
   type EventStore,
   type ExpectedVersion,
+  type SnapshotStore,
   type StoredEvent,
 } from './store.js';
 
@@ -57,6 +58,16 @@ CREATE TABLE IF NOT EXISTS messages (
   UNIQUE (stream_id, stream_position)
 ) STRICT;
 
+-- Derived folds (see SnapshotStore): a cache, bound to the hash of the event at seq, never part of the chain.
+CREATE TABLE IF NOT EXISTS snapshots (
+  name    TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  hash    TEXT NOT NULL,
+  body    TEXT NOT NULL,
+  created TEXT NOT NULL,
+  PRIMARY KEY (name, seq)
+) STRICT;
+
 CREATE TRIGGER IF NOT EXISTS messages_no_update BEFORE UPDATE ON messages
 BEGIN SELECT RAISE(ABORT, 'messages is append-only'); END;
 
@@ -76,7 +87,8 @@ export interface SqliteStoreOptions {
 }
 
 /** A SQLite-backed event store, exposing its file path and connection (for tests and tooling). */
-export type SqliteEventStore<E extends EventEnvelope> = EventStore<E> & {
+export type SqliteEventStore<E extends EventEnvelope> = EventStore<E> &
+  SnapshotStore & {
   readonly path: string;
   readonly db: import('better-sqlite3').Database;
 };
@@ -156,6 +168,16 @@ export function openSqliteStore<E extends EventEnvelope>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`,
     )
     .raw();
+
+  // A log written before snapshots existed, opened read-only, has no such table: then there are none.
+  const snapshotsTable =
+    db.prepare<[], number>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").pluck().get() === 1;
+  const selectSnapshot = snapshotsTable
+    ? db.prepare<[string, number], { seq: number; body: string }>(
+        'SELECT s.seq AS seq, s.body AS body FROM snapshots s JOIN messages m ON m.global_position = s.seq ' +
+          'WHERE s.name = ? AND s.seq <= ? AND s.hash = m.hash ORDER BY s.seq DESC LIMIT 1',
+      )
+    : null;
 
   const lastSeq = (): number => selectLastSeq.get() ?? 0;
   const streamVersion = (streamId: string): number => selectStreamVersion.get(streamId) ?? 0;
@@ -287,6 +309,25 @@ export function openSqliteStore<E extends EventEnvelope>(
 
     streamVersion,
     lastSeq,
+
+    saveSnapshot(name, seq, body) {
+      if (readonly) throw new ReadOnlyStoreError(path);
+      const r = db
+        .prepare(
+          'INSERT OR REPLACE INTO snapshots (name, seq, hash, body, created) SELECT ?, global_position, hash, ?, ? FROM messages WHERE global_position = ?',
+        )
+        .run(name, body, now().toISOString(), seq);
+      if (r.changes === 0) throw new RangeError(`cannot snapshot ${name} at seq ${seq}: the log has no such event`);
+    },
+
+    loadSnapshot(name, atOrBefore) {
+      return selectSnapshot?.get(name, atOrBefore) ?? null;
+    },
+
+    clearSnapshots(name) {
+      if (readonly) throw new ReadOnlyStoreError(path);
+      db.prepare('DELETE FROM snapshots WHERE name = ?').run(name);
+    },
 
     close() {
       if (db.open) db.close();

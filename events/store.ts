@@ -139,3 +139,23 @@ export function describeDecodeError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A cache of folds kept beside the log (e.g. the summary view every N events), so a reader can
+ * start a fold part-way instead of from event 1. A snapshot is bound to the hash of the event at
+ * its `seq`: should the log no longer hold that event (a replaced or re-imported log), the
+ * snapshot is ignored. Snapshots are derived data: deleting them loses nothing.
+ */
+export interface SnapshotStore {
+  /** Stores (or replaces) the snapshot `name` taken right after event `seq`. @throws when the log has no event `seq`. */
+  saveSnapshot(name: string, seq: number, body: string): void;
+  /** The latest snapshot `name` at or before `atOrBefore` that still matches the log; null when there is none. */
+  loadSnapshot(name: string, atOrBefore: number): { seq: number; body: string } | null;
+  /** Removes every snapshot `name`. */
+  clearSnapshots(name: string): void;
+}
+
+/** Whether `store` also keeps snapshots. */
+export function hasSnapshots<S extends object>(store: S): store is S & SnapshotStore {
+  return 'saveSnapshot' in store && 'loadSnapshot' in store && 'clearSnapshots' in store;
+}

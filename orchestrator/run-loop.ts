@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
-import type { EventStore, StoredEvent } from '../events/store.js';
+import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../projections/cleanup.js';
 import { ProjectionWriter } from '../projections/writer.js';
@@ -128,7 +128,7 @@ async function drive(
   err: (l: string) => void,
 ): Promise<number> {
   removeStaleTempFiles(paths.root);
-  const writer = new ProjectionWriter(paths.root);
+  const writer = new ProjectionWriter(paths.root, hasSnapshots(store) ? store : null);
   writer.catchUp(store);
   const unfinished = [...writer.view.sessions.values()].filter((s) => s.status === 'running').at(-1) ?? null;
   const deps: LoopDeps = {

@@ -9,87 +9,36 @@ import type { StoredEvent } from '../events/store.js';
 import type { LoopContext } from '../machines/loop.machine.js';
 import { fmt } from '../domain/numbers.js';
 import { utc } from './render.js';
-import { emptyView, evolveView, type RunView, type WorkspaceView } from './view.js';
+import { emptySummary, foldSummary, summaryOfView, summaryReport, type SummaryFold, type ViewSummary } from './summary.js';
+import type { WorkspaceView } from './view.js';
 
-/** The view folded up to an event, and where that event's session begins in the log. */
+export type { RunSummary, SessionSummary, ViewSummary } from './summary.js';
+
+/** The summary view folded up to an event, and where that event's session begins in the log. */
 export interface ReplayScan {
-  view: WorkspaceView;
+  summary: SummaryFold;
   /** Seq of the first event recorded for the session (the fold of the machine starts there). */
   sessionFirstSeq: number;
+  /** The snapshot the fold started from (null: from the start of the log). */
+  snapshotSeq: number | null;
 }
 
 /**
- * Folds `events` (the log from seq 1 up to the target, in order) into the workspace view and finds
- * the first event of `session`. Throws when the session has no event among them.
+ * Folds `events` into the summary view, from `from` (a snapshot's summary, whose events must be
+ * exactly those before the first of `events`) or from nothing, and finds the first event of
+ * `session`. Throws when the session has no event among them.
  */
-export function scanTo(events: Iterable<StoredEvent<AutopilotEvent>>, session: string): ReplayScan {
-  let view = emptyView();
-  let sessionFirstSeq: number | null = null;
-  for (const stored of events) {
-    view = evolveView(view, stored);
-    if (sessionFirstSeq === null && stored.event.metadata.session === session) sessionFirstSeq = stored.seq;
-  }
-  if (sessionFirstSeq === null) throw new Error(`session ${session} has no event up to seq ${view.lastSeq}`);
-  return { view, sessionFirstSeq };
-}
-
-/** One run as `status --json` lists it. */
-export interface RunSummary {
-  run_id: string;
-  kind: 'baseline' | 'proposal';
-  status: string;
-  attempts: number;
-  verdict: string | null;
-  mean: number | null;
-  n: number | null;
-}
-
-/** One session as `status --json` lists it. */
-export interface SessionSummary {
-  session: string;
-  status: 'running' | 'completed' | 'halted';
-  state: string | null;
-  runs_requested: number;
-  started_at: string;
-  halt_reason: string | null;
-}
-
-/** The workspace view in the shape `status --json` prints it (sessions, runs, incumbent). */
-export interface ViewSummary {
-  events: number;
-  sessions: SessionSummary[];
-  runs: RunSummary[];
-  incumbent: { run_id: string; metric: string; mean: number; n: number } | null;
-}
-
-function runStatus(r: RunView): string {
-  return r.journal?.status ?? (r.launches.at(-1)?.outcome === 'running' ? 'running' : r.finished ? 'finished' : 'in progress');
+export function scanTo(events: Iterable<StoredEvent<AutopilotEvent>>, session: string, from: SummaryFold | null = null): ReplayScan {
+  const snapshotSeq = from ? from.lastSeq : null;
+  const summary = foldSummary(events, from ?? emptySummary());
+  const sessionFirstSeq = summary.firstSeq.get(session);
+  if (sessionFirstSeq === undefined) throw new Error(`session ${session} has no event up to seq ${summary.lastSeq}`);
+  return { summary, sessionFirstSeq, snapshotSeq };
 }
 
 /** Summarizes a view the way `autopilot status` does. */
 export function summarizeView(view: WorkspaceView): ViewSummary {
-  const inc = view.incumbent?.ref ?? null;
-  return {
-    events: view.lastSeq,
-    sessions: [...view.sessions.values()].map((s) => ({
-      session: s.session,
-      status: s.status,
-      state: s.state,
-      runs_requested: s.runsRequested,
-      started_at: s.startedAt,
-      halt_reason: s.haltReason,
-    })),
-    runs: [...view.runs.values()].map((r) => ({
-      run_id: r.runId,
-      kind: r.kind,
-      status: runStatus(r),
-      attempts: r.launches.length,
-      verdict: r.evaluation?.verdict ?? null,
-      mean: r.evaluation?.candidate.mean ?? null,
-      n: r.evaluation?.candidate.n ?? null,
-    })),
-    incumbent: inc && { run_id: inc.runId, metric: inc.metric, mean: inc.mean, n: inc.n },
-  };
+  return summaryReport(summaryOfView(view));
 }
 
 /** The machine as folded: its state, whether it is still running, and its context. */
@@ -110,6 +59,8 @@ export interface ReplayReport {
   summary: string | null;
   machine: MachineAt & { session: string; from_seq: number; to_seq: number };
   view: ViewSummary;
+  /** Where the view's fold started: the snapshot at `snapshot_seq`, or the start of the log (null). */
+  view_from: { snapshot_seq: number | null };
 }
 
 /** Assembles the report for the event `target`. */
@@ -128,7 +79,8 @@ export function buildReplay(
     session,
     summary,
     machine: { ...machine, session, from_seq: scan.sessionFirstSeq, to_seq: target.seq },
-    view: summarizeView(scan.view),
+    view: summaryReport(scan.summary),
+    view_from: { snapshot_seq: scan.snapshotSeq },
   };
 }
 
@@ -171,7 +123,8 @@ export function renderReplay(r: ReplayReport): string {
   if (c.haltReason) lines.push(`  halt reason: ${c.haltReason}`);
   if (c.run) lines.push(...runLines(c.run).map((l) => `  ${l}`));
   else lines.push('  no run in progress');
-  lines.push('', `View (events 1..${r.view.events})`);
+  const from = r.view_from.snapshot_seq;
+  lines.push('', `View (events 1..${r.view.events}${from === null ? '' : `, folded on from the snapshot at #${from}`})`);
   for (const s of r.view.sessions)
     lines.push(`  session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);
   lines.push('  run  kind      status     attempts  verdict       mean');

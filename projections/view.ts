@@ -98,11 +98,13 @@ export interface WorkspaceView {
   incumbent: IncumbentView | null;
   labbook: LabbookLine[];
   lastSeq: number;
+  /** Seq of the first event recorded for each session, whatever its type. */
+  firstSeq: Map<string, number>;
 }
 
 /** An empty workspace. */
 export function emptyView(): WorkspaceView {
-  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0 };
+  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map() };
 }
 
 function run(view: WorkspaceView, runId: string): RunView {
@@ -120,6 +122,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
   const e = stored.event;
   const at = e.metadata.at;
   view.lastSeq = stored.seq;
+  if (!view.firstSeq.has(e.metadata.session)) view.firstSeq.set(e.metadata.session, stored.seq);
   switch (e.type) {
     case 'LoopStarted': {
       const d = e.data;

@@ -4,7 +4,8 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import type { AutopilotEvent } from '../events/catalogue.js';
-import type { EventStore, StoredEvent } from '../events/store.js';
+import { hasSnapshots, type EventStore, type SnapshotStore, type StoredEvent } from '../events/store.js';
+import { ensureSummarySnapshot, isSnapshotPoint, saveSummarySnapshot, SNAPSHOT_EVERY, SUMMARY_SNAPSHOT } from './snapshots.js';
 import {
   RUN_PROJECTION_FILES,
   labbookLine,
@@ -80,30 +81,8 @@ function syncAll(root: string, paths: readonly string[], dirs: Iterable<string>)
   }
 }
 
-/** Writes each file through a temp file and a rename, without fsync; creates each directory once. */
-function writeFiles(workspace: string, files: ReadonlyMap<string, string>): { paths: string[]; dirs: Set<string> } {
-  const dirs = new Set<string>();
-  const paths: string[] = [];
-  for (const [rel, content] of files) {
-    const path = join(workspace, rel);
-    const dir = dirname(path);
-    if (!dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-    }
-    writeThroughTemp(path, content, false);
-    paths.push(path);
-  }
-  return { paths, dirs };
-}
-
 function writeIfChanged(path: string, content: string): void {
-  try {
-    if (readFileSync(path, 'utf8') === content) return;
-  } catch {
-    // missing: write it
-  }
-  atomicWrite(path, content);
+  if (!sameContent(path, content)) atomicWrite(path, content);
 }
 
 const NOTE_EVENTS = new Set(['ProposalReceived', 'ProposalRejected', 'ProposalFailed', 'ProposalAccepted', 'JournalWritten', 'RunPlanned']);
@@ -153,7 +132,14 @@ export class ProjectionWriter {
   #labbookEntries: WorkspaceView['labbook'] = [];
   #labbookLines: string[] = [];
 
-  constructor(private readonly workspace: string) {}
+  /**
+   * @param snapshots where to keep the summary snapshots ({@link SNAPSHOT_EVERY}); the loop passes its
+   *   store. Without it the writer takes none.
+   */
+  constructor(
+    private readonly workspace: string,
+    private readonly snapshots: SnapshotStore | null = null,
+  ) {}
 
   /** The current fold. */
   get view(): WorkspaceView {
@@ -166,7 +152,11 @@ export class ProjectionWriter {
     this.#sections.clear();
     this.#labbookEntries = [];
     this.#labbookLines = [];
-    for (const stored of store.readAll()) this.#view = evolveView(this.#view, stored);
+    for (const stored of store.readAll()) {
+      this.#view = evolveView(this.#view, stored);
+      // Fill in snapshots a log written before they existed (or by an older version) lacks.
+      if (this.snapshots && isSnapshotPoint(stored.seq)) ensureSummarySnapshot(this.snapshots, this.#view);
+    }
     for (const [rel, content] of renderAll(this.#view)) writeIfChanged(join(this.workspace, rel), content);
   }
 
@@ -175,6 +165,7 @@ export class ProjectionWriter {
     const before = this.#view.labbook.length;
     const incumbentBefore = this.#view.incumbent;
     this.#view = evolveView(this.#view, stored);
+    if (this.snapshots && isSnapshotPoint(stored.seq)) saveSummarySnapshot(this.snapshots, this.#view);
     const e = stored.event;
     const runId = (e.data as { runId?: unknown }).runId;
     if (!RUN_LOCAL_EVENTS.has(e.type)) this.#sections.clear();
@@ -240,24 +231,25 @@ function unlinkIfPresent(path: string): void {
   }
 }
 
-/** Deletes every projection file of a workspace, leaving trainer outputs and user files alone. */
-export function deleteProjections(workspace: string): void {
-  unlinkIfPresent(join(workspace, 'journal/labbook.md'));
-  unlinkIfPresent(join(workspace, 'journal/notes.md'));
-  unlinkIfPresent(join(workspace, 'runs/best.json'));
-  for (const name of MODEL_POINTERS) unlinkIfPresent(join(workspace, name));
+/** The projection files present in a workspace (workspace-relative), leaving trainer outputs and user files out. */
+export function listProjectionFiles(workspace: string): string[] {
+  const present: string[] = [];
+  for (const rel of ['journal/labbook.md', 'journal/notes.md', 'runs/best.json', ...MODEL_POINTERS])
+    if (existsSync(join(workspace, rel))) present.push(rel);
   const runs = join(workspace, 'runs');
   if (existsSync(runs))
     for (const entry of readdirSync(runs, { withFileTypes: true }))
-      if (entry.isDirectory() && /^\d{3,}$/.test(entry.name))
-        for (const f of RUN_PROJECTION_FILES) unlinkIfPresent(join(runs, entry.name, f));
+      if (entry.isDirectory() && /^\d{3,}$/.test(entry.name)) {
+        const names = new Set(readdirSync(join(runs, entry.name)));
+        for (const f of RUN_PROJECTION_FILES) if (names.has(f)) present.push(`runs/${entry.name}/${f}`);
+      }
   const proposals = join(workspace, 'proposals');
-  if (existsSync(proposals))
-    for (const f of readdirSync(proposals)) if (/^run_\d+\.json$/.test(f)) unlinkIfPresent(join(proposals, f));
+  if (existsSync(proposals)) for (const f of readdirSync(proposals)) if (/^run_\d+\.json$/.test(f)) present.push(`proposals/${f}`);
+  return present;
 }
 
 /** The steps of a rebuild, reported (with their wall time in ms) to {@link RebuildOptions.onStep}. */
-export type RebuildStep = 'delete' | 'fold' | 'render' | 'write' | 'sync';
+export type RebuildStep = 'fold' | 'render' | 'write' | 'prune' | 'sync';
 
 /** Options of {@link rebuildProjections}. */
 export interface RebuildOptions {
@@ -265,28 +257,76 @@ export interface RebuildOptions {
   onStep?: (step: RebuildStep, ms: number) => void;
 }
 
+/** What a rebuild did. */
+export interface RebuildResult {
+  /** Every projection file the log renders (workspace-relative), in render order. */
+  files: string[];
+  /** Files written because they were missing or differed from the log's rendering. */
+  written: string[];
+  /** Projection files removed because the log renders no such file. */
+  removed: string[];
+}
+
 /**
- * Deletes every projection and renders it again from the log; returns the files written. The
- * files are written atomically but not fsynced one by one: one sync at the end makes them all
- * durable (a crash before it leaves projections that `rebuild` or the next loop's catch-up redo).
+ * Renders every projection again from the log and makes the workspace match it byte for byte
+ * (and takes the summary snapshots afresh, every {@link SNAPSHOT_EVERY} events):
+ * a file that differs (edited, truncated) or is missing is rewritten, a projection file the log
+ * does not render is removed, and a file that already matches is left alone (so a rebuild costs
+ * reads, not writes, where nothing drifted). Files are written atomically but not fsynced one by
+ * one: one sync at the end makes them all durable (a crash before it leaves projections that
+ * `rebuild` or the next loop's catch-up redo).
  */
-export function rebuildProjections(workspace: string, store: EventStore<AutopilotEvent>, options: RebuildOptions = {}): string[] {
+export function rebuildProjections(workspace: string, store: EventStore<AutopilotEvent>, options: RebuildOptions = {}): RebuildResult {
   let t = performance.now();
   const step = (name: RebuildStep) => {
     const now = performance.now();
     options.onStep?.(name, now - t);
     t = now;
   };
-  deleteProjections(workspace);
-  step('delete');
+  const snapshots = hasSnapshots(store) ? store : null;
+  // Snapshots are redone with the fold, so a rebuild also repairs them.
+  snapshots?.clearSnapshots(SUMMARY_SNAPSHOT);
   const view = emptyView();
-  for (const stored of store.readAll()) evolveView(view, stored);
+  for (const stored of store.readAll()) {
+    evolveView(view, stored);
+    if (snapshots && isSnapshotPoint(stored.seq)) saveSummarySnapshot(snapshots, view);
+  }
   step('fold');
   const files = renderAll(view);
   step('render');
-  const written = writeFiles(workspace, files);
+  const dirs = new Set<string>();
+  const written: string[] = [];
+  for (const [rel, content] of files) {
+    const path = join(workspace, rel);
+    if (sameContent(path, content)) continue;
+    const dir = dirname(path);
+    if (!dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      dirs.add(dir);
+    }
+    writeThroughTemp(path, content, false);
+    written.push(rel);
+  }
   step('write');
-  syncAll(workspace, written.paths, written.dirs);
+  const removed = listProjectionFiles(workspace).filter((rel) => !files.has(rel));
+  for (const rel of removed) unlinkIfPresent(join(workspace, rel));
+  for (const rel of removed) dirs.add(dirname(join(workspace, rel)));
+  step('prune');
+  if (written.length + removed.length > 0)
+    syncAll(
+      workspace,
+      written.map((rel) => join(workspace, rel)),
+      dirs,
+    );
   step('sync');
-  return [...files.keys()];
+  return { files: [...files.keys()], written, removed };
+}
+
+/** Whether the file at `path` holds exactly the bytes of `content` (false when it is missing or unreadable). */
+function sameContent(path: string, content: string): boolean {
+  try {
+    return readFileSync(path).equals(Buffer.from(content, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,26 @@ describe('when npm run loop runs 3 quick iterations on a copy of the shipped wor
     const r = await execa('node', [CLI, 'rebuild', '--workspace', ws], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(projectionHashes(ws)).toEqual(before);
+  });
+
+  it('repairs drifted projections by rewriting only what differs and removing what the log does not render', async () => {
+    const before = projectionHashes(ws);
+    writeFileSync(join(ws, 'runs/002/summary.json'), '{"edited": true}\n');
+    writeFileSync(join(ws, 'journal/labbook.md'), readFileSync(join(ws, 'journal/labbook.md'), 'utf8').slice(0, 40));
+    rmSync(join(ws, 'runs/003/config_diff.json'));
+    mkdirSync(join(ws, 'runs/099'));
+    writeFileSync(join(ws, 'runs/099/run.json'), '{}\n');
+    writeFileSync(join(ws, 'proposals/run_99.json'), '{}\n');
+    const untouched = join(ws, 'runs/001/config.json');
+    const inode = statSync(untouched).ino;
+    const r = await execa('node', [CLI, 'rebuild', '--workspace', ws, '--json'], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ written: 3, removed: 2 });
+    expect(projectionHashes(ws)).toEqual(before);
+    expect(existsSync(join(ws, 'runs/099/run.json'))).toBe(false);
+    expect(existsSync(join(ws, 'proposals/run_99.json'))).toBe(false);
+    // A file that already matched is not rewritten (a rewrite goes through a new inode).
+    expect(statSync(untouched).ino).toBe(inode);
   });
 
   it('continues the same history on a later invocation', async () => {

@@ -47,7 +47,7 @@ describe('when scanning the log up to an event', () => {
     const { log, takeover, started } = twoSessionLog();
     const scan = scanTo(log.events.slice(0, started), '0002');
     expect(scan.sessionFirstSeq).toBe(takeover);
-    expect(scan.view.lastSeq).toBe(started);
+    expect(scan.summary.lastSeq).toBe(started);
     expect(scanTo(log.events.slice(0, 3), '0001').sessionFirstSeq).toBe(1);
   });
 

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { replayCommand } from '../../cli/replay.js';
+import type { AutopilotEvent } from '../../events/catalogue.js';
+import type { EventStore } from '../../events/store.js';
+import type { SqliteEventStore } from '../../events/sqlite-store.js';
+import { workspacePaths } from '../../orchestrator/workspace.js';
+import { SNAPSHOT_EVERY, SUMMARY_SNAPSHOT } from '../../projections/snapshots.js';
+import { ProjectionWriter, rebuildProjections } from '../../projections/writer.js';
+import { appendAll, syntheticEvents } from '../support/synthetic-log.js';
+import { copyShippedWorkspace } from '../support/workspace.js';
+
+/** `replay --at SEQ --json`, run in this process, parsed. */
+function replay(ws: string, at: number): { view: unknown; view_from: { snapshot_seq: number | null }; machine: unknown } {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    expect(replayCommand({ workspace: ws, at: String(at), json: true })).toBe(0);
+  } finally {
+    spy.mockRestore();
+  }
+  return JSON.parse(out);
+}
+
+describe('when a log is longer than the snapshot interval', () => {
+  // About 11,000 events: one snapshot point.
+  const events = syntheticEvents(700);
+  let ws: string;
+  let store: SqliteEventStore<AutopilotEvent>;
+  const cuts = [1, 500, SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY, SNAPSHOT_EVERY + 1, events.length - 3, events.length];
+
+  beforeAll(() => {
+    expect(events.length).toBeGreaterThan(SNAPSHOT_EVERY);
+    ws = copyShippedWorkspace('autopilot-snap-');
+    store = appendAll(workspacePaths(ws).events, events);
+  });
+  afterAll(() => {
+    store.close();
+    rmSync(dirname(ws), { recursive: true, force: true });
+  });
+
+  it('replays from the start of the log while no snapshot exists', () => {
+    for (const at of cuts) expect(replay(ws, at).view_from.snapshot_seq).toBeNull();
+  });
+
+  it('takes a snapshot at every multiple of the interval when rebuilding', () => {
+    rebuildProjections(ws, store);
+    expect(store.loadSnapshot(SUMMARY_SNAPSHOT, events.length)?.seq).toBe(SNAPSHOT_EVERY);
+  });
+
+  it('replays from the snapshot where it can, to exactly the report of the full fold', () => {
+    const withSnapshots = cuts.map((at) => replay(ws, at));
+    expect(withSnapshots.map((r) => r.view_from.snapshot_seq)).toEqual(cuts.map((at) => (at >= SNAPSHOT_EVERY ? SNAPSHOT_EVERY : null)));
+    store.clearSnapshots(SUMMARY_SNAPSHOT);
+    const without = cuts.map((at) => replay(ws, at));
+    for (const [i, at] of cuts.entries()) {
+      expect(withSnapshots[i]!.view, `--at ${at}`).toEqual(without[i]!.view);
+      expect(withSnapshots[i]!.machine, `--at ${at}`).toEqual(without[i]!.machine);
+    }
+  });
+
+  it("gets the same snapshot from the loop's projection writer, as it applies events or catches up", () => {
+    rebuildProjections(ws, store);
+    const taken = store.loadSnapshot(SUMMARY_SNAPSHOT, SNAPSHOT_EVERY)!;
+    // The writer fsyncs every file it writes: on tmpfs, where there is one, that costs nothing.
+    const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'autopilot-snap-writer-'));
+    try {
+      store.clearSnapshots(SUMMARY_SNAPSHOT);
+      const upTo = (seq: number): EventStore<AutopilotEvent> => ({ ...store, readAll: (o = {}) => store.readAll({ ...o, toSeq: Math.min(o.toSeq ?? seq, seq) }) });
+      const applying = new ProjectionWriter(join(scratch, 'apply'), store);
+      applying.catchUp(upTo(SNAPSHOT_EVERY - 10));
+      expect(store.loadSnapshot(SUMMARY_SNAPSHOT, events.length)).toBeNull();
+      for (const stored of store.readAll({ fromSeq: SNAPSHOT_EVERY - 9, toSeq: SNAPSHOT_EVERY })) applying.apply(stored);
+      expect(store.loadSnapshot(SUMMARY_SNAPSHOT, events.length)).toEqual(taken);
+      store.clearSnapshots(SUMMARY_SNAPSHOT);
+      new ProjectionWriter(join(scratch, 'catch-up'), store).catchUp(store);
+      expect(store.loadSnapshot(SUMMARY_SNAPSHOT, events.length)).toEqual(taken);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
