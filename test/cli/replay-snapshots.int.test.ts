@@ -10,7 +10,8 @@ import { workspacePaths } from '../../orchestrator/workspace.js';
 import { SNAPSHOT_EVERY, SUMMARY_SNAPSHOT } from '../../projections/snapshots.js';
 import { ProjectionWriter, rebuildProjections } from '../../projections/writer.js';
 import { appendAll, syntheticEvents } from '../support/synthetic-log.js';
-import { copyShippedWorkspace } from '../support/workspace.js';
+import { CLI, copyShippedWorkspace } from '../support/workspace.js';
+import { execa } from 'execa';
 
 /** `replay --at SEQ --json`, run in this process, parsed. */
 function replay(ws: string, at: number): { view: unknown; view_from: { snapshot_seq: number | null }; machine: unknown } {
@@ -62,6 +63,17 @@ describe('when a log is longer than the snapshot interval', () => {
       expect(withSnapshots[i]!.view, `--at ${at}`).toEqual(without[i]!.view);
       expect(withSnapshots[i]!.machine, `--at ${at}`).toEqual(without[i]!.machine);
     }
+  });
+
+  it('gives status the same runs, sessions and incumbent as replay of the last event, from the snapshot', async () => {
+    rebuildProjections(ws, store);
+    expect(store.loadSnapshot(SUMMARY_SNAPSHOT, events.length)?.seq).toBe(SNAPSHOT_EVERY);
+    const status = await execa('node', [CLI, 'status', '--workspace', ws, '--json']);
+    const s = JSON.parse(status.stdout);
+    const r = replay(ws, events.length) as unknown as { view: { events: number; runs: unknown[]; sessions: unknown[]; incumbent: unknown } };
+    expect(s.events).toBe(events.length);
+    expect({ runs: s.runs, sessions: s.sessions, incumbent: s.incumbent }).toEqual({ runs: r.view.runs, sessions: r.view.sessions, incumbent: r.view.incumbent });
+    expect(s.runs).toHaveLength(700);
   });
 
   it("gets the same snapshot from the loop's projection writer, as it applies events or catches up", () => {
