@@ -1,0 +1,23 @@
+/**
+ * Statistics of the evaluate step: the seeded bootstrap verdict of a candidate sample against the
+ * incumbent's, Welch's t-test as a cross-check, and the labbook line. Pure (no `node:*`).
+ */
+export {
+  type CompareOptions,
+  type Comparison,
+  type ComparisonMethod,
+  type Direction,
+  type IntervalMethod,
+  type SampleSummary,
+  type Sidedness,
+  type Verdict,
+  type WelchResult,
+  DEFAULT_ALPHA,
+  MAX_RESAMPLES,
+  MIN_RESAMPLES,
+  compareSamples,
+  evaluationSeed,
+} from './compare.js';
+export { type BootstrapInterval, bootstrapInterval, meanDifferenceAcceleration, resampleMeanDifferences } from './bootstrap.js';
+export { welchTest } from './welch.js';
+export { decimalsFor, formatVerdict, type VerdictFacts } from './format.js';
