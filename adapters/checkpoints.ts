@@ -1,11 +1,12 @@
 /**
  * Checkpoint pruning by `autopilot.save_strategy`, run after a run is journaled (never before):
  * `all` keeps everything; `latest` keeps the final checkpoint of the most recent run and of the
- * incumbent; `best` keeps only the incumbent's final checkpoint.
+ * incumbent; `best` keeps only the incumbent's final checkpoint. Whatever the strategy, the final
+ * checkpoint of a candidate under replication is kept: it becomes the incumbent's if confirmed.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointPointers, type WorkspaceView } from '../projections/view.js';
+import { checkpointPointers, type RunView, type WorkspaceView } from '../projections/view.js';
 
 /** Which checkpoints a strategy keeps. */
 export type SaveStrategy = 'all' | 'latest' | 'best';
@@ -19,6 +20,9 @@ export function checkpointsToPrune(view: WorkspaceView, strategy: SaveStrategy):
   const keep = new Set<string>();
   if (best) keep.add(best.path);
   if (strategy === 'latest' && latest) keep.add(latest.path);
+  const pending = pendingReplication(view);
+  const candidate = pending ? view.runs.get(pending)?.finished?.checkpoints?.at(-1) : undefined;
+  if (candidate) keep.add(candidate);
   return { removed: all.filter((p) => !keep.has(p)), kept: all.filter((p) => keep.has(p)) };
 }
 
@@ -28,4 +32,12 @@ export function pruneCheckpoints(workspace: string, view: WorkspaceView, strateg
   const removed = plan.removed.filter((p) => existsSync(join(workspace, p)));
   for (const p of removed) rmSync(join(workspace, p), { force: true });
   return { removed, kept: plan.kept };
+}
+
+/** The parent of the replication the last journaled run left under way, if any. */
+function pendingReplication(view: WorkspaceView): string | null {
+  let last: RunView | undefined;
+  for (const r of view.runs.values()) if (r.journal) last = r;
+  const rep = last?.journal?.replication;
+  return rep?.decision === 'replicate' ? rep.parent : null;
 }

@@ -53,6 +53,8 @@ export interface RunBatch {
 }
 
 const METRIC = { name: 'mean_reward', direction: 'maximize' } as const;
+/** The statistics of the shipped settings; the synthetic loop replicates nothing (replicates 0), so its runs stay proposals. */
+const STATISTICS = { alpha: 0.05, sidedness: 'two-sided', resamples: 10_000, interval: 'percentile' } as const;
 const LIMITS = { maxProposalAttempts: 3, maxRunAttempts: 2, maxConsecutiveFailures: 3 } as const;
 const TIMEOUTS = { quick: { wall: 180, noOutput: 60 }, full: { wall: 1800, noOutput: 120 } } as const;
 
@@ -324,7 +326,7 @@ export function* syntheticHistory(o: SyntheticOptions): Generator<RunBatch> {
         enter('evaluate', 'RunFinished');
         const evaluation: DataOf<'RunEvaluated'> = {
           runId,
-          ...evaluateRun({ runId, sample: sampleOf(finished, METRIC.name) }, incumbent, METRIC),
+          ...evaluateRun({ runId, sample: sampleOf(finished, METRIC.name) }, incumbent, METRIC, STATISTICS),
         };
         emit('RunEvaluated', evaluation, [1, 8]);
         facts.evaluation = evaluation;

@@ -100,9 +100,10 @@ export function buildProgram(result: { code: number }): Command {
   program
     .command('verify')
     .description('walk the hash chain and stream versions of the event log')
+    .option('--verdicts', 'also recompute every verdict from the log (samples, incumbent, seed) and check it is bit for bit the recorded one')
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; json?: boolean }) => {
+    .action((o: { workspace: string; json?: boolean; verdicts?: boolean }) => {
       result.code = verifyCommand(o);
     });
   program

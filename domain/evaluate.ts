@@ -1,71 +1,68 @@
-/**
- * The evaluate step's decision, kept behind one function so the statistical verdict can replace
- * the plain comparison of means without touching the loop.
- */
+/** The evaluate step's decision: a run's sample against the incumbent's, by a seeded bootstrap interval. */
 import type { DataOf, IncumbentRef } from '../events/catalogue.js';
+import { mean, type MetricSpec, type RunSample } from './sample.js';
+import { compareSamples, evaluationSeed } from './stats/index.js';
 
-/** What a run measured: the per-episode sample of the metric (or its single final value). */
-export interface RunSample {
-  runId: string;
-  sample: number[];
-}
+export { mean, sampleOf, type MetricSpec, type RunSample } from './sample.js';
 
-/** The metric and which way is better. */
-export interface MetricSpec {
-  name: string;
-  direction: 'maximize' | 'minimize';
-}
-
-/** The per-episode sample of `metric` in a trainer's result, falling back to its final value. */
-export function sampleOf(
-  result: { metrics: Record<string, number>; samples: Record<string, number[]> },
-  metric: string,
-): number[] {
-  const s = result.samples[metric];
-  if (s && s.length > 0) return s.filter((x) => Number.isFinite(x));
-  const v = result.metrics[metric];
-  return v === undefined || !Number.isFinite(v) ? [] : [v];
-}
-
-/** Arithmetic mean (NaN for an empty sample). */
-export function mean(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
+/** The statistics settings of `autopilot.json` that decide a verdict. */
+export interface EvaluationSettings {
+  alpha: number;
+  sidedness: 'two-sided' | 'one-sided';
+  resamples: number;
+  interval: 'percentile' | 'bca';
 }
 
 /**
- * Compares a run with the incumbent: `baseline` when there is none, otherwise `improved` /
- * `regressed` by the sign of the difference of means in the metric's direction, `inconclusive`
- * when they are equal or a side has no data.
+ * Judges a run against the incumbent: `baseline` when there is none; otherwise the verdict of a
+ * bootstrap confidence interval of the difference of means (seeded from the run id, so a
+ * re-evaluation reproduces it bit for bit), with Welch's t-test beside it as a cross-check.
+ * `candidate.sample` is the run's sample, pooled with its parent's and earlier replicates' when it
+ * is a replicate (`pooled` names those runs).
  */
 export function evaluateRun(
-  candidate: RunSample,
+  candidate: RunSample & { pooled?: string[] },
   incumbent: IncumbentRef | null,
   metric: MetricSpec,
+  stats: EvaluationSettings,
 ): Omit<DataOf<'RunEvaluated'>, 'runId'> {
   const m = mean(candidate.sample);
-  const base = {
+  const pooled = candidate.pooled && candidate.pooled.length > 1 ? { pooled: candidate.pooled } : {};
+  if (!incumbent)
+    return {
+      metric: metric.name,
+      direction: metric.direction,
+      method: 'none (no incumbent to compare with)',
+      candidate: { mean: Number.isFinite(m) ? m : 0, n: candidate.sample.length },
+      seed: null,
+      verdict: 'baseline',
+      incumbent: null,
+      delta: null,
+      ...pooled,
+    };
+  const c = compareSamples(candidate.sample, incumbent.sample, {
+    direction: metric.direction,
+    seed: evaluationSeed(candidate.runId),
+    resamples: stats.resamples,
+    alpha: stats.alpha,
+    sidedness: stats.sidedness,
+    method: stats.interval,
+  });
+  return {
     metric: metric.name,
     direction: metric.direction,
-    method: 'difference of means',
-    candidate: { mean: Number.isFinite(m) ? m : 0, n: candidate.sample.length },
-    seed: null,
-  };
-  if (!incumbent) return { ...base, verdict: 'baseline', incumbent: null, delta: null };
-  const delta = m - incumbent.mean;
-  const better = metric.direction === 'maximize' ? delta : -delta;
-  const verdict =
-    candidate.sample.length === 0 || !Number.isFinite(better) || better === 0
-      ? 'inconclusive'
-      : better > 0
-        ? 'improved'
-        : 'regressed';
-  return {
-    ...base,
-    verdict,
-    incumbent: { runId: incumbent.runId, mean: incumbent.mean, n: incumbent.n },
-    delta: Number.isFinite(delta) ? delta : null,
+    method: c.method,
+    candidate: { mean: c.candidate.mean ?? 0, n: c.candidate.n },
+    incumbent: { runId: incumbent.runId, mean: incumbent.mean, n: incumbent.sample.length },
+    verdict: c.verdict,
+    delta: c.rawDelta,
+    seed: c.seed,
+    alpha: c.alpha,
+    sidedness: c.sidedness,
+    resamples: c.resamples,
+    interval: c.interval,
+    welch: c.welch && { t: c.welch.t, df: c.welch.df, p: c.welch.p },
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...pooled,
   };
 }

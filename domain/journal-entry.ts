@@ -1,13 +1,17 @@
 /** What the journal step records for a finished or failed run: the labbook fields and any promotion. */
 import type { DataOf, IncumbentRef } from '../events/catalogue.js';
 import { fmt, runIdOf } from './numbers.js';
-import { mean, sampleOf } from './evaluate.js';
+import { decideReplication, incumbentOf, type Replication, type ReplicationRecord, type ReplicationSettings } from './replication.js';
+import { mean, sampleOf } from './sample.js';
+import { formatVerdict } from './stats/index.js';
 
 /** The facts of a run the journal needs (a subset of the machine's run context). */
 export interface JournalFacts {
   runId: string;
   index: number;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
+  /** The run a replicate repeats. */
+  parent?: string | null;
   attempt: number;
   proposal: DataOf<'ProposalReceived'> | null;
   accepted: DataOf<'ProposalAccepted'> | null;
@@ -33,48 +37,94 @@ function nextStep(runsCompleted: number, runsRequested: number, index: number): 
   return runsCompleted + 1 >= runsRequested ? 'finish the loop' : `propose run ${runIdOf(index + 1)}`;
 }
 
-/** Decides the labbook entry (and any promotion) for a run the loop is done with. Pure. */
+/**
+ * The verdict as the labbook states it, e.g. `improved: +41.2 [18.5, 63.0] vs 004 (n=32/32)`:
+ * the difference of means and its interval in the better orientation (positive = better).
+ */
+export function verdictLine(ev: DataOf<'RunEvaluated'>): string {
+  if (!ev.incumbent) return `baseline: ${ev.metric} ${fmt(ev.candidate.mean)} (n=${ev.candidate.n})`;
+  const sign = ev.direction === 'maximize' ? 1 : -1;
+  return formatVerdict(
+    {
+      verdict: ev.verdict === 'baseline' ? 'inconclusive' : ev.verdict,
+      delta: ev.delta === null ? null : sign * ev.delta,
+      interval: ev.interval ?? null,
+      candidate: { n: ev.candidate.n },
+      incumbent: { n: ev.incumbent.n },
+      ...(ev.reason ? { reason: ev.reason } : {}),
+    },
+    ev.incumbent.runId,
+  );
+}
+
+function replicationNote(r: ReplicationRecord | undefined): string {
+  if (!r) return '';
+  const of = `${r.done} of ${r.target}`;
+  switch (r.decision) {
+    case 'replicate':
+      return r.done === 0
+        ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}`
+        : `; replicate ${of} of ${r.parent}, next replicate`;
+    case 'confirmed':
+      return `; replicate ${of} of ${r.parent}: ${r.reason === 'baseline' ? 'its sample pooled' : 'confirmed'}`;
+    case 'not-confirmed':
+      return `; replicate ${of} of ${r.parent}: not confirmed`;
+    case 'budget-spent':
+      return `; replicate ${of} of ${r.parent}: still inconclusive, replication budget spent`;
+    case 'failed':
+      return `; replicate ${of} of ${r.parent} failed: replication abandoned`;
+  }
+}
+
+/** Decides the labbook entry, any promotion and any replication for a run the loop is done with. Pure. */
 export function decideJournal(
   run: JournalFacts,
   incumbent: IncumbentRef | null,
   metric: { name: string },
   runsCompleted: number,
   runsRequested: number,
+  replication: Replication | null = null,
+  settings: ReplicationSettings = { replicates: 0, inconclusiveReplicates: 0 },
 ): JournalDecision {
   const who =
     run.kind === 'baseline'
       ? 'baseline'
-      : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
+      : run.kind === 'replicate'
+        ? `replicate of ${run.parent ?? '?'}`
+        : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
   const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
   const next = nextStep(runsCompleted, runsRequested, run.index);
+  const sample = run.finished ? sampleOf(run.finished, metric.name) : [];
+  const facts = { runId: run.runId, kind: run.kind, verdict: run.evaluation?.verdict ?? null, sample, override: run.accepted?.override ?? {} };
+  const decision = decideReplication(facts, replication, settings);
+  const record = decision.record ? { replication: decision.record } : {};
+  const promote = decision.promote && run.finished && run.evaluation ? incumbentOf(decision.promote, facts, replication, metric.name) : null;
   if (!run.finished || !run.evaluation) {
     const f = run.failure;
     const cause = f
       ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}`
       : 'no result';
     return {
-      entry: { status: 'failed', action, observation: `failed after ${run.attempt} attempt(s): ${cause}`, outcome: `failed (${f?.reason ?? 'unknown'})`, next },
+      entry: {
+        status: 'failed',
+        action,
+        observation: `failed after ${run.attempt} attempt(s): ${cause}`,
+        outcome: `failed (${f?.reason ?? 'unknown'})${replicationNote(decision.record)}`,
+        next,
+        ...record,
+      },
       promote: null,
     };
   }
   const ev = run.evaluation;
-  const sample = sampleOf(run.finished, metric.name);
-  const observation = `${metric.name} ${fmt(ev.candidate.mean)} (n=${ev.candidate.n})${
+  const observation = `${metric.name} ${fmt(mean(sample))} (n=${sample.length})${
     run.finished.metrics.success_rate === undefined ? '' : `, success ${fmt(run.finished.metrics.success_rate * 100)}%`
-  }`;
-  const vs = ev.incumbent ? ` vs ${ev.incumbent.runId} (n=${ev.candidate.n}/${ev.incumbent.n})` : '';
-  const delta = ev.delta === null ? '' : ` ${ev.delta >= 0 ? '+' : ''}${fmt(ev.delta)}`;
-  const promote =
-    ev.verdict === 'baseline' || ev.verdict === 'improved'
-      ? {
-          runId: run.runId,
-          metric: metric.name,
-          mean: mean(sample),
-          n: sample.length,
-          sample,
-          override: run.accepted?.override ?? {},
-        }
-      : null;
-  const outcome = `${ev.verdict}${delta ? `:${delta}` : ''}${vs}${promote ? ' -> incumbent' : incumbent ? `; incumbent stays ${incumbent.runId}` : ''}`;
-  return { entry: { status: 'completed', action, observation, outcome, next }, promote };
+  }${ev.pooled ? `; pooled with ${ev.pooled.filter((id) => id !== run.runId).join(', ')}: n=${ev.candidate.n}` : ''}`;
+  const after = promote
+    ? ` -> incumbent${promote.runId === run.runId ? '' : ` ${promote.runId}`}`
+    : incumbent
+      ? `; incumbent stays ${incumbent.runId}`
+      : '';
+  const outcome = `${verdictLine(ev)}${replicationNote(decision.record)}${after}`;
+  return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
 }

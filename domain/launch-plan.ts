@@ -46,7 +46,7 @@ export function planLaunch(args: {
   base: Config;
   config: Config;
   override: Record<string, Scalar>;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
   runIndex: number;
   runId: string;
   seeds: SeedPolicy;
@@ -64,7 +64,10 @@ export function planLaunch(args: {
   };
 
   const baseSeed = getPath(args.config, args.seeds.key);
-  if (args.kind === 'proposal' && !(args.seeds.key in args.override) && typeof baseSeed === 'number') {
+  if (args.kind === 'replicate' && typeof baseSeed === 'number') {
+    // A replicate must not repeat its parent's seed, whatever the policy or the parent's override say.
+    set(args.seeds.key, decideSeed('random', baseSeed, args.runIndex, args.runId), 'replicate:fresh_seed');
+  } else if (args.kind === 'proposal' && !(args.seeds.key in args.override) && typeof baseSeed === 'number') {
     set(args.seeds.key, decideSeed(args.seeds.policy, baseSeed, args.runIndex, args.runId), `seed_policy:${args.seeds.policy}`);
   }
 

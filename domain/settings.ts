@@ -69,6 +69,23 @@ export const SettingsSchema = z.strictObject({
   wandb: z
     .strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') })
     .default({ enabled: false, project: 'autopilot' }),
+  /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
+  statistics: z
+    .strictObject({
+      /** Significance level of the bootstrap interval. */
+      alpha: z.number().gt(0).max(0.5).default(0.05),
+      /** How alpha is spent: `two-sided` (a 1-alpha interval; false improved about alpha/2) or `one-sided` (each bound at 1-alpha). */
+      sidedness: z.enum(['two-sided', 'one-sided']).default('two-sided'),
+      /** Bootstrap resamples of the difference of means. */
+      resamples: z.number().int().min(10_000).max(1_000_000).default(10_000),
+      /** How the interval is read from the resamples. */
+      interval: z.enum(['percentile', 'bca']).default('percentile'),
+      /** Replicate runs (fresh seeds) that must confirm an improvement before it becomes the incumbent; 0 promotes at once. */
+      replicates: z.number().int().min(0).max(10).default(1),
+      /** Replicate runs an inconclusive candidate (or a baseline with fewer than 2 values) may get, pooling its samples. */
+      inconclusive_replicates: z.number().int().min(0).max(10).default(0),
+    })
+    .default({ alpha: 0.05, sidedness: 'two-sided', resamples: 10_000, interval: 'percentile', replicates: 1, inconclusive_replicates: 0 }),
   budgets: z
     .strictObject({
       /** Failed runs in a row (retries exhausted) before the loop halts. */

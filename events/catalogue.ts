@@ -103,7 +103,16 @@ export const LockTakenOver = event(
 export const LoopResumed = event('LoopResumed', z.object({ session: z.string(), pid: z.number().int(), state: z.string() }));
 export const RunPlanned = event(
   'RunPlanned',
-  z.object({ runId: RunId, index: z.number().int().positive(), kind: z.enum(['baseline', 'proposal']), mode: Mode }),
+  z
+    .object({
+      runId: RunId,
+      index: z.number().int().positive(),
+      /** `replicate`: the same config as run `parent` again, under a fresh seed, to confirm (or pool with) its result. */
+      kind: z.enum(['baseline', 'proposal', 'replicate']),
+      mode: Mode,
+      parent: RunId.optional(),
+    })
+    .refine((d) => (d.kind === 'replicate') === (d.parent !== undefined), { message: 'a replicate names its parent run, and only a replicate does', path: ['parent'] }),
 );
 export const ProposalRequested = event(
   'ProposalRequested',
@@ -244,8 +253,22 @@ export const RunEvaluated = event(
     incumbent: z.object({ runId: RunId, mean: z.number(), n: z.number().int().nonnegative() }).nullable(),
     /** Candidate minus incumbent, in the metric's units (null for a baseline). */
     delta: z.number().nullable(),
-    /** Seed of any random draw the method made (null when it made none). */
+    /** Seed of any random draw the method made (null when it made none): the bootstrap's resampling seed. */
     seed: z.number().int().nullable(),
+    // The statistical verdict (absent from events recorded before it existed, and for a baseline):
+    /** Significance level, and how it is spent on the interval. */
+    alpha: z.number().optional(),
+    sidedness: z.enum(['two-sided', 'one-sided']).optional(),
+    /** Bootstrap resamples. */
+    resamples: z.number().int().positive().optional(),
+    /** Confidence interval of the difference of means in the better orientation (positive: candidate better); null when a side had too few values. */
+    interval: z.tuple([z.number(), z.number()]).nullable().optional(),
+    /** Welch's t-test, as a cross-check (t > 0: candidate better; two-sided p). */
+    welch: z.object({ t: z.number(), df: z.number(), p: z.number() }).nullable().optional(),
+    /** Why the verdict is inconclusive, when it is for want of data. */
+    reason: z.string().optional(),
+    /** The runs whose samples were pooled as the candidate (a replicate pools with its parent and earlier replicates). */
+    pooled: z.array(RunId).optional(),
   }),
 );
 export const IncumbentChanged = event(
@@ -261,6 +284,17 @@ export const JournalWritten = event(
     observation: z.string(),
     outcome: z.string(),
     next: z.string(),
+    /** Replication of a candidate, as decided after this run: go on with another replicate, or its outcome. */
+    replication: z
+      .object({
+        parent: RunId,
+        reason: z.enum(['improved', 'inconclusive', 'baseline']),
+        /** Replicates wanted, and done including this run. */
+        target: z.number().int().positive(),
+        done: z.number().int().nonnegative(),
+        decision: z.enum(['replicate', 'confirmed', 'not-confirmed', 'budget-spent', 'failed']),
+      })
+      .optional(),
   }),
 );
 export const CheckpointsPruned = event(

@@ -6,12 +6,16 @@
  */
 import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
+import { nextReplication, type Replication } from '../domain/replication.js';
+import { sampleOf } from '../domain/sample.js';
 
 /** The run the loop is working on. */
 export interface RunContext {
   runId: string;
   index: number;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
+  /** The run a replicate repeats (null for other runs). */
+  parent: string | null;
   /** Proposals asked for this run so far. */
   proposalAttempt: number;
   /** A proposal was asked for and not answered yet (a restarted proposer answers the same attempt). */
@@ -43,6 +47,8 @@ export interface LoopContext {
   limits: DataOf<'LoopStarted'>['limits'];
   metric: DataOf<'LoopStarted'>['metric'];
   incumbent: IncumbentRef | null;
+  /** A candidate being replicated (its pooled sample so far), from the journal's decision. */
+  replication: Replication | null;
   run: RunContext | null;
   consecutiveFailures: number;
   stop: DataOf<'StopRequested'> | null;
@@ -82,6 +88,8 @@ export interface ProposeInput {
   run: RunContext | null;
   nextRunIndex: number;
   incumbent: IncumbentRef | null;
+  /** When set, the run to plan is the next replicate of this replication (no proposer is asked). */
+  replication: Replication | null;
 }
 /** Input of the `validate` actor. */
 export interface ValidateInput {
@@ -102,6 +110,7 @@ export interface EvaluateInput {
   run: RunContext;
   incumbent: IncumbentRef | null;
   metric: LoopContext['metric'];
+  replication: Replication | null;
 }
 /** Input of the `journal` actor. */
 export interface JournalInput {
@@ -111,6 +120,7 @@ export interface JournalInput {
   metric: LoopContext['metric'];
   runsCompleted: number;
   runsRequested: number;
+  replication: Replication | null;
 }
 
 /** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
@@ -132,6 +142,7 @@ const initialContext: LoopContext = {
   limits: { maxProposalAttempts: 1, maxRunAttempts: 1, maxConsecutiveFailures: 1 },
   metric: { name: 'mean_reward', direction: 'maximize' },
   incumbent: null,
+  replication: null,
   run: null,
   consecutiveFailures: 0,
   stop: null,
@@ -145,6 +156,7 @@ function newRun(data: DataOf<'RunPlanned'>): RunContext {
     runId: data.runId,
     index: data.index,
     kind: data.kind,
+    parent: data.parent ?? null,
     proposalAttempt: 0,
     awaitingProposal: false,
     fallback: false,
@@ -216,6 +228,7 @@ export const loopMachine = setup({
         limits: d.limits,
         metric: d.metric,
         incumbent: d.incumbent,
+        replication: null,
       };
     }),
     plan: assign(({ event }) => {
@@ -269,7 +282,16 @@ export const loopMachine = setup({
     journaled: assign(({ context, event }) => {
       const d = (event as E<'JournalWritten'>).data;
       const elapsedMs = context.startedAt === null ? 0 : Math.max(0, Date.parse(event.metadata.at) - Date.parse(context.startedAt));
+      const run = requireRun(context);
+      const facts = {
+        runId: run.runId,
+        kind: run.kind,
+        verdict: run.evaluation?.verdict ?? null,
+        sample: run.finished ? sampleOf(run.finished, context.metric.name) : [],
+        override: run.accepted?.override ?? {},
+      };
       return {
+        replication: nextReplication(d.replication, facts, context.replication),
         elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : 0,
         runsCompleted: context.runsCompleted + 1,
         consecutiveFailures: d.status === 'failed' ? context.consecutiveFailures + 1 : 0,
@@ -334,6 +356,7 @@ export const loopMachine = setup({
           run: context.run,
           nextRunIndex: context.nextRunIndex,
           incumbent: context.incumbent,
+          replication: context.replication,
         }),
       },
       on: {
@@ -392,6 +415,7 @@ export const loopMachine = setup({
           run: requireRun(context),
           incumbent: context.incumbent,
           metric: context.metric,
+          replication: context.replication,
         }),
       },
       on: { RunEvaluated: { actions: 'evaluated', target: 'journal' } },
@@ -406,6 +430,7 @@ export const loopMachine = setup({
           metric: context.metric,
           runsCompleted: context.runsCompleted,
           runsRequested: context.runsRequested,
+          replication: context.replication,
         }),
       },
       on: {

@@ -1,4 +1,5 @@
 /** What `autopilot loop` prints per recorded event: a readable line, or a JSON object with --json. */
+import { verdictLine } from '../domain/journal-entry.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/numbers.js';
@@ -30,7 +31,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'LoopResumed':
       return `loop ${e.data.session}: resuming an unfinished session (was in ${e.data.state})`;
     case 'RunPlanned':
-      return `run ${e.data.runId}: planned (${e.data.kind})`;
+      return `run ${e.data.runId}: planned (${e.data.kind}${e.data.parent ? ` of ${e.data.parent}` : ''})`;
     case 'ProposalReceived':
       return `run ${e.data.runId}: ${e.data.proposer} proposed ${brief(e.data.overrides)}${e.data.seed === null ? '' : ` (seed ${e.data.seed})`}`;
     case 'ProposalFailed':
@@ -65,7 +66,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
         e.data.signal ? `, ${e.data.signal}` : ''
       }): ${e.data.message}`;
     case 'RunEvaluated':
-      return `run ${e.data.runId}: ${e.data.verdict}${e.data.delta === null ? '' : ` (${e.data.delta >= 0 ? '+' : ''}${fmt(e.data.delta)} vs ${e.data.incumbent?.runId})`}`;
+      return `run ${e.data.runId}: ${verdictLine(e.data)}`;
     case 'IncumbentChanged':
       return `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':

@@ -29,7 +29,7 @@ type Extra = Record<string, unknown>;
 /** One event of a run's decision chain, with the fields an auditor reads (samples left out). */
 export type AuditStep = StepBase &
   (
-    | { type: 'RunPlanned'; index: number; kind: 'baseline' | 'proposal'; mode: 'quick' | 'full' }
+    | { type: 'RunPlanned'; index: number; kind: 'baseline' | 'proposal' | 'replicate'; mode: 'quick' | 'full'; parent?: string }
     | ({ type: 'ProposalRequested'; attempt: number; proposer: string; previous_errors: ValidationErrors } & Extra)
     | ({
         type: 'ProposalReceived';
@@ -107,7 +107,15 @@ export type AuditStep = StepBase &
         seed: number | null;
       } & Extra)
     | { type: 'IncumbentChanged'; previous: string | null; run_id: string; metric: string; mean: number; n: number }
-    | { type: 'JournalWritten'; status: 'completed' | 'failed'; action: string; observation: string; outcome: string; next: string }
+    | {
+        type: 'JournalWritten';
+        status: 'completed' | 'failed';
+        action: string;
+        observation: string;
+        outcome: string;
+        next: string;
+        replication?: DataOf<'JournalWritten'>['replication'];
+      }
     | { type: 'LockTakenOver'; previous_pid: number | null; pid: number }
     | { type: 'LoopResumed'; pid: number; state: string }
     | { type: 'StopRequested'; reason: string; now: boolean }
@@ -172,7 +180,7 @@ export interface AuditSession {
 export interface RunAudit {
   run_id: string;
   index: number;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
   mode: 'quick' | 'full';
   status: AuditStatus;
   session: AuditSession | null;
@@ -246,7 +254,7 @@ function proposal(a: RunAudit, attempt: number, proposer: string): AuditProposal
 function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
   switch (e.type) {
     case 'RunPlanned':
-      return { ...base, type: e.type, index: e.data.index, kind: e.data.kind, mode: e.data.mode };
+      return { ...base, type: e.type, index: e.data.index, kind: e.data.kind, mode: e.data.mode, ...(e.data.parent ? { parent: e.data.parent } : {}) };
     case 'ProposalRequested': {
       const { runId: _runId, attempt, proposer, previousErrors, ...extra } = e.data;
       return { ...extra, ...base, type: e.type, attempt, proposer, previous_errors: previousErrors };
@@ -336,7 +344,16 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       return { ...base, type: e.type, strategy: e.data.strategy, removed: e.data.removed, kept: e.data.kept };
     case 'JournalWritten': {
       const d = e.data;
-      return { ...base, type: e.type, status: d.status, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next };
+      return {
+        ...base,
+        type: e.type,
+        status: d.status,
+        action: d.action,
+        observation: d.observation,
+        outcome: d.outcome,
+        next: d.next,
+        ...(d.replication ? { replication: d.replication } : {}),
+      };
     }
     case 'LoopStarted':
     case 'LockTakenOver':
@@ -555,12 +572,25 @@ function extraLines(step: AuditStep, known: readonly string[]): string[] {
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
 }
 
-/** One-line verdict: `improved — mean_reward 480 (n=32) vs run 001 461.8 (n=32), delta +18.2`. */
+/**
+ * One-line verdict: `improved — mean_reward 480 (n=32) vs run 001 461.8 (n=32), delta +18.2;
+ * 95% interval of the gain [5.1, 30.2] (bootstrap-percentile, 10000 resamples, seed 123);
+ * Welch t=2.31 df=60.2 p=0.024`.
+ */
 export function verdictLine(v: AuditStepOf<'RunEvaluated'>): string {
   const cand = `${v.metric} ${fmt(v.candidate.mean)} (n=${v.candidate.n})`;
   const inc = v.incumbent ? ` vs run ${v.incumbent.run_id} ${fmt(v.incumbent.mean)} (n=${v.incumbent.n})` : '';
   const delta = v.delta === null ? '' : `, delta ${signed(v.delta)}`;
-  return `${v.verdict} — ${cand}${inc}${delta}`;
+  const x = v as AuditStepOf<'RunEvaluated'> & Partial<Pick<DataOf<'RunEvaluated'>, 'interval' | 'alpha' | 'sidedness' | 'resamples' | 'welch' | 'reason' | 'pooled'>>;
+  const level = x.alpha === undefined ? null : x.sidedness === 'one-sided' ? 1 - 2 * x.alpha : 1 - x.alpha;
+  const ci = x.interval
+    ? `; ${level === null ? '' : `${fmt(level * 100)}% `}interval of the gain [${fmt(x.interval[0])}, ${fmt(x.interval[1])}] (${v.method}, ${x.resamples ?? '?'} resamples, seed ${v.seed ?? '-'})`
+    : x.reason
+      ? `; no interval: ${x.reason}`
+      : '';
+  const welch = x.welch ? `; Welch t=${fmt(x.welch.t)} df=${fmt(x.welch.df)} p=${fmt(x.welch.p)}` : '';
+  const pooled = x.pooled ? `; pooled ${x.pooled.join(' + ')}` : '';
+  return `${v.verdict} — ${cand}${inc}${delta}${ci}${welch}${pooled}`;
 }
 
 /** The heading a step is printed under. */

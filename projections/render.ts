@@ -59,6 +59,7 @@ export function renderRunJson(r: RunView): string {
     run_id: r.runId,
     session: r.session,
     kind: r.kind,
+    ...(r.parent ? { parent: r.parent } : {}),
     mode: r.mode,
     status: status(r),
     planned_at: r.plannedAt,
@@ -113,7 +114,15 @@ export function renderSummary(r: RunView): string {
       incumbent: r.evaluation.incumbent,
       delta: r.evaluation.delta,
       seed: r.evaluation.seed,
+      alpha: r.evaluation.alpha ?? null,
+      sidedness: r.evaluation.sidedness ?? null,
+      resamples: r.evaluation.resamples ?? null,
+      interval: r.evaluation.interval ?? null,
+      welch: r.evaluation.welch ?? null,
+      ...(r.evaluation.reason ? { reason: r.evaluation.reason } : {}),
+      ...(r.evaluation.pooled ? { pooled: r.evaluation.pooled } : {}),
     },
+    ...(r.journal?.replication ? { replication: r.journal.replication } : {}),
   });
 }
 
@@ -127,6 +136,7 @@ export function renderRunNotes(r: RunView): string {
   } else if (r.kind === 'baseline') {
     lines.push('Baseline config, unchanged.');
   }
+  if (r.parent) lines.push(`Replicate of run ${r.parent}, under a fresh seed.`);
   if (r.accepted) {
     const changes = r.accepted.diff.map((c) => `${c.key}: ${String(c.from)} -> ${String(c.to)}`);
     lines.push(`Changes vs ${r.accepted.base}: ${changes.length ? changes.join(', ') : 'none'}`);

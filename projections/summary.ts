@@ -24,7 +24,7 @@ export interface SessionSummary {
 /** One run as `status --json` lists it. */
 export interface RunSummary {
   run_id: string;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
   status: string;
   attempts: number;
   verdict: string | null;
@@ -44,7 +44,7 @@ const LaunchOutcome = z.enum(['running', 'finished', 'failed']);
 
 const RunState = z.object({
   run_id: z.string(),
-  kind: z.enum(['baseline', 'proposal']),
+  kind: z.enum(['baseline', 'proposal', 'replicate']),
   /** Each launch's attempt number and outcome, in launch order (the status reads the last one). */
   launches: z.array(z.tuple([z.number(), LaunchOutcome])),
   finished: z.boolean(),

@@ -44,7 +44,9 @@ export interface RunView {
   runId: string;
   index: number;
   session: string;
-  kind: 'baseline' | 'proposal';
+  kind: 'baseline' | 'proposal' | 'replicate';
+  /** The run a replicate repeats (null for other runs). */
+  parent: string | null;
   mode: 'quick' | 'full';
   plannedAt: string;
   proposals: ProposalView[];
@@ -175,6 +177,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         index: d.index,
         session: e.metadata.session,
         kind: d.kind,
+        parent: d.parent ?? null,
         mode: d.mode,
         plannedAt: at,
         proposals: [],

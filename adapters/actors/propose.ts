@@ -15,22 +15,61 @@ export function proposeActor(deps: LoopDeps) {
     const stamp = () => deps.now();
     const run = input.run;
     let runId: string;
+    const rep = input.replication;
     if (!run) {
       runId = runIdOf(input.nextRunIndex);
-      sendBack(makeEvent('RunPlanned', { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode }, input.session, stamp()));
-    } else runId = run.runId;
-    // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
-    const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
-    const previousErrors = run?.errors ?? [];
-    if (!run?.awaitingProposal)
       sendBack(
         makeEvent(
-          'ProposalRequested',
-          { runId, attempt, proposer: input.proposer, previousErrors, ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}) },
+          'RunPlanned',
+          rep
+            ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: rep.parent }
+            : { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode },
           input.session,
           stamp(),
         ),
       );
+    } else runId = run.runId;
+    // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
+    const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
+    const previousErrors = run?.errors ?? [];
+    const replicating = run?.kind === 'replicate' || (!run && rep !== null);
+    if (!run?.awaitingProposal)
+      sendBack(
+        makeEvent(
+          'ProposalRequested',
+          { runId, attempt, proposer: replicating ? 'replicate' : input.proposer, previousErrors, ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}) },
+          input.session,
+          stamp(),
+        ),
+      );
+
+    // A replicate is the orchestrator's own proposal: its parent's config again (the seed is chosen at launch).
+    if (replicating) {
+      if (!rep) throw new Error(`replicate ${runId} has no replication to repeat`);
+      const why =
+        rep.reason === 'improved'
+          ? `${rep.parent} improved on the incumbent; an improvement becomes the incumbent only once replicates under fresh seeds confirm it`
+          : rep.reason === 'baseline'
+            ? `the baseline ${rep.parent} gave fewer than 2 values; replicates give it a sample to compare with`
+            : `${rep.parent} was inconclusive; pooling replicates may decide it`;
+      sendBack(
+        makeEvent(
+          'ProposalReceived',
+          {
+            runId,
+            attempt,
+            proposer: 'replicate',
+            seed: null,
+            overrides: rep.override,
+            rationale: `replicate ${rep.done + 1} of ${rep.target} of run ${rep.parent}: ${why}`,
+            hypothesis: `run ${rep.parent}'s result holds under a fresh seed`,
+          },
+          input.session,
+          stamp(),
+        ),
+      );
+      return;
+    }
 
     if (input.proposer === 'random') {
       try {

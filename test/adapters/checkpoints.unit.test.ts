@@ -38,4 +38,15 @@ describe('when checkpoints are pruned after a run is journaled', () => {
     (v.runs.get('003') as { journal: unknown }).journal = null;
     expect(checkpointsToPrune(v, 'best').removed.some((p) => p.startsWith('runs/003'))).toBe(false);
   });
+
+  it('keeps the final checkpoint of a candidate whose replication is under way, whatever the strategy', () => {
+    const v = view('001');
+    (v.runs.get('003') as { journal: unknown }).journal = {
+      status: 'completed',
+      replication: { parent: '002', reason: 'improved', target: 1, done: 0, decision: 'replicate' },
+    };
+    expect(checkpointsToPrune(v, 'best').kept.sort()).toEqual(['runs/001/checkpoints/model_000020.json', 'runs/002/checkpoints/model_000020.json']);
+    (v.runs.get('003') as { journal: { replication: { decision: string } } }).journal.replication.decision = 'not-confirmed';
+    expect(checkpointsToPrune(v, 'best').kept).toEqual(['runs/001/checkpoints/model_000020.json']);
+  });
 });

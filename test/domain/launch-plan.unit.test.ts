@@ -37,6 +37,18 @@ describe('when the proposer leaves the seed alone', () => {
   });
 });
 
+describe('when the run is a replicate', () => {
+  it('gets a fresh seed of its own, even under the fixed policy or a seed its parent chose', () => {
+    for (const over of [{}, { seeds: { key: 'train.seed', policy: 'fixed' as const } }, { override: { 'train.seed': 5 } }]) {
+      const plan = planLaunch(args({ kind: 'replicate', runId: '006', runIndex: 6, ...over }));
+      expect(plan.ok && plan.normalizations).toEqual([{ key: 'train.seed', before: 5, after: decideSeed('random', 5, 6, '006'), rule: 'replicate:fresh_seed' }]);
+    }
+    const a = planLaunch(args({ kind: 'replicate', runId: '006' }));
+    const b = planLaunch(args({ kind: 'replicate', runId: '007' }));
+    expect(a.ok && b.ok && a.config).not.toEqual(b.ok && b.config);
+  });
+});
+
 describe('when a run continues from a checkpoint', () => {
   const continuing = (from?: string) => ({ ...base, autopilot: { resume_mode: 'continue', ...(from ? { resume_from: from } : {}) } });
 
