@@ -1,0 +1,324 @@
+/**
+ * The built-in model-based proposer: a multivariate Tree-structured Parzen
+ * Estimator (TPE) in the manner of Optuna's, warm-started from every run in
+ * the log. Pure and deterministic given its inputs and seed.
+ *
+ * Each policy key is searched in the scale random search samples it in (log
+ * for decades, -log(1 - x) for discount factors, the exponent for powers of
+ * two, integer cells, choices). Scored runs are split into a good group (the
+ * best gamma(n)) and a bad group (the rest, failed runs and pending runs);
+ * a Parzen estimator l(x) is fitted to the good group and g(x) to the bad
+ * one; candidates are drawn from l and the one with the largest l(x) / g(x)
+ * is proposed. Until enough runs have a score, it samples at random.
+ */
+import type { Config, Scalar } from '../config.js';
+import { compareKeys } from '../diff.js';
+import { checkValue } from '../key-spec.js';
+import type { Policy } from '../policy.js';
+import type { Proposal } from '../proposal.js';
+import { createRng } from '../rng.js';
+import { validateOverrides } from '../validate.js';
+import { sample } from './random.js';
+import { describeChanges, formatScore, shortNames } from './tpe/explain.js';
+import { fitParzen, logDensity, sampleParzen, type Coordinate, type Parzen } from './tpe/parzen.js';
+import { buildSpace, type CategoricalDim, type NumericDim, type Space } from './tpe/space.js';
+
+/**
+ * A run the proposer learns from. `overrides` holds the values the run actually
+ * ran with for the policy keys (flat dotted keys; missing keys are treated as
+ * unknown). `value` is the run's score, or null when the run failed: a failed
+ * run is a bad observation (in g(x)), never dropped. A non-finite value counts
+ * as failed.
+ */
+export type Observation = { runId: string; overrides: Record<string, Scalar>; value: number | null };
+
+/** A TPE proposal: the three fields of {@link Proposal}, with flat, checked overrides. */
+export type TpeProposal = Proposal & { overrides: Record<string, Scalar> };
+
+/** Options of {@link proposeTpe}. */
+export interface TpeOptions {
+  /** Seed of every random draw; record it with the proposal (same inputs and seed, same proposals). */
+  seed: number;
+  /** Whether a larger score is better. */
+  direction: 'maximize' | 'minimize';
+  /** How many proposals to make, for parallel runs (default 1). */
+  batch?: number;
+  /** Configs of runs started but not finished: counted as bad observations (constant liar). */
+  pending?: ReadonlyArray<Record<string, Scalar>>;
+  /** Scored runs needed before the model is used; fewer give seeded random samples (default {@link TPE_DEFAULTS}.startupTrials). */
+  startupTrials?: number;
+  /** Size of the good group for n observations (default {@link defaultGamma}); clamped to [1, scored runs]. */
+  gamma?: (n: number) => number;
+  /** Candidates drawn from l(x) per proposal (default {@link TPE_DEFAULTS}.candidates). */
+  candidates?: number;
+  /**
+   * The base config the overrides will be merged into. When given, every
+   * proposal passes `validateOverrides(overrides, base, policy)`, derived rules
+   * included; without it, every value satisfies its key's spec, but a derived
+   * rule may still reject the merged config.
+   */
+  base?: Config;
+}
+
+/** Defaults of {@link TpeOptions}: Optuna's 24 candidates; a short random start, since RL runs are expensive. */
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24 } as const;
+
+/** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
+const MAX_ROUNDS = 20;
+
+/** Optuna's default good-group size: the best 10% of n observations, at most 25. */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/** A run, scored, failed, or a pending liar, in the order it happened. */
+interface Point {
+  runId: string;
+  overrides: Record<string, Scalar>;
+  value: number | null;
+  status: 'scored' | 'failed' | 'pending';
+  coords: Coordinate[];
+}
+
+/**
+ * Proposes `options.batch` configs (default 1) for the next runs.
+ *
+ * - Fewer than `startupTrials` scored runs: seeded random samples of every key
+ *   (as random search draws them), rationale `explore: …`.
+ * - Otherwise multivariate TPE: the best `gamma(n)` scored runs form the good
+ *   group (n counts every observation, failed and pending included), the rest
+ *   the bad group; the best of `candidates` draws from l(x) by log l - log g is
+ *   proposed, rationale `exploit: near <run> …` (drawn from that good run's
+ *   kernel) or `explore: …` (drawn from the prior kernel).
+ * - A batch uses a constant liar: each proposal joins the bad group as a
+ *   pending run before the next is drawn, so a batch spreads out.
+ *
+ * Keys that `product` or `equal` rules derive are left out (the rules set them).
+ * Values are rounded to 6 significant digits and kept in range, so each key's
+ * spec accepts them; with `options.base` the validator accepts the whole
+ * proposal. Throws a RangeError when `batch` or `candidates` is not a positive
+ * integer, or `startupTrials` not a non-negative one.
+ */
+export function proposeTpe(policy: Policy, history: readonly Observation[], options: TpeOptions): TpeProposal[] {
+  const batch = options.batch ?? 1;
+  const candidates = options.candidates ?? TPE_DEFAULTS.candidates;
+  const startupTrials = options.startupTrials ?? TPE_DEFAULTS.startupTrials;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer (got ${batch})`);
+  if (!Number.isInteger(candidates) || candidates < 1) throw new RangeError(`candidates must be a positive integer (got ${candidates})`);
+  if (!Number.isInteger(startupTrials) || startupTrials < 0) throw new RangeError(`startupTrials must be a non-negative integer (got ${startupTrials})`);
+
+  const space = buildSpace(policy);
+  const ctx: Context = {
+    policy,
+    space,
+    options,
+    candidates,
+    startupTrials,
+    gamma: options.gamma ?? defaultGamma,
+    rng: createRng(options.seed),
+    names: shortNames(space.modelled.map((d) => d.key)),
+    accepts: acceptor(policy, options.base),
+  };
+  const points: Point[] = history.map((o) => {
+    const scored = typeof o.value === 'number' && Number.isFinite(o.value);
+    return toPoint(space, o.runId, o.overrides, scored ? o.value : null, scored ? 'scored' : 'failed');
+  });
+  (options.pending ?? []).forEach((overrides, i) => points.push(toPoint(space, `pending ${i + 1}`, overrides, null, 'pending')));
+
+  const proposals: TpeProposal[] = [];
+  for (let j = 0; j < batch; j++) {
+    const proposal = proposeOne(ctx, points, j, batch);
+    proposals.push(proposal);
+    // Constant liar: the pick counts as a bad run until its result is known.
+    points.push(toPoint(space, `batch pick ${j + 1}`, proposal.overrides, null, 'pending'));
+  }
+  return proposals;
+}
+
+interface Context {
+  policy: Policy;
+  space: Space;
+  options: TpeOptions;
+  candidates: number;
+  startupTrials: number;
+  gamma: (n: number) => number;
+  rng: () => number;
+  names: Map<string, string>;
+  accepts: (overrides: Record<string, Scalar>) => boolean;
+}
+
+function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: number): TpeProposal {
+  const scored = points.filter((p) => p.status === 'scored');
+  const where = batch > 1 ? `, pick ${j + 1} of ${batch}` : '';
+  if (scored.length < ctx.startupTrials) {
+    const overrides = drawValid(ctx, () => randomOverrides(ctx));
+    if (overrides === null) return fallback(ctx, points, where);
+    const failed = points.filter((p) => p.status === 'failed').length;
+    const runs = `${scored.length} scored run${scored.length === 1 ? '' : 's'}${failed > 0 ? ` (${failed} failed)` : ''}`;
+    return {
+      overrides,
+      rationale: `explore: ${runs} < ${ctx.startupTrials} startup trials, seeded random sample (TPE seed ${ctx.options.seed}${where}).`,
+      hypothesis: `A random configuration spreads the first runs over the policy's ranges so the TPE model has runs to fit; a reference point, not an expected improvement.`,
+    };
+  }
+
+  const better = (a: Point, b: Point) => ((a.value as number) - (b.value as number)) * (ctx.options.direction === 'maximize' ? -1 : 1);
+  const ranked = scored.map((p, i) => ({ p, i })).sort((a, b) => better(a.p, b.p) || a.i - b.i).map((x) => x.p);
+  const nGood = Math.max(1, Math.min(scored.length, Math.floor(ctx.gamma(points.length))));
+  const goodSet = new Set(ranked.slice(0, nGood));
+  const good = points.filter((p) => goodSet.has(p));
+  const bad = points.filter((p) => !goodSet.has(p));
+  const l = fit(ctx.space, points, good);
+  const g = fit(ctx.space, points, bad);
+
+  let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null } | null = null;
+  let drawn = 0;
+  for (let round = 0; round < MAX_ROUNDS && best === null; round++) {
+    for (let c = 0; c < ctx.candidates; c++) {
+      drawn++;
+      const { component, units } = sampleParzen(l, ctx.rng);
+      const overrides = toOverrides(ctx.space, units);
+      if (!ctx.accepts(overrides)) continue;
+      // Scored where the proposal really is: after rounding and snapping to valid values.
+      const at = coordinates(ctx.space, overrides);
+      const score = logDensity(l, at) - logDensity(g, at);
+      if (best === null || score > best.score) best = { overrides, score, anchor: l.components[component]?.anchor ?? null };
+    }
+  }
+  if (best === null) return fallback(ctx, points, where);
+
+  const best0 = ranked[0] as Point;
+  const cutoff = ranked[nGood - 1] as Point;
+  const failed = points.filter((p) => p.status === 'failed').length;
+  const pending = points.filter((p) => p.status === 'pending').length;
+  const ratio = formatScore(Math.exp(best.score));
+  const groups =
+    `good group = best ${nGood} of ${scored.length} scored runs` +
+    (failed + pending > 0 ? `; ${[failed > 0 ? `${failed} failed` : '', pending > 0 ? `${pending} pending` : ''].filter(Boolean).join(' and ')} counted as bad` : '');
+  const model = `TPE seed ${ctx.options.seed}${where}: ${groups}; highest l/g (${ratio}) of ${drawn} candidates`;
+  const anchor = best.anchor === null ? null : (points[best.anchor] ?? null);
+  if (anchor !== null) {
+    const rank = ranked.indexOf(anchor) + 1;
+    const changes = describeChanges(ctx.space.modelled, anchor.overrides, best.overrides, ctx.names);
+    return {
+      overrides: best.overrides,
+      rationale: `exploit: near ${anchor.runId} (#${rank} of ${scored.length}, ${formatScore(anchor.value as number)}): ${changes}. ${model}.`,
+      hypothesis:
+        `A step from ${anchor.runId} (${formatScore(anchor.value as number)}) inside the region of the good runs (l/g = ${ratio}) ` +
+        (nGood === 1
+          ? `should score close to ${best0.runId}'s ${formatScore(best0.value as number)}, and may beat it.`
+          : `should score at least the good group's cutoff ${formatScore(cutoff.value as number)}, and may beat the best ${formatScore(best0.value as number)} (${best0.runId}).`),
+    };
+  }
+  const changes = describeChanges(ctx.space.modelled, best0.overrides, best.overrides, ctx.names);
+  return {
+    overrides: best.overrides,
+    rationale: `explore: broad draw from the prior, not near one good run; vs best ${best0.runId} (${formatScore(best0.value as number)}): ${changes}. ${model}.`,
+    hypothesis:
+      `Tests a region the good runs do not cover yet (l/g = ${ratio}): it may beat the best ${formatScore(best0.value as number)} (${best0.runId}), ` +
+      `or show the region scores below the good group's cutoff ${formatScore(cutoff.value as number)}.`,
+  };
+}
+
+/** Fits a Parzen estimator to `group` (a subset of `points`, in order); anchors are indices into `points`. */
+function fit(space: Space, points: readonly Point[], group: readonly Point[]): Parzen {
+  return fitParzen(
+    space.modelled,
+    group.map((p) => p.coords),
+    group.map((p) => points.indexOf(p)),
+  );
+}
+
+function toPoint(space: Space, runId: string, overrides: Record<string, Scalar>, value: number | null, status: Point['status']): Point {
+  return { runId, overrides, value, status, coords: coordinates(space, overrides) };
+}
+
+/** Where a config sits in each modelled dimension (null where its value is missing or not allowed). */
+function coordinates(space: Space, overrides: Record<string, Scalar>): Coordinate[] {
+  return space.modelled.map((dim) => {
+    const value = Object.prototype.hasOwnProperty.call(overrides, dim.key) ? overrides[dim.key] : undefined;
+    return coordinate(dim, value);
+  });
+}
+
+function coordinate(dim: NumericDim | CategoricalDim, value: unknown): Coordinate {
+  if (dim.kind === 'categorical') {
+    const index = dim.indexOf(value);
+    return index === null ? null : { index };
+  }
+  const u = dim.toUnit(value);
+  if (u === null) return null;
+  const cell = typeof value === 'number' ? dim.cell(value) : null;
+  return cell === null ? { u } : { cell };
+}
+
+/** The proposal of a draw from l(x): every modelled and constant key, in sorted key order. */
+function toOverrides(space: Space, units: readonly number[]): Record<string, Scalar> {
+  const values = new Map<string, Scalar>();
+  space.modelled.forEach((dim, d) => {
+    const u = units[d] ?? 0.5;
+    values.set(dim.key, dim.kind === 'numeric' ? dim.snap(u) : (dim.choices[u] ?? (dim.choices[0] as Scalar)));
+  });
+  for (const c of space.constants) values.set(c.key, c.value);
+  return sortedRecord(values);
+}
+
+/** A random-search draw of the same keys. */
+function randomOverrides(ctx: Context): Record<string, Scalar> {
+  const values = new Map<string, Scalar>();
+  for (const dim of [...ctx.space.modelled, ...ctx.space.constants]) {
+    const spec = ctx.policy.keys[dim.key];
+    if (spec !== undefined) values.set(dim.key, sample(spec, ctx.rng));
+  }
+  return sortedRecord(values);
+}
+
+/** Up to MAX_ROUNDS x candidates draws until the validator accepts one; null when none is accepted. */
+function drawValid(ctx: Context, draw: () => Record<string, Scalar>): Record<string, Scalar> | null {
+  for (let i = 0; i < MAX_ROUNDS * ctx.candidates; i++) {
+    const overrides = draw();
+    if (ctx.accepts(overrides)) return overrides;
+  }
+  return null;
+}
+
+/**
+ * No draw passed the validator (the derived rules leave little room): repeat
+ * the best scored run's values that still pass, or else propose no change.
+ */
+function fallback(ctx: Context, points: readonly Point[], where: string): TpeProposal {
+  const keys = new Set([...ctx.space.modelled, ...ctx.space.constants].map((d) => d.key));
+  const sign = ctx.options.direction === 'maximize' ? -1 : 1;
+  const scored = points.filter((p) => p.status === 'scored').sort((a, b) => sign * ((a.value as number) - (b.value as number)));
+  for (const p of scored) {
+    const overrides = sortedRecord(new Map(Object.entries(p.overrides).filter(([k]) => keys.has(k))));
+    if (ctx.accepts(overrides)) {
+      return {
+        overrides,
+        rationale: `fallback: no draw passed validation in ${MAX_ROUNDS * ctx.candidates} tries (TPE seed ${ctx.options.seed}${where}); repeating the values of ${p.runId} (${formatScore(p.value as number)}), the best run whose config still passes.`,
+        hypothesis: `Repeating ${p.runId} measures its noise; the policy's rules leave the model little room to move.`,
+      };
+    }
+  }
+  return {
+    overrides: {},
+    rationale: `fallback: no draw passed validation in ${MAX_ROUNDS * ctx.candidates} tries (TPE seed ${ctx.options.seed}${where}) and no earlier run's values pass; proposing the base config unchanged.`,
+    hypothesis: 'The base config runs again; the policy or its rules may need widening for the optimizer to move.',
+  };
+}
+
+/** Checks a proposal as the loop will: every key against its spec, and with a base config, the whole validate step. */
+function acceptor(policy: Policy, base: Config | undefined): (overrides: Record<string, Scalar>) => boolean {
+  if (base !== undefined) return (overrides) => validateOverrides(overrides, base, policy).ok;
+  return (overrides) =>
+    Object.entries(overrides).every(([key, value]) => {
+      const spec = policy.keys[key];
+      return spec !== undefined && checkValue(key, value, spec).ok;
+    });
+}
+
+function sortedRecord(values: Map<string, Scalar>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const key of [...values.keys()].sort(compareKeys)) out[key] = values.get(key) as Scalar;
+  return out;
+}

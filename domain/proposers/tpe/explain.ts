@@ -1,0 +1,76 @@
+/** Words for a TPE proposal: what it is near, what it changes, and the numbers behind the choice. */
+import type { Scalar } from '../../config.js';
+import { formatValue } from '../../format.js';
+import type { CategoricalDim, NumericDim } from './space.js';
+
+/** Changes listed by name in a rationale; the rest are counted. */
+const LISTED_CHANGES = 3;
+/** A numeric change smaller than this share of the key's range (in its search scale) counts as small. */
+const SMALL_CHANGE = 0.02;
+
+/**
+ * The shortest dotted suffix that names each key uniquely (`learning_rate`,
+ * but `env.num_envs` and `vec.num_envs` when both exist).
+ */
+export function shortNames(keys: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const key of keys) {
+    const segments = key.split('.');
+    let name = key;
+    for (let take = 1; take <= segments.length; take++) {
+      const suffix = segments.slice(-take).join('.');
+      if (keys.every((other) => other === key || !(other === suffix || other.endsWith(`.${suffix}`)))) {
+        name = suffix;
+        break;
+      }
+    }
+    names.set(key, name);
+  }
+  return names;
+}
+
+/**
+ * The changes from `from` to `to` over `dims`, largest first (measured in each
+ * key's search scale), as `learning_rate x0.7`, `gamma 0.99→0.995` or
+ * `optimizer "adam"→"muon"`; the first few are named, the others counted.
+ */
+export function describeChanges(
+  dims: ReadonlyArray<NumericDim | CategoricalDim>,
+  from: Record<string, Scalar>,
+  to: Record<string, Scalar>,
+  names: Map<string, string>,
+): string {
+  const changes: Array<{ size: number; text: string }> = [];
+  let small = 0;
+  for (const dim of dims) {
+    const before = Object.prototype.hasOwnProperty.call(from, dim.key) ? from[dim.key] : undefined;
+    const after = to[dim.key];
+    if (after === undefined || before === after) continue;
+    const name = names.get(dim.key) ?? dim.key;
+    if (dim.kind === 'categorical' || typeof before !== 'number' || typeof after !== 'number') {
+      changes.push({ size: 0.5, text: `${name} ${before === undefined ? '(unset)' : formatValue(before)}→${formatValue(after)}` });
+      continue;
+    }
+    const size = Math.abs((dim.toUnit(after) ?? 0) - (dim.toUnit(before) ?? 0));
+    if (size < SMALL_CHANGE) {
+      small++;
+      continue;
+    }
+    const ratio = before !== 0 ? after / before : NaN;
+    const text =
+      (dim.scale === 'log' || dim.scale === 'int_log') && Number.isFinite(ratio)
+        ? `${name} x${formatValue(Number(ratio.toPrecision(2)))}`
+        : `${name} ${formatValue(before)}→${formatValue(after)}`;
+    changes.push({ size, text });
+  }
+  changes.sort((a, b) => b.size - a.size);
+  const listed = changes.slice(0, LISTED_CHANGES).map((c) => c.text);
+  const rest = changes.length - listed.length + small;
+  if (listed.length === 0) return rest === 0 ? 'the same values' : `${rest} small change${rest === 1 ? '' : 's'}`;
+  return rest === 0 ? listed.join(', ') : `${listed.join(', ')} (+${rest} smaller change${rest === 1 ? '' : 's'})`;
+}
+
+/** A score as a short number (4 significant digits). */
+export function formatScore(value: number): string {
+  return formatValue(Number(value.toPrecision(4)));
+}
