@@ -24,8 +24,12 @@ export const SettingsSchema = z.strictObject({
   launcher: z.enum(['local']).default('local'),
   proposer: z
     .strictObject({
-      /** `random`: the built-in seeded search; `command`: any executable that writes proposals/next_config.json. */
-      kind: z.enum(['random', 'command']).default('random'),
+      /**
+       * `random`: the built-in seeded random search; `tpe`: the built-in model-based optimizer (a
+       * multivariate TPE warm-started from every run in the log); `command`: any executable that
+       * writes proposals/next_config.json.
+       */
+      kind: z.enum(['random', 'tpe', 'command']).default('random'),
       /** Proposals asked for one run before the loop gives up on the proposer (each rejection asks again). */
       max_attempts: z.number().int().min(1).max(20).default(3),
       /** When the proposer is exhausted: halt the loop, or let the built-in proposer propose this run. */

@@ -7,6 +7,7 @@ import { seedFromString } from '../../domain/rng.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import type { LaunchHandle } from '../launcher/local.js';
 import { runCommandProposer } from '../proposers/command.js';
+import { proposeWithTpe } from '../proposers/tpe.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `propose` actor. */
@@ -71,11 +72,12 @@ export function proposeActor(deps: LoopDeps) {
       return;
     }
 
-    if (input.proposer === 'random') {
+    if (input.proposer === 'random' || input.proposer === 'tpe') {
       try {
         // The seed is derived from where the draw happens, so a replay of the log gives the same proposal.
         const seed = seedFromString(`${input.session}/${runId}/${attempt}`);
-        const proposal = proposeRandom(deps.policy, seed);
+        const proposal =
+          input.proposer === 'tpe' ? proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed }) : proposeRandom(deps.policy, seed);
         sendBack(
           makeEvent(
             'ProposalReceived',

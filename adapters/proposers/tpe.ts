@@ -1,0 +1,43 @@
+/**
+ * The `tpe` proposer in the loop: warm-starts the TPE core from every run the log holds (its
+ * config as run, its own score, or a failure) and proposes for the run at hand. Deterministic
+ * given the log and the seed, so a proposer restarted after a crash proposes the same again.
+ */
+import { baseConfigFor } from '../../domain/base-config.js';
+import { getPath, type Scalar } from '../../domain/config.js';
+import type { IncumbentRef } from '../../events/catalogue.js';
+import { proposeTpe, type Observation, type TpeProposal } from '../../domain/proposers/tpe.js';
+import { mean, sampleOf } from '../../domain/sample.js';
+import { loadBaseline } from '../../orchestrator/workspace.js';
+import type { WorkspaceView } from '../../projections/view.js';
+import type { LoopDeps } from '../actors/deps.js';
+
+/** The runs of `view` as TPE observations (the run `except` left out): journaled runs only. */
+export function observationsOf(view: WorkspaceView, policyKeys: string[], metric: string, except: string): Observation[] {
+  const out: Observation[] = [];
+  for (const r of view.runs.values()) {
+    if (r.runId === except || !r.journal || !r.accepted) continue;
+    const overrides: Record<string, Scalar> = {};
+    for (const key of policyKeys) {
+      const v = getPath(r.accepted.config, key);
+      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') overrides[key] = v;
+    }
+    // A failed run is a bad observation, not a missing one; a scored run counts its own sample, not a pooled one.
+    const sample = r.finished ? sampleOf(r.finished, metric) : [];
+    const value = r.journal.status === 'failed' || sample.length === 0 ? null : mean(sample);
+    out.push({ runId: r.runId, overrides, value: value !== null && Number.isFinite(value) ? value : null });
+  }
+  return out;
+}
+
+/** One TPE proposal for `runId`, merged (by the validator) into the incumbent's config. */
+export function proposeWithTpe(
+  deps: LoopDeps,
+  a: { runId: string; mode: 'quick' | 'full'; incumbent: IncumbentRef | null; seed: number },
+): TpeProposal {
+  const base = baseConfigFor(loadBaseline(deps.paths, a.mode), a.incumbent?.override);
+  const history = observationsOf(deps.history(), Object.keys(deps.policy.keys), deps.settings.metric.name, a.runId);
+  const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base });
+  if (!proposal) throw new Error('the TPE proposer made no proposal');
+  return proposal;
+}
