@@ -79,6 +79,18 @@ export const LoopStarted = event(
     firstRunIndex: z.number().int().positive(),
     /** The incumbent when the session started (null in a fresh workspace). */
     incumbent: IncumbentRef.nullable(),
+    /** A replication the previous session left under way, which this one carries on (absent: none). */
+    replication: z
+      .object({
+        parent: RunId,
+        reason: z.enum(['improved', 'inconclusive', 'baseline']),
+        target: z.number().int().positive(),
+        done: z.number().int().nonnegative(),
+        runs: z.array(RunId).min(1),
+        sample: z.array(z.number()),
+        override: FlatConfig,
+      })
+      .optional(),
     limits: z.object({
       maxProposalAttempts: z.number().int().positive(),
       maxRunAttempts: z.number().int().positive(),

@@ -228,7 +228,7 @@ export const loopMachine = setup({
         limits: d.limits,
         metric: d.metric,
         incumbent: d.incumbent,
-        replication: null,
+        replication: d.replication ?? null,
       };
     }),
     plan: assign(({ event }) => {

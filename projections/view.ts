@@ -146,7 +146,11 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         action: `loop ${d.session} started: ${d.runsRequested} ${d.mode} run(s), proposer ${d.proposer}`,
         observation: inc,
         outcome: 'started',
-        next: d.incumbent ? `propose run ${pad(d.firstRunIndex)}` : `run ${pad(d.firstRunIndex)} = baseline`,
+        next: d.replication
+          ? `run ${pad(d.firstRunIndex)} = replicate ${d.replication.done + 1} of ${d.replication.target} of run ${d.replication.parent}, left from the last session`
+          : d.incumbent
+            ? `propose run ${pad(d.firstRunIndex)}`
+            : `run ${pad(d.firstRunIndex)} = baseline`,
       });
       return view;
     }

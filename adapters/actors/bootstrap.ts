@@ -2,6 +2,7 @@
 import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
 import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
+import { pendingReplication } from '../../projections/pending-replication.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `bootstrap` actor. */
@@ -17,6 +18,8 @@ export function bootstrapActor(deps: LoopDeps) {
       return;
     }
     const session = deps.newSession;
+    // A replication the last session could not finish goes on before anything new is proposed.
+    const replication = incumbent ? pendingReplication(view, deps.settings.metric.name) : null;
     const budgets = deps.settings.budgets;
     const limits: LoopLimits = {
       maxProposalAttempts: deps.settings.proposer.max_attempts,
@@ -38,6 +41,7 @@ export function bootstrapActor(deps: LoopDeps) {
           proposer: deps.options.proposer,
           firstRunIndex,
           incumbent,
+          ...(replication ? { replication } : {}),
           limits,
           metric: deps.settings.metric,
           pid: process.pid,

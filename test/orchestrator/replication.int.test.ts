@@ -75,3 +75,40 @@ describe('when a proposal improves on the incumbent and replication is on (stati
     expect(text).toMatch(/Welch t=[\d.]+ df=[\d.]+ p=/);
   });
 });
+
+describe('when a session ends with a replication under way', () => {
+  let ws: string;
+  let log: Logged[];
+  const of = (type: string, runId?: string) => log.filter((e) => e.type === type && (runId === undefined || e.data.runId === runId));
+
+  beforeAll(async () => {
+    ws = fakeTrainerWorkspace();
+    patchSettings(ws, { proposer: { kind: 'command', command: { argv: [process.execPath, AGENT] } } });
+    // Two runs: 002 improves and wants a replicate the session has no run left for.
+    for (const runs of ['2', '1']) {
+      const r = await execa('node', [CLI, 'loop', '--runs', runs, '--workspace', ws], { reject: false, all: true });
+      expect(r.exitCode, r.all).toBe(0);
+    }
+    log = (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Logged);
+  });
+
+  it('carries it into the next session, which replicates before proposing anything new', () => {
+    const started = of('LoopStarted');
+    expect(started).toHaveLength(2);
+    expect(started[0]!.data.replication).toBeUndefined();
+    expect(started[1]!.data.replication).toMatchObject({ parent: '002', reason: 'improved', target: 1, done: 0, runs: ['002'] });
+    expect((started[1]!.data.replication as { sample: number[] }).sample).toHaveLength(32);
+    expect(of('RunPlanned', '003')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
+  });
+
+  it('promotes the parent once the replicate confirms it', () => {
+    expect(of('JournalWritten', '003')[0]!.data.replication).toMatchObject({ parent: '002', done: 1, decision: 'confirmed' });
+    expect(of('IncumbentChanged').map((e) => [e.data.runId, (e.data.incumbent as { n: number }).n])).toEqual([
+      ['001', 32],
+      ['002', 64],
+    ]);
+  });
+});
