@@ -64,6 +64,14 @@ const IncumbentRef = z.object({
 });
 export type IncumbentRef = z.infer<typeof IncumbentRef>;
 
+/** Where a replication stands: the candidate (parent) run, why it is replicated, replicates wanted and done. */
+const ReplicationProgress = z.object({
+  parent: RunId,
+  reason: z.enum(['improved', 'inconclusive', 'baseline']),
+  target: z.number().int().positive(),
+  done: z.number().int().nonnegative(),
+});
+
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({ type: z.literal(type), data, metadata: Metadata });
 }
@@ -80,17 +88,13 @@ export const LoopStarted = event(
     /** The incumbent when the session started (null in a fresh workspace). */
     incumbent: IncumbentRef.nullable(),
     /** A replication the previous session left under way, which this one carries on (absent: none). */
-    replication: z
-      .object({
-        parent: RunId,
-        reason: z.enum(['improved', 'inconclusive', 'baseline']),
-        target: z.number().int().positive(),
-        done: z.number().int().nonnegative(),
-        runs: z.array(RunId).min(1),
-        sample: z.array(z.number()),
-        override: FlatConfig,
-      })
-      .optional(),
+    replication: ReplicationProgress.extend({
+      /** The parent and the replicates so far, whose samples are pooled in `sample`. */
+      runs: z.array(RunId).min(1),
+      sample: z.array(z.number()),
+      /** What every replicate runs: the parent's accepted overrides. */
+      override: FlatConfig,
+    }).optional(),
     limits: z.object({
       maxProposalAttempts: z.number().int().positive(),
       maxRunAttempts: z.number().int().positive(),
@@ -297,16 +301,9 @@ export const JournalWritten = event(
     outcome: z.string(),
     next: z.string(),
     /** Replication of a candidate, as decided after this run: go on with another replicate, or its outcome. */
-    replication: z
-      .object({
-        parent: RunId,
-        reason: z.enum(['improved', 'inconclusive', 'baseline']),
-        /** Replicates wanted, and done including this run. */
-        target: z.number().int().positive(),
-        done: z.number().int().nonnegative(),
-        decision: z.enum(['replicate', 'confirmed', 'not-confirmed', 'budget-spent', 'failed']),
-      })
-      .optional(),
+    replication: ReplicationProgress.extend({
+      decision: z.enum(['replicate', 'confirmed', 'not-confirmed', 'budget-spent', 'failed']),
+    }).optional(),
   }),
 );
 export const CheckpointsPruned = event(

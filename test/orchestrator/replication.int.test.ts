@@ -6,6 +6,19 @@ import { CLI, ROOT, fakeTrainerWorkspace, patchSettings } from '../support/works
 
 const AGENT = join(ROOT, 'test', 'fixtures', 'hostile-agent.mjs');
 
+/** Runs `autopilot loop --runs N` once per entry of `sessions` on a fake-trainer workspace whose proposer always proposes lr 0.003; returns the log. */
+async function loopAndLog(ws: string, sessions: string[]): Promise<Logged[]> {
+  patchSettings(ws, { proposer: { kind: 'command', command: { argv: [process.execPath, AGENT] } } });
+  for (const runs of sessions) {
+    const r = await execa('node', [CLI, 'loop', '--runs', runs, '--workspace', ws], { reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
+  }
+  return (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Logged);
+}
+
 interface Logged {
   seq: number;
   type: string;
@@ -20,13 +33,7 @@ describe('when a proposal improves on the incumbent and replication is on (stati
   beforeAll(async () => {
     // The fake trainer peaks at learning rate 0.003; the baseline's 1e-4 scores far lower.
     ws = fakeTrainerWorkspace();
-    patchSettings(ws, { proposer: { kind: 'command', command: { argv: [process.execPath, AGENT] } } });
-    const r = await execa('node', [CLI, 'loop', '--runs', '3', '--workspace', ws], { reject: false, all: true });
-    expect(r.exitCode, r.all).toBe(0);
-    log = (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Logged);
+    log = await loopAndLog(ws, ['3']);
   });
 
   it('does not promote the improvement at once, and plans a replicate of it instead of asking the proposer', () => {
@@ -83,16 +90,8 @@ describe('when a session ends with a replication under way', () => {
 
   beforeAll(async () => {
     ws = fakeTrainerWorkspace();
-    patchSettings(ws, { proposer: { kind: 'command', command: { argv: [process.execPath, AGENT] } } });
     // Two runs: 002 improves and wants a replicate the session has no run left for.
-    for (const runs of ['2', '1']) {
-      const r = await execa('node', [CLI, 'loop', '--runs', runs, '--workspace', ws], { reject: false, all: true });
-      expect(r.exitCode, r.all).toBe(0);
-    }
-    log = (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Logged);
+    log = await loopAndLog(ws, ['2', '1']);
   });
 
   it('carries it into the next session, which replicates before proposing anything new', () => {
