@@ -30,7 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { catalogueCodec, streamOf, type AutopilotEvent } from '../events/catalogue.js';
+import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
 import type { EventStore } from '../events/store.js';
 import { verifyLog } from '../events/verify.js';
@@ -42,7 +42,7 @@ import { buildReplay, scanTo } from '../projections/replay.js';
 import { loadSummarySnapshot, SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { createRng } from '../domain/rng.js';
 import { ProjectionWriter, rebuildProjections, type RebuildStep } from '../projections/writer.js';
-import { MachineCheck, syntheticHistory } from './synthetic-history.js';
+import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
 
 interface Args {
   runs: number;
@@ -240,17 +240,7 @@ function main(): number {
     const versions = new Map<string, number>();
     // One transaction per run: each contiguous same-stream slice of its events is one `append`
     // (a savepoint inside the transaction), so the run costs one commit, one fsync of the WAL.
-    const appendRun = store.db.transaction((events: AutopilotEvent[]) => {
-      let i = 0;
-      while (i < events.length) {
-        const stream = streamOf(events[i]!);
-        let j = i + 1;
-        while (j < events.length && streamOf(events[j]!) === stream) j++;
-        const r = store.append(stream, events.slice(i, j), { expectedVersion: versions.get(stream) ?? 'no_stream' });
-        versions.set(stream, r.nextExpectedVersion);
-        i = j;
-      }
-    });
+    const appendRun = store.db.transaction((events: AutopilotEvent[]) => appendInStreams(store, events, versions));
     const check = new MachineCheck();
     const perRun: number[] = [];
     /** CPU time of each run's append (no fsync wait in it: the cost of the code, not of the disk). */

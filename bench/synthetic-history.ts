@@ -14,7 +14,8 @@
  * Deterministic: the same options give the same events (timestamps come from a synthetic clock).
  */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { AutopilotEvent, AutopilotEventType, DataOf, EventOf, IncumbentRef } from '../events/catalogue.js';
+import { streamOf, type AutopilotEvent, type AutopilotEventType, type DataOf, type EventOf, type IncumbentRef } from '../events/catalogue.js';
+import type { EventStore } from '../events/store.js';
 import { getPath, mergeConfig, type Config } from '../domain/config.js';
 import { evaluateRun, sampleOf } from '../domain/evaluate.js';
 import { decideJournal, type JournalFacts } from '../domain/journal-entry.js';
@@ -562,4 +563,20 @@ export function checkAgainstMachine(events: Iterable<AutopilotEvent>, machine: L
   const check = new MachineCheck(machine);
   for (const e of events) check.feed(e);
   return check.finish();
+}
+
+/**
+ * Appends `events` in order, each contiguous same-stream slice as one `append` with its expected
+ * version from `versions` (updated). Wrap it in a transaction to make the whole batch one commit.
+ */
+export function appendInStreams(store: EventStore<AutopilotEvent>, events: readonly AutopilotEvent[], versions: Map<string, number>): void {
+  let i = 0;
+  while (i < events.length) {
+    const stream = streamOf(events[i]!);
+    let j = i + 1;
+    while (j < events.length && streamOf(events[j]!) === stream) j++;
+    const r = store.append(stream, events.slice(i, j), { expectedVersion: versions.get(stream) ?? 'no_stream' });
+    versions.set(stream, r.nextExpectedVersion);
+    i = j;
+  }
 }

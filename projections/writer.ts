@@ -309,8 +309,10 @@ export function rebuildProjections(workspace: string, store: EventStore<Autopilo
   }
   step('write');
   const removed = listProjectionFiles(workspace).filter((rel) => !files.has(rel));
-  for (const rel of removed) unlinkIfPresent(join(workspace, rel));
-  for (const rel of removed) dirs.add(dirname(join(workspace, rel)));
+  for (const rel of removed) {
+    unlinkIfPresent(join(workspace, rel));
+    dirs.add(dirname(join(workspace, rel)));
+  }
   step('prune');
   if (written.length + removed.length > 0)
     syncAll(

@@ -3,26 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectionHashes } from '../support/chaos.js';
 import { CLI, ROOT, copyShippedWorkspace } from '../support/workspace.js';
 
 const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log']);
-
-/** sha256 of every projection file (trainer outputs and checkpoints left out). */
-function projectionHashes(ws: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'checkpoints') walk(p);
-      } else if (!TRAINER_OUTPUTS.has(e.name) && e.name !== '.gitkeep' && e.name !== 'next_config.json') {
-        out.set(relative(ws, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
-      }
-    }
-  };
-  for (const d of ['journal', 'runs', 'proposals']) if (existsSync(join(ws, d))) walk(join(ws, d));
-  return out;
-}
 
 describe('when npm run loop runs 3 quick iterations on a copy of the shipped workspace', () => {
   let ws: string;

@@ -1,6 +1,6 @@
 /** The benchmark's synthetic history, appended to a real event store (for tests over long logs). */
 import { join } from 'node:path';
-import { syntheticHistory } from '../../bench/synthetic-history.js';
+import { appendInStreams, syntheticHistory } from '../../bench/synthetic-history.js';
 import { catalogueCodec, streamOf, type AutopilotEvent } from '../../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../../events/sqlite-store.js';
 import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
@@ -25,17 +25,6 @@ export function syntheticEvents(runs: number, runsPerSession = 20, seed = 11): A
 /** Appends `events` to the store at `path` (created if missing) in one transaction; returns the open store. */
 export function appendAll(path: string, events: AutopilotEvent[]): SqliteEventStore<AutopilotEvent> {
   const store = openSqliteStore(path, catalogueCodec);
-  const versions = new Map<string, number>();
-  store.db.transaction(() => {
-    let i = 0;
-    while (i < events.length) {
-      const stream = streamOf(events[i]!);
-      let j = i + 1;
-      while (j < events.length && streamOf(events[j]!) === stream) j++;
-      const r = store.append(stream, events.slice(i, j), { expectedVersion: versions.get(stream) ?? 'no_stream' });
-      versions.set(stream, r.nextExpectedVersion);
-      i = j;
-    }
-  })();
+  store.db.transaction(() => appendInStreams(store, events, new Map()))();
   return store;
 }

@@ -1,26 +1,8 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { launchLocal, type LaunchHandle } from '../../../adapters/launcher/local.js';
-import { groupAlive, signalGroup } from '../../../adapters/launcher/process-group.js';
-import { fakeSpec, killRecorded, recordedPids, survivors, tempDir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { groupAlive } from '../../../adapters/launcher/process-group.js';
+import { recordedPids, survivors, useLaunches } from './support.js';
 
-const dirs: string[] = [];
-const handles: LaunchHandle[] = [];
-function launch(behaviour: string, ms: Parameters<typeof fakeSpec>[2]) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const handle = launchLocal(fakeSpec(dir, behaviour, ms));
-  handles.push(handle);
-  return { dir, handle };
-}
-
-afterEach(() => {
-  for (const h of handles.splice(0)) signalGroup(h.pid, 'SIGKILL');
-  for (const d of dirs.splice(0)) {
-    killRecorded(d);
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const launch = useLaunches();
 
 describe('when a trainer forks a grandchild that ignores SIGTERM', () => {
   describe('and then hangs', () => {

@@ -2,8 +2,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LaunchSpec } from '../../../adapters/launcher/local.js';
-import { processAlive } from '../../../adapters/launcher/process-group.js';
+import { rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
+import { launchLocal, type LaunchHandle, type LaunchSpec } from '../../../adapters/launcher/local.js';
+import { processAlive, signalGroup } from '../../../adapters/launcher/process-group.js';
 import { catalogueCodec, type AutopilotEvent, type AutopilotEventType, type EventOf } from '../../../events/catalogue.js';
 import { openSqliteStore } from '../../../events/sqlite-store.js';
 import { FAKE_TRAINER } from '../../support/workspace.js';
@@ -102,4 +104,27 @@ export function readText(workspace: string, rel: string): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * A `launch(behaviour, ms)` that starts the fake trainer in a fresh temp dir; every launch is
+ * SIGKILLed and its dir removed after each test (call once, at the top of a test file).
+ */
+export function useLaunches(): (behaviour: string, ms: Parameters<typeof fakeSpec>[2]) => { dir: string; handle: LaunchHandle } {
+  const dirs: string[] = [];
+  const handles: LaunchHandle[] = [];
+  afterEach(() => {
+    for (const h of handles.splice(0)) signalGroup(h.pid, 'SIGKILL');
+    for (const d of dirs.splice(0)) {
+      killRecorded(d);
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  return (behaviour, ms) => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const handle = launchLocal(fakeSpec(dir, behaviour, ms));
+    handles.push(handle);
+    return { dir, handle };
+  };
 }

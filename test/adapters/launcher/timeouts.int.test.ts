@@ -1,27 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { launchLocal, type LaunchHandle } from '../../../adapters/launcher/local.js';
-import { groupAlive, signalGroup } from '../../../adapters/launcher/process-group.js';
-import { fakeSpec, killRecorded, survivors, tempDir, waitForRole } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { groupAlive } from '../../../adapters/launcher/process-group.js';
+import { survivors, tempDir, useLaunches, waitForRole } from './support.js';
 
-const dirs: string[] = [];
-const handles: LaunchHandle[] = [];
-function launch(behaviour: string, ms: Parameters<typeof fakeSpec>[2]) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const handle = launchLocal(fakeSpec(dir, behaviour, ms));
-  handles.push(handle);
-  return { dir, handle };
-}
-
-afterEach(() => {
-  for (const h of handles.splice(0)) signalGroup(h.pid, 'SIGKILL');
-  for (const d of dirs.splice(0)) {
-    killRecorded(d);
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const launch = useLaunches();
 
 describe('when a trainer sleeps without printing anything', () => {
   it('is terminated by the no-output timeout and reported as hung, with the signal it died of', async () => {
