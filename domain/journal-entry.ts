@@ -1,4 +1,5 @@
 /** What the journal step records for a finished or failed run: the labbook fields and any promotion. */
+import { overrideFromBaseline } from './base-config.js';
 import type { DataOf, IncumbentRef } from '../events/catalogue.js';
 import { fmt, runIdOf } from './numbers.js';
 import { decideReplication, incumbentOf, type Replication, type ReplicationRecord, type ReplicationSettings } from './replication.js';
@@ -95,7 +96,8 @@ export function decideJournal(
   const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
   const next = nextStep(runsCompleted, runsRequested, run.index);
   const sample = run.finished ? sampleOf(run.finished, metric.name) : [];
-  const facts = { runId: run.runId, kind: run.kind, verdict: run.evaluation?.verdict ?? null, sample, override: run.accepted?.override ?? {} };
+  // The incumbent it was proposed on has not changed yet: promotions happen only here.
+  const facts = { runId: run.runId, kind: run.kind, verdict: run.evaluation?.verdict ?? null, sample, override: overrideFromBaseline(run.accepted, incumbent) };
   const decision = decideReplication(facts, replication, settings);
   const record = decision.record ? { replication: decision.record } : {};
   const promote = decision.promote && run.finished && run.evaluation ? incumbentOf(decision.promote, facts, replication, metric.name) : null;

@@ -4,6 +4,7 @@
  * orchestrator through `.provide({ actors })`. Because the machine only moves on catalogue events,
  * folding the event log through `transition` rebuilds exactly the state the live loop had.
  */
+import { overrideFromBaseline } from '../domain/base-config.js';
 import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import { nextReplication, type Replication } from '../domain/replication.js';
@@ -288,7 +289,7 @@ export const loopMachine = setup({
         kind: run.kind,
         verdict: run.evaluation?.verdict ?? null,
         sample: run.finished ? sampleOf(run.finished, context.metric.name) : [],
-        override: run.accepted?.override ?? {},
+        override: overrideFromBaseline(run.accepted, context.incumbent),
       };
       return {
         replication: nextReplication(d.replication, facts, context.replication),

@@ -1,4 +1,5 @@
 /** The replication a finished session left under way, as the next session carries it on. Pure. */
+import { overrideFromBaseline } from '../domain/base-config.js';
 import type { Replication } from '../domain/replication.js';
 import { sampleOf } from '../domain/sample.js';
 import type { RunView, WorkspaceView } from './view.js';
@@ -23,6 +24,7 @@ export function pendingReplication(view: WorkspaceView, metric: string): Replica
     done: rec.done,
     runs: runs.map((r) => r.runId),
     sample: runs.flatMap((r) => sampleOf(r.finished!, metric)),
-    override: parent.accepted.override,
+    // The incumbent has not changed while its challenger is replicated: it is the one the parent was proposed on.
+    override: overrideFromBaseline(parent.accepted, view.incumbent?.ref),
   };
 }

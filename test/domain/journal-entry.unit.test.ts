@@ -77,3 +77,20 @@ describe('when the journal decides a run that improved', () => {
     expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=64/32); replicate 1 of 1 of 007: confirmed -> incumbent 007');
   });
 });
+
+describe('when a run proposed as a delta on the incumbent is promoted', () => {
+  const accepted = (base: string, override: Record<string, number>) =>
+    ({ runId: '007', attempt: 1, proposer: 'codex', base, config: {}, override, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }) as unknown as JournalFacts['accepted'];
+  const stacked: IncumbentRef = { ...incumbent, override: { 'train.learning_rate': 0.001, 'train.gamma': 0.99 } };
+
+  it('carries the incumbent’s changes forward, its own on top, so the next base keeps both', () => {
+    const d = decideJournal(facts(evaluation(), { accepted: accepted('004', { 'train.gamma': 0.995, 'train.ent_coef': 0.02 }) }), stacked, { name: 'mean_reward' }, 3, 10);
+    expect(d.promote?.override).toEqual({ 'train.ent_coef': 0.02, 'train.gamma': 0.995, 'train.learning_rate': 0.001 });
+    expect(Object.keys(d.promote!.override)).toEqual(['train.ent_coef', 'train.gamma', 'train.learning_rate']);
+  });
+
+  it('takes a run proposed on the baseline as it is', () => {
+    const d = decideJournal(facts(evaluation(), { accepted: accepted('baseline', { 'train.gamma': 0.995 }) }), stacked, { name: 'mean_reward' }, 3, 10);
+    expect(d.promote?.override).toEqual({ 'train.gamma': 0.995 });
+  });
+});
