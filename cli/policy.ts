@@ -2,6 +2,7 @@
  * `autopilot policy …`: import a PufferLib sweep as a policy, check a policy and print it as a
  * table, and print the JSON Schema of policy.json.
  */
+import { rangeText } from '../domain/key-spec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -120,7 +121,7 @@ export function policyJsonSchema(): Record<string, unknown> {
 export function describePolicy(policy: Policy, path: string): string[] {
   const keys = Object.entries(policy.keys);
   const rules = policy.rules ?? [];
-  const rows = keys.map(([key, spec]) => [key, spec.type, rangeOf(spec), distributionOf(spec), spec.description ?? '']);
+  const rows = keys.map(([key, spec]) => [key, spec.type, rangeText(spec), distributionOf(spec), spec.description ?? '']);
   const header = ['key', 'type', 'range/choices', 'distribution', 'description'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
@@ -137,20 +138,6 @@ export function describePolicy(policy: Policy, path: string): string[] {
   }
   out.push(`allowed_paths: ${policy.allowed_paths === undefined ? 'not set' : policy.allowed_paths.length === 0 ? 'none' : policy.allowed_paths.join(', ')}`);
   return out;
-}
-
-function rangeOf(spec: KeySpec): string {
-  switch (spec.type) {
-    case 'number':
-    case 'integer':
-      return `[${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
-    case 'boolean':
-      return 'true | false';
-    case 'enum':
-      return spec.choices.map(formatValue).join(' | ');
-    default:
-      return assertNever(spec, 'key spec');
-  }
 }
 
 function distributionOf(spec: KeySpec): string {

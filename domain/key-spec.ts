@@ -5,6 +5,21 @@ import { describeKind, formatNumber, formatValue } from './format.js';
 import type { KeySpec } from './policy.js';
 import { validationError, type ValidationError } from './validation-error.js';
 
+/** The values a key allows, short: `[min, max]`, or the choices joined by `separator`. */
+export function rangeText(spec: KeySpec, separator = ' | '): string {
+  switch (spec.type) {
+    case 'number':
+    case 'integer':
+      return `[${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
+    case 'boolean':
+      return ['true', 'false'].join(separator);
+    case 'enum':
+      return spec.choices.map(formatValue).join(separator);
+    default:
+      return assertNever(spec, 'key spec');
+  }
+}
+
 /** What a spec allows, e.g. `number in [1e-05, 0.1]` or `one of ["adam", "muon"]`. */
 export function describeSpec(spec: KeySpec): string {
   switch (spec.type) {
