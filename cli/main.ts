@@ -5,6 +5,7 @@ import { auditCommand } from './audit.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { registerMcpCommand } from './mcp.js';
 import { registerPolicyCommand } from './policy.js';
 import { rebuildCommand } from './rebuild.js';
 import { renderArgsCommand } from './render-args.js';
@@ -144,6 +145,7 @@ export function buildProgram(result: { code: number }): Command {
       result.code = renderArgsCommand(config, o);
     });
   registerPolicyCommand(program, result);
+  registerMcpCommand(program, result);
   return program;
 }
 

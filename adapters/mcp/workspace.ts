@@ -1,0 +1,90 @@
+/**
+ * The workspace as the MCP server sees it: the event log folded read-only (never the lock, never an
+ * append, so a running loop is undisturbed), the user's files loaded afresh on each call, and the
+ * config a proposal is validated against, computed as the loop computes it.
+ */
+import { existsSync } from 'node:fs';
+import { baseConfigFor } from '../../domain/base-config.js';
+import type { Config } from '../../domain/config.js';
+import type { Policy } from '../../domain/policy.js';
+import { catalogueCodec } from '../../events/catalogue.js';
+import { openSqliteStore } from '../../events/sqlite-store.js';
+import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
+import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
+
+/** A baseline mode. */
+export type Mode = 'quick' | 'full';
+
+/** What proposals are validated against: the config, and where it came from in words. */
+export interface ProposalBase {
+  config: Config;
+  mode: Mode;
+  /** The incumbent's run id, or null when the base is the bare baseline. */
+  incumbent: string | null;
+  label: string;
+}
+
+/**
+ * Read-only access to one workspace. The view is folded incrementally: each {@link view} call reads
+ * only the events appended since the previous one, so runs a loop adds while the server is up show.
+ */
+export class McpWorkspace {
+  readonly paths: WorkspacePaths;
+  private folded: WorkspaceView = emptyView();
+
+  /** `dir` is resolved against the current directory; `mode` pins the baseline mode (else the log's, else settings'). */
+  constructor(
+    dir: string,
+    private readonly mode?: Mode,
+  ) {
+    this.paths = workspacePaths(dir);
+  }
+
+  /** The workspace view up to the end of the log as it is now; throws WorkspaceError when `dir` is not a workspace. */
+  view(): WorkspaceView {
+    assertWorkspace(this.paths);
+    // No log yet (a fresh workspace): nothing has happened.
+    if (!existsSync(this.paths.events)) return (this.folded = emptyView());
+    // The same read-only connection openReader (cli/open-store.ts) gives the reporting commands.
+    const store = openSqliteStore(this.paths.events, catalogueCodec, { readonly: true });
+    try {
+      // A log shorter than what was folded was replaced (import into an emptied workspace): fold it anew.
+      if (store.lastSeq() < this.folded.lastSeq) this.folded = emptyView();
+      for (const stored of store.readAll({ fromSeq: this.folded.lastSeq + 1 })) evolveView(this.folded, stored);
+    } catch (error) {
+      // evolveView mutates: a fold that failed half-way must not be built on.
+      this.folded = emptyView();
+      throw error;
+    } finally {
+      store.close();
+    }
+    return this.folded;
+  }
+
+  /** `policy.json`, read afresh so edits made while the server runs apply. */
+  policy(): Policy {
+    assertWorkspace(this.paths);
+    return loadPolicy(this.paths);
+  }
+
+  /** The baseline mode: the pinned one, else the newest session's, else `autopilot.json`'s. */
+  modeOf(view: WorkspaceView): Mode {
+    if (this.mode) return this.mode;
+    const newest = [...view.sessions.values()].at(-1);
+    return newest?.mode ?? loadSettings(this.paths).mode;
+  }
+
+  /** The base of a proposal, as the loop's validate step computes it: the mode's baseline with the incumbent's override. */
+  base(view: WorkspaceView): ProposalBase {
+    const mode = this.modeOf(view);
+    const baseline = loadBaseline(this.paths, mode);
+    const incumbent = view.incumbent?.ref ?? null;
+    if (!incumbent) return { config: baseline, mode, incumbent: null, label: `the ${mode} baseline (no incumbent yet)` };
+    return {
+      config: baseConfigFor(baseline, incumbent.override),
+      mode,
+      incumbent: incumbent.runId,
+      label: `incumbent run ${incumbent.runId} (the ${mode} baseline with its override)`,
+    };
+  }
+}
