@@ -1,11 +1,13 @@
 /** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runLoop, EXIT } from '../orchestrator/run-loop.js';
+import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { registerMcpCommand } from './mcp.js';
+import { proposeCommand } from './propose.js';
 import { registerPolicyCommand } from './policy.js';
 import { rebuildCommand } from './rebuild.js';
 import { renderArgsCommand } from './render-args.js';
@@ -24,6 +26,7 @@ function positiveInt(what: string) {
 }
 
 const workspaceOption = () => new Option('--workspace <dir>', 'workspace directory').default('autopilot');
+const proposerOption = (what: string) => new Option('--proposer <kind>', what).choices(PROPOSER_KINDS.filter((k) => k !== 'tpe'));
 const jsonOption = () => new Option('--json', 'machine-readable output: one JSON object per line');
 
 /** Builds the program; actions store their exit code in `result.code`. */
@@ -38,9 +41,21 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
     .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
+    .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; json?: boolean }) => {
-      result.code = await runLoop({ workspace: o.workspace, runs: o.runs, mode: o.mode, json: o.json, handleSignals: true });
+    .action(async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
+      result.code = await runLoop({ workspace: o.workspace, runs: o.runs, mode: o.mode, proposer: o.proposer, json: o.json, handleSignals: true });
+    });
+  program
+    .command('propose')
+    .description('run just the proposer against the current history and validate its answer, recording nothing (for trying a prompt)')
+    .addOption(workspaceOption())
+    .option('--once', 'run the proposer once (required)')
+    .addOption(proposerOption('the proposer to run (default: autopilot.json proposer.kind)'))
+    .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(['quick', 'full']))
+    .addOption(jsonOption())
+    .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: 'quick' | 'full'; json?: boolean }) => {
+      result.code = await proposeCommand(o);
     });
   program
     .command('rebuild')

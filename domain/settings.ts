@@ -11,6 +11,42 @@ const ModeTimeouts = z.strictObject({
   grace_seconds: Seconds.default(5),
 });
 
+/** The proposers `proposer.kind` (and `autopilot loop --proposer`) may name; `tpe` is the former name of `builtin`. */
+export const PROPOSER_KINDS = ['builtin', 'random', 'codex', 'claude', 'command', 'tpe'] as const;
+/** A proposer kind. */
+export type ProposerKindSetting = (typeof PROPOSER_KINDS)[number];
+
+function agentTimeouts(wall: number, silence: number) {
+  return {
+    /** Wall-clock limit of one proposer invocation. */
+    wall_seconds: Seconds.default(wall),
+    /** An invocation that prints nothing for this long is stopped as hung. */
+    no_output_seconds: Seconds.default(silence),
+    grace_seconds: Seconds.default(5),
+  };
+}
+const CODEX_DEFAULTS = {
+  bin: 'codex',
+  sandbox: 'workspace-write' as const,
+  dangerously_bypass_approvals_and_sandbox: false,
+  mcp: true,
+  args: [],
+  env: {},
+  wall_seconds: 900,
+  no_output_seconds: 300,
+  grace_seconds: 5,
+};
+const CLAUDE_DEFAULTS = {
+  bin: 'claude',
+  mcp: true,
+  allowed_tools: ['Read', 'Grep', 'Glob', 'Write', 'Edit'],
+  args: [],
+  env: {},
+  wall_seconds: 900,
+  no_output_seconds: 900,
+  grace_seconds: 5,
+};
+
 export const SettingsSchema = z.strictObject({
   $schema: z.string().optional(),
   trainer: z.strictObject({
@@ -25,32 +61,70 @@ export const SettingsSchema = z.strictObject({
   proposer: z
     .strictObject({
       /**
-       * `random`: the built-in seeded random search; `tpe`: the built-in model-based optimizer (a
-       * multivariate TPE warm-started from every run in the log); `command`: any executable that
-       * writes proposals/next_config.json.
+       * `builtin`: the model-based optimizer (a multivariate TPE warm-started from every run in the
+       * log; `tpe` is its former name); `random`: seeded random search; `codex` / `claude`: the coding
+       * agents' CLIs, headless, with the rendered prompt; `command`: any executable that writes
+       * proposals/next_config.json.
        */
-      kind: z.enum(['random', 'tpe', 'command']).default('random'),
+      kind: z.enum(PROPOSER_KINDS).default('builtin'),
       /** Proposals asked for one run before the loop gives up on the proposer (each rejection asks again). */
       max_attempts: z.number().int().min(1).max(20).default(3),
-      /** When the proposer is exhausted: halt the loop, or let the built-in proposer propose this run. */
+      /**
+       * When an agent fails (timeout, crash, no proposal) or is out of attempts: halt the loop, or let
+       * the built-in optimizer propose this run (said in the labbook).
+       */
       on_exhausted: z.enum(['halt', 'fallback']).default('halt'),
+      /** The prompt template an agent is given, relative to the workspace (rendered from the log). */
+      prompt: z.string().min(1).default('prompts/propose.md'),
       /** The `command` proposer: argv (no shell), cwd relative to the workspace, extra env, timeouts. */
       command: z
         .strictObject({
           argv: z.array(z.string().min(1)).min(1),
           cwd: z.string().default('.'),
           env: z.record(z.string(), z.string()).default({}),
-          wall_seconds: Seconds.default(900),
-          no_output_seconds: Seconds.default(300),
-          grace_seconds: Seconds.default(5),
+          ...agentTimeouts(900, 300),
         })
         .optional(),
+      /** The `codex` proposer: `codex exec` with the rendered prompt, sandboxed. */
+      codex: z
+        .strictObject({
+          /** The executable (looked up on PATH). */
+          bin: z.string().min(1).default('codex'),
+          model: z.string().min(1).optional(),
+          /** Codex's sandbox: the workspace is the writable root under `workspace-write`. */
+          sandbox: z.enum(['read-only', 'workspace-write']).default('workspace-write'),
+          /** Runs codex with --dangerously-bypass-approvals-and-sandbox (no sandbox at all); recorded with each proposal. */
+          dangerously_bypass_approvals_and_sandbox: z.boolean().default(false),
+          /** Offer the `autopilot mcp` server (read tools and `propose`). */
+          mcp: z.boolean().default(true),
+          /** Extra arguments placed before the prompt. */
+          args: z.array(z.string()).default([]),
+          env: z.record(z.string(), z.string()).default({}),
+          ...agentTimeouts(900, 300),
+        })
+        .default(CODEX_DEFAULTS),
+      /** The `claude` proposer: `claude -p` with --output-format json. */
+      claude: z
+        .strictObject({
+          bin: z.string().min(1).default('claude'),
+          model: z.string().min(1).optional(),
+          mcp: z.boolean().default(true),
+          /** Tools claude may use without asking (the MCP tools are added when `mcp` is on). */
+          allowed_tools: z.array(z.string().min(1)).default(['Read', 'Grep', 'Glob', 'Write', 'Edit']),
+          /** Most agentic turns (--max-turns). */
+          max_turns: z.number().int().min(1).optional(),
+          args: z.array(z.string()).default([]),
+          env: z.record(z.string(), z.string()).default({}),
+          // With --output-format json claude prints nothing until it ends, so its silence limit defaults to the wall limit.
+          ...agentTimeouts(900, 900),
+        })
+        .default(CLAUDE_DEFAULTS),
     })
     .superRefine((p, ctx) => {
       if (p.kind === 'command' && !p.command)
         ctx.addIssue({ code: 'custom', path: ['command'], message: 'proposer.kind "command" needs proposer.command.argv (the executable to run)' });
     })
-    .default({ kind: 'random', max_attempts: 3, on_exhausted: 'halt' }),
+    .default({ kind: 'builtin', max_attempts: 3, on_exhausted: 'halt', prompt: 'prompts/propose.md', codex: CODEX_DEFAULTS, claude: CLAUDE_DEFAULTS }),
   metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
   /** Runs per `autopilot loop` invocation when `--runs` is not given. */
   runs: z.number().int().positive().default(5),

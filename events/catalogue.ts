@@ -139,8 +139,35 @@ export const ProposalRequested = event(
     previousErrors: z.array(ValidationErrorSchema),
     /** Set when the built-in proposer stands in for an exhausted one. */
     fallbackFrom: z.string().optional(),
+    /** The prompt an agent was given, exactly as rendered from the log (agents only). */
+    prompt: z.object({ template: z.string(), text: z.string() }).optional(),
+    /** How an agent was run: its CLI, the sandbox (or the recorded opt-out of it), whether the MCP server was offered. */
+    agent: z
+      .object({
+        cli: z.enum(['codex', 'claude', 'command']),
+        sandbox: z.enum(['read-only', 'workspace-write', 'bypassed', 'none']),
+        mcp: z.boolean(),
+        model: z.string().optional(),
+      })
+      .optional(),
   }),
 );
+/** What a proposer process did: exit, duration, and what its CLI reported (the prompt argument is recorded as `<prompt>`). */
+export const ProposerProcess = z.object({
+  argv: z.array(z.string()),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  durationMs: z.number().nonnegative(),
+  /** The agent's session (codex thread id, claude session id), where the CLI reports it. */
+  sessionId: z.string().optional(),
+  /** Cost in US dollars, where the CLI reports it (claude). */
+  costUsd: z.number().nonnegative().optional(),
+  /** Token counts as the CLI reports them. */
+  usage: z.record(z.string(), z.number()).optional(),
+  turns: z.number().int().nonnegative().optional(),
+  /** The `propose` calls the agent made through `autopilot mcp`, and the errors returned to it. */
+  mcp: z.object({ calls: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), errors: z.array(z.string()) }).optional(),
+});
 export const ProposalReceived = event(
   'ProposalReceived',
   z.object({
@@ -155,9 +182,7 @@ export const ProposalReceived = event(
     /** Problems with the answer itself (unreadable file, missing rationale…): validation rejects it with these. */
     problems: z.array(ValidationErrorSchema).optional(),
     /** What the proposer process did, when it is one: exit, duration, and anything it reported. */
-    process: z
-      .object({ argv: z.array(z.string()), exitCode: z.number().int().nullable(), signal: z.string().nullable(), durationMs: z.number().nonnegative() })
-      .optional(),
+    process: ProposerProcess.optional(),
   }),
 );
 export const ProposalFailed = event(
@@ -169,6 +194,7 @@ export const ProposalFailed = event(
     message: z.string(),
     /** timeout | hung | crashed | no-proposal | error (absent in early logs). */
     reason: z.enum(['timeout', 'hung', 'crashed', 'no-proposal', 'error']).optional(),
+    process: ProposerProcess.optional(),
   }),
 );
 export const ProposalRejected = event(

@@ -125,7 +125,7 @@ export interface JournalInput {
 }
 
 /** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
-export const BUILTIN_PROPOSER = 'random';
+export const BUILTIN_PROPOSER = 'builtin';
 
 function missing(name: string) {
   return () => {
@@ -136,7 +136,7 @@ function missing(name: string) {
 const initialContext: LoopContext = {
   session: null,
   mode: 'quick',
-  proposer: 'random',
+  proposer: BUILTIN_PROPOSER,
   runsRequested: 0,
   runsCompleted: 0,
   nextRunIndex: 1,
@@ -173,6 +173,15 @@ function newRun(data: DataOf<'RunPlanned'>): RunContext {
   };
 }
 
+function canFallBack(context: LoopContext): boolean {
+  return context.stop === null && !requireRun(context).fallback && context.limits.onExhausted === 'fallback' && !isBuiltin(context.proposer);
+}
+
+/** Whether a proposer kind is one of the built-in ones (which need no outside process and do not fall back). */
+export function isBuiltin(proposer: string): boolean {
+  return proposer === BUILTIN_PROPOSER || proposer === 'tpe' || proposer === 'random';
+}
+
 function requireRun(context: LoopContext): RunContext {
   if (!context.run) throw new Error('no run is planned');
   return context.run;
@@ -201,11 +210,12 @@ export const loopMachine = setup({
     stopNow: ({ event }) => (event as E<'StopRequested'>).data.now,
     canAskAgain: ({ context }) =>
       context.stop === null && requireRun(context).proposalAttempt - requireRun(context).fallbackAt < context.limits.maxProposalAttempts,
-    canFallBack: ({ context }) =>
-      context.stop === null &&
-      !requireRun(context).fallback &&
-      context.limits.onExhausted === 'fallback' &&
-      context.proposer !== BUILTIN_PROPOSER,
+    canFallBack: ({ context }) => canFallBack(context),
+    // A proposer process that timed out, hung, crashed or answered nothing is not asked again when a fallback is configured.
+    processFailedCanFallBack: ({ context, event }) => {
+      const reason = (event as E<'ProposalFailed'>).data.reason;
+      return reason !== undefined && reason !== 'error' && canFallBack(context);
+    },
     canRetryRun: ({ context }) => context.stop === null && requireRun(context).attempt < context.limits.maxRunAttempts,
     stopRequested: ({ context }) => context.stop !== null,
     tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
@@ -365,6 +375,7 @@ export const loopMachine = setup({
         ProposalRequested: { actions: 'requested' },
         ProposalReceived: { actions: 'received', target: 'validate' },
         ProposalFailed: [
+          { guard: 'processFailedCanFallBack', actions: ['proposerFailed', 'fallBack'], target: 'propose', reenter: true },
           { guard: 'canAskAgain', actions: 'proposerFailed', target: 'propose', reenter: true },
           { guard: 'canFallBack', actions: ['proposerFailed', 'fallBack'], target: 'propose', reenter: true },
           { actions: ['proposerFailed', 'haltOnProposerFailure'], target: 'halted' },

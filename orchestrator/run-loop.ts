@@ -25,6 +25,7 @@ import { parseStopFile } from './stop-file.js';
 import { describeEvent, eventJson } from './output.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
 import { fmt } from '../domain/numbers.js';
+import type { ProposerKindSetting } from '../domain/settings.js';
 import { getPath } from '../domain/config.js';
 import { pruneCheckpoints } from '../adapters/checkpoints.js';
 
@@ -33,6 +34,8 @@ export interface LoopRunOptions {
   workspace: string;
   runs?: number;
   mode?: 'quick' | 'full';
+  /** The proposer of this invocation's session (default: autopilot.json proposer.kind). */
+  proposer?: ProposerKindSetting;
   json?: boolean;
   /** Where lines go (stdout by default). */
   out?: (line: string) => void;
@@ -90,6 +93,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     assertWorkspace(paths);
     settings = loadSettings(paths);
     policy = loadPolicy(paths);
+    if (options.proposer === 'command' && !settings.proposer.command)
+      throw new WorkspaceError('--proposer command needs proposer.command.argv in autopilot.json (the executable to run)');
   } catch (e) {
     if (e instanceof WorkspaceError) {
       err(`autopilot: ${e.message}`);
@@ -135,7 +140,7 @@ async function drive(
     paths,
     settings,
     policy,
-    options: { runs: options.runs ?? settings.runs, mode: options.mode ?? settings.mode, proposer: settings.proposer.kind },
+    options: { runs: options.runs ?? settings.runs, mode: options.mode ?? settings.mode, proposer: options.proposer ?? settings.proposer.kind },
     newSession: nextSessionId(writer.view.sessions.keys()),
     history: () => writer.view,
     now: () => new Date(),
@@ -183,6 +188,8 @@ async function drive(
   let restored: SnapshotFrom<LoopMachine> | undefined;
   if (unfinished) {
     session = unfinished.session;
+    if (options.proposer && options.proposer !== unfinished.proposer)
+      err(`autopilot: session ${session} resumes with its recorded proposer ${unfinished.proposer}; --proposer ${options.proposer} applies to new sessions`);
     restored = foldSession(machine, store, session, unfinished.firstSeq);
   } else session = deps.newSession;
 

@@ -125,7 +125,7 @@ export type AuditStep = StepBase &
 /** The step of a given type. */
 export type AuditStepOf<T extends AuditStep['type']> = Extract<AuditStep, { type: T }>;
 
-/** Who proposed the run. `model` and `agent` stay null until the catalogue records them. */
+/** Who proposed the run: the proposer kind, its seed, and for an agent its CLI and model (null when not recorded). */
 export interface AuditProposer {
   kind: string;
   seed: number | null;
@@ -147,6 +147,8 @@ export interface AuditProposal {
   result_seq: number | null;
   errors: ValidationErrors;
   message: string | null;
+  /** The agent CLI asked (codex, claude, command) and its model, when the proposer is one. */
+  agent?: { cli: string; model: string | null };
 }
 
 /** One launch of the trainer and how it ended. */
@@ -414,13 +416,16 @@ function absorb(a: RunAudit, step: AuditStep): void {
     case 'LoopResumed':
     case 'StopRequested':
       return;
-    case 'ProposalRequested':
-      proposal(a, step.attempt, step.proposer);
+    case 'ProposalRequested': {
+      const p = proposal(a, step.attempt, step.proposer);
+      const agent = (step as { agent?: { cli: string; model?: string } }).agent;
+      if (agent) p.agent = { cli: agent.cli, model: agent.model ?? null };
       return;
+    }
     case 'ProposalReceived': {
       const p = proposal(a, step.attempt, step.proposer);
       Object.assign(p, { proposer: step.proposer, seed: step.seed, seq: step.seq });
-      a.proposer = { kind: step.proposer, seed: step.seed, model: null, agent: null, attempt: step.attempt };
+      a.proposer = { kind: step.proposer, seed: step.seed, model: p.agent?.model ?? null, agent: p.agent?.cli ?? null, attempt: step.attempt };
       a.rationale = step.rationale;
       a.hypothesis = step.hypothesis;
       return;
@@ -435,7 +440,7 @@ function absorb(a: RunAudit, step: AuditStep): void {
       // A baseline (attempt 0) was never proposed: the accepted event is its only record.
       if (step.attempt > 0) Object.assign(proposal(a, step.attempt, step.proposer), { result: 'accepted', result_seq: step.seq });
       const received = a.proposals.find((p) => p.attempt === step.attempt);
-      a.proposer = { kind: step.proposer, seed: received?.seed ?? null, model: null, agent: null, attempt: step.attempt };
+      a.proposer = { kind: step.proposer, seed: received?.seed ?? null, model: received?.agent?.model ?? null, agent: received?.agent?.cli ?? null, attempt: step.attempt };
       Object.assign(a, { base: step.base, diff: step.diff, normalizations: step.normalizations, rationale: step.rationale, hypothesis: step.hypothesis });
       return;
     }
@@ -565,6 +570,13 @@ function errorLine(e: ValidationErrors[number]): string {
 }
 
 /** `key: value` lines for the fields a step passes through beyond the ones named in `known`. */
+// The prompt an agent saw, verbatim, each line behind a bar so it reads apart from the audit's own lines.
+function promptLines(step: AuditStep): string[] {
+  const prompt = (step as { prompt?: { template: string; text: string } }).prompt;
+  if (!prompt) return [];
+  return [`prompt (rendered from ${prompt.template}):`, ...prompt.text.replace(/\n$/, '').split('\n').map((l) => `  | ${l}`)];
+}
+
 function extraLines(step: AuditStep, known: readonly string[]): string[] {
   const skip = new Set(['seq', 'at', 'stream', 'type', ...known]);
   return Object.entries(step)
@@ -637,7 +649,8 @@ function describe(step: AuditStep): { head: string; details: string[] } {
         head: `attempt ${step.attempt} asked of ${step.proposer}${step.previous_errors.length ? `, handing back ${step.previous_errors.length} error(s)` : ''}`,
         details: [
           ...step.previous_errors.map((e) => `previous error: ${errorLine(e)}`),
-          ...extraLines(step, ['attempt', 'proposer', 'previous_errors']),
+          ...extraLines(step, ['attempt', 'proposer', 'previous_errors', 'prompt']),
+          ...promptLines(step),
         ],
       };
     case 'ProposalReceived':

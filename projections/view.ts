@@ -50,7 +50,7 @@ export interface RunView {
   mode: 'quick' | 'full';
   plannedAt: string;
   proposals: ProposalView[];
-  proposalFailures: { attempt: number; proposer: string; message: string; at: string }[];
+  proposalFailures: { attempt: number; proposer: string; message: string; at: string; reason?: string }[];
   violations: (DataOf<'GuardrailViolation'> & { at: string })[];
   accepted: (DataOf<'ProposalAccepted'> & { at: string }) | null;
   launches: LaunchView[];
@@ -117,6 +117,15 @@ function run(view: WorkspaceView, runId: string): RunView {
 
 function launch(r: RunView, attempt: number): LaunchView | undefined {
   return r.launches.find((l) => l.attempt === attempt);
+}
+
+// What the labbook says when the built-in optimizer stands in: how the exhausted proposer's last attempt ended.
+function whyFallBack(r: RunView, from: string): string {
+  const failure = r.proposalFailures.at(-1);
+  const rejected = [...r.proposals].reverse().find((p) => p.result === 'rejected');
+  if (failure && (!rejected || failure.attempt >= rejected.attempt)) return `${from} ${failure.reason ?? 'failed'}: ${failure.message}`;
+  if (rejected) return `${from} gave no valid proposal; last rejected: ${rejected.errors.map((e) => e.message).join('; ').slice(0, 300)}`;
+  return `${from} gave no valid proposal`;
 }
 
 /** Folds one stored event into the view (mutating and returning it, for speed over long logs). */
@@ -202,7 +211,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         view.labbook.push({
           at,
           action: `run ${e.data.runId}: ask ${e.data.proposer} instead of ${e.data.fallbackFrom} (attempt ${e.data.attempt})`,
-          observation: `${e.data.fallbackFrom} gave no valid proposal`,
+          observation: whyFallBack(run(view, e.data.runId), e.data.fallbackFrom),
           outcome: 'fell back to the built-in proposer',
           next: 'validate its proposal',
         });
@@ -225,7 +234,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'ProposalFailed': {
       const d = e.data;
-      run(view, d.runId).proposalFailures.push({ attempt: d.attempt, proposer: d.proposer, message: d.message, at });
+      run(view, d.runId).proposalFailures.push({ attempt: d.attempt, proposer: d.proposer, message: d.message, at, ...(d.reason ? { reason: d.reason } : {}) });
       view.labbook.push({
         at,
         action: `run ${d.runId}: ask ${d.proposer} for a proposal (attempt ${d.attempt})`,

@@ -6,8 +6,10 @@ import { toRecordable } from '../../domain/recordable.js';
 import { seedFromString } from '../../domain/rng.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import type { LaunchHandle } from '../launcher/local.js';
-import { runCommandProposer } from '../proposers/command.js';
+import { runAgent } from '../proposers/agent-run.js';
+import { isAgentKind, prepareAgent, type PreparedAgent } from '../proposers/agents.js';
 import { proposeWithTpe } from '../proposers/tpe.js';
+import type { DataOf } from '../../events/catalogue.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `propose` actor. */
@@ -34,15 +36,35 @@ export function proposeActor(deps: LoopDeps) {
     const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
     const previousErrors = run?.errors ?? [];
     const replicating = run?.kind === 'replicate' || (!run && rep !== null);
+    const failed = (message: string, reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error', process?: DataOf<'ProposalFailed'>['process']) =>
+      sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
+    // An agent's prompt is rendered before the request is recorded, so the request holds exactly what it saw.
+    let prepared: PreparedAgent | null = null;
+    let prepareError: string | null = null;
+    if (!replicating && isAgentKind(input.proposer)) {
+      try {
+        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors });
+      } catch (err) {
+        prepareError = (err as Error).message;
+      }
+    }
     if (!run?.awaitingProposal)
       sendBack(
         makeEvent(
           'ProposalRequested',
-          { runId, attempt, proposer: replicating ? 'replicate' : input.proposer, previousErrors, ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}) },
+          {
+            runId,
+            attempt,
+            proposer: replicating ? 'replicate' : input.proposer,
+            previousErrors,
+            ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}),
+            ...(prepared ? { prompt: prepared.prompt, agent: prepared.agent } : {}),
+          },
           input.session,
           stamp(),
         ),
       );
+    if (prepareError !== null) return failed(prepareError, 'error');
 
     // A replicate is the orchestrator's own proposal: its parent's config again (the seed is chosen at launch).
     if (replicating) {
@@ -72,12 +94,12 @@ export function proposeActor(deps: LoopDeps) {
       return;
     }
 
-    if (input.proposer === 'random' || input.proposer === 'tpe') {
+    if (!prepared) {
       try {
         // The seed is derived from where the draw happens, so a replay of the log gives the same proposal.
         const seed = seedFromString(`${input.session}/${runId}/${attempt}`);
         const proposal =
-          input.proposer === 'tpe' ? proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed }) : proposeRandom(deps.policy, seed);
+          input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
         sendBack(
           makeEvent(
             'ProposalReceived',
@@ -87,14 +109,15 @@ export function proposeActor(deps: LoopDeps) {
           ),
         );
       } catch (err) {
-        sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: (err as Error).message, reason: 'error' }, input.session, stamp()));
+        failed((err as Error).message, 'error');
       }
       return;
     }
+    const agent = prepared;
 
     let handle: LaunchHandle | null = null;
     let cancelled = false;
-    void runCommandProposer(deps, { runId, attempt, previousErrors }, (h) => (handle = h))
+    void runAgent(deps, { runId, attempt, previousErrors }, agent.invocation, agent.prompt.text, (h) => (handle = h))
       .then((answer) => {
         if (cancelled) return;
         if (answer.violations.length > 0)
@@ -112,10 +135,7 @@ export function proposeActor(deps: LoopDeps) {
               stamp(),
             ),
           );
-        if (answer.kind === 'failed') {
-          sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: answer.message, reason: answer.reason }, input.session, stamp()));
-          return;
-        }
+        if (answer.kind === 'failed') return failed(answer.message, answer.reason, answer.process ?? undefined);
         sendBack(
           makeEvent(
             'ProposalReceived',
@@ -136,8 +156,7 @@ export function proposeActor(deps: LoopDeps) {
         );
       })
       .catch((err: unknown) => {
-        if (!cancelled)
-          sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message: (err as Error).message, reason: 'error' }, input.session, stamp()));
+        if (!cancelled) failed((err as Error).message, 'error');
       });
     return () => {
       cancelled = true;

@@ -49,7 +49,7 @@ describe('when a loop of three runs has run with the fake trainer', () => {
     const started = only(events, '002', 'RunStarted');
     const evaluated = only(events, '002', 'RunEvaluated');
     expect(audit.run_id).toBe('002');
-    expect(audit.proposer).toEqual({ kind: 'random', seed: received.data.seed, model: null, agent: null, attempt: 1 });
+    expect(audit.proposer).toEqual({ kind: 'builtin', seed: received.data.seed, model: null, agent: null, attempt: 1 });
     expect(typeof received.data.seed).toBe('number');
     expect(audit.rationale).toBe(received.data.rationale);
     expect(audit.hypothesis).toBe(received.data.hypothesis);
@@ -81,7 +81,7 @@ describe('when a loop of three runs has run with the fake trainer', () => {
     const started = only(events, '002', 'RunStarted');
     const evaluated = only(events, '002', 'RunEvaluated');
     expect(r.stdout).toContain('Audit of run 002 (proposal, quick mode, session 0001): completed');
-    expect(r.stdout).toContain(`proposer:   random, seed ${received.data.seed}`);
+    expect(r.stdout).toContain(`proposer:   builtin, seed ${received.data.seed}`);
     expect(r.stdout).toContain(`rationale:  ${received.data.rationale}`);
     expect(r.stdout).toMatch(new RegExp(`#${started.seq} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  RunStarted`));
     expect(r.stdout).toContain(`argv: ${trainerCommand(ws).join(' ')}`);

@@ -180,3 +180,33 @@ describe('when the loop machine is driven through every shortest path', () => {
     });
   }
 });
+
+describe('when an agent proposer fails as a process', () => {
+  const drive = (reason: DataOf<'ProposalFailed'>['reason'], onExhausted: 'halt' | 'fallback') => {
+    const sut = createActor(machine).start();
+    sut.send(ev('LoopStarted', { ...started(false).data, limits: { ...limits, onExhausted } }));
+    sut.send(ev('RunPlanned', { runId: '002', index: 2, kind: 'proposal', mode: 'quick' }));
+    sut.send(ev('ProposalRequested', { runId: '002', attempt: 1, proposer: 'command', previousErrors: [] }));
+    sut.send(ev('ProposalFailed', { runId: '002', attempt: 1, proposer: 'command', message: 'no output for 300s', ...(reason ? { reason } : {}) }));
+    return sut.getSnapshot();
+  };
+
+  for (const reason of ['timeout', 'hung', 'crashed', 'no-proposal'] as const)
+    it(`falls back to the built-in optimizer at once after "${reason}" when a fallback is configured`, () => {
+      const s = drive(reason, 'fallback');
+      expect(s.value).toBe('propose');
+      expect(s.context.run).toMatchObject({ fallback: true, fallbackAt: 1, proposalAttempt: 1 });
+    });
+
+  it('asks the agent again after an error of its own setup (a bad prompt template), before falling back', () => {
+    const s = drive('error', 'fallback');
+    expect(s.value).toBe('propose');
+    expect(s.context.run?.fallback).toBe(false);
+  });
+
+  it('asks the agent again when no fallback is configured', () => {
+    const s = drive('hung', 'halt');
+    expect(s.value).toBe('propose');
+    expect(s.context.run?.fallback).toBe(false);
+  });
+});

@@ -38,7 +38,7 @@ describe('when npm run loop runs 3 quick iterations on a copy of the shipped wor
     const baseline = JSON.parse(readFileSync(join(ws, 'configs/baseline_quick.json'), 'utf8'));
     expect(JSON.parse(readFileSync(join(ws, 'runs/001/config.json'), 'utf8'))).toEqual(baseline);
     const archive = JSON.parse(readFileSync(join(ws, 'proposals/run_002.json'), 'utf8'));
-    expect(archive.proposals[0]).toMatchObject({ proposer: 'random', result: 'accepted' });
+    expect(archive.proposals[0]).toMatchObject({ proposer: 'builtin', result: 'accepted' });
     expect(Number.isInteger(archive.proposals[0].seed)).toBe(true);
   });
 

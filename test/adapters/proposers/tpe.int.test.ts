@@ -14,13 +14,13 @@ interface Logged {
 
 const RUNS = 10;
 
-describe('when the loop runs the built-in TPE proposer (proposer.kind "tpe")', () => {
+describe('when the loop runs the built-in optimizer (proposer.kind "builtin", a TPE)', () => {
   let ws: string;
   let log: Logged[];
   beforeAll(async () => {
     ws = fakeTrainerWorkspace();
     // Every proposal is judged at once, so each run after the first is the proposer's.
-    patchSettings(ws, { proposer: { kind: 'tpe', max_attempts: 1 }, statistics: { replicates: 0 } });
+    patchSettings(ws, { proposer: { kind: 'builtin', max_attempts: 1 }, statistics: { replicates: 0 } });
     const r = await execa('node', [CLI, 'loop', '--runs', String(RUNS), '--workspace', ws], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
     log = (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
@@ -33,7 +33,7 @@ describe('when the loop runs the built-in TPE proposer (proposer.kind "tpe")', (
     const received = log.filter((e) => e.type === 'ProposalReceived');
     expect(received.map((e) => e.data.runId)).toEqual(Array.from({ length: RUNS - 1 }, (_, i) => String(i + 2).padStart(3, '0')));
     for (const e of received) {
-      expect(e.data.proposer).toBe('tpe');
+      expect(e.data.proposer).toBe('builtin');
       expect(typeof e.data.seed).toBe('number');
     }
     expect(log.filter((e) => e.type === 'ProposalRejected')).toEqual([]);

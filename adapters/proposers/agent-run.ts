@@ -1,0 +1,199 @@
+/**
+ * Runs one proposer process (an agent CLI or any command) under the trainers' supervisor: own
+ * process group, wall-clock and no-output timeouts, the last run's PUFFER_AUTOPILOT_* variables.
+ * The workspace is snapshotted before it runs; whatever it changes outside the allowed paths is
+ * reverted and reported. It answers in proposals/next_config.json (written directly or by the
+ * `propose` tool of `autopilot mcp`).
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProposalText } from '../../domain/proposal.js';
+import type { ValidationError } from '../../domain/validation-error.js';
+import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
+import { launchLocal, type LaunchHandle } from '../launcher/local.js';
+import type { LoopDeps } from '../actors/deps.js';
+import { readMcpLog, type McpCalls } from './mcp-log.js';
+import type { McpServerSpec } from './mcp-server.js';
+
+/** What the proposer was asked. */
+export interface ProposerRequest {
+  runId: string;
+  attempt: number;
+  previousErrors: ValidationError[];
+  /** `autopilot propose --once`: nothing is recorded, and its files are named apart from the loop's. */
+  dryRun?: boolean;
+}
+
+/** What an agent CLI reported about itself (parsed from its output). */
+export interface AgentReport {
+  sessionId?: string;
+  costUsd?: number;
+  usage?: Record<string, number>;
+  turns?: number;
+  /** An error the CLI reported (kept for the failure message). */
+  error?: string;
+}
+
+/** How the proposer process ran. */
+export interface ProcessFacts extends AgentReport {
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  mcp?: McpCalls;
+}
+
+/** What came back from one proposer invocation. */
+export type ProposerAnswer =
+  | { kind: 'proposal'; overrides: unknown; rationale: string; hypothesis: string; problems: ValidationError[]; process: ProcessFacts; violations: Change[] }
+  | { kind: 'failed'; reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error'; message: string; process: ProcessFacts | null; violations: Change[] };
+
+/** What an agent invocation needs besides its settings. */
+export interface AgentSetup {
+  workspace: string;
+  prompt: string;
+  /** The `autopilot mcp` server to offer, or null. */
+  mcp: McpServerSpec | null;
+  /** The proposer environment (see {@link proposerEnv}). */
+  env: Record<string, string>;
+}
+
+/** One proposer process to run: built by the codex, claude and command adapters. */
+export interface AgentInvocation {
+  argv: string[];
+  /** argv as recorded: the prompt argument replaced by `<prompt>`. */
+  recordedArgv: string[];
+  cwd: string;
+  /** Environment added to the orchestrator's. */
+  env: Record<string, string>;
+  timeouts: { wall_seconds: number; no_output_seconds: number; grace_seconds: number };
+  /** Files written before the process starts (an MCP config, say). */
+  files: { path: string; text: string }[];
+  /** Reads what the CLI reported from its output. */
+  report: (output: string) => AgentReport;
+}
+
+/** Files of one proposer invocation under logs/, relative to the workspace. */
+export function invocationFiles(runId: string, attempt: number, dryRun = false) {
+  const stem = dryRun ? `logs/${runId}.propose-once` : `logs/${runId}.proposer-${attempt}`;
+  return { log: `${stem}.log`, exit: `${stem}.exit.json`, prompt: `${stem}.prompt.md`, mcpConfig: `${stem}.mcp.json`, mcpLog: `${stem}.mcp.jsonl` };
+}
+
+/** The allowed paths of this step: the policy's (default: the proposal file and the last run's notes). */
+export function allowedPaths(deps: LoopDeps, lastRunId: string | null): string[] {
+  const declared = deps.policy.allowed_paths ?? ['proposals/next_config.json', ...(lastRunId ? [`runs/${lastRunId}/notes.txt`] : [])];
+  return declared.map((p) => p.replace('<id>', lastRunId ?? '<none>'));
+}
+
+/** The most recent run with a result, whose variables the proposer gets. */
+export function lastRunId(deps: LoopDeps): string | null {
+  let last: string | null = null;
+  for (const r of deps.history().runs.values()) if (r.finished || r.failures.length > 0) last = r.runId;
+  return last;
+}
+
+/** The environment every proposer process gets on top of the orchestrator's. */
+export function proposerEnv(deps: LoopDeps, req: ProposerRequest, extra: Record<string, string>): Record<string, string> {
+  const last = lastRunId(deps);
+  const files = invocationFiles(req.runId, req.attempt, req.dryRun);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return Object.assign(env, extra, {
+    AUTOPILOT_WORKSPACE: deps.paths.root,
+    AUTOPILOT_RUN_ID: req.runId,
+    AUTOPILOT_ATTEMPT: String(req.attempt),
+    AUTOPILOT_PROPOSAL_FILE: deps.paths.nextConfig,
+    AUTOPILOT_PROMPT_FILE: join(deps.paths.root, files.prompt),
+    AUTOPILOT_MCP_LOG: join(deps.paths.root, files.mcpLog),
+    AUTOPILOT_PREVIOUS_ERRORS: JSON.stringify(req.previousErrors),
+    PUFFER_AUTOPILOT_RUN_ID: last ?? '',
+    PUFFER_AUTOPILOT_RUN_DIR: last ? deps.paths.runDir(last) : '',
+    PUFFER_AUTOPILOT_SUMMARY: last ? join(deps.paths.runDir(last), 'trainer_summary.json') : '',
+  });
+}
+
+/** Runs one proposer invocation; `onHandle` receives the running process so the caller can stop it. */
+export async function runAgent(
+  deps: LoopDeps,
+  req: ProposerRequest,
+  inv: AgentInvocation,
+  prompt: string,
+  onHandle: (h: LaunchHandle) => void,
+): Promise<ProposerAnswer> {
+  const root = deps.paths.root;
+  const files = invocationFiles(req.runId, req.attempt, req.dryRun);
+  const proposalFile = deps.paths.nextConfig;
+  const logFile = join(root, files.log);
+  const exitFile = join(root, files.exit);
+  const mcpLog = join(root, files.mcpLog);
+  // A restarted attempt starts from a clean slate: no answer, exit record or MCP calls of the run that died.
+  writeFileSync(proposalFile, '{}\n');
+  for (const f of [exitFile, mcpLog]) rmSync(f, { force: true });
+  writeFileSync(join(root, files.prompt), prompt);
+  for (const f of inv.files) writeFileSync(f.path, f.text);
+  const snapshot = takeSnapshot(root);
+  const allowed = [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)];
+  let handle: LaunchHandle;
+  try {
+    handle = launchLocal({
+      argv: inv.argv,
+      cwd: inv.cwd,
+      env: inv.env,
+      logFile,
+      copyFiles: [],
+      exitFile,
+      wallMs: inv.timeouts.wall_seconds * 1000,
+      noOutputMs: inv.timeouts.no_output_seconds * 1000,
+      graceMs: inv.timeouts.grace_seconds * 1000,
+    });
+  } catch (err) {
+    return { kind: 'failed', reason: 'error', message: `could not start ${inv.argv[0]}: ${(err as Error).message}`, process: null, violations: [] };
+  }
+  onHandle(handle);
+  const r = await handle.result;
+  const violations = revertOutside(snapshot, allowed);
+  const output = readTail(logFile, handle.logOffset);
+  const report = inv.report(output);
+  const mcp = readMcpLog(mcpLog);
+  const facts: ProcessFacts = {
+    argv: inv.recordedArgv,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    ...withoutError(report),
+    ...(mcp ? { mcp } : {}),
+  };
+  const said = report.error ? ` (it reported: ${report.error})` : '';
+  if (r.stoppedFor === 'timeout' || r.stoppedFor === 'hung')
+    return {
+      kind: 'failed',
+      reason: r.stoppedFor,
+      message: r.stoppedFor === 'timeout' ? `no answer within ${inv.timeouts.wall_seconds}s` : `no output for ${inv.timeouts.no_output_seconds}s`,
+      process: facts,
+      violations,
+    };
+  if (r.stoppedFor === 'killed') return { kind: 'failed', reason: 'error', message: 'stopped by request', process: facts, violations };
+  if (r.exitCode !== 0)
+    return { kind: 'failed', reason: 'crashed', message: `exited with ${r.signal ?? `code ${r.exitCode}`}${said}; see ${files.log}`, process: facts, violations };
+  const text = existsSync(proposalFile) ? readFileSync(proposalFile, 'utf8') : '';
+  if (text.trim() === '' || text.trim() === '{}') {
+    const viaMcp = mcp && mcp.calls > 0 ? `; its ${mcp.calls} propose call(s) through MCP were all rejected` : '';
+    return { kind: 'failed', reason: 'no-proposal', message: `exited 0 without writing proposals/next_config.json${viaMcp}${said}`, process: facts, violations };
+  }
+  const parsed = parseProposalText(text);
+  if (parsed.ok) return { kind: 'proposal', ...parsed.proposal, problems: [], process: facts, violations };
+  return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations };
+}
+
+function withoutError(report: AgentReport): Omit<AgentReport, 'error'> {
+  const { error: _error, ...rest } = report;
+  return rest;
+}
+
+// The log is appended to across attempts; only this invocation's part is read (at most its last 4 MiB).
+function readTail(file: string, offset: number | undefined): string {
+  if (!existsSync(file)) return '';
+  const buf = readFileSync(file);
+  const from = Math.max(offset ?? 0, buf.length - 4 * 1024 * 1024);
+  return buf.subarray(from).toString('utf8');
+}

@@ -1,0 +1,34 @@
+/** Renders the workspace's prompt template (proposer.prompt) from the log for one proposal attempt. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPrompt } from '../../projections/prompt.js';
+import type { LoopDeps } from '../actors/deps.js';
+import type { ProposerRequest } from './agent-run.js';
+
+/** The rendered prompt and the template it came from (relative to the workspace). */
+export interface RenderedPrompt {
+  template: string;
+  text: string;
+}
+
+/** Renders the prompt for `req`; throws with a message naming the template when it is missing or bad. */
+export function promptFor(deps: LoopDeps, req: ProposerRequest, mcp: boolean): RenderedPrompt {
+  const template = deps.settings.proposer.prompt;
+  const file = join(deps.paths.root, template);
+  if (!existsSync(file)) throw new Error(`the prompt template ${template} (proposer.prompt in autopilot.json) does not exist in ${deps.paths.root}`);
+  try {
+    const text = renderPrompt(readFileSync(file, 'utf8'), {
+      view: deps.history(),
+      policy: deps.policy,
+      settings: deps.settings,
+      runId: req.runId,
+      attempt: req.attempt,
+      previousErrors: req.previousErrors,
+      mcp,
+      workspace: deps.paths.root,
+    }, template);
+    return { template, text };
+  } catch (e) {
+    throw new Error(`the prompt template ${template} could not be rendered: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * `autopilot propose --once`: runs just the proposer against the current history — renders the
+ * prompt, runs the agent (or the built-in optimizer), validates its answer — and records nothing,
+ * for trying a prompt or an agent setup. It takes the workspace lock, so it never runs beside a loop.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseConfigFor } from '../domain/base-config.js';
+import { fmt } from '../domain/numbers.js';
+import { runIdOf } from '../domain/numbers.js';
+import { proposeRandom } from '../domain/proposers/random.js';
+import { seedFromString } from '../domain/rng.js';
+import type { ProposerKindSetting } from '../domain/settings.js';
+import { validateOverrides, type ValidationError } from '../domain/validate.js';
+import { catalogueCodec } from '../events/catalogue.js';
+import { openSqliteStore } from '../events/sqlite-store.js';
+import { acquireLock, LockHeldError } from '../adapters/lock.js';
+import type { LoopDeps } from '../adapters/actors/deps.js';
+import { runAgent, type ProposerAnswer } from '../adapters/proposers/agent-run.js';
+import { isAgentKind, prepareAgent } from '../adapters/proposers/agents.js';
+import { proposeWithTpe } from '../adapters/proposers/tpe.js';
+import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+import { emptyView, foldView } from '../projections/view.js';
+
+/** Options of `autopilot propose`. */
+export interface ProposeOptions {
+  workspace: string;
+  once?: boolean;
+  proposer?: ProposerKindSetting;
+  mode?: 'quick' | 'full';
+  json?: boolean;
+}
+
+/** Runs `propose --once`; returns the exit code (0: a valid proposal, 1: none, 2: usage). */
+export async function proposeCommand(o: ProposeOptions): Promise<number> {
+  const err = (l: string) => process.stderr.write(`autopilot: ${l}\n`);
+  if (!o.once) {
+    err('propose needs --once: it runs the proposer once against the current history and records nothing');
+    return 2;
+  }
+  const paths = workspacePaths(o.workspace);
+  let settings, policy;
+  try {
+    assertWorkspace(paths);
+    settings = loadSettings(paths);
+    policy = loadPolicy(paths);
+  } catch (e) {
+    if (e instanceof WorkspaceError) return (err(e.message), 2);
+    throw e;
+  }
+  const kind = o.proposer ?? settings.proposer.kind;
+  if (kind === 'command' && !settings.proposer.command) return (err('--proposer command needs proposer.command.argv in autopilot.json'), 2);
+  let lock;
+  try {
+    lock = acquireLock(paths.lock);
+  } catch (e) {
+    if (e instanceof LockHeldError) return (err(`${e.message} (propose --once does not run beside a loop)`), 1);
+    throw e;
+  }
+  try {
+    const store = openSqliteStore(paths.events, catalogueCodec);
+    const view = (() => {
+      try {
+        return store.lastSeq() === 0 ? emptyView() : foldView(store.readAll());
+      } finally {
+        store.close();
+      }
+    })();
+    const mode = o.mode ?? settings.mode;
+    const runId = runIdOf(Math.max(0, ...[...view.runs.values()].map((r) => r.index)) + 1);
+    const incumbent = view.incumbent?.ref ?? null;
+    const deps: LoopDeps = {
+      paths,
+      settings,
+      policy,
+      options: { runs: 1, mode, proposer: kind },
+      newSession: 'once',
+      history: () => view,
+      now: () => new Date(),
+    };
+    const req = { runId, attempt: 1, previousErrors: [] as ValidationError[], dryRun: true };
+    let answer: ProposerAnswer;
+    let prompt: string | null = null;
+    let promptFile: string | null = null;
+    if (isAgentKind(kind)) {
+      let prepared;
+      try {
+        prepared = prepareAgent(deps, kind, req);
+      } catch (e) {
+        return (err((e as Error).message), 1);
+      }
+      prompt = prepared.prompt.text;
+      promptFile = `logs/${runId}.propose-once.prompt.md`;
+      const before = readFileSync(paths.nextConfig, 'utf8');
+      try {
+        answer = await runAgent(deps, req, prepared.invocation, prompt, () => undefined);
+      } finally {
+        // The loop's proposal file is left as it was: a dry run must not answer the next real request.
+        writeFileSync(paths.nextConfig, before);
+      }
+    } else {
+      const seed = seedFromString(`once/${runId}`);
+      const p = kind === 'random' ? proposeRandom(policy, seed) : proposeWithTpe(deps, { runId, mode, incumbent, seed });
+      answer = { kind: 'proposal', ...p, problems: [], process: { argv: [], exitCode: 0, signal: null, durationMs: 0 }, violations: [] };
+    }
+    const base = baseConfigFor(loadBaseline(paths, mode), incumbent?.override);
+    const checked =
+      answer.kind === 'failed' ? null : answer.problems.length > 0 ? { ok: false as const, errors: answer.problems } : validateOverrides(answer.overrides, base, policy);
+    const report = {
+      proposer: kind,
+      run_id: runId,
+      base: incumbent?.runId ?? 'baseline',
+      prompt_file: promptFile,
+      outcome: answer.kind === 'failed' ? 'failed' : checked?.ok ? 'valid' : 'rejected',
+      ...(answer.kind === 'failed'
+        ? { reason: answer.reason, message: answer.message }
+        : { overrides: answer.overrides, rationale: answer.rationale, hypothesis: answer.hypothesis }),
+      errors: checked && !checked.ok ? checked.errors : [],
+      diff: checked?.ok ? checked.diff : [],
+      process: answer.process,
+      violations: answer.violations,
+    };
+    if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else {
+      const out = (l: string) => process.stdout.write(`${l}\n`);
+      out(`proposer ${kind} for run ${runId} (on ${report.base}); nothing is recorded`);
+      if (promptFile) out(`prompt: ${join(paths.root, promptFile)}`);
+      if (answer.kind === 'failed') out(`failed (${answer.reason}): ${answer.message}`);
+      else {
+        out(`rationale: ${answer.rationale}`);
+        out(`hypothesis: ${answer.hypothesis}`);
+        if (checked?.ok) for (const d of checked.diff) out(`  ${d.key}: ${fmtValue(d.from)} -> ${fmtValue(d.to)}`);
+        else for (const e of report.errors) out(`  rejected ${e.key}: ${e.message}`);
+      }
+      for (const v of answer.violations) out(`  reverted ${v.path} (${v.change}): outside the allowed paths`);
+      const p = answer.process;
+      if (p && p.argv.length > 0)
+        out(`process: exit ${p.exitCode ?? p.signal}, ${fmt(p.durationMs / 1000)}s${p.sessionId ? `, session ${p.sessionId}` : ''}${p.costUsd !== undefined ? `, $${p.costUsd}` : ''}`);
+    }
+    return report.outcome === 'valid' ? 0 : 1;
+  } finally {
+    lock.release();
+  }
+}
+
+function fmtValue(v: unknown): string {
+  return typeof v === 'number' ? fmt(v) : JSON.stringify(v);
+}
