@@ -124,6 +124,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
     else {
       const out = (l: string) => process.stdout.write(`${l}\n`);
       out(`proposer ${kind} for run ${runId} (on ${report.base}); nothing is recorded`);
+      if (!incumbent) out('note: with no incumbent yet the loop runs the baseline unchanged first; this is what the proposer says now');
       if (promptFile) out(`prompt: ${join(paths.root, promptFile)}`);
       if (answer.kind === 'failed') out(`failed (${answer.reason}): ${answer.message}`);
       else {
