@@ -173,8 +173,11 @@ export async function runAgent(
       violations,
     };
   if (r.stoppedFor === 'killed') return { kind: 'failed', reason: 'error', message: 'stopped by request', process: facts, violations };
-  if (r.exitCode !== 0)
-    return { kind: 'failed', reason: 'crashed', message: `exited with ${r.signal ?? `code ${r.exitCode}`}${said}; see ${files.log}`, process: facts, violations };
+  if (r.exitCode !== 0) {
+    // What it said last is usually why ("not logged in", "spawn claude ENOENT"): worth a line in the morning.
+    const last = report.error ? said : lastLine(output);
+    return { kind: 'failed', reason: 'crashed', message: `exited with ${r.signal ?? `code ${r.exitCode}`}${last}; see ${files.log}`, process: facts, violations };
+  }
   const text = existsSync(proposalFile) ? readFileSync(proposalFile, 'utf8') : '';
   if (text.trim() === '' || text.trim() === '{}') {
     const viaMcp = mcp && mcp.calls > 0 ? `; its ${mcp.calls} propose call(s) through MCP were all rejected` : '';
@@ -183,6 +186,11 @@ export async function runAgent(
   const parsed = parseProposalText(text);
   if (parsed.ok) return { kind: 'proposal', ...parsed.proposal, problems: [], process: facts, violations };
   return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations };
+}
+
+function lastLine(output: string): string {
+  const line = output.trim().split('\n').at(-1)?.trim() ?? '';
+  return line === '' ? '' : ` (last output: ${line.slice(0, 200)})`;
 }
 
 function withoutError(report: AgentReport): Omit<AgentReport, 'error'> {

@@ -219,8 +219,8 @@ describe('when the agent fails', () => {
     expect(loop.exitCode).toBe(1);
     const [failed] = of('ProposalFailed');
     expect(failed!.data).toMatchObject({ proposer: 'codex', reason: 'crashed', process: { exitCode: 3 } });
-    expect(failed!.data.message).toMatch(/exited with code 3; see logs\/002\.proposer-1\.log/);
-    expect(of('LoopHalted')[0]!.data.reason).toMatch(/the proposer failed 1 time\(s\); last: exited with code 3/);
+    expect(failed!.data.message).toBe('exited with code 3 (last output: fatal: not logged in); see logs/002.proposer-1.log');
+    expect(of('LoopHalted')[0]!.data.reason).toMatch(/the proposer failed 1 time\(s\); last: exited with code 3 \(last output: fatal: not logged in\)/);
     expect(of('RunStarted')).toHaveLength(0);
   });
 });
