@@ -1,10 +1,14 @@
 #!/usr/bin/python3
-"""Optuna's TPE as a line-oriented ask/tell server for bench:proposers.
+"""Optuna's TPE as a line-oriented ask/tell server for bench:proposers; one process, many studies.
 
-First line (JSON): {"space": {name: {"kind": "float"|"int"|"cat", "low", "high", "log", "choices"}},
-                    "seed": int, "startup": int}
-Then, per trial: {"op": "ask"} -> {"params": {...}};  {"op": "tell", "value": float|null} -> {"ok": true}
-(null = a failed trial). Uses TPESampler(multivariate=True, seed=seed, n_startup_trials=startup).
+Each request is one JSON line, answered by one JSON line:
+  {"op": "create", "id": str, "space": {name: {"kind": "float"|"int"|"cat", "low", "high", "log", "choices"}},
+   "seed": int, "startup": int, "direction": "minimize"|"maximize"}           -> {"ok": true}
+  {"op": "ask", "id": str}                                                     -> {"params": {...}}
+  {"op": "tell", "id": str, "value": float|null}   (null = a failed trial)     -> {"ok": true}
+  {"op": "close", "id": str}                                                   -> {"ok": true}
+Each study uses TPESampler(multivariate=True, seed=seed, n_startup_trials=startup), Optuna's
+defaults otherwise, and has at most one trial in flight (ask, then tell).
 """
 import json
 import sys
@@ -29,25 +33,33 @@ def distributions(space):
 
 
 def main():
-    spec = json.loads(sys.stdin.readline())
-    dists = distributions(spec["space"])
-    sampler = optuna.samplers.TPESampler(seed=spec["seed"], multivariate=True, n_startup_trials=spec["startup"])
-    study = optuna.create_study(direction=spec.get("direction", "maximize"), sampler=sampler)
-    trial = None
+    studies = {}
     for line in sys.stdin:
         msg = json.loads(line)
-        if msg["op"] == "ask":
-            trial = study.ask(dists)
-            print(json.dumps({"params": trial.params}), flush=True)
-        elif msg["op"] == "tell":
+        op = msg.get("op")
+        if op == "create":
+            sampler = optuna.samplers.TPESampler(seed=msg["seed"], multivariate=True, n_startup_trials=msg["startup"])
+            study = optuna.create_study(direction=msg["direction"], sampler=sampler)
+            studies[msg["id"]] = {"study": study, "dists": distributions(msg["space"]), "trial": None}
+            reply = {"ok": True}
+        elif op == "ask":
+            s = studies[msg["id"]]
+            s["trial"] = s["study"].ask(s["dists"])
+            reply = {"params": s["trial"].params}
+        elif op == "tell":
+            s = studies[msg["id"]]
             if msg["value"] is None:
-                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                s["study"].tell(s["trial"], state=optuna.trial.TrialState.FAIL)
             else:
-                study.tell(trial, msg["value"])
-            print(json.dumps({"ok": True}), flush=True)
+                s["study"].tell(s["trial"], msg["value"])
+            s["trial"] = None
+            reply = {"ok": True}
+        elif op == "close":
+            studies.pop(msg["id"], None)
+            reply = {"ok": True}
         else:
-            print(json.dumps({"error": "unknown op " + str(msg.get("op"))}), flush=True)
-            return 2
+            reply = {"error": "unknown op " + str(op)}
+        print(json.dumps(reply), flush=True)
     return 0
 
 

@@ -1,250 +1,153 @@
 /**
- * Benchmark of the built-in proposers against Optuna's TPE (issue 7): on seeded synthetic
- * objectives over the shipped policy's keys, each optimizer gets the same budget of runs, and the
- * best score it found is compared, seed by seed, in the same process:
+ * bench:proposers (issue 7): the built-in optimizer (domain/proposers/tpe.ts), seeded random
+ * search and Optuna's TPESampler (Debian's python3-optuna under /usr/bin/python3, by ask/tell
+ * through bench/optuna_ask_tell.py) on the same objectives, search spaces and budgets:
  *
- * - `tpe`: the project's TPE (domain/proposers/tpe.ts), warm-started from the runs so far;
- * - `optuna`: Optuna's TPESampler(multivariate=True), driven by ask/tell through
- *   bench/optuna_ask_tell.py under /usr/bin/python3 (Debian's python3-optuna);
- * - `random`: the project's seeded random search (the baseline of both).
+ * - `cartpole`: the built-in CartPole trainer in quick mode over the shipped policy (maximized);
+ * - `branin`, `hartmann6`, `rosenbrock4-log`, `mixed`: standard test functions written as policies
+ *   (bench/objectives/functions.ts), minimized, noise-free, with known optima.
  *
- * Optuna gets the space a careful user would give it: log scales where the policy samples in
- * decades, 1 − x on a log scale for discount factors, exponents for powers of two. A failed run
- * (the objective returns null) is told to Optuna as a failed trial and to the project's TPE as a
- * failed observation. Scores carry seeded noise; the best is taken over the noisy scores, as a
- * loop would see them, and the regret is measured on the noise-free objective of that run.
+ * Each method gets `--seeds` bench seeds x `--budget` evaluations (random search 3x the budget).
+ * Printed: the median over seeds of the best-so-far at 1/3, 2/3 and all of the budget (regret from
+ * the optimum for the test functions), random search at 3x, and the built-in / Optuna ratio at the
+ * full budget. Targets: the built-in optimizer at or above Optuna on all objectives but one, and on
+ * CartPole at the budget at least as good as random search at 3x. Exit 0 when both pass, 1 on FAIL,
+ * 2 on a usage error or when Optuna is missing.
  *
- *   npm run bench:proposers [-- --seeds 20 --budget 40 --json]
+ *   npm run bench:proposers [-- --only cartpole,branin --seeds 10 --budget 30 --jobs 2 --first-seed 0 --json]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Scalar } from '../domain/config.js';
-import { parsePolicy, type Policy } from '../domain/policy.js';
-import { proposeRandom } from '../domain/proposers/random.js';
-import { proposeTpe, type Observation } from '../domain/proposers/tpe.js';
-import { createRng } from '../domain/rng.js';
 import { PROJECT_ROOT } from '../orchestrator/workspace.js';
+import { cartpole } from './objectives/cartpole.js';
+import { testFunctions } from './objectives/functions.js';
+import type { Objective } from './objectives/objective.js';
+import { parseArgs, UsageError, type Args } from './proposers/args.js';
+import { runBuiltin, runOptuna, runRandom, STARTUP, type Method, type Sequence } from './proposers/methods.js';
+import { OptunaServer, optunaVersion, PYTHON } from './proposers/optuna.js';
+import { beatsLongRandom, ceilingNote, summarize, table, type ObjectiveSummary } from './proposers/report.js';
 
-const PYTHON = '/usr/bin/python3';
-const SERVER = join(PROJECT_ROOT, 'bench', 'optuna_ask_tell.py');
-
-type Params = Record<string, Scalar>;
-
-/** A seeded synthetic objective over policy keys: larger is better; null = the run failed. */
-interface Objective {
-  name: string;
-  optimum: number;
-  f: (o: Params) => number | null;
-}
-
-const num = (o: Params, k: string) => o[k] as number;
-
-const OBJECTIVES: Objective[] = [
-  {
-    // Separable, with a cliff: best near lr 3e-3, gamma 0.99, 4 epochs, width 64; lr above 0.02 diverges.
-    name: 'separable-with-failures',
-    optimum: 1.2,
-    f: (o) => {
-      if (num(o, 'train.learning_rate') > 0.02) return null;
-      const a = (Math.log10(num(o, 'train.learning_rate')) + 2.5) / 0.6;
-      const b = (Math.log10(1 - num(o, 'train.gamma')) + 2) / 0.5;
-      const c = (num(o, 'train.update_epochs') - 4) / 3;
-      return 1 - a * a - b * b - 0.3 * c * c + (o['train.hidden_size'] === 64 ? 0.2 : 0);
-    },
-  },
-  {
-    // Coupled: the best learning rate grows with the square root of the batch, and clipping with the entropy bonus.
-    name: 'coupled',
-    optimum: 1,
-    f: (o) => {
-      const lr = Math.log10(num(o, 'train.learning_rate'));
-      const batch = Math.log2(num(o, 'train.batch_size'));
-      const best = -3.4 + 0.5 * 0.30103 * (batch - 9);
-      const a = (lr - best) / 0.3;
-      const ent = Math.log10(num(o, 'train.ent_coef'));
-      const b = (num(o, 'train.clip_coef') - (0.1 + 0.05 * (ent + 5))) / 0.08;
-      const c = (Math.log10(1 - num(o, 'train.gae_lambda')) + 1.3) / 0.4;
-      return 1 - a * a - b * b - 0.5 * c * c;
-    },
-  },
-];
-
-/** The space Optuna searches, and how its parameters map back to policy keys. */
-interface OptunaSpace {
-  space: Record<string, { kind: 'float' | 'int' | 'cat'; low?: number; high?: number; log?: boolean; choices?: Scalar[] }>;
-  toOverrides: (params: Record<string, number | string | boolean>) => Params;
-}
-
-function optunaSpace(policy: Policy): OptunaSpace {
-  const space: OptunaSpace['space'] = {};
-  const back: ((p: Record<string, number | string | boolean>, o: Params) => void)[] = [];
-  for (const [key, spec] of Object.entries(policy.keys)) {
-    if (spec.type === 'number' && spec.distribution === 'logit_normal') {
-      space[`one_minus:${key}`] = { kind: 'float', low: 1 - spec.max, high: 1 - spec.min, log: true };
-      back.push((p, o) => (o[key] = 1 - (p[`one_minus:${key}`] as number)));
-    } else if (spec.type === 'number') {
-      const log = spec.distribution === 'log_normal' || (spec.min > 0 && spec.max / spec.min >= 100);
-      space[key] = { kind: 'float', low: spec.min, high: spec.max, log };
-      back.push((p, o) => (o[key] = p[key] as number));
-    } else if (spec.type === 'integer' && spec.distribution === 'uniform_pow2') {
-      space[`log2:${key}`] = { kind: 'int', low: Math.ceil(Math.log2(spec.min)), high: Math.floor(Math.log2(spec.max)) };
-      back.push((p, o) => (o[key] = 2 ** (p[`log2:${key}`] as number)));
-    } else if (spec.type === 'integer') {
-      space[key] = { kind: 'int', low: spec.min, high: spec.max, log: spec.distribution === 'log_normal' };
-      back.push((p, o) => (o[key] = p[key] as number));
-    } else if (spec.type === 'boolean') {
-      space[key] = { kind: 'cat', choices: [false, true] };
-      back.push((p, o) => (o[key] = p[key] as boolean));
-    } else {
-      space[key] = { kind: 'cat', choices: spec.choices as Scalar[] };
-      back.push((p, o) => (o[key] = p[key] as Scalar));
+/** Runs `tasks` with at most `jobs` in flight; results in task order. */
+async function pool<T>(tasks: ReadonlyArray<() => Promise<T>>, jobs: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await (tasks[i] as () => Promise<T>)();
     }
-  }
-  return {
-    space,
-    toOverrides: (p) => {
-      const o: Params = {};
-      for (const b of back) b(p, o);
-      return o;
-    },
   };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  return out;
 }
 
-/** Optuna's TPE behind the ask/tell server: one process per seed. */
-class OptunaStudy {
-  readonly #child;
-  readonly #lines: AsyncIterator<string>;
-  constructor(space: OptunaSpace['space'], seed: number, startup: number) {
-    this.#child = spawn(PYTHON, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
-    this.#child.stdin.write(`${JSON.stringify({ space, seed, startup, direction: 'maximize' })}\n`);
-  }
-  async #call(msg: unknown): Promise<Record<string, unknown>> {
-    this.#child.stdin.write(`${JSON.stringify(msg)}\n`);
-    const next = await this.#lines.next();
-    if (next.done) throw new Error('the Optuna server ended');
-    return JSON.parse(next.value) as Record<string, unknown>;
-  }
-  async ask(): Promise<Record<string, number | string | boolean>> {
-    return (await this.#call({ op: 'ask' })).params as Record<string, number | string | boolean>;
-  }
-  async tell(value: number | null): Promise<void> {
-    await this.#call({ op: 'tell', value });
-  }
-  close(): void {
-    this.#child.stdin.end();
-  }
-}
-
-const gauss = (rng: () => number) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-
-/** The noise-free value of the run with the best noisy score (what a loop would keep), or -Infinity. */
-function bestOf(runs: { noisy: number | null; clean: number | null }[]): number {
-  let best: { noisy: number; clean: number } | null = null;
-  for (const r of runs) if (r.noisy !== null && r.clean !== null && (best === null || r.noisy > best.noisy)) best = { noisy: r.noisy, clean: r.clean };
-  return best?.clean ?? Number.NEGATIVE_INFINITY;
-}
-
-const NOISE_SD = 0.05;
-const STARTUP = 5;
-
-async function runSeed(policy: Policy, objective: Objective, seed: number, budget: number, space: OptunaSpace) {
-  const score = (o: Params, noise: () => number) => {
-    // The policy's derived rule (minibatch <= batch) normalizes what Optuna suggests, as validation would.
-    const x = { ...o };
-    if (typeof x['train.minibatch_size'] === 'number' && typeof x['train.batch_size'] === 'number')
-      x['train.minibatch_size'] = Math.min(x['train.minibatch_size'], x['train.batch_size']);
-    const clean = objective.f(x);
-    return { clean, noisy: clean === null ? null : clean + NOISE_SD * gauss(noise) };
-  };
-  // tpe
-  const tpeNoise = createRng(10_000 + seed);
-  const history: Observation[] = [];
-  const tpeRuns: { noisy: number | null; clean: number | null }[] = [];
-  while (history.length < budget) {
-    const [p] = proposeTpe(policy, history, { seed: seed * 7_919 + history.length, direction: 'maximize', startupTrials: STARTUP });
-    const o = (p?.overrides ?? {}) as Params;
-    const s = score(o, tpeNoise);
-    tpeRuns.push(s);
-    history.push({ runId: String(history.length + 1).padStart(3, '0'), overrides: o, value: s.noisy });
-  }
-  // optuna
-  const optNoise = createRng(10_000 + seed);
-  const study = new OptunaStudy(space.space, seed, STARTUP);
-  const optRuns: { noisy: number | null; clean: number | null }[] = [];
-  try {
-    for (let i = 0; i < budget; i++) {
-      const s = score(space.toOverrides(await study.ask()), optNoise);
-      optRuns.push(s);
-      await study.tell(s.noisy);
-    }
-  } finally {
-    study.close();
-  }
-  // random
-  const rndNoise = createRng(10_000 + seed);
-  const rndRuns = Array.from({ length: budget }, (_, i) => score(proposeRandom(policy, seed * 7_919 + i + 99).overrides as Params, rndNoise));
-  return { tpe: tpeRuns, optuna: optRuns, random: rndRuns };
+/** Every method on every bench seed of one objective; CartPole's sequences run `jobs` at a time. */
+async function runObjective(objective: Objective, server: OptunaServer, a: Args, log: (s: string) => void): Promise<Record<Method, Sequence[]>> {
+  const seeds = Array.from({ length: a.seeds }, (_, i) => a.firstSeed + i);
+  const longest = 3 * a.budget;
+  type Task = { method: Method; seed: number; run: () => Promise<Sequence> };
+  // Longest sequences first, so the jobs finish together.
+  const tasks: Task[] = [
+    ...seeds.map((seed) => ({ method: 'random' as const, seed, run: () => runRandom(objective, seed, longest) })),
+    ...seeds.flatMap((seed) => [
+      { method: 'builtin' as const, seed, run: () => runBuiltin(objective, seed, a.budget) },
+      { method: 'optuna' as const, seed, run: () => runOptuna(server, objective, seed, a.budget) },
+    ]),
+  ];
+  let done = 0;
+  const t0 = performance.now();
+  const results = await pool(
+    tasks.map((t) => async () => {
+      const s = await t.run();
+      done++;
+      if (objective.name === 'cartpole') log(`  cartpole: ${t.method} seed ${t.seed} done (${done}/${tasks.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      return s;
+    }),
+    a.jobs,
+  );
+  const runs: Record<Method, Sequence[]> = { builtin: [], optuna: [], random: [] };
+  tasks.forEach((t, i) => runs[t.method].push(results[i] as Sequence));
+  return runs;
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const arg = (name: string, dflt: number) => {
-    const i = argv.indexOf(`--${name}`);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got ${argv[i + 1]}`);
-    return v;
-  };
-  const seeds = arg('seeds', 20);
-  const budget = arg('budget', 40);
-  const json = argv.includes('--json');
-  const check = spawnSync(PYTHON, ['-c', 'import optuna; print(optuna.__version__)'], { encoding: 'utf8' });
-  if (check.status !== 0) {
-    process.stderr.write(`bench:proposers needs Optuna for ${PYTHON}: apt-get install -y python3-optuna\n${check.stderr}`);
+  let a: Args;
+  try {
+    a = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`bench:proposers: ${e.message}\n`);
     return 2;
   }
-  const policy = parsePolicy(JSON.parse(readFileSync(join(PROJECT_ROOT, 'autopilot', 'policy.json'), 'utf8')));
-  const space = optunaSpace(policy);
-  const checkpoints = [10, 20, budget].filter((b, i, a) => b <= budget && a.indexOf(b) === i);
-  const results: unknown[] = [];
-  const lines: string[] = [];
-  let allPass = true;
-  for (const objective of OBJECTIVES) {
-    const regret: Record<'tpe' | 'optuna' | 'random', number[][]> = { tpe: [], optuna: [], random: [] };
-    let wins = 0;
-    let ties = 0;
-    const t0 = performance.now();
-    for (let seed = 0; seed < seeds; seed++) {
-      const r = await runSeed(policy, objective, seed, budget, space);
-      for (const k of ['tpe', 'optuna', 'random'] as const) regret[k].push(checkpoints.map((b) => objective.optimum - bestOf(r[k].slice(0, b))));
-      const [ours, theirs] = [regret.tpe.at(-1)!.at(-1)!, regret.optuna.at(-1)!.at(-1)!];
-      if (ours < theirs - 1e-12) wins++;
-      else if (Math.abs(ours - theirs) <= 1e-12) ties++;
-    }
-    const mean = (k: keyof typeof regret, c: number) => regret[k].reduce((s, x) => s + x[c]!, 0) / seeds;
-    const last = checkpoints.length - 1;
-    const ratio = mean('tpe', last) / mean('optuna', last);
-    const pass = ratio < 1;
-    allPass &&= pass;
-    results.push({ objective: objective.name, seeds, budget, checkpoints, regret, wins, ties, ratio });
-    lines.push(
-      `${objective.name}: mean regret at ${checkpoints.join('/')} runs — tpe ${checkpoints.map((_, c) => mean('tpe', c).toFixed(3)).join('/')}, ` +
-        `optuna ${checkpoints.map((_, c) => mean('optuna', c).toFixed(3)).join('/')}, random ${checkpoints.map((_, c) => mean('random', c).toFixed(3)).join('/')}; ` +
-        `tpe/optuna at ${budget} = ${ratio.toFixed(2)}x; tpe better on ${wins} of ${seeds} seeds (${ties} ties); ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      `${pass ? 'PASS' : 'FAIL'} ${objective.name}: tpe's mean regret at ${budget} runs below Optuna's (${ratio.toFixed(2)}x < 1)`,
-    );
+  const optuna = optunaVersion();
+  if (!optuna.ok) {
+    process.stderr.write(`bench:proposers needs Optuna for ${PYTHON}: apt-get install -y python3-optuna\n${optuna.message}\n`);
+    return 2;
   }
-  if (json) process.stdout.write(`${JSON.stringify({ optuna: check.stdout.trim(), results })}\n`);
-  else process.stdout.write(`Optuna ${check.stdout.trim()} (TPESampler multivariate, ${STARTUP} startup trials) vs the project's TPE, noise sd ${NOISE_SD}\n${lines.join('\n')}\n`);
-  return allPass ? 0 : 1;
+  const all = [cartpole(), ...testFunctions()];
+  const unknown = (a.only ?? []).filter((n) => !all.some((o) => o.name === n));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench:proposers: unknown objective(s) ${unknown.join(', ')}; known: ${all.map((o) => o.name).join(', ')}\n`);
+    return 2;
+  }
+  const objectives = all.filter((o) => a.only === null || a.only.includes(o.name));
+  const checkpoints = [...new Set([Math.round(a.budget / 3), Math.round((2 * a.budget) / 3), a.budget])];
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const server = new OptunaServer();
+  const summaries: ObjectiveSummary[] = [];
+  const walls: Record<string, number> = {};
+  const raw: Record<string, Record<Method, Sequence[]>> = {};
+  const t0 = performance.now();
+  try {
+    for (const objective of objectives) {
+      const t = performance.now();
+      const runs = await runObjective(objective, server, a, log);
+      walls[objective.name] = (performance.now() - t) / 1000;
+      raw[objective.name] = runs;
+      summaries.push(summarize(objective.name, objective.direction, objective.optimum, runs, checkpoints, 3 * a.budget, objective.ceiling ?? null));
+      log(`${objective.name}: ${walls[objective.name]?.toFixed(1)} s`);
+    }
+  } finally {
+    server.close();
+  }
+  const wall = (performance.now() - t0) / 1000;
+
+  const atLeast = summaries.filter((s) => s.atLeastOptuna).length;
+  const needed = Math.max(1, summaries.length - 1);
+  const target1 = atLeast >= needed;
+  const cp = summaries.find((s) => s.name === 'cartpole');
+  const target2 = cp === undefined ? null : beatsLongRandom(cp);
+  const rejectedByBuiltin = summaries.reduce((n, s) => n + s.rejected.builtin, 0);
+  const pass = target1 && target2 !== false && rejectedByBuiltin === 0;
+
+  const lines = [
+    `bench:proposers ${new Date().toISOString().slice(0, 10)}: ${a.seeds} seeds (${a.firstSeed}..${a.firstSeed + a.seeds - 1}) x ${a.budget} evaluations ` +
+      `(random search ${3 * a.budget}); Optuna ${optuna.version} TPESampler(multivariate=True, n_startup_trials=${STARTUP}); built-in TPE ${STARTUP} startup trials`,
+    `medians over seeds of the best-so-far at ${checkpoints.join(' / ')} evaluations; test functions as regret from the known optimum (lower is better), ` +
+      `cartpole as mean reward (higher is better); ratio: built-in / Optuna (regret: <= 1 is at or above Optuna; reward: >= 1 is)`,
+    '',
+    table(summaries),
+    '',
+    ...summaries.flatMap((s) => ceilingNote(s) ?? []),
+    `${target1 ? 'PASS' : 'FAIL'} built-in at or above Optuna's TPE at ${a.budget} evaluations on ${atLeast} of ${summaries.length} objectives (needed ${needed})`,
+    target2 === null
+      ? '(cartpole not run: no random-search target)'
+      : `${target2 ? 'PASS' : 'FAIL'} cartpole: built-in at ${a.budget} (${cp?.medians.builtin.at(-1)}) at least random search at ${3 * a.budget} (${cp?.randomLong.median})`,
+    rejectedByBuiltin === 0 ? 'validator rejections of built-in proposals: 0' : `FAIL validator rejected ${rejectedByBuiltin} built-in proposals`,
+    `wall time ${wall.toFixed(0)} s (${Object.entries(walls).map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}), ${a.jobs} job(s) at a time`,
+  ];
+  const out = join(PROJECT_ROOT, 'bench', 'out', 'proposers');
+  mkdirSync(out, { recursive: true });
+  const result = { date: new Date().toISOString(), optuna: optuna.version, args: a, checkpoints, summaries, target1, target2, wall_s: wall, walls, raw };
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(result)}\n`);
+  process.stdout.write(a.json ? `${JSON.stringify(result)}\n` : `${lines.join('\n')}\n`);
+  return pass ? 0 : 1;
 }
 
 main().then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    process.stderr.write(`bench:proposers: ${(err as Error).message}\n`);
+    process.stderr.write(`bench:proposers: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 2;
   },
 );

@@ -10,6 +10,11 @@
  * a Parzen estimator l(x) is fitted to the good group and g(x) to the bad
  * one; candidates are drawn from l and the one with the largest l(x) / g(x)
  * is proposed. Until enough runs have a score, it samples at random.
+ *
+ * Unlike Optuna's, each run's kernel is as wide as the distance to its nearest
+ * other run (tpe/bandwidth.ts), so the search narrows around good runs as runs
+ * gather there instead of keeping Scott's broad width; bench:proposers measures
+ * the difference.
  */
 import type { Config, Scalar } from '../config.js';
 import { compareKeys } from '../diff.js';
@@ -19,6 +24,7 @@ import type { Proposal } from '../proposal.js';
 import { createRng } from '../rng.js';
 import { validateOverrides } from '../validate.js';
 import { sample } from './random.js';
+import { nearestRunWidths } from './tpe/bandwidth.js';
 import { describeChanges, formatScore, shortNames } from './tpe/explain.js';
 import { fitParzen, logDensity, sampleParzen, type Coordinate, type Parzen } from './tpe/parzen.js';
 import { buildSpace, type CategoricalDim, type NumericDim, type Space } from './tpe/space.js';
@@ -87,7 +93,8 @@ interface Point {
  *   (as random search draws them), rationale `explore: …`.
  * - Otherwise multivariate TPE: the best `gamma(n)` scored runs form the good
  *   group (n counts every observation, failed and pending included), the rest
- *   the bad group; the best of `candidates` draws from l(x) by log l - log g is
+ *   the bad group; each run's kernel is as wide as its distance to the nearest
+ *   other run; the best of `candidates` draws from l(x) by log l - log g is
  *   proposed, rationale `exploit: near <run> …` (drawn from that good run's
  *   kernel) or `explore: …` (drawn from the prior kernel).
  * - A batch uses a constant liar: each proposal joins the bad group as a
@@ -171,7 +178,7 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
   const l = fit(ctx.space, points, good);
   const g = fit(ctx.space, points, bad);
 
-  let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null } | null = null;
+  let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null; width: number } | null = null;
   let drawn = 0;
   for (let round = 0; round < MAX_ROUNDS && best === null; round++) {
     for (let c = 0; c < ctx.candidates; c++) {
@@ -182,7 +189,8 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
       // Scored where the proposal really is: after rounding and snapping to valid values.
       const at = coordinates(ctx.space, overrides);
       const score = logDensity(l, at) - logDensity(g, at);
-      if (best === null || score > best.score) best = { overrides, score, anchor: l.components[component]?.anchor ?? null };
+      const chosen = l.components[component];
+      if (best === null || score > best.score) best = { overrides, score, anchor: chosen?.anchor ?? null, width: chosen?.width ?? 1 };
     }
   }
   if (best === null) return fallback(ctx, points, where);
@@ -202,7 +210,9 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     const changes = describeChanges(ctx.space.modelled, anchor.overrides, best.overrides, ctx.names);
     return {
       overrides: best.overrides,
-      rationale: `exploit: near ${anchor.runId} (#${rank} of ${scored.length}, ${formatScore(anchor.value as number)}): ${changes}. ${model}.`,
+      rationale:
+        `exploit: near ${anchor.runId} (#${rank} of ${scored.length}, ${formatScore(anchor.value as number)}; kernel width ${Number((100 * best.width).toPrecision(2))}% of each range): ` +
+        `${changes}. ${model}.`,
       hypothesis:
         `A step from ${anchor.runId} (${formatScore(anchor.value as number)}) inside the region of the good runs (l/g = ${ratio}) ` +
         (nGood === 1
@@ -220,13 +230,14 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
   };
 }
 
-/** Fits a Parzen estimator to `group` (a subset of `points`, in order); anchors are indices into `points`. */
+/**
+ * Fits a Parzen estimator to `group` (a subset of `points`, in order); anchors are indices into
+ * `points`, and each kernel is as wide as the distance from its run to the nearest other run.
+ */
 function fit(space: Space, points: readonly Point[], group: readonly Point[]): Parzen {
-  return fitParzen(
-    space.modelled,
-    group.map((p) => p.coords),
-    group.map((p) => points.indexOf(p)),
-  );
+  const anchors = group.map((p) => points.indexOf(p));
+  const widths = nearestRunWidths(space.modelled, points.map((p) => p.coords), anchors);
+  return fitParzen(space.modelled, group.map((p) => p.coords), anchors, widths);
 }
 
 function toPoint(space: Space, runId: string, overrides: Record<string, Scalar>, value: number | null, status: Point['status']): Point {

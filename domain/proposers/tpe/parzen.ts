@@ -3,6 +3,7 @@
  * mixture with one kernel per observation plus a broad prior kernel, each a
  * product over dimensions of a truncated Gaussian on [0, 1] (numeric keys, in
  * their unit coordinate) or a smoothed categorical (boolean and enum keys).
+ * Each observation may have its own kernel width (see ./bandwidth.ts).
  */
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -10,8 +11,13 @@ import type { CategoricalDim, NumericDim } from './space.js';
 
 /** Weight of the prior kernel, relative to an observation's weight of 1 (Optuna's default). */
 export const PRIOR_WEIGHT = 1;
-/** Optuna's multivariate bandwidth factor: sigma = 0.2 * n^(-1/(d+4)) of the range. */
+/** Optuna's multivariate bandwidth factor: sigma = 0.2 * n^(-1/(d+4)) of the range (the width when none is given). */
 const SIGMA0_MAGNITUDE = 0.2;
+/**
+ * The narrowest kernel: Optuna's "magic clip" 1 / min(100, n + 2) of the range, times this
+ * factor, so kernels can narrow to a fifth of what Optuna allows but never collapse onto a point.
+ */
+const MIN_WIDTH_FACTOR = 0.2;
 /** Observations beyond this many are down-weighted linearly by age (Optuna's `default_weights`). */
 const FLAT_WEIGHTS = 25;
 
@@ -27,9 +33,10 @@ export type Coordinate = { u: number } | { cell: { centre: number; width: number
 /** One kernel of one dimension. */
 type Kernel = { kind: 'normal'; mu: number; sigma: number; logZ: number } | { kind: 'categorical'; logP: number[] };
 
-/** One mixture component: a kernel per dimension, the observation it stands for (null: the prior). */
+/** One mixture component: a kernel per dimension, the observation it stands for (null: the prior) and its width. */
 interface Component {
   anchor: number | null;
+  width: number;
   kernels: Kernel[];
 }
 
@@ -45,24 +52,35 @@ export interface Parzen {
  * Fits a Parzen estimator to `points` (one coordinate per dimension each, in the
  * order the observations happened; `anchors[i]` names point i for explanations).
  *
- * Numeric kernels sit on the observed coordinate with Optuna's multivariate
- * bandwidth 0.2 * max(n, 1)^(-1/(d + 4)) clipped to [1 / min(100, n + 2), 1];
- * the prior kernel is N(0.5, 1) truncated to [0, 1]. A categorical kernel puts
- * weight 1 on the observed choice plus PRIOR_WEIGHT / (n + 1) on every choice
- * (normalized); the prior is uniform. A coordinate that is unknown gets the
- * prior's kernel in that dimension.
+ * Point i's numeric kernels sit on its coordinate with width `widths[i]` (in unit
+ * coordinates), or Optuna's multivariate bandwidth 0.2 * max(n, 1)^(-1/(d + 4))
+ * when none is given, kept within [MIN_WIDTH_FACTOR / min(100, n + 2), 1]; the
+ * prior kernel is N(0.5, 1) truncated to [0, 1]. A categorical kernel puts
+ * weight 1 on the observed choice plus min(PRIOR_WEIGHT / (n + 1), width) on
+ * every choice (normalized), so a narrow kernel also sticks to its choice; the
+ * prior is uniform. A coordinate that is unknown gets the prior's kernel in that
+ * dimension.
  */
-export function fitParzen(dims: ReadonlyArray<NumericDim | CategoricalDim>, points: ReadonlyArray<readonly Coordinate[]>, anchors: readonly number[]): Parzen {
+export function fitParzen(
+  dims: ReadonlyArray<NumericDim | CategoricalDim>,
+  points: ReadonlyArray<readonly Coordinate[]>,
+  anchors: readonly number[],
+  widths: ReadonlyArray<number | null> = [],
+): Parzen {
   const n = points.length;
   const nKernels = n + 1;
-  const minSigma = 1 / Math.min(100, 1 + nKernels);
-  const sigma = clamp(SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (dims.length + 4)), minSigma, 1);
+  const minWidth = MIN_WIDTH_FACTOR / Math.min(100, 1 + nKernels);
+  const scott = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (dims.length + 4));
   const prior: Kernel[] = dims.map((dim) => priorKernel(dim));
-  const components: Component[] = points.map((point, i) => ({
-    anchor: anchors[i] ?? null,
-    kernels: dims.map((dim, d) => observedKernel(dim, point[d] ?? null, sigma, nKernels) ?? (prior[d] as Kernel)),
-  }));
-  components.push({ anchor: null, kernels: prior });
+  const components: Component[] = points.map((point, i) => {
+    const width = clamp(widths[i] ?? scott, minWidth, 1);
+    return {
+      anchor: anchors[i] ?? null,
+      width,
+      kernels: dims.map((dim, d) => observedKernel(dim, point[d] ?? null, width, nKernels) ?? (prior[d] as Kernel)),
+    };
+  });
+  components.push({ anchor: null, width: 1, kernels: prior });
   const raw = [...ageWeights(n), PRIOR_WEIGHT];
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = raw.map((w) => w / total);
@@ -116,16 +134,16 @@ function priorKernel(dim: NumericDim | CategoricalDim): Kernel {
 }
 
 /** The kernel of an observed coordinate; null when it is unknown (the caller uses the prior's). */
-function observedKernel(dim: NumericDim | CategoricalDim, at: Coordinate, sigma: number, nKernels: number): Kernel | null {
+function observedKernel(dim: NumericDim | CategoricalDim, at: Coordinate, width: number, nKernels: number): Kernel | null {
   if (at === null) return null;
   if (dim.kind === 'categorical') {
     if (!('index' in at)) return null;
-    const base = PRIOR_WEIGHT / nKernels;
+    const base = Math.min(PRIOR_WEIGHT / nKernels, width);
     const total = base * dim.choices.length + 1;
     return { kind: 'categorical', logP: dim.choices.map((_, i) => Math.log((base + (i === at.index ? 1 : 0)) / total)) };
   }
   const mu = 'u' in at ? at.u : 'cell' in at ? at.cell.centre : null;
-  return mu === null ? null : normalKernel(clamp(mu, 0, 1), sigma);
+  return mu === null ? null : normalKernel(clamp(mu, 0, 1), width);
 }
 
 function normalKernel(mu: number, sigma: number): Kernel {

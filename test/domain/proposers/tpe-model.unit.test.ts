@@ -1,6 +1,7 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, type KeySpec } from '../../../domain/policy.js';
+import { nearestRunWidths } from '../../../domain/proposers/tpe/bandwidth.js';
 import { ageWeights, fitParzen, logDensity, logMass, sampleParzen, type Coordinate } from '../../../domain/proposers/tpe/parzen.js';
 import { buildSpace, dimOf, type NumericDim } from '../../../domain/proposers/tpe/space.js';
 import { shortNames } from '../../../domain/proposers/tpe/explain.js';
@@ -119,3 +120,46 @@ describe('when fitting Parzen estimators', () => {
     expect(draws.every((d) => (d.units[0] as number) >= 0 && (d.units[0] as number) <= 1)).toBe(true);
   });
 });
+
+describe('when choosing kernel widths', () => {
+  const x = numericDim({ type: 'number', min: 0, max: 1, distribution: 'uniform' });
+  const y = numericDim({ type: 'integer', min: 1, max: 10 });
+  const cat = dimOf('a.c', specOf({ type: 'enum', choices: ['a', 'b'] }));
+  if (cat.kind !== 'categorical') throw new Error('expected a categorical');
+
+  it("makes each run's kernel as wide as the RMS distance to its nearest other run, over the numeric keys both runs know", () => {
+    const cell = (v: number) => ({ cell: y.cell(v) ?? { centre: 0, width: 0 } });
+    const all: Coordinate[][] = [
+      [{ u: 0.1 }, cell(1), { index: 0 }],
+      [{ u: 0.4 }, cell(1), { index: 1 }],
+      [{ u: 0.9 }, null, { index: 0 }],
+      [null, null, { index: 0 }],
+    ];
+    const [w0, w1, w2, w3] = nearestRunWidths([x, y, cat], all, [0, 1, 2, 3]);
+    // Runs 0 and 1 share y's cell: sqrt((0.3² + 0²) / 2); the choice does not count.
+    expect(w0).toBeCloseTo(Math.sqrt(0.09 / 2), 12);
+    expect(w1).toBeCloseTo(Math.sqrt(0.09 / 2), 12);
+    // Run 2 knows only x: its nearest run on x is run 1, 0.5 away.
+    expect(w2).toBeCloseTo(0.5, 12);
+    // Run 3 knows no numeric key: nothing to measure, so the estimator's default width.
+    expect(w3).toBeNull();
+    expect(nearestRunWidths([x], [[{ u: 0.5 }]], [0])).toEqual([null]);
+  });
+
+  it('narrows kernels down to a floor, and a narrow kernel keeps more of its mass on its own choice', () => {
+    const points: Coordinate[][] = [[{ u: 0.5 }, { index: 0 }]];
+    const at = (u: number) => [{ u }, null] as Coordinate[];
+    const broad = fitParzen([x, cat], points, [0], [0.2]);
+    const narrow = fitParzen([x, cat], points, [0], [0.07]);
+    const collapsed = fitParzen([x, cat], points, [0], [0]);
+    // Near the point the narrow kernel is denser, a little away it is thinner.
+    expect(logDensity(narrow, at(0.5))).toBeGreaterThan(logDensity(broad, at(0.5)));
+    expect(logDensity(narrow, at(0.8))).toBeLessThan(logDensity(broad, at(0.8)));
+    // Width 0 is floored (0.2 / min(100, n + 2)), so the density stays finite.
+    expect(Number.isFinite(logDensity(collapsed, at(0.5)))).toBe(true);
+    expect(logDensity(collapsed, at(0.5))).toBeCloseTo(logDensity(fitParzen([x, cat], points, [0], [0.2 / 3]), at(0.5)), 12);
+    const other = (p: typeof broad) => Math.exp(logDensity(p, [null, { index: 1 }]));
+    expect(other(narrow)).toBeLessThan(other(broad));
+  });
+});
+
