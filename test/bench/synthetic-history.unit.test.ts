@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { checkAgainstMachine, syntheticHistory, type SyntheticOptions } from '../../bench/synthetic-history.js';
-import { AutopilotEvent, streamOf } from '../../events/catalogue.js';
-import type { StoredEvent } from '../../events/store.js';
+import { AutopilotEvent } from '../../events/catalogue.js';
 import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
 import { foldView } from '../../projections/view.js';
 import { renderAll } from '../../projections/render.js';
 import { ROOT } from '../support/workspace.js';
+import { asStored } from '../projections/support.js';
 
 const paths = workspacePaths(join(ROOT, 'autopilot'));
 
@@ -56,14 +56,7 @@ describe('the synthetic history of the history benchmark', () => {
   it('keeps time moving forward and folds into a view that renders', () => {
     const at = events.map((e) => Date.parse(e.metadata.at));
     for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThanOrEqual(at[i - 1]!);
-    const versions = new Map<string, number>();
-    const stored: StoredEvent<AutopilotEvent>[] = events.map((event, i) => {
-      const streamId = streamOf(event);
-      const streamPosition = (versions.get(streamId) ?? 0) + 1;
-      versions.set(streamId, streamPosition);
-      return { seq: i + 1, streamId, streamPosition, schemaVersion: 1, createdAt: event.metadata.at, prevHash: '', hash: '', event };
-    });
-    const view = foldView(stored);
+    const view = foldView(asStored(events));
     expect(view.runs.size).toBe(600);
     expect([...view.sessions.values()].every((s) => s.status !== 'running')).toBe(true);
     expect(renderAll(view).size).toBeGreaterThan(3600);

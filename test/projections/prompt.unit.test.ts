@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { streamOf, type AutopilotEvent } from '../../events/catalogue.js';
-import type { StoredEvent } from '../../events/store.js';
 import { TemplateError, templatePlaceholders } from '../../domain/template.js';
 import { validateOverrides } from '../../domain/validate.js';
 import type { ValidationError } from '../../domain/validation-error.js';
@@ -11,7 +9,7 @@ import { PROMPT_VARS, promptVars, renderPrompt, type PromptInput } from '../../p
 import { emptyView, foldView, type WorkspaceView } from '../../projections/view.js';
 import { syntheticEvents } from '../support/synthetic-log.js';
 import { ROOT } from '../support/workspace.js';
-import { LogBuilder, baselineRun, loopStarted, runStarted } from './support.js';
+import { LogBuilder, asStored, baselineRun, loopStarted, runStarted } from './support.js';
 
 const shipped = workspacePaths(join(ROOT, 'autopilot'));
 const drone = workspacePaths(join(ROOT, 'examples', 'puffer_drone_pp'));
@@ -176,16 +174,6 @@ function input(over: Partial<PromptInput> = {}): PromptInput {
   return { view: history(), policy, settings, runId: '005', attempt: 2, previousErrors: errors, mcp: false, workspace: '/ws', ...over };
 }
 
-function stored(events: AutopilotEvent[]): StoredEvent<AutopilotEvent>[] {
-  const versions = new Map<string, number>();
-  return events.map((event, i) => {
-    const streamId = streamOf(event);
-    const streamPosition = (versions.get(streamId) ?? 0) + 1;
-    versions.set(streamId, streamPosition);
-    return { seq: i + 1, streamId, streamPosition, schemaVersion: 1, createdAt: event.metadata.at, prevHash: '', hash: '', event };
-  });
-}
-
 describe('when the prompt variables are rendered from a history', () => {
   const vars = promptVars(input());
 
@@ -346,7 +334,7 @@ describe('when the shipped templates are rendered', () => {
   });
 
   it('stays bounded over a long synthetic history', () => {
-    const view = foldView(stored(syntheticEvents(120)));
+    const view = foldView(asStored(syntheticEvents(120)));
     const next = String(view.runs.size + 1).padStart(3, '0');
     const prompt = renderPrompt(template(shipped), input({ view, runId: next, attempt: 1, previousErrors: [], workspace: '/tmp/bench/autopilot' }));
     expect(prompt).toContain('The last 10 of ');

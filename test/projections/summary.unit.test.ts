@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticHistory } from '../../bench/synthetic-history.js';
-import { streamOf, type AutopilotEvent } from '../../events/catalogue.js';
+import type { AutopilotEvent } from '../../events/catalogue.js';
 import type { StoredEvent } from '../../events/store.js';
 import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
 import { summarizeView } from '../../projections/replay.js';
 import { emptySummary, evolveSummary, foldSummary, parseSummary, serializeSummary, summaryOfView, summaryReport } from '../../projections/summary.js';
 import { emptyView, evolveView } from '../../projections/view.js';
 import { ROOT } from '../support/workspace.js';
+import { asStored } from './support.js';
 
 const paths = workspacePaths(join(ROOT, 'autopilot'));
 
@@ -24,13 +25,7 @@ function history(runs: number): StoredEvent<AutopilotEvent>[] {
       trainerCommand: loadSettings(paths).trainer.command,
     }),
   ].flatMap((b) => b.events);
-  const versions = new Map<string, number>();
-  return events.map((event, i) => {
-    const streamId = streamOf(event);
-    const streamPosition = (versions.get(streamId) ?? 0) + 1;
-    versions.set(streamId, streamPosition);
-    return { seq: i + 1, streamId, streamPosition, schemaVersion: 1, createdAt: event.metadata.at, prevHash: '', hash: '', event };
-  });
+  return asStored(events);
 }
 
 describe('when the summary is folded on its own, from nothing or from a snapshot', () => {

@@ -41,6 +41,17 @@ export class LogBuilder {
   }
 }
 
+/** Events as the store would return them, in order, each stream numbered from 1 (no hash chain). */
+export function asStored(events: readonly AutopilotEvent[]): StoredEvent<AutopilotEvent>[] {
+  const versions = new Map<string, number>();
+  return events.map((event, i) => {
+    const streamId = streamOf(event);
+    const streamPosition = (versions.get(streamId) ?? 0) + 1;
+    versions.set(streamId, streamPosition);
+    return { seq: i + 1, streamId, streamPosition, schemaVersion: 1, createdAt: event.metadata.at, prevHash: '', hash: '', event };
+  });
+}
+
 export const limits = { maxProposalAttempts: 3, maxRunAttempts: 2, maxConsecutiveFailures: 3 };
 export const metric = { name: 'mean_reward', direction: 'maximize' as const };
 export const rangeError = {
