@@ -4,8 +4,8 @@
  * incumbent; `best` keeps only the incumbent's final checkpoint. Whatever the strategy, the final
  * checkpoint of a candidate under replication is kept: it becomes the incumbent's if confirmed.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { kindConfined, removeConfined } from './fs/confined.js';
 import { checkpointPointers, type RunView, type WorkspaceView } from '../projections/view.js';
 
 /** Which checkpoints a strategy keeps. */
@@ -29,8 +29,9 @@ export function checkpointsToPrune(view: WorkspaceView, strategy: SaveStrategy):
 /** Deletes the checkpoint files `strategy` does not keep; returns those actually removed. */
 export function pruneCheckpoints(workspace: string, view: WorkspaceView, strategy: SaveStrategy): { removed: string[]; kept: string[] } {
   const plan = checkpointsToPrune(view, strategy);
-  const removed = plan.removed.filter((p) => existsSync(join(workspace, p)));
-  for (const p of removed) rmSync(join(workspace, p), { force: true });
+  // Removed without following anything: a checkpoint path under a linked folder is not reached at all.
+  const removed = plan.removed.filter((p) => kindConfined(workspace, join(workspace, p)) !== null);
+  for (const p of removed) removeConfined(workspace, join(workspace, p));
   return { removed, kept: plan.kept };
 }
 

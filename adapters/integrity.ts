@@ -1,126 +1,152 @@
 /**
- * Workspace integrity around an agent step: a snapshot of the workspace's files (and, when the
- * workspace lives in a git repository, of that repository's working tree) before the step, and
- * afterwards every change outside `allowed_paths` reverted to its recorded content — modified
- * files restored, deleted files recreated, new files removed.
+ * Workspace integrity around an agent step: a record of the workspace (and, when it lives in a git
+ * repository, of that repository's dirty files) before the step, and afterwards every change
+ * outside `allowed_paths` reverted — modified entries put back, deleted ones recreated, new ones
+ * (files, symlinks, FIFOs, directories) removed. Links are recorded and compared, never followed;
+ * restoring replaces a path (temp file and rename), never writes through it.
  */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { ensureDirConfined, removeConfined, symlinkConfined, writeConfined } from './fs/confined.js';
+import type { EntryKind } from './fs/entry.js';
+import { entryState, recordTree, sameEntry, toPlatform, TREE_LIMITS, type EntryState } from './fs/tree.js';
+import { gitDirty, gitHeadEntry, gitTop } from './git-state.js';
 
 /** Files the orchestrator itself writes during a step; never the agent's doing. */
 const OWN_FILES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP)$/;
-/** Content above this size is hashed but not kept, so it can be detected but not restored. */
-const MAX_KEPT_BYTES = 8 * 1024 * 1024;
-
-interface FileState {
-  hash: string;
-  content: Buffer | null;
-}
 
 /** What the workspace (and its repository) looked like before a step. */
 export interface IntegritySnapshot {
   workspace: string;
-  files: Map<string, FileState>;
-  repo: { top: string; files: Map<string, FileState | null> } | null;
+  entries: Map<string, EntryState>;
+  repo: { top: string; entries: Map<string, EntryState | null> } | null;
 }
 
 /** One change found after a step. */
 export interface Change {
+  /** Relative to the workspace, or absolute outside it. */
   path: string;
   change: 'modified' | 'created' | 'deleted';
   restored: boolean;
+  /** What stands there now (what stood there, for a deletion). */
+  kind?: EntryKind;
+  /** What stood there before, when the kind changed. */
+  was?: EntryKind;
+  /** A symlink's target, as text (never followed). */
+  target?: string;
+  /** Why it was not restored. */
+  note?: string;
 }
 
-function stateOf(path: string): FileState {
-  const content = readFileSync(path);
-  return { hash: createHash('sha256').update(content).digest('hex'), content: content.length <= MAX_KEPT_BYTES ? content : null };
-}
+const ownFile = (rel: string) => !rel.includes('/') && OWN_FILES.test(rel);
 
-function walk(root: string, dir: string, out: Map<string, FileState>): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
+/** Records the workspace's entries, and the dirty entries of the repository it lives in. */
+export function takeSnapshot(workspace: string): IntegritySnapshot {
+  const root = resolve(workspace);
+  const entries = recordTree(root, ownFile);
+  const top = gitTop(root);
+  let repo: IntegritySnapshot['repo'] = null;
+  if (top) {
+    const repoEntries = new Map<string, EntryState | null>();
+    for (const rel of gitDirty(top)) {
+      const abs = `${top}${sep}${toPlatform(rel)}`;
+      if (inside(abs, root)) continue;
+      repoEntries.set(rel, entryState(top, abs, TREE_LIMITS));
+    }
+    repo = { top, entries: repoEntries };
   }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    const rel = relative(root, p);
-    if (e.isDirectory()) walk(root, p, out);
-    else if (e.isFile() && !(dir === root && OWN_FILES.test(e.name))) out.set(rel, stateOf(p));
-  }
-}
-
-function gitTop(dir: string): string | null {
-  try {
-    return execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Paths (relative to the repo top) that git reports as changed or untracked. */
-function gitDirty(top: string): string[] {
-  const out = execFileSync('git', ['-C', top, 'status', '--porcelain=v1', '-z', '--untracked-files=all'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const paths: string[] = [];
-  const parts = out.split('\0');
-  for (let i = 0; i < parts.length; i++) {
-    const entry = parts[i]!;
-    if (entry.length < 4) continue;
-    const code = entry.slice(0, 2);
-    paths.push(entry.slice(3));
-    if (code.startsWith('R') || code.startsWith('C')) paths.push(parts[++i]!);
-  }
-  return paths;
-}
-
-function gitHeadContent(top: string, rel: string): Buffer | null {
-  try {
-    return execFileSync('git', ['-C', top, 'show', `HEAD:${rel}`], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20 });
-  } catch {
-    return null;
-  }
+  return { workspace: root, entries, repo };
 }
 
 function inside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent + sep);
 }
 
-/** Records the workspace's files, and the dirty files of the repository it lives in. */
-export function takeSnapshot(workspace: string): IntegritySnapshot {
-  const root = resolve(workspace);
-  const files = new Map<string, FileState>();
-  walk(root, root, files);
-  const top = gitTop(root);
-  let repo: IntegritySnapshot['repo'] = null;
-  if (top) {
-    const repoFiles = new Map<string, FileState | null>();
-    for (const rel of gitDirty(top)) {
-      const abs = join(top, rel);
-      if (inside(abs, root)) continue;
-      repoFiles.set(rel, existsSync(abs) && lstatSync(abs).isFile() ? stateOf(abs) : null);
+/** Puts `before` back at `rel` under `root`, replacing whatever is there; the note says why it could not. */
+function restore(root: string, rel: string, before: EntryState | null, now: EntryState | null): { restored: boolean; note?: string } {
+  const abs = `${root}${sep}${toPlatform(rel)}`;
+  if (before === null) {
+    removeConfined(root, abs);
+    return { restored: true };
+  }
+  switch (before.kind) {
+    case 'directory':
+      if (now && now.kind !== 'directory') removeConfined(root, abs);
+      ensureDirConfined(root, abs);
+      return { restored: true };
+    case 'file':
+      if (before.content) {
+        writeConfined(root, abs, before.content);
+        return { restored: true };
+      }
+      // Never leave a link or a FIFO where a file was, even when its content cannot come back.
+      if (now && now.kind !== 'file') removeConfined(root, abs);
+      return { restored: false, note: `${before.size ?? '?'} bytes: too large to keep a copy; detected, not restored` };
+    case 'symlink':
+      symlinkConfined(root, abs, before.target ?? '');
+      return { restored: true };
+    case 'fifo':
+    case 'socket':
+    case 'block-device':
+    case 'char-device':
+      return { restored: false, note: `a ${before.kind} cannot be recreated` };
+    default: {
+      const never: never = before.kind;
+      throw new Error(`unknown kind ${String(never)}`);
     }
-    repo = { top, files: repoFiles };
   }
-  return { workspace: root, files, repo };
 }
 
-function allowedMatcher(allowed: readonly string[]): (rel: string) => boolean {
-  const patterns = allowed.map((a) => a.replace(/\\/g, '/'));
-  return (rel) => patterns.includes(rel.split(sep).join('/'));
+function describe(rel: string, before: EntryState | null, now: EntryState | null, outcome: { restored: boolean; note?: string }): Change {
+  const change: Change['change'] = before === null ? 'created' : now === null ? 'deleted' : 'modified';
+  const kind = (now ?? before)!.kind;
+  return {
+    path: rel,
+    change,
+    restored: outcome.restored,
+    kind,
+    ...(before && now && before.kind !== now.kind ? { was: before.kind } : {}),
+    ...(now?.kind === 'symlink' ? { target: now.target ?? '' } : {}),
+    ...(outcome.note ? { note: outcome.note } : {}),
+  };
 }
 
-function restoreFile(abs: string, before: FileState | null | undefined): boolean {
-  if (before === undefined || before === null) {
-    rmSync(abs, { force: true, recursive: true });
-    return true;
+/** Compares the workspace tree with the record and reverts every difference outside `allowed`. */
+function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boolean): Change[] {
+  const root = snapshot.workspace;
+  const now = recordTree(root, ownFile);
+  const paths = [...new Set([...snapshot.entries.keys(), ...now.keys()])].sort();
+  const changes: Change[] = [];
+  // Once a new directory (or a link in a directory's place) is removed, what was under it went with it.
+  const gone: string[] = [];
+  for (const rel of paths) {
+    if (isAllowed(rel) || gone.some((g) => rel.startsWith(`${g}/`))) continue;
+    const before = snapshot.entries.get(rel) ?? null;
+    const after = now.get(rel) ?? null;
+    if (before && after && sameEntry(before, after)) continue;
+    const outcome = restore(root, rel, before, after);
+    if (after?.kind === 'directory' && before?.kind !== 'directory') gone.push(rel);
+    changes.push(describe(rel, before, after, outcome));
   }
-  if (!before.content) return false;
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, before.content);
-  return true;
+  return changes;
+}
+
+/** The repository's dirty entries outside the workspace that changed during the step, reverted. */
+function revertRepo(snapshot: IntegritySnapshot): Change[] {
+  if (!snapshot.repo) return [];
+  const { top, entries } = snapshot.repo;
+  const changes: Change[] = [];
+  for (const rel of gitDirty(top)) {
+    const abs = `${top}${sep}${toPlatform(rel)}`;
+    if (inside(abs, snapshot.workspace)) continue;
+    const after = entryState(top, abs, TREE_LIMITS);
+    // Dirty before the step too: only a further change counts, and the record is what comes back.
+    // Clean before: the committed entry is the recorded one.
+    const before = entries.has(rel) ? (entries.get(rel) ?? null) : gitHeadEntry(top, rel);
+    if (before === null && after === null) continue;
+    if (before && after && sameEntry(before, after)) continue;
+    changes.push({ ...describe(rel, before, after, restore(top, rel, before, after)), path: abs });
+  }
+  return changes;
 }
 
 /**
@@ -128,46 +154,7 @@ function restoreFile(abs: string, before: FileState | null | undefined): boolean
  * `allowed` (paths relative to the workspace). Returns what was changed and whether it was restored.
  */
 export function revertOutside(snapshot: IntegritySnapshot, allowed: readonly string[]): Change[] {
-  const isAllowed = allowedMatcher(allowed);
-  const changes: Change[] = [];
-  const now = new Map<string, FileState>();
-  walk(snapshot.workspace, snapshot.workspace, now);
-  for (const [rel, state] of now) {
-    if (isAllowed(rel)) continue;
-    const before = snapshot.files.get(rel);
-    if (before && before.hash === state.hash) continue;
-    const abs = join(snapshot.workspace, rel);
-    changes.push({ path: rel, change: before ? 'modified' : 'created', restored: restoreFile(abs, before ?? null) });
-  }
-  for (const [rel, before] of snapshot.files) {
-    if (now.has(rel) || isAllowed(rel)) continue;
-    changes.push({ path: rel, change: 'deleted', restored: restoreFile(join(snapshot.workspace, rel), before) });
-  }
-  if (snapshot.repo) {
-    const { top, files } = snapshot.repo;
-    for (const rel of gitDirty(top)) {
-      const abs = join(top, rel);
-      if (inside(abs, snapshot.workspace)) continue;
-      const exists = existsSync(abs) && lstatSync(abs).isFile();
-      const hadEntry = files.has(rel);
-      const before = files.get(rel);
-      if (hadEntry) {
-        // Dirty before the step too: only a further change counts.
-        if (before && exists && stateOf(abs).hash === before.hash) continue;
-        if (!before && !exists) continue;
-        changes.push({ path: abs, change: exists ? (before ? 'modified' : 'created') : 'deleted', restored: restoreFile(abs, before) });
-        continue;
-      }
-      // Clean before the step: the committed content is the recorded one.
-      const head = gitHeadContent(top, rel);
-      if (head === null) {
-        changes.push({ path: abs, change: 'created', restored: restoreFile(abs, null) });
-      } else {
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, head);
-        changes.push({ path: abs, change: exists ? 'modified' : 'deleted', restored: true });
-      }
-    }
-  }
+  const patterns = new Set(allowed.map((a) => a.replace(/\\/g, '/')));
+  const changes = [...revertTree(snapshot, (rel) => patterns.has(rel)), ...revertRepo(snapshot)];
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }

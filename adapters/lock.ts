@@ -5,9 +5,10 @@
  * since) for people and for `status`/`stop`; finding a dead holder's name there on taking the lock
  * is a takeover, which the loop records.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { readConfined, removeConfined, writeConfined } from './fs/confined.js';
 import { processAlive } from './launcher/process-group.js';
 
 /** Raised when another live orchestrator holds the workspace. */
@@ -35,11 +36,20 @@ export const pidAlive = processAlive;
 /** The pid named in a lock file, or null. */
 export function readHolder(path: string): number | null {
   try {
-    const pid = Number((JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid);
+    // The workspace is hostile ground: never through a link, never a FIFO.
+    const read = readConfined(dirname(path), path, 4096);
+    if (read.kind !== 'file') return null;
+    const pid = Number((JSON.parse(read.bytes.toString('utf8')) as { pid?: unknown }).pid);
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
   }
+}
+
+/** The pid named in a lock file when that process is alive, else null. */
+export function liveHolder(path: string): number | null {
+  const pid = readHolder(path);
+  return pid !== null && pidAlive(pid) ? pid : null;
 }
 
 function isBusy(err: unknown): boolean {
@@ -86,13 +96,8 @@ export function acquireLock(path: string): Lock {
   held.add(db);
   // Ours now. A name left behind belongs to a holder that died without releasing it.
   let takenOverFrom: number | null | undefined;
-  let stale: string | null = null;
-  try {
-    stale = readFileSync(path, 'utf8');
-  } catch {
-    stale = null;
-  }
-  if (stale !== null) {
+  const stale = readConfined(dirname(path), path, 4096).kind !== 'missing';
+  if (stale) {
     const pid = readHolder(path);
     // A live holder named without the OS lock (an older autopilot, or one mid-start): still refuse.
     if (pid !== null && pid !== process.pid && pidAlive(pid)) {
@@ -102,13 +107,11 @@ export function acquireLock(path: string): Lock {
     }
     takenOverFrom = pid === process.pid ? undefined : pid;
   }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-  renameSync(tmp, path);
+  writeConfined(dirname(path), path, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
   return {
     takenOverFrom,
     release: () => {
-      if (readHolder(path) === process.pid) rmSync(path, { force: true });
+      if (readHolder(path) === process.pid) removeConfined(dirname(path), path);
       held.delete(db);
       db.close();
     },

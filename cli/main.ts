@@ -42,10 +42,25 @@ export function buildProgram(result: { code: number }): Command {
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
     .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
+    .option(
+      '--accept-input-changes <why>',
+      'resume with the workspace inputs (autopilot.json, policy.json, baselines, prompt, trainer script) as they are now, recording why; without it, changes made during a session are put back',
+    )
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
-      result.code = await runLoop({ workspace: o.workspace, runs: o.runs, mode: o.mode, proposer: o.proposer, json: o.json, handleSignals: true });
-    });
+    .action(
+      async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string }) => {
+        if (o.acceptInputChanges !== undefined && o.acceptInputChanges.trim() === '') throw new InvalidArgumentError('--accept-input-changes needs a reason, e.g. --accept-input-changes "widened the learning-rate range"');
+        result.code = await runLoop({
+          workspace: o.workspace,
+          runs: o.runs,
+          mode: o.mode,
+          proposer: o.proposer,
+          json: o.json,
+          handleSignals: true,
+          ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
+        });
+      },
+    );
   program
     .command('propose')
     .description('run just the proposer against the current history and validate its answer, recording nothing (for trying a prompt)')

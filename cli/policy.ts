@@ -14,6 +14,7 @@ import { importPufferSweep, PufferIniError } from '../domain/puffer-ini.js';
 import { describeRule } from '../domain/rules.js';
 import { EXIT } from '../orchestrator/run-loop.js';
 import { workspacePaths } from '../orchestrator/workspace.js';
+import { policySetCommand } from './policy-set.js';
 
 /** Adds `policy import-puffer | check | schema` to `program`; actions store their exit code in `result.code`. */
 export function registerPolicyCommand(program: Command, result: { code: number }): void {
@@ -35,6 +36,16 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
     .action((o: { workspace: string; file?: string; json?: boolean }) => {
       result.code = checkPolicyCommand(o);
+    });
+  policy
+    .command('set')
+    .description('replace policy.json with FILE between sessions, recording the change and why in the log (the only change a session accepts)')
+    .argument('<file>', 'the new policy')
+    .addOption(new Option('--workspace <dir>', 'workspace directory').default('autopilot'))
+    .option('--why <reason>', 'why the policy changes (recorded)')
+    .addOption(new Option('--json', 'machine-readable output: one JSON object'))
+    .action((file: string, o: { workspace: string; why?: string; json?: boolean }) => {
+      result.code = policySetCommand(file, o);
     });
   policy
     .command('schema')

@@ -3,7 +3,9 @@
  * prompt, runs the agent (or the built-in optimizer), validates its answer — and records nothing,
  * for trying a prompt or an agent setup. It takes the workspace lock, so it never runs beside a loop.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readConfined, removeConfined, writeConfined } from '../adapters/fs/confined.js';
+import { MAX_PROPOSAL_BYTES } from '../domain/proposal.js';
+import { resolveContainmentSetting } from '../orchestrator/run-loop.js';
 import { join } from 'node:path';
 import { baseConfigFor } from '../domain/base-config.js';
 import { fmt } from '../domain/numbers.js';
@@ -77,6 +79,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       newSession: 'once',
       history: () => view,
       now: () => new Date(),
+      containment: resolveContainmentSetting(settings.containment),
     };
     const req = { runId, attempt: 1, previousErrors: [] as ValidationError[], dryRun: true };
     let answer: ProposerAnswer;
@@ -91,17 +94,20 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       }
       prompt = prepared.prompt.text;
       promptFile = `logs/${runId}.propose-once.prompt.md`;
-      const before = readFileSync(paths.nextConfig, 'utf8');
+      // Kept as bytes, read as an untrusted file (never through a link); put back the same way.
+      const saved = readConfined(paths.root, paths.nextConfig, MAX_PROPOSAL_BYTES);
+      const before = saved.kind === 'file' ? saved.bytes : null;
       try {
         answer = await runAgent(deps, req, prepared.invocation, prompt, () => undefined);
       } finally {
         // The loop's proposal file is left as it was: a dry run must not answer the next real request.
-        writeFileSync(paths.nextConfig, before);
+        if (before) writeConfined(paths.root, paths.nextConfig, before);
+        else removeConfined(paths.root, paths.nextConfig);
       }
     } else {
       const seed = seedFromString(`once/${runId}`);
       const p = kind === 'random' ? proposeRandom(policy, seed) : proposeWithTpe(deps, { runId, mode, incumbent, seed });
-      answer = { kind: 'proposal', ...p, problems: [], process: { argv: [], exitCode: 0, signal: null, durationMs: 0 }, violations: [] };
+      answer = { kind: 'proposal', ...p, problems: [], process: { argv: [], exitCode: 0, signal: null, durationMs: 0 }, violations: [], unsafe: [] };
     }
     const base = baseConfigFor(loadBaseline(paths, mode), incumbent?.override);
     const checked =

@@ -30,8 +30,11 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
     try {
       const r = rebuildProjections(paths.root, store);
       const last = store.lastSeq();
+      // Links or FIFOs where projection files go were removed, never followed: say so.
+      for (const u of r.unsafe)
+        process.stderr.write(`autopilot: ${u.path} was a ${u.kind}${u.target !== undefined ? ` (-> ${u.target})` : ''} where a projection goes; removed, not followed\n`);
       if (o.json)
-        process.stdout.write(`${JSON.stringify({ files: r.files.length, written: r.written.length, removed: r.removed.length, lastSeq: last })}\n`);
+        process.stdout.write(`${JSON.stringify({ files: r.files.length, written: r.written.length, removed: r.removed.length, unsafe: r.unsafe, lastSeq: last })}\n`);
       else
         process.stdout.write(
           `rebuilt ${r.files.length} projection file(s) from ${last} event(s): ` +

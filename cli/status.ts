@@ -1,7 +1,6 @@
 /** `autopilot status`: sessions, runs and the incumbent, folded from the log through a read-only connection. */
-import { existsSync, readFileSync } from 'node:fs';
 import { fmt } from '../domain/numbers.js';
-import { pidAlive } from '../adapters/lock.js';
+import { liveHolder } from '../adapters/lock.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { emptySummary, foldSummary, summaryReport } from '../projections/summary.js';
 import { guarded, openReader } from './open-store.js';
@@ -10,15 +9,7 @@ import { guarded, openReader } from './open-store.js';
 export function statusCommand(o: { workspace: string; json?: boolean }): number {
   return guarded(() => {
     const { paths, store } = openReader(o.workspace);
-    let holder: number | null = null;
-    if (existsSync(paths.lock)) {
-      try {
-        const pid = Number((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid: unknown }).pid);
-        holder = pidAlive(pid) ? pid : null;
-      } catch {
-        holder = null;
-      }
-    }
+    const holder = liveHolder(paths.lock);
     if (!store) {
       if (o.json) process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null })}\n`);
       else process.stdout.write(`workspace ${paths.root}: no events yet\n`);

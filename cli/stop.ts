@@ -4,8 +4,9 @@
  * holds the workspace lock to exit, saying what it waits for. Exit 0 when the loop ended, 1 when
  * no loop was running (the STOP file is taken back) or it did not end in time (the file stays).
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readConfined, removeConfined, writeConfined } from '../adapters/fs/confined.js';
 import { processAlive } from '../adapters/launcher/process-group.js';
+import { liveHolder } from '../adapters/lock.js';
 import { foldView, type WorkspaceView } from '../projections/view.js';
 import { formatStopFile } from '../orchestrator/stop-file.js';
 import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
@@ -27,13 +28,13 @@ const REPORT_EVERY_MS = 10_000;
 
 /** The pid in the workspace lock when that process is alive, else null. */
 function lockHolder(paths: WorkspacePaths): number | null {
-  if (!existsSync(paths.lock)) return null;
-  try {
-    const pid = Number((JSON.parse(readFileSync(paths.lock, 'utf8')) as { pid?: unknown }).pid);
-    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
-  } catch {
-    return null;
-  }
+  return liveHolder(paths.lock);
+}
+
+/** Whether the STOP file still holds exactly `text` (read as an untrusted file). */
+function stopFileHolds(paths: WorkspacePaths, text: string): boolean {
+  const read = readConfined(paths.root, paths.stopFile, 4096);
+  return read.kind === 'file' && read.bytes.toString('utf8') === text;
 }
 
 /** The log folded read-only (null when there is none or it cannot be read right now). */
@@ -68,11 +69,6 @@ function describeLoop(view: WorkspaceView | null, pid: number): string {
   return `loop ${session.session} (pid ${pid})${doing}`;
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** Runs `stop`; resolves to the exit code. */
 export async function stopCommand(o: StopOptions): Promise<number> {
@@ -88,15 +84,11 @@ export async function stopCommand(o: StopOptions): Promise<number> {
     process.stdout.write(`${o.json ? JSON.stringify(json) : human}\n`);
 
   const text = formatStopFile(now, `autopilot stop${now ? ' --now' : ''} (pid ${process.pid})`);
-  writeAtomically(paths.stopFile, text);
+  writeConfined(paths.root, paths.stopFile, text);
   const pid = lockHolder(paths);
   if (pid === null) {
     // Nobody would read it; left behind, it would stop the next loop at once.
-    try {
-      if (readFileSync(paths.stopFile, 'utf8') === text) rmSync(paths.stopFile, { force: true });
-    } catch {
-      // already gone
-    }
+    if (stopFileHolds(paths, text)) removeConfined(paths.root, paths.stopFile);
     out(`no loop is running on ${paths.root} (no live process holds ${paths.lock}); nothing to stop`, {
       stopped: false,
       running: false,
@@ -118,7 +110,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
     const holder = lockHolder(paths);
     if (!processAlive(pid) || holder !== pid) break;
     if (Date.now() - started >= waitMs) {
-      const read = !existsSync(paths.stopFile);
+      const read = readConfined(paths.root, paths.stopFile, 4096).kind === 'missing';
       out(
         `${describeLoop(readView(o.workspace), pid)} is still running after ${Math.round(waitMs / 1000)}s; ${
           read ? 'it has read the stop request' : `the STOP file stays in place, so it stops when it next looks`
@@ -135,11 +127,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
   }
 
   // A loop that ended without reading the request (it finished first) must not leave it for the next one.
-  try {
-    if (readFileSync(paths.stopFile, 'utf8') === text) rmSync(paths.stopFile, { force: true });
-  } catch {
-    // read and removed by the loop
-  }
+  if (stopFileHolds(paths, text)) removeConfined(paths.root, paths.stopFile);
   // The loop is gone: say how its last session ended, from the log.
   const view = readView(o.workspace);
   const last = view ? [...view.sessions.values()].at(-1) : undefined;

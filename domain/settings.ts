@@ -58,6 +58,26 @@ export const SettingsSchema = z.strictObject({
     env: z.record(z.string(), z.string()).default({}),
   }),
   launcher: z.enum(['local']).default('local'),
+  /**
+   * How each trainer's and agent's whole process tree is kept together so nothing it starts (also
+   * with setsid) outlives it: `cgroup` (a cgroup v2 per launch), `subreaper` (a supervisor that
+   * inherits every orphan), `process-group` (its process group only); `auto` picks the first that
+   * works here. The mode in use is recorded with each launch.
+   */
+  containment: z.enum(['auto', 'cgroup', 'subreaper', 'process-group']).default('auto'),
+  /** Caps on what untrusted parties can make the loop store or read. */
+  limits: z
+    .strictObject({
+      /** Problems of one proposal reported (the first ones, with a count of the rest). */
+      max_problems: z.number().int().min(1).default(100),
+      /** Values per metric in a trainer summary's samples. */
+      max_samples: z.number().int().min(1).default(100_000),
+      /** Largest stored event (JSON bytes); larger data goes to a file referenced by its hash. */
+      max_event_bytes: z.number().int().min(64 * 1024).default(1 << 20),
+      /** Trainer (and agent) output stored per attempt, head and tail kept. */
+      max_output_bytes: z.number().int().min(64 * 1024).default(64 << 20),
+    })
+    .default({ max_problems: 100, max_samples: 100_000, max_event_bytes: 1 << 20, max_output_bytes: 64 << 20 }),
   proposer: z
     .strictObject({
       /**

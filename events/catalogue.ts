@@ -72,6 +72,28 @@ const ReplicationProgress = z.object({
   done: z.number().int().nonnegative(),
 });
 
+/** How a trainer or agent process tree is contained: its own cgroup, a subreaper supervisor, or only its process group. */
+export const Containment = z.object({
+  mode: z.enum(['cgroup', 'subreaper', 'process-group']),
+  /** The cgroup (v2) directory the process tree runs in (mode cgroup). */
+  cgroup: z.string().optional(),
+});
+export type Containment = z.infer<typeof Containment>;
+
+/** A workspace input a session is bound to: its hash and, when small text, its content (so a change can be reverted). */
+export const InputFile = z.object({
+  /** Relative to the workspace. */
+  path: z.string(),
+  /** sha256 of the content; null when the file is missing. */
+  sha256: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  /** The content, when it is UTF-8 text of at most 256 KiB. */
+  text: z.string().optional(),
+});
+export type InputFile = z.infer<typeof InputFile>;
+
+const EntryKindSchema = z.enum(['file', 'directory', 'symlink', 'fifo', 'socket', 'block-device', 'char-device']);
+
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({ type: z.literal(type), data, metadata: Metadata });
 }
@@ -110,6 +132,17 @@ export const LoopStarted = event(
     }),
     metric: z.object({ name: z.string(), direction: Direction }),
     pid: z.number().int(),
+    /** The workspace inputs the session is bound to (absent in early logs): settings, policy, baselines, prompt, trainer script. */
+    inputs: z.array(InputFile).optional(),
+  }),
+);
+/** The user changed bound inputs through a command (`policy set`, `loop --accept-input-changes`): the new state, and why. */
+export const InputsAccepted = event(
+  'InputsAccepted',
+  z.object({
+    files: z.array(InputFile).min(1),
+    why: z.string().min(1),
+    by: z.string().min(1),
   }),
 );
 export const LockTakenOver = event(
@@ -168,6 +201,30 @@ export const ProposerProcess = z.object({
   /** The `propose` calls the agent made through `autopilot mcp`, and the errors returned to it. */
   mcp: z.object({ calls: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), errors: z.array(z.string()) }).optional(),
 });
+/** An agent process was launched (recorded before it may start), so a restart can find and stop it. */
+export const ProposerStarted = event(
+  'ProposerStarted',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    proposer: ProposerKind,
+    pid: z.number().int(),
+    pidStartTime: z.string().nullable(),
+    containment: Containment,
+  }),
+);
+/** The processes of an interrupted agent attempt were stopped before the attempt ran again. */
+export const ProposerStopped = event(
+  'ProposerStopped',
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    pid: z.number().int(),
+    /** Whether anything of it was still running. */
+    alive: z.boolean(),
+    reason: z.string(),
+  }),
+);
 export const ProposalReceived = event(
   'ProposalReceived',
   z.object({
@@ -239,6 +296,8 @@ export const RunStarted = event(
     logOffset: z.number().int().nonnegative(),
     /** The variables autopilot set for the trainer (settings' env and PUFFER_AUTOPILOT_*), secret-looking ones redacted. */
     env: z.record(z.string(), z.string()).optional(),
+    /** How the trainer's process tree is contained (absent in early logs: its process group only). */
+    containment: Containment.optional(),
   }),
 );
 export const RunReattached = event(
@@ -345,11 +404,35 @@ export const CheckpointsPruned = event(
 export const GuardrailViolation = event(
   'GuardrailViolation',
   z.object({
-    runId: RunId,
-    attempt: z.number().int().positive(),
-    proposer: ProposerKind,
-    /** Every path the proposer changed outside allowed_paths, relative to the workspace (or absolute outside it). */
-    paths: z.array(z.object({ path: z.string(), change: z.enum(['modified', 'created', 'deleted']), restored: z.boolean() })).min(1),
+    /** The run at hand (absent: found between runs). */
+    runId: RunId.optional(),
+    attempt: z.number().int().positive().optional(),
+    /** The proposer whose step it was (source `proposer`). */
+    proposer: ProposerKind.optional(),
+    /**
+     * Who could have done it: the proposer during its step, the trainer during its run, `inputs` for
+     * bound inputs changed without a command, `workspace` for an unsafe entry found where the loop
+     * reads or writes (absent in early logs: proposer).
+     */
+    source: z.enum(['proposer', 'trainer', 'inputs', 'workspace']).optional(),
+    /** Every path changed, relative to the workspace (or absolute outside it). */
+    paths: z
+      .array(
+        z.object({
+          path: z.string(),
+          change: z.enum(['modified', 'created', 'deleted']),
+          restored: z.boolean(),
+          /** What stands there now (what stood there, for a deletion). */
+          kind: EntryKindSchema.optional(),
+          /** What stood there before, when the kind changed. */
+          was: EntryKindSchema.optional(),
+          /** A symlink's target, as text (never followed). */
+          target: z.string().optional(),
+          /** Why it was not restored, or what else was done. */
+          note: z.string().optional(),
+        }),
+      )
+      .min(1),
     action: z.enum(['reverted', 'detected']),
   }),
 );
@@ -370,6 +453,8 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopResumed,
   RunPlanned,
   ProposalRequested,
+  ProposerStarted,
+  ProposerStopped,
   ProposalReceived,
   ProposalFailed,
   ProposalRejected,
@@ -384,6 +469,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   JournalWritten,
   CheckpointsPruned,
   GuardrailViolation,
+  InputsAccepted,
   StopRequested,
   LoopHalted,
   LoopCompleted,

@@ -21,6 +21,8 @@ export interface RunContext {
   proposalAttempt: number;
   /** A proposal was asked for and not answered yet (a restarted proposer answers the same attempt). */
   awaitingProposal: boolean;
+  /** The agent process of the attempt under way, once recorded (a restart stops it before asking again). */
+  proposerProcess: DataOf<'ProposerStarted'> | null;
   /** The built-in proposer stands in for the configured one (which was exhausted) from attempt `fallbackAt` + 1 on. */
   fallback: boolean;
   fallbackAt: number;
@@ -160,6 +162,7 @@ function newRun(data: DataOf<'RunPlanned'>): RunContext {
     parent: data.parent ?? null,
     proposalAttempt: 0,
     awaitingProposal: false,
+    proposerProcess: null,
     fallback: false,
     fallbackAt: 0,
     errors: [],
@@ -258,9 +261,12 @@ export const loopMachine = setup({
         ...requireRun(context),
         proposal: (event as E<'ProposalReceived'>).data,
         awaitingProposal: false,
+        proposerProcess: null,
       }),
     }),
-    proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false }) }),
+    proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false, proposerProcess: null }) }),
+    proposerStarted: assign({ run: ({ context, event }) => ({ ...requireRun(context), proposerProcess: (event as E<'ProposerStarted'>).data }) }),
+    proposerStopped: assign({ run: ({ context }) => ({ ...requireRun(context), proposerProcess: null }) }),
     fallBack: assign({
       run: ({ context }) => ({ ...requireRun(context), fallback: true, fallbackAt: requireRun(context).proposalAttempt }),
     }),
@@ -373,6 +379,8 @@ export const loopMachine = setup({
       on: {
         RunPlanned: { actions: 'plan' },
         ProposalRequested: { actions: 'requested' },
+        ProposerStarted: { actions: 'proposerStarted' },
+        ProposerStopped: { actions: 'proposerStopped' },
         ProposalReceived: { actions: 'received', target: 'validate' },
         ProposalFailed: [
           { guard: 'processFailedCanFallBack', actions: ['proposerFailed', 'fallBack'], target: 'propose', reenter: true },

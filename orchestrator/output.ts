@@ -73,8 +73,28 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
     case 'CheckpointsPruned':
       return e.data.removed.length ? `run ${e.data.runId}: pruned ${e.data.removed.length} checkpoint(s) (save_strategy ${e.data.strategy})` : null;
-    case 'GuardrailViolation':
-      return `run ${e.data.runId}: GUARDRAIL ${e.data.proposer} changed ${e.data.paths.map((p) => p.path).join(', ')} outside allowed_paths; ${e.data.action}`;
+    case 'GuardrailViolation': {
+      const d = e.data;
+      const where = d.runId ? `run ${d.runId}: ` : '';
+      const paths = d.paths.map((p) => `${p.path}${p.kind && p.kind !== 'file' ? ` (${p.kind})` : ''}`).join(', ');
+      switch (d.source ?? 'proposer') {
+        case 'proposer':
+          return `${where}GUARDRAIL ${d.proposer} changed ${paths} outside allowed_paths; ${d.action}`;
+        case 'trainer':
+          return `${where}GUARDRAIL the trainer changed ${paths}; ${d.action}`;
+        case 'inputs':
+          return `${where}GUARDRAIL bound inputs changed without a command: ${paths}; ${d.action}`;
+        case 'workspace':
+          return `${where}GUARDRAIL unsafe entry where the loop reads or writes: ${paths}; ${d.action}`;
+      }
+      return null;
+    }
+    case 'ProposerStopped':
+      return `run ${e.data.runId}: stopped what was left of proposer attempt ${e.data.attempt} (pid ${e.data.pid}${e.data.alive ? '' : ', already gone'}): ${e.data.reason}`;
+    case 'InputsAccepted':
+      return `inputs accepted (${e.data.by}): ${e.data.files.map((f) => f.path).join(', ')}: ${e.data.why}`;
+    case 'ProposerStarted':
+      return null;
     case 'StopRequested':
       return `stop requested (${e.data.now ? 'now' : 'after the current run'}): ${e.data.reason}`;
     case 'LoopHalted':

@@ -3,9 +3,10 @@
  * machine receives (before it is processed) and every state change, keeps the projections in
  * step, and resumes an unfinished session by folding its events.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readConfined, removeConfined } from '../adapters/fs/confined.js';
 import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
-import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent } from '../events/catalogue.js';
+import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
+import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
@@ -19,6 +20,9 @@ import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
+import { unsafeViolation } from '../adapters/actors/violations.js';
+import { changedInputs, readInputs, revertInputs } from '../adapters/inputs.js';
+import { unfinishedBinding } from './bound-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
 import { parseStopFile } from './stop-file.js';
@@ -45,6 +49,11 @@ export interface LoopRunOptions {
   tty?: boolean;
   /** Turn SIGINT/SIGTERM into stop requests (the CLI does; tests driving it in-process do not). */
   handleSignals?: boolean;
+  /**
+   * Accept the workspace inputs as they are on disk, recording why, where they differ from what the
+   * unfinished session bound (otherwise such changes are violations and are put back).
+   */
+  acceptInputChanges?: string;
   /** Replaces some adapters (tests swap in a scripted proposer, say); the rest stay real. */
   actors?: (deps: LoopDeps) => Partial<LoopActors>;
 }
@@ -89,10 +98,14 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   const paths = workspacePaths(options.workspace);
   let settings;
   let policy;
+  let containment: Containment['mode'];
   try {
     assertWorkspace(paths);
-    settings = loadSettings(paths);
-    policy = loadPolicy(paths);
+    // Resuming: the session runs on the inputs it recorded, not on what the disk holds now (put back below).
+    const bound = options.acceptInputChanges === undefined ? unfinishedBinding(paths) : null;
+    settings = loadSettings(paths, bound?.inputs.get('autopilot.json')?.text);
+    policy = loadPolicy(paths, bound?.inputs.get('policy.json')?.text);
+    containment = resolveContainmentSetting(settings.containment);
     if (options.proposer === 'command' && !settings.proposer.command)
       throw new WorkspaceError('--proposer command needs proposer.command.argv in autopilot.json (the executable to run)');
   } catch (e) {
@@ -115,7 +128,7 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   }
   const store = openSqliteStore(paths.events, catalogueCodec);
   try {
-    return await drive(options, paths, settings, policy, store, lock, out, err);
+    return await drive(options, paths, settings, policy, containment, store, lock, out, err);
   } finally {
     store.close();
     lock.release();
@@ -127,6 +140,7 @@ async function drive(
   paths: ReturnType<typeof workspacePaths>,
   settings: ReturnType<typeof loadSettings>,
   policy: ReturnType<typeof loadPolicy>,
+  containment: Containment['mode'],
   store: EventStore<AutopilotEvent>,
   lock: Lock,
   out: (l: string) => void,
@@ -144,6 +158,7 @@ async function drive(
     newSession: nextSessionId(writer.view.sessions.keys()),
     history: () => writer.view,
     now: () => new Date(),
+    containment,
   };
   const progress = createProgressReporter({
     mode: options.json ? 'json' : (options.tty ?? process.stdout.isTTY) ? 'tty' : 'plain',
@@ -173,7 +188,15 @@ async function drive(
     if (!stored) throw new Error(`event ${result.lastSeq} vanished after its append`);
     writer.apply(stored);
     print(stored);
+    recordUnsafe(event);
     if (event.type === 'JournalWritten') afterJournal(event.data.runId);
+  };
+  // A link or FIFO met where projections are written was removed (never followed): that is recorded too.
+  const recordUnsafe = (after: AutopilotEvent) => {
+    const unsafe = writer.takeUnsafe();
+    const runId = (after.data as { runId?: unknown }).runId;
+    const e = unsafeViolation(after.metadata.session, new Date(), 'workspace', unsafe, typeof runId === 'string' ? { runId } : {}, 'where a projection is written');
+    if (e) persist(e);
   };
   // Checkpoints are pruned only once the run is journaled, and the pruning is itself recorded.
   const afterJournal = (runId: string) => {
@@ -183,6 +206,33 @@ async function drive(
     persist(makeEvent('CheckpointsPruned', { runId, strategy, removed, kept }, event0Session(runId)));
   };
   const event0Session = (runId: string) => writer.view.runs.get(runId)?.session ?? deps.newSession;
+  // A resumed session's inputs: changed by hand (with --accept-input-changes) are recorded, changed otherwise are put back.
+  const bindInputs = (s: string) => {
+    const changes = changedInputs(paths.root, writer.view.inputs);
+    if (changes.length === 0) return;
+    const why = options.acceptInputChanges;
+    if (why !== undefined)
+      persist(makeEvent('InputsAccepted', { files: readInputs(paths.root, changes.map((c) => c.bound.path)), why, by: 'loop --accept-input-changes' }, s));
+    else {
+      const reverted = revertInputs(paths.root, changes);
+      const current = [...writer.view.runs.values()].filter((r) => r.session === s && r.journal === null).at(-1)?.runId;
+      persist(
+        makeEvent(
+          'GuardrailViolation',
+          { ...(current ? { runId: current } : {}), source: 'inputs', paths: reverted, action: reverted.every((p) => p.restored) ? 'reverted' : 'detected' },
+          s,
+        ),
+      );
+    }
+  };
+  // A new session binds the inputs as they are; where they differ from the last binding, say so (not a violation).
+  const noteChangedInputs = () => {
+    const changes = changedInputs(paths.root, writer.view.inputs);
+    if (changes.length > 0 && !options.json) out(`inputs changed since the last session: ${changes.map((c) => c.bound.path).join(', ')} (this session binds them as they are)`);
+  };
+
+  if (unfinished) bindInputs(unfinished.session);
+  else noteChangedInputs();
 
   let session: string;
   let restored: SnapshotFrom<LoopMachine> | undefined;
@@ -240,14 +290,11 @@ async function drive(
   };
   const poll = setInterval(() => {
     if (fatal) return actor.stop();
-    if (!existsSync(paths.stopFile)) return;
-    let content: string;
-    try {
-      content = readFileSync(paths.stopFile, 'utf8');
-    } catch {
-      content = '';
-    }
-    rmSync(paths.stopFile, { force: true });
+    // Read as an untrusted file: a FIFO or a link put there must not block or redirect the loop.
+    const read = readConfined(paths.root, paths.stopFile, 4096);
+    if (read.kind === 'missing') return;
+    const content = read.kind === 'file' ? read.bytes.toString('utf8') : '';
+    removeConfined(paths.root, paths.stopFile);
     const request = parseStopFile(content);
     requestStop(request.reason, request.now);
   }, 500);
@@ -285,6 +332,15 @@ async function drive(
     out(`look at: ${paths.root}/journal/labbook.md, ${paths.root}/runs/<id>/, runs/best.json, 'autopilot events'`);
   }
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
+}
+
+/** The containment mode the setting resolves to here; a forced mode that cannot be had is a workspace error (exit 2, nothing recorded). */
+export function resolveContainmentSetting(setting: Parameters<typeof resolveContainment>[0]): Containment['mode'] {
+  try {
+    return resolveContainment(setting);
+  } catch (e) {
+    throw new WorkspaceError(`autopilot.json containment: ${(e as Error).message}`);
+  }
 }
 
 function persistQuietly(f: () => void): void {

@@ -1,6 +1,7 @@
 /** The workspace on disk: where each file lives, and loading the user's files with clear errors. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { readUserText } from '../adapters/fs/user-files.js';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../domain/config.js';
 import { parsePolicy, type Policy } from '../domain/policy.js';
@@ -43,9 +44,14 @@ export function workspacePaths(dir: string): WorkspacePaths {
   };
 }
 
-function readJson(path: string, what: string): unknown {
-  if (!existsSync(path)) throw new WorkspaceError(`${what} not found at ${path}`);
-  const text = readFileSync(path, 'utf8');
+// `recorded`: the text a session bound (from the log), parsed instead of the file on disk.
+function readJson(root: string, path: string, what: string, recorded?: string): unknown {
+  let text: string;
+  try {
+    text = recorded ?? readUserText(root, path, what);
+  } catch (err) {
+    throw new WorkspaceError((err as Error).message);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -53,28 +59,28 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-/** Loads and validates `autopilot.json`. */
-export function loadSettings(paths: WorkspacePaths): Settings {
+/** Loads and validates `autopilot.json` (or, given, the text a session recorded of it). */
+export function loadSettings(paths: WorkspacePaths, recorded?: string): Settings {
   try {
-    return parseSettings(readJson(paths.settings, 'settings (autopilot.json)'), paths.settings);
+    return parseSettings(readJson(paths.root, paths.settings, 'settings (autopilot.json)', recorded), paths.settings);
   } catch (err) {
     throw err instanceof WorkspaceError ? err : new WorkspaceError((err as Error).message);
   }
 }
 
-/** Loads and validates `policy.json`. */
-export function loadPolicy(paths: WorkspacePaths): Policy {
+/** Loads and validates `policy.json` (or, given, the text a session recorded of it). */
+export function loadPolicy(paths: WorkspacePaths, recorded?: string): Policy {
   try {
-    return parsePolicy(readJson(paths.policy, 'policy (policy.json)'));
+    return parsePolicy(readJson(paths.root, paths.policy, 'policy (policy.json)', recorded));
   } catch (err) {
     if (err instanceof WorkspaceError) throw err;
     throw new WorkspaceError(`${paths.policy}: ${(err as Error).message}`);
   }
 }
 
-/** Loads the baseline config of a mode. */
-export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full'): Config {
-  const raw = readJson(paths.baseline(mode), `baseline config for ${mode} mode`);
+/** Loads the baseline config of a mode (or, given, the text a session recorded of it). */
+export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full', recorded?: string): Config {
+  const raw = readJson(paths.root, paths.baseline(mode), `baseline config for ${mode} mode`, recorded);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new WorkspaceError(`${paths.baseline(mode)} must hold a JSON object of config sections`);
   return raw as Config;

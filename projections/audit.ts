@@ -43,11 +43,15 @@ export type AuditStep = StepBase &
     | ({ type: 'ProposalFailed'; attempt: number; proposer: string; message: string } & Extra)
     | {
         type: 'GuardrailViolation';
-        attempt: number;
-        proposer: string;
+        attempt?: number;
+        proposer?: string;
+        source?: DataOf<'GuardrailViolation'>['source'];
         action: DataOf<'GuardrailViolation'>['action'];
         paths: DataOf<'GuardrailViolation'>['paths'];
       }
+    | { type: 'ProposerStarted'; attempt: number; proposer: string; pid: number; pid_start_time: string | null; containment: DataOf<'ProposerStarted'>['containment'] }
+    | { type: 'ProposerStopped'; attempt: number; pid: number; alive: boolean; reason: string }
+    | { type: 'InputsAccepted'; files: string[]; why: string; by: string }
     | { type: 'ProposalRejected'; attempt: number; errors: ValidationErrors }
     | { type: 'CheckpointsPruned'; strategy: DataOf<'CheckpointsPruned'>['strategy']; removed: string[]; kept: string[] }
     | {
@@ -269,9 +273,15 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       const { runId: _runId, attempt, proposer, message, ...extra } = e.data;
       return { ...extra, ...base, type: e.type, attempt, proposer, message };
     }
-    case 'GuardrailViolation': {
+    case 'GuardrailViolation':
+      return violationStep(base, e.data);
+    case 'ProposerStarted': {
       const d = e.data;
-      return { ...base, type: e.type, attempt: d.attempt, proposer: d.proposer, action: d.action, paths: d.paths };
+      return { ...base, type: e.type, attempt: d.attempt, proposer: d.proposer, pid: d.pid, pid_start_time: d.pidStartTime, containment: d.containment };
+    }
+    case 'ProposerStopped': {
+      const d = e.data;
+      return { ...base, type: e.type, attempt: d.attempt, pid: d.pid, alive: d.alive, reason: d.reason };
     }
     case 'ProposalRejected':
       return { ...base, type: e.type, attempt: e.data.attempt, errors: e.data.errors };
@@ -358,6 +368,7 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       };
     }
     case 'LoopStarted':
+    case 'InputsAccepted':
     case 'LockTakenOver':
     case 'LoopResumed':
     case 'StopRequested':
@@ -370,9 +381,25 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
   }
 }
 
+function violationStep(base: StepBase, d: DataOf<'GuardrailViolation'>): AuditStep {
+  return {
+    ...base,
+    type: 'GuardrailViolation',
+    ...(d.attempt !== undefined ? { attempt: d.attempt } : {}),
+    ...(d.proposer !== undefined ? { proposer: d.proposer } : {}),
+    ...(d.source !== undefined ? { source: d.source } : {}),
+    action: d.action,
+    paths: d.paths,
+  };
+}
+
 /** The step for a session event that happened while the run was open (null when it is not worth one). */
 function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
   switch (e.type) {
+    case 'GuardrailViolation':
+      return e.data.runId === undefined ? violationStep(base, e.data) : null;
+    case 'InputsAccepted':
+      return { ...base, type: e.type, files: e.data.files.map((f) => f.path), why: e.data.why, by: e.data.by };
     case 'LockTakenOver':
       return { ...base, type: e.type, previous_pid: e.data.previousPid, pid: e.data.pid };
     case 'LoopResumed':
@@ -390,7 +417,8 @@ function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'ProposalFailed':
     case 'ProposalRejected':
     case 'ProposalAccepted':
-    case 'GuardrailViolation':
+    case 'ProposerStarted':
+    case 'ProposerStopped':
     case 'RunStarted':
     case 'RunReattached':
     case 'RunProgress':
@@ -411,6 +439,9 @@ function absorb(a: RunAudit, step: AuditStep): void {
   switch (step.type) {
     case 'RunPlanned':
     case 'GuardrailViolation':
+    case 'ProposerStarted':
+    case 'ProposerStopped':
+    case 'InputsAccepted':
     case 'CheckpointsPruned':
     case 'LockTakenOver':
     case 'LoopResumed':
@@ -616,6 +647,8 @@ function heading(step: AuditStep): string {
     case 'ProposalRejected':
     case 'ProposalAccepted':
     case 'GuardrailViolation':
+    case 'ProposerStarted':
+    case 'ProposerStopped':
       return 'Proposal and validation';
     case 'RunStarted':
     case 'RunReattached':
@@ -633,10 +666,25 @@ function heading(step: AuditStep): string {
     case 'LoopResumed':
     case 'StopRequested':
     case 'LoopHalted':
+    case 'InputsAccepted':
       return 'Loop';
     default:
       return assertNever(step, 'audit step');
   }
+}
+
+function violationWho(source: DataOf<'GuardrailViolation'>['source'], proposer: string | undefined): string {
+  switch (source ?? 'proposer') {
+    case 'proposer':
+      return proposer ?? 'the proposer';
+    case 'trainer':
+      return 'the trainer';
+    case 'inputs':
+      return 'someone (not through a command)';
+    case 'workspace':
+      return 'something in the workspace';
+  }
+  return 'something';
 }
 
 /** What a step says: a headline and detail lines. */
@@ -670,9 +718,21 @@ function describe(step: AuditStep): { head: string; details: string[] } {
       };
     case 'GuardrailViolation':
       return {
-        head: `attempt ${step.attempt}: ${step.proposer} changed ${step.paths.length} path(s) it may not touch (${step.action})`,
-        details: step.paths.map((x) => `${x.change} ${x.path}${x.restored ? ' (restored)' : ''}`),
+        head: `${step.attempt !== undefined ? `attempt ${step.attempt}: ` : ''}${violationWho(step.source, step.proposer)} changed ${step.paths.length} path(s) it may not touch (${step.action})`,
+        details: step.paths.map(
+          (x) =>
+            `${x.change} ${x.path}${x.kind && x.kind !== 'file' ? ` (${x.was ? `${x.was} replaced by ` : ''}${x.kind}${x.target !== undefined ? ` -> ${x.target}` : ''})` : ''}${x.restored ? ' (restored)' : ''}${x.note ? `: ${x.note}` : ''}`,
+        ),
       };
+    case 'ProposerStarted':
+      return {
+        head: `attempt ${step.attempt}: ${step.proposer} started (pid ${step.pid}, contained by ${step.containment.mode}${step.containment.cgroup ? ` ${step.containment.cgroup}` : ''})`,
+        details: [],
+      };
+    case 'ProposerStopped':
+      return { head: `attempt ${step.attempt}: what was left of it (pid ${step.pid}) ${step.alive ? 'was stopped' : 'had already ended'}`, details: [step.reason] };
+    case 'InputsAccepted':
+      return { head: `inputs accepted (${step.by}): ${step.files.join(', ')}`, details: [`why: ${step.why}`] };
     case 'CheckpointsPruned':
       return { head: `checkpoints pruned (save_strategy ${step.strategy}): ${step.removed.length} removed`, details: step.kept.map((k) => `kept ${k}`) };
     case 'ProposalRejected':

@@ -176,8 +176,14 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'ProposalRejected':
     case 'ProposalAccepted':
     case 'RunProgress':
-    case 'GuardrailViolation':
+    case 'ProposerStarted':
+    case 'ProposerStopped':
       runOf(s, e.data.runId);
+      return s;
+    case 'GuardrailViolation':
+      if (e.data.runId !== undefined) runOf(s, e.data.runId);
+      return s;
+    case 'InputsAccepted':
       return s;
     case 'LockTakenOver':
     case 'LoopResumed':

@@ -2,7 +2,7 @@
  * The workspace view: a pure fold of the whole event log into what the projection files show.
  * `evolveView(view, stored)` never performs I/O, so a rebuild from the log is exact.
  */
-import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
+import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf as pad } from '../domain/numbers.js';
@@ -102,11 +102,13 @@ export interface WorkspaceView {
   lastSeq: number;
   /** Seq of the first event recorded for each session, whatever its type. */
   firstSeq: Map<string, number>;
+  /** The workspace inputs as last bound (LoopStarted) or accepted (InputsAccepted), by path. */
+  inputs: Map<string, InputFile>;
 }
 
 /** An empty workspace. */
 export function emptyView(): WorkspaceView {
-  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map() };
+  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map(), inputs: new Map() };
 }
 
 function run(view: WorkspaceView, runId: string): RunView {
@@ -137,6 +139,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
   switch (e.type) {
     case 'LoopStarted': {
       const d = e.data;
+      if (d.inputs) view.inputs = new Map(d.inputs.map((f) => [f.path, f]));
       view.sessions.set(d.session, {
         session: d.session,
         startedAt: at,
@@ -348,13 +351,47 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     case 'GuardrailViolation': {
       const d = e.data;
-      run(view, d.runId).violations.push({ ...d, at });
+      if (d.runId !== undefined) run(view, d.runId).violations.push({ ...d, at });
+      const changed = d.paths.map((p) => `${p.path} (${p.change}${p.kind && p.kind !== 'file' ? `, ${p.kind}` : ''})`).join(', ');
+      const source = d.source ?? 'proposer';
       view.labbook.push({
         at,
-        action: `run ${d.runId}: check the workspace after ${d.proposer} (attempt ${d.attempt})`,
-        observation: `changed outside allowed_paths: ${d.paths.map((p) => `${p.path} (${p.change})`).join(', ')}`,
+        action:
+          source === 'proposer'
+            ? `run ${d.runId}: check the workspace after ${d.proposer} (attempt ${d.attempt})`
+            : source === 'trainer'
+              ? `run ${d.runId}: check the run folder after its trainer (attempt ${d.attempt})`
+              : source === 'inputs'
+                ? `${d.runId ? `run ${d.runId}: ` : ''}check the session's bound inputs`
+                : `${d.runId ? `run ${d.runId}: ` : ''}check a path the loop reads or writes`,
+        observation: source === 'proposer' ? `changed outside allowed_paths: ${changed}` : `changed: ${changed}`,
         outcome: `guardrail violation, ${d.action}`,
-        next: 'validate what it proposed',
+        next: source === 'proposer' ? 'validate what it proposed' : 'continue with the recorded state',
+      });
+      return view;
+    }
+    case 'ProposerStarted':
+      return view;
+    case 'ProposerStopped': {
+      const d = e.data;
+      view.labbook.push({
+        at,
+        action: `run ${d.runId}: stop what is left of proposer attempt ${d.attempt} (pid ${d.pid})`,
+        observation: d.reason,
+        outcome: d.alive ? 'stopped' : 'nothing was running',
+        next: `run attempt ${d.attempt} again`,
+      });
+      return view;
+    }
+    case 'InputsAccepted': {
+      const d = e.data;
+      for (const f of d.files) view.inputs.set(f.path, f);
+      view.labbook.push({
+        at,
+        action: `accept changed inputs (${d.by})`,
+        observation: d.files.map((f) => `${f.path} ${f.sha256 ? f.sha256.slice(0, 12) : 'missing'}`).join(', '),
+        outcome: 'inputs accepted',
+        next: d.why,
       });
       return view;
     }

@@ -1,8 +1,9 @@
 /** Writes projection files atomically and keeps them in step with the log as events are appended. */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
+import { readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../adapters/fs/confined.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { hasSnapshots, type EventStore, type SnapshotStore, type StoredEvent } from '../events/store.js';
 import { ensureSummarySnapshot, isSnapshotPoint, saveSummarySnapshot, SNAPSHOT_EVERY, SUMMARY_SNAPSHOT } from './snapshots.js';
@@ -19,31 +20,18 @@ import {
 } from './render.js';
 import { emptyView, evolveView, type WorkspaceView } from './view.js';
 
-let tmpCounter = 0;
-
 /** The checkpoint pointers the projection keeps under models/. */
 const MODEL_POINTERS = ['models/latest.json', 'models/best.json'] as const;
 
 /**
- * Writes `content` to `path` through a temp file and a rename, so readers never see half a file.
- * With `fsync` (the default) the content is on disk before the rename; without it the caller
- * makes a batch of writes durable at once (as {@link rebuildProjections} does).
+ * Writes `content` to `path` (inside `root`) through a temp file and a rename, so readers never see
+ * half a file, and never through a link: the directories on the way are checked one by one and
+ * whatever stood at `path` is replaced (see adapters/fs/confined.ts). With `fsync` (the default)
+ * the content is on disk before the rename; without it the caller makes a batch of writes durable
+ * at once (as {@link rebuildProjections} does). Returns the unsafe entries it removed on the way.
  */
-export function atomicWrite(path: string, content: string, { fsync = true }: { fsync?: boolean } = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeThroughTemp(path, content, fsync);
-}
-
-function writeThroughTemp(path: string, content: string, fsync: boolean): void {
-  const tmp = `${path}.tmp-${process.pid}-${(tmpCounter++).toString(36)}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, content);
-    if (fsync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+export function atomicWrite(root: string, path: string, content: string, { fsync = true, repair = true }: { fsync?: boolean; repair?: boolean } = {}): UnsafeEntry[] {
+  return writeConfined(root, path, content, { fsync, repair });
 }
 
 /** Up to this many files, {@link syncAll} fsyncs each one rather than the whole filesystem. */
@@ -81,8 +69,8 @@ function syncAll(root: string, paths: readonly string[], dirs: Iterable<string>)
   }
 }
 
-function writeIfChanged(path: string, content: string): void {
-  if (!sameContent(path, content)) atomicWrite(path, content);
+function writeIfChanged(root: string, path: string, content: string, unsafe: UnsafeEntry[]): void {
+  if (!sameContent(root, path, content)) unsafe.push(...atomicWrite(root, path, content));
 }
 
 const NOTE_EVENTS = new Set(['ProposalReceived', 'ProposalRejected', 'ProposalFailed', 'ProposalAccepted', 'JournalWritten', 'RunPlanned']);
@@ -131,6 +119,8 @@ export class ProjectionWriter {
   /** The first labbook entries of the view, and each one rendered as `${labbookLine(l)}\n`. */
   #labbookEntries: WorkspaceView['labbook'] = [];
   #labbookLines: string[] = [];
+  /** Unsafe entries (links, FIFOs) met and removed where projections are written, until taken. */
+  #unsafe: UnsafeEntry[] = [];
 
   /**
    * @param snapshots where to keep the summary snapshots ({@link SNAPSHOT_EVERY}); the loop passes its
@@ -146,6 +136,15 @@ export class ProjectionWriter {
     return this.#view;
   }
 
+  /** The unsafe entries met since the last call (the loop records them as a violation). */
+  takeUnsafe(): UnsafeEntry[] {
+    return this.#unsafe.splice(0);
+  }
+
+  #write(rel: string, content: string): void {
+    writeIfChanged(this.workspace, join(this.workspace, rel), content, this.#unsafe);
+  }
+
   /** Folds the whole log and rewrites every projection file that differs (used at startup, after a crash). */
   catchUp(store: EventStore<AutopilotEvent>): void {
     this.#view = emptyView();
@@ -157,7 +156,7 @@ export class ProjectionWriter {
       // Fill in snapshots a log written before they existed (or by an older version) lacks.
       if (this.snapshots && isSnapshotPoint(stored.seq)) ensureSummarySnapshot(this.snapshots, this.#view);
     }
-    for (const [rel, content] of renderAll(this.#view)) writeIfChanged(join(this.workspace, rel), content);
+    for (const [rel, content] of renderAll(this.#view)) this.#write(rel, content);
   }
 
   /** Folds one appended event and rewrites the files it affects. */
@@ -172,18 +171,18 @@ export class ProjectionWriter {
     else if (typeof runId === 'string') this.#sections.delete(runId);
     if (typeof runId === 'string' && e.type !== 'RunProgress') {
       const r = this.#view.runs.get(runId);
-      if (r) for (const [rel, content] of renderRunFiles(r)) writeIfChanged(join(this.workspace, rel), content);
+      if (r) for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
     }
-    if (this.#view.labbook.length !== before) writeIfChanged(join(this.workspace, 'journal/labbook.md'), this.#labbook());
-    if (NOTE_EVENTS.has(e.type)) writeIfChanged(join(this.workspace, 'journal/notes.md'), this.#notes());
+    if (this.#view.labbook.length !== before) this.#write('journal/labbook.md', this.#labbook());
+    if (NOTE_EVENTS.has(e.type)) this.#write('journal/notes.md', this.#notes());
     if (this.#view.incumbent !== incumbentBefore || stored.seq === 1)
-      writeIfChanged(join(this.workspace, 'runs/best.json'), renderBest(this.#view));
+      this.#write('runs/best.json', renderBest(this.#view));
     if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'CheckpointsPruned') {
       const pointers = renderModelPointers(this.#view);
       for (const name of MODEL_POINTERS) {
         const content = pointers.get(name);
-        if (content === undefined) unlinkIfPresent(join(this.workspace, name));
-        else writeIfChanged(join(this.workspace, name), content);
+        if (content === undefined) removeConfined(this.workspace, join(this.workspace, name));
+        else this.#write(name, content);
       }
     }
   }
@@ -222,14 +221,6 @@ export class ProjectionWriter {
   }
 }
 
-/** Removes a file; a missing one is fine. */
-function unlinkIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
 
 /** The projection files present in a workspace (workspace-relative), leaving trainer outputs and user files out. */
 export function listProjectionFiles(workspace: string): string[] {
@@ -265,6 +256,8 @@ export interface RebuildResult {
   written: string[];
   /** Projection files removed because the log renders no such file. */
   removed: string[];
+  /** Unsafe entries (links, FIFOs) found where projections go, removed and never followed. */
+  unsafe: UnsafeEntry[];
 }
 
 /**
@@ -296,21 +289,18 @@ export function rebuildProjections(workspace: string, store: EventStore<Autopilo
   step('render');
   const dirs = new Set<string>();
   const written: string[] = [];
+  const unsafe: UnsafeEntry[] = [];
   for (const [rel, content] of files) {
     const path = join(workspace, rel);
-    if (sameContent(path, content)) continue;
-    const dir = dirname(path);
-    if (!dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-    }
-    writeThroughTemp(path, content, false);
+    if (sameContent(workspace, path, content)) continue;
+    dirs.add(dirname(path));
+    unsafe.push(...atomicWrite(workspace, path, content, { fsync: false }));
     written.push(rel);
   }
   step('write');
   const removed = listProjectionFiles(workspace).filter((rel) => !files.has(rel));
   for (const rel of removed) {
-    unlinkIfPresent(join(workspace, rel));
+    removeConfined(workspace, join(workspace, rel));
     dirs.add(dirname(join(workspace, rel)));
   }
   step('prune');
@@ -321,13 +311,15 @@ export function rebuildProjections(workspace: string, store: EventStore<Autopilo
       dirs,
     );
   step('sync');
-  return { files: [...files.keys()], written, removed };
+  return { files: [...files.keys()], written, removed, unsafe };
 }
 
-/** Whether the file at `path` holds exactly the bytes of `content` (false when it is missing or unreadable). */
-function sameContent(path: string, content: string): boolean {
+/** Whether the file at `path` holds exactly the bytes of `content` (false when it is missing, not a regular file, or unreadable). */
+function sameContent(root: string, path: string, content: string): boolean {
+  const expected = Buffer.from(content, 'utf8');
   try {
-    return readFileSync(path).equals(Buffer.from(content, 'utf8'));
+    const read = readConfined(root, path, expected.length);
+    return read.kind === 'file' && read.bytes.equals(expected);
   } catch {
     return false;
   }

@@ -3,6 +3,7 @@ import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
 import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
 import { pendingReplication } from '../../projections/pending-replication.js';
+import { inputPaths, readInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `bootstrap` actor. */
@@ -45,6 +46,8 @@ export function bootstrapActor(deps: LoopDeps) {
           limits,
           metric: deps.settings.metric,
           pid: process.pid,
+          // What the session is bound to: a later change that does not come through a command is put back.
+          inputs: readInputs(deps.paths.root, inputPaths(deps.paths, deps.settings)),
         },
         session,
         deps.now(),

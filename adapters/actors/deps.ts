@@ -1,5 +1,5 @@
 /** What the loop's actors share: the workspace, its settings and policy, the history, the clock. */
-import type { DataOf, EventOf, AutopilotEventType } from '../../events/catalogue.js';
+import type { Containment, DataOf, EventOf, AutopilotEventType } from '../../events/catalogue.js';
 import type { Policy } from '../../domain/policy.js';
 import type { Settings } from '../../domain/settings.js';
 import type { WorkspacePaths } from '../../orchestrator/workspace.js';
@@ -23,6 +23,8 @@ export interface LoopDeps {
   /** The fold of the log so far. */
   history: () => WorkspaceView;
   now: () => Date;
+  /** How launches are contained on this machine (resolved from the setting before the session starts). */
+  containment: Containment['mode'];
   /** Live display of running trainers' metric lines (not recorded). */
   onMetrics?: (runId: string, metrics: Record<string, number>) => void;
 }

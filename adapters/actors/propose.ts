@@ -7,6 +7,9 @@ import { seedFromString } from '../../domain/rng.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import type { LaunchHandle } from '../launcher/local.js';
 import { runAgent } from '../proposers/agent-run.js';
+import { stopInterrupted } from '../proposers/interrupted.js';
+import { unsafeViolation } from './violations.js';
+import { guardInputs } from './input-guard.js';
 import { isAgentKind, prepareAgent, type PreparedAgent } from '../proposers/agents.js';
 import { proposeWithTpe } from '../proposers/tpe.js';
 import type { DataOf } from '../../events/catalogue.js';
@@ -32,6 +35,9 @@ export function proposeActor(deps: LoopDeps) {
         ),
       );
     } else runId = run.runId;
+    // Between runs, nothing but a command may have changed what the session is bound to.
+    const changed = guardInputs(deps, input.session, { runId });
+    if (changed) sendBack(changed);
     // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
     const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
     const previousErrors = run?.errors ?? [];
@@ -117,47 +123,85 @@ export function proposeActor(deps: LoopDeps) {
 
     let handle: LaunchHandle | null = null;
     let cancelled = false;
-    void runAgent(deps, { runId, attempt, previousErrors }, agent.invocation, agent.prompt.text, (h) => (handle = h))
-      .then((answer) => {
+    const interrupted = run?.awaitingProposal ? run.proposerProcess : null;
+    void (async () => {
+      // A restart while the agent ran: what is left of that attempt is stopped (and recorded) before it runs again, so two never run at once.
+      if (interrupted) {
+        const alive = await stopInterrupted(deps, interrupted);
         if (cancelled) return;
-        if (answer.violations.length > 0)
-          sendBack(
-            makeEvent(
-              'GuardrailViolation',
-              {
-                runId,
-                attempt,
-                proposer: input.proposer,
-                paths: answer.violations,
-                action: answer.violations.every((v) => v.restored) ? 'reverted' : 'detected',
-              },
-              input.session,
-              stamp(),
-            ),
-          );
-        if (answer.kind === 'failed') return failed(answer.message, answer.reason, answer.process ?? undefined);
         sendBack(
           makeEvent(
-            'ProposalReceived',
+            'ProposerStopped',
             {
               runId,
               attempt,
-              proposer: input.proposer,
-              seed: null,
-              overrides: toRecordable(answer.overrides),
-              rationale: answer.rationale,
-              hypothesis: answer.hypothesis,
-              ...(answer.problems.length ? { problems: answer.problems.map((p) => ({ ...p, value: toRecordable(p.value) })) } : {}),
-              process: answer.process,
+              pid: interrupted.pid,
+              alive,
+              reason: 'the loop was restarted while this attempt ran; it is stopped before the attempt runs again',
             },
             input.session,
             stamp(),
           ),
         );
-      })
-      .catch((err: unknown) => {
-        if (!cancelled) failed((err as Error).message, 'error');
-      });
+      }
+      const answer = await runAgent(
+        deps,
+        { runId, attempt, previousErrors },
+        agent.invocation,
+        agent.prompt.text,
+        (h) => (handle = h),
+        // Recorded before it may start: a restart finds it by this.
+        (h) =>
+          sendBack(
+            makeEvent(
+              'ProposerStarted',
+              { runId, attempt, proposer: input.proposer, pid: h.pid, pidStartTime: h.pidStartTime, containment: h.containment },
+              input.session,
+              stamp(),
+            ),
+          ),
+      );
+      if (cancelled) return;
+      const unsafe = unsafeViolation(input.session, stamp(), 'proposer', answer.unsafe, { runId, attempt, proposer: input.proposer }, 'where the proposer answers');
+      if (unsafe) sendBack(unsafe);
+      if (answer.violations.length > 0)
+        sendBack(
+          makeEvent(
+            'GuardrailViolation',
+            {
+              runId,
+              attempt,
+              proposer: input.proposer,
+              source: 'proposer',
+              paths: answer.violations,
+              action: answer.violations.every((v) => v.restored) ? 'reverted' : 'detected',
+            },
+            input.session,
+            stamp(),
+          ),
+        );
+      if (answer.kind === 'failed') return failed(answer.message, answer.reason, answer.process ?? undefined);
+      sendBack(
+        makeEvent(
+          'ProposalReceived',
+          {
+            runId,
+            attempt,
+            proposer: input.proposer,
+            seed: null,
+            overrides: toRecordable(answer.overrides),
+            rationale: answer.rationale,
+            hypothesis: answer.hypothesis,
+            ...(answer.problems.length ? { problems: answer.problems.map((p) => ({ ...p, value: toRecordable(p.value) })) } : {}),
+            process: answer.process,
+          },
+          input.session,
+          stamp(),
+        ),
+      );
+    })().catch((err: unknown) => {
+      if (!cancelled) failed((err as Error).message, 'error');
+    });
     return () => {
       cancelled = true;
       (handle as LaunchHandle | null)?.stop('killed');

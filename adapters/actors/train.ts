@@ -4,7 +4,7 @@
  * trainer if it still runs, reads its recorded end if it finished meanwhile, and otherwise
  * records the launch as orphaned — so nothing runs twice without an event saying so.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
@@ -16,7 +16,14 @@ import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { redactSecrets } from '../secrets.js';
+import { ensureDirConfined, kindConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
+import { linkRunLog } from './run-log.js';
 import { makeEvent, type LoopDeps } from './deps.js';
+import { unsafeViolation } from './violations.js';
+import { guardInputs } from './input-guard.js';
+
+/** Largest trainer_summary.json read (its samples are capped by limits.max_samples anyway). */
+export const MAX_SUMMARY_BYTES = 64 << 20;
 
 /** The environment the trainer gets: ours, the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
@@ -39,9 +46,11 @@ function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
   };
 }
 
-/** The checkpoint files a run left (absolute paths, oldest first by name). */
-export function listCheckpoints(runDir: string): string[] {
+/** The checkpoint files a run left (absolute paths, oldest first by name); none when the folder is not a real directory inside the workspace. */
+export function listCheckpoints(root: string, runDir: string): string[] {
   const dir = join(runDir, 'checkpoints');
+  // A checkpoints "folder" that is a link would list (and later prune) files elsewhere.
+  if (kindConfined(root, dir) !== 'directory') return [];
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile() && !e.name.includes('.tmp'))
@@ -53,6 +62,11 @@ export function listCheckpoints(runDir: string): string[] {
   }
 }
 
+/** Where the supervisor of a run's attempt records its end. */
+function exitFileOf(deps: LoopDeps, runId: string, attempt: number): string {
+  return join(deps.paths.root, 'logs', `${runId}.attempt-${attempt}.exit.json`);
+}
+
 /** Creates the `train` actor. */
 export function trainActor(deps: LoopDeps) {
   return fromCallback<EventObject, TrainInput>(({ input, sendBack, receive }) => {
@@ -61,6 +75,10 @@ export function trainActor(deps: LoopDeps) {
     const runDir = deps.paths.runDir(run.runId);
     const summaryPath = join(runDir, 'trainer_summary.json');
     const emit = (e: AutopilotEvent) => sendBack(e);
+    const violation = (unsafe: UnsafeEntry[], attempt: number) => {
+      const e = unsafeViolation(session, deps.now(), 'trainer', unsafe, { runId: run.runId, attempt });
+      if (e) emit(e);
+    };
     let handle: LaunchHandle | null = null;
     let cancelled = false;
     receive((event) => {
@@ -111,9 +129,21 @@ export function trainActor(deps: LoopDeps) {
       if (!r.recorded) return failed(attempt, 'killed', null, r.signal, r.durationMs, `the trainer's supervisor was killed from outside; see ${log}`);
       if (r.exitCode !== 0)
         return failed(attempt, 'crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${log}`);
-      const text = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '';
-      const parsed = text ? parseTrainerSummary(text) : { ok: false as const, problem: 'missing' };
-      const checkpoints = listCheckpoints(runDir).map((f) => relative(deps.paths.root, f));
+      const read = readConfined(deps.paths.root, summaryPath, MAX_SUMMARY_BYTES);
+      if (read.kind === 'unsafe') {
+        removeConfined(deps.paths.root, summaryPath);
+        violation([{ ...read.entry, action: 'removed' }], attempt);
+      }
+      const problem =
+        read.kind === 'missing'
+          ? 'missing'
+          : read.kind === 'unsafe'
+            ? `it was ${read.entry.kind === 'symlink' ? `a symlink to ${read.entry.target ?? '?'}` : `a ${read.entry.kind}`}, not a regular file; removed, not followed`
+            : read.kind === 'too-large'
+              ? `${read.size} bytes, more than the ${read.max} read`
+              : null;
+      const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8')) : { ok: false as const, problem: problem! };
+      const checkpoints = listCheckpoints(deps.paths.root, runDir).map((f) => relative(deps.paths.root, f));
       const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
         emit(
           makeEvent(
@@ -146,10 +176,14 @@ export function trainActor(deps: LoopDeps) {
 
     function resume(s: NonNullable<RunContext['started']>) {
       const alive = s.pidStartTime !== null && processStartTime(s.pid) === s.pidStartTime && processAlive(s.pid);
-      const ended = s.exitFile !== null && existsSync(s.exitFile);
+      // Where this workspace keeps the attempt's files now (it may have been moved since it was recorded).
+      const exitFile = s.exitFile === null ? null : exitFileOf(deps, run.runId, s.attempt);
+      const ended = exitFile !== null && kindConfined(deps.paths.root, exitFile) === 'file';
       const common = {
-        logFile: s.logPath,
-        exitFile: s.exitFile ?? '',
+        root: deps.paths.root,
+        ...(s.containment ? { containment: s.containment } : {}),
+        logFile: deps.paths.log(run.runId),
+        exitFile: exitFile ?? '',
         wallMs: timeouts.wall_seconds * 1000,
         noOutputMs: timeouts.no_output_seconds * 1000,
         graceMs: timeouts.grace_seconds * 1000,
@@ -189,20 +223,30 @@ export function trainActor(deps: LoopDeps) {
       const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
       const seedValue = getPath(config, 'train.seed');
       const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;
-      const exitFile = join(deps.paths.root, 'logs', `${run.runId}.attempt-${attempt}.exit.json`);
+      const exitFile = exitFileOf(deps, run.runId, attempt);
+      const root = deps.paths.root;
+      // The trainer's script and the rest of the bound inputs are as the session recorded them before anything runs.
+      const changed = guardInputs(deps, session, { runId: run.runId, attempt });
+      if (changed) emit(changed);
+      const unsafe: UnsafeEntry[] = [];
       // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
-      if (existsSync(deps.paths.nextConfig)) writeFileSync(deps.paths.nextConfig, '{}\n');
-      // Leftovers of an earlier attempt must not be read as this attempt's result.
-      if (existsSync(summaryPath)) rmSync(summaryPath);
-      rmSync(exitFile, { force: true });
+      unsafe.push(...writeConfined(root, deps.paths.nextConfig, '{}\n'));
+      // Leftovers of an earlier attempt must not be read as this attempt's result; the folders it writes into exist.
+      unsafe.push(...ensureDirConfined(root, runDir), ...ensureDirConfined(root, join(root, 'logs')));
+      removeConfined(root, summaryPath);
+      removeConfined(root, exitFile);
       try {
+        // The output is stored once, in logs/<id>.log; the run folder's train.log is the same file.
+        unsafe.push(...linkRunLog(root, deps.paths.log(run.runId), join(runDir, 'train.log')));
         handle = launchLocal({
           argv,
           cwd,
           env: trainerEnv(deps, run.runId),
+          root,
           logFile: deps.paths.log(run.runId),
-          copyFiles: [join(runDir, 'train.log')],
           exitFile,
+          containment: deps.containment,
+          maxOutputBytes: deps.settings.limits.max_output_bytes,
           wallMs: timeouts.wall_seconds * 1000,
           noOutputMs: timeouts.no_output_seconds * 1000,
           graceMs: timeouts.grace_seconds * 1000,
@@ -212,10 +256,12 @@ export function trainActor(deps: LoopDeps) {
           gated: true,
         });
       } catch (err) {
+        violation(unsafe, attempt);
         failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
         return;
       }
       const h = handle;
+      violation(unsafe, attempt);
       emit(
         makeEvent(
           'RunStarted',
@@ -232,6 +278,7 @@ export function trainActor(deps: LoopDeps) {
             exitFile,
             logOffset: h.logOffset,
             env: redactSecrets(trainerOwnEnv(deps, run.runId)),
+            containment: h.containment,
           },
           session,
           deps.now(),

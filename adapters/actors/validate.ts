@@ -6,7 +6,7 @@ import { planLaunch } from '../../domain/launch-plan.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
-import { loadBaseline } from '../../orchestrator/workspace.js';
+import { boundBaseline } from './input-guard.js';
 import { checkpointPointers } from '../../projections/view.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
@@ -15,7 +15,7 @@ export function validateActor(deps: LoopDeps) {
   return fromCallback<EventObject, ValidateInput>(({ input, sendBack }) => {
     const { run, incumbent } = input;
     // Proposals are deltas on the incumbent: the mode's baseline with the incumbent's overrides applied.
-    const baseline = loadBaseline(deps.paths, input.mode);
+    const baseline = boundBaseline(deps, input.mode);
     const base = baseConfigFor(baseline, incumbent?.override);
     const proposal = run.kind === 'baseline' ? null : run.proposal;
     const overrides = proposal ? fromRecordable(proposal.overrides) : {};

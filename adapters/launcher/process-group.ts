@@ -17,13 +17,19 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
  * in a container may never reap it, so a signal probe of the group would see its zombie forever.
  */
 export function groupMembers(pgid: number): number[] | null {
+  const table = processTable();
+  return table && table.filter((p) => p.pgrp === pgid).map((p) => p.pid);
+}
+
+/** Live processes (zombies left out) with their parent and group, read from /proc; null where /proc cannot be read. */
+function processTable(): { pid: number; ppid: number; pgrp: number }[] | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
-  const members: number[] = [];
+  const table: { pid: number; ppid: number; pgrp: number }[] = [];
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     let stat: string;
@@ -34,9 +40,25 @@ export function groupMembers(pgid: number): number[] | null {
     }
     // After the parenthesised command name: state, ppid, pgrp, ...
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(name));
+    if (fields[0] === 'Z' || fields[0] === 'X') continue;
+    table.push({ pid: Number(name), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
   }
-  return members;
+  return table;
+}
+
+/**
+ * The live descendants of `pid` (children, their children, …), read from /proc. Under a child
+ * subreaper, orphans of its tree are reparented to it, so this finds a process that called setsid
+ * or was double-forked as well.
+ */
+export function descendants(pid: number): number[] {
+  const table = processTable() ?? [];
+  const children = new Map<number, number[]>();
+  for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) for (const c of children.get(queue.shift()!) ?? []) if (!out.includes(c)) out.push(c), queue.push(c);
+  return out;
 }
 
 /** True while any process of the group led by `pid` is alive (zombies count as gone where /proc tells them apart). */

@@ -1,95 +1,154 @@
 /**
- * The trainer's supervisor: a tiny process that leads the trainer's process group, copies its
- * output into the log files, and records how it ended in an exit file. Because it does not
- * depend on the orchestrator, a trainer keeps running (and its end is known) when the
- * orchestrator dies; a restarted orchestrator reattaches by pid and reads the exit file.
+ * The supervisor of one launch (a trainer or an agent): a tiny process that leads the launch's
+ * process group, copies the command's output into the log files (capped, head and tail kept),
+ * and records how it ended in an exit file. Because it does not depend on the orchestrator, a
+ * trainer keeps running (and its end is known) when the orchestrator dies; a restarted
+ * orchestrator reattaches by pid and reads the exit file.
  *
- * The trainer starts only once GO_FILE exists (a name unique to this launch): the orchestrator creates it right after it
- * has recorded RunStarted, so a launch the log does not know of never runs. If the orchestrator
- * dies before that, the supervisor records in the exit file that the trainer never started, and exits.
+ * The command starts only once GO_FILE exists (a name unique to this launch): the orchestrator
+ * creates it right after it has recorded the launch, so a launch the log does not know of never
+ * runs. If the orchestrator dies before that, the supervisor records that the command never
+ * started, and exits.
  *
- * Usage: node supervise.js PARENT_PID GO_FILE EXIT_FILE LOG_FILE... -- ARGV...
+ * When the command has exited, everything it left behind is ended before the end is recorded:
+ * the other members of the launch's cgroup, or every descendant (a child subreaper inherits the
+ * orphans of its tree), or the process group — so the run is over only when nothing of it runs.
+ *
+ * Usage: node supervise.js SPEC (JSON, see {@link SupervisorSpec})
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { cgroupMembers } from './cgroup.js';
+import { createCappedLog } from './capped-log.js';
+import { goGiven, openLog, recordExit, type ExitStatus } from './supervisor-files.js';
+import { descendants, groupMembers } from './process-group.js';
 
-const sep = process.argv.indexOf('--');
-const [parentArg, goFile, exitFile, ...logs] = process.argv.slice(2, sep);
-const argv = process.argv.slice(sep + 1);
-// The orchestrator's pid comes as an argument: one that died before this process even started has
-// already had it reparented, so reading process.ppid at start would miss the death.
-const parent = Number(parentArg);
-if (sep < 0 || !Number.isInteger(parent) || parent <= 0 || !goFile || !exitFile || argv.length === 0) {
-  process.stderr.write('usage: supervise PARENT_PID GO_FILE EXIT_FILE LOG_FILE... -- ARGV...\n');
+/** What the supervisor is told. */
+export interface SupervisorSpec {
+  /** The orchestrator's pid: when it dies before the go, the command never starts. */
+  parent: number;
+  go: string;
+  exit: string;
+  logs: string[];
+  argv: string[];
+  graceMs: number;
+  maxOutputBytes: number;
+  /** The launch's cgroup (containment `cgroup`), which the orchestrator moved this process into. */
+  cgroup?: string;
+  /** This process is a child subreaper (containment `subreaper`). */
+  subreaper?: boolean;
+}
+
+function parseSpec(text: string | undefined): SupervisorSpec {
+  try {
+    const s = JSON.parse(text ?? '') as SupervisorSpec;
+    if (Number.isInteger(s.parent) && s.parent > 0 && s.go && s.exit && Array.isArray(s.logs) && Array.isArray(s.argv) && s.argv.length > 0) return s;
+  } catch {
+    // usage below
+  }
+  process.stderr.write('usage: supervise SPEC (JSON: parent, go, exit, logs, argv, graceMs, maxOutputBytes[, cgroup, subreaper])\n');
   process.exit(2);
 }
 
-const fds = logs.map((p) => openSync(p, 'a'));
-const write = (chunk: Buffer) => {
-  for (const fd of fds) writeSync(fd, chunk);
-};
-type Status = { exitCode: number | null; signal: string | null; error?: string; started?: false };
-const record = (status: Status) => {
-  const tmp = `${exitFile}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ ...status, pid: child?.pid ?? null, endedAt: new Date().toISOString() }));
-  renameSync(tmp, exitFile);
-};
+const spec = parseSpec(process.argv[2]);
+const fds = spec.logs.map(openLog);
+const log = createCappedLog((bytes) => {
+  for (const fd of fds) writeSync(fd, bytes);
+}, spec.maxOutputBytes);
 
-/** How long output may still arrive after the trainer exited (its pipes can be held open by processes it forked). */
+/** How long output may still arrive after the command and what it left were ended (pipes drain). */
 const DRAIN_MS = 2000;
-/** The same when the group is being terminated, so the end is recorded well within the grace period. */
 const DRAIN_TERMINATING_MS = 100;
+/** The go never came within this: the orchestrator is gone or stuck. */
+const GO_TIMEOUT_MS = 120_000;
+/** Longest the SIGKILL rounds may take to empty the tree. */
+const KILL_MS = 5000;
 
-// SIGTERM reaches the whole group: the trainer decides what to do with it; the supervisor stays to record the end.
 let terminating = false;
+let child: ReturnType<typeof spawn> | null = null;
+let ended = false;
+
+/** Everything of the launch still running, besides this process. */
+function leftovers(): number[] {
+  const self = process.pid;
+  if (spec.cgroup) return cgroupMembers(spec.cgroup).filter((p) => p !== self);
+  if (spec.subreaper) return descendants(self);
+  return (groupMembers(self) ?? []).filter((p) => p !== self);
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids)
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Ends what the command left behind: SIGTERM and the grace (unless stopping already), then SIGKILL rounds until nothing is left. */
+async function sweep(): Promise<void> {
+  let left = leftovers();
+  if (left.length === 0) return;
+  if (!terminating) {
+    signalAll(left, 'SIGTERM');
+    const deadline = Date.now() + spec.graceMs;
+    while ((left = leftovers()).length > 0 && Date.now() < deadline) await sleep(25);
+  }
+  const deadline = Date.now() + KILL_MS;
+  while ((left = leftovers()).length > 0 && Date.now() < deadline) {
+    signalAll(left, 'SIGKILL');
+    await sleep(20);
+  }
+}
+
+function end(status: ExitStatus): void {
+  if (ended) return;
+  ended = true;
+  log.end();
+  recordExit(spec.exit, { ...status, pid: child?.pid ?? null });
+  fds.forEach(closeSync);
+  process.exit(0);
+}
+
+// SIGTERM reaches the group; processes that left it (setsid) get it from here. The command decides what to do with it; the supervisor stays to record the end.
 process.on('SIGTERM', () => {
   terminating = true;
+  if (spec.cgroup || spec.subreaper) signalAll(leftovers(), 'SIGTERM');
 });
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
 
-let ended = false;
-const end = (status: Status) => {
-  if (ended) return;
-  ended = true;
-  record(status);
-  fds.forEach(closeSync);
-  process.exit(0);
-};
-
-/** How long the supervisor waits for the go signal before giving up. */
-const GO_TIMEOUT_MS = 120_000;
 const waitedSince = Date.now();
-let child: ReturnType<typeof spawn> | null = null;
 const waitForGo = setInterval(() => {
-  if (existsSync(goFile!)) {
+  if (goGiven(spec.go)) {
     clearInterval(waitForGo);
-    rmSync(goFile!, { force: true });
-    startTrainer();
-  } else if (process.ppid !== parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
+    start();
+  } else if (process.ppid !== spec.parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
     // The go never came: say so, so a restarted orchestrator knows this attempt never ran.
     clearInterval(waitForGo);
-    end({ exitCode: null, signal: null, started: false, error: 'the orchestrator never let the trainer start' });
+    end({ exitCode: null, signal: null, started: false, error: 'the orchestrator never let the command start' });
   }
 }, 10);
 
-function startTrainer(): void {
-  const c = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(): void {
+  const c = spawn(spec.argv[0]!, spec.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   child = c;
-  c.stdout!.on('data', write);
-  c.stderr!.on('data', write);
+  c.stdout!.on('data', (b: Buffer) => log.write(b));
+  c.stderr!.on('data', (b: Buffer) => log.write(b));
   c.on('error', (err) => {
-    write(Buffer.from(`autopilot: could not start ${argv[0]}: ${err.message}\n`));
-    end({ exitCode: 127, signal: null, error: err.message });
+    log.write(Buffer.from(`autopilot: could not start ${spec.argv[0]}: ${err.message}\n`));
+    end({ exitCode: 127, signal: null, error: err.message, spawnError: (err as NodeJS.ErrnoException).code ?? 'ERROR' });
   });
-  // 'close' comes once the trainer exited and its output pipes closed. A process the trainer forked
-  // may hold them open forever (a grandchild that outlives it): then the end is recorded shortly
-  // after the trainer's own exit, and the orchestrator reaps the rest of the group.
+  // 'close' comes once the command exited and its output pipes closed, which a process it left
+  // behind may hold open: so once it exits, what it left is ended first, then the pipes drain.
+  const closed = new Promise<void>((resolve) => c.on('close', () => resolve()));
   c.on('exit', (code, signal) => {
-    const exitedAt = Date.now();
-    setInterval(() => {
-      if (Date.now() - exitedAt >= (terminating ? DRAIN_TERMINATING_MS : DRAIN_MS)) end({ exitCode: code, signal });
-    }, 25);
+    void (async () => {
+      await sweep();
+      await Promise.race([closed, sleep(terminating ? DRAIN_TERMINATING_MS : DRAIN_MS)]);
+      end({ exitCode: code, signal });
+    })();
   });
-  c.on('close', (code, signal) => end({ exitCode: code, signal }));
 }

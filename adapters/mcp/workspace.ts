@@ -1,7 +1,8 @@
 /**
  * The workspace as the MCP server sees it: the event log folded read-only (never the lock, never an
- * append, so a running loop is undisturbed), the user's files loaded afresh on each call, and the
- * config a proposal is validated against, computed as the loop computes it.
+ * append, so a running loop is undisturbed), the policy and baselines as the session recorded them
+ * (the files only before any session bound them: an agent's edit of policy.json changes nothing
+ * here), and the config a proposal is validated against, computed as the loop computes it.
  */
 import { existsSync } from 'node:fs';
 import { baseConfigFor } from '../../domain/base-config.js';
@@ -61,10 +62,10 @@ export class McpWorkspace {
     return this.folded;
   }
 
-  /** `policy.json`, read afresh so edits made while the server runs apply. */
+  /** The policy the session recorded (policy.json itself when no session bound one yet). */
   policy(): Policy {
     assertWorkspace(this.paths);
-    return loadPolicy(this.paths);
+    return loadPolicy(this.paths, this.view().inputs.get('policy.json')?.text);
   }
 
   /** The baseline mode: the pinned one, else the newest session's, else `autopilot.json`'s. */
@@ -77,7 +78,7 @@ export class McpWorkspace {
   /** The base of a proposal, as the loop's validate step computes it: the mode's baseline with the incumbent's override. */
   base(view: WorkspaceView): ProposalBase {
     const mode = this.modeOf(view);
-    const baseline = loadBaseline(this.paths, mode);
+    const baseline = loadBaseline(this.paths, mode, view.inputs.get(`configs/baseline_${mode}.json`)?.text);
     const incumbent = view.incumbent?.ref ?? null;
     if (!incumbent) return { config: baseline, mode, incumbent: null, label: `the ${mode} baseline (no incumbent yet)` };
     return {

@@ -5,10 +5,12 @@
  * reverted and reported. It answers in proposals/next_config.json (written directly or by the
  * `propose` tool of `autopilot mcp`).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProposalText } from '../../domain/proposal.js';
-import type { ValidationError } from '../../domain/validation-error.js';
+import { MAX_PROPOSAL_BYTES, parseProposalText } from '../../domain/proposal.js';
+import { ROOT_KEYS, validationError, type ValidationError } from '../../domain/validation-error.js';
+import { openConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
+import { describeKind } from '../fs/entry.js';
 import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
 import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
@@ -45,8 +47,15 @@ export interface ProcessFacts extends AgentReport {
 
 /** What came back from one proposer invocation. */
 export type ProposerAnswer =
-  | { kind: 'proposal'; overrides: unknown; rationale: string; hypothesis: string; problems: ValidationError[]; process: ProcessFacts; violations: Change[] }
-  | { kind: 'failed'; reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error'; message: string; process: ProcessFacts | null; violations: Change[] };
+  | { kind: 'proposal'; overrides: unknown; rationale: string; hypothesis: string; problems: ValidationError[]; process: ProcessFacts; violations: Change[]; unsafe: UnsafeEntry[] }
+  | {
+      kind: 'failed';
+      reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error';
+      message: string;
+      process: ProcessFacts | null;
+      violations: Change[];
+      unsafe: UnsafeEntry[];
+    };
 
 /** What an agent invocation needs besides its settings. */
 export interface AgentSetup {
@@ -112,13 +121,14 @@ export function proposerEnv(deps: LoopDeps, req: ProposerRequest, extra: Record<
   });
 }
 
-/** Runs one proposer invocation; `onHandle` receives the running process so the caller can stop it. */
+/** Runs one proposer invocation; `onHandle` receives the running process so the caller can stop it, `onStarted` may record it before it is let go. */
 export async function runAgent(
   deps: LoopDeps,
   req: ProposerRequest,
   inv: AgentInvocation,
   prompt: string,
   onHandle: (h: LaunchHandle) => void,
+  onStarted: (h: LaunchHandle) => void = () => undefined,
 ): Promise<ProposerAnswer> {
   const root = deps.paths.root;
   const files = invocationFiles(req.runId, req.attempt, req.dryRun);
@@ -127,10 +137,10 @@ export async function runAgent(
   const exitFile = join(root, files.exit);
   const mcpLog = join(root, files.mcpLog);
   // A restarted attempt starts from a clean slate: no answer, exit record or MCP calls of the run that died.
-  writeFileSync(proposalFile, '{}\n');
-  for (const f of [exitFile, mcpLog]) rmSync(f, { force: true });
-  writeFileSync(join(root, files.prompt), prompt);
-  for (const f of inv.files) writeFileSync(f.path, f.text);
+  const unsafe: UnsafeEntry[] = [...writeConfined(root, proposalFile, '{}\n')];
+  for (const f of [exitFile, mcpLog]) removeConfined(root, f);
+  unsafe.push(...writeConfined(root, join(root, files.prompt), prompt));
+  for (const f of inv.files) unsafe.push(...writeConfined(root, f.path, f.text));
   const snapshot = takeSnapshot(root);
   const allowed = [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)];
   let handle: LaunchHandle;
@@ -139,22 +149,28 @@ export async function runAgent(
       argv: inv.argv,
       cwd: inv.cwd,
       env: inv.env,
+      root,
       logFile,
-      copyFiles: [],
       exitFile,
       wallMs: inv.timeouts.wall_seconds * 1000,
       noOutputMs: inv.timeouts.no_output_seconds * 1000,
       graceMs: inv.timeouts.grace_seconds * 1000,
+      containment: deps.containment,
+      maxOutputBytes: deps.settings.limits.max_output_bytes,
+      gated: true,
     });
   } catch (err) {
-    return { kind: 'failed', reason: 'error', message: `could not start ${inv.argv[0]}: ${(err as Error).message}`, process: null, violations: [] };
+    return { kind: 'failed', reason: 'error', message: `could not start ${inv.argv[0]}: ${(err as Error).message}`, process: null, violations: [], unsafe };
   }
   onHandle(handle);
+  onStarted(handle);
+  handle.go();
   const r = await handle.result;
+  // Everything the agent started is gone now (its cgroup or subreaper saw to it): only then is the workspace checked.
   const violations = revertOutside(snapshot, allowed);
-  const output = readTail(logFile, handle.logOffset);
+  const output = readTail(root, logFile, handle.logOffset);
   const report = inv.report(output);
-  const mcp = readMcpLog(mcpLog);
+  const mcp = readMcpLog(root, mcpLog);
   const facts: ProcessFacts = {
     argv: inv.recordedArgv,
     exitCode: r.exitCode,
@@ -164,28 +180,42 @@ export async function runAgent(
     ...(mcp ? { mcp } : {}),
   };
   const said = report.error ? ` (it reported: ${report.error})` : '';
+  const fail = (reason: Extract<ProposerAnswer, { kind: 'failed' }>['reason'], message: string): ProposerAnswer => ({
+    kind: 'failed',
+    reason,
+    message,
+    process: facts,
+    violations,
+    unsafe,
+  });
   if (r.stoppedFor === 'timeout' || r.stoppedFor === 'hung')
-    return {
-      kind: 'failed',
-      reason: r.stoppedFor,
-      message: r.stoppedFor === 'timeout' ? `no answer within ${inv.timeouts.wall_seconds}s` : `no output for ${inv.timeouts.no_output_seconds}s`,
-      process: facts,
-      violations,
-    };
-  if (r.stoppedFor === 'killed') return { kind: 'failed', reason: 'error', message: 'stopped by request', process: facts, violations };
+    return fail(r.stoppedFor, r.stoppedFor === 'timeout' ? `no answer within ${inv.timeouts.wall_seconds}s` : `no output for ${inv.timeouts.no_output_seconds}s`);
+  if (r.stoppedFor === 'killed') return fail('error', 'stopped by request');
   if (r.exitCode !== 0) {
     // What it said last is usually why ("not logged in", "spawn claude ENOENT"): worth a line in the morning.
     const last = report.error ? said : lastLine(output);
-    return { kind: 'failed', reason: 'crashed', message: `exited with ${r.signal ?? `code ${r.exitCode}`}${last}; see ${files.log}`, process: facts, violations };
+    return fail('crashed', `exited with ${r.signal ?? `code ${r.exitCode}`}${last}; see ${files.log}`);
   }
-  const text = existsSync(proposalFile) ? readFileSync(proposalFile, 'utf8') : '';
+  const read = readConfined(root, proposalFile, MAX_PROPOSAL_BYTES);
+  if (read.kind === 'unsafe') {
+    // A link or a FIFO in its place is never followed: removed, recorded, and no answer.
+    removeConfined(root, proposalFile);
+    unsafe.push({ ...read.entry, action: 'removed' });
+    const what = read.entry.kind === 'symlink' ? `a symlink to ${read.entry.target ?? '?'}` : describeKind(read.entry.kind);
+    return fail('no-proposal', `proposals/next_config.json was ${what}, not a regular file; removed, not read${said}`);
+  }
+  if (read.kind === 'too-large') {
+    const problem = validationError(ROOT_KEYS.proposal, `${read.size} bytes of text`, 'too_large', 'is too large', `at most ${read.max} bytes (256 KiB)`);
+    return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: [{ ...problem, rule: 'shape' }], process: facts, violations, unsafe };
+  }
+  const text = read.kind === 'file' ? read.bytes.toString('utf8') : '';
   if (text.trim() === '' || text.trim() === '{}') {
     const viaMcp = mcp && mcp.calls > 0 ? `; its ${mcp.calls} propose call(s) through MCP were all rejected` : '';
-    return { kind: 'failed', reason: 'no-proposal', message: `exited 0 without writing proposals/next_config.json${viaMcp}${said}`, process: facts, violations };
+    return fail('no-proposal', `exited 0 without writing proposals/next_config.json${viaMcp}${said}`);
   }
   const parsed = parseProposalText(text);
-  if (parsed.ok) return { kind: 'proposal', ...parsed.proposal, problems: [], process: facts, violations };
-  return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations };
+  if (parsed.ok) return { kind: 'proposal', ...parsed.proposal, problems: [], process: facts, violations, unsafe };
+  return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations, unsafe };
 }
 
 function lastLine(output: string): string {
@@ -198,10 +228,24 @@ function withoutError(report: AgentReport): Omit<AgentReport, 'error'> {
   return rest;
 }
 
-// The log is appended to across attempts; only this invocation's part is read (at most its last 4 MiB).
-function readTail(file: string, offset: number | undefined): string {
-  if (!existsSync(file)) return '';
-  const buf = readFileSync(file);
-  const from = Math.max(offset ?? 0, buf.length - 4 * 1024 * 1024);
-  return buf.subarray(from).toString('utf8');
+/** Most of an invocation's output read back for its report. */
+const TAIL_BYTES = 4 * 1024 * 1024;
+
+// The log is appended to across attempts; only this invocation's part is read (at most its last 4 MiB), never through a link or a FIFO.
+function readTail(root: string, file: string, offset: number | undefined): string {
+  const opened = openConfined(root, file);
+  if (!opened) return '';
+  try {
+    const from = Math.max(offset ?? 0, opened.size - TAIL_BYTES);
+    const buf = Buffer.alloc(Math.max(0, opened.size - from));
+    let len = 0;
+    while (len < buf.length) {
+      const n = readSync(opened.fd, buf, len, buf.length - len, from + len);
+      if (n <= 0) break;
+      len += n;
+    }
+    return buf.subarray(0, len).toString('utf8');
+  } finally {
+    closeSync(opened.fd);
+  }
 }

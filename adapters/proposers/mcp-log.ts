@@ -1,5 +1,5 @@
 /** The record `autopilot mcp` keeps of an agent's `propose` calls (AUTOPILOT_MCP_LOG), read back for the proposal event. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readConfined } from '../fs/confined.js';
 
 /** The `propose` calls of one agent invocation. */
 export interface McpCalls {
@@ -10,12 +10,20 @@ export interface McpCalls {
 }
 
 const MAX_ERRORS = 20;
+/** Most of the call log read (the agent can write to it too). */
+const MAX_LOG_BYTES = 8 << 20;
 
-/** Reads an MCP call log; null when the agent made no call (no file). Unreadable lines count as calls with an error. */
-export function readMcpLog(file: string): McpCalls | null {
-  if (!existsSync(file)) return null;
+/**
+ * Reads an MCP call log (inside workspace `root`); null when the agent made no call (no file).
+ * Unreadable lines count as calls with an error; a log that is not a regular file, or too large,
+ * counts as one such call.
+ */
+export function readMcpLog(root: string, file: string): McpCalls | null {
+  const read = readConfined(root, file, MAX_LOG_BYTES);
+  if (read.kind === 'missing') return null;
   const out: McpCalls = { calls: 0, rejected: 0, errors: [] };
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const text = read.kind === 'file' ? read.bytes.toString('utf8') : '{"ok": false, "errors": [{"message": "the MCP call log was not a readable regular file of at most 8 MiB"}]}';
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     out.calls++;
     let entry: { ok?: unknown; errors?: unknown };

@@ -1,6 +1,6 @@
 /** Renders the workspace's prompt template (proposer.prompt) from the log for one proposal attempt. */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserText } from '../fs/user-files.js';
 import { renderPrompt } from '../../projections/prompt.js';
 import type { LoopDeps } from '../actors/deps.js';
 import type { ProposerRequest } from './agent-run.js';
@@ -15,9 +15,9 @@ export interface RenderedPrompt {
 export function promptFor(deps: LoopDeps, req: ProposerRequest, mcp: boolean): RenderedPrompt {
   const template = deps.settings.proposer.prompt;
   const file = join(deps.paths.root, template);
-  if (!existsSync(file)) throw new Error(`the prompt template ${template} (proposer.prompt in autopilot.json) does not exist in ${deps.paths.root}`);
+  const source = readUserText(deps.paths.root, file, `the prompt template ${template} (proposer.prompt in autopilot.json)`);
   try {
-    const text = renderPrompt(readFileSync(file, 'utf8'), {
+    const text = renderPrompt(source, {
       view: deps.history(),
       policy: deps.policy,
       settings: deps.settings,

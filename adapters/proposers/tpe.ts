@@ -8,7 +8,7 @@ import { getPath, type Scalar } from '../../domain/config.js';
 import type { IncumbentRef } from '../../events/catalogue.js';
 import { proposeTpe, type Observation, type TpeProposal } from '../../domain/proposers/tpe.js';
 import { mean, sampleOf } from '../../domain/sample.js';
-import { loadBaseline } from '../../orchestrator/workspace.js';
+import { boundBaseline } from '../actors/input-guard.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import type { LoopDeps } from '../actors/deps.js';
 
@@ -35,7 +35,7 @@ export function proposeWithTpe(
   deps: LoopDeps,
   a: { runId: string; mode: 'quick' | 'full'; incumbent: IncumbentRef | null; seed: number },
 ): TpeProposal {
-  const base = baseConfigFor(loadBaseline(deps.paths, a.mode), a.incumbent?.override);
+  const base = baseConfigFor(boundBaseline(deps, a.mode), a.incumbent?.override);
   const history = observationsOf(deps.history(), Object.keys(deps.policy.keys), deps.settings.metric.name, a.runId);
   const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base });
   if (!proposal) throw new Error('the TPE proposer made no proposal');

@@ -70,7 +70,8 @@ export function propose(ctx: ProposeContext, args: Record<string, unknown>): Cal
       errors: outcome.errors.map(forAgent),
     });
   }
-  audited(ctx, args, 'write', () => atomicWrite(ctx.ws.paths.nextConfig, proposalFileText(outcome.proposal)));
+  // Never through a link: a proposals/ folder an agent swapped for a symlink is refused, not repaired, so the loop sees what it did.
+  audited(ctx, args, 'write', () => atomicWrite(ctx.ws.paths.root, ctx.ws.paths.nextConfig, proposalFileText(outcome.proposal), { repair: false }));
   ctx.audit?.record(args, null);
   ctx.log?.(`propose: wrote ${file} (${outcome.diff.length} change${outcome.diff.length === 1 ? '' : 's'})`);
   return jsonResult({

@@ -1,0 +1,36 @@
+/** Between runs, the session's bound inputs are checked against the disk and put back when something else changed them. */
+import type { Config } from '../../domain/config.js';
+import type { EventOf } from '../../events/catalogue.js';
+import { loadBaseline } from '../../orchestrator/workspace.js';
+import { changedInputs, revertInputs } from '../inputs.js';
+import { makeEvent, type LoopDeps } from './deps.js';
+
+/**
+ * Compares the bound inputs with the disk; each one changed without a command is put back, and the
+ * returned GuardrailViolation (null when nothing changed) says which and what stood there.
+ */
+export function guardInputs(deps: LoopDeps, session: string, run: { runId?: string; attempt?: number } = {}): EventOf<'GuardrailViolation'> | null {
+  const bound = deps.history().inputs;
+  if (bound.size === 0) return null;
+  const changes = changedInputs(deps.paths.root, bound);
+  if (changes.length === 0) return null;
+  const paths = revertInputs(deps.paths.root, changes);
+  return makeEvent(
+    'GuardrailViolation',
+    {
+      ...(run.runId !== undefined ? { runId: run.runId } : {}),
+      ...(run.attempt !== undefined ? { attempt: run.attempt } : {}),
+      source: 'inputs',
+      paths,
+      action: paths.every((p) => p.restored) ? 'reverted' : 'detected',
+    },
+    session,
+    deps.now(),
+  );
+}
+
+/** The baseline of `mode` as the session bound it (the disk's when the log holds no copy). */
+export function boundBaseline(deps: LoopDeps, mode: 'quick' | 'full'): Config {
+  const recorded = deps.history().inputs.get(`configs/baseline_${mode}.json`)?.text;
+  return loadBaseline(deps.paths, mode, recorded);
+}

@@ -1,0 +1,114 @@
+/**
+ * The workspace inputs a session binds: `autopilot.json`, `policy.json`, both baselines, the prompt
+ * template and the trainer's own scripts inside the workspace. `LoopStarted` records each one's
+ * hash (and, for small text, its content); afterwards a change that did not come through a command
+ * (`autopilot policy set`, `loop --accept-input-changes`) is a violation, and the recorded content
+ * is put back — so an agent that widens the policy and kills the loop gains nothing on resume.
+ */
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import type { DataOf, InputFile } from '../events/catalogue.js';
+import type { Settings } from '../domain/settings.js';
+import { inWorkspace, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { kindConfined, readConfined, removeConfined, writeConfined } from './fs/confined.js';
+import { describeKind } from './fs/entry.js';
+
+/** Inputs up to this size are recorded whole (so they can be put back); larger ones by hash only. */
+export const INPUT_TEXT_MAX = 256 * 1024;
+/** Largest input read to hash it. */
+const INPUT_READ_MAX = 64 << 20;
+
+/** The workspace-relative paths a session binds, given its settings. */
+export function inputPaths(paths: WorkspacePaths, settings: Settings): string[] {
+  const rels = new Set(['autopilot.json', 'policy.json', 'configs/baseline_quick.json', 'configs/baseline_full.json', settings.proposer.prompt]);
+  // The trainer's own files inside the workspace (scripts/run_training.sh): what runs is bound too.
+  const cwd = inWorkspace(paths, settings.trainer.cwd);
+  for (const arg of settings.trainer.command) {
+    const abs = join(cwd, arg);
+    const rel = relative(paths.root, abs);
+    if (rel.startsWith('..') || rel === '' || arg.startsWith('-')) continue;
+    try {
+      if (kindConfined(paths.root, abs) === 'file') rels.add(rel);
+    } catch {
+      // not a path inside the workspace
+    }
+  }
+  return [...rels].map((r) => r.split('\\').join('/')).sort();
+}
+
+/** An input as it stands on disk; `unsafe` says what stands there when it is not a regular file. */
+export type InputState = InputFile & { unsafe?: string };
+
+/** Reads one input (never through a link, never a FIFO). */
+export function readInput(root: string, rel: string): InputState {
+  const read = readConfined(root, join(root, rel), INPUT_READ_MAX);
+  switch (read.kind) {
+    case 'missing':
+      return { path: rel, sha256: null, size: 0 };
+    case 'unsafe':
+      return {
+        path: rel,
+        sha256: null,
+        size: 0,
+        unsafe: `${describeKind(read.entry.kind)}${read.entry.target !== undefined ? ` to ${read.entry.target}` : ''}${read.entry.path !== rel ? ` at ${read.entry.path}` : ''}`,
+      };
+    case 'too-large':
+      return { path: rel, sha256: `too-large:${read.size}`, size: read.size };
+    case 'file': {
+      const sha256 = createHash('sha256').update(read.bytes).digest('hex');
+      const text = read.bytes.toString('utf8');
+      const keep = read.bytes.length <= INPUT_TEXT_MAX && Buffer.from(text, 'utf8').equals(read.bytes);
+      return { path: rel, sha256, size: read.bytes.length, ...(keep ? { text } : {}) };
+    }
+    default: {
+      const never: never = read;
+      throw new Error(`unexpected read ${String(never)}`);
+    }
+  }
+}
+
+/** The inputs as they stand now, for LoopStarted or InputsAccepted (without the `unsafe` marks). */
+export function readInputs(root: string, rels: string[]): InputFile[] {
+  return rels.map((rel) => {
+    const { unsafe: _unsafe, ...file } = readInput(root, rel);
+    return file;
+  });
+}
+
+/** A bound input that no longer matches. */
+export interface InputChange {
+  bound: InputFile;
+  now: InputState;
+}
+
+/** The bound inputs that differ on disk now. */
+export function changedInputs(root: string, bound: ReadonlyMap<string, InputFile>): InputChange[] {
+  const changes: InputChange[] = [];
+  for (const b of bound.values()) {
+    const now = readInput(root, b.path);
+    if (now.unsafe !== undefined || now.sha256 !== b.sha256) changes.push({ bound: b, now });
+  }
+  return changes;
+}
+
+type ViolationPath = DataOf<'GuardrailViolation'>['paths'][number];
+
+/** Puts each changed input back as it was bound (by replacing its path); says per path what was done. */
+export function revertInputs(root: string, changes: InputChange[]): ViolationPath[] {
+  return changes.map(({ bound, now }) => {
+    const abs = join(root, bound.path);
+    const change: ViolationPath['change'] = bound.sha256 === null ? 'created' : now.sha256 === null && now.unsafe === undefined ? 'deleted' : 'modified';
+    const was = now.unsafe ? { note: `it was ${now.unsafe}` } : {};
+    if (bound.sha256 === null) {
+      removeConfined(root, abs);
+      return { path: bound.path, change, restored: true, ...was };
+    }
+    if (bound.text === undefined) {
+      // Too large to have been recorded: a link or FIFO is still removed, the content cannot come back.
+      if (now.unsafe) removeConfined(root, abs);
+      return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}too large to have been recorded; not restored` };
+    }
+    writeConfined(root, abs, bound.text);
+    return { path: bound.path, change, restored: true, ...was };
+  });
+}
