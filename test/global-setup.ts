@@ -5,4 +5,6 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // The containment helper (C) the launcher starts supervisors through in subreaper mode.
+  execFileSync(process.execPath, ['dist/adapters/launcher/build-contain.js'], { cwd: root, stdio: 'inherit' });
 }

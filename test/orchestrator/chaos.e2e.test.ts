@@ -353,7 +353,8 @@ describe('when the orchestrator is killed while its trainer sleeps', () => {
   /** Restarts the loop with a quick trainer and lets it finish. */
   async function recover(): Promise<LoggedEvent[]> {
     patchSettings(ws, { trainer: { env: { FAKE_TRAINER_BEHAVIOUR: 'sleep:50' } } });
-    const again = await cli(['loop', '--runs', '1', '--workspace', ws]);
+    // A change of autopilot.json mid-session: the resumed session takes it only when told to.
+    const again = await cli(['loop', '--runs', '1', '--workspace', ws, '--accept-input-changes', 'a faster trainer for the retry']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain('resuming an unfinished session');
     return readEvents(ws);
@@ -448,7 +449,7 @@ describe('when the orchestrator is killed the moment it starts a trainer', () =>
       const recordedBeforeKill = readLogDirect(ws).filter((e) => e.type === 'RunStarted').length;
       patchSettings(ws, { trainer: { env: { FAKE_TRAINER_BEHAVIOUR: 'sleep:50' } } });
 
-      const again = await cli(['loop', '--runs', '1', '--workspace', ws]);
+      const again = await cli(['loop', '--runs', '1', '--workspace', ws, '--accept-input-changes', 'a faster trainer for the retry']);
       expect(again.exitCode, again.stderr).toBe(0);
       const log = readLogDirect(ws);
       const recorded = log.filter((e) => e.type === 'RunStarted').map((e) => `attempt ${e.data.attempt} (pid ${e.data.pid})`);
@@ -562,7 +563,8 @@ describe('when the orchestrator died right after any one event of a finished loo
       const output: string[] = [];
       let timer: NodeJS.Timeout | undefined;
       const code = await Promise.race([
-        runLoop({ workspace: ws, runs: 2, out: (l) => output.push(l), err: (l) => output.push(l) }),
+        // The copy's autopilot.json points the fake trainer's record at the copy: a change the session accepts.
+        runLoop({ workspace: ws, runs: 2, out: (l) => output.push(l), err: (l) => output.push(l), acceptInputChanges: 'the crash copy records its trainer launches in its own folder' }),
         new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 30_000))),
       ]).catch((e: Error) => {
         output.push(`threw: ${e.message}`);

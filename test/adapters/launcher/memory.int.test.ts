@@ -53,8 +53,8 @@ function lastLine(path: string): string {
 }
 
 /** Runs the launch in a separate orchestrator-like process and measures its memory. */
-async function launchMeasured(dir: string, behaviour: string) {
-  const spec = fakeSpec(dir, behaviour, { wall: 110_000, noOutput: 60_000, grace: 1000 });
+async function launchMeasured(dir: string, behaviour: string, maxOutputBytes = 4 * 2 ** 30) {
+  const spec = fakeSpec(dir, behaviour, { wall: 110_000, noOutput: 60_000, grace: 1000 }, 'process-group', maxOutputBytes);
   const child = execa(process.execPath, [HARNESS, JSON.stringify(spec)], { reject: false });
   const rss = watchRss(child.pid!);
   const done = await child;
@@ -82,11 +82,10 @@ describe('when a trainer prints 1 GiB of output', () => {
     expect(run.peak).toBeLessThan(LIMIT);
   });
 
-  it('writes every byte to the log and to the run folder copy', () => {
+  it('writes every byte to the log when the cap allows', () => {
     const tail = lastLine(run.spec.logFile);
     expect(JSON.parse(tail)).toHaveProperty('mean_reward');
     expect(statSync(run.spec.logFile).size).toBe(bytes + Buffer.byteLength(`${tail}\n`));
-    expect(statSync(run.spec.copyFiles[0]!).size).toBe(statSync(run.spec.logFile).size);
   });
 
   it('still reads the metric line printed after it, and ends normally', () => {
@@ -112,15 +111,45 @@ describe('when a trainer prints one line of 100 MB', () => {
     expect(run.peak).toBeLessThan(LIMIT);
   });
 
-  it('writes the whole line to both log files', () => {
+  it('writes the whole line to the log', () => {
     const tail = lastLine(run.spec.logFile);
     expect(statSync(run.spec.logFile).size).toBe(bytes + Buffer.byteLength(`${tail}\n`));
-    expect(statSync(run.spec.copyFiles[0]!).size).toBe(statSync(run.spec.logFile).size);
   });
 
   it('keeps only a bounded piece of the line, and reads the metric line after it', () => {
     expect(run.report.result).toMatchObject({ exitCode: 0, stoppedFor: null, recorded: true });
     expect(run.report.result.lastMetrics?.mean_reward).toBeGreaterThan(0);
     expect(survivors(dir)).toEqual([]);
+  });
+});
+
+describe('when a trainer prints 1 GiB of output and the cap is 64 MiB', () => {
+  const dir = tempDir();
+  const cap = 64 * 2 ** 20;
+  let run: Awaited<ReturnType<typeof launchMeasured>>;
+  beforeAll(async () => {
+    run = await launchMeasured(dir, `bytes:${2 ** 30}`, cap);
+  });
+  afterAll(() => {
+    killRecorded(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores the head and the tail within the cap, saying how much it left out', () => {
+    const size = statSync(run.spec.logFile).size;
+    expect(size).toBeGreaterThan(cap);
+    // The cap, plus a short line a second while output was held back, plus the closing note.
+    expect(size).toBeLessThan(cap + 64 * 1024);
+    const text = readFileSync(run.spec.logFile, 'latin1');
+    expect(text).toMatch(/\[autopilot\] output over the limit of 67108864 bytes: \d+ bytes held back so far/);
+    const left = /\[autopilot\] (\d+) bytes of output left out here \(limits\.max_output_bytes 67108864\); the last (\d+) bytes follow/.exec(text);
+    expect(left).not.toBeNull();
+    expect(Number(left![1]) + Number(left![2]) + cap / 2).toBeGreaterThanOrEqual(2 ** 30);
+    expect(JSON.parse(lastLine(run.spec.logFile))).toHaveProperty('mean_reward');
+  });
+
+  it('still sees the metric line at the end, and ends normally', () => {
+    expect(run.report.result).toMatchObject({ exitCode: 0, stoppedFor: null, recorded: true });
+    expect(run.report.result.lastMetrics?.mean_reward).toBeGreaterThan(0);
   });
 });

@@ -2,12 +2,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachLocal } from '../../../adapters/launcher/local.js';
+import { attachLocal, supervisorArgv } from '../../../adapters/launcher/local.js';
 import { processStartTime } from '../../../adapters/launcher/process-group.js';
 import { PROJECT_ROOT } from '../../../orchestrator/workspace.js';
 import { fakeSpec, killRecorded, recordedPids, tempDir } from './support.js';
 
-const SUPERVISOR = join(PROJECT_ROOT, 'dist', 'adapters', 'launcher', 'supervise.js');
 const dirs: string[] = [];
 
 afterEach(() => {
@@ -21,7 +20,16 @@ afterEach(() => {
 function supervise(dir: string, parentPid: number) {
   const spec = fakeSpec(dir, 'ok');
   const goFile = join(dir, 'go');
-  const child = execa(process.execPath, [SUPERVISOR, String(parentPid), goFile, spec.exitFile, spec.logFile, '--', ...spec.argv], {
+  const [bin, ...args] = supervisorArgv({
+    parent: parentPid,
+    go: goFile,
+    exit: spec.exitFile,
+    logs: [spec.logFile],
+    argv: spec.argv,
+    graceMs: spec.graceMs,
+    maxOutputBytes: spec.maxOutputBytes,
+  });
+  const child = execa(bin!, args, {
     env: spec.env,
     extendEnv: false,
     reject: false,
@@ -56,7 +64,8 @@ describe('when the orchestrator died before its supervisor even started', () => 
     dirs.push(dir);
     const { spec, child } = supervise(dir, await deadPid());
     const pid = child.pid!;
-    const handle = attachLocal({ ...spec, pid, pidStartTime: processStartTime(pid), logOffset: 0, startedAtMs: Date.now() });
+    const { containment: _c, maxOutputBytes: _m, ...rest } = spec;
+    const handle = attachLocal({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: 0, startedAtMs: Date.now() });
     const r = await handle.result;
     expect(r).toMatchObject({ neverStarted: true, recorded: true, stoppedFor: null });
   });

@@ -16,7 +16,13 @@ export function tempDir(prefix = 'autopilot-launch-'): string {
 }
 
 /** A launch of the fake trainer with `behaviour`, its files in `dir`; timeouts in milliseconds. */
-export function fakeSpec(dir: string, behaviour: string, ms: { wall?: number; noOutput?: number; grace?: number } = {}): LaunchSpec {
+export function fakeSpec(
+  dir: string,
+  behaviour: string,
+  ms: { wall?: number; noOutput?: number; grace?: number } = {},
+  containment: LaunchSpec['containment'] = 'process-group',
+  maxOutputBytes = 64 << 20,
+): LaunchSpec {
   return {
     argv: [process.execPath, FAKE_TRAINER],
     cwd: dir,
@@ -28,9 +34,11 @@ export function fakeSpec(dir: string, behaviour: string, ms: { wall?: number; no
       PUFFER_AUTOPILOT_RUN_DIR: dir,
       PUFFER_AUTOPILOT_SUMMARY: join(dir, 'trainer_summary.json'),
     },
+    root: dir,
     logFile: join(dir, 'out.log'),
-    copyFiles: [join(dir, 'train.log')],
     exitFile: join(dir, 'exit.json'),
+    containment,
+    maxOutputBytes,
     wallMs: ms.wall ?? 60_000,
     noOutputMs: ms.noOutput ?? 60_000,
     graceMs: ms.grace ?? 1000,
