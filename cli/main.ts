@@ -1,6 +1,7 @@
 /** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runLoop, EXIT } from '../orchestrator/run-loop.js';
+import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
 import { eventsCommand } from './events.js';
@@ -23,6 +24,14 @@ function positiveInt(what: string) {
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}"`);
     return n;
   };
+}
+
+function anchorArg(value: string, previous: GivenAnchor[]): GivenAnchor[] {
+  try {
+    return [...previous, parseAnchorArg(value)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 const workspaceOption = () => new Option('--workspace <dir>', 'workspace directory').default('autopilot');
@@ -130,12 +139,18 @@ export function buildProgram(result: { code: number }): Command {
     });
   program
     .command('verify')
-    .description('walk the hash chain and stream versions of the event log')
+    .description('walk the hash chain and stream versions of the event log, and check it against journal/anchor and --anchor head hashes')
     .option('--verdicts', 'also recompute every verdict from the log (samples, incumbent, seed) and check it is bit for bit the recorded one')
+    .option(
+      '--anchor <head>',
+      'a head hash kept elsewhere (HASH, or SEQ:HASH as `autopilot status` prints it): the log must hold it (at SEQ); repeatable',
+      anchorArg,
+      [] as GivenAnchor[],
+    )
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; json?: boolean; verdicts?: boolean }) => {
-      result.code = verifyCommand(o);
+    .action((o: { workspace: string; json?: boolean; verdicts?: boolean; anchor: GivenAnchor[] }) => {
+      result.code = verifyCommand({ workspace: o.workspace, json: o.json, verdicts: o.verdicts, anchors: o.anchor });
     });
   program
     .command('export')

@@ -1,5 +1,6 @@
-/** `autopilot status`: sessions, runs and the incumbent, folded from the log through a read-only connection. */
+/** `autopilot status`: sessions, runs, the incumbent and the head hash, folded from the log through a read-only connection. */
 import { fmt } from '../domain/numbers.js';
+import { headLine, headOf } from '../events/anchor.js';
 import { liveHolder } from '../adapters/lock.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { emptySummary, foldSummary, summaryReport } from '../projections/summary.js';
@@ -11,12 +12,14 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     const { paths, store } = openReader(o.workspace);
     const holder = liveHolder(paths.lock);
     if (!store) {
-      if (o.json) process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null })}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null, head: null })}\n`);
       else process.stdout.write(`workspace ${paths.root}: no events yet\n`);
       return 0;
     }
     let summary;
+    let head;
     try {
+      head = headOf(store);
       // The summary view from the latest snapshot, folded on to the end of the log.
       const from = loadSummarySnapshot(store, store.lastSeq());
       summary = summaryReport(foldSummary(store.readAll({ fromSeq: (from?.lastSeq ?? 0) + 1 }), from ?? emptySummary()));
@@ -25,7 +28,7 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     }
     const { sessions, runs, incumbent } = summary;
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent })}\n`);
+      process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent, head })}\n`);
       return 0;
     }
     const out = (l: string) => process.stdout.write(`${l}\n`);
@@ -36,6 +39,7 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     for (const r of runs)
       out(`${r.run_id}  ${r.kind.padEnd(8)}  ${r.status.padEnd(9)}  ${String(r.attempts).padEnd(8)}  ${(r.verdict ?? '-').padEnd(12)}  ${r.mean === null ? '-' : fmt(r.mean)}`);
     out(incumbent ? `incumbent: run ${incumbent.run_id}, ${incumbent.metric} ${fmt(incumbent.mean)} (n=${incumbent.n})` : 'incumbent: none');
+    if (head) out(headLine(head));
     return 0;
   });
 }

@@ -1,14 +1,19 @@
-/** `autopilot verify`: walk the hash chain and per-stream versions. */
+/** `autopilot verify`: walk the hash chain and per-stream versions, and check the anchors kept outside the log. */
 import { existsSync } from 'node:fs';
+import type { GivenAnchor } from '../events/anchor.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { verifyLog } from '../events/verify.js';
 import { reevaluateVerdicts, type ReevaluationReport } from '../projections/reevaluate.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
 import { guarded } from './open-store.js';
+import { anchorReportLines, prepareAnchorCheck } from './verify-anchor.js';
 
-/** Runs `verify`; returns the exit code. With `verdicts`, also recomputes every verdict from the log. */
-export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?: boolean }): number {
+/**
+ * Runs `verify`; returns the exit code. With `verdicts`, also recomputes every verdict from the log.
+ * Checks `journal/anchor` when present, and every head hash in `anchors` (`--anchor`).
+ */
+export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?: boolean; anchors?: GivenAnchor[] }): number {
   return guarded(() => {
     const paths = workspacePaths(o.workspace);
     assertWorkspace(paths);
@@ -16,20 +21,24 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
       process.stderr.write(`autopilot: no event log at ${paths.events}\n`);
       return 1;
     }
-    const r = verifyLog(paths.events);
+    // The anchor file is read before the walk starts (see prepareAnchorCheck).
+    const anchors = prepareAnchorCheck(paths.root, o.anchors ?? []);
+    const r = verifyLog(paths.events, { onRow: anchors.onRow });
+    const a = anchors.check(r);
     // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
     const v = o.verdicts && r.ok ? reevaluateLog(paths.events) : null;
-    if (o.json) process.stdout.write(`${JSON.stringify(v ? { ...r, verdicts: v } : r)}\n`);
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) })}\n`);
     else {
       if (r.ok) process.stdout.write(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}\n`);
       else process.stdout.write(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}\n`);
+      for (const line of anchorReportLines(a, r)) process.stdout.write(`${line}\n`);
       if (v) {
         const skipped = v.skipped ? `, ${v.skipped} recorded by an older method skipped` : '';
         if (v.mismatches.length === 0) process.stdout.write(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}\n`);
         for (const m of v.mismatches) process.stdout.write(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}\n`);
       }
     }
-    return r.ok && (!v || v.mismatches.length === 0) ? 0 : 1;
+    return r.ok && a.ok && (!v || v.mismatches.length === 0) ? 0 : 1;
   });
 }
 

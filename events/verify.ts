@@ -29,16 +29,19 @@ type Row = MessageTuple;
  * and finally that every stream in the `streams` table has exactly as many events as it claims
  * (missing tail events report `lastSeq + 1`). It does not decode payloads against the catalogue.
  *
+ * `onRow` is called with the seq, hash and type of every row that passed these checks, in order (how an
+ * anchor check learns the recomputed hashes without a second walk).
+ *
  * @throws when the file does not exist or is not an event store.
  */
-export function verifyLog(path: string): VerifyResult {
+export function verifyLog(path: string, options: { onRow?: (seq: number, hash: string, type: string) => void } = {}): VerifyResult {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma('query_only = ON');
     assertStoreFormat(db, path);
     db.exec('BEGIN');
     try {
-      return walk(db);
+      return walk(db, options.onRow);
     } finally {
       db.exec('COMMIT');
     }
@@ -47,7 +50,7 @@ export function verifyLog(path: string): VerifyResult {
   }
 }
 
-function walk(db: Database.Database): VerifyResult {
+function walk(db: Database.Database, onRow?: (seq: number, hash: string, type: string) => void): VerifyResult {
   const declared = new Map<string, number>(
     db
       .prepare<[], [string, number]>('SELECT stream_id, stream_position FROM streams ORDER BY stream_id')
@@ -68,7 +71,7 @@ function walk(db: Database.Database): VerifyResult {
   let prevHash = GENESIS_HASH;
 
   for (const row of rows) {
-    const [seq, streamId, streamPosition, , , , , , rowPrevHash, rowHash] = row;
+    const [seq, streamId, streamPosition, type, , , , , rowPrevHash, rowHash] = row;
     // Returning from inside for-of closes the statement iterator before the transaction ends.
     const bad = (firstBadSeq: number, reason: string): VerifyResult => ({ ok: false, events, firstBadSeq, reason });
 
@@ -94,6 +97,7 @@ function walk(db: Database.Database): VerifyResult {
     const problem = checkHash(row, prevHash);
     if (problem !== undefined) return bad(seq, problem);
 
+    onRow?.(seq, rowHash, type);
     prevHash = rowHash;
     seen.set(streamId, streamPosition);
     events += 1;

@@ -32,6 +32,8 @@ import { fmt } from '../domain/numbers.js';
 import type { ProposerKindSetting } from '../domain/settings.js';
 import { getPath } from '../domain/config.js';
 import { pruneCheckpoints } from '../adapters/checkpoints.js';
+import { headLine, headOf, type ChainHead } from '../events/anchor.js';
+import { anchorContext, anchorHead } from './anchor.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
@@ -170,6 +172,12 @@ async function drive(
   const machine = provideAdapters(deps, options.actors?.(deps));
   const versions = new Map<string, number>();
   let fatal: Error | null = null;
+  // The head hash goes outside the log at each journal step and at the end (see orchestrator/anchor.ts).
+  const anchors = anchorContext(paths.root, deps.now, err);
+  let head: ChainHead | null = headOf(store);
+  const anchorNow = () => {
+    if (head) anchorHead(anchors, head);
+  };
 
   const print = (stored: StoredEvent<AutopilotEvent>) => {
     if (options.json) return progress.line(eventJson(stored));
@@ -187,9 +195,13 @@ async function drive(
     const [stored] = store.readStream(stream, { fromPosition: result.nextExpectedVersion });
     if (!stored) throw new Error(`event ${result.lastSeq} vanished after its append`);
     writer.apply(stored);
+    head = { seq: stored.seq, hash: stored.hash };
     print(stored);
     recordUnsafe(event);
-    if (event.type === 'JournalWritten') afterJournal(event.data.runId);
+    if (event.type === 'JournalWritten') {
+      afterJournal(event.data.runId);
+      anchorNow();
+    }
   };
   // A link or FIFO met where projections are written was removed (never followed): that is recorded too.
   const recordUnsafe = (after: AutopilotEvent) => {
@@ -318,6 +330,7 @@ async function drive(
     const reason = fatal ? (fatal as Error).message : `internal error: ${String((final as { error?: unknown }).error)}`;
     err(`autopilot: the loop stopped on an error: ${reason}`);
     if (!fatal) persistQuietly(() => persist(makeEvent('LoopHalted', { reason, runsCompleted: ctx.runsCompleted }, session)));
+    anchorNow();
     return EXIT.failed;
   }
   if (final.value === 'done') {
@@ -325,11 +338,13 @@ async function drive(
   } else {
     persist(makeEvent('LoopHalted', { reason: ctx.haltReason ?? 'halted', runsCompleted: ctx.runsCompleted }, session));
   }
+  anchorNow();
   if (!options.json) {
     const inc = writer.view.incumbent;
     out('');
     out(inc ? `incumbent: run ${inc.ref.runId} with ${inc.ref.metric} ${fmt(inc.ref.mean)} (n=${inc.ref.n})` : 'incumbent: none yet');
     out(`look at: ${paths.root}/journal/labbook.md, ${paths.root}/runs/<id>/, runs/best.json, 'autopilot events'`);
+    if (head) out(headLine(head));
   }
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
 }

@@ -222,7 +222,11 @@ export class ProjectionWriter {
 }
 
 
-/** The projection files present in a workspace (workspace-relative), leaving trainer outputs and user files out. */
+/**
+ * The projection files present in a workspace (workspace-relative), leaving trainer outputs and user files out.
+ * Never `journal/anchor` (events/anchor.ts): the loop's record of head hashes is not rendered from the log,
+ * so `rebuild` must neither rewrite nor remove it.
+ */
 export function listProjectionFiles(workspace: string): string[] {
   const present: string[] = [];
   for (const rel of ['journal/labbook.md', 'journal/notes.md', 'runs/best.json', ...MODEL_POINTERS])

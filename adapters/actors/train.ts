@@ -15,6 +15,7 @@ import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
+import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { redactSecrets } from '../secrets.js';
 import { ensureDirConfined, kindConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
@@ -25,10 +26,10 @@ import { guardInputs } from './input-guard.js';
 /** Largest trainer_summary.json read (its samples are capped by limits.max_samples anyway). */
 export const MAX_SUMMARY_BYTES = 64 << 20;
 
-/** The environment the trainer gets: ours, the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
+/** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== ANCHOR_KEY_ENV) env[k] = v;
   return { ...env, ...trainerOwnEnv(deps, runId) };
 }
 

@@ -9,6 +9,7 @@ import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_PROPOSAL_BYTES, parseProposalText } from '../../domain/proposal.js';
 import { ROOT_KEYS, validationError, type ValidationError } from '../../domain/validation-error.js';
+import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { openConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { describeKind } from '../fs/entry.js';
 import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
@@ -101,12 +102,12 @@ export function lastRunId(deps: LoopDeps): string | null {
   return last;
 }
 
-/** The environment every proposer process gets on top of the orchestrator's. */
+/** The environment every proposer process gets on top of the orchestrator's (never the anchor key: an agent must not forge anchors). */
 export function proposerEnv(deps: LoopDeps, req: ProposerRequest, extra: Record<string, string>): Record<string, string> {
   const last = lastRunId(deps);
   const files = invocationFiles(req.runId, req.attempt, req.dryRun);
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== ANCHOR_KEY_ENV) env[k] = v;
   return Object.assign(env, extra, {
     AUTOPILOT_WORKSPACE: deps.paths.root,
     AUTOPILOT_RUN_ID: req.runId,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ANCHOR_FILE } from '../../events/anchor.js';
 import { chainHash, GENESIS_HASH } from '../../events/hash.js';
 import { formatLogRow, LOG_ROW_KEYS, parseLogRow, splitLines, type LogRow } from '../../events/jsonl.js';
 import { verifyLog } from '../../events/verify.js';
@@ -12,13 +13,14 @@ const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false })
 
 const RUN_FILES = ['run.json', 'config.json', 'override.json', 'config_diff.json', 'summary.json', 'notes.txt'];
 
-/** Every projection file of a workspace (relative path → content). */
+/** Every projection file of a workspace (relative path → content), the anchor file left out. */
 function projections(ws: string): Map<string, string> {
   const files = new Map<string, string>();
   const add = (rel: string) => {
     if (existsSync(join(ws, rel))) files.set(rel, readFileSync(join(ws, rel), 'utf8'));
   };
-  for (const f of readdirSync(join(ws, 'journal'))) if (f !== '.gitkeep') add(`journal/${f}`);
+  // journal/anchor is the loop's record of its head hashes, not a projection: import does not write one.
+  for (const f of readdirSync(join(ws, 'journal'))) if (f !== '.gitkeep' && `journal/${f}` !== ANCHOR_FILE) add(`journal/${f}`);
   for (const d of readdirSync(join(ws, 'runs'))) if (/^\d{3,}$/.test(d)) for (const f of RUN_FILES) add(`runs/${d}/${f}`);
   add('runs/best.json');
   for (const f of readdirSync(join(ws, 'proposals'))) if (/^run_\d+\.json$/.test(f)) add(`proposals/${f}`);

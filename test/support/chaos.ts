@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { execa, type ResultPromise } from 'execa';
+import { ANCHOR_FILE } from '../../events/anchor.js';
 import { CLI, FAKE_TRAINER, ROOT } from './workspace.js';
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
@@ -264,7 +265,7 @@ export function leftoverTempFiles(ws: string): string[] {
   return out;
 }
 
-/** sha256 of every projection file (trainer outputs, checkpoints, temp files and the proposer's inbox left out). */
+/** sha256 of every projection file (trainer outputs, checkpoints, temp files, the proposer's inbox and the anchor file left out). */
 export function projectionHashes(ws: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
@@ -272,7 +273,13 @@ export function projectionHashes(ws: string): Map<string, string> {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'checkpoints') walk(p);
-      } else if (!TRAINER_OUTPUTS.has(e.name) && e.name !== '.gitkeep' && e.name !== 'next_config.json' && !TEMP_FILE.test(e.name)) {
+      } else if (
+        !TRAINER_OUTPUTS.has(e.name) &&
+        e.name !== '.gitkeep' &&
+        e.name !== 'next_config.json' &&
+        !TEMP_FILE.test(e.name) &&
+        relative(ws, p) !== ANCHOR_FILE
+      ) {
         out.set(relative(ws, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
       }
     }
