@@ -15,7 +15,7 @@ import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
-import { redactSecrets } from '../secrets.js';
+import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** The environment the trainer gets: ours, the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
@@ -212,7 +212,7 @@ export function trainActor(deps: LoopDeps) {
           gated: true,
         });
       } catch (err) {
-        failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
+        failed(attempt, 'launch-error', null, null, 0, redactText(`could not start ${redactArgv(argv, deps.settings.secrets.record).join(' ')}: ${(err as Error).message}`));
         return;
       }
       const h = handle;
@@ -223,7 +223,7 @@ export function trainActor(deps: LoopDeps) {
             runId: run.runId,
             attempt,
             launcher: 'local',
-            argv,
+            argv: redactArgv(argv, deps.settings.secrets.record),
             cwd,
             pid: h.pid,
             pidStartTime: h.pidStartTime,
@@ -231,7 +231,7 @@ export function trainActor(deps: LoopDeps) {
             logPath: deps.paths.log(run.runId),
             exitFile,
             logOffset: h.logOffset,
-            env: redactSecrets(trainerOwnEnv(deps, run.runId)),
+            env: redactEnv(trainerOwnEnv(deps, run.runId), deps.settings.secrets.record),
           },
           session,
           deps.now(),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseProposalText } from '../../domain/proposal.js';
 import type { ValidationError } from '../../domain/validation-error.js';
 import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
+import { redactArgv, redactText } from '../secrets.js';
 import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
@@ -147,7 +148,7 @@ export async function runAgent(
       graceMs: inv.timeouts.grace_seconds * 1000,
     });
   } catch (err) {
-    return { kind: 'failed', reason: 'error', message: `could not start ${inv.argv[0]}: ${(err as Error).message}`, process: null, violations: [] };
+    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: [] };
   }
   onHandle(handle);
   const r = await handle.result;
@@ -156,7 +157,7 @@ export async function runAgent(
   const report = inv.report(output);
   const mcp = readMcpLog(mcpLog);
   const facts: ProcessFacts = {
-    argv: inv.recordedArgv,
+    argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
     signal: r.signal,
     durationMs: r.durationMs,
