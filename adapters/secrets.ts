@@ -1,13 +1,11 @@
-/** Environment variables whose names look secret are never written to the log or the projections. */
+/**
+ * Secrets are never written to the log or the projections. The rules live in domain/secrets.ts
+ * (pure); this module keeps the adapters' import path.
+ */
+export { hasCredentials, isSecretName, REDACTED, redactArgv, redactEnv, redactText, redactValue, type RecordedNames } from '../domain/secrets.js';
+import { redactEnv, type RecordedNames } from '../domain/secrets.js';
 
-const SECRET_NAME = /(_KEY$|TOKEN|SECRET|PASSWORD)/i;
-
-/** True for names like `WANDB_API_KEY`, `HF_TOKEN`, `DB_PASSWORD`, `CLIENT_SECRET`. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** A copy of `env` with the values of secret-looking names replaced by `<redacted>`. */
-export function redactSecrets(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, isSecretName(k) ? '<redacted>' : v]));
+/** A copy of `env` with secret values redacted by name and by value (see `redactEnv`). */
+export function redactSecrets(env: Record<string, string>, record: RecordedNames = []): Record<string, string> {
+  return redactEnv(env, record);
 }

@@ -1,5 +1,6 @@
 /** `autopilot audit RUN`: the decision chain of one run, read from the log alone (read-only). */
 import { auditRun, missingRunMessage, normalizeRunId, renderAudit } from '../projections/audit.js';
+import { printError, printJson, printText } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
 /** Runs `audit`; returns the exit code (1 when the log holds no such run). */
@@ -8,7 +9,7 @@ export function auditCommand(runArg: string, o: { workspace: string; json?: bool
     const runId = normalizeRunId(runArg);
     const { store } = openReader(o.workspace);
     if (!store) {
-      process.stderr.write(`autopilot: ${missingRunMessage(runId, [])}\n`);
+      printError(`autopilot: ${missingRunMessage(runId, [])}`);
       return 1;
     }
     let found;
@@ -18,10 +19,11 @@ export function auditCommand(runArg: string, o: { workspace: string; json?: bool
       store.close();
     }
     if (!found.found) {
-      process.stderr.write(`autopilot: ${missingRunMessage(runId, found.runIds)}\n`);
+      printError(`autopilot: ${missingRunMessage(runId, found.runIds)}`);
       return 1;
     }
-    process.stdout.write(o.json ? `${JSON.stringify(found.audit)}\n` : renderAudit(found.audit));
+    if (o.json) printJson(found.audit);
+    else printText(renderAudit(found.audit));
     return 0;
   });
 }

@@ -1,4 +1,5 @@
 /** `autopilot events`: the log, one line per event (or JSON lines). */
+import { printError, printLine } from '../orchestrator/console.js';
 import { describeEvent, eventJson } from '../orchestrator/output.js';
 import { utc } from '../projections/render.js';
 import { guarded, openReader } from './open-store.js';
@@ -8,7 +9,7 @@ export function eventsCommand(o: { workspace: string; json?: boolean; type?: str
   return guarded(() => {
     const { store } = openReader(o.workspace);
     if (!store) {
-      process.stderr.write('autopilot: no events yet (run autopilot loop first)\n');
+      printError('autopilot: no events yet (run autopilot loop first)');
       return 0;
     }
     try {
@@ -25,7 +26,7 @@ export function eventsCommand(o: { workspace: string; json?: boolean; type?: str
         const e = stored.event;
         const detail =
           e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
-        process.stdout.write(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}\n`);
+        printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`);
       }
       return 0;
     } finally {

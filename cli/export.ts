@@ -5,6 +5,7 @@ import { GENESIS_HASH } from '../events/hash.js';
 import { formatStoredRow } from '../events/jsonl.js';
 import { readStoredRows } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded } from './open-store.js';
 
 /** Characters buffered before a write to the output file. */
@@ -20,7 +21,7 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
     const paths = workspacePaths(o.workspace);
     assertWorkspace(paths);
     if (!existsSync(paths.events)) {
-      process.stderr.write(`autopilot: no event log at ${paths.events}; nothing to export\n`);
+      printError(`autopilot: no event log at ${paths.events}; nothing to export`);
       return 1;
     }
     const out = resolve(o.out);
@@ -48,15 +49,15 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
       closeSync(fd);
       rmSync(tmp, { force: true });
       if (e instanceof TypeError) {
-        process.stderr.write(`autopilot: cannot export ${paths.events}: ${e.message}; run autopilot verify\n`);
+        printError(`autopilot: cannot export ${paths.events}: ${e.message}; run autopilot verify`);
         return 1;
       }
       throw e;
     }
     closeSync(fd);
     renameSync(tmp, out);
-    if (o.json) process.stdout.write(`${JSON.stringify({ out, events, lastSeq, headHash })}\n`);
-    else process.stdout.write(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}\n`);
+    if (o.json) printJson({ out, events, lastSeq, headHash });
+    else printLine(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}`);
     return 0;
   });
 }

@@ -8,6 +8,7 @@ import { JsonlError } from '../events/jsonl.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
 import { rebuildProjections } from '../projections/writer.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded } from './open-store.js';
 
 /**
@@ -20,7 +21,7 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
     assertWorkspace(paths);
     const source = resolve(file);
     if (!existsSync(source) || !statSync(source).isFile()) {
-      process.stderr.write(`autopilot: no such file ${source}\n`);
+      printError(`autopilot: no such file ${source}`);
       return 2;
     }
     let lock: Lock;
@@ -28,7 +29,7 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
       lock = acquireLock(paths.lock);
     } catch (e) {
       if (e instanceof LockHeldError) {
-        process.stderr.write(`autopilot: ${e.message}\n`);
+        printError(`autopilot: ${e.message}`);
         return 1;
       }
       throw e;
@@ -43,11 +44,11 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
           result = importJsonl(store.db, readLines(source), catalogueCodec);
         } catch (e) {
           if (e instanceof LogNotEmptyError) {
-            process.stderr.write(`autopilot: cannot import into ${paths.root}: ${e.message}\n`);
+            printError(`autopilot: cannot import into ${paths.root}: ${e.message}`);
             return 1;
           }
           if (e instanceof JsonlError) {
-            process.stderr.write(`autopilot: ${source}: ${e.message}; nothing was imported\n`);
+            printError(`autopilot: ${source}: ${e.message}; nothing was imported`);
             if (created) removeLog(store, paths.events);
             return 1;
           }
@@ -57,11 +58,11 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
       } finally {
         store.close();
       }
-      if (o.json) process.stdout.write(`${JSON.stringify({ ...result, files: files.length })}\n`);
+      if (o.json) printJson({ ...result, files: files.length });
       else
-        process.stdout.write(
+        printLine(
           `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` +
-            `rebuilt ${files.length} projection file(s)\n`,
+            `rebuilt ${files.length} projection file(s)`,
         );
       return 0;
     } finally {

@@ -1,5 +1,7 @@
 /** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { escapeLines } from '../domain/text/escape.js';
+import { printError } from '../orchestrator/console.js';
 import { runLoop, EXIT } from '../orchestrator/run-loop.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
@@ -43,6 +45,8 @@ export function buildProgram(result: { code: number }): Command {
   const program = new Command('autopilot')
     .description('Event-sourced tuning loop for RL training runs')
     .exitOverride()
+    // Help and usage errors echo what was typed: escaped like every other output.
+    .configureOutput({ writeOut: (s) => process.stdout.write(escapeLines(s)), writeErr: (s) => process.stderr.write(escapeLines(s)) })
     .showHelpAfterError('(run autopilot --help for usage)');
   program
     .command('loop')
@@ -206,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    process.stderr.write(`autopilot: ${(e as Error).stack ?? String(e)}\n`);
+    printError(`autopilot: ${(e as Error).stack ?? String(e)}`);
     return EXIT.failed;
   }
 }

@@ -7,6 +7,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { type Command, Option } from 'commander';
 import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
 import { createMcpServer } from '../adapters/mcp/server.js';
+import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
 
 /** Options of `autopilot mcp`. */
@@ -31,7 +32,7 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
 
 /** Runs the server until the client goes away; returns the exit code (0, or 2 for a bad AUTOPILOT_MCP_LOG). */
 export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = (line: string) => process.stderr.write(`autopilot mcp: ${line}\n`);
+  const log = (line: string) => printError(`autopilot mcp: ${line}`);
   // The command proposer sets AUTOPILOT_WORKSPACE and AUTOPILOT_RUN_ID for the agent, and so for servers it starts.
   const workspace = o.workspace ?? nonEmpty(env['AUTOPILOT_WORKSPACE']) ?? 'autopilot';
   const runId = o.run ?? nonEmpty(env['AUTOPILOT_RUN_ID']) ?? null;

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
+import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
 
 /** Opens the workspace's log read-only, or returns null (with a message printed) when there is none. */
@@ -18,7 +19,7 @@ export function guarded(body: () => number): number {
     return body();
   } catch (e) {
     if (e instanceof WorkspaceError) {
-      process.stderr.write(`autopilot: ${e.message}\n`);
+      printError(`autopilot: ${e.message}`);
       return 2;
     }
     throw e;

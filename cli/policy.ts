@@ -12,6 +12,8 @@ import { formatNumber, formatValue } from '../domain/format.js';
 import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
 import { importPufferSweep, PufferIniError } from '../domain/puffer-ini.js';
 import { describeRule } from '../domain/rules.js';
+import { escapeJson, escapeText } from '../domain/text/escape.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { EXIT } from '../orchestrator/run-loop.js';
 import { workspacePaths } from '../orchestrator/workspace.js';
 import { policySetCommand } from './policy-set.js';
@@ -66,12 +68,12 @@ export function importPufferCommand(file: string, o: { env?: string; out?: strin
   }
   try {
     const { policy, notes } = importPufferSweep(text, o.env === undefined ? {} : { env: o.env });
-    for (const note of notes) process.stderr.write(`note: ${note}\n`);
+    for (const note of notes) printLine(`note: ${note}`, process.stderr);
     const json = formatPolicyJson(policy);
     if (o.out === undefined) process.stdout.write(json);
     else {
       writeText(o.out, json);
-      process.stderr.write(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}\n`);
+      printLine(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}`, process.stderr);
     }
     return EXIT.ok;
   } catch (e) {
@@ -95,17 +97,17 @@ export function checkPolicyCommand(o: { workspace: string; file?: string; json?:
     else throw e;
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems })}\n`);
+    printJson(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems });
     return policy ? EXIT.ok : EXIT.failed;
   }
   if (!policy) return fail(EXIT.failed, `policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${listIssues(problems)}`);
-  process.stdout.write(describePolicy(policy, path).join('\n') + '\n');
+  for (const line of describePolicy(policy, path)) printLine(line);
   return EXIT.ok;
 }
 
 /** `policy schema [--out FILE]`. */
 export function policySchemaCommand(o: { out?: string }): number {
-  const json = `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;
+  const json = `${escapeJson(JSON.stringify(policyJsonSchema(), null, 2))}\n`;
   if (o.out === undefined) process.stdout.write(json);
   else writeText(o.out, json);
   return EXIT.ok;
@@ -175,11 +177,12 @@ export function formatPolicyJson(policy: Policy): string {
   parts.push(`  "keys": ${block(Object.entries(policy.keys).map(([key, spec]) => `    ${JSON.stringify(key)}: ${flat(spec)}`), '{', '}')}`);
   if (policy.rules !== undefined) parts.push(`  "rules": ${block(policy.rules.map((rule) => `    ${flat(rule)}`), '[', ']')}`);
   if (policy.allowed_paths !== undefined) parts.push(`  "allowed_paths": ${JSON.stringify(policy.allowed_paths)}`);
-  return `{\n${parts.join(',\n')}\n}\n`;
+  // DEL, C1 and bidi controls only occur inside strings: as \uXXXX the text still parses to the same policy.
+  return escapeJson(`{\n${parts.join(',\n')}\n}\n`);
 }
 
 function listIssues(issues: readonly string[]): string {
-  return issues.map((i) => `- ${i}`).join('\n');
+  return issues.map((i) => `- ${escapeText(i)}`).join('\n');
 }
 
 function writeText(path: string, text: string): void {
@@ -188,6 +191,6 @@ function writeText(path: string, text: string): void {
 }
 
 function fail(code: number, message: string): number {
-  process.stderr.write(`autopilot: ${message}\n`);
+  printError(`autopilot: ${message}`);
   return code;
 }

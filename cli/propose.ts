@@ -23,6 +23,7 @@ import { isAgentKind, prepareAgent } from '../adapters/proposers/agents.js';
 import { proposeWithTpe } from '../adapters/proposers/tpe.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
 import { emptyView, foldView } from '../projections/view.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 
 /** Options of `autopilot propose`. */
 export interface ProposeOptions {
@@ -35,7 +36,7 @@ export interface ProposeOptions {
 
 /** Runs `propose --once`; returns the exit code (0: a valid proposal, 1: none, 2: usage). */
 export async function proposeCommand(o: ProposeOptions): Promise<number> {
-  const err = (l: string) => process.stderr.write(`autopilot: ${l}\n`);
+  const err = (l: string) => printError(`autopilot: ${l}`);
   if (!o.once) {
     err('propose needs --once: it runs the proposer once against the current history and records nothing');
     return 2;
@@ -126,9 +127,9 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       process: answer.process,
       violations: answer.violations,
     };
-    if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    if (o.json) printJson(report);
     else {
-      const out = (l: string) => process.stdout.write(`${l}\n`);
+      const out = printLine;
       out(`proposer ${kind} for run ${runId} (on ${report.base}); nothing is recorded`);
       if (!incumbent) out('note: with no incumbent yet the loop runs the baseline unchanged first; this is what the proposer says now');
       if (promptFile) out(`prompt: ${join(paths.root, promptFile)}`);

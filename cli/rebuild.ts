@@ -5,6 +5,7 @@ import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
 import { rebuildProjections } from '../projections/writer.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded } from './open-store.js';
 
 /** Runs `rebuild`; returns the exit code. */
@@ -13,7 +14,7 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
     const paths = workspacePaths(o.workspace);
     assertWorkspace(paths);
     if (!existsSync(paths.events)) {
-      process.stderr.write(`autopilot: no event log at ${paths.events}; nothing to rebuild\n`);
+      printError(`autopilot: no event log at ${paths.events}; nothing to rebuild`);
       return 1;
     }
     let lock;
@@ -21,7 +22,7 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
       lock = acquireLock(paths.lock);
     } catch (e) {
       if (e instanceof LockHeldError) {
-        process.stderr.write(`autopilot: ${e.message}\n`);
+        printError(`autopilot: ${e.message}`);
         return 1;
       }
       throw e;
@@ -34,11 +35,11 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
       for (const u of r.unsafe)
         process.stderr.write(`autopilot: ${u.path} was a ${u.kind}${u.target !== undefined ? ` (-> ${u.target})` : ''} where a projection goes; removed, not followed\n`);
       if (o.json)
-        process.stdout.write(`${JSON.stringify({ files: r.files.length, written: r.written.length, removed: r.removed.length, unsafe: r.unsafe, lastSeq: last })}\n`);
+        printJson({ files: r.files.length, written: r.written.length, removed: r.removed.length, unsafe: r.unsafe, lastSeq: last });
       else
-        process.stdout.write(
+        printLine(
           `rebuilt ${r.files.length} projection file(s) from ${last} event(s): ` +
-            `${r.written.length} rewritten (missing or different), ${r.removed.length} removed, the rest already matched\n`,
+            `${r.written.length} rewritten (missing or different), ${r.removed.length} removed, the rest already matched`,
         );
       return 0;
     } finally {

@@ -5,6 +5,7 @@ import { describeEvent } from '../orchestrator/output.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { buildReplay, outOfRangeMessage, renderReplay, scanTo } from '../projections/replay.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
+import { printError, printJson, printText } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
 function headline(e: AutopilotEvent): string | null {
@@ -19,7 +20,7 @@ export function replayCommand(o: { workspace: string; at: string; json?: boolean
     const seq = /^\d+$/.test(o.at) ? Number(o.at) : Number.NaN;
     if (!store || !Number.isSafeInteger(seq) || seq < 1 || seq > last) {
       store?.close();
-      process.stderr.write(`autopilot: ${outOfRangeMessage(o.at, last)}\n`);
+      printError(`autopilot: ${outOfRangeMessage(o.at, last)}`);
       return 2;
     }
     try {
@@ -37,7 +38,8 @@ export function replayCommand(o: { workspace: string; at: string; json?: boolean
         { state: String(snapshot.value), status: snapshot.status, context: snapshot.context },
         headline(target.event),
       );
-      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : renderReplay(report));
+      if (o.json) printJson(report);
+      else printText(renderReplay(report));
       return 0;
     } finally {
       store.close();

@@ -4,6 +4,7 @@ import { headLine, headOf } from '../events/anchor.js';
 import { liveHolder } from '../adapters/lock.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { emptySummary, foldSummary, summaryReport } from '../projections/summary.js';
+import { printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
 /** Runs `status`; returns the exit code. */
@@ -12,8 +13,8 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     const { paths, store } = openReader(o.workspace);
     const holder = liveHolder(paths.lock);
     if (!store) {
-      if (o.json) process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null, head: null })}\n`);
-      else process.stdout.write(`workspace ${paths.root}: no events yet\n`);
+      if (o.json) printJson({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null, head: null });
+      else printLine(`workspace ${paths.root}: no events yet`);
       return 0;
     }
     let summary;
@@ -28,10 +29,10 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     }
     const { sessions, runs, incumbent } = summary;
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent, head })}\n`);
+      printJson({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent, head });
       return 0;
     }
-    const out = (l: string) => process.stdout.write(`${l}\n`);
+    const out = printLine;
     out(`workspace ${paths.root}: ${summary.events} event(s)${holder ? `, loop running (pid ${holder})` : ''}`);
     for (const s of sessions)
       out(`session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);

@@ -10,6 +10,7 @@ import { liveHolder } from '../adapters/lock.js';
 import { foldView, type WorkspaceView } from '../projections/view.js';
 import { formatStopFile } from '../orchestrator/stop-file.js';
 import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
 /** Options of `autopilot stop`. */
@@ -80,8 +81,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
   if (early !== 0) return early;
   const now = o.now === true;
   const waitMs = (o.wait ?? STOP_WAIT_SECONDS) * 1000;
-  const out = (human: string, json: Record<string, unknown>) =>
-    process.stdout.write(`${o.json ? JSON.stringify(json) : human}\n`);
+  const out = (human: string, json: Record<string, unknown>) => (o.json ? printJson(json) : printLine(human));
 
   const text = formatStopFile(now, `autopilot stop${now ? ' --now' : ''} (pid ${process.pid})`);
   writeConfined(paths.root, paths.stopFile, text);

@@ -14,6 +14,7 @@ import { fromRecordable, toRecordable } from '../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../domain/validate.js';
 import { foldView, type WorkspaceView } from '../projections/view.js';
 import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
 /** Options of `autopilot validate`. */
@@ -36,7 +37,7 @@ export function validateCommand(file: string, o: ValidateCommandOptions): number
     return guarded(() => run(file, o));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`autopilot: ${e.message}\n`);
+    printError(`autopilot: ${e.message}`);
     return EXIT.usage;
   }
 }
@@ -67,10 +68,10 @@ function run(file: string, o: ValidateCommandOptions): number {
     const out = result.ok
       ? { ok: true, base: base.description, config: result.config, diff: result.diff, normalizations: result.normalizations }
       : { ok: false, base: base.description, errors: result.errors.map(recordableError) };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    printJson(out);
     return result.ok ? EXIT.ok : EXIT.rejected;
   }
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = printLine;
   if (!result.ok) {
     out(`rejected: ${file} (${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; base: ${base.description.label})`);
     for (const e of result.errors) out(`  ${e.key} [${e.rule}]: ${e.message}`);

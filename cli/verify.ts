@@ -6,6 +6,7 @@ import { openSqliteStore } from '../events/sqlite-store.js';
 import { verifyLog } from '../events/verify.js';
 import { reevaluateVerdicts, type ReevaluationReport } from '../projections/reevaluate.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
+import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded } from './open-store.js';
 import { anchorReportLines, prepareAnchorCheck } from './verify-anchor.js';
 
@@ -18,7 +19,7 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
     const paths = workspacePaths(o.workspace);
     assertWorkspace(paths);
     if (!existsSync(paths.events)) {
-      process.stderr.write(`autopilot: no event log at ${paths.events}\n`);
+      printError(`autopilot: no event log at ${paths.events}`);
       return 1;
     }
     // The anchor file is read before the walk starts (see prepareAnchorCheck).
@@ -27,15 +28,15 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
     const a = anchors.check(r);
     // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
     const v = o.verdicts && r.ok ? reevaluateLog(paths.events) : null;
-    if (o.json) process.stdout.write(`${JSON.stringify({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) })}\n`);
+    if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) });
     else {
-      if (r.ok) process.stdout.write(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}\n`);
-      else process.stdout.write(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}\n`);
-      for (const line of anchorReportLines(a, r)) process.stdout.write(`${line}\n`);
+      if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`);
+      else printLine(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}`);
+      for (const line of anchorReportLines(a, r)) printLine(line);
       if (v) {
         const skipped = v.skipped ? `, ${v.skipped} recorded by an older method skipped` : '';
-        if (v.mismatches.length === 0) process.stdout.write(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}\n`);
-        for (const m of v.mismatches) process.stdout.write(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}\n`);
+        if (v.mismatches.length === 0) printLine(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}`);
+        for (const m of v.mismatches) printLine(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}`);
       }
     }
     return r.ok && a.ok && (!v || v.mismatches.length === 0) ? 0 : 1;

@@ -184,6 +184,16 @@ export const SettingsSchema = z.strictObject({
       inconclusive_replicates: z.number().int().min(0).max(10).default(0),
     })
     .default({ alpha: 0.05, sidedness: 'two-sided', resamples: 10_000, interval: 'percentile', replicates: 1, inconclusive_replicates: 0 }),
+  /** What the log may record although it looks secret (see README, "Secrets"). */
+  secrets: z
+    .strictObject({
+      /**
+       * Names recorded as they are although they look secret: environment variables of
+       * `trainer.env` (`API_KEY_ID`), and flags of an argv by the same name (`API_KEY_ID` for `--api-key-id`).
+       */
+      record: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name such as API_KEY_ID (letters, digits, _)')).default([]),
+    })
+    .default({ record: [] }),
   budgets: z
     .strictObject({
       /** Failed runs in a row (retries exhausted) before the loop halts. */

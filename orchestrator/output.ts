@@ -1,10 +1,15 @@
-/** What `autopilot loop` prints per recorded event: a readable line, or a JSON object with --json. */
+/**
+ * What `autopilot loop` prints per recorded event: a readable line, or a JSON object with --json.
+ * The lines carry raw values from the log; whoever prints them escapes them (orchestrator/console.ts,
+ * the progress reporter, the replay renderer).
+ */
 import { verdictLine } from '../domain/journal-entry.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/numbers.js';
 import { fromRecordable } from '../domain/recordable.js';
 import { labbookLine } from '../projections/render.js';
+import { jsonText } from '../domain/text/escape.js';
 
 function brief(overrides: unknown): string {
   if (typeof overrides !== 'object' || overrides === null) return JSON.stringify(overrides);
@@ -107,7 +112,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
   }
 }
 
-/** The JSON line for an event (`--json`). */
+/** The JSON line for an event (`--json`), its text escaped by `jsonText` (it parses back to the raw values). */
 export function eventJson(stored: StoredEvent<AutopilotEvent>): string {
-  return JSON.stringify({ seq: stored.seq, stream: stored.streamId, type: stored.event.type, at: stored.event.metadata.at, data: stored.event.data });
+  return jsonText({ seq: stored.seq, stream: stored.streamId, type: stored.event.type, at: stored.event.metadata.at, data: stored.event.data });
 }

@@ -8,6 +8,7 @@
  * fake clock drives it completely.
  */
 import { etaSeconds, fitColumns, progressText, spsOf, stepsOf } from '../domain/progress-format.js';
+import { escapeText, jsonText } from '../domain/text/escape.js';
 
 /** How progress is shown. */
 export type ProgressMode = 'tty' | 'plain' | 'json';
@@ -15,7 +16,7 @@ export type ProgressMode = 'tty' | 'plain' | 'json';
 /** Options of {@link createProgressReporter}. */
 export interface ProgressReporterOptions {
   mode: ProgressMode;
-  /** Receives output verbatim (no newline is added). */
+  /** Receives output verbatim (no newline is added); what it gets is already escaped, but for the reporter's own `\r\x1b[2K`. */
   write: (s: string) => void;
   /** Least time between two outputs: of the live line (tty, default 200 ms), or per run (plain and json, default 10 s). */
   everyMs?: number;
@@ -31,7 +32,7 @@ export interface ProgressReporterOptions {
 export interface ProgressReporter {
   /** Records a run's latest metrics and shows them when the throttle allows. */
   update(runId: string, metrics: Record<string, number>): void;
-  /** Prints a line of other output (no trailing newline needed), keeping the live line below it on a TTY. */
+  /** Prints a line of other output (no trailing newline needed; control characters in it are escaped), keeping the live line below it on a TTY. */
   line(text: string): void;
   /** Forgets one run (it finished): it leaves the live line. */
   finish(runId: string): void;
@@ -65,7 +66,8 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
   let shown: string | null = null;
   let lastDraw = -Infinity;
 
-  const textOf = (runId: string, s: RunState) => progressText(runId, s.metrics, metric === undefined ? { etaS: s.etaS } : { etaS: s.etaS, metric });
+  // Metric names come from the trainer's output: escaped before they reach the terminal.
+  const textOf = (runId: string, s: RunState) => escapeText(progressText(runId, s.metrics, metric === undefined ? { etaS: s.etaS } : { etaS: s.etaS, metric }));
 
   const liveText = (): string => {
     const text = [...runs].map(([id, s]) => textOf(id, s)).join('   ');
@@ -120,10 +122,11 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       const fields: Record<string, unknown> = { type: 'progress', runId };
       for (const [k, v] of Object.entries(s.metrics)) if (!RESERVED_JSON_KEYS.has(k)) fields[k] = v;
       fields['eta_s'] = s.etaS === null ? null : Math.round(s.etaS);
-      write(`${JSON.stringify(fields)}\n`);
+      write(`${jsonText(fields)}\n`);
     },
 
-    line(text) {
+    line(raw) {
+      const text = escapeText(raw);
       if (mode !== 'tty') {
         write(`${text}\n`);
         return;

@@ -27,6 +27,7 @@ import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
 import { parseStopFile } from './stop-file.js';
 import { describeEvent, eventJson } from './output.js';
+import { escapeLines, escapeText } from '../domain/text/escape.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
 import { fmt } from '../domain/numbers.js';
 import type { ProposerKindSetting } from '../domain/settings.js';
@@ -95,8 +96,11 @@ function nextSessionId(sessions: Iterable<string>): string {
 
 /** Runs the loop to completion (or halt) and returns the process exit code. */
 export async function runLoop(options: LoopRunOptions): Promise<number> {
-  const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  // Every line the loop prints is escaped here (the progress reporter escapes its own); messages keep the newlines they were built with.
+  const toOut = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const toErr = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const out = (l: string) => toOut(escapeText(l));
+  const err = (l: string) => toErr(escapeLines(l));
   const paths = workspacePaths(options.workspace);
   let settings;
   let policy;

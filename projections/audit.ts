@@ -9,6 +9,7 @@ import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf } from '../domain/numbers.js';
 import { utc } from './render.js';
+import { textOfLines } from '../domain/text/escape.js';
 
 type ValidationErrors = DataOf<'ProposalRejected'>['errors'];
 
@@ -808,7 +809,7 @@ function incumbentLine(a: RunAudit): string {
   return a.journal ? 'unchanged' : 'not decided yet';
 }
 
-/** The human-readable audit: a summary, then every step in log order under phase headings. */
+/** The human-readable audit: a summary, then every step in log order under phase headings (each line escaped: a value cannot forge one). */
 export function renderAudit(a: RunAudit): string {
   const lines: string[] = [];
   const session = a.session ? `session ${a.session.session}` : 'unknown session';
@@ -842,5 +843,5 @@ export function renderAudit(a: RunAudit): string {
         );
     }
   }
-  return `${lines.join('\n')}\n`;
+  return textOfLines(lines);
 }

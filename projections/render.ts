@@ -1,15 +1,18 @@
 /**
  * Renders the workspace view into the projection files, as `relative path → content`.
  * Pure: the same view gives the same bytes, which is what makes `autopilot rebuild` exact.
+ * Values from the log are escaped (domain/text/escape.ts): the text files hold printable text and
+ * their own newlines only, the JSON files `\uXXXX` for every control character.
  */
 import type { LabbookLine, RunView, WorkspaceView } from './view.js';
 import { checkpointPointers } from './view.js';
+import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
 /** Files every run folder gets from the log (trainer outputs live beside them). */
 export const RUN_PROJECTION_FILES = ['run.json', 'config.json', 'override.json', 'config_diff.json', 'summary.json', 'notes.txt'] as const;
 
 function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${jsonText(value, 2)}\n`;
 }
 
 function cell(text: string): string {
@@ -21,9 +24,9 @@ export function utc(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 }
 
-/** One labbook line: `- <UTC time> | action | observation | outcome | next`. */
+/** One labbook line: `- <UTC time> | action | observation | outcome | next` (line breaks in a field folded to a space, other controls escaped). */
 export function labbookLine(l: LabbookLine): string {
-  return `- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`;
+  return escapeText(`- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`);
 }
 
 const LABBOOK_HEAD = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
@@ -142,7 +145,7 @@ export function renderRunNotes(r: RunView): string {
     lines.push(`Changes vs ${r.accepted.base}: ${changes.length ? changes.join(', ') : 'none'}`);
   }
   if (r.journal) lines.push(`Result: ${r.journal.observation}`, `Outcome: ${r.journal.outcome}`);
-  return `${lines.join('\n')}\n`;
+  return textOfLines(lines);
 }
 
 const NOTES_HEAD = '# Notes\n\nOne section per run, rebuilt from `events.db`.\n';

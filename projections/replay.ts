@@ -9,6 +9,7 @@ import type { StoredEvent } from '../events/store.js';
 import type { LoopContext } from '../machines/loop.machine.js';
 import { fmt } from '../domain/numbers.js';
 import { utc } from './render.js';
+import { textOfLines } from '../domain/text/escape.js';
 import { emptySummary, foldSummary, summaryOfView, summaryReport, type SummaryFold, type ViewSummary } from './summary.js';
 import type { WorkspaceView } from './view.js';
 
@@ -106,7 +107,7 @@ function runLines(run: NonNullable<LoopContext['run']>): string[] {
   return lines;
 }
 
-/** The human-readable replay: the event, the machine's state and context, then the view. */
+/** The human-readable replay: the event, the machine's state and context, then the view (each line escaped). */
 export function renderReplay(r: ReplayReport): string {
   const c = r.machine.context;
   const lines: string[] = [];
@@ -134,5 +135,5 @@ export function renderReplay(r: ReplayReport): string {
     );
   const inc = r.view.incumbent;
   lines.push(`  incumbent: ${inc ? `run ${inc.run_id}, ${inc.metric} ${fmt(inc.mean)} (n=${inc.n})` : 'none'}`);
-  return `${lines.join('\n')}\n`;
+  return textOfLines(lines);
 }

@@ -16,7 +16,7 @@ import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { ANCHOR_KEY_ENV } from '../anchor-file.js';
-import { redactSecrets } from '../secrets.js';
+import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
 import { makeEvent, type LoopDeps } from './deps.js';
@@ -258,7 +258,7 @@ export function trainActor(deps: LoopDeps) {
         });
       } catch (err) {
         violation(unsafe, attempt);
-        failed(attempt, 'launch-error', null, null, 0, `could not start ${argv.join(' ')}: ${(err as Error).message}`);
+        failed(attempt, 'launch-error', null, null, 0, redactText(`could not start ${redactArgv(argv, deps.settings.secrets.record).join(' ')}: ${(err as Error).message}`));
         return;
       }
       const h = handle;
@@ -270,7 +270,7 @@ export function trainActor(deps: LoopDeps) {
             runId: run.runId,
             attempt,
             launcher: 'local',
-            argv,
+            argv: redactArgv(argv, deps.settings.secrets.record),
             cwd,
             pid: h.pid,
             pidStartTime: h.pidStartTime,
@@ -278,7 +278,7 @@ export function trainActor(deps: LoopDeps) {
             logPath: deps.paths.log(run.runId),
             exitFile,
             logOffset: h.logOffset,
-            env: redactSecrets(trainerOwnEnv(deps, run.runId)),
+            env: redactEnv(trainerOwnEnv(deps, run.runId), deps.settings.secrets.record),
             containment: h.containment,
           },
           session,

@@ -13,6 +13,7 @@ import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { openConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { describeKind } from '../fs/entry.js';
 import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
+import { redactArgv, redactText } from '../secrets.js';
 import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
@@ -161,7 +162,7 @@ export async function runAgent(
       gated: true,
     });
   } catch (err) {
-    return { kind: 'failed', reason: 'error', message: `could not start ${inv.argv[0]}: ${(err as Error).message}`, process: null, violations: [], unsafe };
+    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: [], unsafe };
   }
   onHandle(handle);
   onStarted(handle);
@@ -173,7 +174,7 @@ export async function runAgent(
   const report = inv.report(output);
   const mcp = readMcpLog(root, mcpLog);
   const facts: ProcessFacts = {
-    argv: inv.recordedArgv,
+    argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
     signal: r.signal,
     durationMs: r.durationMs,

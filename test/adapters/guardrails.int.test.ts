@@ -149,10 +149,41 @@ describe('when a config value looks like shell code', () => {
 });
 
 describe('when the environment holds secrets', () => {
-  it('never writes their values to the event log or the projections', async () => {
+  // Fake credentials, built at run time so no scanner mistakes this file for a leak.
+  const githubToken = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
+  const agentToken = `hf_${'Z9y8X7w6V5'.repeat(3)}`;
+  const pemBody = 'MIIEowIBAAKCAQEAsekritPemBody0815';
+  const pem = `-----BEGIN PRIVATE KEY-----\n${pemBody}\n-----END PRIVATE KEY-----\n`;
+  const byName: Record<string, string> = {
+    WANDB_API_KEY: 'sekrit-wandb-4711',
+    HF_TOKEN: 'sekrit-hf-0815',
+    MY_APIKEY: 'sekrit-myapikey-1',
+    HF_AUTH: 'sekrit-hfauth-2',
+    PRIVATE_KEY_PEM: 'sekrit-privatekeypem-3',
+    API_KEY_ID: 'sekrit-apikeyid-4',
+    OPENAI_API_KEY_2: 'sekrit-openai2-5',
+    PASSWD: 'sekrit-passwd-6',
+    CREDENTIALS: 'sekrit-credentials-7',
+  };
+
+  it('never writes their values to the event log, an export or the projections, by name or by value', async () => {
     const ws = copyShippedWorkspace();
     patchSettings(ws, {
-      trainer: { env: { AUTOPILOT_TRAINER: FAKE_TRAINER, FAKE_TRAINER_RECORD: join(ws, 'fake-trainer.jsonl'), WANDB_API_KEY: 'sekrit-wandb-4711', HF_TOKEN: 'sekrit-hf-0815' } },
+      trainer: {
+        // A token as a trainer argument, passed on to the trainer by run_training.sh.
+        command: ['bash', 'scripts/run_training.sh', '--hub', githubToken],
+        env: {
+          AUTOPILOT_TRAINER: FAKE_TRAINER,
+          FAKE_TRAINER_RECORD: join(ws, 'fake-trainer.jsonl'),
+          ...byName,
+          DATABASE_URL: 'postgres://u:hunter2@db/x',
+          SSH_IDENTITY: pem,
+          WANDB_KEY_ID: 'key-id-on-record-42',
+        },
+      },
+      // The proposer's own argv is recorded with each proposal: a secret there is redacted too.
+      proposer: { kind: 'command', command: { argv: [process.execPath, AGENT, '--api-key', 'sekrit-agent-argv-31337', agentToken] } },
+      secrets: { record: ['WANDB_KEY_ID'] },
     });
     const r = await execa('node', [CLI, 'loop', '--runs', '2', '--workspace', ws], {
       reject: false,
@@ -161,7 +192,9 @@ describe('when the environment holds secrets', () => {
     });
     expect(r.exitCode, r.all).toBe(0);
     // The trainer did get them.
-    expect(fakeTrainerCalls(ws).length).toBe(2);
+    const calls = fakeTrainerCalls(ws);
+    expect(calls.length).toBe(2);
+    expect(calls[0]!.argv.slice(-2)).toEqual(['--hub', githubToken]);
     const exported = join(ws, 'export.jsonl');
     await execa('node', [CLI, 'export', '--out', exported, '--workspace', ws]);
     const recorded = [readFileSync(exported, 'utf8'), readFileSync(join(ws, 'events.db')).toString('latin1')];
@@ -169,8 +202,30 @@ describe('when the environment holds secrets', () => {
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
     for (const f of [...walk(join(ws, 'journal')), ...walk(join(ws, 'runs')), ...walk(join(ws, 'proposals'))])
       if (!/trainer_summary|train\.log|checkpoints/.test(f)) recorded.push(readFileSync(f, 'utf8'));
-    for (const text of recorded) for (const secret of ['sekrit-wandb-4711', 'sekrit-hf-0815', 'sekrit-openai-1234', 'sekrit-db-9999']) expect(text).not.toContain(secret);
-    const started = (await events(ws)).find((e) => e.type === 'RunStarted');
-    expect(started?.data.env).toMatchObject({ WANDB_API_KEY: '<redacted>', HF_TOKEN: '<redacted>', PUFFER_AUTOPILOT_RUN_ID: '001' });
+    expect(recorded.length).toBeGreaterThan(8);
+    const secrets = [
+      ...Object.values(byName),
+      'hunter2',
+      pemBody,
+      githubToken,
+      agentToken,
+      'sekrit-agent-argv-31337',
+      'sekrit-openai-1234',
+      'sekrit-db-9999',
+    ];
+    for (const text of recorded) for (const secret of secrets) expect(text).not.toContain(secret);
+
+    const log = await events(ws);
+    const started = log.find((e) => e.type === 'RunStarted');
+    expect(started?.data.env).toMatchObject({
+      ...Object.fromEntries(Object.keys(byName).map((k) => [k, '<redacted>'])),
+      DATABASE_URL: '<redacted>',
+      SSH_IDENTITY: '<redacted>\n',
+      WANDB_KEY_ID: 'key-id-on-record-42',
+      PUFFER_AUTOPILOT_RUN_ID: '001',
+    });
+    expect((started?.data.argv as string[]).slice(-2)).toEqual(['--hub', '<redacted>']);
+    const proposed = log.find((e) => e.type === 'ProposalReceived' && e.data.runId === '002');
+    expect((proposed?.data.process as { argv: string[] }).argv).toEqual([process.execPath, AGENT, '--api-key', '<redacted>', '<redacted>']);
   });
 });

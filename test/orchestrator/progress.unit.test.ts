@@ -251,4 +251,21 @@ describe('when the output is JSON', () => {
     r.line('{"seq":1,"type":"LoopStarted"}');
     expect(out()).toBe('{"seq":1,"type":"LoopStarted"}\n');
   });
+
+  it('escapes control characters in lines and metric names, keeping only its own line control', () => {
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/g;
+    for (const mode of ['tty', 'plain', 'json'] as const) {
+      const { r, out, clock } = reporter(mode);
+      r.update('003', { 'x\x1b]0;pwned\x07': 1 });
+      clock.advance(60_000);
+      r.line('run 003: said \x1b[2J\r\u009b\u202e\nforged');
+      r.done();
+      const text = out();
+      // What is left once the reporter's own clear-line sequences are taken out: printable text and newlines.
+      expect(text.split(CLEAR_LINE).join('').match(raw), mode).toBeNull();
+      if (mode === 'json') expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ 'x\x1b]0;pwned\x07': 1 });
+      else expect(text).toContain('x\\x1b]0;pwned\\x07 1');
+      expect(text).toContain('run 003: said \\x1b[2J\\r\\x9b\\u202e\\nforged\n');
+    }
+  });
 });
