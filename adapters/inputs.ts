@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { DataOf, InputFile } from '../events/catalogue.js';
 import type { Settings } from '../domain/settings.js';
+import { redactInputText, restoreSecrets } from '../domain/inputs-text.js';
+import type { RecordedNames } from '../domain/secrets.js';
 import { inWorkspace, type WorkspacePaths } from '../orchestrator/workspace.js';
 import { kindConfined, readConfined, removeConfined, writeConfined } from './fs/confined.js';
 import { describeKind } from './fs/entry.js';
@@ -39,8 +41,22 @@ export function inputPaths(paths: WorkspacePaths, settings: Settings): string[] 
 /** An input as it stands on disk; `unsafe` says what stands there when it is not a regular file. */
 export type InputState = InputFile & { unsafe?: string };
 
-/** Reads one input (never through a link, never a FIFO). */
-export function readInput(root: string, rel: string): InputState {
+/** The input at `rel` holding `bytes`, as the log keeps it: the text and its hash, secrets redacted. */
+export function inputFile(rel: string, bytes: Buffer, record: RecordedNames = []): InputFile {
+  const raw = bytes.toString('utf8');
+  const isText = Buffer.from(raw, 'utf8').equals(bytes);
+  // What the log keeps holds no secret: the text, and its hash, are of the redacted text.
+  const text = isText ? redactInputText(rel, raw, record) : raw;
+  const redacted = isText && text !== raw;
+  const sha256 = createHash('sha256')
+    .update(redacted ? Buffer.from(text, 'utf8') : bytes)
+    .digest('hex');
+  const keep = isText && bytes.length <= INPUT_TEXT_MAX;
+  return { path: rel, sha256, size: bytes.length, ...(keep ? { text } : {}), ...(redacted ? { redacted: true as const } : {}) };
+}
+
+/** Reads one input (never through a link, never a FIFO); secrets in it are redacted (`record`: names kept as they are). */
+export function readInput(root: string, rel: string, record: RecordedNames = []): InputState {
   const read = readConfined(root, join(root, rel), INPUT_READ_MAX);
   switch (read.kind) {
     case 'missing':
@@ -54,12 +70,8 @@ export function readInput(root: string, rel: string): InputState {
       };
     case 'too-large':
       return { path: rel, sha256: `too-large:${read.size}`, size: read.size };
-    case 'file': {
-      const sha256 = createHash('sha256').update(read.bytes).digest('hex');
-      const text = read.bytes.toString('utf8');
-      const keep = read.bytes.length <= INPUT_TEXT_MAX && Buffer.from(text, 'utf8').equals(read.bytes);
-      return { path: rel, sha256, size: read.bytes.length, ...(keep ? { text } : {}) };
-    }
+    case 'file':
+      return inputFile(rel, read.bytes, record);
     default: {
       const never: never = read;
       throw new Error(`unexpected read ${String(never)}`);
@@ -68,9 +80,9 @@ export function readInput(root: string, rel: string): InputState {
 }
 
 /** The inputs as they stand now, for LoopStarted or InputsAccepted (without the `unsafe` marks). */
-export function readInputs(root: string, rels: string[]): InputFile[] {
+export function readInputs(root: string, rels: string[], record: RecordedNames = []): InputFile[] {
   return rels.map((rel) => {
-    const { unsafe: _unsafe, ...file } = readInput(root, rel);
+    const { unsafe: _unsafe, ...file } = readInput(root, rel, record);
     return file;
   });
 }
@@ -81,11 +93,11 @@ export interface InputChange {
   now: InputState;
 }
 
-/** The bound inputs that differ on disk now. */
-export function changedInputs(root: string, bound: ReadonlyMap<string, InputFile>): InputChange[] {
+/** The bound inputs that differ on disk now (secret values aside: the log does not keep them). */
+export function changedInputs(root: string, bound: ReadonlyMap<string, InputFile>, record: RecordedNames = []): InputChange[] {
   const changes: InputChange[] = [];
   for (const b of bound.values()) {
-    const now = readInput(root, b.path);
+    const now = readInput(root, b.path, record);
     if (now.unsafe !== undefined || now.sha256 !== b.sha256) changes.push({ bound: b, now });
   }
   return changes;
@@ -108,7 +120,19 @@ export function revertInputs(root: string, changes: InputChange[]): ViolationPat
       if (now.unsafe) removeConfined(root, abs);
       return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}too large to have been recorded; not restored` };
     }
-    writeConfined(root, abs, bound.text);
+    // Secrets the log does not keep come from the file as it is now, pair by pair; without them it cannot be put back.
+    const text = bound.redacted ? restoreSecrets(bound.path, bound.text, currentText(root, abs)) : bound.text;
+    if (text === null) {
+      if (now.unsafe) removeConfined(root, abs);
+      return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored` };
+    }
+    writeConfined(root, abs, text);
     return { path: bound.path, change, restored: true, ...was };
   });
+}
+
+/** The raw text of an input now, when it is a readable regular file. */
+function currentText(root: string, abs: string): string | null {
+  const read = readConfined(root, abs, INPUT_READ_MAX);
+  return read.kind === 'file' ? read.bytes.toString('utf8') : null;
 }

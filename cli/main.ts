@@ -55,14 +55,18 @@ export function buildProgram(result: { code: number }): Command {
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
     .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
-    .option(
-      '--accept-input-changes <why>',
-      'resume with the workspace inputs (autopilot.json, policy.json, baselines, prompt, trainer script) as they are now, recording why; without it, changes made during a session are put back',
+    .addOption(
+      new Option(
+        '--accept-input-changes <why>',
+        'resume with the workspace inputs (autopilot.json, policy.json, baselines, prompt, trainer script) as they are now, recording why; without it, changes made during a session are put back',
+      ).argParser((why: string) => {
+        if (why.trim() === '') throw new InvalidArgumentError('needs a reason, e.g. --accept-input-changes "widened the learning-rate range"');
+        return why;
+      }),
     )
     .addOption(jsonOption())
     .action(
       async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string }) => {
-        if (o.acceptInputChanges !== undefined && o.acceptInputChanges.trim() === '') throw new InvalidArgumentError('--accept-input-changes needs a reason, e.g. --accept-input-changes "widened the learning-rate range"');
         result.code = await runLoop({
           workspace: o.workspace,
           runs: o.runs,

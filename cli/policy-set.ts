@@ -4,11 +4,10 @@
  * written to policy.json; a loop resumed afterwards runs on it. Any other change of policy.json
  * during a session is a guardrail violation and is put back.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeConfined } from '../adapters/fs/confined.js';
-import { readInput } from '../adapters/inputs.js';
+import { inputFile, readInput } from '../adapters/inputs.js';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import { parsePolicy, PolicyError } from '../domain/policy.js';
 import { catalogueCodec, streamOf, type EventOf } from '../events/catalogue.js';
@@ -49,10 +48,9 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
         let seq: number | null = null;
         // Recorded first: should the write below not happen, the next loop puts the recorded text in place.
         if (session !== undefined && view.inputs.size > 0) {
-          const sha256 = createHashOf(text);
           const event: EventOf<'InputsAccepted'> = {
             type: 'InputsAccepted',
-            data: { files: [{ path: 'policy.json', sha256, size: Buffer.byteLength(text), text }], why, by: 'policy set' },
+            data: { files: [inputFile('policy.json', Buffer.from(text, 'utf8'))], why, by: 'policy set' },
             metadata: { session, at: new Date().toISOString() },
           };
           const stream = streamOf(event);
@@ -78,9 +76,6 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
   });
 }
 
-function createHashOf(text: string): string {
-  return createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
-}
 
 function fail(code: number, message: string): number {
   process.stderr.write(`autopilot: ${message}\n`);

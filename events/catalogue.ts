@@ -89,6 +89,8 @@ export const InputFile = z.object({
   size: z.number().int().nonnegative(),
   /** The content, when it is UTF-8 text of at most 256 KiB. */
   text: z.string().optional(),
+  /** Set when the file held secrets: `text` and `sha256` are of the text with them redacted (the log keeps no key). */
+  redacted: z.literal(true).optional(),
 });
 export type InputFile = z.infer<typeof InputFile>;
 

@@ -21,8 +21,8 @@ import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
-import { changedInputs, readInputs, revertInputs } from '../adapters/inputs.js';
-import { unfinishedBinding } from './bound-inputs.js';
+import { changedInputs } from '../adapters/inputs.js';
+import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
 import { parseStopFile } from './stop-file.js';
@@ -102,18 +102,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   const out = (l: string) => toOut(escapeText(l));
   const err = (l: string) => toErr(escapeLines(l));
   const paths = workspacePaths(options.workspace);
-  let settings;
-  let policy;
-  let containment: Containment['mode'];
   try {
     assertWorkspace(paths);
-    // Resuming: the session runs on the inputs it recorded, not on what the disk holds now (put back below).
-    const bound = options.acceptInputChanges === undefined ? unfinishedBinding(paths) : null;
-    settings = loadSettings(paths, bound?.inputs.get('autopilot.json')?.text);
-    policy = loadPolicy(paths, bound?.inputs.get('policy.json')?.text);
-    containment = resolveContainmentSetting(settings.containment);
-    if (options.proposer === 'command' && !settings.proposer.command)
-      throw new WorkspaceError('--proposer command needs proposer.command.argv in autopilot.json (the executable to run)');
   } catch (e) {
     if (e instanceof WorkspaceError) {
       err(`autopilot: ${e.message}`);
@@ -121,7 +111,6 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     }
     throw e;
   }
-
   let lock: Lock;
   try {
     lock = acquireLock(paths.lock);
@@ -132,9 +121,30 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     }
     throw e;
   }
+  let settings;
+  let policy;
+  let containment: Containment['mode'];
+  let inputs: InputsOutcome;
+  try {
+    // Resuming: the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
+    inputs = checkResumedInputs(paths, options.acceptInputChanges);
+    if (inputs && 'reverted' in inputs && inputs.reverted.some((p) => !p.restored)) return refuseResume(paths, inputs, lock, err);
+    settings = loadSettings(paths);
+    policy = loadPolicy(paths);
+    containment = resolveContainmentSetting(settings.containment);
+    if (options.proposer === 'command' && !settings.proposer.command)
+      throw new WorkspaceError('--proposer command needs proposer.command.argv in autopilot.json (the executable to run)');
+  } catch (e) {
+    lock.release();
+    if (e instanceof WorkspaceError) {
+      err(`autopilot: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
   const store = openSqliteStore(paths.events, catalogueCodec);
   try {
-    return await drive(options, paths, settings, policy, containment, store, lock, out, err);
+    return await drive(options, paths, settings, policy, containment, inputs, store, lock, out, err);
   } finally {
     store.close();
     lock.release();
@@ -147,6 +157,7 @@ async function drive(
   settings: ReturnType<typeof loadSettings>,
   policy: ReturnType<typeof loadPolicy>,
   containment: Containment['mode'],
+  inputs: InputsOutcome,
   store: EventStore<AutopilotEvent>,
   lock: Lock,
   out: (l: string) => void,
@@ -222,33 +233,24 @@ async function drive(
     persist(makeEvent('CheckpointsPruned', { runId, strategy, removed, kept }, event0Session(runId)));
   };
   const event0Session = (runId: string) => writer.view.runs.get(runId)?.session ?? deps.newSession;
-  // A resumed session's inputs: changed by hand (with --accept-input-changes) are recorded, changed otherwise are put back.
-  const bindInputs = (s: string) => {
-    const changes = changedInputs(paths.root, writer.view.inputs);
-    if (changes.length === 0) return;
-    const why = options.acceptInputChanges;
-    if (why !== undefined)
-      persist(makeEvent('InputsAccepted', { files: readInputs(paths.root, changes.map((c) => c.bound.path)), why, by: 'loop --accept-input-changes' }, s));
-    else {
-      const reverted = revertInputs(paths.root, changes);
-      const current = [...writer.view.runs.values()].filter((r) => r.session === s && r.journal === null).at(-1)?.runId;
-      persist(
-        makeEvent(
-          'GuardrailViolation',
-          { ...(current ? { runId: current } : {}), source: 'inputs', paths: reverted, action: reverted.every((p) => p.restored) ? 'reverted' : 'detected' },
-          s,
-        ),
-      );
-    }
-  };
+  // What the resume check did to the bound inputs is recorded before anything else of the session.
+  if (inputs && 'accepted' in inputs)
+    persist(makeEvent('InputsAccepted', { files: inputs.accepted, why: inputs.why, by: 'loop --accept-input-changes' }, inputs.session));
+  else if (inputs) {
+    const current = [...writer.view.runs.values()].filter((r) => r.session === inputs.session && r.journal === null).at(-1)?.runId;
+    persist(
+      makeEvent(
+        'GuardrailViolation',
+        { ...(current ? { runId: current } : {}), source: 'inputs', paths: inputs.reverted, action: inputs.reverted.every((p) => p.restored) ? 'reverted' : 'detected' },
+        inputs.session,
+      ),
+    );
+  }
   // A new session binds the inputs as they are; where they differ from the last binding, say so (not a violation).
-  const noteChangedInputs = () => {
-    const changes = changedInputs(paths.root, writer.view.inputs);
+  if (!unfinished) {
+    const changes = changedInputs(paths.root, writer.view.inputs, settings.secrets.record);
     if (changes.length > 0 && !options.json) out(`inputs changed since the last session: ${changes.map((c) => c.bound.path).join(', ')} (this session binds them as they are)`);
-  };
-
-  if (unfinished) bindInputs(unfinished.session);
-  else noteChangedInputs();
+  }
 
   let session: string;
   let restored: SnapshotFrom<LoopMachine> | undefined;
@@ -351,6 +353,29 @@ async function drive(
     if (head) out(headLine(head));
   }
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * An unfinished session whose inputs changed and could not be put back (they held secrets the file
+ * no longer has) does not resume: the violation is recorded, and the user restores the file or
+ * accepts the change.
+ */
+function refuseResume(paths: ReturnType<typeof workspacePaths>, inputs: Extract<InputsOutcome, { reverted: unknown }>, lock: Lock, err: (l: string) => void): number {
+  const store = openSqliteStore(paths.events, catalogueCodec);
+  try {
+    const event = makeEvent('GuardrailViolation', { source: 'inputs', paths: inputs.reverted, action: 'detected' }, inputs.session);
+    const stream = streamOf(event);
+    store.append(stream, [event], { expectedVersion: store.streamVersion(stream) });
+  } finally {
+    store.close();
+    lock.release();
+  }
+  const kept = inputs.reverted.filter((p) => !p.restored);
+  err(
+    `autopilot: cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
+      'restore it by hand, or resume with --accept-input-changes "<why>"',
+  );
+  return EXIT.failed;
 }
 
 /** The containment mode the setting resolves to here; a forced mode that cannot be had is a workspace error (exit 2, nothing recorded). */

@@ -47,7 +47,7 @@ export function bootstrapActor(deps: LoopDeps) {
           metric: deps.settings.metric,
           pid: process.pid,
           // What the session is bound to: a later change that does not come through a command is put back.
-          inputs: readInputs(deps.paths.root, inputPaths(deps.paths, deps.settings)),
+          inputs: readInputs(deps.paths.root, inputPaths(deps.paths, deps.settings), deps.settings.secrets.record),
         },
         session,
         deps.now(),

@@ -1,6 +1,6 @@
 /** Between runs, the session's bound inputs are checked against the disk and put back when something else changed them. */
 import type { Config } from '../../domain/config.js';
-import type { EventOf } from '../../events/catalogue.js';
+import type { EventOf, InputFile } from '../../events/catalogue.js';
 import { loadBaseline } from '../../orchestrator/workspace.js';
 import { changedInputs, revertInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
@@ -12,7 +12,7 @@ import { makeEvent, type LoopDeps } from './deps.js';
 export function guardInputs(deps: LoopDeps, session: string, run: { runId?: string; attempt?: number } = {}): EventOf<'GuardrailViolation'> | null {
   const bound = deps.history().inputs;
   if (bound.size === 0) return null;
-  const changes = changedInputs(deps.paths.root, bound);
+  const changes = changedInputs(deps.paths.root, bound, deps.settings.secrets.record);
   if (changes.length === 0) return null;
   const paths = revertInputs(deps.paths.root, changes);
   return makeEvent(
@@ -29,8 +29,12 @@ export function guardInputs(deps: LoopDeps, session: string, run: { runId?: stri
   );
 }
 
+/** The text the log keeps of an input, when it is the file's own (not a redacted copy, which only the disk completes). */
+export function recordedText(input: InputFile | undefined): string | undefined {
+  return input && !input.redacted ? input.text : undefined;
+}
+
 /** The baseline of `mode` as the session bound it (the disk's when the log holds no copy). */
 export function boundBaseline(deps: LoopDeps, mode: 'quick' | 'full'): Config {
-  const recorded = deps.history().inputs.get(`configs/baseline_${mode}.json`)?.text;
-  return loadBaseline(deps.paths, mode, recorded);
+  return loadBaseline(deps.paths, mode, recordedText(deps.history().inputs.get(`configs/baseline_${mode}.json`)));
 }

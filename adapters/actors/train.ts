@@ -229,6 +229,9 @@ export function trainActor(deps: LoopDeps) {
       // The trainer's script and the rest of the bound inputs are as the session recorded them before anything runs.
       const changed = guardInputs(deps, session, { runId: run.runId, attempt });
       if (changed) emit(changed);
+      const kept = changed?.data.paths.filter((p) => !p.restored) ?? [];
+      if (kept.length > 0)
+        return failed(attempt, 'launch-error', null, null, 0, `not launched: ${kept.map((p) => p.path).join(', ')} changed and could not be put back (${kept[0]!.note ?? 'not restored'})`);
       const unsafe: UnsafeEntry[] = [];
       // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
       unsafe.push(...writeConfined(root, deps.paths.nextConfig, '{}\n'));

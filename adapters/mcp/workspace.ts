@@ -12,6 +12,7 @@ import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
+import { recordedText } from '../actors/input-guard.js';
 
 /** A baseline mode. */
 export type Mode = 'quick' | 'full';
@@ -65,7 +66,7 @@ export class McpWorkspace {
   /** The policy the session recorded (policy.json itself when no session bound one yet). */
   policy(): Policy {
     assertWorkspace(this.paths);
-    return loadPolicy(this.paths, this.view().inputs.get('policy.json')?.text);
+    return loadPolicy(this.paths, recordedText(this.view().inputs.get('policy.json')));
   }
 
   /** The baseline mode: the pinned one, else the newest session's, else `autopilot.json`'s. */
@@ -78,7 +79,7 @@ export class McpWorkspace {
   /** The base of a proposal, as the loop's validate step computes it: the mode's baseline with the incumbent's override. */
   base(view: WorkspaceView): ProposalBase {
     const mode = this.modeOf(view);
-    const baseline = loadBaseline(this.paths, mode, view.inputs.get(`configs/baseline_${mode}.json`)?.text);
+    const baseline = loadBaseline(this.paths, mode, recordedText(view.inputs.get(`configs/baseline_${mode}.json`)));
     const incumbent = view.incumbent?.ref ?? null;
     if (!incumbent) return { config: baseline, mode, incumbent: null, label: `the ${mode} baseline (no incumbent yet)` };
     return {

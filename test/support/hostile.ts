@@ -52,7 +52,13 @@ export function loop(ws: string, args: string[] = ['--runs', '2'], timeout = 120
 export function logOf(ws: string): AutopilotEvent[] {
   const db = join(ws, 'events.db');
   if (!existsSync(db)) return [];
-  const store = openSqliteStore(db, catalogueCodec, { readonly: true });
+  let store;
+  try {
+    store = openSqliteStore(db, catalogueCodec, { readonly: true });
+  } catch {
+    // Being created by a loop that just started: nothing to read yet.
+    return [];
+  }
   try {
     return [...store.readAll()].map((s) => s.event);
   } finally {
