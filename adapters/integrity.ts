@@ -119,11 +119,13 @@ function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boo
   // Once a new directory (or a link in a directory's place) is removed, what was under it went with it.
   const gone: string[] = [];
   for (const rel of paths) {
-    if (isAllowed(rel) || gone.some((g) => rel.startsWith(`${g}/`))) continue;
+    if (isAllowed(rel)) continue;
     const before = snapshot.entries.get(rel) ?? null;
     const after = now.get(rel) ?? null;
     if (before && after && sameEntry(before, after)) continue;
-    const outcome = restore(root, rel, before, after);
+    // Under a new directory that was removed: reported (a link in it is still a link it made), nothing left to undo.
+    const removedWithParent = before === null && gone.some((g) => rel.startsWith(`${g}/`));
+    const outcome = removedWithParent ? { restored: true } : restore(root, rel, before, after);
     if (after?.kind === 'directory' && before?.kind !== 'directory') gone.push(rel);
     changes.push(describe(rel, before, after, outcome));
   }

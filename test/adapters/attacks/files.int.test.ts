@@ -3,10 +3,14 @@
  * proposal file, FIFOs that would block a read, a log swapped for a link before the integrity
  * revert, links created anywhere. Each aims at decoy files in a temp dir outside the workspace.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, rmSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkProposal, propose } from '../../../adapters/mcp/tools/propose.js';
+import { McpWorkspace } from '../../../adapters/mcp/workspace.js';
+import { UnsafePathError } from '../../../adapters/fs/confined.js';
 import { decoys, eventsOfType, hostileWorkspace, loop, rawLog } from '../../support/hostile.js';
+import { fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
 
 function projectionText(ws: string): string {
   const files = ['journal/labbook.md', 'journal/notes.md', ...readdirSync(join(ws, 'proposals')).map((f) => `proposals/${f}`)];
@@ -104,5 +108,40 @@ describe('when the agent swaps a log it may not touch for a link before the inte
     expect(existsSync(join(ws, 'configs/link.json'))).toBe(false);
     expect(lstatSync(join(ws, 'prompts')).isDirectory()).toBe(true);
     expect(readFileSync(join(ws, 'prompts/propose.md'), 'utf8')).toContain('{{');
+  });
+});
+
+describe('when the workspace holds a file larger than 2 GiB', () => {
+  it('checks an agent step without reading it whole, and names it when the agent changed it', async () => {
+    const { ws } = hostileWorkspace({ HOSTILE_AGENT_ACTIONS: 'append-big' });
+    const big = join(ws, 'data', 'big.bin');
+    patchSettings(ws, { proposer: { command: { env: { HOSTILE_BIG: big } } } });
+    mkdirSync(join(ws, 'data'));
+    // Sparse: 2.25 GiB on paper, nothing on disk; a whole-file read would fail (over 2 GiB) or cost its size in memory.
+    const fd = openSync(big, 'w');
+    ftruncateSync(fd, 2.25 * 2 ** 30);
+    closeSync(fd);
+    const r = await loop(ws, ['--runs', '2'], 120_000);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(statSync(big).size).toBe(2.25 * 2 ** 30 + 1);
+    const change = eventsOfType(ws, 'GuardrailViolation')
+      .flatMap((e) => e.data.paths)
+      .find((p) => p.path === 'data/big.bin');
+    expect(change).toMatchObject({ change: 'modified', restored: false, note: expect.stringContaining('too large to keep a copy') });
+  }, 180_000);
+});
+
+describe('when the MCP server is asked to write through a proposals/ folder the agent swapped for a link', () => {
+  it('refuses, naming the link, and writes nothing outside', () => {
+    const d = decoys();
+    const ws = fakeTrainerWorkspace();
+    const mcp = new McpWorkspace(ws);
+    const args = { overrides: { train: { learning_rate: 0.003 } }, rationale: 'r', hypothesis: 'h' };
+    expect(checkProposal(mcp, args).ok).toBe(true);
+    rmSync(join(ws, 'proposals'), { recursive: true });
+    symlinkSync(d.folder, join(ws, 'proposals'));
+    expect(() => propose({ ws: mcp, audit: null, runId: '002' }, args)).toThrow(UnsafePathError);
+    expect(existsSync(join(d.folder, 'next_config.json'))).toBe(false);
+    expect(d.unchanged()).toBe(true);
   });
 });
