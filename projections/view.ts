@@ -408,6 +408,13 @@ export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): Workspa
   return view;
 }
 
+/** Every checkpoint the log records (each run's RunFinished.checkpoints, less those pruned since), oldest run first. */
+export function knownCheckpoints(view: WorkspaceView): string[] {
+  const known: string[] = [];
+  for (const r of view.runs.values()) known.push(...(r.finished?.checkpoints ?? []));
+  return known;
+}
+
 /** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative. */
 export function checkpointPointers(view: WorkspaceView): { latest: { runId: string; path: string } | null; best: { runId: string; path: string } | null } {
   let latest: { runId: string; path: string } | null = null;

@@ -7,7 +7,7 @@ import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
 import { loadBaseline } from '../../orchestrator/workspace.js';
-import { checkpointPointers } from '../../projections/view.js';
+import { checkpointPointers, knownCheckpoints } from '../../projections/view.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `validate` actor. */
@@ -34,7 +34,8 @@ export function validateActor(deps: LoopDeps) {
       );
     if (!checked.ok) return reject(checked.errors);
     // The orchestrator's own decisions (seed, checkpoint to resume from) come after the proposer's are accepted.
-    const pointers = checkpointPointers(deps.history());
+    const view = deps.history();
+    const pointers = checkpointPointers(view);
     const planned = planLaunch({
       base,
       config: checked.config,
@@ -43,7 +44,7 @@ export function validateActor(deps: LoopDeps) {
       runIndex: run.index,
       runId: run.runId,
       seeds: deps.settings.seeds,
-      checkpoints: { latest: pointers.latest?.path ?? null, best: pointers.best?.path ?? null },
+      checkpoints: { latest: pointers.latest?.path ?? null, best: pointers.best?.path ?? null, known: knownCheckpoints(view) },
       resolvePath: (p) => join(deps.paths.root, p),
     });
     if (!planned.ok) return reject(planned.errors);

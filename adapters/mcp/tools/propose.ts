@@ -6,10 +6,12 @@
  */
 import { relative } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { resumeCheckpoint } from '../../../domain/launch-plan.js';
 import { parseProposalText, type Proposal } from '../../../domain/proposal.js';
 import { fromRecordable, toRecordable } from '../../../domain/recordable.js';
 import { validateOverrides, type ConfigChange, type Normalization, type ValidationError } from '../../../domain/validate.js';
 import { ROOT_KEYS } from '../../../domain/validation-error.js';
+import { checkpointPointers, knownCheckpoints } from '../../../projections/view.js';
 import { atomicWrite } from '../../../projections/writer.js';
 import type { AuditLog } from '../audit-log.js';
 import { errorResult, jsonResult } from '../results.js';
@@ -41,10 +43,19 @@ export function checkProposal(ws: McpWorkspace, args: Record<string, unknown>): 
   const parsed = parseProposalText(JSON.stringify(args));
   if (!parsed.ok) return { ok: false, base: null, errors: parsed.errors };
   const policy = ws.policy();
-  const base = ws.base(ws.view());
+  const view = ws.view();
+  const base = ws.base(view);
   // The loop validates the proposal as recorded in the log; do the same round trip.
   const result = validateOverrides(fromRecordable(toRecordable(parsed.proposal.overrides)), base.config, policy);
   if (!result.ok) return { ok: false, base: base.label, errors: result.errors };
+  // As the loop's launch plan does: a checkpoint to resume from must be one the log knows.
+  const pointers = checkpointPointers(view);
+  const resume = resumeCheckpoint(result.config, result.override, {
+    latest: pointers.latest?.path ?? null,
+    best: pointers.best?.path ?? null,
+    known: knownCheckpoints(view),
+  });
+  if (!resume.ok) return { ok: false, base: base.label, errors: [resume.error] };
   return { ok: true, proposal: parsed.proposal, base: base.label, override: result.override, diff: result.diff, normalizations: result.normalizations };
 }
 

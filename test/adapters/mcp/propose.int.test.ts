@@ -18,6 +18,8 @@ describe('when the proposal breaks a limit of the proposal file', () => {
     ['overrides nested 9 deep', { overrides: { train: { a: { b: { c: { d: { e: { f: {} } } } } } } }, ...why }, 'train.a.b.c.d.e.f', 'too_deep'],
     ['a __proto__ key in the overrides', JSON.parse('{"overrides": {"train": {"__proto__": {"x": 1}}}, "rationale": "r", "hypothesis": "h"}'), 'train.__proto__', 'forbidden_key'],
     ['a rationale that is a number', { overrides: {}, rationale: 3, hypothesis: 'h' }, 'rationale', 'shape'],
+    ['a uniform_pow2 value that is not a power of two', { overrides: { 'train.batch_size': 1000 }, ...why }, 'train.batch_size', 'power_of_two'],
+    ['a file to resume from that no run recorded', { overrides: { 'autopilot.resume_from': 'policy.json' }, ...why }, 'autopilot.resume_from', 'resume'],
   ])('rejects %s, naming the key and the rule', (_name, args, key, rule) => {
     const outcome = checkProposal(new McpWorkspace(ws), args as Record<string, unknown>);
     expect(outcome.ok).toBe(false);
