@@ -3,6 +3,7 @@ import { fromCallback, type EventObject } from 'xstate';
 import { join } from 'node:path';
 import { baseConfigFor } from '../../domain/base-config.js';
 import { planLaunch } from '../../domain/launch-plan.js';
+import { capProblems } from '../../domain/problems.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
@@ -23,16 +24,24 @@ export function validateActor(deps: LoopDeps) {
     const problems = proposal?.problems ?? [];
     const checked = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
-    const reject = (errors: ValidationError[]) =>
+    // Only the first limits.max_problems errors are kept; the rest are counted (a proposal of 20,000 bad keys stays small).
+    const reject = (errors: ValidationError[], alreadyOmitted = 0) => {
+      const capped = capProblems(errors, deps.settings.limits.max_problems, alreadyOmitted);
       sendBack(
         makeEvent(
           'ProposalRejected',
-          { runId: run.runId, attempt: Math.max(1, attempt), errors: errors.map((e) => ({ ...e, value: toRecordable(e.value) })) },
+          {
+            runId: run.runId,
+            attempt: Math.max(1, attempt),
+            errors: capped.errors.map((e) => ({ ...e, value: toRecordable(e.value) })),
+            ...(capped.omitted > 0 ? { omitted: capped.omitted } : {}),
+          },
           input.session,
           deps.now(),
         ),
       );
-    if (!checked.ok) return reject(checked.errors);
+    };
+    if (!checked.ok) return reject(checked.errors, problems.length > 0 ? (proposal?.problemsOmitted ?? 0) : 0);
     // The orchestrator's own decisions (seed, checkpoint to resume from) come after the proposer's are accepted.
     const view = deps.history();
     const pointers = checkpointPointers(view);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { baseConfigFor } from '../../domain/base-config.js';
 import type { Config } from '../../domain/config.js';
 import type { Policy } from '../../domain/policy.js';
+import { LIMIT_DEFAULTS } from '../../domain/settings.js';
 import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
@@ -65,6 +66,15 @@ export class McpWorkspace {
   policy(): Policy {
     assertWorkspace(this.paths);
     return loadPolicy(this.paths);
+  }
+
+  /** `limits.max_problems` of `autopilot.json` (its default when the file cannot be read). */
+  maxProblems(): number {
+    try {
+      return loadSettings(this.paths).limits.max_problems;
+    } catch {
+      return LIMIT_DEFAULTS.max_problems;
+    }
   }
 
   /** The baseline mode: the pinned one, else the newest session's, else `autopilot.json`'s. */
