@@ -112,7 +112,7 @@ export function trainActor(deps: LoopDeps) {
       if (r.exitCode !== 0)
         return failed(attempt, 'crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${log}`);
       const text = existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '';
-      const parsed = text ? parseTrainerSummary(text) : { ok: false as const, problem: 'missing' };
+      const parsed = text ? parseTrainerSummary(text, { maxSamples: deps.settings.limits.max_samples }) : { ok: false as const, problem: 'missing' };
       const checkpoints = listCheckpoints(runDir).map((f) => relative(deps.paths.root, f));
       const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
         emit(
@@ -124,6 +124,8 @@ export function trainActor(deps: LoopDeps) {
           ),
         );
       if (parsed.ok) return finished('summary', parsed.summary.metrics, parsed.summary.samples ?? {});
+      // A summary over a limit is refused outright: the log's metrics must not stand in for it.
+      if ('refused' in parsed) return failed(attempt, 'no-summary', 0, null, r.durationMs, `trainer_summary.json refused: ${parsed.problem}`);
       // No usable summary: the log's JSON metric lines, else PufferLib's dashboard text.
       const fromLog = metricsFromLog(r.tail);
       if (fromLog) return finished('log', fromLog.metrics, {});

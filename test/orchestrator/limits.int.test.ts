@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
@@ -30,6 +30,8 @@ function largestEventBytes(ws: string): number {
     db.close();
   }
 }
+
+const logBytes = (ws: string) => ['', '-wal'].reduce((n, s) => n + (statSync(join(ws, `events.db${s}`), { throwIfNoEntry: false })?.size ?? 0), 0);
 
 describe('when a command proposer floods a proposal with 20,000 unknown keys (~200 KB)', () => {
   it('keeps every event small, the console line short, and states how many errors there were', async () => {
@@ -105,5 +107,27 @@ describe('when the proposal text itself has more problems than limits.max_proble
     expect((rejected?.data.errors as { rule: string }[]).map((e) => e.rule)).toEqual(Array.from({ length: 10 }, () => 'duplicate_key'));
     expect(rejected?.data.omitted).toBe(290);
     expect(r.stdout).toContain('proposal rejected with 300 error(s): train.gamma (duplicate_key)');
+  }, 60_000);
+});
+
+describe('when a trainer reports 5,000,000 samples', () => {
+  it('fails the run naming the metric, the count and the setting, and status stays fast', async () => {
+    const ws = fakeTrainerWorkspace({ FAKE_TRAINER_SAMPLES: '5000000' });
+    patchSettings(ws, { retries: { max_attempts: 1 } });
+    const r = await execa('node', [CLI, 'loop', '--runs', '1', '--workspace', ws], { reject: false, all: true });
+    expect(r.all).toContain(
+      'run 001: attempt 1 FAILED (no-summary, exit 0): trainer_summary.json refused: samples.mean_reward holds 5000032 values, more than limits.max_samples (100000) in autopilot.json allows',
+    );
+    const log = await events(ws);
+    expect(log.find((e) => e.type === 'RunFailed')?.data).toMatchObject({ reason: 'no-summary', message: expect.stringContaining('limits.max_samples (100000)') });
+    // Refused outright: the log's metric line does not stand in for the summary.
+    expect(log.some((e) => e.type === 'RunFinished')).toBe(false);
+
+    expect(logBytes(ws)).toBeLessThan(2 * MiB);
+    const t0 = performance.now();
+    const status = await execa('node', [CLI, 'status', '--workspace', ws], { reject: false, timeout: 20_000 });
+    expect(status.exitCode, status.stderr).toBe(0);
+    expect(status.stdout).toContain('001');
+    expect(performance.now() - t0).toBeLessThan(10_000);
   }, 60_000);
 });
