@@ -16,6 +16,7 @@ import type { ProposerKindSetting } from '../domain/settings.js';
 import { validateOverrides, type ValidationError } from '../domain/validate.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import type { LoopDeps } from '../adapters/actors/deps.js';
 import { runAgent, type ProposerAnswer } from '../adapters/proposers/agent-run.js';
@@ -60,7 +61,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
     throw e;
   }
   try {
-    const store = openSqliteStore(paths.events, catalogueCodec);
+    const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
     const view = (() => {
       try {
         return store.lastSeq() === 0 ? emptyView() : foldView(store.readAll());

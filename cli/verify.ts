@@ -1,5 +1,7 @@
 /** `autopilot verify`: walk the hash chain and per-stream versions. */
 import { existsSync } from 'node:fs';
+import { workspaceBlobs } from '../adapters/blob-files.js';
+import type { BlobStore } from '../events/blobs.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { verifyLog } from '../events/verify.js';
@@ -16,9 +18,10 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
       process.stderr.write(`autopilot: no event log at ${paths.events}\n`);
       return 1;
     }
-    const r = verifyLog(paths.events);
+    const blobs = workspaceBlobs(paths);
+    const r = verifyLog(paths.events, { blobs });
     // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
-    const v = o.verdicts && r.ok ? reevaluateLog(paths.events) : null;
+    const v = o.verdicts && r.ok ? reevaluateLog(paths.events, blobs) : null;
     if (o.json) process.stdout.write(`${JSON.stringify(v ? { ...r, verdicts: v } : r)}\n`);
     else {
       if (r.ok) process.stdout.write(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}\n`);
@@ -33,8 +36,8 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
   });
 }
 
-function reevaluateLog(path: string): ReevaluationReport {
-  const store = openSqliteStore(path, catalogueCodec, { readonly: true });
+function reevaluateLog(path: string, blobs: BlobStore): ReevaluationReport {
+  const store = openSqliteStore(path, catalogueCodec, { readonly: true, blobs });
   try {
     return reevaluateVerdicts(store.readAll());
   } finally {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../projections/cleanup.js';
@@ -113,7 +114,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     }
     throw e;
   }
-  const store = openSqliteStore(paths.events, catalogueCodec);
+  // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
+  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes });
   try {
     return await drive(options, paths, settings, policy, store, lock, out, err);
   } finally {

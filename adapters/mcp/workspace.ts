@@ -10,6 +10,7 @@ import type { Policy } from '../../domain/policy.js';
 import { LIMIT_DEFAULTS } from '../../domain/settings.js';
 import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
+import { workspaceBlobs } from '../blob-files.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
 
@@ -47,7 +48,7 @@ export class McpWorkspace {
     // No log yet (a fresh workspace): nothing has happened.
     if (!existsSync(this.paths.events)) return (this.folded = emptyView());
     // The same read-only connection openReader (cli/open-store.ts) gives the reporting commands.
-    const store = openSqliteStore(this.paths.events, catalogueCodec, { readonly: true });
+    const store = openSqliteStore(this.paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(this.paths) });
     try {
       // A log shorter than what was folded was replaced (import into an emptied workspace): fold it anew.
       if (store.lastSeq() < this.folded.lastSeq) this.folded = emptyView();
