@@ -30,6 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
 import type { EventStore } from '../events/store.js';
@@ -236,7 +237,12 @@ function main(): number {
   try {
     // ------------------------------------------------------------------ append
     let appendClock = new Date(0);
-    const store: SqliteEventStore<AutopilotEvent> = openSqliteStore(paths.events, catalogueCodec, { now: () => appendClock });
+    const store: SqliteEventStore<AutopilotEvent> = openSqliteStore(paths.events, catalogueCodec, {
+      now: () => appendClock,
+      // As the loop opens it: the size check on every append is part of the measured cost.
+      blobs: workspaceBlobs(paths),
+      maxEventBytes: settings.limits.max_event_bytes,
+    });
     const versions = new Map<string, number>();
     // One transaction per run: each contiguous same-stream slice of its events is one `append`
     // (a savepoint inside the transaction), so the run costs one commit, one fsync of the WAL.
@@ -312,14 +318,14 @@ function main(): number {
 
     // ------------------------------------------------------------------ verify
     progress('verify...');
-    const verify = repeated(args.repeat, () => verifyLog(paths.events));
+    const verify = repeated(args.repeat, () => verifyLog(paths.events, { blobs: workspaceBlobs(paths) }));
     if (!verify.result.ok) throw new Error(`verify failed: ${JSON.stringify(verify.result)}`);
 
     // ------------------------------------------------------------------ rebuild
     const steps: Record<RebuildStep, number>[] = [];
     const rebuildOnce = () => {
       const s = {} as Record<RebuildStep, number>;
-      const writerStore = openSqliteStore(paths.events, catalogueCodec);
+      const writerStore = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
       try {
         return rebuildProjections(root, writerStore, { onStep: (step, ms) => (s[step] = ms) });
       } finally {
@@ -381,7 +387,7 @@ function main(): number {
     });
     // Where its time goes: the same steps, timed one by one; and the view folded from event 1 (no snapshot).
     const replaySteps = (() => {
-      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true });
+      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
       try {
         const t0 = performance.now();
         const [target] = reader.readAll({ fromSeq: at, toSeq: at });

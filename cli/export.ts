@@ -3,7 +3,9 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSy
 import { dirname, resolve } from 'node:path';
 import { GENESIS_HASH } from '../events/hash.js';
 import { formatStoredRow } from '../events/jsonl.js';
-import { readStoredRows } from '../events/sqlite-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
+import { BlobError, blobRefOfText, type BlobStore } from '../events/blobs.js';
+import { readStoredRows, type StoredRow } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
 import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded } from './open-store.js';
@@ -11,10 +13,28 @@ import { guarded } from './open-store.js';
 /** Characters buffered before a write to the output file. */
 const FLUSH_CHARS = 256 * 1024;
 
+/** The verified content of the blob a row refers to, as canonical JSON text (undefined for a row without one). */
+function blobOf(row: StoredRow, blobs: BlobStore): string | undefined {
+  let ref;
+  try {
+    ref = blobRefOfText(row.dataJson);
+  } catch (e) {
+    throw new TypeError(`seq ${row.seq}: ${(e as Error).message}`);
+  }
+  if (ref === null) return undefined;
+  try {
+    return blobs.get(ref);
+  } catch (e) {
+    if (e instanceof BlobError) throw new BlobError(e.blob, `${e.problem} (referenced by seq ${row.seq})`);
+    throw e;
+  }
+}
+
 /**
  * Runs `export`; returns the exit code. Streams every stored row (not upcast) in global order
  * into a temp file next to `out`, one line each, and renames it into place when complete, so a
- * failed export never leaves half a file. Never blocks a running loop.
+ * failed export never leaves half a file. A row whose data is in a blob carries the blob's
+ * content (checked against its sha256) under `blob`. Never blocks a running loop.
  */
 export function exportCommand(o: { workspace: string; out: string; json?: boolean }): number {
   return guarded(() => {
@@ -27,6 +47,7 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
     const out = resolve(o.out);
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `${out}.tmp-${process.pid}`;
+    const blobs = workspaceBlobs(paths);
     const fd = openSync(tmp, 'w');
     let events = 0;
     let lastSeq = 0;
@@ -34,7 +55,7 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
     try {
       let chunk = '';
       for (const row of readStoredRows(paths.events)) {
-        chunk += `${formatStoredRow(row)}\n`;
+        chunk += `${formatStoredRow(row, blobOf(row, blobs))}\n`;
         events += 1;
         lastSeq = row.seq;
         headHash = row.hash;
@@ -48,7 +69,7 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
     } catch (e) {
       closeSync(fd);
       rmSync(tmp, { force: true });
-      if (e instanceof TypeError) {
+      if (e instanceof TypeError || e instanceof BlobError) {
         printError(`autopilot: cannot export ${paths.events}: ${e.message}; run autopilot verify`);
         return 1;
       }

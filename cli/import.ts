@@ -2,6 +2,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { importJsonl, LogNotEmptyError, readLines, type ImportResult } from '../events/import.js';
 import { JsonlError } from '../events/jsonl.js';
@@ -36,12 +37,14 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
     }
     try {
       const created = !existsSync(paths.events);
-      const store = openSqliteStore(paths.events, catalogueCodec);
+      const blobsCreated = !existsSync(paths.blobs);
+      const blobs = workspaceBlobs(paths);
+      const store = openSqliteStore(paths.events, catalogueCodec, { blobs });
       let result: ImportResult;
       let files: string[];
       try {
         try {
-          result = importJsonl(store.db, readLines(source), catalogueCodec);
+          result = importJsonl(store.db, readLines(source), catalogueCodec, { blobs });
         } catch (e) {
           if (e instanceof LogNotEmptyError) {
             printError(`autopilot: cannot import into ${paths.root}: ${e.message}`);
@@ -50,6 +53,8 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
           if (e instanceof JsonlError) {
             printError(`autopilot: ${source}: ${e.message}; nothing was imported`);
             if (created) removeLog(store, paths.events);
+            // Blobs of the lines before the bad one: the folder goes too when this import made it.
+            if (blobsCreated) rmSync(paths.blobs, { recursive: true, force: true });
             return 1;
           }
           throw e;

@@ -1,5 +1,6 @@
 /** Read-only access to a workspace's log for the reporting commands (never blocks a running loop). */
 import { existsSync } from 'node:fs';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
 import { printError } from '../orchestrator/console.js';
@@ -10,7 +11,7 @@ export function openReader(workspace: string): { paths: WorkspacePaths; store: S
   const paths = workspacePaths(workspace);
   assertWorkspace(paths);
   if (!existsSync(paths.events)) return { paths, store: null };
-  return { paths, store: openSqliteStore(paths.events, catalogueCodec, { readonly: true }) };
+  return { paths, store: openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) }) };
 }
 
 /** Runs a command body, turning workspace problems into exit code 2 with the message on stderr. */

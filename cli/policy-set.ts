@@ -17,6 +17,7 @@ import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
 import { ProjectionWriter } from '../projections/writer.js';
 import { emptyView, foldView } from '../projections/view.js';
 import { guarded } from './open-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 
 /** Runs `policy set`; returns the exit code. */
 export function policySetCommand(file: string, o: { workspace: string; why?: string; json?: boolean }): number {
@@ -41,7 +42,7 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
       throw e;
     }
     try {
-      const store = openSqliteStore(paths.events, catalogueCodec);
+      const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
       try {
         const view = store.lastSeq() === 0 ? emptyView() : foldView(store.readAll());
         const session = [...view.sessions.keys()].at(-1);

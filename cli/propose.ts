@@ -12,10 +12,13 @@ import { fmt } from '../domain/numbers.js';
 import { runIdOf } from '../domain/numbers.js';
 import { proposeRandom } from '../domain/proposers/random.js';
 import { seedFromString } from '../domain/rng.js';
+import { capProblems } from '../domain/problems.js';
+import { splitUnlisted } from '../domain/strict-json.js';
 import type { ProposerKindSetting } from '../domain/settings.js';
 import { validateOverrides, type ValidationError } from '../domain/validate.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import type { LoopDeps } from '../adapters/actors/deps.js';
 import { runAgent, type ProposerAnswer } from '../adapters/proposers/agent-run.js';
@@ -61,7 +64,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
     throw e;
   }
   try {
-    const store = openSqliteStore(paths.events, catalogueCodec);
+    const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
     const view = (() => {
       try {
         return store.lastSeq() === 0 ? emptyView() : foldView(store.readAll());
@@ -113,6 +116,8 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
     const base = baseConfigFor(loadBaseline(paths, mode), incumbent?.override);
     const checked =
       answer.kind === 'failed' ? null : answer.problems.length > 0 ? { ok: false as const, errors: answer.problems } : validateOverrides(answer.overrides, base, policy);
+    const { listed, unlisted } = splitUnlisted(checked && !checked.ok ? checked.errors : []);
+    const rejected = capProblems(listed, settings.limits.max_problems, unlisted);
     const report = {
       proposer: kind,
       run_id: runId,
@@ -122,7 +127,8 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       ...(answer.kind === 'failed'
         ? { reason: answer.reason, message: answer.message }
         : { overrides: answer.overrides, rationale: answer.rationale, hypothesis: answer.hypothesis }),
-      errors: checked && !checked.ok ? checked.errors : [],
+      errors: rejected.errors,
+      ...(rejected.omitted > 0 ? { errors_omitted: rejected.omitted } : {}),
       diff: checked?.ok ? checked.diff : [],
       process: answer.process,
       violations: answer.violations,
@@ -138,7 +144,10 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
         out(`rationale: ${answer.rationale}`);
         out(`hypothesis: ${answer.hypothesis}`);
         if (checked?.ok) for (const d of checked.diff) out(`  ${d.key}: ${fmtValue(d.from)} -> ${fmtValue(d.to)}`);
-        else for (const e of report.errors) out(`  rejected ${e.key}: ${e.message}`);
+        else {
+          for (const e of report.errors) out(`  rejected ${e.key}: ${e.message}`);
+          if (rejected.omitted > 0) out(`  … and ${rejected.omitted} more error(s) (limits.max_problems ${settings.limits.max_problems})`);
+        }
       }
       for (const v of answer.violations) out(`  reverted ${v.path} (${v.change}): outside the allowed paths`);
       const p = answer.process;

@@ -1,6 +1,7 @@
 /** `autopilot rebuild`: render every projection again from the log and make the workspace's files match it. */
 import { existsSync } from 'node:fs';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
@@ -27,7 +28,7 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
       }
       throw e;
     }
-    const store = openSqliteStore(paths.events, catalogueCodec);
+    const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
     try {
       const r = rebuildProjections(paths.root, store);
       const last = store.lastSeq();

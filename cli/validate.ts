@@ -11,8 +11,9 @@ import { formatValue } from '../domain/format.js';
 import { runIdOf } from '../domain/numbers.js';
 import { parseProposalText } from '../domain/proposal.js';
 import { fromRecordable, toRecordable } from '../domain/recordable.js';
+import { resumeCheckpoint } from '../domain/launch-plan.js';
 import { validateOverrides, type ValidationError } from '../domain/validate.js';
-import { foldView, type WorkspaceView } from '../projections/view.js';
+import { checkpointPointers, foldView, knownCheckpoints, type WorkspaceView } from '../projections/view.js';
 import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../orchestrator/workspace.js';
 import { printError, printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
@@ -60,9 +61,10 @@ function run(file: string, o: ValidateCommandOptions): number {
   // The loop's path: the proposer's answer is parsed strictly, recorded (toRecordable) and
   // validated from the record (fromRecordable) against the base.
   const parsed = parseProposalText(text);
-  const result = parsed.ok
+  const checked = parsed.ok
     ? validateOverrides(fromRecordable(toRecordable(parsed.proposal.overrides)), base.config, policy)
     : { ok: false as const, errors: parsed.errors };
+  const result = checked.ok ? checkResume(checked, view) : checked;
 
   if (o.json) {
     const out = result.ok
@@ -85,6 +87,20 @@ function run(file: string, o: ValidateCommandOptions): number {
   out(result.normalizations.length === 0 ? 'normalizations: none' : `normalizations (${result.normalizations.length}):`);
   for (const n of result.normalizations) out(`  ${n.key}: ${shown(n.before)} -> ${shown(n.after)} (${n.rule})`);
   return EXIT.ok;
+}
+
+/** As the loop's launch plan does: a checkpoint to resume from must be one the log knows. */
+function checkResume<T extends { config: Config; override: Record<string, unknown> }>(
+  result: T,
+  view: WorkspaceView | null,
+): T | { ok: false; errors: ValidationError[] } {
+  const pointers = view ? checkpointPointers(view) : { latest: null, best: null };
+  const resume = resumeCheckpoint(result.config, result.override, {
+    latest: pointers.latest?.path ?? null,
+    best: pointers.best?.path ?? null,
+    known: view ? knownCheckpoints(view) : [],
+  });
+  return resume.ok ? result : { ok: false, errors: [resume.error] };
 }
 
 /**

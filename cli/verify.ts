@@ -1,6 +1,8 @@
 /** `autopilot verify`: walk the hash chain and per-stream versions, and check the anchors kept outside the log. */
 import { existsSync } from 'node:fs';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import type { GivenAnchor } from '../events/anchor.js';
+import type { BlobStore } from '../events/blobs.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { verifyLog } from '../events/verify.js';
@@ -24,10 +26,11 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
     }
     // The anchor file is read before the walk starts (see prepareAnchorCheck).
     const anchors = prepareAnchorCheck(paths.root, o.anchors ?? []);
-    const r = verifyLog(paths.events, { onRow: anchors.onRow });
+    const blobs = workspaceBlobs(paths);
+    const r = verifyLog(paths.events, { onRow: anchors.onRow, blobs });
     const a = anchors.check(r);
     // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
-    const v = o.verdicts && r.ok ? reevaluateLog(paths.events) : null;
+    const v = o.verdicts && r.ok ? reevaluateLog(paths.events, blobs) : null;
     if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) });
     else {
       if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`);
@@ -43,8 +46,8 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
   });
 }
 
-function reevaluateLog(path: string): ReevaluationReport {
-  const store = openSqliteStore(path, catalogueCodec, { readonly: true });
+function reevaluateLog(path: string, blobs: BlobStore): ReevaluationReport {
+  const store = openSqliteStore(path, catalogueCodec, { readonly: true, blobs });
   try {
     return reevaluateVerdicts(store.readAll());
   } finally {

@@ -2,7 +2,7 @@
 import { assertNever } from './assert-never.js';
 import type { Scalar } from './config.js';
 import { describeKind, formatNumber, formatValue } from './format.js';
-import type { KeySpec } from './policy.js';
+import { isPowerOfTwo, powersOfTwoIn, type KeySpec } from './policy.js';
 import { validationError, type ValidationError } from './validation-error.js';
 
 /** The values a key allows, short: `[min, max]`, or the choices joined by `separator`. */
@@ -26,6 +26,7 @@ export function describeSpec(spec: KeySpec): string {
     case 'number':
       return `number in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
     case 'integer':
+      if (spec.distribution === 'uniform_pow2') return `a power of two in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]: ${powersText(spec)}`;
       return `integer in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`;
     case 'boolean':
       return 'boolean (true or false)';
@@ -36,10 +37,20 @@ export function describeSpec(spec: KeySpec): string {
   }
 }
 
+/** The powers of two a `uniform_pow2` key allows, listed (`512, 1024, 2048, 4096`). */
+function powersText(spec: { min: number; max: number }): string {
+  const powers = powersOfTwoIn(spec.min, spec.max);
+  return powers.length === 0 ? 'none (the policy allows no value)' : powers.map(formatNumber).join(', ');
+}
+
 /**
  * Checks `value` against `spec`. Returns the narrowed scalar, or an error
- * whose `rule` is `type`, `non_finite`, `range` or `choices` (or `ruleName`
- * when given, for values produced by derived rules).
+ * whose `rule` is `type`, `non_finite`, `range`, `power_of_two` or `choices`
+ * (or `ruleName` when given, for values produced by derived rules).
+ *
+ * A `uniform_pow2` key takes only powers of two from a proposer; a value a
+ * derived rule produced (`ruleName` given, e.g. `lte` lowering it to a batch
+ * size) need only be in range.
  */
 export function checkValue(
   key: string,
@@ -59,6 +70,8 @@ export function checkValue(
       if (!Number.isFinite(value)) return fail('non_finite', 'is not a finite number');
       if (spec.type === 'integer' && !Number.isInteger(value)) return fail('type', 'is not an integer');
       if (value < spec.min || value > spec.max) return fail('range', 'is out of range');
+      if (spec.type === 'integer' && spec.distribution === 'uniform_pow2' && ruleName === undefined && !isPowerOfTwo(value))
+        return fail('power_of_two', 'is not a power of two');
       return { ok: true, value };
     }
     case 'boolean':

@@ -22,6 +22,27 @@ export interface SeedPolicy {
 export interface CheckpointPointers {
   latest: string | null;
   best: string | null;
+  /** Every checkpoint the log records (RunFinished.checkpoints, less those pruned): what `resume_from` may name. */
+  known: readonly string[];
+}
+
+/** Known checkpoints listed in an error before it is cut short. */
+const LISTED_CHECKPOINTS = 10;
+
+/** What `autopilot.resume_from` may name, given the log's checkpoints. */
+export function describeResumeChoices(checkpoints: CheckpointPointers): string {
+  const words = 'latest or best (once a run has saved a checkpoint)';
+  if (checkpoints.known.length === 0) return `${words}; no run has recorded a checkpoint yet`;
+  const listed = checkpoints.known.slice(-LISTED_CHECKPOINTS);
+  const more = checkpoints.known.length > listed.length ? `, … (${checkpoints.known.length} in all, the newest listed)` : '';
+  return `${words}, or a checkpoint a run recorded: ${listed.join(', ')}${more}`;
+}
+
+/** Why `from` (a value of `autopilot.resume_from`) names no checkpoint the log knows, or null when it does. */
+function unknownCheckpoint(from: unknown, checkpoints: CheckpointPointers): ValidationError | null {
+  if (from === 'latest' || from === 'best') return null;
+  if (typeof from === 'string' && checkpoints.known.includes(from)) return null;
+  return validationError('autopilot.resume_from', from, 'resume', 'is not a checkpoint the log knows', describeResumeChoices(checkpoints));
 }
 
 /** The seed of run `index` under `policy`, given the base config's seed. Deterministic. */
@@ -40,6 +61,35 @@ export function decideSeed(policy: SeedPolicy['policy'], baseSeed: number, index
 export type LaunchPlan =
   | { ok: true; config: Config; normalizations: Normalization[]; diff: ConfigChange[] }
   | { ok: false; errors: ValidationError[] };
+
+/**
+ * The checkpoint a config continues from (workspace-relative; null for a fresh run), or why it
+ * cannot: `autopilot.resume_from` must be `latest`, `best` or a checkpoint the log knows, whether
+ * the proposer names it (`override`) or the run continues (`autopilot.resume_mode: continue`), and
+ * `latest`/`best` need a run that saved one. Pure; also used by the `propose` tool of `autopilot mcp`.
+ */
+export function resumeCheckpoint(
+  config: Config,
+  override: Record<string, unknown>,
+  checkpoints: CheckpointPointers,
+): { ok: true; path: string | null; from: string } | { ok: false; error: ValidationError } {
+  // A path the proposer names must be a checkpoint a run recorded, not any file of the workspace (a log, a config).
+  if (Object.hasOwn(override, 'autopilot.resume_from')) {
+    const error = unknownCheckpoint(override['autopilot.resume_from'], checkpoints);
+    if (error) return { ok: false, error };
+  }
+  if (getPath(config, 'autopilot.resume_mode') !== 'continue') return { ok: true, path: null, from: '' };
+  const from = getPath(config, 'autopilot.resume_from') ?? 'latest';
+  const unknown = unknownCheckpoint(from, checkpoints);
+  if (unknown) return { ok: false, error: unknown };
+  const path = from === 'latest' ? checkpoints.latest : from === 'best' ? checkpoints.best : (from as string);
+  if (path === null)
+    return {
+      ok: false,
+      error: validationError('autopilot.resume_from', from, 'resume', 'has no checkpoint to continue from yet', describeResumeChoices(checkpoints)),
+    };
+  return { ok: true, path, from: String(from) };
+}
 
 /** Applies the seed policy and the resume settings to a validated config. Pure. */
 export function planLaunch(args: {
@@ -71,17 +121,8 @@ export function planLaunch(args: {
     set(args.seeds.key, decideSeed(args.seeds.policy, baseSeed, args.runIndex, args.runId), `seed_policy:${args.seeds.policy}`);
   }
 
-  if (getPath(config, 'autopilot.resume_mode') === 'continue') {
-    const from = getPath(config, 'autopilot.resume_from') ?? 'latest';
-    const path = from === 'latest' ? args.checkpoints.latest : from === 'best' ? args.checkpoints.best : typeof from === 'string' ? from : null;
-    if (path === null)
-      return {
-        ok: false,
-        errors: [
-          validationError('autopilot.resume_from', from, 'resume', `has no checkpoint to continue from yet`, 'latest or best once a run has saved a checkpoint, or a checkpoint file'),
-        ],
-      };
-    set('load_model_path', args.resolvePath(path), `resume_from:${String(from)}`);
-  }
+  const resume = resumeCheckpoint(config, args.override, args.checkpoints);
+  if (!resume.ok) return { ok: false, errors: [resume.error] };
+  if (resume.path !== null) set('load_model_path', args.resolvePath(resume.path), `resume_from:${resume.from}`);
   return { ok: true, config, normalizations, diff: diffConfigs(args.base, config) };
 }

@@ -20,7 +20,7 @@ export const ORCHESTRATOR_KEYS: Readonly<Record<string, OrchestratorKeySpec>> = 
   'autopilot.resume_from': {
     choices: ['latest', 'best'],
     path: 'checkpoint',
-    description: 'the checkpoint to continue from: the latest, the best, or a file inside the workspace',
+    description: 'the checkpoint to continue from: the latest, the best, or one a run recorded (its workspace-relative path)',
   },
   'autopilot.save_strategy': { choices: ['best', 'latest', 'all'], description: 'which checkpoints a run keeps' },
 };
@@ -50,7 +50,7 @@ export function describeOrchestratorKey(key: string): string {
   const spec = hasOwn(ORCHESTRATOR_KEYS, key) ? ORCHESTRATOR_KEYS[key] : undefined;
   if (spec === undefined) return 'nothing (not an orchestrator key)';
   const choices = `one of [${spec.choices.map(formatValue).join(', ')}]`;
-  return spec.path === 'checkpoint' ? `${choices} or a relative path to a checkpoint file inside the workspace (no .., not absolute)` : choices;
+  return spec.path === 'checkpoint' ? `${choices} or the workspace-relative path of a checkpoint a run recorded (runs/<id>/checkpoints/…)` : choices;
 }
 
 /** What the `autopilot` section accepts, for unknown-key errors under it. */

@@ -61,7 +61,7 @@ export const NumberKeySchema = strict({
   }
 });
 
-/** An integer key. `uniform_pow2` needs a power of two in [min, max]; `log_normal` needs min >= 1. */
+/** An integer key. `uniform_pow2` needs min and max to be powers of two; `log_normal` needs min >= 1. */
 export const IntegerKeySchema = strict({
   type: z.literal('integer'),
   min: z.int(),
@@ -75,12 +75,15 @@ export const IntegerKeySchema = strict({
   if (spec.distribution === 'log_normal' && !(spec.min >= 1)) {
     ctx.addIssue({ code: 'custom', path: ['distribution'], message: `log_normal needs min >= 1 (min is ${spec.min})` });
   }
-  if (spec.distribution === 'uniform_pow2' && powersOfTwoIn(spec.min, spec.max).length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['distribution'],
-      message: `uniform_pow2 needs a power of two (1, 2, 4, …) in [${spec.min}, ${spec.max}]`,
-    });
+  if (spec.distribution === 'uniform_pow2') {
+    for (const bound of ['min', 'max'] as const) {
+      if (isPowerOfTwo(spec[bound])) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [bound],
+        message: `uniform_pow2 needs ${bound} to be a power of two (1, 2, 4, …); ${spec[bound]} is not${nearestPowers(spec[bound])}`,
+      });
+    }
   }
 });
 
@@ -209,6 +212,22 @@ export function ruleInputs(rule: Rule): string[] {
     default:
       return assertNever(rule, 'rule');
   }
+}
+
+/** True for 1, 2, 4, 8, … up to 2^53. */
+export function isPowerOfTwo(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  let p = 1;
+  while (p < n) p *= 2;
+  return p === n;
+}
+
+/** `; the nearest are 4 and 8` for 5, for a bound that is not a power of two. */
+function nearestPowers(n: number): string {
+  if (!Number.isFinite(n) || n < 1) return '; the smallest is 1';
+  let below = 1;
+  while (below * 2 <= n && below * 2 <= Number.MAX_SAFE_INTEGER) below *= 2;
+  return below * 2 > Number.MAX_SAFE_INTEGER ? `; the nearest is ${below}` : `; the nearest are ${below} and ${below * 2}`;
 }
 
 /** The powers of two (1, 2, 4, …) in [min, max], ascending. */

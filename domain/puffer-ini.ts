@@ -329,6 +329,19 @@ function convertSweep(ini: PufferIni, section: IniSection, notes: string[]): { k
       max = { ...max, value: hi };
     }
   }
+  if (integer && distribution === 'uniform_pow2') {
+    // The policy wants powers of two as bounds; rounding inwards keeps the same powers to sample.
+    const powers = powersOfTwoIn(min.value, max.value);
+    if (powers.length === 0)
+      throw new PufferIniError(min.line, `${where}: uniform_pow2 needs a power of two in [${formatNumber(min.value)}, ${formatNumber(max.value)}]`);
+    const lo = powers[0]!;
+    const hi = powers[powers.length - 1]!;
+    if (lo !== min.value || hi !== max.value) {
+      notes.push(`${key}: uniform_pow2 range [${formatNumber(min.value)}, ${formatNumber(max.value)}] rounded inwards to the powers of two [${lo}, ${hi}]`);
+      min = { ...min, value: lo };
+      max = { ...max, value: hi };
+    }
+  }
   if (mean !== undefined && (mean < min.value || mean > max.value)) {
     const clamped = Math.min(max.value, Math.max(min.value, mean));
     notes.push(`${key}: mean ${formatNumber(mean)} lies outside [${formatNumber(min.value)}, ${formatNumber(max.value)}]; clamped to ${formatNumber(clamped)}`);

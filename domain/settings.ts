@@ -47,6 +47,16 @@ const CLAUDE_DEFAULTS = {
   grace_seconds: 5,
 };
 
+/** The defaults of `limits`. */
+export const LIMIT_DEFAULTS = {
+  max_problems: 100,
+  max_samples: 100_000,
+  max_event_bytes: 1024 * 1024,
+  max_output_bytes: 64 * 1024 * 1024,
+};
+/** The smallest `limits.max_event_bytes`: room for an event's metadata and a blob reference. */
+export const MIN_EVENT_BYTES = 4096;
+
 export const SettingsSchema = z.strictObject({
   $schema: z.string().optional(),
   trainer: z.strictObject({
@@ -65,19 +75,6 @@ export const SettingsSchema = z.strictObject({
    * works here. The mode in use is recorded with each launch.
    */
   containment: z.enum(['auto', 'cgroup', 'subreaper', 'process-group']).default('auto'),
-  /** Caps on what untrusted parties can make the loop store or read. */
-  limits: z
-    .strictObject({
-      /** Problems of one proposal reported (the first ones, with a count of the rest). */
-      max_problems: z.number().int().min(1).default(100),
-      /** Values per metric in a trainer summary's samples. */
-      max_samples: z.number().int().min(1).default(100_000),
-      /** Largest stored event (JSON bytes); larger data goes to a file referenced by its hash. */
-      max_event_bytes: z.number().int().min(64 * 1024).default(1 << 20),
-      /** Trainer (and agent) output stored per attempt, head and tail kept. */
-      max_output_bytes: z.number().int().min(64 * 1024).default(64 << 20),
-    })
-    .default({ max_problems: 100, max_samples: 100_000, max_event_bytes: 1 << 20, max_output_bytes: 64 << 20 }),
   proposer: z
     .strictObject({
       /**
@@ -204,6 +201,19 @@ export const SettingsSchema = z.strictObject({
       max_wall_seconds: Seconds.optional(),
     })
     .default({ max_consecutive_failures: 3 }),
+  /** Caps on what one proposal, one trainer or one event may make the loop store (see README, "Limits"). */
+  limits: z
+    .strictObject({
+      /** Validation errors of one proposal kept (event, projection, console line, next prompt); the rest are counted. */
+      max_problems: z.number().int().min(1).max(10_000).default(LIMIT_DEFAULTS.max_problems),
+      /** Values per metric in a trainer summary's `samples`; a summary with more fails the run. */
+      max_samples: z.number().int().min(1).max(100_000_000).default(LIMIT_DEFAULTS.max_samples),
+      /** Largest stored JSON of one event; a larger payload goes to `blobs/<sha256>.json`, referenced by its hash. */
+      max_event_bytes: z.number().int().min(MIN_EVENT_BYTES).max(1 << 30).default(LIMIT_DEFAULTS.max_event_bytes),
+      /** Trainer output stored per attempt, head and tail kept. */
+      max_output_bytes: z.number().int().min(1024).default(LIMIT_DEFAULTS.max_output_bytes),
+    })
+    .default(LIMIT_DEFAULTS),
 });
 /** Parsed settings with defaults applied. */
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -28,6 +28,24 @@ export const MAX_JSON_DEPTH = 8;
 /** Problems listed before the rest are summed up in one last error. */
 export const MAX_JSON_PROBLEMS = 100;
 
+const UNLISTED_PROBLEM = 'were found but are not listed';
+const UNLISTED_EXPECTED = `at most ${MAX_JSON_PROBLEMS} problems listed`;
+
+/**
+ * Splits off the last error in which {@link parseStrictJson} sums up the problems it did not
+ * list: the other errors, and how many problems that error stood for (0 when there is none).
+ */
+export function splitUnlisted(errors: readonly ValidationError[]): { listed: ValidationError[]; unlisted: number } {
+  const listed: ValidationError[] = [];
+  let unlisted = 0;
+  for (const e of errors) {
+    const count = e.rule === 'shape' && e.expected === UNLISTED_EXPECTED && typeof e.value === 'string' ? /^(\d+) more problems?$/.exec(e.value) : null;
+    if (count) unlisted += Number(count[1]);
+    else listed.push(e);
+  }
+  return { listed, unlisted };
+}
+
 /** Where in the document a problem occurred: object keys and array indices from the root. */
 export type JsonPath = readonly (string | number)[];
 
@@ -105,7 +123,7 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
   const finish = (value: Record<string, unknown> | undefined): StrictJsonResult => {
     if (omitted > 0) {
       const summary = `${omitted} more problem${omitted === 1 ? '' : 's'}`;
-      problems.push({ path: [], error: validationError(rootKey, summary, 'shape', 'were found but are not listed', `at most ${MAX_JSON_PROBLEMS} problems listed`) });
+      problems.push({ path: [], error: validationError(rootKey, summary, 'shape', UNLISTED_PROBLEM, UNLISTED_EXPECTED) });
     }
     if (problems.length === 0 && value !== undefined) return { ok: true, value };
     return { ok: false, value, errors: problems.map((p) => p.error), problems };

@@ -172,6 +172,8 @@ export const ProposalRequested = event(
     attempt: z.number().int().positive(),
     proposer: ProposerKind,
     previousErrors: z.array(ValidationErrorSchema),
+    /** Errors of the previous rejection beyond `limits.max_problems`, counted but not handed back (absent: none). */
+    previousOmitted: z.number().int().positive().optional(),
     /** Set when the built-in proposer stands in for an exhausted one. */
     fallbackFrom: z.string().optional(),
     /** The prompt an agent was given, exactly as rendered from the log (agents only). */
@@ -240,6 +242,8 @@ export const ProposalReceived = event(
     hypothesis: z.string(),
     /** Problems with the answer itself (unreadable file, missing rationale…): validation rejects it with these. */
     problems: z.array(ValidationErrorSchema).optional(),
+    /** Problems beyond `limits.max_problems`, counted but not kept (absent: none). */
+    problemsOmitted: z.number().int().positive().optional(),
     /** What the proposer process did, when it is one: exit, duration, and anything it reported. */
     process: ProposerProcess.optional(),
   }),
@@ -258,7 +262,14 @@ export const ProposalFailed = event(
 );
 export const ProposalRejected = event(
   'ProposalRejected',
-  z.object({ runId: RunId, attempt: z.number().int().positive(), errors: z.array(ValidationErrorSchema).min(1) }),
+  z.object({
+    runId: RunId,
+    attempt: z.number().int().positive(),
+    /** The first `limits.max_problems` errors. */
+    errors: z.array(ValidationErrorSchema).min(1),
+    /** Errors beyond `limits.max_problems`, counted but not kept (absent: none). */
+    omitted: z.number().int().positive().optional(),
+  }),
 );
 export const ProposalAccepted = event(
   'ProposalAccepted',

@@ -5,8 +5,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type Database from 'better-sqlite3';
+import { blobFileName, parseBlobRef, type BlobStore } from './blobs.js';
 import { canonicalJson } from './canonical.js';
-import { ChainChecker, JsonlError, checkedRows } from './jsonl.js';
+import { sha256Hex } from './hash.js';
+import { BLOB_KEY, ChainChecker, JsonlError, checkedRows, type LogRow } from './jsonl.js';
 import { describeDecodeError, type EventCodec, type EventEnvelope } from './store.js';
 
 /** Bytes read per chunk by {@link readLines}. */
@@ -73,13 +75,20 @@ interface StreamSpan {
  * gapless seqs and stream positions, hash chain — see `checkedRows`), must be no newer than the
  * codec's current schema version and must decode through `codec` (upcasting old versions) before
  * it is written; payloads are stored as canonical JSON, so the store's bytes and hashes are those
- * of the exporting log. The `streams` table is filled as appends would have left it.
+ * of the exporting log. The `streams` table is filled as appends would have left it. A line whose
+ * data is a blob reference must carry the blob (`blob`), which must match the reference's sha256
+ * and size; it is written to `options.blobs` (durably, before the transaction commits).
  *
  * @param db a writable connection to an event store (e.g. `openSqliteStore(...).db`).
  * @throws LogNotEmptyError when the store already holds events or streams (nothing is read).
  * @throws JsonlError naming the first bad line (nothing is written).
  */
-export function importJsonl<E extends EventEnvelope>(db: Database.Database, lines: Iterable<string>, codec: EventCodec<E>): ImportResult {
+export function importJsonl<E extends EventEnvelope>(
+  db: Database.Database,
+  lines: Iterable<string>,
+  codec: EventCodec<E>,
+  options: { blobs?: BlobStore } = {},
+): ImportResult {
   const countMessages = db.prepare<[], number>('SELECT COUNT(*) FROM messages').pluck();
   const countStreams = db.prepare<[], number>('SELECT COUNT(*) FROM streams').pluck();
   const insertMessage = db.prepare<[number, string, number, string, number, string, string, string, string, string]>(
@@ -101,7 +110,8 @@ export function importJsonl<E extends EventEnvelope>(db: Database.Database, line
       // Serialise before decoding, so that an upcaster cannot alter what is stored.
       const dataJson = canonicalJson(row.data);
       const metadataJson = canonicalJson(row.metadata);
-      assertDecodes(codec, row, line);
+      const data = storeBlob(row, line, options.blobs);
+      assertDecodes(codec, { ...row, data }, line);
       insertMessage.run(row.seq, row.streamId, row.streamPosition, row.type, row.schemaVersion, dataJson, metadataJson, row.createdAt, row.prevHash, row.hash);
       const span = streams.get(row.streamId);
       if (span) {
@@ -113,6 +123,31 @@ export function importJsonl<E extends EventEnvelope>(db: Database.Database, line
     return { events: checker.count, streams: streams.size, lastSeq: checker.count, headHash: checker.headHash };
   });
   return run.immediate();
+}
+
+/**
+ * For a row whose `data` is a blob reference: checks the line's `blob` against it (sha256 and
+ * size of its canonical text) and stores it, returning the content; otherwise returns `data` and
+ * refuses a stray `blob`. @throws JsonlError naming the line.
+ */
+function storeBlob(row: LogRow, line: number, blobs: BlobStore | undefined): unknown {
+  const ref = parseBlobRef(row.data);
+  if (ref === null) {
+    if (row.blob !== undefined) throw new JsonlError(line, 'is only allowed on a line whose data is a blob reference', BLOB_KEY);
+    return row.data;
+  }
+  if (row.blob === undefined) throw new JsonlError(line, `is missing: data refers to blob ${blobFileName(ref)}, which the line must carry`, BLOB_KEY);
+  let text: string;
+  try {
+    text = canonicalJson(row.blob);
+  } catch (error) {
+    throw new JsonlError(line, `is not JSON: ${(error as Error).message}`, BLOB_KEY, { cause: error });
+  }
+  if (sha256Hex(text) !== ref.sha256 || Buffer.byteLength(text, 'utf8') !== ref.bytes)
+    throw new JsonlError(line, `does not match the reference in data (blob ${blobFileName(ref)}): it was altered`, BLOB_KEY);
+  if (!blobs) throw new JsonlError(line, `refers to blob ${blobFileName(ref)}, but this store has no blob folder to keep it in`, BLOB_KEY);
+  blobs.put(text);
+  return row.blob;
 }
 
 function assertDecodes<E extends EventEnvelope>(

@@ -26,6 +26,11 @@ export interface LogRow {
   createdAt: string;
   prevHash: string;
   hash: string;
+  /**
+   * When `data` is a blob reference (see `events/blobs.ts`): the blob's content, so that the file
+   * carries everything the log needs. Not part of the hashed record; checked against the reference.
+   */
+  blob?: unknown;
 }
 
 /** A checked row and the (1-based) line of the file it came from. */
@@ -48,6 +53,9 @@ export const LOG_ROW_KEYS = [
   'hash',
 ] as const satisfies readonly (keyof LogRow)[];
 
+/** The optional key written last, only on a line whose `data` is a blob reference. */
+export const BLOB_KEY = 'blob';
+
 /** A line that is malformed or breaks the log's invariants; names the line and, when known, the field. */
 export class JsonlError extends Error {
   override readonly name = 'JsonlError';
@@ -63,7 +71,7 @@ export class JsonlError extends Error {
 
 /** One line (without its newline) for `row`: keys in {@link LOG_ROW_KEYS} order, `data` and `metadata` as canonical JSON. */
 export function formatLogRow(row: LogRow): string {
-  return formatLine(row, canonicalJson(row.data), canonicalJson(row.metadata));
+  return formatLine(row, canonicalJson(row.data), canonicalJson(row.metadata), row.blob === undefined ? undefined : canonicalJson(row.blob));
 }
 
 /** A stored row whose payloads are the JSON texts the store keeps. */
@@ -74,7 +82,7 @@ export type StoredRowText = Omit<LogRow, 'data' | 'metadata'> & { dataJson: stri
  * the store wrote (payloads already canonical) the payload bytes are unchanged.
  * @throws TypeError naming the seq when a stored payload is not valid JSON.
  */
-export function formatStoredRow(row: StoredRowText): string {
+export function formatStoredRow(row: StoredRowText, blobJson?: string): string {
   const canonical = (text: string, field: string): string => {
     try {
       return canonicalJson(JSON.parse(text));
@@ -82,20 +90,20 @@ export function formatStoredRow(row: StoredRowText): string {
       throw new TypeError(`seq ${row.seq}: the stored ${field} is not valid JSON (${(error as Error).message})`, { cause: error });
     }
   };
-  return formatLine(row, canonical(row.dataJson, 'data'), canonical(row.metadataJson, 'metadata'));
+  return formatLine(row, canonical(row.dataJson, 'data'), canonical(row.metadataJson, 'metadata'), blobJson);
 }
 
-function formatLine(row: Omit<LogRow, 'data' | 'metadata'>, dataJson: string, metadataJson: string): string {
+function formatLine(row: Omit<LogRow, 'data' | 'metadata' | 'blob'>, dataJson: string, metadataJson: string, blobJson: string | undefined): string {
   const s = JSON.stringify;
   return (
     `{"seq":${s(row.seq)},"streamId":${s(row.streamId)},"streamPosition":${s(row.streamPosition)},"type":${s(row.type)},` +
     `"schemaVersion":${s(row.schemaVersion)},"data":${dataJson},"metadata":${metadataJson},` +
-    `"createdAt":${s(row.createdAt)},"prevHash":${s(row.prevHash)},"hash":${s(row.hash)}}`
+    `"createdAt":${s(row.createdAt)},"prevHash":${s(row.prevHash)},"hash":${s(row.hash)}${blobJson === undefined ? '' : `,"${BLOB_KEY}":${blobJson}`}}`
   );
 }
 
 const HASH = /^[0-9a-f]{64}$/;
-const KNOWN_KEYS = new Set<string>(LOG_ROW_KEYS);
+const KNOWN_KEYS = new Set<string>([...LOG_ROW_KEYS, BLOB_KEY]);
 
 /**
  * Parses one line into a {@link LogRow}, checking its shape only (not its place in the chain).
@@ -150,6 +158,7 @@ export function parseLogRow(text: string, line: number): LogRow {
     prevHash: hash('prevHash'),
     hash: hash('hash'),
   };
+  if (BLOB_KEY in o) row.blob = o[BLOB_KEY];
   return row;
 }
 

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { blobFileName, blobRefOfText, blobRefText, looksLikeBlobRef, type BlobStore } from './blobs.js';
 import { canonicalJson } from './canonical.js';
 import { GENESIS_HASH, canonicalRecordText, sha256Hex } from './hash.js';
 import {
@@ -84,6 +85,17 @@ export interface SqliteStoreOptions {
   readonly?: boolean;
   /** Clock used for `createdAt` (default: `new Date()`). */
   now?: () => Date;
+  /**
+   * Where the data of events larger than `maxEventBytes` is kept, and where readers find it.
+   * Without it, a row holding a blob reference fails to decode (naming its seq and the blob).
+   */
+  blobs?: BlobStore;
+  /**
+   * Largest stored JSON of one event (data plus metadata, UTF-8 bytes); a larger `data` goes to
+   * `blobs` and the row keeps a reference. Absent: no limit.
+   * @throws RangeError on append when an event is larger and there is no blob store.
+   */
+  maxEventBytes?: number;
 }
 
 /** A SQLite-backed event store, exposing its file path and connection (for tests and tooling). */
@@ -148,6 +160,7 @@ export function openSqliteStore<E extends EventEnvelope>(
 ): SqliteEventStore<E> {
   const readonly = options.readonly ?? false;
   const now = options.now ?? (() => new Date());
+  const { blobs, maxEventBytes } = options;
 
   const db = readonly ? openReadOnly(path) : openWriter(path);
   try {
@@ -186,9 +199,11 @@ export function openSqliteStore<E extends EventEnvelope>(
     let data: unknown;
     let metadata: unknown;
     try {
-      data = JSON.parse(dataJson);
+      // One cheap prefix test per row: only a blob reference starts this way.
+      data = looksLikeBlobRef(dataJson) ? JSON.parse(readBlob(seq, dataJson)) : JSON.parse(dataJson);
       metadata = JSON.parse(metadataJson);
     } catch (error) {
+      if (error instanceof CorruptEventError) throw error;
       throw new CorruptEventError(seq, `invalid JSON: ${describeDecodeError(error)}`, { cause: error });
     }
     let event: E;
@@ -198,6 +213,22 @@ export function openSqliteStore<E extends EventEnvelope>(
       throw new CorruptEventError(seq, `${type} v${schemaVersion}: ${describeDecodeError(error)}`, { cause: error });
     }
     return { seq, streamId, streamPosition, schemaVersion, createdAt, prevHash, hash, event };
+  };
+  /** The verified text of the blob a row refers to. @throws CorruptEventError naming the seq and the blob. */
+  const readBlob = (seq: number, dataJson: string): string => {
+    let ref;
+    try {
+      ref = blobRefOfText(dataJson);
+    } catch (error) {
+      throw new CorruptEventError(seq, describeDecodeError(error), { cause: error });
+    }
+    if (ref === null) return dataJson;
+    if (!blobs) throw new CorruptEventError(seq, `its data is in blob ${blobFileName(ref)}, but this store was opened without its blob folder`);
+    try {
+      return blobs.get(ref);
+    } catch (error) {
+      throw new CorruptEventError(seq, describeDecodeError(error), { cause: error });
+    }
   };
   const decodeRow = (row: MessageRow): StoredEvent<E> =>
     decode([
@@ -226,12 +257,21 @@ export function openSqliteStore<E extends EventEnvelope>(
     if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {
       throw new TypeError(`Invalid schema version ${String(schemaVersion)} for event type ${envelope.type}`);
     }
-    return {
-      type: envelope.type,
-      schemaVersion,
-      dataJson: canonicalJson(envelope.data),
-      metadataJson: canonicalJson(metadata),
-    };
+    const metadataJson = canonicalJson(metadata);
+    return { type: envelope.type, schemaVersion, dataJson: bounded(envelope.type, canonicalJson(envelope.data), metadataJson), metadataJson };
+  };
+
+  /** `dataJson`, or the reference to the blob it was moved to when the event would pass `maxEventBytes`. */
+  const bounded = (type: string, dataJson: string, metadataJson: string): string => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most events are decided without counting bytes.
+    if (maxEventBytes === undefined || (dataJson.length + metadataJson.length) * 3 <= maxEventBytes) return dataJson;
+    const size = Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
+    if (size <= maxEventBytes) return dataJson;
+    if (!blobs) throw new RangeError(`event ${type} is ${size} bytes, above the ${maxEventBytes} allowed (limits.max_event_bytes), and this store has no blob folder`);
+    const ref = blobRefText(blobs.put(dataJson));
+    const stored = Buffer.byteLength(ref, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
+    if (stored > maxEventBytes) throw new RangeError(`event ${type}'s metadata alone is ${stored} bytes, above the ${maxEventBytes} allowed (limits.max_event_bytes)`);
+    return ref;
   };
 
   let appendTransaction: ((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion) => AppendResult) | undefined;

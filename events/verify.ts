@@ -2,6 +2,7 @@
  * Offline integrity check of an event log: sequence, stream positions, streams table and hash chain.
  */
 import Database from 'better-sqlite3';
+import { blobFileName, blobRefOfText, looksLikeBlobRef, type BlobStore } from './blobs.js';
 import { GENESIS_HASH, canonicalRecordText, chainHash, sha256Hex } from './hash.js';
 import { BUSY_TIMEOUT_MS, assertStoreFormat, type MessageTuple } from './sqlite-store.js';
 
@@ -25,6 +26,7 @@ type Row = MessageTuple;
  * - each stream's positions run 1..n in global order and never exceed the `streams` table;
  * - `prev_hash` equals the previous row's hash (`GENESIS_HASH` for seq 1);
  * - `hash` recomputes as `sha256(prev_hash + canonicalJson(record))` (an edited row reports its seq);
+ * - a row whose data is a blob reference has its blob in `options.blobs`, intact (size and sha256);
  *
  * and finally that every stream in the `streams` table has exactly as many events as it claims
  * (missing tail events report `lastSeq + 1`). It does not decode payloads against the catalogue.
@@ -34,14 +36,14 @@ type Row = MessageTuple;
  *
  * @throws when the file does not exist or is not an event store.
  */
-export function verifyLog(path: string, options: { onRow?: (seq: number, hash: string, type: string) => void } = {}): VerifyResult {
+export function verifyLog(path: string, options: { onRow?: (seq: number, hash: string, type: string) => void; blobs?: BlobStore } = {}): VerifyResult {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma('query_only = ON');
     assertStoreFormat(db, path);
     db.exec('BEGIN');
     try {
-      return walk(db, options.onRow);
+      return walk(db, options.blobs, options.onRow);
     } finally {
       db.exec('COMMIT');
     }
@@ -50,7 +52,7 @@ export function verifyLog(path: string, options: { onRow?: (seq: number, hash: s
   }
 }
 
-function walk(db: Database.Database, onRow?: (seq: number, hash: string, type: string) => void): VerifyResult {
+function walk(db: Database.Database, blobs: BlobStore | undefined, onRow?: (seq: number, hash: string, type: string) => void): VerifyResult {
   const declared = new Map<string, number>(
     db
       .prepare<[], [string, number]>('SELECT stream_id, stream_position FROM streams ORDER BY stream_id')
@@ -94,7 +96,7 @@ function walk(db: Database.Database, onRow?: (seq: number, hash: string, type: s
     if (rowPrevHash !== prevHash) {
       return bad(seq, `prev_hash does not link to the hash of seq ${seq - 1}`);
     }
-    const problem = checkHash(row, prevHash);
+    const problem = checkHash(row, prevHash) ?? checkBlob(row[5], blobs);
     if (problem !== undefined) return bad(seq, problem);
 
     onRow?.(seq, rowHash, type);
@@ -116,6 +118,20 @@ function walk(db: Database.Database, onRow?: (seq: number, hash: string, type: s
     }
   }
   return { ok: true, events, streams: seen.size, lastSeq: expectedSeq - 1, headHash: prevHash };
+}
+
+/** Returns undefined unless `dataJson` refers to a blob that is missing, altered or cannot be checked. */
+function checkBlob(dataJson: string, blobs: BlobStore | undefined): string | undefined {
+  if (!looksLikeBlobRef(dataJson)) return undefined;
+  try {
+    const ref = blobRefOfText(dataJson);
+    if (ref === null) return undefined;
+    if (!blobs) return `its data is in blob ${blobFileName(ref)}, which was not checked (no blob folder given)`;
+    blobs.get(ref);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** Returns undefined when the row's hash recomputes, else a description of the problem. */

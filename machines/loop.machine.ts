@@ -7,6 +7,7 @@
 import { overrideFromBaseline } from '../domain/base-config.js';
 import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
+import { summarizeProblems } from '../domain/problems.js';
 import { nextReplication, type Replication } from '../domain/replication.js';
 import { sampleOf } from '../domain/sample.js';
 
@@ -28,6 +29,8 @@ export interface RunContext {
   fallbackAt: number;
   /** Errors of the last rejected proposal, handed back to the proposer. */
   errors: DataOf<'ProposalRejected'>['errors'];
+  /** Errors of that rejection beyond `limits.max_problems`, counted but not kept. */
+  errorsOmitted: number;
   proposal: DataOf<'ProposalReceived'> | null;
   accepted: DataOf<'ProposalAccepted'> | null;
   /** Launches of this run so far. */
@@ -166,6 +169,7 @@ function newRun(data: DataOf<'RunPlanned'>): RunContext {
     fallback: false,
     fallbackAt: 0,
     errors: [],
+    errorsOmitted: 0,
     proposal: null,
     accepted: null,
     attempt: 0,
@@ -271,10 +275,13 @@ export const loopMachine = setup({
       run: ({ context }) => ({ ...requireRun(context), fallback: true, fallbackAt: requireRun(context).proposalAttempt }),
     }),
     rejected: assign({
-      run: ({ context, event }) => ({ ...requireRun(context), errors: (event as E<'ProposalRejected'>).data.errors }),
+      run: ({ context, event }) => {
+        const d = (event as E<'ProposalRejected'>).data;
+        return { ...requireRun(context), errors: d.errors, errorsOmitted: d.omitted ?? 0 };
+      },
     }),
     accepted: assign({
-      run: ({ context, event }) => ({ ...requireRun(context), accepted: (event as E<'ProposalAccepted'>).data, errors: [] }),
+      run: ({ context, event }) => ({ ...requireRun(context), accepted: (event as E<'ProposalAccepted'>).data, errors: [], errorsOmitted: 0 }),
     }),
     launched: assign({
       run: ({ context, event }) => {
@@ -321,7 +328,7 @@ export const loopMachine = setup({
     haltOnRejections: assign({
       haltReason: ({ context }) =>
         `run ${requireRun(context).runId}: no valid proposal after ${requireRun(context).proposalAttempt} attempt(s); last errors: ` +
-        requireRun(context).errors.map((e) => e.message).join('; '),
+        summarizeProblems(requireRun(context).errors, requireRun(context).errorsOmitted),
     }),
     haltOnProposerFailure: assign({
       haltReason: ({ context, event }) =>

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { catalogueCodec, type InputFile } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import type { WorkspacePaths } from './workspace.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 
 /** The unfinished session (the last one, when it has not ended) and the inputs it is bound to; null when there is none or it bound none. */
 export function unfinishedBinding(paths: WorkspacePaths): { session: string; inputs: Map<string, InputFile> } | null {
   if (!existsSync(paths.events)) return null;
-  const store = openSqliteStore(paths.events, catalogueCodec, { readonly: true });
+  const store = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
   try {
     const last = store.lastSeq();
     if (last === 0) return null;

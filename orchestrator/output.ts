@@ -7,21 +7,28 @@ import { verdictLine } from '../domain/journal-entry.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/numbers.js';
+import { clipText, summarizeProblems } from '../domain/problems.js';
 import { fromRecordable } from '../domain/recordable.js';
 import { labbookLine } from '../projections/render.js';
 import { jsonText } from '../domain/text/escape.js';
 
+/** Keys shown of a proposal's overrides; a proposal of 20,000 keys still prints one short line. */
+const BRIEF_KEYS = 8;
+/** Longest `key=value` shown. */
+const BRIEF_ITEM_CHARS = 80;
+
 function brief(overrides: unknown): string {
-  if (typeof overrides !== 'object' || overrides === null) return JSON.stringify(overrides);
+  if (typeof overrides !== 'object' || overrides === null) return clipText(String(JSON.stringify(overrides)), BRIEF_ITEM_CHARS);
   const flat: string[] = [];
+  let count = 0;
   const walk = (o: Record<string, unknown>, prefix: string) => {
     for (const [k, v] of Object.entries(o)) {
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
-      else flat.push(`${k}=${typeof v === 'number' ? fmt(v) : JSON.stringify(v)}`);
+      else if (++count <= BRIEF_KEYS) flat.push(clipText(`${prefix}${k}=${typeof v === 'number' ? fmt(v) : JSON.stringify(v)}`, BRIEF_ITEM_CHARS));
     }
   };
   walk(fromRecordable(overrides) as Record<string, unknown>, '');
-  return flat.join(' ');
+  return count > BRIEF_KEYS ? `${flat.join(' ')} … and ${count - BRIEF_KEYS} more key(s)` : flat.join(' ');
 }
 
 /** A human-readable line for an event, or null for events not worth a line. */
@@ -42,7 +49,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'ProposalFailed':
       return `run ${e.data.runId}: proposer ${e.data.proposer} failed${e.data.reason ? ` (${e.data.reason})` : ''}: ${e.data.message}`;
     case 'ProposalRejected':
-      return `run ${e.data.runId}: proposal rejected: ${e.data.errors.map((x) => x.message).join('; ')}`;
+      return `run ${e.data.runId}: proposal rejected${e.data.omitted ? ` with ${e.data.errors.length + e.data.omitted} error(s)` : ''}: ${summarizeProblems(e.data.errors, e.data.omitted)}`;
     case 'ProposalAccepted':
       return `run ${e.data.runId}: config accepted, ${e.data.diff.length} change(s) vs ${e.data.base}${
         e.data.normalizations.length ? `, ${e.data.normalizations.length} normalization(s)` : ''

@@ -8,6 +8,7 @@ import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
 import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
 import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../projections/cleanup.js';
@@ -142,7 +143,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     }
     throw e;
   }
-  const store = openSqliteStore(paths.events, catalogueCodec);
+  // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
+  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes });
   try {
     return await drive(options, paths, settings, policy, containment, inputs, store, lock, out, err);
   } finally {
@@ -361,7 +363,7 @@ async function drive(
  * accepts the change.
  */
 function refuseResume(paths: ReturnType<typeof workspacePaths>, inputs: Extract<InputsOutcome, { reverted: unknown }>, lock: Lock, err: (l: string) => void): number {
-  const store = openSqliteStore(paths.events, catalogueCodec);
+  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
   try {
     const event = makeEvent('GuardrailViolation', { source: 'inputs', paths: inputs.reverted, action: 'detected' }, inputs.session);
     const stream = streamOf(event);

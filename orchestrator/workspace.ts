@@ -19,6 +19,8 @@ export interface WorkspacePaths {
   settings: string;
   policy: string;
   events: string;
+  /** Data of events too large for the log, by sha256 (see `events/blobs.ts`). */
+  blobs: string;
   lock: string;
   stopFile: string;
   nextConfig: string;
@@ -35,6 +37,7 @@ export function workspacePaths(dir: string): WorkspacePaths {
     settings: join(root, 'autopilot.json'),
     policy: join(root, 'policy.json'),
     events: join(root, 'events.db'),
+    blobs: join(root, 'blobs'),
     lock: join(root, 'autopilot.lock'),
     stopFile: join(root, 'STOP'),
     nextConfig: join(root, 'proposals', 'next_config.json'),

@@ -53,7 +53,7 @@ export type AuditStep = StepBase &
     | { type: 'ProposerStarted'; attempt: number; proposer: string; pid: number; pid_start_time: string | null; containment: DataOf<'ProposerStarted'>['containment'] }
     | { type: 'ProposerStopped'; attempt: number; pid: number; alive: boolean; reason: string }
     | { type: 'InputsAccepted'; files: string[]; why: string; by: string }
-    | { type: 'ProposalRejected'; attempt: number; errors: ValidationErrors }
+    | { type: 'ProposalRejected'; attempt: number; errors: ValidationErrors; omitted?: number }
     | { type: 'CheckpointsPruned'; strategy: DataOf<'CheckpointsPruned'>['strategy']; removed: string[]; kept: string[] }
     | {
         type: 'ProposalAccepted';
@@ -285,7 +285,7 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       return { ...base, type: e.type, attempt: d.attempt, pid: d.pid, alive: d.alive, reason: d.reason };
     }
     case 'ProposalRejected':
-      return { ...base, type: e.type, attempt: e.data.attempt, errors: e.data.errors };
+      return { ...base, type: e.type, attempt: e.data.attempt, errors: e.data.errors, ...(e.data.omitted ? { omitted: e.data.omitted } : {}) };
     case 'ProposalAccepted': {
       const d = e.data;
       return {
@@ -737,7 +737,13 @@ function describe(step: AuditStep): { head: string; details: string[] } {
     case 'CheckpointsPruned':
       return { head: `checkpoints pruned (save_strategy ${step.strategy}): ${step.removed.length} removed`, details: step.kept.map((k) => `kept ${k}`) };
     case 'ProposalRejected':
-      return { head: `attempt ${step.attempt} rejected with ${step.errors.length} error(s)`, details: step.errors.map((e) => `error: ${errorLine(e)}`) };
+      return {
+        head: `attempt ${step.attempt} rejected with ${step.errors.length + (step.omitted ?? 0)} error(s)`,
+        details: [
+          ...step.errors.map((e) => `error: ${errorLine(e)}`),
+          ...(step.omitted ? [`… and ${step.omitted} more error(s), counted but not kept (limits.max_problems)`] : []),
+        ],
+      };
     case 'ProposalAccepted': {
       const what = step.attempt === 0 ? `${step.proposer} config accepted` : `attempt ${step.attempt} accepted`;
       const norm = step.normalizations.length ? `${step.normalizations.length} normalization(s)` : 'no normalization';

@@ -34,6 +34,8 @@ export interface PromptInput {
   attempt: number;
   /** Errors of the previous attempt's rejection (empty on a first attempt). */
   previousErrors: readonly ValidationError[];
+  /** Errors of that rejection beyond `limits.max_problems`, counted but not kept (absent: none). */
+  previousOmitted?: number;
   /** Whether the `autopilot` MCP server (and its `propose` tool) is offered to the agent. */
   mcp: boolean;
   /** Rows of the recent-runs table (default {@link DEFAULT_RECENT}). */
@@ -326,6 +328,7 @@ function lastRun(input: PromptInput): string {
 function rejectionErrors(input: PromptInput): string {
   const errors = input.previousErrors;
   if (errors.length === 0) return '';
+  const total = errors.length + (input.previousOmitted ?? 0);
   const previous = input.attempt - 1;
   const rejected = input.view.runs
     .get(input.runId)
@@ -334,7 +337,7 @@ function rejectionErrors(input: PromptInput): string {
   const lines = [
     '## Your previous proposal was rejected',
     '',
-    `Attempt ${previous} for run ${input.runId} was rejected with ${errors.length} error(s). Fix every one; this is attempt ${input.attempt} of ${input.settings.proposer.max_attempts}.`,
+    `Attempt ${previous} for run ${input.runId} was rejected with ${total} error(s). Fix every one; this is attempt ${input.attempt} of ${input.settings.proposer.max_attempts}.`,
   ];
   if (rejected && rejected.overrides !== null && rejected.overrides !== undefined) lines.push(`You proposed the overrides ${formatValue(rejected.overrides)}.`);
   const shown = errors.slice(0, MAX_ERRORS);
@@ -345,7 +348,7 @@ function rejectionErrors(input: PromptInput): string {
       shown.map((e) => [formatKey(e.key), formatValue(e.value), e.rule, e.expected, e.message]),
     ),
   );
-  if (errors.length > shown.length) lines.push('', `… and ${errors.length - shown.length} more error(s) of the same proposal.`);
+  if (total > shown.length) lines.push('', `… and ${total - shown.length} more error(s) of the same proposal.`);
   return lines.join('\n');
 }
 

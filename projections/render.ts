@@ -212,6 +212,8 @@ export function renderProposalArchive(r: RunView): string {
       hypothesis: p.hypothesis,
       result: p.result,
       errors: p.errors,
+      // Only when the cap left some out, so earlier archives render unchanged.
+      ...(p.omitted > 0 ? { errors_omitted: p.omitted } : {}),
     })),
   });
 }

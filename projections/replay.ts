@@ -8,6 +8,7 @@ import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import type { LoopContext } from '../machines/loop.machine.js';
 import { fmt } from '../domain/numbers.js';
+import { summarizeProblems } from '../domain/problems.js';
 import { utc } from './render.js';
 import { textOfLines } from '../domain/text/escape.js';
 import { emptySummary, foldSummary, summaryOfView, summaryReport, type SummaryFold, type ViewSummary } from './summary.js';
@@ -95,7 +96,8 @@ export function outOfRangeMessage(at: string, lastSeq: number): string {
 function runLines(run: NonNullable<LoopContext['run']>): string[] {
   const lines = [`run ${run.runId} (${run.kind}, index ${run.index})`];
   const ask = `proposal attempt ${run.proposalAttempt}${run.awaitingProposal ? ', awaiting the answer' : ''}`;
-  lines.push(`  ${ask}${run.errors.length ? `; ${run.errors.length} error(s) to hand back: ${run.errors.map((e) => e.message).join('; ')}` : ''}`);
+  const errors = run.errors.length + (run.errorsOmitted ?? 0);
+  lines.push(`  ${ask}${run.errors.length ? `; ${errors} error(s) to hand back: ${summarizeProblems(run.errors, run.errorsOmitted)}` : ''}`);
   if (run.proposal)
     lines.push(`  proposal: ${run.proposal.proposer}${run.proposal.seed === null ? '' : ` seed ${run.proposal.seed}`} (attempt ${run.proposal.attempt})`);
   if (run.accepted) lines.push(`  accepted: ${run.accepted.diff.length} change(s) vs ${run.accepted.base}`);

@@ -6,6 +6,7 @@ import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf as pad } from '../domain/numbers.js';
+import { summarizeProblems } from '../domain/problems.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -19,6 +20,8 @@ export interface ProposalView {
   seq: number;
   result: 'pending' | 'accepted' | 'rejected';
   errors: DataOf<'ProposalRejected'>['errors'];
+  /** Errors beyond `limits.max_problems`, counted but not kept (0: none). */
+  omitted: number;
 }
 
 /** One launch of a run's trainer. */
@@ -126,7 +129,7 @@ function whyFallBack(r: RunView, from: string): string {
   const failure = r.proposalFailures.at(-1);
   const rejected = [...r.proposals].reverse().find((p) => p.result === 'rejected');
   if (failure && (!rejected || failure.attempt >= rejected.attempt)) return `${from} ${failure.reason ?? 'failed'}: ${failure.message}`;
-  if (rejected) return `${from} gave no valid proposal; last rejected: ${rejected.errors.map((e) => e.message).join('; ').slice(0, 300)}`;
+  if (rejected) return `${from} gave no valid proposal; last rejected: ${summarizeProblems(rejected.errors, rejected.omitted).slice(0, 300)}`;
   return `${from} gave no valid proposal`;
 }
 
@@ -232,6 +235,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         seq: stored.seq,
         result: 'pending',
         errors: [],
+        omitted: 0,
       });
       return view;
     }
@@ -253,11 +257,12 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       if (p) {
         p.result = 'rejected';
         p.errors = d.errors;
+        p.omitted = d.omitted ?? 0;
       }
       view.labbook.push({
         at,
         action: `run ${d.runId}: validate proposal (attempt ${d.attempt})`,
-        observation: d.errors.map((x) => x.message).join('; '),
+        observation: summarizeProblems(d.errors, d.omitted),
         outcome: 'rejected',
         next: 'ask the proposer again with the errors',
       });
@@ -443,6 +448,13 @@ export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): Workspa
   let view = emptyView();
   for (const stored of events) view = evolveView(view, stored);
   return view;
+}
+
+/** Every checkpoint the log records (each run's RunFinished.checkpoints, less those pruned since), oldest run first. */
+export function knownCheckpoints(view: WorkspaceView): string[] {
+  const known: string[] = [];
+  for (const r of view.runs.values()) known.push(...(r.finished?.checkpoints ?? []));
+  return known;
 }
 
 /** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative. */

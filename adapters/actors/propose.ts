@@ -1,6 +1,8 @@
 /** The propose actor: plans the run if needed, asks the proposer, and reports what it answered. */
 import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
+import { capProblems } from '../../domain/problems.js';
+import { splitUnlisted } from '../../domain/strict-json.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { toRecordable } from '../../domain/recordable.js';
 import { seedFromString } from '../../domain/rng.js';
@@ -41,6 +43,7 @@ export function proposeActor(deps: LoopDeps) {
     // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
     const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
     const previousErrors = run?.errors ?? [];
+    const previousOmitted = run?.errorsOmitted ?? 0;
     const replicating = run?.kind === 'replicate' || (!run && rep !== null);
     const failed = (message: string, reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error', process?: DataOf<'ProposalFailed'>['process']) =>
       sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
@@ -49,7 +52,7 @@ export function proposeActor(deps: LoopDeps) {
     let prepareError: string | null = null;
     if (!replicating && isAgentKind(input.proposer)) {
       try {
-        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors });
+        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors, previousOmitted });
       } catch (err) {
         prepareError = (err as Error).message;
       }
@@ -63,6 +66,7 @@ export function proposeActor(deps: LoopDeps) {
             attempt,
             proposer: replicating ? 'replicate' : input.proposer,
             previousErrors,
+            ...(previousOmitted > 0 ? { previousOmitted } : {}),
             ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}),
             ...(prepared ? { prompt: prepared.prompt, agent: prepared.agent } : {}),
           },
@@ -146,7 +150,7 @@ export function proposeActor(deps: LoopDeps) {
       }
       const answer = await runAgent(
         deps,
-        { runId, attempt, previousErrors },
+        { runId, attempt, previousErrors, previousOmitted },
         agent.invocation,
         agent.prompt.text,
         (h) => (handle = h),
@@ -181,6 +185,9 @@ export function proposeActor(deps: LoopDeps) {
           ),
         );
       if (answer.kind === 'failed') return failed(answer.message, answer.reason, answer.process ?? undefined);
+      // The strict parser sums up what it did not list in one last error: that count joins the omitted ones.
+      const { listed, unlisted } = splitUnlisted(answer.problems);
+      const problems = capProblems(listed, deps.settings.limits.max_problems, unlisted);
       sendBack(
         makeEvent(
           'ProposalReceived',
@@ -192,7 +199,8 @@ export function proposeActor(deps: LoopDeps) {
             overrides: toRecordable(answer.overrides),
             rationale: answer.rationale,
             hypothesis: answer.hypothesis,
-            ...(answer.problems.length ? { problems: answer.problems.map((p) => ({ ...p, value: toRecordable(p.value) })) } : {}),
+            ...(problems.errors.length ? { problems: problems.errors.map((p) => ({ ...p, value: toRecordable(p.value) })) } : {}),
+            ...(problems.omitted > 0 ? { problemsOmitted: problems.omitted } : {}),
             process: answer.process,
           },
           input.session,

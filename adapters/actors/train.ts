@@ -143,7 +143,8 @@ export function trainActor(deps: LoopDeps) {
             : read.kind === 'too-large'
               ? `${read.size} bytes, more than the ${read.max} read`
               : null;
-      const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8')) : { ok: false as const, problem: problem! };
+      const parsed =
+        read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: deps.settings.limits.max_samples }) : { ok: false as const, problem: problem! };
       const checkpoints = listCheckpoints(deps.paths.root, runDir).map((f) => relative(deps.paths.root, f));
       const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
         emit(
@@ -155,6 +156,8 @@ export function trainActor(deps: LoopDeps) {
           ),
         );
       if (parsed.ok) return finished('summary', parsed.summary.metrics, parsed.summary.samples ?? {});
+      // A summary over a limit is refused outright: the log's metrics must not stand in for it.
+      if ('refused' in parsed) return failed(attempt, 'no-summary', 0, null, r.durationMs, `trainer_summary.json refused: ${parsed.problem}`);
       // No usable summary: the log's JSON metric lines, else PufferLib's dashboard text.
       const fromLog = metricsFromLog(r.tail);
       if (fromLog) return finished('log', fromLog.metrics, {});

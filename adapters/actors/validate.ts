@@ -3,11 +3,12 @@ import { fromCallback, type EventObject } from 'xstate';
 import { join } from 'node:path';
 import { baseConfigFor } from '../../domain/base-config.js';
 import { planLaunch } from '../../domain/launch-plan.js';
+import { capProblems } from '../../domain/problems.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
 import { boundBaseline } from './input-guard.js';
-import { checkpointPointers } from '../../projections/view.js';
+import { checkpointPointers, knownCheckpoints } from '../../projections/view.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Creates the `validate` actor. */
@@ -23,18 +24,27 @@ export function validateActor(deps: LoopDeps) {
     const problems = proposal?.problems ?? [];
     const checked = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
-    const reject = (errors: ValidationError[]) =>
+    // Only the first limits.max_problems errors are kept; the rest are counted (a proposal of 20,000 bad keys stays small).
+    const reject = (errors: ValidationError[], alreadyOmitted = 0) => {
+      const capped = capProblems(errors, deps.settings.limits.max_problems, alreadyOmitted);
       sendBack(
         makeEvent(
           'ProposalRejected',
-          { runId: run.runId, attempt: Math.max(1, attempt), errors: errors.map((e) => ({ ...e, value: toRecordable(e.value) })) },
+          {
+            runId: run.runId,
+            attempt: Math.max(1, attempt),
+            errors: capped.errors.map((e) => ({ ...e, value: toRecordable(e.value) })),
+            ...(capped.omitted > 0 ? { omitted: capped.omitted } : {}),
+          },
           input.session,
           deps.now(),
         ),
       );
-    if (!checked.ok) return reject(checked.errors);
+    };
+    if (!checked.ok) return reject(checked.errors, problems.length > 0 ? (proposal?.problemsOmitted ?? 0) : 0);
     // The orchestrator's own decisions (seed, checkpoint to resume from) come after the proposer's are accepted.
-    const pointers = checkpointPointers(deps.history());
+    const view = deps.history();
+    const pointers = checkpointPointers(view);
     const planned = planLaunch({
       base,
       config: checked.config,
@@ -43,7 +53,7 @@ export function validateActor(deps: LoopDeps) {
       runIndex: run.index,
       runId: run.runId,
       seeds: deps.settings.seeds,
-      checkpoints: { latest: pointers.latest?.path ?? null, best: pointers.best?.path ?? null },
+      checkpoints: { latest: pointers.latest?.path ?? null, best: pointers.best?.path ?? null, known: knownCheckpoints(view) },
       resolvePath: (p) => join(deps.paths.root, p),
     });
     if (!planned.ok) return reject(planned.errors);

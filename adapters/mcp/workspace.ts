@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import { baseConfigFor } from '../../domain/base-config.js';
 import type { Config } from '../../domain/config.js';
 import type { Policy } from '../../domain/policy.js';
+import { LIMIT_DEFAULTS } from '../../domain/settings.js';
 import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
+import { workspaceBlobs } from '../blob-files.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
 import { recordedText } from '../actors/input-guard.js';
@@ -48,7 +50,7 @@ export class McpWorkspace {
     // No log yet (a fresh workspace): nothing has happened.
     if (!existsSync(this.paths.events)) return (this.folded = emptyView());
     // The same read-only connection openReader (cli/open-store.ts) gives the reporting commands.
-    const store = openSqliteStore(this.paths.events, catalogueCodec, { readonly: true });
+    const store = openSqliteStore(this.paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(this.paths) });
     try {
       // A log shorter than what was folded was replaced (import into an emptied workspace): fold it anew.
       if (store.lastSeq() < this.folded.lastSeq) this.folded = emptyView();
@@ -67,6 +69,15 @@ export class McpWorkspace {
   policy(): Policy {
     assertWorkspace(this.paths);
     return loadPolicy(this.paths, recordedText(this.view().inputs.get('policy.json')));
+  }
+
+  /** `limits.max_problems` of `autopilot.json` (its default when the file cannot be read). */
+  maxProblems(): number {
+    try {
+      return loadSettings(this.paths).limits.max_problems;
+    } catch {
+      return LIMIT_DEFAULTS.max_problems;
+    }
   }
 
   /** The baseline mode: the pinned one, else the newest session's, else `autopilot.json`'s. */

@@ -24,6 +24,8 @@ export interface ProposerRequest {
   runId: string;
   attempt: number;
   previousErrors: ValidationError[];
+  /** Errors of the previous rejection beyond `limits.max_problems`, counted but not kept (absent: none). */
+  previousOmitted?: number;
   /** `autopilot propose --once`: nothing is recorded, and its files are named apart from the loop's. */
   dryRun?: boolean;
 }
@@ -116,11 +118,32 @@ export function proposerEnv(deps: LoopDeps, req: ProposerRequest, extra: Record<
     AUTOPILOT_PROPOSAL_FILE: deps.paths.nextConfig,
     AUTOPILOT_PROMPT_FILE: join(deps.paths.root, files.prompt),
     AUTOPILOT_MCP_LOG: join(deps.paths.root, files.mcpLog),
-    AUTOPILOT_PREVIOUS_ERRORS: JSON.stringify(req.previousErrors),
+    ...previousErrorsEnv(req),
     PUFFER_AUTOPILOT_RUN_ID: last ?? '',
     PUFFER_AUTOPILOT_RUN_DIR: last ? deps.paths.runDir(last) : '',
     PUFFER_AUTOPILOT_SUMMARY: last ? join(deps.paths.runDir(last), 'trainer_summary.json') : '',
   });
+}
+
+/** Largest AUTOPILOT_PREVIOUS_ERRORS, in UTF-8 bytes: well under Linux's 128 KiB limit on one environment string. */
+const MAX_ERRORS_ENV_BYTES = 64 * 1024;
+
+/**
+ * AUTOPILOT_PREVIOUS_ERRORS (a JSON array of the errors, as many as fit in 64 KiB, so the agent
+ * can always be started) and AUTOPILOT_PREVIOUS_ERRORS_OMITTED (how many more there were).
+ */
+export function previousErrorsEnv(req: Pick<ProposerRequest, 'previousErrors' | 'previousOmitted'>): Record<string, string> {
+  const parts: string[] = [];
+  let bytes = 2;
+  for (const e of req.previousErrors) {
+    const text = JSON.stringify(e);
+    const size = Buffer.byteLength(text, 'utf8') + 1;
+    if (bytes + size > MAX_ERRORS_ENV_BYTES) break;
+    parts.push(text);
+    bytes += size;
+  }
+  const omitted = req.previousErrors.length - parts.length + (req.previousOmitted ?? 0);
+  return { AUTOPILOT_PREVIOUS_ERRORS: `[${parts.join(',')}]`, AUTOPILOT_PREVIOUS_ERRORS_OMITTED: String(omitted) };
 }
 
 /** Runs one proposer invocation; `onHandle` receives the running process so the caller can stop it, `onStarted` may record it before it is let go. */

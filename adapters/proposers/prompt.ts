@@ -24,6 +24,7 @@ export function promptFor(deps: LoopDeps, req: ProposerRequest, mcp: boolean): R
       runId: req.runId,
       attempt: req.attempt,
       previousErrors: req.previousErrors,
+      ...(req.previousOmitted ? { previousOmitted: req.previousOmitted } : {}),
       mcp,
       workspace: deps.paths.root,
     }, template);

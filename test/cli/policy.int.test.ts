@@ -129,6 +129,14 @@ describe('when checking a policy', () => {
     expect((JSON.parse(json.stdout) as { ok: boolean; problems: string[] }).problems).toHaveLength(2);
   });
 
+  it('exits 1 for a uniform_pow2 key whose bounds are not powers of two, naming the bound and the nearest powers', async () => {
+    const file = write('pow2.json', JSON.stringify({ version: 1, keys: { 'train.batch_size': { type: 'integer', min: 500, max: 4096, distribution: 'uniform_pow2' } } }));
+    const r = await run(['policy', 'check', '--file', file]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('keys["train.batch_size"].min: uniform_pow2 needs min to be a power of two (1, 2, 4, …); 500 is not; the nearest are 256 and 512');
+    expect(r.stderr).not.toContain('.max');
+  });
+
   it('exits 1 for a file that is not JSON and 2 for a missing file', async () => {
     expect((await run(['policy', 'check', '--file', write('not.json', '{ nope')])).exitCode).toBe(1);
     const missing = await run(['policy', 'check', '--file', join(dir, 'absent.json')]);

@@ -91,6 +91,8 @@ describe('when validating against a fresh workspace (no log yet)', () => {
     ['a __proto__ key', envelope('{"train": {"__proto__": {"polluted": true}}}'), 'train.__proto__', 'forbidden_key'],
     ['another autopilot key', envelope('{"autopilot": {"mode": "full"}}'), 'autopilot.mode', 'unknown_key'],
     ['a checkpoint outside the workspace', envelope('{"autopilot.resume_from": "../../etc/passwd"}'), 'autopilot.resume_from', 'path'],
+    ['a workspace file that is no checkpoint', envelope('{"autopilot.resume_from": "autopilot.json"}'), 'autopilot.resume_from', 'resume'],
+    ['a batch size that is no power of two', envelope('{"train": {"batch_size": 1000}}'), 'train.batch_size', 'power_of_two'],
     ['a 300 KiB file', envelope(`{"train": {"learning_rate": 0.001}}, "pad": "${'x'.repeat(300 * 1024)}"`), 'proposal', 'shape'],
     ['nesting 9 deep', envelope(nine), 'train.a.b.c.d.e.f', 'too_deep'],
   ])('rejects %s with exit 1, naming the key', async (name, text, key, rule) => {

@@ -40,3 +40,35 @@ describe('when checking a value', () => {
     expect(result.ok ? null : result.error.rule).toBe('product');
   });
 });
+
+describe('when a uniform_pow2 key is checked', () => {
+  const batch: KeySpec = { type: 'integer', min: 512, max: 4096, distribution: 'uniform_pow2' };
+
+  it('accepts the powers of two in range, ends included', () => {
+    for (const v of [512, 1024, 2048, 4096]) expect(checkValue('train.batch_size', v, batch)).toEqual({ ok: true, value: v });
+  });
+
+  it('rejects a value in range that is not a power of two, naming the key, the value and the powers allowed', () => {
+    const result = checkValue('train.batch_size', 1000, batch);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatchObject({ key: 'train.batch_size', value: 1000, rule: 'power_of_two' });
+    expect(result.error.expected).toBe('a power of two in [512, 4096]: 512, 1024, 2048, 4096');
+    expect(result.error.message).toBe('train.batch_size = 1000 is not a power of two: allowed a power of two in [512, 4096]: 512, 1024, 2048, 4096');
+    for (const v of [513, 3000, 4095]) expect(checkValue('train.batch_size', v, batch).ok).toBe(false);
+  });
+
+  it('still reports range and type first', () => {
+    const rule = (value: unknown) => {
+      const r = checkValue('k', value, batch);
+      return r.ok ? 'ok' : r.error.rule;
+    };
+    expect(rule(8192)).toBe('range');
+    expect(rule(256)).toBe('range');
+    expect(rule(1024.5)).toBe('type');
+  });
+
+  it('accepts a value a derived rule produced off the powers of two, as long as it is in range', () => {
+    expect(checkValue('train.batch_size', 1000, batch, 'lte')).toEqual({ ok: true, value: 1000 });
+  });
+});

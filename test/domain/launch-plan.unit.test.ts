@@ -10,7 +10,11 @@ const args = (over: Partial<Parameters<typeof planLaunch>[0]> = {}) => ({
   runIndex: 4,
   runId: '004',
   seeds: { key: 'train.seed', policy: 'increment' as const },
-  checkpoints: { latest: 'runs/003/checkpoints/model_000040.json', best: 'runs/002/checkpoints/model_000040.json' },
+  checkpoints: {
+    latest: 'runs/003/checkpoints/model_000040.json',
+    best: 'runs/002/checkpoints/model_000040.json',
+    known: ['runs/001/checkpoints/model_000010.json', 'runs/002/checkpoints/model_000040.json', 'runs/003/checkpoints/model_000040.json'],
+  },
   resolvePath: (p: string) => `/ws/${p}`,
   ...over,
 });
@@ -70,8 +74,34 @@ describe('when a run continues from a checkpoint', () => {
   });
 
   it('rejects naming autopilot.resume_from when there is no checkpoint yet', () => {
-    const plan = planLaunch(args({ config: continuing('best'), checkpoints: { latest: null, best: null } }));
+    const plan = planLaunch(args({ config: continuing('best'), checkpoints: { latest: null, best: null, known: [] } }));
     expect(plan.ok).toBe(false);
+    expect(!plan.ok && plan.errors[0]).toMatchObject({ key: 'autopilot.resume_from', rule: 'resume' });
+  });
+
+  it('rejects a path that is no checkpoint the log knows, listing what is allowed, whether or not the run continues', () => {
+    for (const from of ['logs/001.log', 'configs/baseline_quick.json', 'runs/003/checkpoints/model_999999.json']) {
+      for (const mode of ['continue', 'fresh']) {
+        const plan = planLaunch(args({ config: { ...base, autopilot: { resume_mode: mode, resume_from: from } }, override: { 'autopilot.resume_from': from } }));
+        expect(plan.ok, `${mode} ${from}`).toBe(false);
+        const error = !plan.ok ? plan.errors[0] : undefined;
+        expect(error).toMatchObject({ key: 'autopilot.resume_from', value: from, rule: 'resume' });
+        expect(error?.message).toContain('is not a checkpoint the log knows');
+        expect(error?.expected).toContain('latest or best');
+        expect(error?.expected).toContain('runs/001/checkpoints/model_000010.json');
+      }
+    }
+  });
+
+  it('says no run has recorded a checkpoint when the log knows none', () => {
+    const plan = planLaunch(
+      args({ config: continuing('runs/001/checkpoints/model_000010.json'), override: { 'autopilot.resume_from': 'runs/001/checkpoints/model_000010.json' }, checkpoints: { latest: null, best: null, known: [] } }),
+    );
+    expect(!plan.ok && plan.errors[0]?.expected).toMatch(/no run has recorded a checkpoint yet/);
+  });
+
+  it('rejects a continue run whose base names a checkpoint the log no longer knows (pruned)', () => {
+    const plan = planLaunch(args({ config: continuing('runs/000/checkpoints/gone.json'), kind: 'baseline' }));
     expect(!plan.ok && plan.errors[0]).toMatchObject({ key: 'autopilot.resume_from', rule: 'resume' });
   });
 

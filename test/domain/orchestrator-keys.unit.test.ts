@@ -82,7 +82,7 @@ describe('when an orchestrator key has a bad value', () => {
 
   it('describes the checkpoint path form for resume_from', () => {
     expect(errorsOf({ 'autopilot.resume_from': '../x.pt' })[0]?.expected).toBe(
-      'one of ["latest", "best"] or a relative path to a checkpoint file inside the workspace (no .., not absolute)',
+      'one of ["latest", "best"] or the workspace-relative path of a checkpoint a run recorded (runs/<id>/checkpoints/…)',
     );
   });
 });

@@ -92,7 +92,8 @@ describe('when the policy is malformed', () => {
     }).join('\n');
     expect(text).toContain('log_normal needs min > 0');
     expect(text).toContain('logit_normal needs 0 <= min and max < 1');
-    expect(text).toContain('uniform_pow2 needs a power of two');
+    expect(text).toContain('keys["a.pow2"].min: uniform_pow2 needs min to be a power of two (1, 2, 4, …); 5 is not; the nearest are 4 and 8');
+    expect(text).toContain('keys["a.pow2"].max: uniform_pow2 needs max to be a power of two (1, 2, 4, …); 7 is not; the nearest are 4 and 8');
     expect(text).toContain('log_normal needs min >= 1');
     expect(text).toContain('mean (2) must lie in [min, max]');
     expect(text).toContain('scale (0) must be > 0');

@@ -286,6 +286,12 @@ describe('when a sweep section cannot be imported', () => {
     expect(iniError(() => importPufferSweep(sweep('distribution = uniform_pow2\nmin = 5\nmax = 7\n'))).problem).toContain('needs a power of two in [5, 7]');
   });
 
+  it('rounds a uniform_pow2 range inwards to powers of two, with a note, so the policy accepts it', () => {
+    const result = importPufferSweep(sweep('distribution = uniform_pow2\nmin = 100\nmax = 5000\n'));
+    expect(result.policy.keys['train.lr']).toMatchObject({ type: 'integer', min: 128, max: 4096, distribution: 'uniform_pow2' });
+    expect(result.notes).toContain('train.lr: uniform_pow2 range [100, 5000] rounded inwards to the powers of two [128, 4096]');
+  });
+
   it('rejects a file without sweep sections', () => {
     const error = iniError(() => importPufferSweep('[train]\nlr = 0.1\n'));
     expect(error.line).toBeNull();

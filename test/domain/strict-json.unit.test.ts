@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatKey } from '../../domain/format.js';
 import { isForbiddenSegment, isPlainObject } from '../../domain/path.js';
 import { parseProposalText } from '../../domain/proposal.js';
-import { MAX_JSON_BYTES, MAX_JSON_PROBLEMS, parseStrictJson, type StrictJsonResult } from '../../domain/strict-json.js';
+import { MAX_JSON_BYTES, MAX_JSON_PROBLEMS, parseStrictJson, splitUnlisted, type StrictJsonResult } from '../../domain/strict-json.js';
 import type { ValidationError } from '../../domain/validation-error.js';
 import { prototypeIsClean } from './fixtures.js';
 
@@ -196,6 +196,14 @@ describe('when reporting problems', () => {
     const errors = errorsOf(text);
     expect(errors).toHaveLength(MAX_JSON_PROBLEMS + 1);
     expect(errors.at(-1)).toMatchObject({ key: 'proposal', rule: 'shape', value: `${999 - MAX_JSON_PROBLEMS} more problems` });
+  });
+
+  it('lets the loop split off that summing-up error and keep its count (limits.max_problems)', () => {
+    const errors = errorsOf(`{${Array.from({ length: 500 }, () => '"a": NaN').join(', ')}}`);
+    const { listed, unlisted } = splitUnlisted(errors);
+    expect(listed).toEqual(errors.slice(0, MAX_JSON_PROBLEMS));
+    expect(unlisted).toBe(999 - MAX_JSON_PROBLEMS);
+    expect(splitUnlisted(errors.slice(0, 3))).toEqual({ listed: errors.slice(0, 3), unlisted: 0 });
   });
 });
 

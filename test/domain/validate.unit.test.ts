@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getPath } from '../../domain/config.js';
 import { formatKey } from '../../domain/format.js';
 import { checkValue } from '../../domain/key-spec.js';
-import type { KeySpec } from '../../domain/policy.js';
+import { powersOfTwoIn, type KeySpec } from '../../domain/policy.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import { baseConfig, policy, prototypeIsClean, withOwn } from './fixtures.js';
 
@@ -262,7 +262,7 @@ function validValue(spec: KeySpec): fc.Arbitrary<unknown> {
     case 'number':
       return fc.double({ min: spec.min, max: spec.max, noNaN: true });
     case 'integer':
-      return fc.integer({ min: spec.min, max: spec.max });
+      return spec.distribution === 'uniform_pow2' ? fc.constantFrom(...powersOfTwoIn(spec.min, spec.max)) : fc.integer({ min: spec.min, max: spec.max });
     case 'boolean':
       return fc.boolean();
     case 'enum':
@@ -338,10 +338,12 @@ describe('when fed thousands of generated proposals (property)', () => {
         const result = validateOverrides(overrides, baseConfig(), policy);
         check(prototypeIsClean(), 'Object.prototype was polluted');
         if (result.ok) {
-          const touched = new Set([...Object.keys(result.override), ...result.normalizations.map((n) => n.key)]);
+          const normalized = new Map(result.normalizations.map((n) => [n.key, n.rule]));
+          const touched = new Set([...Object.keys(result.override), ...normalized.keys()]);
           for (const key of touched) {
             const spec = policy.keys[key];
-            if (spec !== undefined) check(checkValue(key, getPath(result.config, key), spec).ok, `accepted ${key} breaks its spec`);
+            // A value a rule derived need only be in range (a rule may move it off the powers of two).
+            if (spec !== undefined) check(checkValue(key, getPath(result.config, key), spec, normalized.get(key)).ok, `accepted ${key} breaks its spec`);
           }
           for (const key of Object.keys(result.override)) check(Object.hasOwn(policy.keys, key), `accepted unknown key ${key}`);
           for (const rule of policy.rules ?? []) check(satisfies(result.config, rule), `accepted config breaks rule ${JSON.stringify(rule)}`);
@@ -369,3 +371,19 @@ describe('when fed thousands of generated proposals (property)', () => {
   }, 60_000);
 });
 
+
+describe('when a uniform_pow2 key is proposed', () => {
+  it('rejects a value in range that is not a power of two, listing the powers allowed', () => {
+    const result = validateOverrides({ 'train.minibatch_size': 1000 }, baseConfig(), policy);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([expect.objectContaining({ key: 'train.minibatch_size', value: 1000, rule: 'power_of_two' })]);
+    expect(result.errors[0]?.expected).toBe('a power of two in [512, 65536]: 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536');
+  });
+
+  it('accepts a power of two, and a rule may still lower it off the powers (lte to the batch)', () => {
+    expect(validateOverrides({ 'train.minibatch_size': 1024 }, baseConfig(), policy).ok).toBe(true);
+    const lowered = validateOverrides({ 'vec.num_workers': 3, 'train.minibatch_size': 65536 }, baseConfig(), policy);
+    expect(lowered.ok && getPath(lowered.config, 'train.minibatch_size')).toBe(255 * 64);
+  });
+});

@@ -16,6 +16,9 @@ const hostile: { name: string; overrides: unknown; key: string }[] = [
   { name: 'a string for a number', overrides: { train: { learning_rate: '0.001' } }, key: 'train.learning_rate' },
   { name: 'NaN', overrides: { train: { learning_rate: Number.NaN } }, key: 'train.learning_rate' },
   { name: 'a __proto__ key', overrides: JSON.parse('{"__proto__": {"polluted": true}}'), key: '__proto__' },
+  { name: 'a uniform_pow2 value that is not a power of two', overrides: { train: { batch_size: 1000 } }, key: 'train.batch_size' },
+  // logs/001.log exists (the baseline's output), but it is no checkpoint a run recorded.
+  { name: 'a file to resume from that is not a checkpoint', overrides: { autopilot: { resume_mode: 'continue', resume_from: 'logs/001.log' } }, key: 'autopilot.resume_from' },
 ];
 
 /** A proposer that answers each attempt with the next hostile proposal. */
@@ -56,9 +59,13 @@ describe('when the proposer sends hostile proposals', () => {
       expect(r.data.errors.map((e) => e.key)).toContain(hostile[i]!.key);
       expect(r.data.errors.some((e) => e.message.includes(hostile[i]!.key))).toBe(true);
     });
+    const [pow2, resume] = rejections.slice(-2).map((r) => (r.type === 'ProposalRejected' ? r.data.errors[0] : undefined));
+    expect(pow2).toMatchObject({ rule: 'power_of_two', value: 1000, expected: 'a power of two in [512, 4096]: 512, 1024, 2048, 4096' });
+    expect(resume).toMatchObject({ rule: 'resume', value: 'logs/001.log', message: expect.stringContaining('is not a checkpoint the log knows') });
+    expect(resume?.expected).toMatch(/^latest or best .*no run has recorded a checkpoint yet$/);
     expect(events.some((e) => e.type === 'ProposalAccepted' && e.data.runId === '002')).toBe(false);
     const halted = events.find((e) => e.type === 'LoopHalted');
-    expect(halted?.type === 'LoopHalted' && halted.data.reason).toMatch(/no valid proposal after 5 attempt/);
+    expect(halted?.type === 'LoopHalted' && halted.data.reason).toMatch(/no valid proposal after 7 attempt/);
     expect(readFileSync(join(ws, 'journal/labbook.md'), 'utf8')).toMatch(/\| rejected \|/);
   });
 });

@@ -6,10 +6,14 @@
  */
 import { relative } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { resumeCheckpoint } from '../../../domain/launch-plan.js';
+import { capProblems, summarizeProblems } from '../../../domain/problems.js';
 import { parseProposalText, type Proposal } from '../../../domain/proposal.js';
+import { splitUnlisted } from '../../../domain/strict-json.js';
 import { fromRecordable, toRecordable } from '../../../domain/recordable.js';
 import { validateOverrides, type ConfigChange, type Normalization, type ValidationError } from '../../../domain/validate.js';
 import { ROOT_KEYS } from '../../../domain/validation-error.js';
+import { checkpointPointers, knownCheckpoints } from '../../../projections/view.js';
 import { atomicWrite } from '../../../projections/writer.js';
 import type { AuditLog } from '../audit-log.js';
 import { errorResult, jsonResult } from '../results.js';
@@ -41,10 +45,19 @@ export function checkProposal(ws: McpWorkspace, args: Record<string, unknown>): 
   const parsed = parseProposalText(JSON.stringify(args));
   if (!parsed.ok) return { ok: false, base: null, errors: parsed.errors };
   const policy = ws.policy();
-  const base = ws.base(ws.view());
+  const view = ws.view();
+  const base = ws.base(view);
   // The loop validates the proposal as recorded in the log; do the same round trip.
   const result = validateOverrides(fromRecordable(toRecordable(parsed.proposal.overrides)), base.config, policy);
   if (!result.ok) return { ok: false, base: base.label, errors: result.errors };
+  // As the loop's launch plan does: a checkpoint to resume from must be one the log knows.
+  const pointers = checkpointPointers(view);
+  const resume = resumeCheckpoint(result.config, result.override, {
+    latest: pointers.latest?.path ?? null,
+    best: pointers.best?.path ?? null,
+    known: knownCheckpoints(view),
+  });
+  if (!resume.ok) return { ok: false, base: base.label, errors: [resume.error] };
   return { ok: true, proposal: parsed.proposal, base: base.label, override: result.override, diff: result.diff, normalizations: result.normalizations };
 }
 
@@ -61,13 +74,20 @@ export function propose(ctx: ProposeContext, args: Record<string, unknown>): Cal
   const file = relative(ctx.ws.paths.root, ctx.ws.paths.nextConfig);
   const outcome = audited(ctx, args, 'workspace', () => checkProposal(ctx.ws, args));
   if (!outcome.ok) {
-    ctx.audit?.record(args, outcome.errors);
-    ctx.log?.(`propose: rejected (${outcome.errors.map((e) => `${e.key} [${e.rule}]`).join(', ')})`);
+    // As in the loop, only the first limits.max_problems errors go back; the rest are counted.
+    const { listed, unlisted } = splitUnlisted(outcome.errors);
+    const capped = capProblems(listed, ctx.ws.maxProblems(), unlisted);
+    const total = listed.length + unlisted;
+    ctx.audit?.record(args, capped.errors);
+    ctx.log?.(`propose: rejected (${summarizeProblems(capped.errors, capped.omitted)})`);
     return errorResult({
       ok: false,
-      message: `proposal rejected (${outcome.errors.length} error${outcome.errors.length === 1 ? '' : 's'}); nothing was written. Fix every error and call propose again.`,
+      message:
+        `proposal rejected (${total} error${total === 1 ? '' : 's'}${capped.omitted > 0 ? `, the first ${capped.errors.length} listed` : ''}); ` +
+        'nothing was written. Fix every error and call propose again.',
       ...(outcome.base ? { base: outcome.base } : {}),
-      errors: outcome.errors.map(forAgent),
+      errors: capped.errors.map(forAgent),
+      ...(capped.omitted > 0 ? { errors_omitted: capped.omitted } : {}),
     });
   }
   // Never through a link: a proposals/ folder an agent swapped for a symlink is refused, not repaired, so the loop sees what it did.

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkProposal, proposalFileText } from '../../../adapters/mcp/tools/propose.js';
+import { checkProposal, propose, proposalFileText } from '../../../adapters/mcp/tools/propose.js';
 import { McpWorkspace } from '../../../adapters/mcp/workspace.js';
 import { parseProposalText } from '../../../domain/proposal.js';
 import { removeWorkspace } from '../../support/chaos.js';
@@ -18,10 +18,24 @@ describe('when the proposal breaks a limit of the proposal file', () => {
     ['overrides nested 9 deep', { overrides: { train: { a: { b: { c: { d: { e: { f: {} } } } } } } }, ...why }, 'train.a.b.c.d.e.f', 'too_deep'],
     ['a __proto__ key in the overrides', JSON.parse('{"overrides": {"train": {"__proto__": {"x": 1}}}, "rationale": "r", "hypothesis": "h"}'), 'train.__proto__', 'forbidden_key'],
     ['a rationale that is a number', { overrides: {}, rationale: 3, hypothesis: 'h' }, 'rationale', 'shape'],
+    ['a uniform_pow2 value that is not a power of two', { overrides: { 'train.batch_size': 1000 }, ...why }, 'train.batch_size', 'power_of_two'],
+    ['a file to resume from that no run recorded', { overrides: { 'autopilot.resume_from': 'policy.json' }, ...why }, 'autopilot.resume_from', 'resume'],
   ])('rejects %s, naming the key and the rule', (_name, args, key, rule) => {
     const outcome = checkProposal(new McpWorkspace(ws), args as Record<string, unknown>);
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors).toContainEqual(expect.objectContaining({ key, rule }));
+  });
+});
+
+describe('when a proposal has more errors than limits.max_problems', () => {
+  it('hands back the first ones and counts the rest', () => {
+    const overrides = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`u${i}`, 0]));
+    const result = propose({ ws: new McpWorkspace(ws), audit: null, runId: '002' }, { overrides, ...why });
+    expect(result.isError).toBe(true);
+    const body = JSON.parse((result.content[0] as { text: string }).text) as { message: string; errors: unknown[]; errors_omitted: number };
+    expect(body.errors).toHaveLength(100);
+    expect(body.errors_omitted).toBe(200);
+    expect(body.message).toMatch(/^proposal rejected \(300 errors, the first 100 listed\)/);
   });
 });
 

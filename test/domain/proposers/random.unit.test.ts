@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkValue } from '../../../domain/key-spec.js';
-import { parsePolicy, powersOfTwoIn, type KeySpec } from '../../../domain/policy.js';
+import { isPowerOfTwo, parsePolicy, powersOfTwoIn, type KeySpec } from '../../../domain/policy.js';
 import { proposeRandom, sample } from '../../../domain/proposers/random.js';
 import { createRng } from '../../../domain/rng.js';
 import { validateOverrides } from '../../../domain/validate.js';
 import { baseConfig, policy } from '../fixtures.js';
+
+/** A uniform_pow2 spec over the powers of two in [min, max] (its bounds rounded inwards to them), or null when there is none. */
+function pow2Spec(min: number, max: number): Record<string, unknown> | null {
+  const powers = powersOfTwoIn(min, max);
+  return powers.length === 0 ? null : { type: 'integer', min: powers[0], max: powers.at(-1), distribution: 'uniform_pow2' };
+}
 
 function draws(spec: unknown, n = 2_000): unknown[] {
   const parsed = parsePolicy({ version: 1, keys: { 'a.k': spec } }).keys['a.k'] as KeySpec;
@@ -53,7 +59,7 @@ const keySpec: fc.Arbitrary<unknown> = fc.oneof(
       const [min, max] = a <= b ? [a, b] : [b, a];
       const spec = { type: 'integer', min, max };
       if (distribution === 'log_normal' && min < 1) return spec;
-      if (distribution === 'uniform_pow2' && powersOfTwoIn(min, max).length === 0) return spec;
+      if (distribution === 'uniform_pow2' && !(isPowerOfTwo(min) && isPowerOfTwo(max))) return pow2Spec(min, max) ?? spec;
       return distribution === undefined ? spec : { ...spec, distribution };
     },
   ),
@@ -61,7 +67,8 @@ const keySpec: fc.Arbitrary<unknown> = fc.oneof(
     ([low, width, distribution]) => {
       const min = Math.max(1, low);
       const spec = { type: 'integer', min, max: min + width };
-      return distribution === 'uniform_pow2' && powersOfTwoIn(min, min + width).length === 0 ? spec : { ...spec, distribution };
+      if (distribution === 'uniform_pow2') return pow2Spec(min, min + width) ?? spec;
+      return { ...spec, distribution };
     },
   ),
   fc.constant({ type: 'boolean' }),
@@ -112,7 +119,7 @@ describe('when sampling each distribution', () => {
   });
 
   it('picks powers of two for uniform_pow2, covering the range inclusively', () => {
-    const values = new Set(draws({ type: 'integer', min: 3, max: 64, distribution: 'uniform_pow2' }));
+    const values = new Set(draws({ type: 'integer', min: 4, max: 64, distribution: 'uniform_pow2' }));
     expect([...values].sort((a, b) => (a as number) - (b as number))).toEqual([4, 8, 16, 32, 64]);
   });
 

@@ -18,9 +18,9 @@ describe('when mapping keys to the search space', () => {
     expect(scale({ type: 'number', min: 0.9, max: 0.9999, distribution: 'logit_normal' })).toBe('log1m');
     expect(scale({ type: 'integer', min: 1, max: 8 })).toBe('int');
     expect(scale({ type: 'integer', min: 1, max: 1000, distribution: 'log_normal' })).toBe('int_log');
-    expect(scale({ type: 'integer', min: 3, max: 64, distribution: 'uniform_pow2' })).toBe('pow2');
+    expect(scale({ type: 'integer', min: 4, max: 64, distribution: 'uniform_pow2' })).toBe('pow2');
     expect(dimOf('a.k', specOf({ type: 'enum', choices: ['adam'] }))).toEqual({ kind: 'constant', key: 'a.k', value: 'adam' });
-    expect(dimOf('a.k', specOf({ type: 'integer', min: 5, max: 8, distribution: 'uniform_pow2' }))).toEqual({ kind: 'constant', key: 'a.k', value: 8 });
+    expect(dimOf('a.k', specOf({ type: 'integer', min: 8, max: 8, distribution: 'uniform_pow2' }))).toEqual({ kind: 'constant', key: 'a.k', value: 8 });
   });
 
   it('maps every allowed value back to itself, ends included', () => {
@@ -30,7 +30,7 @@ describe('when mapping keys to the search space', () => {
       [{ type: 'number', min: -3, max: 5, distribution: 'uniform' }, [-3, 0.25, 5]],
       [{ type: 'integer', min: 1, max: 8 }, [1, 2, 7, 8]],
       [{ type: 'integer', min: 1, max: 1000, distribution: 'log_normal' }, [1, 2, 31, 1000]],
-      [{ type: 'integer', min: 3, max: 64, distribution: 'uniform_pow2' }, [4, 8, 64]],
+      [{ type: 'integer', min: 4, max: 64, distribution: 'uniform_pow2' }, [4, 8, 64]],
     ];
     for (const [spec, values] of cases) {
       const dim = numericDim(spec);

@@ -212,7 +212,10 @@ describe('when the validator checks TPE proposals (property)', () => {
       fc.tuple(fc.maxSafeInteger(), fc.maxSafeInteger(), fc.constantFrom(undefined, 'uniform_pow2', 'log_normal')).map(([a, b, distribution]) => {
         const [min, max] = a <= b ? [a, b] : [b, a];
         if (distribution === 'log_normal' && min < 1) return { type: 'integer', min, max };
-        if (distribution === 'uniform_pow2' && powersOfTwoIn(min, max).length === 0) return { type: 'integer', min, max };
+        if (distribution === 'uniform_pow2') {
+          const powers = powersOfTwoIn(min, max);
+          return powers.length === 0 ? { type: 'integer', min, max } : { type: 'integer', min: powers[0], max: powers.at(-1), distribution };
+        }
         return { type: 'integer', min, max, distribution };
       }),
       fc.constant({ type: 'boolean' }),
