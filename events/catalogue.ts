@@ -339,6 +339,8 @@ export const RunFinished = event(
     samples: z.record(z.string(), z.array(z.number())),
     /** Checkpoint files the run left, workspace-relative, oldest first. */
     checkpoints: z.array(z.string()).optional(),
+    /** The run's outputs as read once nothing of it ran (summary by sha256, checkpoints by identity), checked again at the journal step. */
+    outputs: z.array(z.object({ path: z.string(), sha256: z.string().optional(), identity: z.string().optional() })).optional(),
   }),
 );
 export const RunFailed = event(

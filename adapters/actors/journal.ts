@@ -3,10 +3,29 @@ import { fromCallback, type EventObject } from 'xstate';
 import { decideJournal } from '../../domain/journal-entry.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
+import { changedOutputs } from './run-outputs.js';
+import { MAX_SUMMARY_BYTES } from './train.js';
 
 /** Creates the `journal` actor. */
 export function journalActor(deps: LoopDeps) {
   return fromCallback<EventObject, JournalInput>(({ input, sendBack }) => {
+    // Outputs changed since they were read: something outlived the run (its recorded result stands).
+    const changed = changedOutputs(deps.paths.root, input.run.finished?.outputs ?? [], MAX_SUMMARY_BYTES);
+    if (changed.length > 0)
+      sendBack(
+        makeEvent(
+          'GuardrailViolation',
+          {
+            runId: input.run.runId,
+            attempt: input.run.finished?.attempt ?? input.run.attempt,
+            source: 'trainer',
+            paths: changed.map((o) => ({ path: o.path, change: 'modified' as const, restored: false, note: 'changed after the run ended and its result was read; the recorded result stands' })),
+            action: 'detected',
+          },
+          input.session,
+          deps.now(),
+        ),
+      );
     const s = deps.settings.statistics;
     const { entry, promote } = decideJournal(input.run, input.incumbent, input.metric, input.runsCompleted, input.runsRequested, input.replication, {
       replicates: s.replicates,

@@ -19,6 +19,7 @@ import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
+import { fingerprintOutputs } from './run-outputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
@@ -146,11 +147,22 @@ export function trainActor(deps: LoopDeps) {
       const parsed =
         read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: deps.settings.limits.max_samples }) : { ok: false as const, problem: problem! };
       const checkpoints = listCheckpoints(deps.paths.root, runDir).map((f) => relative(deps.paths.root, f));
+      const outputs = fingerprintOutputs(deps.paths.root, read.kind === 'file' ? { rel: relative(deps.paths.root, summaryPath), bytes: read.bytes } : null, checkpoints);
       const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
         emit(
           makeEvent(
             'RunFinished',
-            { runId: run.runId, attempt, exitCode: 0, durationMs: r.durationMs, summarySource, metrics, samples, ...(checkpoints.length ? { checkpoints } : {}) },
+            {
+              runId: run.runId,
+              attempt,
+              exitCode: 0,
+              durationMs: r.durationMs,
+              summarySource,
+              metrics,
+              samples,
+              ...(checkpoints.length ? { checkpoints } : {}),
+              ...(outputs.length ? { outputs } : {}),
+            },
             session,
             deps.now(),
           ),

@@ -17,7 +17,7 @@ const cli = (...args: string[]) => execa('node', [CLI, ...args], { reject: false
 function projections(ws: string): Map<string, string> {
   const files = new Map<string, string>();
   const add = (rel: string) => files.set(rel, readFileSync(join(ws, rel), 'utf8'));
-  for (const f of readdirSync(join(ws, 'journal'))) if (f !== '.gitkeep') add(`journal/${f}`);
+  for (const f of readdirSync(join(ws, 'journal'))) if (f !== '.gitkeep' && f !== 'anchor') add(`journal/${f}`);
   for (const f of readdirSync(join(ws, 'runs', '001'))) if (f.endsWith('.json') && f !== 'trainer_summary.json') add(`runs/001/${f}`);
   add('runs/best.json');
   return files;
