@@ -111,6 +111,19 @@ describe('when the agent swaps a log it may not touch for a link before the inte
   });
 });
 
+describe('a run’s output', () => {
+  it('is stored once: the run folder’s train.log is the log itself', async () => {
+    const { ws } = hostileWorkspace({}, { kind: 'builtin' });
+    const r = await loop(ws, ['--runs', '1'], 60_000);
+    expect(r.exitCode, r.all).toBe(0);
+    const log = statSync(join(ws, 'logs/001.log'));
+    const copy = statSync(join(ws, 'runs/001/train.log'));
+    expect(copy.ino).toBe(log.ino);
+    expect(log.nlink).toBe(2);
+    expect(readFileSync(join(ws, 'runs/001/train.log'), 'utf8')).toContain('mean_reward');
+  });
+});
+
 describe('when the workspace holds a file larger than 2 GiB', () => {
   it('checks an agent step without reading it whole, and names it when the agent changed it', async () => {
     const { ws } = hostileWorkspace({ HOSTILE_AGENT_ACTIONS: 'append-big' });

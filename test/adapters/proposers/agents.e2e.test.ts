@@ -35,7 +35,7 @@ async function runWithAgent(s: Setup) {
   const ws = fakeTrainerWorkspace();
   const dir = mkdtempSync(join(tmpdir(), 'autopilot-fakeagent-'));
   mkdirSync(dir, { recursive: true });
-  patchSettings(ws, { proposer: { kind: s.kind, max_attempts: 2, [s.kind]: { no_output_seconds: 3, wall_seconds: 60 } }, statistics: { replicates: 0 } });
+  patchSettings(ws, { proposer: { kind: s.kind, max_attempts: 2, [s.kind]: { no_output_seconds: 15, wall_seconds: 60 } }, statistics: { replicates: 0 } });
   patchSettings(ws, s.settings ?? {});
   const env = { PATH: `${BIN}:${process.env.PATH}`, FAKE_AGENT_DIR: dir, FAKE_AGENT_SCRIPT: JSON.stringify(s.script) };
   const loop = await execa(process.execPath, [CLI, 'loop', '--workspace', ws, '--runs', String(s.runs ?? 2), ...(s.extraArgs ?? [])], {
@@ -181,7 +181,8 @@ describe('when codex answers through autopilot mcp started from its -c overrides
 
 describe('when the agent fails', () => {
   it('a hung agent is stopped after its no-output limit and the built-in optimizer proposes that run, said in the labbook', async () => {
-    const { ws, loop, of } = await runWithAgent({ kind: 'claude', script: ['hang'], settings: { proposer: { kind: 'claude', on_exhausted: 'fallback' } } });
+    // A short silence limit for the agent that hangs (the others get 15 s: a loaded machine starts the MCP server slowly).
+    const { ws, loop, of } = await runWithAgent({ kind: 'claude', script: ['hang'], settings: { proposer: { kind: 'claude', on_exhausted: 'fallback', claude: { no_output_seconds: 3 } } } });
     expect(loop.exitCode, loop.all).toBe(0);
     const [failed] = of('ProposalFailed');
     expect(failed!.data).toMatchObject({ proposer: 'claude', reason: 'hung', message: 'no output for 3s' });
