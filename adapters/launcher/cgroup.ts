@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitWhile } from './process-group.js';
 
 /** Where this process's own cgroup lives in the cgroup v2 hierarchy, or null without one. */
 export function ownCgroupDir(): string | null {
@@ -80,13 +81,8 @@ export function killCgroup(dir: string): void {
 }
 
 /** Waits until cgroup `dir` holds no process, or `ms` have passed; true when it is empty. */
-export async function waitCgroupEmpty(dir: string, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (cgroupPopulated(dir)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
+export function waitCgroupEmpty(dir: string, ms: number): Promise<boolean> {
+  return waitWhile(() => cgroupPopulated(dir), ms);
 }
 
 /** Removes the (empty) cgroup `dir`; false when it cannot be removed yet. */

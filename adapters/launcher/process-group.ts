@@ -72,14 +72,19 @@ export function groupAlive(pid: number): boolean {
   return members === null || members.length > 0;
 }
 
-/** Waits until the group led by `pid` is gone, or `ms` have passed; true when it is gone. */
-export async function waitGroupGone(pid: number, ms: number): Promise<boolean> {
+/** Polls `busy` every 20 ms until it is false, or `ms` have passed; true when it became false. */
+export async function waitWhile(busy: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (groupAlive(pid)) {
+  while (busy()) {
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 20));
   }
   return true;
+}
+
+/** Waits until the group led by `pid` is gone, or `ms` have passed; true when it is gone. */
+export function waitGroupGone(pid: number, ms: number): Promise<boolean> {
+  return waitWhile(() => groupAlive(pid), ms);
 }
 
 /** The kernel's start time of a process (clock ticks since boot), to tell it from a recycled pid; null when unknown. */

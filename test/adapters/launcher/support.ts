@@ -6,9 +6,9 @@ import { rmSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { launchLocal, type LaunchHandle, type LaunchSpec } from '../../../adapters/launcher/local.js';
 import { processAlive, signalGroup } from '../../../adapters/launcher/process-group.js';
-import { catalogueCodec, type AutopilotEvent, type AutopilotEventType, type EventOf } from '../../../events/catalogue.js';
-import { openSqliteStore } from '../../../events/sqlite-store.js';
+import type { AutopilotEvent, AutopilotEventType, EventOf } from '../../../events/catalogue.js';
 import { FAKE_TRAINER } from '../../support/workspace.js';
+import { logOf } from '../../support/hostile.js';
 
 /** A fresh temp directory. */
 export function tempDir(prefix = 'autopilot-launch-'): string {
@@ -81,14 +81,7 @@ export function killRecorded(dir: string): void {
 
 /** Every event in a workspace's log, read through a read-only connection (safe while a loop runs). */
 export function readEvents(workspace: string): AutopilotEvent[] {
-  const db = join(workspace, 'events.db');
-  if (!existsSync(db)) return [];
-  const store = openSqliteStore(db, catalogueCodec, { readonly: true });
-  try {
-    return [...store.readAll()].map((s) => s.event);
-  } finally {
-    store.close();
-  }
+  return logOf(workspace);
 }
 
 /** The events of one type in a workspace's log. */
