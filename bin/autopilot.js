@@ -2,10 +2,13 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
 import { main } from '../dist/cli/main.js';
 
-// A closed pipe (`autopilot events | head`) ends the output, not the process with a stack trace.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(0);
+// A closed pipe (`autopilot loop | head`) ends the output, never the command: a loop goes on with
+// its runs (and its log), its lines simply go nowhere; the exit code still says how it ended.
+const closedPipe = (err) => {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
   throw err;
-});
+};
+process.stdout.on('error', closedPipe);
+process.stderr.on('error', closedPipe);
 
 process.exitCode = await main(process.argv);

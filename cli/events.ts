@@ -1,4 +1,5 @@
 /** `autopilot events`: the log, one line per event (or JSON lines). */
+import { EVENT_TYPES, isCatalogueType } from '../events/catalogue.js';
 import { printError, printLine } from '../orchestrator/console.js';
 import { describeEvent, eventJson } from '../orchestrator/output.js';
 import { utc } from '../projections/render.js';
@@ -7,6 +8,10 @@ import { guarded, openReader } from './open-store.js';
 /** Runs `events`; returns the exit code. */
 export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }): number {
   return guarded(() => {
+    if (o.type !== undefined && !isCatalogueType(o.type)) {
+      printError(`autopilot: --type ${o.type} is not an event type; the types are: ${EVENT_TYPES.join(', ')}`);
+      return 2;
+    }
     const { store } = openReader(o.workspace);
     if (!store) {
       printError('autopilot: no events yet (run autopilot loop first)');

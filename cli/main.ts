@@ -15,6 +15,7 @@ import { registerPolicyCommand } from './policy.js';
 import { rebuildCommand } from './rebuild.js';
 import { renderArgsCommand } from './render-args.js';
 import { replayCommand } from './replay.js';
+import { resetCommand } from './reset.js';
 import { statusCommand } from './status.js';
 import { STOP_WAIT_SECONDS, stopCommand } from './stop.js';
 import { validateCommand } from './validate.js';
@@ -196,6 +197,15 @@ export function buildProgram(result: { code: number }): Command {
     .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
     .action((config: string, o: { null?: boolean }) => {
       result.code = renderArgsCommand(config, o);
+    });
+  program
+    .command('reset')
+    .description('move the history (events.db, journal, runs, proposals, models, logs) to archive/<UTC time>/ and start over; the inputs stay')
+    .addOption(workspaceOption())
+    .option('--yes', 'do it (without, it lists what it would move)')
+    .addOption(jsonOption())
+    .action((o: { workspace: string; yes?: boolean; json?: boolean }) => {
+      result.code = resetCommand(o);
     });
   registerPolicyCommand(program, result);
   registerMcpCommand(program, result);

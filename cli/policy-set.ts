@@ -10,6 +10,7 @@ import { writeConfined } from '../adapters/fs/confined.js';
 import { inputFile, readInput } from '../adapters/inputs.js';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import { parsePolicy, PolicyError } from '../domain/policy.js';
+import { jsonSyntaxError } from '../domain/strict-json.js';
 import { catalogueCodec, streamOf, type EventOf } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { EXIT } from '../orchestrator/run-loop.js';
@@ -32,7 +33,8 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
       parsePolicy(JSON.parse(text));
     } catch (e) {
       if (e instanceof PolicyError) return fail(EXIT.usage, `${file} is not a valid policy:\n${e.issues.map((i) => `- ${i}`).join('\n')}`);
-      return fail(EXIT.usage, `cannot use ${file}: ${(e as Error).message}`);
+      const where = e instanceof SyntaxError ? jsonSyntaxError(text!) : null;
+      return fail(EXIT.usage, `cannot use ${file}: ${where ? `not valid JSON: ${where}` : (e as Error).message}`);
     }
     let lock;
     try {

@@ -11,6 +11,7 @@ import { assertNever } from '../domain/assert-never.js';
 import { formatNumber, formatValue } from '../domain/format.js';
 import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
 import { importPufferSweep, PufferIniError } from '../domain/puffer-ini.js';
+import { jsonSyntaxError } from '../domain/strict-json.js';
 import { describeRule } from '../domain/rules.js';
 import { escapeJson, escapeText } from '../domain/text/escape.js';
 import { printError, printJson, printLine } from '../orchestrator/console.js';
@@ -93,7 +94,7 @@ export function checkPolicyCommand(o: { workspace: string; file?: string; json?:
     policy = parsePolicy(JSON.parse(readFileSync(path, 'utf8')));
   } catch (e) {
     if (e instanceof PolicyError) problems.push(...e.issues);
-    else if (e instanceof SyntaxError) problems.push(`not valid JSON: ${e.message}`);
+    else if (e instanceof SyntaxError) problems.push(`not valid JSON: ${jsonSyntaxError(readFileSync(path, 'utf8')) ?? e.message}`);
     else throw e;
   }
   if (o.json) {

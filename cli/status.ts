@@ -36,9 +36,13 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     out(`workspace ${paths.root}: ${summary.events} event(s)${holder ? `, loop running (pid ${holder})` : ''}`);
     for (const s of sessions)
       out(`session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);
-    out('run  kind      status     attempts  verdict       mean');
-    for (const r of runs)
-      out(`${r.run_id}  ${r.kind.padEnd(8)}  ${r.status.padEnd(9)}  ${String(r.attempts).padEnd(8)}  ${(r.verdict ?? '-').padEnd(12)}  ${r.mean === null ? '-' : fmt(r.mean)}`);
+    // Columns as wide as their widest cell, so they line up whatever the run ids, kinds and statuses.
+    const rows = [
+      ['run', 'kind', 'status', 'attempts', 'verdict', 'mean'],
+      ...runs.map((r) => [r.run_id, r.kind, r.status, String(r.attempts), r.verdict ?? '-', r.mean === null ? '-' : fmt(r.mean)]),
+    ];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+    for (const row of rows) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
     out(incumbent ? `incumbent: run ${incumbent.run_id}, ${incumbent.metric} ${fmt(incumbent.mean)} (n=${incumbent.n})` : 'incumbent: none');
     if (head) out(headLine(head));
     return 0;

@@ -61,9 +61,10 @@ function run(file: string, o: ValidateCommandOptions): number {
   // The loop's path: the proposer's answer is parsed strictly, recorded (toRecordable) and
   // validated from the record (fromRecordable) against the base.
   const parsed = parseProposalText(text);
+  // Every error at once: a wrong envelope (no rationale) does not hide what is wrong with the overrides.
   const checked = parsed.ok
     ? validateOverrides(fromRecordable(toRecordable(parsed.proposal.overrides)), base.config, policy)
-    : { ok: false as const, errors: parsed.errors };
+    : { ok: false as const, errors: [...parsed.errors, ...overrideErrors(parsed.overrides, base.config, policy)] };
   const result = checked.ok ? checkResume(checked, view) : checked;
 
   if (o.json) {
@@ -87,6 +88,13 @@ function run(file: string, o: ValidateCommandOptions): number {
   out(result.normalizations.length === 0 ? 'normalizations: none' : `normalizations (${result.normalizations.length}):`);
   for (const n of result.normalizations) out(`  ${n.key}: ${shown(n.before)} -> ${shown(n.after)} (${n.rule})`);
   return EXIT.ok;
+}
+
+/** The errors of `overrides` on their own (none when there are none to check). */
+function overrideErrors(overrides: Record<string, unknown> | undefined, base: Config, policy: Parameters<typeof validateOverrides>[2]): ValidationError[] {
+  if (!overrides) return [];
+  const r = validateOverrides(fromRecordable(toRecordable(overrides)), base, policy);
+  return r.ok ? [] : r.errors;
 }
 
 /** As the loop's launch plan does: a checkpoint to resume from must be one the log knows. */

@@ -103,8 +103,11 @@ export function decideJournal(
   const promote = decision.promote && run.finished && run.evaluation ? incumbentOf(decision.promote, facts, replication, metric.name) : null;
   if (!run.finished || !run.evaluation) {
     const f = run.failure;
+    // What the trainer said last, unless the message already quotes it.
+    const last = f?.tail?.at(-1);
+    const said = last && f && !f.message.includes(last) ? `; last output: ${last}` : '';
     const cause = f
-      ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}`
+      ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}`
       : 'no result';
     return {
       entry: {

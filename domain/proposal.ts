@@ -15,7 +15,10 @@ export { utf8Length } from './strict-json.js';
 export type Proposal = { overrides: Record<string, unknown>; rationale: string; hypothesis: string };
 
 /** Outcome of {@link parseProposal} and {@link parseProposalText}. */
-export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; errors: ValidationError[] };
+export type ProposalResult =
+  | { ok: true; proposal: Proposal }
+  /** `overrides`: present when only the envelope was wrong (a missing rationale, say), so the overrides can still be checked and every error reported at once. */
+  | { ok: false; errors: ValidationError[]; overrides?: Record<string, unknown> };
 
 /** Largest proposal text accepted, in UTF-8 bytes (256 KiB). */
 export const MAX_PROPOSAL_BYTES = MAX_JSON_BYTES;
@@ -82,7 +85,7 @@ function parseEnvelope(raw: unknown): ProposalResult {
     else if (value.trim().length === 0) errors.push(validationError(key, value, 'shape', 'is empty', 'a non-empty string'));
   }
   if (errors.length > 0 || !isPlainObject(overrides) || typeof rationale !== 'string' || typeof hypothesis !== 'string') {
-    return { ok: false, errors };
+    return { ok: false, errors, ...(isPlainObject(overrides) ? { overrides } : {}) };
   }
   return { ok: true, proposal: { overrides, rationale, hypothesis } };
 }

@@ -53,6 +53,7 @@ export const LIMIT_DEFAULTS = {
   max_samples: 100_000,
   max_event_bytes: 1024 * 1024,
   max_output_bytes: 64 * 1024 * 1024,
+  failure_tail_lines: 20,
 };
 /** The smallest `limits.max_event_bytes`: room for an event's metadata and a blob reference. */
 export const MIN_EVENT_BYTES = 4096;
@@ -212,6 +213,8 @@ export const SettingsSchema = z.strictObject({
       max_event_bytes: z.number().int().min(MIN_EVENT_BYTES).max(1 << 30).default(LIMIT_DEFAULTS.max_event_bytes),
       /** Trainer output stored per attempt, head and tail kept. */
       max_output_bytes: z.number().int().min(1024).default(LIMIT_DEFAULTS.max_output_bytes),
+      /** Last lines of a failed attempt's output kept in its RunFailed (secrets redacted): what it said before it died. */
+      failure_tail_lines: z.number().int().min(0).max(200).default(LIMIT_DEFAULTS.failure_tail_lines),
     })
     .default(LIMIT_DEFAULTS),
 });

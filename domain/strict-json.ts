@@ -394,3 +394,13 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/** Where and why `text` is not valid JSON (`expected ',' or '}' at line 3, column 8`), or null when it is. */
+export function jsonSyntaxError(text: string): string | null {
+  try {
+    parseDocument(text, Number.MAX_SAFE_INTEGER, () => undefined);
+    return null;
+  } catch (error) {
+    return error instanceof SyntaxProblem ? `${error.reason} at ${lineColumn(text, error.at)}` : null;
+  }
+}

@@ -48,7 +48,12 @@ const Mode = z.enum(['quick', 'full']);
 const Direction = z.enum(['maximize', 'minimize']);
 const ProposerKind = z.string().min(1);
 
-export const FailureReason = z.enum(['timeout', 'hung', 'crashed', 'killed', 'orphaned', 'no-summary', 'launch-error']);
+/**
+ * Why an attempt failed. `cannot-start` (the command could not be executed: not found, not
+ * permitted) and `metric-missing` (the trainer ran but reported no value of the metric) are
+ * setup problems, not a verdict on the config.
+ */
+export const FailureReason = z.enum(['timeout', 'hung', 'crashed', 'killed', 'orphaned', 'no-summary', 'launch-error', 'cannot-start', 'metric-missing']);
 export type FailureReason = z.infer<typeof FailureReason>;
 
 export const Verdict = z.enum(['baseline', 'improved', 'regressed', 'inconclusive']);
@@ -355,6 +360,8 @@ export const RunFailed = event(
     message: z.string(),
     /** Present, and false, when the attempt was recorded but its trainer never ran (the orchestrator died before letting it start). */
     started: z.literal(false).optional(),
+    /** The last lines of the attempt's output (secrets redacted), for a failure that printed why. */
+    tail: z.array(z.string()).optional(),
   }),
 );
 export const RunEvaluated = event(
@@ -499,7 +506,9 @@ export type EventOf<T extends AutopilotEventType> = Extract<AutopilotEvent, { ty
 /** The payload of a given type. */
 export type DataOf<T extends AutopilotEventType> = EventOf<T>['data'];
 
-const eventTypes = new Set<string>(AutopilotEvent.options.map((o) => o.shape.type.value));
+/** Every event type of the catalogue, in catalogue order. */
+export const EVENT_TYPES: readonly AutopilotEventType[] = AutopilotEvent.options.map((o) => o.shape.type.value);
+const eventTypes = new Set<string>(EVENT_TYPES);
 
 /** True when `type` names an event of the catalogue (XState's own events do not). */
 export function isCatalogueType(type: string): type is AutopilotEventType {

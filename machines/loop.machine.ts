@@ -59,6 +59,8 @@ export interface LoopContext {
   consecutiveFailures: number;
   stop: DataOf<'StopRequested'> | null;
   haltReason: string | null;
+  /** A failure no later run can mend (the trainer cannot start, the baseline failed): the session halts once the run is journaled. */
+  fatal: string | null;
   /** When the session started (LoopStarted's timestamp), for the wall-time budget. */
   startedAt: string | null;
   /** Wall time of the session when its last run was journaled (from the events' timestamps, never a clock). */
@@ -129,6 +131,9 @@ export interface JournalInput {
   replication: Replication | null;
 }
 
+/** Failures of the setup, not of the config: never retried, never a bad observation for the optimizer. */
+export const SETUP_FAILURES: ReadonlySet<string> = new Set(['cannot-start', 'metric-missing']);
+
 /** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
 export const BUILTIN_PROPOSER = 'builtin';
 
@@ -153,6 +158,7 @@ const initialContext: LoopContext = {
   consecutiveFailures: 0,
   stop: null,
   haltReason: null,
+  fatal: null,
   startedAt: null,
   elapsedMs: 0,
 };
@@ -223,7 +229,10 @@ export const loopMachine = setup({
       const reason = (event as E<'ProposalFailed'>).data.reason;
       return reason !== undefined && reason !== 'error' && canFallBack(context);
     },
-    canRetryRun: ({ context }) => context.stop === null && requireRun(context).attempt < context.limits.maxRunAttempts,
+    // A command that cannot start, or a trainer that reports no value of the metric, fails the same way every time.
+    canRetryRun: ({ context, event }) =>
+      context.stop === null && !SETUP_FAILURES.has((event as E<'RunFailed'>).data.reason) && requireRun(context).attempt < context.limits.maxRunAttempts,
+    hasFatal: ({ context }) => context.fatal !== null,
     stopRequested: ({ context }) => context.stop !== null,
     tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
     allRunsDone: ({ context }) => context.runsCompleted >= context.runsRequested,
@@ -298,6 +307,10 @@ export const loopMachine = setup({
         // A launch that never started still uses up an attempt.
         return { ...requireRun(context), started: null, failure: d, attempt: Math.max(requireRun(context).attempt, d.attempt) };
       },
+      fatal: ({ context, event }) => {
+        const d = (event as E<'RunFailed'>).data;
+        return d.reason === 'cannot-start' ? `run ${d.runId}: the trainer cannot start: ${d.message}` : context.fatal;
+      },
     }),
     evaluated: assign({
       run: ({ context, event }) => ({ ...requireRun(context), evaluation: (event as E<'RunEvaluated'>).data }),
@@ -314,7 +327,10 @@ export const loopMachine = setup({
         sample: run.finished ? sampleOf(run.finished, context.metric.name) : [],
         override: overrideFromBaseline(run.accepted, context.incumbent),
       };
+      // Nothing later is compared with a baseline that was never measured.
+      const baselineFailed = run.kind === 'baseline' && d.status === 'failed' && context.incumbent === null;
       return {
+        fatal: context.fatal ?? (baselineFailed ? `the baseline run ${run.runId} failed: ${run.failure?.message ?? 'see its log'}` : null),
         replication: nextReplication(d.replication, facts, context.replication),
         elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : 0,
         runsCompleted: context.runsCompleted + 1,
@@ -325,6 +341,7 @@ export const loopMachine = setup({
     stop: assign({ stop: ({ event }) => (event as E<'StopRequested'>).data }),
     forwardStop: sendTo('train', ({ event }) => event),
     haltOnStop: assign({ haltReason: ({ context }) => `stop requested: ${context.stop?.reason ?? 'unknown'}` }),
+    haltOnFatal: assign({ haltReason: ({ context }) => context.fatal }),
     haltOnRejections: assign({
       haltReason: ({ context }) =>
         `run ${requireRun(context).runId}: no valid proposal after ${requireRun(context).proposalAttempt} attempt(s); last errors: ` +
@@ -468,6 +485,7 @@ export const loopMachine = setup({
     // Transient: picks the next step once the run is journaled.
     deciding: {
       always: [
+        { guard: 'hasFatal', actions: 'haltOnFatal', target: 'halted' },
         { guard: 'stopRequested', actions: 'haltOnStop', target: 'halted' },
         { guard: 'tooManyFailures', actions: 'haltOnFailures', target: 'halted' },
         { guard: 'allRunsDone', target: 'done' },

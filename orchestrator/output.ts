@@ -119,6 +119,11 @@ export function describeEvent(e: AutopilotEvent): string | null {
   }
 }
 
+/** Lines printed under an event's line: a failed attempt's last output (the reason is usually there: a traceback, "CUDA error: no device found"). */
+export function detailLines(e: AutopilotEvent): string[] {
+  return e.type === 'RunFailed' ? (e.data.tail ?? []).map((l) => `  | ${l}`) : [];
+}
+
 /** The JSON line for an event (`--json`), its text escaped by `jsonText` (it parses back to the raw values). */
 export function eventJson(stored: StoredEvent<AutopilotEvent>): string {
   return jsonText({ seq: stored.seq, stream: stored.streamId, type: stored.event.type, at: stored.event.metadata.at, data: stored.event.data });

@@ -27,7 +27,7 @@ import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
 import { parseStopFile } from './stop-file.js';
-import { describeEvent, eventJson } from './output.js';
+import { describeEvent, detailLines, eventJson } from './output.js';
 import { escapeLines, escapeText } from '../domain/text/escape.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
 import { fmt } from '../domain/numbers.js';
@@ -203,6 +203,7 @@ async function drive(
     if (stored.event.type === 'RunFinished' || stored.event.type === 'RunFailed') progress.finish(stored.event.data.runId);
     const line = describeEvent(stored.event);
     if (line) progress.line(line);
+    for (const detail of detailLines(stored.event)) progress.line(detail);
   };
   const persist = (event: AutopilotEvent): void => {
     const stream = streamOf(event);
@@ -354,6 +355,8 @@ async function drive(
     out(`look at: ${paths.root}/journal/labbook.md, ${paths.root}/runs/<id>/, runs/best.json, 'autopilot events'`);
     if (head) out(headLine(head));
   }
+  // A halted night never looks like a finished one: the reason is the last thing said, and the exit is 1.
+  if (final.value !== 'done') err(`autopilot: loop halted: ${ctx.haltReason ?? 'halted'}`);
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
 }
 

@@ -5,6 +5,7 @@ import { readUserText } from '../adapters/fs/user-files.js';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../domain/config.js';
 import { parsePolicy, type Policy } from '../domain/policy.js';
+import { jsonSyntaxError } from '../domain/strict-json.js';
 import { parseSettings, type Settings } from '../domain/settings.js';
 
 /** The project's root directory (where `dist/`, `trainers/` and the shipped workspace live). */
@@ -58,7 +59,7 @@ function readJson(root: string, path: string, what: string, recorded?: string): 
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new WorkspaceError(`${what} at ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new WorkspaceError(`${what} at ${path} is not valid JSON: ${jsonSyntaxError(text) ?? (err as Error).message}`);
   }
 }
 

@@ -99,6 +99,7 @@ export type AuditStep = StepBase &
         signal: string | null;
         duration_ms: number;
         message: string;
+        tail: string[];
       }
     | ({
         type: 'RunEvaluated';
@@ -330,7 +331,17 @@ function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     }
     case 'RunFailed': {
       const d = e.data;
-      return { ...base, type: e.type, attempt: d.attempt, reason: d.reason, exit_code: d.exitCode, signal: d.signal, duration_ms: d.durationMs, message: d.message };
+      return {
+        ...base,
+        type: e.type,
+        attempt: d.attempt,
+        reason: d.reason,
+        exit_code: d.exitCode,
+        signal: d.signal,
+        duration_ms: d.durationMs,
+        message: d.message,
+        tail: d.tail ?? [],
+      };
     }
     case 'RunEvaluated': {
       // Fields the catalogue adds later (confidence interval, resamples, …) pass through as they are named there.
@@ -778,7 +789,7 @@ function describe(step: AuditStep): { head: string; details: string[] } {
     case 'RunFailed':
       return {
         head: `attempt ${step.attempt} FAILED (${step.reason}): exit ${step.exit_code ?? 'none'}, signal ${step.signal ?? 'none'}, after ${seconds(step.duration_ms)}`,
-        details: [`message: ${step.message}`],
+        details: [`message: ${step.message}`, ...step.tail.map((l) => `output | ${l}`)],
       };
     case 'RunEvaluated': {
       return {

@@ -43,6 +43,7 @@ export function renderLabbookFromLines(lines: readonly string[]): string {
 
 function status(r: RunView): string {
   if (r.journal) return r.journal.status;
+  if (r.interrupted) return 'interrupted';
   if (r.finished) return 'finished';
   const last = r.launches.at(-1);
   if (last?.outcome === 'running') return 'running';
@@ -107,6 +108,7 @@ export function renderSummary(r: RunView): string {
           signal: lastFailure.signal,
           message: lastFailure.message,
           attempt: lastFailure.attempt,
+          tail: lastFailure.tail ?? [],
         },
     evaluation: r.evaluation && {
       metric: r.evaluation.metric,

@@ -52,6 +52,8 @@ const RunState = z.object({
   verdict: z.string().nullable(),
   mean: z.number().nullable(),
   n: z.number().nullable(),
+  /** Its session ended (halted or completed) before the run was journaled (absent in older snapshots: false). */
+  interrupted: z.boolean().optional(),
 });
 type RunState = z.infer<typeof RunState>;
 
@@ -158,11 +160,13 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'LoopHalted': {
       const x = s.sessions.get(e.metadata.session);
       if (x) Object.assign(x, { status: 'halted', halt_reason: e.data.reason, state: 'halted' });
+      markInterrupted(s);
       return s;
     }
     case 'LoopCompleted': {
       const x = s.sessions.get(e.metadata.session);
       if (x) Object.assign(x, { status: 'completed', state: 'done' });
+      markInterrupted(s);
       return s;
     }
     case 'StateEntered': {
@@ -228,6 +232,7 @@ export function summaryOfView(view: WorkspaceView): SummaryFold {
       verdict: r.evaluation?.verdict ?? null,
       mean: r.evaluation?.candidate.mean ?? null,
       n: r.evaluation?.candidate.n ?? null,
+      ...(r.interrupted ? { interrupted: true } : {}),
     });
   const inc = view.incumbent?.ref ?? null;
   s.incumbent = inc && { run_id: inc.runId, metric: inc.metric, mean: inc.mean, n: inc.n };
@@ -236,7 +241,12 @@ export function summaryOfView(view: WorkspaceView): SummaryFold {
 }
 
 function runStatus(r: RunState): string {
-  return r.journal ?? (r.launches.at(-1)?.[1] === 'running' ? 'running' : r.finished ? 'finished' : 'in progress');
+  return r.journal ?? (r.interrupted ? 'interrupted' : r.launches.at(-1)?.[1] === 'running' ? 'running' : r.finished ? 'finished' : 'in progress');
+}
+
+// A session that ended leaves no run in flight: those it had not journaled were interrupted.
+function markInterrupted(s: SummaryFold): void {
+  for (const r of s.runs.values()) if (r.journal === null) r.interrupted = true;
 }
 
 /** The summary in the shape `status --json` and `replay` print. */

@@ -63,6 +63,8 @@ export interface RunView {
   evaluation: (DataOf<'RunEvaluated'> & { at: string }) | null;
   journal: (DataOf<'JournalWritten'> & { at: string }) | null;
   progress: DataOf<'RunProgress'>['metrics'] | null;
+  /** Its session ended (halted or completed) before the run was journaled. */
+  interrupted: boolean;
 }
 
 /** A loop session as the log tells it. */
@@ -209,6 +211,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         evaluation: null,
         journal: null,
         progress: null,
+        interrupted: false,
       });
       return view;
     }
@@ -412,6 +415,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'LoopHalted': {
       const s = view.sessions.get(e.metadata.session);
       if (s) Object.assign(s, { status: 'halted', endedAt: at, haltReason: e.data.reason, state: 'halted' });
+      for (const r of view.runs.values()) if (!r.journal) r.interrupted = true;
       view.labbook.push({
         at,
         action: `loop ${e.metadata.session} halted`,
@@ -424,6 +428,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'LoopCompleted': {
       const s = view.sessions.get(e.metadata.session);
       if (s) Object.assign(s, { status: 'completed', endedAt: at, state: 'done' });
+      for (const r of view.runs.values()) if (!r.journal) r.interrupted = true;
       view.labbook.push({
         at,
         action: `loop ${e.metadata.session} completed`,

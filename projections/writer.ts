@@ -73,7 +73,7 @@ function writeIfChanged(root: string, path: string, content: string, unsafe: Uns
   if (!sameContent(root, path, content)) unsafe.push(...atomicWrite(root, path, content));
 }
 
-const NOTE_EVENTS = new Set(['ProposalReceived', 'ProposalRejected', 'ProposalFailed', 'ProposalAccepted', 'JournalWritten', 'RunPlanned']);
+const NOTE_EVENTS = new Set(['ProposalReceived', 'ProposalRejected', 'ProposalFailed', 'ProposalAccepted', 'JournalWritten', 'RunPlanned', 'LoopHalted', 'LoopCompleted']);
 
 /**
  * Event types whose fold changes no run other than the one they name (if they name one). After
@@ -173,6 +173,13 @@ export class ProjectionWriter {
       const r = this.#view.runs.get(runId);
       if (r) for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
     }
+    // A session that ended leaves its unjournaled runs interrupted: their files say so.
+    if (e.type === 'LoopHalted' || e.type === 'LoopCompleted')
+      for (const r of this.#view.runs.values())
+        if (r.interrupted && !r.journal) {
+          this.#sections.delete(r.runId);
+          for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
+        }
     if (this.#view.labbook.length !== before) this.#write('journal/labbook.md', this.#labbook());
     if (NOTE_EVENTS.has(e.type)) this.#write('journal/notes.md', this.#notes());
     if (this.#view.incumbent !== incumbentBefore || stored.seq === 1)

@@ -4,7 +4,7 @@ import { decideJournal } from '../../domain/journal-entry.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { changedOutputs } from './run-outputs.js';
-import { MAX_SUMMARY_BYTES } from './train.js';
+import { MAX_SUMMARY_BYTES } from './launch-outcome.js';
 
 /** Creates the `journal` actor. */
 export function journalActor(deps: LoopDeps) {

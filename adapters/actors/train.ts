@@ -9,23 +9,20 @@ import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
 import { getPath } from '../../domain/config.js';
-import { metricsFromLog } from '../../domain/log-metrics.js';
-import { parseTrainerSummary } from '../../domain/trainer-summary.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { redactArgv, redactEnv, redactText } from '../secrets.js';
-import { ensureDirConfined, kindConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
+import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
-import { fingerprintOutputs } from './run-outputs.js';
+import { trainerArgv } from './trainer-argv.js';
+import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 
-/** Largest trainer_summary.json read (its samples are capped by limits.max_samples anyway). */
-export const MAX_SUMMARY_BYTES = 64 << 20;
 
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
@@ -95,11 +92,22 @@ export function trainActor(deps: LoopDeps) {
       durationMs: number,
       message: string,
       neverStarted = false,
+      tail: string[] = [],
     ) =>
       emit(
         makeEvent(
           'RunFailed',
-          { runId: run.runId, attempt, reason, exitCode, signal, durationMs, message, ...(neverStarted ? { started: false as const } : {}) },
+          {
+            runId: run.runId,
+            attempt,
+            reason,
+            exitCode,
+            signal,
+            durationMs,
+            message,
+            ...(neverStarted ? { started: false as const } : {}),
+            ...(tail.length ? { tail } : {}),
+          },
           session,
           deps.now(),
         ),
@@ -126,54 +134,23 @@ export function trainActor(deps: LoopDeps) {
             : r.stoppedFor === 'hung'
               ? `no output for ${timeouts.no_output_seconds}s`
               : 'stopped by request';
-        return failed(attempt, r.stoppedFor, r.exitCode, r.signal, r.durationMs, `${why}; the trainer's process group was terminated`);
+        return failed(attempt, r.stoppedFor, r.exitCode, r.signal, r.durationMs, `${why}; the trainer's process tree was terminated`, false, failureTail(r.tail, deps.settings.limits.failure_tail_lines));
       }
       if (!r.recorded) return failed(attempt, 'killed', null, r.signal, r.durationMs, `the trainer's supervisor was killed from outside; see ${log}`);
-      if (r.exitCode !== 0)
-        return failed(attempt, 'crashed', r.exitCode, r.signal, r.durationMs, `trainer exited with ${r.signal ?? `code ${r.exitCode}`}; see ${log}`);
-      const read = readConfined(deps.paths.root, summaryPath, MAX_SUMMARY_BYTES);
-      if (read.kind === 'unsafe') {
-        removeConfined(deps.paths.root, summaryPath);
-        violation([{ ...read.entry, action: 'removed' }], attempt);
-      }
-      const problem =
-        read.kind === 'missing'
-          ? 'missing'
-          : read.kind === 'unsafe'
-            ? `it was ${read.entry.kind === 'symlink' ? `a symlink to ${read.entry.target ?? '?'}` : `a ${read.entry.kind}`}, not a regular file; removed, not followed`
-            : read.kind === 'too-large'
-              ? `${read.size} bytes, more than the ${read.max} read`
-              : null;
-      const parsed =
-        read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: deps.settings.limits.max_samples }) : { ok: false as const, problem: problem! };
-      const checkpoints = listCheckpoints(deps.paths.root, runDir).map((f) => relative(deps.paths.root, f));
-      const outputs = fingerprintOutputs(deps.paths.root, read.kind === 'file' ? { rel: relative(deps.paths.root, summaryPath), bytes: read.bytes } : null, checkpoints);
-      const finished = (summarySource: 'summary' | 'log', metrics: Record<string, number>, samples: Record<string, number[]>) =>
-        emit(
-          makeEvent(
-            'RunFinished',
-            {
-              runId: run.runId,
-              attempt,
-              exitCode: 0,
-              durationMs: r.durationMs,
-              summarySource,
-              metrics,
-              samples,
-              ...(checkpoints.length ? { checkpoints } : {}),
-              ...(outputs.length ? { outputs } : {}),
-            },
-            session,
-            deps.now(),
-          ),
-        );
-      if (parsed.ok) return finished('summary', parsed.summary.metrics, parsed.summary.samples ?? {});
-      // A summary over a limit is refused outright: the log's metrics must not stand in for it.
-      if ('refused' in parsed) return failed(attempt, 'no-summary', 0, null, r.durationMs, `trainer_summary.json refused: ${parsed.problem}`);
-      // No usable summary: the log's JSON metric lines, else PufferLib's dashboard text.
-      const fromLog = metricsFromLog(r.tail);
-      if (fromLog) return finished('log', fromLog.metrics, {});
-      return failed(attempt, 'no-summary', 0, null, r.durationMs, `no usable trainer_summary.json (${parsed.problem}) and no metrics in the log`);
+      const outcome = launchOutcome(r, {
+        root: deps.paths.root,
+        summaryPath,
+        checkpoints: listCheckpoints(deps.paths.root, runDir).map((f) => relative(deps.paths.root, f)),
+        metric: deps.settings.metric.name,
+        maxSamples: deps.settings.limits.max_samples,
+        tailLines: deps.settings.limits.failure_tail_lines,
+        timeouts,
+        logPath: log,
+        argv0: deps.settings.trainer.command[0]!,
+      });
+      violation(outcome.unsafe, attempt);
+      if (outcome.kind === 'finished') emit(makeEvent('RunFinished', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
+      else emit(makeEvent('RunFailed', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
     };
 
     const progress = (attempt: number) => (metrics: Record<string, number>) =>
@@ -231,11 +208,7 @@ export function trainActor(deps: LoopDeps) {
       const config = run.accepted?.config;
       if (!config) throw new Error(`run ${run.runId} has no accepted config`);
       // Relative paths in the command resolve against the trainer's cwd (the workspace by default); no shell is involved.
-      const wandb = deps.settings.wandb;
-      const argv = [
-        ...deps.settings.trainer.command,
-        ...(wandb.enabled ? ['--wandb', '--wandb-project', wandb.project, '--wandb-group', session, '--tag', run.runId] : []),
-      ];
+      const argv = trainerArgv(deps.settings, config, session, run.runId);
       const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
       const seedValue = getPath(config, 'train.seed');
       const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { baseConfigFor } from '../../domain/base-config.js';
 import { planLaunch } from '../../domain/launch-plan.js';
 import { capProblems } from '../../domain/problems.js';
+import { isPlainObject } from '../../domain/path.js';
 import { fromRecordable, toRecordable } from '../../domain/recordable.js';
 import { validateOverrides, type ValidationError } from '../../domain/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
@@ -22,7 +23,10 @@ export function validateActor(deps: LoopDeps) {
     const overrides = proposal ? fromRecordable(proposal.overrides) : {};
     // Problems with the answer itself (unreadable file, missing rationale…) reject it like an invalid key.
     const problems = proposal?.problems ?? [];
-    const checked = problems.length > 0 ? { ok: false as const, errors: problems } : validateOverrides(overrides, base, deps.policy);
+    // Problems of the answer itself come with the errors of its overrides, when it had any: every error at once.
+    const own = problems.length > 0 && isPlainObject(overrides) ? validateOverrides(overrides, base, deps.policy) : null;
+    const checked =
+      problems.length > 0 ? { ok: false as const, errors: [...problems, ...(own && !own.ok ? own.errors : [])] } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
     // Only the first limits.max_problems errors are kept; the rest are counted (a proposal of 20,000 bad keys stays small).
     const reject = (errors: ValidationError[], alreadyOmitted = 0) => {

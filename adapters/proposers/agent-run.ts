@@ -240,7 +240,8 @@ export async function runAgent(
   }
   const parsed = parseProposalText(text);
   if (parsed.ok) return { kind: 'proposal', ...parsed.proposal, problems: [], process: facts, violations, unsafe };
-  return { kind: 'proposal', overrides: null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations, unsafe };
+  // The overrides of an answer whose envelope alone is wrong are kept, so validation reports their errors too.
+  return { kind: 'proposal', overrides: parsed.overrides ?? null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations, unsafe };
 }
 
 function lastLine(output: string): string {

@@ -10,13 +10,20 @@ import { proposeTpe, type Observation, type TpeProposal } from '../../domain/pro
 import { mean, sampleOf } from '../../domain/sample.js';
 import { boundBaseline } from '../actors/input-guard.js';
 import type { WorkspaceView } from '../../projections/view.js';
+import { SETUP_FAILURES } from '../../machines/loop.machine.js';
 import type { LoopDeps } from '../actors/deps.js';
+
+/** Failure reasons that are no verdict on the config that ran. */
+const NOT_THE_CONFIG: ReadonlySet<string> = new Set([...SETUP_FAILURES, 'killed', 'orphaned', 'launch-error']);
 
 /** The runs of `view` as TPE observations (the run `except` left out): journaled runs only. */
 export function observationsOf(view: WorkspaceView, policyKeys: string[], metric: string, except: string): Observation[] {
   const out: Observation[] = [];
   for (const r of view.runs.values()) {
     if (r.runId === except || !r.journal || !r.accepted) continue;
+    // A run that failed for a reason not of its config's making (could not start, no metric, killed, orphaned) says nothing of the config.
+    const last = r.failures.at(-1);
+    if (r.journal.status === 'failed' && last && NOT_THE_CONFIG.has(last.reason)) continue;
     const overrides: Record<string, Scalar> = {};
     for (const key of policyKeys) {
       const v = getPath(r.accepted.config, key);

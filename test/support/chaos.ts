@@ -327,7 +327,7 @@ export function lockHolder(ws: string): number | undefined {
 }
 
 /**
- * Runs the fake trainer directly (`node fake-trainer.mjs`, no flags) instead of through
+ * Runs the fake trainer directly (`node fake-trainer.mjs FLAGS...`) instead of through
  * scripts/run_training.sh: one Node start less per launch, for tests that launch many.
  */
 export function directFakeTrainer(ws: string): void {
