@@ -92,7 +92,7 @@ export function buildProgram(result: { code: number }): Command {
     });
   program
     .command('rebuild')
-    .description('delete every projection file and render it again from the event log')
+    .description('render every projection again from the event log and make the files match it byte for byte: rewrite what differs or is missing, remove what the log does not render, leave the rest (trainer outputs, logs and checkpoints are not in the log and are not touched)')
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action((o: { workspace: string; json?: boolean }) => {
