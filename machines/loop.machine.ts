@@ -485,8 +485,9 @@ export const loopMachine = setup({
     // Transient: picks the next step once the run is journaled.
     deciding: {
       always: [
-        { guard: 'hasFatal', actions: 'haltOnFatal', target: 'halted' },
+        // A stop the user asked for is the reason, even when it killed the baseline.
         { guard: 'stopRequested', actions: 'haltOnStop', target: 'halted' },
+        { guard: 'hasFatal', actions: 'haltOnFatal', target: 'halted' },
         { guard: 'tooManyFailures', actions: 'haltOnFailures', target: 'halted' },
         { guard: 'allRunsDone', target: 'done' },
         // Budgets stop runs beyond them; a session that did what it was asked ends done.

@@ -194,7 +194,7 @@ describe('when the environment holds secrets', () => {
     // The trainer did get them.
     const calls = fakeTrainerCalls(ws);
     expect(calls.length).toBe(2);
-    expect(calls[0]!.argv.slice(-2)).toEqual(['--hub', githubToken]);
+    expect(calls[0]!.argv.slice(0, 2)).toEqual(['--hub', githubToken]);
     const exported = join(ws, 'export.jsonl');
     await execa('node', [CLI, 'export', '--out', exported, '--workspace', ws]);
     const recorded = [readFileSync(exported, 'utf8'), readFileSync(join(ws, 'events.db')).toString('latin1')];
@@ -224,7 +224,7 @@ describe('when the environment holds secrets', () => {
       WANDB_KEY_ID: 'key-id-on-record-42',
       PUFFER_AUTOPILOT_RUN_ID: '001',
     });
-    expect((started?.data.argv as string[]).slice(-2)).toEqual(['--hub', '<redacted>']);
+    expect((started?.data.argv as string[]).slice(2, 4)).toEqual(['--hub', '<redacted>']);
     const proposed = log.find((e) => e.type === 'ProposalReceived' && e.data.runId === '002');
     expect((proposed?.data.process as { argv: string[] }).argv).toEqual([process.execPath, AGENT, '--api-key', '<redacted>', '<redacted>']);
   });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../domain/config.js';
+import { renderArgs } from '../../domain/render-args.js';
 import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
 
 const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false });
@@ -61,7 +63,9 @@ describe('when a loop of three runs has run with the fake trainer', () => {
 
     const launch = audit.steps.find((s: { type: string }) => s.type === 'RunStarted');
     expect(launch).toMatchObject({ seq: started.seq, argv: started.data.argv, cwd: started.data.cwd, pid: started.data.pid, seed: started.data.seed, attempt: 1 });
-    expect(launch.argv).toEqual(trainerCommand(ws));
+    // trainer.command, then the accepted config as flags.
+    const accepted = only(events, '002', 'ProposalAccepted');
+    expect(launch.argv).toEqual([...trainerCommand(ws), ...renderArgs(accepted.data.config as Config)]);
     expect(audit.outcome).toMatchObject({ type: 'RunFinished', exit_code: 0, seq: only(events, '002', 'RunFinished').seq });
     expect(audit.verdict).toMatchObject({
       seq: evaluated.seq,
@@ -84,7 +88,7 @@ describe('when a loop of three runs has run with the fake trainer', () => {
     expect(r.stdout).toContain(`proposer:   builtin, seed ${received.data.seed}`);
     expect(r.stdout).toContain(`rationale:  ${received.data.rationale}`);
     expect(r.stdout).toMatch(new RegExp(`#${started.seq} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  RunStarted`));
-    expect(r.stdout).toContain(`argv: ${trainerCommand(ws).join(' ')}`);
+    expect(r.stdout).toContain(`argv: ${trainerCommand(ws).join(' ')} --`);
     expect(r.stdout).toMatch(new RegExp(`#${evaluated.seq} +\\S+ \\S+  RunEvaluated +${evaluated.data.verdict} — mean_reward`));
     for (const heading of ['Plan', 'Proposal and validation', 'Training', 'Evaluation', 'Journal']) expect(r.stdout).toContain(`\n${heading}\n`);
   });

@@ -165,7 +165,7 @@ describe('when the loop machine is driven through every shortest path', () => {
             expect(c.haltReason).toBeNull();
           },
           halted: () => {
-            expect(sut.getSnapshot().context.haltReason).toMatch(/stop requested|no valid proposal|proposer failed|consecutive failed/);
+            expect(sut.getSnapshot().context.haltReason).toMatch(/stop requested|no valid proposal|proposer failed|consecutive failed|the baseline run \d+ failed|the trainer cannot start/);
           },
           train: () => {
             expect(sut.getSnapshot().context.run?.accepted).not.toBeNull();

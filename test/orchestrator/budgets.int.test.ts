@@ -147,14 +147,15 @@ describe('when budgets.max_consecutive_failures is reached', () => {
   let ws: string;
   let run: Result;
   beforeAll(async () => {
-    ws = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: 'crash' });
+    // The baseline is measured (a failed baseline halts at once); every run after it crashes.
+    ws = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: 'crash-after-baseline' });
     patchSettings(ws, { retries: { max_attempts: 1 }, budgets: { max_consecutive_failures: 2 } });
     run = await loop(ws, 5);
   });
 
   it('halts after that many failed runs in a row, with the reason', () => {
     expect(run.exitCode, String(run.all)).toBe(1);
-    expect(eventsOf(ws, 'JournalWritten').map((e) => e.data.status)).toEqual(['failed', 'failed']);
+    expect(eventsOf(ws, 'JournalWritten').map((e) => e.data.status)).toEqual(['completed', 'failed', 'failed']);
     expect(eventsOf(ws, 'LoopHalted').map((e) => e.data.reason)).toEqual(['2 consecutive failed run(s) (budget 2)']);
     expect(labbookHas(ws, /\| loop 0001 halted \| 2 consecutive failed run\(s\) \(budget 2\) \|/)).toBe(true);
   });

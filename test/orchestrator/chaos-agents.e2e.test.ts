@@ -61,14 +61,16 @@ describe('when the orchestrator is SIGKILLed during agent steps until its runs c
     for (let cycle = 0; cycle < 60; cycle++) {
       const child = startCli(['loop', '--runs', String(RUNS), '--workspace', ws, '--json']);
       if (kills < KILLS) {
-        // Mostly while the agent thinks; sometimes as the request is recorded, before the agent exists.
+        // Mostly while the agent thinks (within its think time, so the kill lands); sometimes as the
+        // request is recorded, before the agent exists.
         const early = rng() < 0.25;
-        const delay = Math.floor(rng() * (THINK_MS + 200));
+        const delay = Math.floor(rng() * THINK_MS * 0.9);
         let fired = false;
         child.onLine((line) => {
           const e = JSON.parse(line) as LoggedEvent;
           if (fired) return;
-          if ((early && e.type === 'ProposalRequested') || (!early && e.type === 'ProposerStarted')) {
+          // A resumed attempt may start its agent without a new request: an early kill then fires at the start.
+          if ((early && e.type === 'ProposalRequested') || e.type === 'ProposerStarted') {
             fired = true;
             setTimeout(() => void child.kill(), early ? 0 : delay);
           }

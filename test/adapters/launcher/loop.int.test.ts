@@ -75,8 +75,8 @@ describe('when the loop runs a trainer that keeps printing past the wall clock',
     expect(JSON.parse(readText(ws, 'runs/001/summary.json'))).toMatchObject({ status: 'failed', failure: { reason: 'timeout', signal: 'SIGTERM' } });
   });
 
-  it('halts the loop with the failure budget as the reason, and leaves no process behind', () => {
-    expect(eventsOf(ws, 'LoopHalted').map((e) => e.data.reason)).toEqual(['1 consecutive failed run(s) (budget 1)']);
+  it('halts the loop because the baseline failed, and leaves no process behind', () => {
+    expect(eventsOf(ws, 'LoopHalted').map((e) => e.data.reason)).toEqual([expect.stringMatching(/^the baseline run 001 failed: wall-clock limit of 2s reached/)]);
     expect(survivors(ws)).toEqual([]);
   });
 });
