@@ -6,6 +6,7 @@ import { runLoop, EXIT } from '../orchestrator/run-loop.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
+import { checkCommand } from './check.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -78,6 +79,16 @@ export function buildProgram(result: { code: number }): Command {
         });
       },
     );
+  program
+    .command('check')
+    .description("the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with")
+    .addOption(workspaceOption())
+    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
+    .addOption(jsonOption())
+    .action((o: { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
+      result.code = checkCommand(o);
+    });
   program
     .command('propose')
     .description('run just the proposer against the current history and validate its answer, recording nothing (for trying a prompt)')
