@@ -7,6 +7,7 @@ import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
+import { dryRun } from '../orchestrator/dry-run.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -65,9 +66,27 @@ export function buildProgram(result: { code: number }): Command {
         return why;
       }),
     )
+    .option('--dry-run', 'check the workspace, run the baseline config once in a scratch folder outside it, and report the metric; records nothing')
     .addOption(jsonOption())
     .action(
-      async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string }) => {
+      async (o: {
+        workspace: string;
+        runs?: number;
+        mode?: 'quick' | 'full';
+        proposer?: ProposerKindSetting;
+        json?: boolean;
+        acceptInputChanges?: string;
+        dryRun?: boolean;
+      }) => {
+        if (o.dryRun) {
+          if (o.runs !== undefined || o.acceptInputChanges !== undefined) {
+            printError(`autopilot: --dry-run runs the baseline once and records nothing; ${o.runs !== undefined ? '--runs' : '--accept-input-changes'} does not apply`);
+            result.code = EXIT.usage;
+            return;
+          }
+          result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
+          return;
+        }
         result.code = await runLoop({
           workspace: o.workspace,
           runs: o.runs,
