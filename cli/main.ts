@@ -6,6 +6,8 @@ import { runLoop, EXIT } from '../orchestrator/run-loop.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
+import { checkCommand } from './check.js';
+import { dryRun } from '../orchestrator/dry-run.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -65,9 +67,27 @@ export function buildProgram(result: { code: number }): Command {
         return why;
       }),
     )
+    .option('--dry-run', 'check the workspace, run the baseline config once in a scratch folder outside it, and report the metric; records nothing')
     .addOption(jsonOption())
     .action(
-      async (o: { workspace: string; runs?: number; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string }) => {
+      async (o: {
+        workspace: string;
+        runs?: number;
+        mode?: 'quick' | 'full';
+        proposer?: ProposerKindSetting;
+        json?: boolean;
+        acceptInputChanges?: string;
+        dryRun?: boolean;
+      }) => {
+        if (o.dryRun) {
+          if (o.runs !== undefined || o.acceptInputChanges !== undefined) {
+            printError(`autopilot: --dry-run runs the baseline once and records nothing; ${o.runs !== undefined ? '--runs' : '--accept-input-changes'} does not apply`);
+            result.code = EXIT.usage;
+            return;
+          }
+          result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
+          return;
+        }
         result.code = await runLoop({
           workspace: o.workspace,
           runs: o.runs,
@@ -79,6 +99,16 @@ export function buildProgram(result: { code: number }): Command {
         });
       },
     );
+  program
+    .command('check')
+    .description("the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with")
+    .addOption(workspaceOption())
+    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
+    .addOption(jsonOption())
+    .action((o: { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
+      result.code = checkCommand(o);
+    });
   program
     .command('propose')
     .description('run just the proposer against the current history and validate its answer, recording nothing (for trying a prompt)')

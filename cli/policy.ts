@@ -135,8 +135,9 @@ export function policyJsonSchema(): Record<string, unknown> {
 export function describePolicy(policy: Policy, path: string): string[] {
   const keys = Object.entries(policy.keys);
   const rules = policy.rules ?? [];
-  const rows = keys.map(([key, spec]) => [key, spec.type, rangeText(spec), distributionOf(spec), spec.description ?? '']);
-  const header = ['key', 'type', 'range/choices', 'distribution', 'description'];
+  // `optional`: the baselines may leave the key out (see `autopilot check`).
+  const rows = keys.map(([key, spec]) => [key, spec.type, rangeText(spec), distributionOf(spec), spec.optional ? 'yes' : '-', spec.description ?? '']);
+  const header = ['key', 'type', 'range/choices', 'distribution', 'optional', 'description'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells

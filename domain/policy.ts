@@ -20,6 +20,17 @@ function strict<const Shape extends z.ZodRawShape>(shape: Shape) {
 
 const DottedKey = z.string().refine(isSafeDottedKey, { error: `must be ${SAFE_KEY_HINT}` });
 
+/**
+ * `optional: true` declares a key that the baselines may leave out (the trainer has a default for
+ * it, and a proposal that sets it adds the flag). Without it, a policy key missing from the
+ * baseline of the mode a session uses is a preflight problem: most often a misspelling, whose flag
+ * the trainer would silently ignore.
+ */
+const Optional = z
+  .boolean()
+  .describe('true: the baselines may leave this key out (the trainer has its own default); otherwise autopilot check and loop refuse a key missing from the baseline')
+  .optional();
+
 const ScalarSchema = z.union([z.number(), z.string(), z.boolean()], {
   error: 'must be a finite number, a string or a boolean',
 });
@@ -47,6 +58,7 @@ export const NumberKeySchema = strict({
   mean: z.number().optional(),
   scale: z.number().optional(),
   description: z.string().optional(),
+  optional: Optional,
 }).superRefine((spec, ctx) => {
   checkRange(spec, ctx);
   if (spec.distribution === 'log_normal' && !(spec.min > 0)) {
@@ -70,6 +82,7 @@ export const IntegerKeySchema = strict({
   mean: z.number().optional(),
   scale: z.number().optional(),
   description: z.string().optional(),
+  optional: Optional,
 }).superRefine((spec, ctx) => {
   checkRange(spec, ctx);
   if (spec.distribution === 'log_normal' && !(spec.min >= 1)) {
@@ -91,6 +104,7 @@ export const IntegerKeySchema = strict({
 export const BooleanKeySchema = strict({
   type: z.literal('boolean'),
   description: z.string().optional(),
+  optional: Optional,
 });
 
 /** A key restricted to a list of distinct scalar choices. */
@@ -98,6 +112,7 @@ export const EnumKeySchema = strict({
   type: z.literal('enum'),
   choices: z.array(ScalarSchema).min(1, { error: 'must list at least one choice' }),
   description: z.string().optional(),
+  optional: Optional,
 }).superRefine((spec, ctx) => {
   const seen = new Set<unknown>();
   spec.choices.forEach((choice, i) => {

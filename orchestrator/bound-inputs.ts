@@ -1,12 +1,21 @@
-/** The inputs an unfinished session is bound to, read from the log before the loop resumes it. */
+/** The unfinished session and the inputs it is bound to, read from the log before the loop resumes it. */
 import { existsSync } from 'node:fs';
 import { catalogueCodec, type InputFile } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import type { WorkspacePaths } from './workspace.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 
-/** The unfinished session (the last one, when it has not ended) and the inputs it is bound to; null when there is none or it bound none. */
-export function unfinishedBinding(paths: WorkspacePaths): { session: string; inputs: Map<string, InputFile> } | null {
+/** The session the log's last event belongs to, when it has started and not ended: what `autopilot loop` resumes. */
+export interface UnfinishedSession {
+  session: string;
+  mode: 'quick' | 'full';
+  proposer: string;
+  /** The inputs it is bound to (null: it bound none, as sessions of older logs). */
+  inputs: Map<string, InputFile> | null;
+}
+
+/** The unfinished session (the last one, when it has not ended); null when there is none. Read-only: creates no log. */
+export function unfinishedSession(paths: WorkspacePaths): UnfinishedSession | null {
   if (!existsSync(paths.events)) return null;
   const store = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
   try {
@@ -15,14 +24,21 @@ export function unfinishedBinding(paths: WorkspacePaths): { session: string; inp
     const [tail] = [...store.readAll({ fromSeq: last })];
     if (!tail) return null;
     const session = tail.event.metadata.session;
-    let inputs: Map<string, InputFile> | null = null;
+    let found: UnfinishedSession | null = null;
     for (const { event: e } of store.readStream(`session-${session}`)) {
-      if (e.type === 'LoopStarted') inputs = e.data.inputs ? new Map(e.data.inputs.map((f) => [f.path, f])) : null;
-      else if (e.type === 'InputsAccepted' && inputs) for (const f of e.data.files) inputs.set(f.path, f);
+      if (e.type === 'LoopStarted')
+        found = { session, mode: e.data.mode, proposer: e.data.proposer, inputs: e.data.inputs ? new Map(e.data.inputs.map((f) => [f.path, f])) : null };
+      else if (e.type === 'InputsAccepted' && found?.inputs) for (const f of e.data.files) found.inputs.set(f.path, f);
       else if (e.type === 'LoopHalted' || e.type === 'LoopCompleted') return null;
     }
-    return inputs ? { session, inputs } : null;
+    return found;
   } finally {
     store.close();
   }
+}
+
+/** The unfinished session and the inputs it is bound to; null when there is none or it bound none. */
+export function unfinishedBinding(paths: WorkspacePaths): { session: string; inputs: Map<string, InputFile> } | null {
+  const found = unfinishedSession(paths);
+  return found?.inputs ? { session: found.session, inputs: found.inputs } : null;
 }

@@ -36,6 +36,7 @@ import { getPath } from '../domain/config.js';
 import { pruneCheckpoints } from '../adapters/checkpoints.js';
 import { headLine, headOf, type ChainHead } from '../events/anchor.js';
 import { anchorContext, anchorHead } from './anchor.js';
+import { passesPreflight } from './preflight/gate.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
@@ -130,11 +131,14 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     // Resuming: the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
     inputs = checkResumedInputs(paths, options.acceptInputChanges);
     if (inputs && 'reverted' in inputs && inputs.reverted.some((p) => !p.restored)) return refuseResume(paths, inputs, lock, err);
+    // Before anything is recorded: a session that cannot start leaves no trace (see preflight-gate.ts).
+    if (!passesPreflight(paths, options, err)) {
+      lock.release();
+      return EXIT.usage;
+    }
     settings = loadSettings(paths);
     policy = loadPolicy(paths);
     containment = resolveContainmentSetting(settings.containment);
-    if (options.proposer === 'command' && !settings.proposer.command)
-      throw new WorkspaceError('--proposer command needs proposer.command.argv in autopilot.json (the executable to run)');
   } catch (e) {
     lock.release();
     if (e instanceof WorkspaceError) {

@@ -10,10 +10,10 @@ import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
 import { getPath } from '../../domain/config.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
-import { inWorkspace, PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { inWorkspace } from '../../orchestrator/workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
-import { ANCHOR_KEY_ENV } from '../anchor-file.js';
+import { trainerFullEnv, trainerOwnEnv as sharedOwnEnv, type TrainerPlace } from './trainer-env.js';
 import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
@@ -26,23 +26,16 @@ import { guardInputs } from './input-guard.js';
 
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== ANCHOR_KEY_ENV) env[k] = v;
-  return { ...env, ...trainerOwnEnv(deps, runId) };
+  return trainerFullEnv(deps.settings, placeOf(deps, runId));
 }
 
 /** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
 function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  const runDir = deps.paths.runDir(runId);
-  return {
-    ...deps.settings.trainer.env,
-    AUTOPILOT_HOME: PROJECT_ROOT,
-    AUTOPILOT_NODE: process.execPath,
-    AUTOPILOT_WORKSPACE: deps.paths.root,
-    PUFFER_AUTOPILOT_RUN_ID: runId,
-    PUFFER_AUTOPILOT_RUN_DIR: runDir,
-    PUFFER_AUTOPILOT_SUMMARY: join(runDir, 'trainer_summary.json'),
-  };
+  return sharedOwnEnv(deps.settings, placeOf(deps, runId));
+}
+
+function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
+  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId };
 }
 
 /** The checkpoint files a run left (absolute paths, oldest first by name); none when the folder is not a real directory inside the workspace. */

@@ -1,14 +1,15 @@
 /**
  * The argv a run's trainer is started with: `trainer.command`, then the run's config rendered as
- * PufferLib-style flags (`--train.learning-rate 0.003`), then the tracker flags. A script named in
- * `trainer.command` receives the flags as its arguments ("$@") and passes them on. Never a shell
- * string: each value is one argv element.
+ * PufferLib-style flags (`--train.learning-rate 0.003`), then the Weights & Biases flags when
+ * enabled. A script named in `trainer.command` receives the flags as its arguments ("$@") and
+ * passes them on. Never a shell string: each value is one argv element. One function, so the
+ * loop's launch and `autopilot loop --dry-run` cannot differ.
  */
 import type { Config } from '../../domain/config.js';
 import { renderArgs } from '../../domain/render-args.js';
 import type { Settings } from '../../domain/settings.js';
 
-/** The trainer argv of a run with `config`, in session `session`. */
+/** The full argv the trainer of run `runId` (of `session`) is started with. */
 export function trainerArgv(settings: Pick<Settings, 'trainer' | 'wandb'>, config: Config, session: string, runId: string): string[] {
   const wandb = settings.wandb;
   return [

@@ -1,0 +1,38 @@
+/** The environment a trainer runs with: the same for the loop's runs and `autopilot loop --dry-run`. */
+import { join } from 'node:path';
+import type { Settings } from '../../domain/settings.js';
+import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { ANCHOR_KEY_ENV } from '../anchor-file.js';
+
+/** Where one run's files go: its folder (`PUFFER_AUTOPILOT_RUN_DIR`) inside the workspace, or a scratch folder for a dry run. */
+export interface TrainerPlace {
+  /** The workspace (`AUTOPILOT_WORKSPACE`). */
+  workspace: string;
+  runDir: string;
+  runId: string;
+}
+
+/** The summary file a trainer writes (`PUFFER_AUTOPILOT_SUMMARY`). */
+export function summaryPathOf(runDir: string): string {
+  return join(runDir, 'trainer_summary.json');
+}
+
+/** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
+export function trainerOwnEnv(settings: Pick<Settings, 'trainer'>, place: TrainerPlace): Record<string, string> {
+  return {
+    ...settings.trainer.env,
+    AUTOPILOT_HOME: PROJECT_ROOT,
+    AUTOPILOT_NODE: process.execPath,
+    AUTOPILOT_WORKSPACE: place.workspace,
+    PUFFER_AUTOPILOT_RUN_ID: place.runId,
+    PUFFER_AUTOPILOT_RUN_DIR: place.runDir,
+    PUFFER_AUTOPILOT_SUMMARY: summaryPathOf(place.runDir),
+  };
+}
+
+/** The whole environment: ours (without the anchor key, which no trainer may read), then {@link trainerOwnEnv}. */
+export function trainerFullEnv(settings: Pick<Settings, 'trainer'>, place: TrainerPlace): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== ANCHOR_KEY_ENV) env[k] = v;
+  return { ...env, ...trainerOwnEnv(settings, place) };
+}

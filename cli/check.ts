@@ -1,0 +1,36 @@
+/**
+ * `autopilot check [--mode M] [--proposer K]`: the loop's preflight on its own — every problem that
+ * would keep a session from starting, each naming the file, the key and what is allowed; or what
+ * the session would start with. Reads the workspace; writes nothing. Exit 0 ok, 2 problems.
+ */
+import type { ProposerKindSetting } from '../domain/settings.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { preflight } from '../orchestrator/preflight/preflight.js';
+import { problemLines, reportJson, summaryLines } from '../orchestrator/preflight/report.js';
+import { EXIT } from '../orchestrator/run-loop.js';
+import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+
+/** Options of `autopilot check`. */
+export type CheckOptions = { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean };
+
+/** Runs the preflight and prints it; returns 0 when nothing is wrong, 2 otherwise. */
+export function checkCommand(o: CheckOptions): number {
+  const paths = workspacePaths(o.workspace);
+  try {
+    assertWorkspace(paths);
+  } catch (e) {
+    if (!(e instanceof WorkspaceError)) throw e;
+    if (o.json) printJson({ ok: false, workspace: paths.root, problems: [{ file: 'autopilot.json', problem: e.message }] });
+    else printLine(`autopilot: ${e.message}`, process.stderr);
+    return EXIT.usage;
+  }
+  const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });
+  if (o.json) printJson(reportJson(paths.root, report));
+  else if (report.problems.length === 0) for (const line of summaryLines(paths.root, report)) printLine(line);
+  else {
+    const n = report.problems.length;
+    printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`);
+    for (const line of problemLines(report)) printLine(line);
+  }
+  return report.problems.length === 0 ? EXIT.ok : EXIT.usage;
+}

@@ -1,0 +1,38 @@
+/**
+ * The preflight as `autopilot loop` applies it, under the lock and before the log is opened: a new
+ * session with a problem is refused (exit 2, every problem listed, nothing recorded — a log that did
+ * not exist still does not). A resumed session was started with its inputs (and has them put back),
+ * so it is not refused for what the preflight finds in them: it says so and goes on, unless autopilot
+ * cannot run it at all (autopilot.json or policy.json do not parse, the containment cannot be had).
+ */
+import { formatProblem } from '../../domain/preflight/problem.js';
+import { PROPOSER_KINDS, type ProposerKindSetting } from '../../domain/settings.js';
+import { unfinishedSession } from '../bound-inputs.js';
+import type { WorkspacePaths } from '../workspace.js';
+import { preflight } from './preflight.js';
+
+/** Runs the preflight for the session `autopilot loop` is about to start or resume; false when it must not. */
+export function passesPreflight(paths: WorkspacePaths, options: { mode?: 'quick' | 'full' | undefined; proposer?: ProposerKindSetting | undefined }, err: (line: string) => void): boolean {
+  const resuming = unfinishedSession(paths);
+  const recordedProposer = PROPOSER_KINDS.find((k) => k === resuming?.proposer);
+  const report = preflight(
+    paths,
+    resuming
+      ? { mode: resuming.mode, ...(recordedProposer ? { proposer: recordedProposer } : {}) }
+      : { ...(options.mode ? { mode: options.mode } : {}), ...(options.proposer ? { proposer: options.proposer } : {}) },
+  );
+  const n = report.problems.length;
+  if (n === 0) return true;
+  const list = report.problems.map((p) => `- ${formatProblem(p)}`).join('\n');
+  const { settings, policy, containment } = report.facts;
+  if (!resuming || !settings || !policy || !containment) {
+    const refused = resuming ? `session ${resuming.session} cannot resume` : 'no session was started';
+    err(`autopilot: the preflight found ${n} problem${n === 1 ? '' : 's'}; ${refused} and nothing was recorded:\n${list}\n(autopilot check lists them again)`);
+    return false;
+  }
+  err(
+    `autopilot: resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
+      `that would refuse a new session (the resumed one goes on):\n${list}`,
+  );
+  return true;
+}

@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { CLI, fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
+
+const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false });
+
+type Json = Record<string, unknown> & { keys: Record<string, Record<string, unknown>>; rules: Record<string, unknown>[] };
+const readPolicy = (ws: string) => JSON.parse(readFileSync(join(ws, 'policy.json'), 'utf8')) as Json;
+const writePolicy = (ws: string, policy: unknown) => writeFileSync(join(ws, 'policy.json'), JSON.stringify(policy, null, 2));
+
+/** `check` and `loop` both refuse the workspace with exit 2, naming every needle, and the loop leaves no log behind. */
+async function expectRefused(ws: string, needles: string[]): Promise<void> {
+  const check = await run(['check', '--workspace', ws]);
+  expect(check.exitCode, check.stdout + check.stderr).toBe(2);
+  for (const needle of needles) expect(check.stdout).toContain(needle);
+  const loop = await run(['loop', '--runs', '1', '--workspace', ws]);
+  expect(loop.exitCode, loop.stdout + loop.stderr).toBe(2);
+  for (const needle of needles) expect(loop.stderr).toContain(needle);
+  expect(loop.stderr).toContain('no session was started and nothing was recorded');
+  expect(existsSync(join(ws, 'events.db'))).toBe(false);
+}
+
+describe('autopilot check on the shipped workspace', () => {
+  it('says ok with the trainer, the baseline argv, the keys and the metric', async () => {
+    const ws = fakeTrainerWorkspace();
+    const r = await run(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('is ready for a quick session with the builtin proposer');
+    expect(r.stdout).toMatch(/trainer: +\/\S*bash running \S*\/scripts\/run_training\.sh/);
+    expect(r.stdout).toContain('argv:        bash scripts/run_training.sh --env.num-envs 8 --eval.episodes 32');
+    expect(r.stdout).toContain('policy:      11 keys in configs/baseline_quick.json, 1 rule');
+    expect(r.stdout).toContain('metric:      mean_reward (maximize)');
+    const json = await run(['check', '--workspace', ws, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, mode: 'quick', problems: [], metric: { name: 'mean_reward', direction: 'maximize' } });
+    expect(existsSync(join(ws, 'events.db'))).toBe(false);
+  });
+});
+
+describe('the preflight refuses a session, recording nothing', () => {
+  it('for a misspelled policy key, naming the closest baseline key', async () => {
+    const ws = fakeTrainerWorkspace();
+    const policy = readPolicy(ws);
+    policy.keys['train.learnin_rate'] = policy.keys['train.learning_rate']!;
+    delete policy.keys['train.learning_rate'];
+    writePolicy(ws, policy);
+    await expectRefused(ws, ['policy.json keys["train.learnin_rate"]', 'is not a key of configs/baseline_quick.json (did you mean train.learning_rate?)']);
+  });
+
+  it('for a policy key missing from the baseline, and passes once it is declared optional', async () => {
+    const ws = fakeTrainerWorkspace();
+    const policy = readPolicy(ws);
+    policy.keys['train.weight_decay'] = { type: 'number', min: 0, max: 0.1 };
+    writePolicy(ws, policy);
+    await expectRefused(ws, ['policy.json keys["train.weight_decay"]: is not a key of configs/baseline_quick.json', '"optional": true']);
+    policy.keys['train.weight_decay']!['optional'] = true;
+    writePolicy(ws, policy);
+    const r = await run(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('12 keys in configs/baseline_quick.json (1 optional)');
+    const table = await run(['policy', 'check', '--workspace', ws]);
+    expect(table.stdout).toMatch(/optional/);
+    expect(table.stdout).toMatch(/train\.weight_decay +number +\[0, 0\.1\] +\(default\) +yes/);
+  });
+
+  it('for a rule naming an unknown key', async () => {
+    const ws = fakeTrainerWorkspace();
+    const policy = readPolicy(ws);
+    policy.rules[0]!['than'] = 'train.bach_size';
+    writePolicy(ws, policy);
+    await expectRefused(ws, ['policy.json rules[0]', 'names train.bach_size', 'did you mean train.batch_size?']);
+  });
+
+  it('for a trainer command that does not exist', async () => {
+    const ws = fakeTrainerWorkspace();
+    patchSettings(ws, { trainer: { command: ['pythn3', 'train.py'] } });
+    await expectRefused(ws, ['autopilot.json trainer.command[0]: "pythn3" is not found on PATH']);
+  });
+
+  it('for bad JSON in policy.json', async () => {
+    const ws = fakeTrainerWorkspace();
+    writeFileSync(join(ws, 'policy.json'), '{"version": 1, "keys": {,}}');
+    await expectRefused(ws, ['policy.json: not valid JSON']);
+  });
+
+  it('for a metric that is not declared, listing every problem at once', async () => {
+    const ws = fakeTrainerWorkspace();
+    const settings = JSON.parse(readFileSync(join(ws, 'autopilot.json'), 'utf8')) as Record<string, unknown>;
+    delete settings['metric'];
+    writeFileSync(join(ws, 'autopilot.json'), JSON.stringify(settings));
+    writeFileSync(join(ws, 'configs', 'baseline_quick.json'), '[1, 2]');
+    await expectRefused(ws, ['autopilot.json metric.name: the metric is not declared', 'autopilot.json metric.direction', 'configs/baseline_quick.json: is not a JSON object']);
+  });
+});
+
+describe('autopilot check on what only some sessions use', () => {
+  it('needs baseline_full.json only for mode full', async () => {
+    const ws = fakeTrainerWorkspace();
+    rmSync(join(ws, 'configs', 'baseline_full.json'));
+    expect((await run(['check', '--workspace', ws])).exitCode).toBe(0);
+    const full = await run(['check', '--workspace', ws, '--mode', 'full']);
+    expect(full.exitCode).toBe(2);
+    expect(full.stdout).toContain('configs/baseline_full.json: not found');
+    expect(full.stdout).toContain('(mode full uses it)');
+  });
+
+  it('checks the script an interpreter runs, and the prompt and executable of an agent proposer', async () => {
+    const ws = fakeTrainerWorkspace();
+    patchSettings(ws, { trainer: { command: ['bash', 'scripts/nope.sh'] }, proposer: { codex: { bin: 'no-such-codex' } } });
+    writeFileSync(join(ws, 'prompts', 'propose.md'), 'Tune {{metric.name}} within {{budget}}.\n');
+    const r = await run(['check', '--workspace', ws, '--proposer', 'codex', '--json']);
+    expect(r.exitCode).toBe(2);
+    const report = JSON.parse(r.stdout) as { ok: boolean; problems: { file: string; key?: string; problem: string; allowed?: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'autopilot.json', key: 'trainer.command[1]', problem: expect.stringContaining('the script "scripts/nope.sh" does not exist') }),
+        expect.objectContaining({ file: 'autopilot.json', key: 'proposer.codex.bin', problem: expect.stringContaining('"no-such-codex" is not found on PATH') }),
+        expect.objectContaining({ file: 'prompts/propose.md', problem: expect.stringContaining('budget'), allowed: expect.stringContaining('{{metric.name}}') }),
+      ]),
+    );
+  });
+});
