@@ -11,6 +11,7 @@ import { dryRun } from '../orchestrator/dry-run.js';
 import { eventsCommand } from './events.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { registerInitCommand } from './init.js';
 import { registerMcpCommand } from './mcp.js';
 import { proposeCommand } from './propose.js';
 import { registerPolicyCommand } from './policy.js';
@@ -222,7 +223,7 @@ export function buildProgram(result: { code: number }): Command {
     });
   program
     .command('render-args')
-    .description('print the trainer flags for a run config (used by scripts/run_training.sh)')
+    .description('print the trainer flags for a run config (what is appended to trainer.command), to check them by hand')
     .argument('<config>', 'path of a config.json')
     .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
     .action((config: string, o: { null?: boolean }) => {
@@ -237,6 +238,7 @@ export function buildProgram(result: { code: number }): Command {
     .action((o: { workspace: string; yes?: boolean; json?: boolean }) => {
       result.code = resetCommand(o);
     });
+  registerInitCommand(program, result);
   registerPolicyCommand(program, result);
   registerMcpCommand(program, result);
   return program;

@@ -248,7 +248,7 @@ export function importPufferSweep(text: string, options: PufferImportOptions = {
 }
 
 /** Checks `--env` against `[base] env_name`; returns the env imported for, if known. */
-function selectEnv(ini: PufferIni, env: string | undefined, notes: string[]): string | undefined {
+export function selectEnv(ini: PufferIni, env: string | undefined, notes: string[]): string | undefined {
   const entry = findEntry(ini, 'base', 'env_name');
   const names = entry?.value.kind === 'string' ? entry.value.value.split(/\s+/).filter((n) => n !== '') : [];
   if (env === undefined) {

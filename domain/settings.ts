@@ -11,6 +11,9 @@ const ModeTimeouts = z.strictObject({
   grace_seconds: Seconds.default(5),
 });
 
+/** `timeouts.full` when autopilot.json leaves it out: a workspace that trains in quick mode only need not configure full runs. */
+export const FULL_TIMEOUT_DEFAULTS = { wall_seconds: 28_800, no_output_seconds: 1200, grace_seconds: 30 };
+
 /** The proposers `proposer.kind` (and `autopilot loop --proposer`) may name; `tpe` is the former name of `builtin`. */
 export const PROPOSER_KINDS = ['builtin', 'random', 'codex', 'claude', 'command', 'tpe'] as const;
 /** A proposer kind. */
@@ -147,7 +150,8 @@ export const SettingsSchema = z.strictObject({
   /** Runs per `autopilot loop` invocation when `--runs` is not given. */
   runs: z.number().int().positive().default(5),
   mode: z.enum(['quick', 'full']).default('quick'),
-  timeouts: z.strictObject({ quick: ModeTimeouts, full: ModeTimeouts }),
+  /** Limits of one training run per mode; `full` may be left out (FULL_TIMEOUT_DEFAULTS: 8 h, 20 min without output). */
+  timeouts: z.strictObject({ quick: ModeTimeouts, full: ModeTimeouts.default(FULL_TIMEOUT_DEFAULTS) }),
   retries: z
     .strictObject({
       /** Launches of one run (first attempt included) before it is recorded as failed for good. */
