@@ -10,6 +10,7 @@ import { ConfigError, parseConfig } from '../domain/parse-config.js';
 import { mergePufferInis, pufferBaseline, pufferSweepMetric } from '../domain/puffer-baseline.js';
 import { importPufferSweep, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../domain/puffer-ini.js';
 import { parsePolicy, PolicyError, type KeySpec, type Policy } from '../domain/policy.js';
+import { jsonSyntaxError } from '../domain/strict-json.js';
 
 /** Bad input to `autopilot init`: exit 2 with this message. */
 export class InitInputError extends Error {}
@@ -30,7 +31,7 @@ export function readConfigFile(flag: string, file: string): Config {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new InitInputError(`${flag} ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new InitInputError(`${flag} ${file} is not valid JSON: ${jsonSyntaxError(text) ?? (e as Error).message}`);
   }
   try {
     return parseConfig(raw);

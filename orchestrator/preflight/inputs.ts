@@ -10,6 +10,7 @@ import { isPlainObject } from '../../domain/path.js';
 import { parsePolicy, PolicyError, type Policy } from '../../domain/policy.js';
 import type { PreflightProblem } from '../../domain/preflight/problem.js';
 import { SettingsSchema, type Settings } from '../../domain/settings.js';
+import { jsonSyntaxError } from '../../domain/strict-json.js';
 import type { WorkspacePaths } from '../workspace.js';
 
 /** A parsed file, or the problems that kept it from parsing. */
@@ -28,7 +29,7 @@ export function readJsonFile(paths: WorkspacePaths, rel: string, what: string): 
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    return { ok: false, problems: [{ file: rel, problem: `not valid JSON: ${(e as Error).message}`, allowed: 'one JSON object' }] };
+    return { ok: false, problems: [{ file: rel, problem: `not valid JSON: ${jsonSyntaxError(text) ?? (e as Error).message}`, allowed: 'one JSON object' }] };
   }
 }
 

@@ -14,7 +14,7 @@ describe('a workspace file that is not valid JSON', () => {
     writeFileSync(join(ws, 'policy.json'), '{\n  "version": 1,\n  "keys": {\n    "train.learning_rate": { "type": "number" "min": 0.1 }\n  }\n}\n');
     const r = await loop(ws, ['--runs', '1']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/policy \(policy\.json\) at .*policy\.json is not valid JSON: .* at line 4, column \d+/);
+    expect(r.stderr).toMatch(/policy\.json: not valid JSON: .* at line 4, column \d+/);
     expect(eventsOfType(ws, 'LoopStarted')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ describe('when autopilot.json has no limits', () => {
       max_samples: 100_000,
       max_event_bytes: 1_048_576,
       max_output_bytes: 64 * 1024 * 1024,
+      failure_tail_lines: 20,
     });
     expect(LIMIT_DEFAULTS.max_event_bytes).toBe(1_048_576);
   });
