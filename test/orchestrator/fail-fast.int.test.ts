@@ -3,7 +3,7 @@
  * cannot start, one that dies saying why, a failed baseline — each fails loudly, says why (in the
  * console, the log, the labbook, the run's summary and its audit) and exits 1, never 0.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +91,18 @@ describe('a run its halted session left unjournaled', () => {
     ]);
     expect(JSON.parse(readFileSync(join(ws, 'runs/002/run.json'), 'utf8')).status).toBe('interrupted');
     expect(readFileSync(join(ws, 'journal/notes.md'), 'utf8')).toContain('## Run 002: interrupted');
+  });
+});
+
+describe('a workspace without the folders the launcher writes into', () => {
+  it('has them made, and its runs complete', async () => {
+    const ws = fakeTrainerWorkspace();
+    for (const dir of ['logs', 'runs']) rmSync(join(ws, dir), { recursive: true, force: true });
+    const r = await loop(ws, ['--runs', '2']);
+    expect(r.exitCode).toBe(0);
+    expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.runId)).toEqual(['001', '002']);
+    expect(eventsOfType(ws, 'RunFailed')).toEqual([]);
+    expect(existsSync(join(ws, 'logs/001.log'))).toBe(true);
+    expect(existsSync(join(ws, 'runs/002/summary.json'))).toBe(true);
   });
 });
