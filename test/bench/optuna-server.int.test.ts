@@ -3,10 +3,14 @@ import { testFunctions } from '../../bench/objectives/functions.js';
 import { runBuiltin, runOptuna, runRandom } from '../../bench/proposers/methods.js';
 import { OptunaServer, optunaVersion } from '../../bench/proposers/optuna.js';
 
-// Needs Debian's python3-optuna for /usr/bin/python3, which .ci/run installs; skipped (and said so) on a machine without it.
+// Needs Debian's python3-optuna for /usr/bin/python3, which .ci/run installs; skipped (and said so) on a machine without it,
+// but never in CI: there AUTOPILOT_REQUIRE_OPTUNA=1 turns a missing Optuna into a failure.
 const hasOptuna = optunaVersion().ok;
 
 describe('when the bench drives Optuna by ask and tell', () => {
+  it.runIf(process.env.AUTOPILOT_REQUIRE_OPTUNA === '1')('finds Optuna installed, as CI requires', () => {
+    expect(optunaVersion()).toMatchObject({ ok: true });
+  });
   it.skipIf(!hasOptuna)('runs several studies on one server, each deterministic for its seed, and the other methods alike', async () => {
     const branin = testFunctions()[0];
     if (branin === undefined) throw new Error('no branin');
