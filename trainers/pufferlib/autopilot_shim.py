@@ -10,7 +10,8 @@ for example ``python3 autopilot_shim.py train puffer_drone_pp --train.learning-r
 0.003 --env.num-drones 8 --wandb``. What it does:
 
 1. imports ``pufferlib.pufferl`` (a clear message and exit 3 when it cannot);
-2. turns the flags into PufferLib's args with PufferLib's own ``load_config(ENV)``,
+2. adds ``--train.data-dir $PUFFER_AUTOPILOT_RUN_DIR/checkpoints`` unless the flags set a
+   data dir, so that PufferLib's checkpoints land in the run folder; then turns the flags into PufferLib's args with PufferLib's own ``load_config(ENV)``,
    which reads them from ``sys.argv`` with its argparse parser (defaults from the
    env's ``.ini``, values typed by ``ast.literal_eval``, unknown flags refused).
    A PufferLib without ``load_config`` gets the shim's own mapping instead:
@@ -64,6 +65,8 @@ RENAMED = {
 ENV_PREFIX = 'environment/'
 #: PufferLib's top-level flags whose values are strings whatever they look like (argparse ``type=str`` there).
 STRING_KEYS = frozenset({'tag', 'wandb_project', 'wandb_group', 'neptune_name', 'neptune_project', 'load_model_path', 'load_id'})
+#: PufferLib's checkpoint folder flag (``train.data_dir``, ``experiments`` by default).
+DATA_DIR_FLAG = '--train.data-dir'
 #: The sections of PufferLib's args copied into the summary.
 SECTIONS = ('train', 'env', 'vec')
 
@@ -240,6 +243,32 @@ def load_args(pufferl, env_name, flags):
         sys.argv = saved
 
 
+def has_flag(flags, name):
+    """Whether ``flags`` set ``name`` (``--name VALUE`` or ``--name=VALUE``)."""
+    return any(flag == name or flag.startswith(name + '=') for flag in flags)
+
+
+def with_data_dir(flags, run_dir):
+    """``flags`` plus ``--train.data-dir RUN_DIR/checkpoints`` unless they set one (or there is no run folder):
+    PufferLib's checkpoints then land in the run folder, where autopilot records and prunes them."""
+    if not run_dir or has_flag(flags, DATA_DIR_FLAG):
+        return list(flags)
+    return list(flags) + [DATA_DIR_FLAG, os.path.join(run_dir, 'checkpoints')]
+
+
+def resume_note(args):
+    """What a resumed run loads, said plainly (None for a fresh run): PufferLib 3.0 loads the weights of
+    ``load_model_path`` and nothing else; its ``trainer_state.pt`` (optimizer state, step count) is not read."""
+    path = args.get('load_model_path') if isinstance(args, dict) else None
+    if not path:
+        return None
+    return (
+        f'resuming from {path}: PufferLib loads the policy weights only (--load-model-path); it has no way to load '
+        'the trainer_state.pt saved beside them, so the optimizer state, the step count and the learning-rate '
+        'schedule start afresh'
+    )
+
+
 def section(args, name):
     """``args[name]`` as a JSON-safe dict (empty when absent; ``get`` leaves PufferLib's defaultdict alone)."""
     value = args.get(name) if isinstance(args, dict) else None
@@ -379,7 +408,7 @@ def run(argv):
         return 0
     if len(argv) < 2 or argv[0] != 'train' or argv[1].startswith('-'):
         raise ShimError(f'expected `train ENV` first, got {argv[:2]!r}\n{USAGE}', EXIT_USAGE)
-    env_name, flags = argv[1], argv[2:]
+    env_name, flags = argv[1], with_data_dir(argv[2:], os.environ.get('PUFFER_AUTOPILOT_RUN_DIR'))
     try:  # progress lines should reach autopilot while training runs, even through a pipe
         sys.stdout.reconfigure(line_buffering=True)
     except (AttributeError, ValueError):
@@ -391,6 +420,9 @@ def run(argv):
     observer = Observer(total)
     observer.install(pufferl)
     print(f'{PROG}: training {env_name} with pufferlib.pufferl.train (flags read by {how})', file=sys.stderr, flush=True)
+    note = resume_note(args)
+    if note:
+        print(f'{PROG}: {note}', file=sys.stderr, flush=True)
 
     try:
         returned = pufferl.train(env_name, args=args)

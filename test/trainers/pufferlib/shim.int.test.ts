@@ -4,9 +4,9 @@
  * writes from the logs train() returns, and how it fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsFromLog, parseJsonMetricLine } from '../../../domain/log-metrics.js';
 import { renderArgs } from '../../../domain/render-args.js';
@@ -31,6 +31,8 @@ interface ShimRun {
 }
 
 let runs = 0;
+/** The run folder the next {@link runShim} call gets (PUFFER_AUTOPILOT_RUN_DIR). */
+const nextRunDir = () => join(tmp, `run-${runs + 1}`);
 /** Runs `python3 [PYTHON FLAGS] autopilot_shim.py ARGS` with the fake package on PYTHONPATH (unless `env` overrides it). */
 function runShim(args: string[], env: Record<string, string> = {}, pythonFlags: string[] = []): ShimRun {
   const dir = join(tmp, `run-${++runs}`);
@@ -70,8 +72,8 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
   let run: ShimRun;
   let summary: TrainerSummary;
   beforeAll(() => {
-    // The fake asserts that load_config() sees exactly these flags, in this order.
-    const expected = [...QUICK_FLAGS, ...WANDB_FLAGS];
+    // The fake asserts that load_config() sees exactly these flags, in this order: the shim adds the data dir.
+    const expected = [...QUICK_FLAGS, ...WANDB_FLAGS, '--train.data-dir', join(nextRunDir(), 'checkpoints')];
     run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected) });
     summary = summaryAt(run.summaryPath);
   });
@@ -82,7 +84,7 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
     const call = run.calls[0]!;
     expect(call.via_load_config).toBe(true);
     expect(call.env_name).toBe('puffer_drone_pp');
-    expect(call.argv).toEqual([...QUICK_FLAGS, ...WANDB_FLAGS]);
+    expect(call.argv).toEqual([...QUICK_FLAGS, ...WANDB_FLAGS, '--train.data-dir', join(dirname(run.summaryPath), 'checkpoints')]);
     expect(call.env).toMatchObject({ PUFFER_AUTOPILOT_RUN_ID: '001' });
   });
 
@@ -140,6 +142,45 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
   });
 });
 
+describe("when it comes to PufferLib's checkpoints", () => {
+  let first: ShimRun;
+  let own: ShimRun;
+  let resumed: ShimRun;
+  let ownDir: string;
+  beforeAll(() => {
+    first = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS]);
+    ownDir = join(tmp, 'own-data-dir');
+    own = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, `--train.data-dir=${ownDir}`]);
+    const final = readdirSync(join(dirname(first.summaryPath), 'checkpoints')).find((f) => f.endsWith('.pt'))!;
+    resumed = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, '--load-model-path', join(dirname(first.summaryPath), 'checkpoints', final)]);
+  });
+
+  it("has PufferLib write them in the run folder's checkpoints/, in its own layout", () => {
+    expect(first.status, first.stderr).toBe(0);
+    const dir = join(dirname(first.summaryPath), 'checkpoints');
+    const [folder, final, ...rest] = readdirSync(dir).sort();
+    expect(rest).toEqual([]);
+    expect(final).toBe(`${folder}.pt`);
+    expect(folder).toMatch(/^puffer_drone_pp_\d+$/);
+    expect(readdirSync(join(dir, folder!)).sort()).toEqual(['model_puffer_drone_pp_000004.pt', 'trainer_state.pt']);
+  });
+
+  it('keeps a data dir the flags set, adding none', () => {
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.calls[0]!.argv!.filter((f) => f.startsWith('--train.data-dir'))).toEqual([`--train.data-dir=${ownDir}`]);
+    expect(readdirSync(ownDir).some((f) => f.endsWith('.pt'))).toBe(true);
+    expect(existsSync(join(dirname(own.summaryPath), 'checkpoints'))).toBe(false);
+  });
+
+  it('resumes the weights PufferLib saved, and says plainly that its trainer state is not loaded', () => {
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.calls[0]!.loaded_model).toMatchObject({ kind: 'fake-pufferlib-model', epoch: 4 });
+    expect(resumed.stderr).toContain('PufferLib loads the policy weights only (--load-model-path)');
+    expect(resumed.stderr).toContain('trainer_state.pt');
+    expect(first.stderr).not.toContain('resuming from');
+  });
+});
+
 describe('when PufferLib has no load_config (the shim maps the flags itself)', () => {
   let run: ShimRun;
   beforeAll(() => {
@@ -150,7 +191,7 @@ describe('when PufferLib has no load_config (the shim maps the flags itself)', (
     expect(run.status, run.stderr).toBe(0);
     const call = run.calls[0]!;
     expect(call.via_load_config).toBe(false);
-    expect(call.args).toEqual({ ...QUICK, wandb: true, wandb_project: 'P' });
+    expect(call.args).toEqual({ ...QUICK, train: { ...QUICK.train, data_dir: join(dirname(run.summaryPath), 'checkpoints') }, wandb: true, wandb_project: 'P' });
     expect(summaryAt(run.summaryPath).metrics['score']).toBeGreaterThan(0);
     expect(run.stderr).toContain('flags read by shim');
   });
