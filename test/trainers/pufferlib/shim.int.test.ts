@@ -71,11 +71,15 @@ beforeAll(() => {
 describe('when the shim trains the example quick baseline on the fake PufferLib', () => {
   let run: ShimRun;
   let summary: TrainerSummary;
+  /** The final evaluation's per-report stats, as the fake made them. */
+  let reports: Record<string, number[]>;
   beforeAll(() => {
     // The fake asserts that load_config() sees exactly these flags, in this order: the shim adds the data dir.
     const expected = [...QUICK_FLAGS, ...WANDB_FLAGS, '--train.data-dir', join(nextRunDir(), 'checkpoints')];
-    run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected) });
+    const reportsFile = join(tmp, 'reports.json');
+    run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected), FAKE_PUFFERLIB_REPORTS: reportsFile });
     summary = summaryAt(run.summaryPath);
+    reports = readJson<Record<string, number[]>>(reportsFile);
   });
 
   it('exits 0 and hands PufferLib exactly the rendered flags, through its own load_config', () => {
@@ -101,24 +105,35 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
     expect(summary.run_id).toBe('001');
     expect(typeof summary.timestamp).toBe('string');
     expect(Object.keys(summary.metrics).sort()).toEqual(
-      ['agent_steps', 'environment/collision_rate', 'environment/n', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
+      ['agent_steps', 'environment/collision_rate', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
     );
+    // From the last training log: the final evaluation's rollouts add steps of their own.
     expect(summary.metrics['agent_steps']).toBe(QUICK.train['total_timesteps']);
     expect(summary.metrics['epoch']).toBe(4);
     expect(summary.metrics['sps']).toBeGreaterThan(0);
     expect(summary.metrics['perfect_deliv']).toBeGreaterThan(0);
   });
 
-  it('reports the final evaluation: samples per report, whose means are the metrics', () => {
+  it('reports the final evaluation: one sample value per report, weighted by its episode count n', () => {
     const samples = summary.samples!;
-    // 8 final rollouts, one report per vec env each.
-    expect(samples['score']).toHaveLength(8 * Number(QUICK.vec['num_envs']));
-    for (const name of ['score', 'perfect_deliv', 'episode_length', 'environment/collision_rate'])
-      expect(summary.metrics[name], name).toBeCloseTo(mean(samples[name]!), 9);
+    const n = reports['n']!;
+    // 32 final rollouts of 64 ticks, a report every 1024 ticks from each of the 8 vec envs: the baseline gives 16.
+    expect(n).toHaveLength(16);
+    expect(new Set(n).size).toBeGreaterThan(1);
+    expect(samples['environment/n']).toBeUndefined();
+    const meanN = mean(n);
+    for (const [name, stat] of [['score', 'score'], ['perfect_deliv', 'perfect_deliv'], ['episode_length', 'episode_length'], ['environment/collision_rate', 'collision_rate']] as const) {
+      const xs = reports[stat]!;
+      const perEpisode = xs.reduce((a, x, i) => a + x * n[i]!, 0) / n.reduce((a, b) => a + b, 0);
+      expect(summary.metrics[name], name).toBeCloseTo(perEpisode, 9);
+      expect(mean(samples[name]!), name).toBeCloseTo(perEpisode, 9);
+      samples[name]!.forEach((v, i) => expect(v, `${name}[${i}]`).toBeCloseTo(perEpisode + (n[i]! / meanN) * (xs[i]! - perEpisode), 9));
+    }
+    expect(summary.metrics['score']).not.toBeCloseTo(mean(reports['score']!), 3);
   });
 
   it('copies the train, env and vec sections PufferLib used (defaults included)', () => {
-    expect(summary.train).toMatchObject({ learning_rate: QUICK.train['learning_rate'], batch_size: 2048, optimizer: 'muon' });
+    expect(summary.train).toMatchObject({ learning_rate: QUICK.train['learning_rate'], batch_size: 16384, optimizer: 'muon' });
     expect(summary.env).toMatchObject(QUICK.env);
     expect(summary.vec).toMatchObject({ ...QUICK.vec, backend: 'Multiprocessing' });
   });
@@ -130,14 +145,20 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
       .filter((m): m is Record<string, number> => m !== null);
     expect(lines).toHaveLength(5); // 4 training epochs + the final evaluation
     expect(lines.map((l) => l['epoch'])).toEqual([1, 2, 3, 4, 4]);
-    expect(lines.at(-1)).toMatchObject({ ...summary.metrics, total_timesteps: QUICK.train['total_timesteps'] });
+    const { sps: _sps, agent_steps: steps, ...evaluated } = summary.metrics;
+    expect(lines.at(-1)).toMatchObject({ ...evaluated, total_timesteps: QUICK.train['total_timesteps'] });
+    // The evaluation's line leaves out its own SPS and steps; the last training line has the summary's.
+    expect(lines.at(-1)).not.toHaveProperty('sps');
+    expect(lines.at(-1)).not.toHaveProperty('agent_steps');
+    expect(lines.at(-2)!['agent_steps']).toBe(steps);
   });
 
   it("lets PufferLib's dashboard through, readable by the log fallback", () => {
     const dashboardOnly = run.stdout.split('\n').filter((l) => parseJsonMetricLine(l) === null);
     const fromLog = metricsFromLog(dashboardOnly);
     expect(fromLog?.source).toBe('dashboard');
-    expect(fromLog?.metrics['score']).toBeCloseTo(summary.metrics['score']!, 3);
+    // PufferLib's dashboard shows its own unweighted mean of the reports.
+    expect(fromLog?.metrics['score']).toBeCloseTo(mean(reports['score']!), 3);
     expect(fromLog?.metrics['epoch']).toBe(4);
   });
 });
@@ -240,11 +261,11 @@ describe('when train() raises', () => {
 
 describe('when PufferLib refuses the config itself', () => {
   it('exits 4 with its APIUsageError', () => {
-    // 4 x 8 x 4 agents need 128 segments; a 1024 batch of 16-step segments has 64.
+    // 4 x 8 x 8 agents need 256 segments; a 1024 batch of 64-step segments has 16.
     const flags = renderArgs({ ...QUICK, train: { ...QUICK.train, batch_size: 1024, minibatch_size: 1024, max_minibatch_size: 1024 } });
     const run = runShim(['train', 'puffer_drone_pp', ...flags]);
     expect(run.status).toBe(4);
-    expect(run.stderr).toContain('raised APIUsageError: Total agents 128 <= segments 64');
+    expect(run.stderr).toContain('raised APIUsageError: Total agents 256 <= segments 16');
   });
 });
 
