@@ -1,12 +1,44 @@
 /**
- * Checkpoint pruning by `autopilot.save_strategy`, run after a run is journaled (never before):
+ * The checkpoints a run left in its folder, and their pruning by `autopilot.save_strategy`, run after a run is journaled (never before):
  * `all` keeps everything; `latest` keeps the final checkpoint of the most recent run and of the
  * incumbent; `best` keeps only the incumbent's final checkpoint. Whatever the strategy, the final
  * checkpoint of a candidate under replication is kept: it becomes the incumbent's if confirmed.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kindConfined, removeConfined } from './fs/confined.js';
 import { checkpointPointers, type RunView, type WorkspaceView } from '../projections/view.js';
+
+/** Folders below `checkpoints/` searched for files (PufferLib's layout needs one). */
+const MAX_DEPTH = 3;
+
+/**
+ * The checkpoint files a run left under `<runDir>/checkpoints/` (absolute paths); none when the
+ * folder is not a real directory inside the workspace. Subfolders are searched too, as PufferLib
+ * writes `{data_dir}/{env}_{run}/model_{env}_{epoch}.pt` and `trainer_state.pt`, then the final
+ * `{data_dir}/{env}_{run}.pt`. Order: each folder's subfolders first, then its own files, both by
+ * name, so that the last file is the final checkpoint (`models/latest|best` take the last one).
+ * Links are not followed; names holding `.tmp` (files being written) are left out.
+ */
+export function listCheckpoints(root: string, runDir: string): string[] {
+  const dir = join(runDir, 'checkpoints');
+  // A checkpoints "folder" that is a link would list (and later prune) files elsewhere.
+  if (kindConfined(root, dir) !== 'directory') return [];
+  return listFiles(dir, 0);
+}
+
+/** The files under `dir` in checkpoint order (see {@link listCheckpoints}); entries' own types, no link followed. */
+function listFiles(dir: string, depth: number): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+  const nested = depth < MAX_DEPTH ? entries.filter((e) => e.isDirectory()).flatMap((e) => listFiles(join(dir, e.name), depth + 1)) : [];
+  const own = entries.filter((e) => e.isFile() && !e.name.includes('.tmp')).map((e) => join(dir, e.name));
+  return [...nested, ...own];
+}
 
 /** Which checkpoints a strategy keeps. */
 export type SaveStrategy = 'all' | 'latest' | 'best';

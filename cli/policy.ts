@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { assertNever } from '../domain/assert-never.js';
 import { formatNumber, formatValue } from '../domain/format.js';
 import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
-import { importPufferSweep, PufferIniError } from '../domain/puffer-ini.js';
+import { importPufferCommand } from './policy-import.js';
 import { jsonSyntaxError } from '../domain/strict-json.js';
 import { describeRule } from '../domain/rules.js';
 import { escapeJson, escapeText } from '../domain/text/escape.js';
@@ -24,12 +24,15 @@ export function registerPolicyCommand(program: Command, result: { code: number }
   const policy = program.command('policy').description('import, check and describe policy.json (what a proposer may change)');
   policy
     .command('import-puffer')
-    .description('convert the [sweep.<section>.<key>] sections of a PufferLib .ini file into a policy (printed, or written with --out)')
-    .argument('<file>', 'a PufferLib config file, such as pufferlib/config/ocean/drone_pp.ini')
+    .description(
+      'convert the [sweep.<section>.<key>] sections of PufferLib .ini files into a policy (printed, or written with --out); ' +
+        'given default.ini and an env\'s file, merges them as PufferLib does (the env\'s file over default.ini, section by section, key by key)',
+    )
+    .argument('<files...>', '[pufferlib/config/default.ini] pufferlib/config/ocean/drone_pp.ini: an env\'s config file, optionally after default.ini')
     .option('--env <name>', 'the env to import for (one of the file\'s [base] env_name)')
     .option('--out <file>', 'write the policy here instead of printing it')
-    .action((file: string, o: { env?: string; out?: string }) => {
-      result.code = importPufferCommand(file, o);
+    .action((files: string[], o: { env?: string; out?: string }) => {
+      result.code = importPufferCommand(files, o);
     });
   policy
     .command('check')
@@ -57,31 +60,6 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .action((o: { out?: string }) => {
       result.code = policySchemaCommand(o);
     });
-}
-
-/** `policy import-puffer FILE [--env NAME] [--out FILE]`; returns the exit code (2 for an unreadable or invalid ini). */
-export function importPufferCommand(file: string, o: { env?: string; out?: string }): number {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail(EXIT.usage, `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    const { policy, notes } = importPufferSweep(text, o.env === undefined ? {} : { env: o.env });
-    for (const note of notes) printLine(`note: ${note}`, process.stderr);
-    const json = formatPolicyJson(policy);
-    if (o.out === undefined) process.stdout.write(json);
-    else {
-      writeText(o.out, json);
-      printLine(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}`, process.stderr);
-    }
-    return EXIT.ok;
-  } catch (e) {
-    if (e instanceof PufferIniError) return fail(EXIT.usage, `${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
-    if (e instanceof PolicyError) return fail(EXIT.failed, `the policy imported from ${file} is invalid:\n${listIssues(e.issues)}`);
-    throw e;
-  }
 }
 
 /** `policy check [--workspace DIR] [--file FILE] [--json]`; returns 0 when valid, 1 when not, 2 when there is no file. */
@@ -183,16 +161,19 @@ export function formatPolicyJson(policy: Policy): string {
   return escapeJson(`{\n${parts.join(',\n')}\n}\n`);
 }
 
-function listIssues(issues: readonly string[]): string {
+/** Issues as a `- …` list, each escaped for the terminal. */
+export function listIssues(issues: readonly string[]): string {
   return issues.map((i) => `- ${escapeText(i)}`).join('\n');
 }
 
-function writeText(path: string, text: string): void {
+/** Writes `text` at `path`, creating its folder. */
+export function writeText(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, text);
 }
 
-function fail(code: number, message: string): number {
+/** Prints `autopilot: message` on stderr; returns `code`. */
+export function fail(code: number, message: string): number {
   printError(`autopilot: ${message}`);
   return code;
 }

@@ -3,7 +3,7 @@ import { overrideFromBaseline } from './base-config.js';
 import type { DataOf, IncumbentRef } from '../events/catalogue.js';
 import { fmt, runIdOf } from './numbers.js';
 import { decideReplication, incumbentOf, type Replication, type ReplicationRecord, type ReplicationSettings } from './replication.js';
-import { mean, sampleOf } from './sample.js';
+import { fewValuesWarning, mean, sampleOf } from './sample.js';
 import { formatVerdict } from './stats/index.js';
 
 /** The facts of a run the journal needs (a subset of the machine's run context). */
@@ -122,9 +122,10 @@ export function decideJournal(
     };
   }
   const ev = run.evaluation;
+  const few = fewValuesWarning(sample.length, metric.name);
   const observation = `${metric.name} ${fmt(mean(sample))} (n=${sample.length})${
     run.finished.metrics.success_rate === undefined ? '' : `, success ${fmt(run.finished.metrics.success_rate * 100)}%`
-  }${ev.pooled ? `; pooled with ${ev.pooled.filter((id) => id !== run.runId).join(', ')}: n=${ev.candidate.n}` : ''}`;
+  }${ev.pooled ? `; pooled with ${ev.pooled.filter((id) => id !== run.runId).join(', ')}: n=${ev.candidate.n}` : ''}${few ? `; ${few}` : ''}`;
   const after = promote
     ? ` -> incumbent${promote.runId === run.runId ? '' : ` ${promote.runId}`}`
     : incumbent

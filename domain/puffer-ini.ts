@@ -231,7 +231,11 @@ export function findEntry(ini: PufferIni, name: string, key: string): IniEntry |
  * does not configure, and a file without sweep sections.
  */
 export function importPufferSweep(text: string, options: PufferImportOptions = {}): PufferImport {
-  const ini = parsePufferIni(text);
+  return importPufferSweepIni(parsePufferIni(text), options);
+}
+
+/** {@link importPufferSweep} of an already parsed ini (such as `default.ini` and an env's file merged as PufferLib merges them). */
+export function importPufferSweepIni(ini: PufferIni, options: PufferImportOptions = {}): PufferImport {
   const notes: string[] = [];
   const env = selectEnv(ini, options.env, notes);
   const keys: Record<string, KeySpec> = {};

@@ -1,5 +1,14 @@
 /** A run's sample of its metric: the per-episode values of its trainer summary, or its final value. Pure. */
 
+/** Fewer values than this in one run: the bootstrap has little to resample (the dry run and the labbook say so). */
+export const FEW_VALUES = 8;
+
+/** The warning for a run that yields `n` values of `metric` when that is fewer than {@link FEW_VALUES}, else null. */
+export function fewValuesWarning(n: number, metric: string): string | null {
+  if (n >= FEW_VALUES) return null;
+  return `only ${n} value${n === 1 ? '' : 's'} of ${metric}, fewer than ${FEW_VALUES}: the bootstrap has little to work with; more evaluation episodes (or reports) per run make verdicts sharper`;
+}
+
 /** What a run measured: the per-episode sample of the metric (or its single final value). */
 export interface RunSample {
   runId: string;

@@ -6,11 +6,19 @@ const Section = z.record(z.string(), z.unknown());
 /** What a trainer writes at `$PUFFER_AUTOPILOT_SUMMARY` when it finishes. */
 export const TrainerSummarySchema = z.object({
   timestamp: z.union([z.string(), z.number()]).optional(),
-  run_id: z.string().optional(),
+  // PufferLib's native writer (the hackathon's `_write_autopilot_summary`) writes None as null.
+  run_id: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? undefined),
   train: Section.optional(),
   env: Section.optional(),
   vec: Section.optional(),
-  metrics: z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number')),
+  /** A metric written as null (a value the trainer did not have) is read as missing, not as an invalid summary. */
+  metrics: z
+    .record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number').nullable())
+    .transform((m) => Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => e[1] !== null))),
   samples: z.record(z.string(), z.array(z.number().refine(Number.isFinite, 'must be a finite number'))).optional(),
 });
 /** A parsed trainer summary. */

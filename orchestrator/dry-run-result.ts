@@ -7,13 +7,12 @@ import { readConfined } from '../adapters/fs/confined.js';
 import type { LaunchResult } from '../adapters/launcher/local.js';
 import { MAX_SUMMARY_BYTES } from '../adapters/actors/launch-outcome.js';
 import { metricsFromLog } from '../domain/log-metrics.js';
-import { sampleOf } from '../domain/sample.js';
+import { FEW_VALUES, sampleOf } from '../domain/sample.js';
 import type { Settings } from '../domain/settings.js';
 import { MDE_POWER, meanAndSd, minimalDetectableDifference } from '../domain/stats/power.js';
 import { parseTrainerSummary } from '../domain/trainer-summary.js';
 
-/** Fewer values than this in one run: the bootstrap has little to resample. */
-export const FEW_VALUES = 8;
+export { FEW_VALUES };
 
 /** How the launch ended: the trainer's result, or why there is none. */
 export type DryRunOutcome =

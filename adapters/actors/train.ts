@@ -4,7 +4,6 @@
  * trainer if it still runs, reads its recorded end if it finished meanwhile, and otherwise
  * records the launch as orphaned — so nothing runs twice without an event saying so.
  */
-import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
@@ -17,6 +16,7 @@ import { trainerFullEnv, trainerOwnEnv as sharedOwnEnv, type TrainerPlace } from
 import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
+import { listCheckpoints } from '../checkpoints.js';
 import { trainerArgv } from './trainer-argv.js';
 import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type LoopDeps } from './deps.js';
@@ -36,22 +36,6 @@ function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
 
 function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
   return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId };
-}
-
-/** The checkpoint files a run left (absolute paths, oldest first by name); none when the folder is not a real directory inside the workspace. */
-export function listCheckpoints(root: string, runDir: string): string[] {
-  const dir = join(runDir, 'checkpoints');
-  // A checkpoints "folder" that is a link would list (and later prune) files elsewhere.
-  if (kindConfined(root, dir) !== 'directory') return [];
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isFile() && !e.name.includes('.tmp'))
-      .map((e) => e.name)
-      .sort()
-      .map((n) => join(dir, n));
-  } catch {
-    return [];
-  }
 }
 
 /** Where the supervisor of a run's attempt records its end. */

@@ -189,14 +189,16 @@ describe('init --from-puffer', () => {
     const r = await init(dir, ['--trainer', `${PYTHON} -m pufferlib.pufferl train puffer_drone_pp`, '--from-puffer', join(PUFFER, 'ocean/drone_pp.ini'), '--env', 'puffer_drone_pp', '--metric', 'score', '--maximize']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`note: merged ${join(PUFFER, 'default.ini')} under`);
-    expect(r.stdout).toMatch(/policy\.json holds one example key, train\.learning_rate \(the PufferLib files sweep nothing\)/);
+    // The real files sweep: default.ini the train keys, drone_pp.ini the env's reward weights.
+    const policy = JSON.parse(readFileSync(join(dir, 'autopilot', 'policy.json'), 'utf8')) as { keys: Record<string, unknown> };
+    for (const key of ['train.learning_rate', 'train.gamma', 'env.w_position', 'env.grip_k_decay']) expect(policy.keys, key).toHaveProperty([key]);
     const ws = join(dir, 'autopilot');
     const quick = JSON.parse(readFileSync(join(ws, 'configs/baseline_quick.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(readFileSync(join(ws, 'configs/baseline_full.json'), 'utf8')).toBe(readFileSync(join(ws, 'configs/baseline_quick.json'), 'utf8'));
     expect(Object.keys(quick).sort()).toEqual(['env', 'policy', 'rnn', 'train', 'vec']);
     expect(quick.train).toMatchObject({ learning_rate: 0.0063508, total_timesteps: 200_000_000, device: 'cuda', batch_size: 'auto', anneal_lr: true, adam_eps: 0.000010542 });
     expect(quick.vec).toEqual({ backend: 'Multiprocessing', num_envs: 8, num_workers: 'auto', batch_size: 'auto', zero_copy: true, seed: 42 });
-    expect(quick.env).toMatchObject({ num_envs: 16, num_drones: 64 });
+    expect(quick.env).toMatchObject({ num_envs: 24, num_drones: 64 });
     const check = await execa('node', [CLI, 'policy', 'check', '--workspace', ws], { reject: false });
     expect(check.exitCode, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/train\.learning_rate\s+number/);

@@ -94,6 +94,38 @@ describe('when importing a PufferLib ini', () => {
   });
 });
 
+describe("when importing default.ini and an env's file together", () => {
+  const CONFIG = join(ROOT, 'test', 'fixtures', 'pufferlib', 'pufferlib', 'config');
+
+  it("merges PufferLib's real default.ini and drone_pp.ini as PufferLib does: both sweeps, the env's [sweep] metric", async () => {
+    const r = await run(['policy', 'import-puffer', join(CONFIG, 'default.ini'), join(CONFIG, 'ocean', 'drone_pp.ini')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const keys = (JSON.parse(r.stdout) as { keys: Record<string, { mean?: number }> }).keys;
+    for (const key of ['train.learning_rate', 'train.bptt_horizon', 'env.w_position', 'env.grip_k_decay']) expect(keys, key).toHaveProperty([key]);
+    // drone_pp.ini's [train] values are the base values (means) of default.ini's sweep sections.
+    expect(keys['train.learning_rate']!.mean).toBe(0.01);
+    expect(r.stderr).toContain('PufferLib sweeps for metric perfect_deliv (maximize)');
+    expect(r.stderr).toContain('as PufferLib does');
+  });
+
+  it("takes the env's keys over default.ini's key by key, inside a section both have", async () => {
+    const under = write('default.ini', '[base]\nenv_name = None\n\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.0001\nmax = 0.1\nmean = 0.01\n');
+    const over = write('mine.ini', '[base]\nenv_name = mine\n\n[sweep.train.learning_rate]\nmean = 0.05\n');
+    const r = await run(['policy', 'import-puffer', under, over]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).keys['train.learning_rate']).toMatchObject({ distribution: 'log_normal', min: 0.0001, max: 0.1, mean: 0.05 });
+    const alone = await run(['policy', 'import-puffer', over]);
+    expect(alone.exitCode).toBe(2);
+  });
+
+  it('refuses a third file', async () => {
+    const ini = write('third.ini', SWEEP_INI);
+    const r = await run(['policy', 'import-puffer', ini, ini, ini]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('optionally after default.ini');
+  });
+});
+
 describe('when checking a policy', () => {
   it('lists every key of the shipped workspace policy, its rules and allowed paths', async () => {
     const r = await run(['policy', 'check', '--workspace', join(ROOT, 'autopilot')]);

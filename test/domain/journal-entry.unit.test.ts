@@ -94,3 +94,17 @@ describe('when a run proposed as a delta on the incumbent is promoted', () => {
     expect(d.promote?.override).toEqual({ 'train.gamma': 0.995 });
   });
 });
+
+describe('when a run yields few values of its metric', () => {
+  it('warns in the labbook below 8 values, naming the count', () => {
+    const few = facts(evaluation(), { finished: { ...facts(evaluation()).finished!, samples: { mean_reward: [440, 441, 442, 443] } } });
+    const d = decideJournal(few, incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
+    expect(d.entry.observation).toContain('only 4 values of mean_reward, fewer than 8');
+  });
+
+  it('says nothing at 8 values or more', () => {
+    const eight = facts(evaluation(), { finished: { ...facts(evaluation()).finished!, samples: { mean_reward: Array(8).fill(441) } } });
+    const d = decideJournal(eight, incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
+    expect(d.entry.observation).not.toContain('fewer than');
+  });
+});

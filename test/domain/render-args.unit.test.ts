@@ -50,4 +50,19 @@ describe('when rendering trainer arguments', () => {
     ]);
     expect(renderArgs({ autopilot: 'x' })).toEqual([]);
   });
+
+  it("renders a top-level boolean as PufferLib's store_true flags want it: the bare flag, or nothing", () => {
+    expect(renderArgs({ wandb: true, neptune: false, train: { anneal_lr: false } })).toEqual(['--train.anneal-lr', 'False', '--wandb']);
+    expect(renderArgs({ wandb: false })).toEqual([]);
+  });
+
+  it('joins a value that starts with "-" to its flag, so that argparse reads it as a value', () => {
+    expect(renderArgs({ train: { gamma: -1e-5, lr: 1e-5 }, tag: '-x', seed: -3 })).toEqual([
+      '--seed=-3',
+      '--tag=-x',
+      '--train.gamma=-0.00001',
+      '--train.lr',
+      '0.00001',
+    ]);
+  });
 });

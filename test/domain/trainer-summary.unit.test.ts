@@ -30,3 +30,23 @@ describe('when a trainer summary has more samples than limits.max_samples', () =
     expect('refused' in r).toBe(false);
   });
 });
+
+describe("when a summary holds null metrics (PufferLib's native writer: None for a metric its logs lack)", () => {
+  it('reads it with those metrics missing, the others kept', () => {
+    const text = JSON.stringify({
+      timestamp: '2025-09-21T05:46:45Z',
+      run_id: null,
+      train: { seed: 42, learning_rate: null },
+      metrics: { success_rate: null, mean_reward: 412.5, episode_length: null, sps: 1.2e6 },
+    });
+    const r = parseTrainerSummary(text);
+    if (!r.ok) throw new Error(r.problem);
+    expect(r.summary.metrics).toEqual({ mean_reward: 412.5, sps: 1.2e6 });
+    expect(r.summary.run_id).toBeUndefined();
+  });
+
+  it('still refuses a metric that is neither a number nor null', () => {
+    const r = parseTrainerSummary('{"metrics":{"m":"NaN","n":null}}');
+    expect(r.ok).toBe(false);
+  });
+});

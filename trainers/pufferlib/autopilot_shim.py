@@ -10,7 +10,8 @@ for example ``python3 autopilot_shim.py train puffer_drone_pp --train.learning-r
 0.003 --env.num-drones 8 --wandb``. What it does:
 
 1. imports ``pufferlib.pufferl`` (a clear message and exit 3 when it cannot);
-2. turns the flags into PufferLib's args with PufferLib's own ``load_config(ENV)``,
+2. adds ``--train.data-dir $PUFFER_AUTOPILOT_RUN_DIR/checkpoints`` unless the flags set a
+   data dir, so that PufferLib's checkpoints land in the run folder; then turns the flags into PufferLib's args with PufferLib's own ``load_config(ENV)``,
    which reads them from ``sys.argv`` with its argparse parser (defaults from the
    env's ``.ini``, values typed by ``ast.literal_eval``, unknown flags refused).
    A PufferLib without ``load_config`` gets the shim's own mapping instead:
@@ -62,8 +63,14 @@ RENAMED = {
     'epoch': 'epoch',
 }
 ENV_PREFIX = 'environment/'
+#: The stat holding a report's episode count (``vec_log`` divides the other stats by it).
+EPISODES = 'n'
+#: Metrics taken from training logs only (the final evaluation's measure its own rollouts).
+TRAINING_ONLY = frozenset({'sps', 'agent_steps'})
 #: PufferLib's top-level flags whose values are strings whatever they look like (argparse ``type=str`` there).
 STRING_KEYS = frozenset({'tag', 'wandb_project', 'wandb_group', 'neptune_name', 'neptune_project', 'load_model_path', 'load_id'})
+#: PufferLib's checkpoint folder flag (``train.data_dir``, ``experiments`` by default).
+DATA_DIR_FLAG = '--train.data-dir'
 #: The sections of PufferLib's args copied into the summary.
 SECTIONS = ('train', 'env', 'vec')
 
@@ -129,48 +136,88 @@ def json_safe(value):
 
 def metric_name(key):
     """The summary's name for a log key: ``SPS`` -> ``sps``, ``environment/score`` -> ``score``,
-    another ``environment/*`` key unchanged; None for keys the summary leaves out."""
+    another ``environment/*`` key unchanged; None for keys the summary leaves out (``environment/n``,
+    the episode count of a report, is a weight, not a metric)."""
     if key in RENAMED:
         return RENAMED[key]
-    if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX):
+    if key.startswith(ENV_PREFIX) and len(key) > len(ENV_PREFIX) and key != ENV_PREFIX + EPISODES:
         return key
     return None
 
 
-def map_log(log):
-    """The metrics of one PufferLib log dict: the renamed keys and every other numeric ``environment/*`` key."""
+def map_log(log, evaluation=False):
+    """The metrics of one PufferLib log dict: the renamed keys and every other numeric ``environment/*`` key;
+    for the final evaluation's log (``evaluation``), without :data:`TRAINING_ONLY` (its SPS and step
+    count measure the evaluation rollouts, not training)."""
     metrics = {}
     if not isinstance(log, dict):
         return metrics
     for key, value in log.items():
         name = metric_name(str(key))
         number = finite_number(value)
-        if name is not None and number is not None:
+        if name is not None and number is not None and not (evaluation and name in TRAINING_ONLY):
             metrics[name] = number
     return metrics
 
 
+def is_evaluation(log, previous):
+    """Whether ``log`` is the final evaluation's: PufferLib logs it after the last training log, at the same epoch."""
+    return isinstance(previous, dict) and isinstance(log, dict) and 'epoch' in log and log.get('epoch') == previous.get('epoch')
+
+
 def map_logs(logs):
-    """Metrics of a run: for each metric, its value in the latest log that has it
-    (the final evaluation's log last, so it wins)."""
+    """Metrics of a run: for each metric, its value in the latest log that has it (the final evaluation's
+    log last, so it wins), except ``sps`` and ``agent_steps``, which come from the last training log."""
     metrics = {}
+    previous = None
     for log in logs:
-        metrics.update(map_log(log))
+        metrics.update(map_log(log, evaluation=is_evaluation(log, previous)))
+        previous = log
     return metrics
 
 
+def weighted(values, counts):
+    """Per-report values adjusted for their episode counts, and their n-weighted mean ``R``.
+
+    Each report is the mean over ``n_i`` episodes, so the per-episode mean is ``R = sum(n_i x_i) / sum(n_i)``.
+    The values returned are ``R + (n_i / mean(n)) (x_i - R)``: their mean is exactly ``R``, there is one
+    per report (the unit a bootstrap may resample), and their spread is the linearized spread of ``R``
+    (a ratio estimator). With equal counts they are the report values themselves. Reports with
+    ``n_i <= 0`` or a non-finite value are left out."""
+    pairs = [(x, n) for x, n in zip(values, counts) if x is not None and n is not None and n > 0]
+    if not pairs:
+        return [], None
+    total = sum(n for _, n in pairs)
+    mean_n = total / len(pairs)
+    r = sum(x * n for x, n in pairs) / total
+    return [r + (n / mean_n) * (x - r) for x, n in pairs], r
+
+
 def map_samples(stats):
-    """Per-report values of the final evaluation (PufferLib's ``stats``: stat name -> list of values),
-    named as in the metrics (``score``, ``perfect_deliv``, ``episode_length``, ``environment/<other>``)."""
-    samples = {}
-    for key, values in (stats or {}).items():
+    """Samples of the final evaluation from PufferLib's ``stats`` (stat name -> one value per report), named as
+    in the metrics, weighted by each report's episode count ``n`` (see :func:`weighted`); without a usable
+    ``n`` (missing, or not one per report) the report values as they are. Returns ``(samples, means)``:
+    ``means`` holds the n-weighted mean of each weighted stat, which replaces the log's unweighted mean."""
+    samples, means = {}, {}
+    stats = stats or {}
+    counts = stats.get(EPISODES)
+    counts = [finite_number(n) for n in counts] if isinstance(counts, (list, tuple)) else None
+    for key, values in stats.items():
         if not isinstance(values, (list, tuple)):
             continue
         name = metric_name(ENV_PREFIX + str(key))
-        finite = [n for n in (finite_number(v) for v in values) if n is not None]
-        if name is not None and finite:
+        if name is None:
+            continue
+        numbers = [finite_number(v) for v in values]
+        if counts is not None and len(counts) == len(numbers):
+            finite, mean = weighted(numbers, counts)
+            if mean is not None:
+                means[name] = mean
+        else:
+            finite = [n for n in numbers if n is not None]
+        if finite:
             samples[name] = finite
-    return samples
+    return samples, means
 
 
 # ---------------------------------------------------------------------------- flags
@@ -240,6 +287,32 @@ def load_args(pufferl, env_name, flags):
         sys.argv = saved
 
 
+def has_flag(flags, name):
+    """Whether ``flags`` set ``name`` (``--name VALUE`` or ``--name=VALUE``)."""
+    return any(flag == name or flag.startswith(name + '=') for flag in flags)
+
+
+def with_data_dir(flags, run_dir):
+    """``flags`` plus ``--train.data-dir RUN_DIR/checkpoints`` unless they set one (or there is no run folder):
+    PufferLib's checkpoints then land in the run folder, where autopilot records and prunes them."""
+    if not run_dir or has_flag(flags, DATA_DIR_FLAG):
+        return list(flags)
+    return list(flags) + [DATA_DIR_FLAG, os.path.join(run_dir, 'checkpoints')]
+
+
+def resume_note(args):
+    """What a resumed run loads, said plainly (None for a fresh run): PufferLib 3.0 loads the weights of
+    ``load_model_path`` and nothing else; its ``trainer_state.pt`` (optimizer state, step count) is not read."""
+    path = args.get('load_model_path') if isinstance(args, dict) else None
+    if not path:
+        return None
+    return (
+        f'resuming from {path}: PufferLib loads the policy weights only (--load-model-path); it has no way to load '
+        'the trainer_state.pt saved beside them, so the optimizer state, the step count and the learning-rate '
+        'schedule start afresh'
+    )
+
+
 def section(args, name):
     """``args[name]`` as a JSON-safe dict (empty when absent; ``get`` leaves PufferLib's defaultdict alone)."""
     value = args.get(name) if isinstance(args, dict) else None
@@ -256,6 +329,7 @@ class Observer:
     def __init__(self, total_timesteps):
         self.total_timesteps = total_timesteps
         self.printed = {}  # id -> log dict already printed (kept, so that ids stay unique)
+        self.previous = None  # the log printed last (an evaluation's log repeats its epoch)
         self.logs = []
         self.stats = None
 
@@ -273,7 +347,7 @@ class Observer:
             if isinstance(logs, dict):
                 observer.stats = snapshot
                 observer.logs.append(logs)
-                observer.emit(logs)
+                observer.emit(logs, snapshot)
             return logs
 
         mean_and_log.__doc__ = original.__doc__
@@ -290,12 +364,15 @@ class Observer:
         except Exception:
             return None
 
-    def emit(self, log):
-        """Prints one log as a JSON metric line (once per log)."""
+    def emit(self, log, stats=None):
+        """Prints one log as a JSON metric line (once per log); with the ``stats`` it was made from, the
+        n-weighted means of its environment stats replace PufferLib's unweighted ones (see :func:`map_samples`)."""
         if id(log) in self.printed:
             return
         self.printed[id(log)] = log
-        line = map_log(log)
+        line = map_log(log, evaluation=is_evaluation(log, self.previous))
+        line.update(map_samples(stats)[1])
+        self.previous = log
         uptime = finite_number(log.get('uptime'))
         if uptime is not None:
             line['uptime'] = uptime
@@ -337,7 +414,8 @@ def build_summary(args, logs, stats):
     run_id = os.environ.get('PUFFER_AUTOPILOT_RUN_ID')
     if run_id:
         summary['run_id'] = run_id
-    samples = map_samples(stats)
+    samples, means = map_samples(stats)
+    summary['metrics'].update(means)
     if samples:
         summary['samples'] = samples
     return summary
@@ -379,7 +457,7 @@ def run(argv):
         return 0
     if len(argv) < 2 or argv[0] != 'train' or argv[1].startswith('-'):
         raise ShimError(f'expected `train ENV` first, got {argv[:2]!r}\n{USAGE}', EXIT_USAGE)
-    env_name, flags = argv[1], argv[2:]
+    env_name, flags = argv[1], with_data_dir(argv[2:], os.environ.get('PUFFER_AUTOPILOT_RUN_DIR'))
     try:  # progress lines should reach autopilot while training runs, even through a pipe
         sys.stdout.reconfigure(line_buffering=True)
     except (AttributeError, ValueError):
@@ -391,6 +469,9 @@ def run(argv):
     observer = Observer(total)
     observer.install(pufferl)
     print(f'{PROG}: training {env_name} with pufferlib.pufferl.train (flags read by {how})', file=sys.stderr, flush=True)
+    note = resume_note(args)
+    if note:
+        print(f'{PROG}: {note}', file=sys.stderr, flush=True)
 
     try:
         returned = pufferl.train(env_name, args=args)

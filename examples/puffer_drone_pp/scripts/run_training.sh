@@ -14,9 +14,20 @@ set -euo pipefail
 home="${AUTOPILOT_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}"
 python="${PUFFER_PYTHON:-python3}"
 
+# PufferLib's checkpoints go to the run folder (autopilot records, resumes from and prunes them
+# there), unless the config sets train.data_dir itself.
+flags=("$@")
+data_dir_set=0
+for flag in "$@"; do
+  [[ "$flag" == --train.data-dir || "$flag" == --train.data-dir=* ]] && data_dir_set=1
+done
+if [[ "$data_dir_set" == 0 && -n "${PUFFER_AUTOPILOT_RUN_DIR:-}" ]]; then
+  flags+=(--train.data-dir "$PUFFER_AUTOPILOT_RUN_DIR/checkpoints")
+fi
+
 # Python buffers stdout in a pipe; autopilot needs the dashboard and metric lines as they come.
 export PYTHONUNBUFFERED=1
 if [[ "${PUFFER_AUTOPILOT_NATIVE:-0}" == "1" ]]; then
-  exec "$python" -m pufferlib.pufferl train puffer_drone_pp "$@"
+  exec "$python" -m pufferlib.pufferl train puffer_drone_pp "${flags[@]}"
 fi
-exec "$python" "$home/trainers/pufferlib/autopilot_shim.py" train puffer_drone_pp "$@"
+exec "$python" "$home/trainers/pufferlib/autopilot_shim.py" train puffer_drone_pp "${flags[@]}"

@@ -4,13 +4,15 @@
  * own CLI), and the fake `pufferlib` package (on PYTHONPATH through autopilot.json's trainer.env)
  * recording exactly what it got.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scalar } from '../../../domain/config.js';
 import { renderArgs, renderValue } from '../../../domain/render-args.js';
-import { CLI, patchSettings } from '../../support/workspace.js';
+import { CLI, patchSettings, ROOT } from '../../support/workspace.js';
+
+const HOSTILE_AGENT = join(ROOT, 'test', 'fixtures', 'hostile-agent.mjs');
 import { copyExample, FAKE_PUFFERLIB, fakeCalls, hasPython, readJson, type FakeCall, type Sections } from './support.js';
 
 interface ConfigDiff {
@@ -52,6 +54,13 @@ function flagValues(argv: readonly string[]): Map<string, string> {
 
 const flagOf = (key: string) => `--${key.replaceAll('_', '-')}`;
 
+/** The flags the example's script hands PufferLib for run `id`: the config's, then the run folder as data dir. */
+const flagsOf = (ws: string, id: string) => [
+  ...renderArgs(readJson<Sections>(join(ws, 'runs', id, 'config.json'))),
+  '--train.data-dir',
+  join(ws, 'runs', id, 'checkpoints'),
+];
+
 beforeAll(() => {
   expect(hasPython(), 'these tests run python3 from PATH').toBe(true);
 });
@@ -81,7 +90,7 @@ describe('when the loop runs two quick runs of the example through the shim', ()
     expect(config).toEqual(readJson(join(ws, 'configs', 'baseline_quick.json')));
     const call = calls[0]!;
     expect(call.via_load_config).toBe(true);
-    expect(call.argv).toEqual(renderArgs(config));
+    expect(call.argv).toEqual(flagsOf(ws, '001'));
     for (const name of ['train', 'env', 'vec'] as const)
       for (const [key, value] of Object.entries(config[name])) expect(call.args[name][key], `${name}.${key}`).toEqual(value);
     expect(call.env).toMatchObject({ PUFFER_AUTOPILOT_RUN_ID: '001', PUFFER_AUTOPILOT_RUN_DIR: join(ws, 'runs', '001') });
@@ -92,7 +101,7 @@ describe('when the loop runs two quick runs of the example through the shim', ()
     const diff = readJson<ConfigDiff>(join(ws, 'runs', '002', 'config_diff.json'));
     expect(diff.base).toBe('001');
     expect(diff.changes.length).toBeGreaterThan(0);
-    expect(calls[1]!.argv).toEqual(renderArgs(config));
+    expect(calls[1]!.argv).toEqual(flagsOf(ws, '002'));
 
     const before = flagValues(calls[0]!.argv!);
     const after = flagValues(calls[1]!.argv!);
@@ -102,7 +111,7 @@ describe('when the loop runs two quick runs of the example through the shim', ()
       expect(after.get(flag), flag).toBe(c.to === null ? undefined : renderValue(c.to));
       expect(before.get(flag), flag).toBe(c.from === null ? undefined : renderValue(c.from));
     }
-    for (const [flag, value] of before) if (!changed.has(flag)) expect(after.get(flag), flag).toBe(value);
+    for (const [flag, value] of before) if (!changed.has(flag) && flag !== '--train.data-dir') expect(after.get(flag), flag).toBe(value);
     for (const flag of after.keys()) expect(before.has(flag) || changed.has(flag), flag).toBe(true);
   });
 
@@ -112,10 +121,12 @@ describe('when the loop runs two quick runs of the example through the shim', ()
       expect(summary.summary_source, id).toBe('summary');
       expect(summary.evaluation?.metric, id).toBe('score');
       expect(summary.evaluation?.candidate.mean, id).toBeCloseTo(summary.metrics['score']!, 9);
-      // The final evaluation's per-report sample: 8 rollouts x vec.num_envs.
-      const vecEnvs = Number(readJson<Sections>(join(ws, 'runs', id, 'config.json')).vec['num_envs']);
-      expect(summary.evaluation?.candidate.n, id).toBe(8 * vecEnvs);
+      // The final evaluation's per-report sample, as the shim wrote it.
+      const written = readJson<{ samples: Record<string, number[]> }>(join(ws, 'runs', id, 'trainer_summary.json'));
+      expect(summary.evaluation?.candidate.n, id).toBe(written.samples['score']!.length);
     }
+    // The quick baseline is sized for at least 16 values (32 rollouts x 64 ticks, a report per 1024 ticks from each of 8 vec envs).
+    expect(readJson<RunSummary>(join(ws, 'runs', '001', 'summary.json')).evaluation?.candidate.n).toBeGreaterThanOrEqual(16);
     expect(readJson<RunSummary>(join(ws, 'runs', '001', 'summary.json')).evaluation?.verdict).toBe('baseline');
     expect(['improved', 'regressed', 'inconclusive']).toContain(readJson<RunSummary>(join(ws, 'runs', '002', 'summary.json')).evaluation?.verdict);
   });
@@ -134,7 +145,7 @@ describe('when Weights & Biases is enabled', () => {
 
   it("passes PufferLib's --wandb flags after the config's: project, the loop session as group, the run id as tag", () => {
     const argv = calls[0]!.argv!;
-    expect(argv.slice(-7)).toEqual(['--wandb', '--wandb-project', 'P', '--wandb-group', session, '--tag', '001']);
+    expect(argv.slice(-9, -2)).toEqual(['--wandb', '--wandb-project', 'P', '--wandb-group', session, '--tag', '001']);
     expect(calls[0]!.args).toMatchObject({ wandb: true, wandb_project: 'P', wandb_group: session, tag: '001' });
   });
 });
@@ -153,7 +164,7 @@ describe('when PUFFER_AUTOPILOT_NATIVE=1 runs PufferLib\'s own CLI (python -m pu
   it('hands it the same flags', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.via_load_config).toBe(true);
-    expect(calls[0]!.argv).toEqual(renderArgs(readJson<Sections>(join(ws, 'runs', '001', 'config.json'))));
+    expect(calls[0]!.argv).toEqual(flagsOf(ws, '001'));
   });
 
   it("reads `score` from PufferLib's dashboard when no summary was written (an unpatched PufferLib)", () => {
@@ -161,5 +172,47 @@ describe('when PUFFER_AUTOPILOT_NATIVE=1 runs PufferLib\'s own CLI (python -m pu
     expect(summary.summary_source).toBe('log');
     expect(summary.evaluation).toMatchObject({ metric: 'score', verdict: 'baseline' });
     expect(summary.metrics['score']).toBeGreaterThan(0);
+  });
+});
+
+describe('when run 002 continues from the latest checkpoint (autopilot.resume_from: latest)', () => {
+  let ws: string;
+  let calls: FakeCall[];
+  let latestAfter001: { run_id: string; checkpoint: string };
+  beforeAll(async () => {
+    const proposal = { overrides: { autopilot: { resume_mode: 'continue', resume_from: 'latest' } }, rationale: 'continue', hypothesis: 'more steps help' };
+    const setup = exampleWithFake({ proposer: { kind: 'command', command: { argv: [process.execPath, HOSTILE_AGENT], env: { HOSTILE_AGENT_PROPOSAL: JSON.stringify(proposal) } } } });
+    ws = setup.ws;
+    let r = await loop(ws, 1);
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    latestAfter001 = readJson(join(ws, 'models', 'latest.json'));
+    r = await loop(ws, 1);
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    calls = fakeCalls(setup.record);
+  });
+
+  it("records run 001's checkpoints from the run folder, PufferLib's final file as latest", () => {
+    const folder = readdirSync(join(ws, 'runs', '001', 'checkpoints')).find((f) => !f.endsWith('.pt'))!;
+    expect(latestAfter001).toEqual({ run_id: '001', checkpoint: `runs/001/checkpoints/${folder}.pt` });
+    expect(existsSync(join(ws, latestAfter001.checkpoint))).toBe(true);
+    expect(existsSync(join(ws, 'experiments'))).toBe(false);
+  });
+
+  it('hands run 002 that checkpoint as --load-model-path, and PufferLib loads it', () => {
+    const diff = readJson<{ normalizations: { key: string; rule: string }[] }>(join(ws, 'runs', '002', 'config_diff.json'));
+    expect(diff.normalizations).toContainEqual(expect.objectContaining({ key: 'load_model_path', rule: 'resume_from:latest' }));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.argv).toEqual(flagsOf(ws, '002'));
+    expect(calls[1]!.args['load_model_path']).toBe(join(ws, latestAfter001.checkpoint));
+    expect(calls[0]!.loaded_model).toBeNull();
+    expect(calls[1]!.loaded_model).toMatchObject({ kind: 'fake-pufferlib-model', epoch: 4 });
+    expect(calls[1]!.loaded_model!.run_id).toBe(latestAfter001.checkpoint.match(/puffer_drone_pp_(\d+)\.pt$/)![1]);
+    expect(readFileSync(join(ws, 'logs', '002.log'), 'utf8')).toContain('PufferLib loads the policy weights only');
+  });
+
+  it("moves latest to run 002's own final checkpoint", () => {
+    const latest = readJson<{ run_id: string; checkpoint: string }>(join(ws, 'models', 'latest.json'));
+    expect(latest.run_id).toBe('002');
+    expect(latest.checkpoint).toMatch(/^runs\/002\/checkpoints\/puffer_drone_pp_\d+\.pt$/);
   });
 });

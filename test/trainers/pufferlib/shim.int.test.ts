@@ -4,9 +4,9 @@
  * writes from the logs train() returns, and how it fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsFromLog, parseJsonMetricLine } from '../../../domain/log-metrics.js';
 import { renderArgs } from '../../../domain/render-args.js';
@@ -31,6 +31,8 @@ interface ShimRun {
 }
 
 let runs = 0;
+/** The run folder the next {@link runShim} call gets (PUFFER_AUTOPILOT_RUN_DIR). */
+const nextRunDir = () => join(tmp, `run-${runs + 1}`);
 /** Runs `python3 [PYTHON FLAGS] autopilot_shim.py ARGS` with the fake package on PYTHONPATH (unless `env` overrides it). */
 function runShim(args: string[], env: Record<string, string> = {}, pythonFlags: string[] = []): ShimRun {
   const dir = join(tmp, `run-${++runs}`);
@@ -69,11 +71,15 @@ beforeAll(() => {
 describe('when the shim trains the example quick baseline on the fake PufferLib', () => {
   let run: ShimRun;
   let summary: TrainerSummary;
+  /** The final evaluation's per-report stats, as the fake made them. */
+  let reports: Record<string, number[]>;
   beforeAll(() => {
-    // The fake asserts that load_config() sees exactly these flags, in this order.
-    const expected = [...QUICK_FLAGS, ...WANDB_FLAGS];
-    run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected) });
+    // The fake asserts that load_config() sees exactly these flags, in this order: the shim adds the data dir.
+    const expected = [...QUICK_FLAGS, ...WANDB_FLAGS, '--train.data-dir', join(nextRunDir(), 'checkpoints')];
+    const reportsFile = join(tmp, 'reports.json');
+    run = runShim(['train', 'puffer_drone_pp', ...expected], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(expected), FAKE_PUFFERLIB_REPORTS: reportsFile });
     summary = summaryAt(run.summaryPath);
+    reports = readJson<Record<string, number[]>>(reportsFile);
   });
 
   it('exits 0 and hands PufferLib exactly the rendered flags, through its own load_config', () => {
@@ -82,7 +88,7 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
     const call = run.calls[0]!;
     expect(call.via_load_config).toBe(true);
     expect(call.env_name).toBe('puffer_drone_pp');
-    expect(call.argv).toEqual([...QUICK_FLAGS, ...WANDB_FLAGS]);
+    expect(call.argv).toEqual([...QUICK_FLAGS, ...WANDB_FLAGS, '--train.data-dir', join(dirname(run.summaryPath), 'checkpoints')]);
     expect(call.env).toMatchObject({ PUFFER_AUTOPILOT_RUN_ID: '001' });
   });
 
@@ -99,24 +105,35 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
     expect(summary.run_id).toBe('001');
     expect(typeof summary.timestamp).toBe('string');
     expect(Object.keys(summary.metrics).sort()).toEqual(
-      ['agent_steps', 'environment/collision_rate', 'environment/n', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
+      ['agent_steps', 'environment/collision_rate', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
     );
+    // From the last training log: the final evaluation's rollouts add steps of their own.
     expect(summary.metrics['agent_steps']).toBe(QUICK.train['total_timesteps']);
     expect(summary.metrics['epoch']).toBe(4);
     expect(summary.metrics['sps']).toBeGreaterThan(0);
     expect(summary.metrics['perfect_deliv']).toBeGreaterThan(0);
   });
 
-  it('reports the final evaluation: samples per report, whose means are the metrics', () => {
+  it('reports the final evaluation: one sample value per report, weighted by its episode count n', () => {
     const samples = summary.samples!;
-    // 8 final rollouts, one report per vec env each.
-    expect(samples['score']).toHaveLength(8 * Number(QUICK.vec['num_envs']));
-    for (const name of ['score', 'perfect_deliv', 'episode_length', 'environment/collision_rate'])
-      expect(summary.metrics[name], name).toBeCloseTo(mean(samples[name]!), 9);
+    const n = reports['n']!;
+    // 32 final rollouts of 64 ticks, a report every 1024 ticks from each of the 8 vec envs: the baseline gives 16.
+    expect(n).toHaveLength(16);
+    expect(new Set(n).size).toBeGreaterThan(1);
+    expect(samples['environment/n']).toBeUndefined();
+    const meanN = mean(n);
+    for (const [name, stat] of [['score', 'score'], ['perfect_deliv', 'perfect_deliv'], ['episode_length', 'episode_length'], ['environment/collision_rate', 'collision_rate']] as const) {
+      const xs = reports[stat]!;
+      const perEpisode = xs.reduce((a, x, i) => a + x * n[i]!, 0) / n.reduce((a, b) => a + b, 0);
+      expect(summary.metrics[name], name).toBeCloseTo(perEpisode, 9);
+      expect(mean(samples[name]!), name).toBeCloseTo(perEpisode, 9);
+      samples[name]!.forEach((v, i) => expect(v, `${name}[${i}]`).toBeCloseTo(perEpisode + (n[i]! / meanN) * (xs[i]! - perEpisode), 9));
+    }
+    expect(summary.metrics['score']).not.toBeCloseTo(mean(reports['score']!), 3);
   });
 
   it('copies the train, env and vec sections PufferLib used (defaults included)', () => {
-    expect(summary.train).toMatchObject({ learning_rate: QUICK.train['learning_rate'], batch_size: 2048, optimizer: 'muon' });
+    expect(summary.train).toMatchObject({ learning_rate: QUICK.train['learning_rate'], batch_size: 16384, optimizer: 'muon' });
     expect(summary.env).toMatchObject(QUICK.env);
     expect(summary.vec).toMatchObject({ ...QUICK.vec, backend: 'Multiprocessing' });
   });
@@ -128,15 +145,60 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
       .filter((m): m is Record<string, number> => m !== null);
     expect(lines).toHaveLength(5); // 4 training epochs + the final evaluation
     expect(lines.map((l) => l['epoch'])).toEqual([1, 2, 3, 4, 4]);
-    expect(lines.at(-1)).toMatchObject({ ...summary.metrics, total_timesteps: QUICK.train['total_timesteps'] });
+    const { sps: _sps, agent_steps: steps, ...evaluated } = summary.metrics;
+    expect(lines.at(-1)).toMatchObject({ ...evaluated, total_timesteps: QUICK.train['total_timesteps'] });
+    // The evaluation's line leaves out its own SPS and steps; the last training line has the summary's.
+    expect(lines.at(-1)).not.toHaveProperty('sps');
+    expect(lines.at(-1)).not.toHaveProperty('agent_steps');
+    expect(lines.at(-2)!['agent_steps']).toBe(steps);
   });
 
   it("lets PufferLib's dashboard through, readable by the log fallback", () => {
     const dashboardOnly = run.stdout.split('\n').filter((l) => parseJsonMetricLine(l) === null);
     const fromLog = metricsFromLog(dashboardOnly);
     expect(fromLog?.source).toBe('dashboard');
-    expect(fromLog?.metrics['score']).toBeCloseTo(summary.metrics['score']!, 3);
+    // PufferLib's dashboard shows its own unweighted mean of the reports.
+    expect(fromLog?.metrics['score']).toBeCloseTo(mean(reports['score']!), 3);
     expect(fromLog?.metrics['epoch']).toBe(4);
+  });
+});
+
+describe("when it comes to PufferLib's checkpoints", () => {
+  let first: ShimRun;
+  let own: ShimRun;
+  let resumed: ShimRun;
+  let ownDir: string;
+  beforeAll(() => {
+    first = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS]);
+    ownDir = join(tmp, 'own-data-dir');
+    own = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, `--train.data-dir=${ownDir}`]);
+    const final = readdirSync(join(dirname(first.summaryPath), 'checkpoints')).find((f) => f.endsWith('.pt'))!;
+    resumed = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS, '--load-model-path', join(dirname(first.summaryPath), 'checkpoints', final)]);
+  });
+
+  it("has PufferLib write them in the run folder's checkpoints/, in its own layout", () => {
+    expect(first.status, first.stderr).toBe(0);
+    const dir = join(dirname(first.summaryPath), 'checkpoints');
+    const [folder, final, ...rest] = readdirSync(dir).sort();
+    expect(rest).toEqual([]);
+    expect(final).toBe(`${folder}.pt`);
+    expect(folder).toMatch(/^puffer_drone_pp_\d+$/);
+    expect(readdirSync(join(dir, folder!)).sort()).toEqual(['model_puffer_drone_pp_000004.pt', 'trainer_state.pt']);
+  });
+
+  it('keeps a data dir the flags set, adding none', () => {
+    expect(own.status, own.stderr).toBe(0);
+    expect(own.calls[0]!.argv!.filter((f) => f.startsWith('--train.data-dir'))).toEqual([`--train.data-dir=${ownDir}`]);
+    expect(readdirSync(ownDir).some((f) => f.endsWith('.pt'))).toBe(true);
+    expect(existsSync(join(dirname(own.summaryPath), 'checkpoints'))).toBe(false);
+  });
+
+  it('resumes the weights PufferLib saved, and says plainly that its trainer state is not loaded', () => {
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.calls[0]!.loaded_model).toMatchObject({ kind: 'fake-pufferlib-model', epoch: 4 });
+    expect(resumed.stderr).toContain('PufferLib loads the policy weights only (--load-model-path)');
+    expect(resumed.stderr).toContain('trainer_state.pt');
+    expect(first.stderr).not.toContain('resuming from');
   });
 });
 
@@ -150,7 +212,7 @@ describe('when PufferLib has no load_config (the shim maps the flags itself)', (
     expect(run.status, run.stderr).toBe(0);
     const call = run.calls[0]!;
     expect(call.via_load_config).toBe(false);
-    expect(call.args).toEqual({ ...QUICK, wandb: true, wandb_project: 'P' });
+    expect(call.args).toEqual({ ...QUICK, train: { ...QUICK.train, data_dir: join(dirname(run.summaryPath), 'checkpoints') }, wandb: true, wandb_project: 'P' });
     expect(summaryAt(run.summaryPath).metrics['score']).toBeGreaterThan(0);
     expect(run.stderr).toContain('flags read by shim');
   });
@@ -199,11 +261,11 @@ describe('when train() raises', () => {
 
 describe('when PufferLib refuses the config itself', () => {
   it('exits 4 with its APIUsageError', () => {
-    // 4 x 8 x 4 agents need 128 segments; a 1024 batch of 16-step segments has 64.
+    // 4 x 8 x 8 agents need 256 segments; a 1024 batch of 64-step segments has 16.
     const flags = renderArgs({ ...QUICK, train: { ...QUICK.train, batch_size: 1024, minibatch_size: 1024, max_minibatch_size: 1024 } });
     const run = runShim(['train', 'puffer_drone_pp', ...flags]);
     expect(run.status).toBe(4);
-    expect(run.stderr).toContain('raised APIUsageError: Total agents 128 <= segments 64');
+    expect(run.stderr).toContain('raised APIUsageError: Total agents 256 <= segments 16');
   });
 });
 

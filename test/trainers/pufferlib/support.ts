@@ -23,6 +23,8 @@ export interface FakeCall {
   args: Record<string, unknown> & { train: Record<string, unknown>; env: Record<string, unknown>; vec: Record<string, unknown> };
   env: Record<string, string>;
   pid: number;
+  /** The checkpoint `load_model_path` named, as the fake saved it (null for a fresh run). */
+  loaded_model: { kind: string; run_id: string; epoch: number; resumed_from: string | null } | null;
 }
 
 /** The calls recorded in a FAKE_PUFFERLIB_RECORD file (none when it does not exist). */

@@ -1,0 +1,53 @@
+/** `autopilot policy import-puffer`: a PufferLib sweep (one env's .ini, optionally over default.ini) as a policy. */
+import { readFileSync } from 'node:fs';
+import { PolicyError } from '../domain/policy.js';
+import { mergePufferInis } from '../domain/puffer-baseline.js';
+import { importPufferSweepIni, parsePufferIni, PufferIniError, type PufferIni } from '../domain/puffer-ini.js';
+import { printLine } from '../orchestrator/console.js';
+import { EXIT } from '../orchestrator/run-loop.js';
+import { fail, formatPolicyJson, listIssues, writeText } from './policy.js';
+
+/**
+ * `policy import-puffer [DEFAULT.ini] FILE [--env NAME] [--out FILE]`: with two files, the second is
+ * merged over the first as PufferLib's `load_config` reads them (configparser: sections merged, the
+ * env's keys winning). Returns the exit code (2 for an unreadable or invalid ini, or a third file).
+ */
+export function importPufferCommand(list: readonly string[], o: { env?: string; out?: string }): number {
+  if (list.length < 1 || list.length > 2)
+    return fail(EXIT.usage, `import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
+  const inis: PufferIni[] = [];
+  for (const file of list) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return fail(EXIT.usage, `cannot read ${file}: ${(e as Error).message}`);
+    }
+    try {
+      inis.push(parsePufferIni(text));
+    } catch (e) {
+      if (e instanceof PufferIniError) return fail(EXIT.usage, `${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+      throw e;
+    }
+  }
+  // A line number of the merge belongs to whichever file set that key; both are named.
+  const source = list.length === 2 ? `${list[1]} (merged over ${list[0]})` : list[0]!;
+  try {
+    const merged = inis.length === 2 ? mergePufferInis(inis[0]!, inis[1]!) : inis[0]!;
+    const { policy, notes } = importPufferSweepIni(merged, o.env === undefined ? {} : { env: o.env });
+    if (list.length === 2) notes.unshift(`merged ${list[1]} over ${list[0]}, as PufferLib does`);
+    for (const note of notes) printLine(`note: ${note}`, process.stderr);
+    const json = formatPolicyJson(policy);
+    if (o.out === undefined) process.stdout.write(json);
+    else {
+      writeText(o.out, json);
+      printLine(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}`, process.stderr);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof PufferIniError) return fail(EXIT.usage, `${source}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+    if (e instanceof PolicyError) return fail(EXIT.failed, `the policy imported from ${source} is invalid:\n${listIssues(e.issues)}`);
+    throw e;
+  }
+}
+
