@@ -46,7 +46,7 @@ const CLAUDE_DEFAULTS = {
   args: [],
   env: {},
   wall_seconds: 900,
-  no_output_seconds: 900,
+  no_output_seconds: 300,
   grace_seconds: 5,
 };
 
@@ -124,7 +124,7 @@ export const SettingsSchema = z.strictObject({
           ...agentTimeouts(900, 300),
         })
         .default(CODEX_DEFAULTS),
-      /** The `claude` proposer: `claude -p` with --output-format json. */
+      /** The `claude` proposer: `claude -p` with --output-format stream-json (one message a line as it goes). */
       claude: z
         .strictObject({
           bin: z.string().min(1).default('claude'),
@@ -134,10 +134,12 @@ export const SettingsSchema = z.strictObject({
           allowed_tools: z.array(z.string().min(1)).default(['Read', 'Grep', 'Glob', 'Write', 'Edit']),
           /** Most agentic turns (--max-turns). */
           max_turns: z.number().int().min(1).optional(),
+          /** Extra arguments, placed before --mcp-config and --allowedTools (which take lists). */
           args: z.array(z.string()).default([]),
+          /** Extra environment (CLAUDECODE and CLAUDE_CODE_ENTRYPOINT are always removed). */
           env: z.record(z.string(), z.string()).default({}),
-          // With --output-format json claude prints nothing until it ends, so its silence limit defaults to the wall limit.
-          ...agentTimeouts(900, 900),
+          // stream-json prints each message as it comes, so a silence of 5 minutes means a hang.
+          ...agentTimeouts(900, 300),
         })
         .default(CLAUDE_DEFAULTS),
     })

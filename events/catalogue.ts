@@ -204,9 +204,23 @@ export const ProposerProcess = z.object({
   sessionId: z.string().optional(),
   /** Cost in US dollars, where the CLI reports it (claude). */
   costUsd: z.number().nonnegative().optional(),
-  /** Token counts as the CLI reports them. */
+  /** Token counts as the CLI reports them; what they count is `usageMeaning`. */
   usage: z.record(z.string(), z.number()).optional(),
+  /**
+   * What `usage` counts. `codex-session`: the whole session's totals (codex's last `turn.completed`),
+   * `input_tokens` including `cached_input_tokens`. `claude-result`: the totals of claude's result
+   * message, with `cache_read_input_tokens` and `cache_creation_input_tokens` apart from `input_tokens`.
+   * The two are not comparable token for token.
+   */
+  usageMeaning: z.enum(['codex-session', 'claude-result']).optional(),
+  /** Agentic turns, where the CLI counts them (claude's `num_turns`; codex has none). */
   turns: z.number().int().nonnegative().optional(),
+  /** The error the CLI reported about itself (codex `error`/`turn.failed`, claude's error result). */
+  error: z.string().optional(),
+  /** The MCP servers and their status as the session started (claude's `system`/`init` message). */
+  mcpServers: z.array(z.object({ name: z.string(), status: z.string() })).optional(),
+  /** The tools claude's permission system refused during the session (`permission_denials`). */
+  permissionDenials: z.array(z.string()).optional(),
   /** The `propose` calls the agent made through `autopilot mcp`, and the errors returned to it. */
   mcp: z.object({ calls: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), errors: z.array(z.string()) }).optional(),
 });

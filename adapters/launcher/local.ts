@@ -29,6 +29,10 @@ export interface LaunchSpec {
   logFile: string;
   /** Where the supervisor records `{exitCode, signal}` when the command ends. */
   exitFile: string;
+  /** A regular file the command gets as its stdin (absent: /dev/null). */
+  stdinFile?: string;
+  /** A log of the command's stdout alone, besides `logFile` (which interleaves stdout and stderr). */
+  stdoutFile?: string;
   wallMs: number;
   noOutputMs: number;
   graceMs: number;
@@ -49,7 +53,7 @@ export interface LaunchSpec {
 }
 
 /** A launch to follow again after a restart. */
-export interface Attachment extends Omit<LaunchSpec, 'argv' | 'cwd' | 'env' | 'containment' | 'maxOutputBytes'> {
+export interface Attachment extends Omit<LaunchSpec, 'argv' | 'cwd' | 'env' | 'containment' | 'maxOutputBytes' | 'stdinFile' | 'stdoutFile'> {
   pid: number;
   pidStartTime: string | null;
   /** Where this launch's output starts in the log file. */
@@ -148,6 +152,8 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
     maxOutputBytes: spec.maxOutputBytes,
     ...(contained.record.cgroup ? { cgroup: contained.record.cgroup } : {}),
     ...(spec.containment === 'subreaper' ? { subreaper: true } : {}),
+    ...(spec.stdinFile ? { stdin: spec.stdinFile } : {}),
+    ...(spec.stdoutFile ? { stdoutLog: spec.stdoutFile } : {}),
   };
   const [bin, ...args] = supervisorArgv(s, contained.prefix);
   const child = execa(bin!, args, { cwd: spec.cwd, env: spec.env, extendEnv: false, detached: true, cleanup: false, stdio: 'ignore', reject: false });
@@ -160,7 +166,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   contained.adopt(pid);
   if (!spec.gated) go();
   const exited = child.then(() => undefined);
-  const { containment: _mode, maxOutputBytes: _cap, argv: _argv, cwd: _cwd, env: _env, ...rest } = spec;
+  const { containment: _mode, maxOutputBytes: _cap, argv: _argv, cwd: _cwd, env: _env, stdinFile: _in, stdoutFile: _out, ...rest } = spec;
   const handle = follow({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: follower.offset, startedAtMs: Date.now() }, exited, contained, follower);
   return { ...handle, go };
 }

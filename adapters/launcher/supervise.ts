@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
 import { cgroupMembers } from './cgroup.js';
 import { createCappedLog } from './capped-log.js';
-import { goGiven, openLog, recordExit, type ExitStatus } from './supervisor-files.js';
+import { goGiven, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
 import { descendants, groupMembers } from './process-group.js';
 
 /** What the supervisor is told. */
@@ -37,6 +37,10 @@ export interface SupervisorSpec {
   cgroup?: string;
   /** This process is a child subreaper (containment `subreaper`). */
   subreaper?: boolean;
+  /** A regular file the command reads as its stdin (absent: /dev/null). */
+  stdin?: string;
+  /** A second log that gets the command's stdout only (for a parser a stderr write must not split). */
+  stdoutLog?: string;
 }
 
 function parseSpec(text: string | undefined): SupervisorSpec {
@@ -55,6 +59,8 @@ const fds = spec.logs.map(openLog);
 const log = createCappedLog((bytes) => {
   for (const fd of fds) writeSync(fd, bytes);
 }, spec.maxOutputBytes);
+const stdoutFd = spec.stdoutLog ? openLog(spec.stdoutLog) : null;
+const stdoutLog = stdoutFd === null ? null : createCappedLog((bytes) => void writeSync(stdoutFd, bytes), spec.maxOutputBytes);
 
 /** How long output may still arrive after the command and what it left were ended (pipes drain). */
 const DRAIN_MS = 2000;
@@ -107,8 +113,10 @@ function end(status: ExitStatus): void {
   if (ended) return;
   ended = true;
   log.end();
+  stdoutLog?.end();
   recordExit(spec.exit, { ...status, pid: child?.pid ?? null });
   fds.forEach(closeSync);
+  if (stdoutFd !== null) closeSync(stdoutFd);
   process.exit(0);
 }
 
@@ -133,9 +141,24 @@ const waitForGo = setInterval(() => {
 }, 10);
 
 function start(): void {
-  const c = spawn(spec.argv[0]!, spec.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let input: number | 'ignore' = 'ignore';
+  if (spec.stdin) {
+    const opened = openStdin(spec.stdin);
+    if (typeof opened === 'string') {
+      log.write(Buffer.from(`autopilot: could not give ${spec.argv[0]} its input: ${opened}\n`));
+      end({ exitCode: 127, signal: null, error: opened, spawnError: 'STDIN' });
+      return;
+    }
+    input = opened;
+  }
+  const c = spawn(spec.argv[0]!, spec.argv.slice(1), { stdio: [input, 'pipe', 'pipe'] });
   child = c;
-  c.stdout!.on('data', (b: Buffer) => log.write(b));
+  // The child has its own copy of the descriptor now.
+  if (typeof input === 'number') closeSync(input);
+  c.stdout!.on('data', (b: Buffer) => {
+    log.write(b);
+    stdoutLog?.write(b);
+  });
   c.stderr!.on('data', (b: Buffer) => log.write(b));
   c.on('error', (err) => {
     log.write(Buffer.from(`autopilot: could not start ${spec.argv[0]}: ${err.message}\n`));

@@ -30,6 +30,22 @@ export function openLog(path: string): number {
   return openSync(path, APPEND | C.O_EXCL, 0o644);
 }
 
+/**
+ * Opens a file to be a command's stdin: never through a link, never a FIFO or a device (it could
+ * block or be endless); returns the descriptor, or why it cannot be used.
+ */
+export function openStdin(path: string): number | string {
+  let fd: number;
+  try {
+    fd = openSync(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+  } catch (error) {
+    return `${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+  if (fstatSync(fd).isFile()) return fd;
+  closeSync(fd);
+  return `${path} is not a regular file`;
+}
+
 /** Whether the go file exists (then it is removed): the orchestrator recorded the launch. */
 export function goGiven(path: string): boolean {
   if (!existsSync(path)) return false;

@@ -30,14 +30,20 @@ export interface ProposerRequest {
   dryRun?: boolean;
 }
 
-/** What an agent CLI reported about itself (parsed from its output). */
+/** What an agent CLI reported about itself (parsed from its stdout). */
 export interface AgentReport {
   sessionId?: string;
   costUsd?: number;
   usage?: Record<string, number>;
+  /** What `usage` counts, which differs between CLIs (see ProposerProcess in events/catalogue.ts). */
+  usageMeaning?: 'codex-session' | 'claude-result';
   turns?: number;
-  /** An error the CLI reported (kept for the failure message). */
+  /** An error the CLI reported: the attempt fails with it even when the CLI exits 0. */
   error?: string;
+  /** The MCP servers and their status when the session started (claude's init message). */
+  mcpServers?: { name: string; status: string }[];
+  /** The tools the CLI's permission system refused (claude's result). */
+  permissionDenials?: string[];
 }
 
 /** How the proposer process ran. */
@@ -82,14 +88,18 @@ export interface AgentInvocation {
   timeouts: { wall_seconds: number; no_output_seconds: number; grace_seconds: number };
   /** Files written before the process starts (an MCP config, say). */
   files: { path: string; text: string }[];
-  /** Reads what the CLI reported from its output. */
+  /** The prompt is not in argv: the process reads the prompt file on its stdin. */
+  promptOnStdin: boolean;
+  /** Where its settings are in autopilot.json (`proposer.claude`), named when a limit stops it. */
+  settingsKey: string;
+  /** Reads what the CLI reported from its stdout. */
   report: (output: string) => AgentReport;
 }
 
 /** Files of one proposer invocation under logs/, relative to the workspace. */
 export function invocationFiles(runId: string, attempt: number, dryRun = false) {
   const stem = dryRun ? `logs/${runId}.propose-once` : `logs/${runId}.proposer-${attempt}`;
-  return { log: `${stem}.log`, exit: `${stem}.exit.json`, prompt: `${stem}.prompt.md`, mcpConfig: `${stem}.mcp.json`, mcpLog: `${stem}.mcp.jsonl` };
+  return { log: `${stem}.log`, exit: `${stem}.exit.json`, prompt: `${stem}.prompt.md`, mcpConfig: `${stem}.mcp.json`, mcpLog: `${stem}.mcp.jsonl`, stdout: `${stem}.stdout.log` };
 }
 
 /** The allowed paths of this step: the policy's (default: the proposal file and the last run's notes). */
@@ -161,9 +171,10 @@ export async function runAgent(
   const logFile = join(root, files.log);
   const exitFile = join(root, files.exit);
   const mcpLog = join(root, files.mcpLog);
-  // A restarted attempt starts from a clean slate: no answer, exit record or MCP calls of the run that died.
+  const stdoutFile = join(root, files.stdout);
+  // A restarted attempt starts from a clean slate: no answer, exit record, MCP calls or stdout of the run that died.
   const unsafe: UnsafeEntry[] = [...writeConfined(root, proposalFile, '{}\n')];
-  for (const f of [exitFile, mcpLog]) removeConfined(root, f);
+  for (const f of [exitFile, mcpLog, stdoutFile]) removeConfined(root, f);
   unsafe.push(...writeConfined(root, join(root, files.prompt), prompt));
   for (const f of inv.files) unsafe.push(...writeConfined(root, f.path, f.text));
   const snapshot = takeSnapshot(root);
@@ -177,6 +188,9 @@ export async function runAgent(
       root,
       logFile,
       exitFile,
+      ...(inv.promptOnStdin ? { stdinFile: join(root, files.prompt) } : {}),
+      // The report is parsed from stdout alone: a stderr write must not split the JSON line it needs.
+      stdoutFile,
       wallMs: inv.timeouts.wall_seconds * 1000,
       noOutputMs: inv.timeouts.no_output_seconds * 1000,
       graceMs: inv.timeouts.grace_seconds * 1000,
@@ -194,14 +208,14 @@ export async function runAgent(
   // Everything the agent started is gone now (its cgroup or subreaper saw to it): only then is the workspace checked.
   const violations = revertOutside(snapshot, allowed);
   const output = readTail(root, logFile, handle.logOffset);
-  const report = inv.report(output);
+  const report = inv.report(readTail(root, stdoutFile, 0));
   const mcp = readMcpLog(root, mcpLog);
   const facts: ProcessFacts = {
     argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
     signal: r.signal,
     durationMs: r.durationMs,
-    ...withoutError(report),
+    ...report,
     ...(mcp ? { mcp } : {}),
   };
   const said = report.error ? ` (it reported: ${report.error})` : '';
@@ -213,14 +227,16 @@ export async function runAgent(
     violations,
     unsafe,
   });
-  if (r.stoppedFor === 'timeout' || r.stoppedFor === 'hung')
-    return fail(r.stoppedFor, r.stoppedFor === 'timeout' ? `no answer within ${inv.timeouts.wall_seconds}s` : `no output for ${inv.timeouts.no_output_seconds}s`);
+  if (r.stoppedFor === 'timeout') return fail('timeout', `no answer within ${inv.timeouts.wall_seconds}s (${inv.settingsKey}.wall_seconds)`);
+  if (r.stoppedFor === 'hung') return fail('hung', `no output for ${inv.timeouts.no_output_seconds}s (${inv.settingsKey}.no_output_seconds)`);
   if (r.stoppedFor === 'killed') return fail('error', 'stopped by request');
   if (r.exitCode !== 0) {
     // What it said last is usually why ("not logged in", "spawn claude ENOENT"): worth a line in the morning.
     const last = report.error ? said : lastLine(output);
     return fail('crashed', `exited with ${r.signal ?? `code ${r.exitCode}`}${last}; see ${files.log}`);
   }
+  // An error result (claude's error_max_turns arrives with exit 0): whatever it wrote may be half done.
+  if (report.error) return fail('error', `exited 0 but reported an error: ${report.error}; see ${files.log}`);
   const read = readConfined(root, proposalFile, MAX_PROPOSAL_BYTES);
   if (read.kind === 'unsafe') {
     // A link or a FIFO in its place is never followed: removed, recorded, and no answer.
@@ -247,11 +263,6 @@ export async function runAgent(
 function lastLine(output: string): string {
   const line = output.trim().split('\n').at(-1)?.trim() ?? '';
   return line === '' ? '' : ` (last output: ${line.slice(0, 200)})`;
-}
-
-function withoutError(report: AgentReport): Omit<AgentReport, 'error'> {
-  const { error: _error, ...rest } = report;
-  return rest;
 }
 
 /** Most of an invocation's output read back for its report. */

@@ -4,11 +4,14 @@
  * (`dangerously_bypass_approvals_and_sandbox`, recorded with the proposal). The `autopilot mcp`
  * server is passed with `-c mcp_servers.autopilot.*` overrides; its tools are pre-approved
  * because `codex exec` cannot ask (openai/codex#24135), and the prompt offers the file as the
- * other way to answer. Codex reports its thread id and token usage in its `--json` events.
+ * other way to answer. Codex reports its thread id and token usage in its `--json` events. A
+ * prompt too large for one argument goes on stdin (`-` in its place: `codex exec` then reads it
+ * from stdin; with a prompt argument a piped stdin would be appended to it).
  */
 import type { Settings } from '../../domain/settings.js';
 import type { AgentInvocation, AgentReport, AgentSetup } from './agent-run.js';
-import { jsonLine } from './json-lines.js';
+import { jsonLine, numberFields } from './json-lines.js';
+import { promptOnStdin } from './prompt-arg.js';
 
 type CodexSettings = Settings['proposer']['codex'];
 
@@ -47,29 +50,34 @@ export function codexInvocation(s: CodexSettings, a: AgentSetup): AgentInvocatio
     ...s.args,
     '--',
   ];
+  const onStdin = promptOnStdin(a.prompt);
   return {
-    argv: [...head, a.prompt],
-    recordedArgv: [...head, '<prompt>'],
+    argv: [...head, onStdin ? '-' : a.prompt],
+    recordedArgv: [...head, onStdin ? '-' : '<prompt>'],
     cwd: a.workspace,
     env: a.env,
     timeouts: s,
     files: [],
+    promptOnStdin: onStdin,
+    settingsKey: 'proposer.codex',
     report: parseCodexOutput,
   };
 }
 
-/** Reads `codex exec --json` events: the thread id, summed token usage, turns, and the last error. */
+/**
+ * Reads `codex exec --json` events: the thread id, the token usage, and the last error. The usage
+ * of `turn.completed` is the session's running total (cached tokens counted in `input_tokens`), so
+ * the last one is kept, never a sum; `codex exec` runs one turn, so turns are not counted.
+ */
 export function parseCodexOutput(output: string): AgentReport {
   const report: AgentReport = {};
   for (const line of output.split('\n')) {
     const e = jsonLine(line);
     if (!e) continue;
     if (e.type === 'thread.started' && typeof e.thread_id === 'string') report.sessionId = e.thread_id;
-    else if (e.type === 'turn.completed') {
-      report.turns = (report.turns ?? 0) + 1;
-      const usage = e.usage;
-      if (typeof usage === 'object' && usage !== null)
-        for (const [k, v] of Object.entries(usage)) if (typeof v === 'number') (report.usage ??= {})[k] = (report.usage?.[k] ?? 0) + v;
+    else if (e.type === 'turn.completed' && numberFields(e.usage)) {
+      report.usage = numberFields(e.usage)!;
+      report.usageMeaning = 'codex-session';
     } else if (e.type === 'turn.failed' || e.type === 'error') {
       const err = e.type === 'error' ? e : (e.error as Record<string, unknown> | undefined);
       if (err && typeof err.message === 'string') report.error = err.message.slice(0, 500);

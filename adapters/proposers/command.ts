@@ -11,5 +11,5 @@ type CommandSettings = NonNullable<Settings['proposer']['command']>;
 
 /** The command invocation (pure); `cwd` is already resolved against the workspace. */
 export function commandInvocation(s: CommandSettings, a: AgentSetup & { cwd: string }): AgentInvocation {
-  return { argv: s.argv, recordedArgv: s.argv, cwd: a.cwd, env: a.env, timeouts: s, files: [], report: () => ({}) };
+  return { argv: s.argv, recordedArgv: s.argv, cwd: a.cwd, env: a.env, timeouts: s, files: [], promptOnStdin: false, settingsKey: 'proposer.command', report: () => ({}) };
 }

@@ -11,3 +11,11 @@ export function jsonLine(line: string): Record<string, unknown> | null {
     return null;
   }
 }
+
+/** The number-valued fields of an object (a CLI's token counts), or null when `v` is not an object. */
+export function numberFields(v: unknown): Record<string, number> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(v)) if (typeof n === 'number') out[k] = n;
+  return out;
+}

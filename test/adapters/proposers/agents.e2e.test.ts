@@ -1,9 +1,11 @@
 /**
  * The codex and claude proposers against fake CLIs on PATH (test/fixtures/fake-agent.mjs): the
  * exact argv, env and prompt they get, and each way they can answer — by file, through a real MCP
- * session with `autopilot mcp`, by hanging, with garbage, by exiting non-zero, without rationale.
+ * session with `autopilot mcp`, by hanging, with garbage, by exiting non-zero, without rationale,
+ * with claude's JSON array and its error_max_turns result, with codex's failed turn — and a prompt
+ * too large for an argument, which both read on stdin.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -29,6 +31,10 @@ interface Setup {
   settings?: Record<string, unknown>;
   runs?: number;
   extraArgs?: string[];
+  /** Variables set in the loop's own environment. */
+  env?: Record<string, string>;
+  /** Changes the workspace before the loop starts. */
+  prepare?: (ws: string) => void;
 }
 
 async function runWithAgent(s: Setup) {
@@ -37,7 +43,8 @@ async function runWithAgent(s: Setup) {
   mkdirSync(dir, { recursive: true });
   patchSettings(ws, { proposer: { kind: s.kind, max_attempts: 2, [s.kind]: { no_output_seconds: 15, wall_seconds: 60 } }, statistics: { replicates: 0 } });
   patchSettings(ws, s.settings ?? {});
-  const env = { PATH: `${BIN}:${process.env.PATH}`, FAKE_AGENT_DIR: dir, FAKE_AGENT_SCRIPT: JSON.stringify(s.script) };
+  s.prepare?.(ws);
+  const env = { PATH: `${BIN}:${process.env.PATH}`, FAKE_AGENT_DIR: dir, FAKE_AGENT_SCRIPT: JSON.stringify(s.script), ...s.env };
   const loop = await execa(process.execPath, [CLI, 'loop', '--workspace', ws, '--runs', String(s.runs ?? 2), ...(s.extraArgs ?? [])], {
     env,
     reject: false,
@@ -100,8 +107,10 @@ describe('when codex answers by writing proposals/next_config.json', () => {
       proposer: 'codex',
       overrides: { 'train.learning_rate': 0.001 },
       rationale: 'a smaller step',
-      process: { exitCode: 0, sessionId: 'thread-1', usage: { input_tokens: 1200, cached_input_tokens: 200, output_tokens: 80 }, turns: 1 },
+      // The last line was split by a stderr write in the log: it is read whole from the stdout copy.
+      process: { exitCode: 0, sessionId: 'thread-1', usage: { input_tokens: 1200, cached_input_tokens: 200, output_tokens: 80 }, usageMeaning: 'codex-session' },
     });
+    expect(received!.data.process).not.toHaveProperty('turns');
     expect(received!.data.process.argv.at(-1)).toBe('<prompt>');
     expect(of('ProposalAccepted')[0]!.data.override).toEqual({ 'train.learning_rate': 0.001 });
     // The audit names the agent and shows the prompt verbatim.
@@ -128,17 +137,29 @@ describe('when codex answers by writing proposals/next_config.json', () => {
 });
 
 describe('when claude answers through a real MCP session with autopilot mcp', () => {
-  it('gets -p, --output-format json and --mcp-config, sees its out-of-range proposal refused, and the corrected one is run', async () => {
-    const { ws, loop, of, calls, dir } = await runWithAgent({ kind: 'claude', script: ['mcp'] });
+  it('gets -p, stream-json, strict --mcp-config after the user args, no CLAUDECODE; its refused proposal is corrected and run', async () => {
+    // Run from inside a Claude Code session: the fake refuses to start when CLAUDECODE reaches it, as claude 2.1.39+ does.
+    const { ws, loop, of, calls, dir } = await runWithAgent({
+      kind: 'claude',
+      script: ['mcp'],
+      env: { CLAUDECODE: '1', CLAUDE_CODE_ENTRYPOINT: 'cli' },
+      settings: { proposer: { kind: 'claude', claude: { args: ['--add-dir', 'data'] } } },
+    });
     expect(loop.exitCode, loop.all).toBe(0);
     const call = calls(1);
+    expect(call.env).not.toHaveProperty('CLAUDECODE');
+    expect(call.env).not.toHaveProperty('CLAUDE_CODE_ENTRYPOINT');
     const request = of('ProposalRequested')[0]!;
     const config = join(ws, 'logs', '002.proposer-1.mcp.json');
     expect(call.argv).toEqual([
       '-p',
       request.data.prompt.text,
       '--output-format',
-      'json',
+      'stream-json',
+      '--verbose',
+      '--strict-mcp-config',
+      '--add-dir',
+      'data',
       '--mcp-config',
       config,
       '--allowedTools',
@@ -160,7 +181,17 @@ describe('when claude answers through a real MCP session with autopilot mcp', ()
     expect(received.data).toMatchObject({
       proposer: 'claude',
       overrides: { 'train.learning_rate': 0.001 },
-      process: { exitCode: 0, sessionId: 'session-1', costUsd: 0.0123, turns: 3, mcp: { calls: 2, rejected: 1 } },
+      process: {
+        exitCode: 0,
+        sessionId: 'session-1',
+        costUsd: 0.0123,
+        turns: 3,
+        usage: { input_tokens: 900, cache_read_input_tokens: 4000, output_tokens: 70 },
+        usageMeaning: 'claude-result',
+        mcpServers: [{ name: 'autopilot', status: 'connected' }],
+        permissionDenials: ['Bash'],
+        mcp: { calls: 2, rejected: 1 },
+      },
     });
     expect(received.data.process.mcp.errors.join('\n')).toMatch(/train\.learning_rate.*5/);
     expect(of('ProposalAccepted')).toHaveLength(1);
@@ -185,7 +216,7 @@ describe('when the agent fails', () => {
     const { ws, loop, of } = await runWithAgent({ kind: 'claude', script: ['hang'], settings: { proposer: { kind: 'claude', on_exhausted: 'fallback', claude: { no_output_seconds: 3 } } } });
     expect(loop.exitCode, loop.all).toBe(0);
     const [failed] = of('ProposalFailed');
-    expect(failed!.data).toMatchObject({ proposer: 'claude', reason: 'hung', message: 'no output for 3s' });
+    expect(failed!.data).toMatchObject({ proposer: 'claude', reason: 'hung', message: 'no output for 3s (proposer.claude.no_output_seconds)' });
     expect(failed!.data.process.durationMs).toBeGreaterThanOrEqual(3000);
     const requests = of('ProposalRequested');
     expect(requests.map((r) => [r.data.proposer, r.data.fallbackFrom ?? null])).toEqual([
@@ -224,6 +255,51 @@ describe('when the agent fails', () => {
     expect(of('LoopHalted')[0]!.data.reason).toMatch(/the proposer failed 1 time\(s\); last: exited with code 3 \(last output: fatal: not logged in\)/);
     expect(of('RunStarted')).toHaveLength(0);
   });
+});
+
+describe('when an agent reports an error about itself', () => {
+  it('claude error_max_turns with is_error false and exit 0 is a failure, recorded with its message', async () => {
+    const { loop, of } = await runWithAgent({ kind: 'claude', script: ['max-turns', 'file'] });
+    expect(loop.exitCode, loop.all).toBe(0);
+    const [failed] = of('ProposalFailed');
+    expect(failed!.data).toMatchObject({ reason: 'error', process: { exitCode: 0, error: 'error_max_turns: Reached maximum number of turns (5)', turns: 6 } });
+    expect(failed!.data.message).toMatch(/^exited 0 but reported an error: error_max_turns: Reached maximum number of turns \(5\)/);
+    expect(of('ProposalAccepted')[0]!.data.attempt).toBe(2);
+  });
+
+  it('codex error + turn.failed + exit 1 is a crash whose message and record carry what codex said', async () => {
+    const { loop, of } = await runWithAgent({ kind: 'codex', script: ['turn-failed'], settings: { proposer: { kind: 'codex', max_attempts: 1 } } });
+    expect(loop.exitCode).toBe(1);
+    const [failed] = of('ProposalFailed');
+    const said = 'unexpected status 401 Unauthorized: Missing bearer or basic authentication in header';
+    expect(failed!.data).toMatchObject({ reason: 'crashed', process: { exitCode: 1, sessionId: 'thread-1', error: said } });
+    expect(failed!.data.message).toBe(`exited with code 1 (it reported: ${said}); see logs/002.proposer-1.log`);
+  });
+});
+
+describe('when claude prints --output-format json with verbose on', () => {
+  it('reads the JSON array of messages it prints instead of one result', async () => {
+    const { loop, of, calls } = await runWithAgent({ kind: 'claude', script: ['file'], settings: { proposer: { kind: 'claude', claude: { mcp: false, args: ['--output-format', 'json'] } } } });
+    expect(loop.exitCode, loop.all).toBe(0);
+    expect(calls(1).argv).toContain('json');
+    expect(of('ProposalReceived')[0]!.data.process).toMatchObject({ sessionId: 'session-1', turns: 3, mcpServers: [], permissionDenials: ['Bash'] });
+  });
+});
+
+describe('when the prompt is 200 KB, too large for one argument', () => {
+  const big = (ws: string) => appendFileSync(join(ws, 'prompts', 'propose.md'), `\n<!-- ${'padding '.repeat(25_600)}-->\n`);
+  for (const kind of ['codex', 'claude'] as const)
+    it(`${kind} reads it whole on stdin and answers`, async () => {
+      const { loop, of, calls } = await runWithAgent({ kind, script: ['file'], prepare: big, settings: { proposer: { kind, [kind]: { mcp: false } } } });
+      expect(loop.exitCode, loop.all).toBe(0);
+      const call = calls(1);
+      expect(call.promptVia).toBe('stdin');
+      expect(call.prompt.length).toBeGreaterThan(200_000);
+      expect(call.prompt).toBe(of('ProposalRequested')[0]!.data.prompt.text);
+      if (kind === 'codex') expect(call.argv.slice(-2)).toEqual(['--', '-']);
+      else expect(call.argv.slice(0, 2)).toEqual(['-p', '--output-format']);
+      expect(of('ProposalAccepted')).toHaveLength(1);
+    });
 });
 
 describe('when autopilot loop --proposer overrides the setting for one invocation', () => {
