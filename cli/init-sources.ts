@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Config } from '../domain/config.js';
 import { ConfigError, parseConfig } from '../domain/parse-config.js';
 import { mergePufferInis, pufferBaseline, pufferSweepMetric } from '../domain/puffer-baseline.js';
-import { importPufferSweep, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../domain/puffer-ini.js';
+import { importPufferSweepIni, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../domain/puffer-ini.js';
 import { parsePolicy, PolicyError, type KeySpec, type Policy } from '../domain/policy.js';
 import { jsonSyntaxError } from '../domain/strict-json.js';
 
@@ -66,8 +66,9 @@ export function readPuffer(file: string, env: string | undefined, useDefaults: b
   const merged = defaults === undefined ? own.ini : mergePufferInis(defaults.ini, own.ini);
   const { config, notes: baselineNotes } = pufferBaseline(merged);
   notes.push(...baselineNotes);
-  // Each file's sweep is converted with its own lines for errors; the env's sections win, key by key.
-  const keys: Record<string, KeySpec> = { ...(defaults === undefined ? {} : sweepKeys(defaults, undefined, notes)), ...sweepKeys(own, env, notes) };
+  // Swept over the merged files, as PufferLib sweeps: a key swept in default.ini takes the env file's base value.
+  const keys: Record<string, KeySpec> =
+    defaults === undefined ? sweepKeys(file, basename(file), own.ini, env, notes) : sweepKeys(`${file} (over ${defaults.file})`, `${basename(file)} over default.ini`, merged, env, notes);
   let policy: Policy | undefined;
   if (Object.keys(keys).length > 0) {
     try {
@@ -106,12 +107,12 @@ function selectEnvOrFail(file: string, ini: PufferIni, env: string | undefined, 
 }
 
 /** The policy keys of `ini`'s `[sweep.*]` sections (none when it has none). */
-function sweepKeys({ file, text, ini }: LoadedIni, env: string | undefined, notes: string[]): Record<string, KeySpec> {
+function sweepKeys(file: string, label: string, ini: PufferIni, env: string | undefined, notes: string[]): Record<string, KeySpec> {
   if (!ini.sections.some((s) => s.name.startsWith('sweep.'))) return {};
   try {
-    const imported = importPufferSweep(text, env === undefined ? {} : { env });
+    const imported = importPufferSweepIni(ini, env === undefined ? {} : { env });
     // The env is noted by selectEnvOrFail already, and init sets the metric itself.
-    notes.push(...imported.notes.filter((n) => !n.startsWith('env ') && !n.startsWith('PufferLib sweeps for metric')).map((n) => `${basename(file)}: ${n}`));
+    notes.push(...imported.notes.filter((n) => !n.startsWith('env ') && !n.startsWith('PufferLib sweeps for metric')).map((n) => `${label}: ${n}`));
     return imported.policy.keys;
   } catch (e) {
     if (e instanceof PufferIniError) throw new InitInputError(`--from-puffer ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);

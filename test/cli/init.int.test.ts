@@ -189,6 +189,8 @@ describe('init --from-puffer', () => {
     const r = await init(dir, ['--trainer', `${PYTHON} -m pufferlib.pufferl train puffer_drone_pp`, '--from-puffer', join(PUFFER, 'ocean/drone_pp.ini'), '--env', 'puffer_drone_pp', '--metric', 'score', '--maximize']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`note: merged ${join(PUFFER, 'default.ini')} under`);
+    // default.ini sweeps train.total_timesteps around its own 10M; drone_pp.ini's 200M is the base it is swept from.
+    expect(r.stdout).not.toMatch(/total_timesteps: the base value .* lies outside the sweep range/);
     // The real files sweep: default.ini the train keys, drone_pp.ini the env's reward weights.
     const policy = JSON.parse(readFileSync(join(dir, 'autopilot', 'policy.json'), 'utf8')) as { keys: Record<string, unknown> };
     for (const key of ['train.learning_rate', 'train.gamma', 'env.w_position', 'env.grip_k_decay']) expect(policy.keys, key).toHaveProperty([key]);
