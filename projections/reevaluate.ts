@@ -7,7 +7,7 @@
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { evaluateRun } from '../domain/evaluate.js';
-import { sampleOf } from '../domain/sample.js';
+import { mean, sampleOf } from '../domain/sample.js';
 import { canonicalJson } from '../events/canonical.js';
 
 /** One verdict that did not come out as recorded. */
@@ -54,13 +54,21 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
         continue;
       }
       const sample = runs.flatMap((id) => sampleOf(finished.get(id)!, d.metric));
-      const against = d.incumbent === null ? null : incumbent;
+      const freshMissing = (d.against ?? []).filter((id) => !finished.has(id));
+      if (freshMissing.length > 0) {
+        report.mismatches.push({ seq: stored.seq, runId: d.runId, recorded: d, recomputed: null, why: `no RunFinished for ${freshMissing.join(', ')}` });
+        continue;
+      }
+      // A confirmation judged against fresh re-runs of the incumbent: their samples are its side.
+      const freshSample = d.against?.flatMap((id) => sampleOf(finished.get(id)!, d.metric));
+      const against = d.incumbent === null ? null : incumbent && freshSample ? { ...incumbent, sample: freshSample, n: freshSample.length, mean: mean(freshSample) } : incumbent;
       if (d.incumbent !== null && incumbent?.runId !== d.incumbent.runId) {
         report.mismatches.push({ seq: stored.seq, runId: d.runId, recorded: d, recomputed: null, why: `judged against ${d.incumbent.runId}, but the incumbent then was ${incumbent?.runId ?? 'none'}` });
         continue;
       }
       const recomputed = {
         runId: d.runId,
+        ...(d.against ? { against: d.against } : {}),
         ...evaluateRun({ runId: d.runId, sample, ...(d.pooled ? { pooled: d.pooled } : {}) }, against, { name: d.metric, direction: d.direction }, {
           alpha: d.alpha ?? 0.05,
           sidedness: d.sidedness ?? 'two-sided',

@@ -64,12 +64,13 @@ describe('when the journal decides a run that improved', () => {
     expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32) -> incumbent');
   });
 
-  it('promotes the parent, with the pooled sample, when its replicate confirms it', () => {
+  it('promotes the parent, with the pooled sample, when its replicate confirms it (confirmation: pooled)', () => {
     const ev = evaluation({ runId: '008', candidate: { mean: 441.2, n: 64 }, pooled: ['007', '008'] });
     const replication = { parent: '007', reason: 'improved' as const, target: 1, done: 0, runs: ['007'], sample: Array(32).fill(441.2), override: { 'train.learning_rate': 0.003 } };
     const d = decideJournal(facts(ev, { runId: '008', kind: 'replicate', parent: '007', index: 8 }), incumbent, { name: 'mean_reward' }, 4, 10, replication, {
       replicates: 1,
       inconclusiveReplicates: 0,
+      confirmation: 'pooled',
     });
     expect(d.promote).toMatchObject({ runId: '007', n: 64, override: { 'train.learning_rate': 0.003 } });
     expect(d.entry.action).toMatch(/^run 008 \(replicate of 007\)/);
