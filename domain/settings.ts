@@ -178,8 +178,8 @@ export const SettingsSchema = z.strictObject({
       sidedness: z.enum(['two-sided', 'one-sided']).default('two-sided'),
       /** Bootstrap resamples of the difference of means. */
       resamples: z.number().int().min(10_000).max(1_000_000).default(10_000),
-      /** How the interval is read from the resamples. */
-      interval: z.enum(['percentile', 'bca']).default('percentile'),
+      /** How the interval is computed: Welch's t (`welch`, the best calibrated at small n, see README) or a bootstrap (`percentile`, `bca`). */
+      interval: z.enum(['percentile', 'bca', 'welch']).default('welch'),
       /** Replicate runs (fresh seeds) that must confirm an improvement before it becomes the incumbent; 0 promotes at once. */
       replicates: z.number().int().min(0).max(10).default(1),
       /** Replicate runs an inconclusive candidate (or a baseline with fewer than 2 values) may get, pooling its samples. */
@@ -199,7 +199,7 @@ export const SettingsSchema = z.strictObject({
       alpha: 0.05,
       sidedness: 'two-sided',
       resamples: 10_000,
-      interval: 'percentile',
+      interval: 'welch',
       replicates: 1,
       inconclusive_replicates: 0,
       confirmation: 'independent',

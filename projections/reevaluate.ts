@@ -41,8 +41,8 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
       finished.set(e.data.runId, e.data);
     } else if (e.type === 'RunEvaluated') {
       const d = e.data;
-      const bootstrap = d.method.startsWith('bootstrap-');
-      if (!bootstrap && d.verdict !== 'baseline') {
+      const recomputable = d.method.startsWith('bootstrap-') || d.method === 'welch-t';
+      if (!recomputable && d.verdict !== 'baseline') {
         report.skipped++;
         continue;
       }
@@ -73,7 +73,7 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
           alpha: d.alpha ?? 0.05,
           sidedness: d.sidedness ?? 'two-sided',
           resamples: d.resamples ?? 10_000,
-          interval: d.method === 'bootstrap-bca' ? 'bca' : 'percentile',
+          interval: d.method === 'bootstrap-bca' ? 'bca' : d.method === 'welch-t' ? 'welch' : 'percentile',
         }),
       };
       // Baselines record no settings; the comparison is of what both hold.
