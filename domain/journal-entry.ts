@@ -60,12 +60,14 @@ export function verdictLine(ev: DataOf<'RunEvaluated'>): string {
   );
 }
 
-function replicationNote(r: ReplicationRecord | undefined, ownSample = false): string {
+function replicationNote(r: ReplicationRecord | undefined, ownSample = false, minEffect: number | null = null): string {
   if (!r) return '';
   const of = `${r.done} of ${r.target}${ownSample ? ` of ${r.parent} on its own sample` : ''}`;
   const ofParent = ownSample ? '' : ` of ${r.parent}`;
   switch (r.decision) {
     case 'replicate':
+      if (r.done === 0 && r.reason === 'inconclusive')
+        return `; ${minEffect == null ? 'inconclusive' : `its interval reaches min_effect ${fmt(minEffect)}`}: up to ${r.target} replicate(s), pooled with it, before it is dropped`;
       return r.done === 0
         ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}`
         : `; replicate ${of}${ofParent}, next replicate`;
@@ -154,6 +156,6 @@ export function decideJournal(
     const outcome = `re-run of the incumbent ${promote.runId} for the confirmation of ${replication?.parent ?? '?'}: ${metric.name} ${fmt(mean(sample))} (n=${sample.length}); incumbent ${promote.runId} now ${fmt(promote.mean)} (n=${promote.n})`;
     return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
   }
-  const outcome = `${verdictLine(ev)}${replicationNote(decision.record, ownSample)}${after}`;
+  const outcome = `${verdictLine(ev)}${replicationNote(decision.record, ownSample, settings.minEffect ?? null)}${after}`;
   return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
 }
