@@ -34,8 +34,10 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
     }
     const out = printLine;
     out(`workspace ${paths.root}: ${summary.events} event(s)${holder ? `, loop running (pid ${holder})` : ''}`);
-    for (const s of sessions)
+    for (const s of sessions) {
       out(`session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);
+      if (s.error_budget) out(`  error budget: ${s.error_budget}`);
+    }
     // Columns as wide as their widest cell, so they line up whatever the run ids, kinds and statuses.
     const rows = [
       ['run', 'kind', 'status', 'attempts', 'verdict', 'mean'],

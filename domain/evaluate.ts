@@ -10,7 +10,7 @@ export interface EvaluationSettings {
   alpha: number;
   sidedness: 'two-sided' | 'one-sided';
   resamples: number;
-  interval: 'percentile' | 'bca';
+  interval: 'percentile' | 'bca' | 'welch';
 }
 
 /**
@@ -56,10 +56,11 @@ export function evaluateRun(
     incumbent: { runId: incumbent.runId, mean: incumbent.mean, n: incumbent.sample.length },
     verdict: c.verdict,
     delta: c.rawDelta,
-    seed: c.seed,
+    // Welch's interval draws nothing: no seed, no resamples.
+    seed: c.method === 'welch-t' ? null : c.seed,
     alpha: c.alpha,
     sidedness: c.sidedness,
-    resamples: c.resamples,
+    ...(c.method === 'welch-t' ? {} : { resamples: c.resamples }),
     interval: c.interval,
     welch: c.welch && { t: c.welch.t, df: c.welch.df, p: c.welch.p },
     ...(c.reason ? { reason: c.reason } : {}),

@@ -2,7 +2,7 @@
 import { overrideFromBaseline } from './base-config.js';
 import type { DataOf, IncumbentRef } from '../events/catalogue.js';
 import { fmt, runIdOf } from './numbers.js';
-import { decideReplication, incumbentOf, type Replication, type ReplicationRecord, type ReplicationSettings } from './replication.js';
+import { confirmsIndependently, decideReplication, incumbentOf, isRemeasure, type Replication, type ReplicationRecord, type ReplicationSettings } from './replication.js';
 import { fewValuesWarning, mean, sampleOf } from './sample.js';
 import { formatVerdict } from './stats/index.js';
 
@@ -19,6 +19,8 @@ export interface JournalFacts {
   finished: DataOf<'RunFinished'> | null;
   failure: DataOf<'RunFailed'> | null;
   evaluation: DataOf<'RunEvaluated'> | null;
+  /** Its promotion is recorded already (a journal step restarted after a crash). */
+  promoted?: boolean;
 }
 
 /** The journal's decision for one run. */
@@ -58,22 +60,25 @@ export function verdictLine(ev: DataOf<'RunEvaluated'>): string {
   );
 }
 
-function replicationNote(r: ReplicationRecord | undefined): string {
+function replicationNote(r: ReplicationRecord | undefined, ownSample = false, minEffect: number | null = null): string {
   if (!r) return '';
-  const of = `${r.done} of ${r.target}`;
+  const of = `${r.done} of ${r.target}${ownSample ? ` of ${r.parent} on its own sample` : ''}`;
+  const ofParent = ownSample ? '' : ` of ${r.parent}`;
   switch (r.decision) {
     case 'replicate':
+      if (r.done === 0 && r.reason === 'inconclusive')
+        return `; ${minEffect == null ? 'inconclusive' : `its interval reaches min_effect ${fmt(minEffect)}`}: up to ${r.target} replicate(s), pooled with it, before it is dropped`;
       return r.done === 0
         ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}`
-        : `; replicate ${of} of ${r.parent}, next replicate`;
+        : `; replicate ${of}${ofParent}, next replicate`;
     case 'confirmed':
-      return `; replicate ${of} of ${r.parent}: ${r.reason === 'baseline' ? 'its sample pooled' : 'confirmed'}`;
+      return `; replicate ${of}${ofParent}: ${r.reason === 'baseline' ? 'its sample pooled' : 'confirmed'}`;
     case 'not-confirmed':
-      return `; replicate ${of} of ${r.parent}: not confirmed`;
+      return `; replicate ${of}${ofParent}: not confirmed`;
     case 'budget-spent':
-      return `; replicate ${of} of ${r.parent}: still inconclusive, replication budget spent`;
+      return `; replicate ${of}${ofParent}: still inconclusive, replication budget spent`;
     case 'failed':
-      return `; replicate ${of} of ${r.parent} failed: replication abandoned`;
+      return `; replicate ${of}${ofParent} failed: replication abandoned`;
   }
 }
 
@@ -86,21 +91,38 @@ export function decideJournal(
   runsRequested: number,
   replication: Replication | null = null,
   settings: ReplicationSettings = { replicates: 0, inconclusiveReplicates: 0 },
+  extraRunsSpent = 0,
 ): JournalDecision {
   const who =
     run.kind === 'baseline'
       ? 'baseline'
       : run.kind === 'replicate'
-        ? `replicate of ${run.parent ?? '?'}`
+        ? `${replication && run.parent !== replication.parent ? 're-run of the incumbent' : 'replicate of'} ${run.parent ?? '?'}`
         : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
   const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
   const next = nextStep(runsCompleted, runsRequested, run.index);
   const sample = run.finished ? sampleOf(run.finished, metric.name) : [];
   // The incumbent it was proposed on has not changed yet: promotions happen only here.
-  const facts = { runId: run.runId, kind: run.kind, verdict: run.evaluation?.verdict ?? null, sample, override: overrideFromBaseline(run.accepted, incumbent) };
-  const decision = decideReplication(facts, replication, settings);
+  const facts = {
+    runId: run.runId,
+    kind: run.kind,
+    parent: run.parent ?? null,
+    verdict: run.evaluation?.verdict ?? null,
+    interval: run.evaluation?.interval ?? null,
+    sample,
+    override: overrideFromBaseline(run.accepted, incumbent),
+  };
+  const decision = decideReplication(facts, replication, settings, extraRunsSpent);
   const record = decision.record ? { replication: decision.record } : {};
-  const promote = decision.promote && run.finished && run.evaluation ? incumbentOf(decision.promote, facts, replication, metric.name) : null;
+  // Once recorded, the incumbent in hand is the promoted one: growing it again would count this run twice.
+  const promote =
+    decision.promote && run.finished && run.evaluation
+      ? run.promoted && incumbent
+        ? incumbent
+        : incumbentOf(decision.promote, facts, replication, metric.name, incumbent, settings)
+      : null;
+  const remeasure = isRemeasure(facts, replication);
+  const ownSample = !remeasure && run.kind === 'replicate' && confirmsIndependently(replication, settings);
   if (!run.finished || !run.evaluation) {
     const f = run.failure;
     // What the trainer said last, unless the message already quotes it.
@@ -114,7 +136,7 @@ export function decideJournal(
         status: 'failed',
         action,
         observation: `failed after ${run.attempt} attempt(s): ${cause}`,
-        outcome: `failed (${f?.reason ?? 'unknown'})${replicationNote(decision.record)}`,
+        outcome: `failed (${f?.reason ?? 'unknown'})${remeasure ? `; re-run of the incumbent ${run.parent ?? '?'} failed: replication of ${replication?.parent ?? '?'} abandoned` : replicationNote(decision.record, ownSample)}`,
         next,
         ...record,
       },
@@ -131,6 +153,10 @@ export function decideJournal(
     : incumbent
       ? `; incumbent stays ${incumbent.runId}`
       : '';
-  const outcome = `${verdictLine(ev)}${replicationNote(decision.record)}${after}`;
+  if (remeasure && promote) {
+    const outcome = `re-run of the incumbent ${promote.runId} for the confirmation of ${replication?.parent ?? '?'}: ${metric.name} ${fmt(mean(sample))} (n=${sample.length}); incumbent ${promote.runId} now ${fmt(promote.mean)} (n=${promote.n})`;
+    return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
+  }
+  const outcome = `${verdictLine(ev)}${replicationNote(decision.record, ownSample, settings.minEffect ?? null)}${after}`;
   return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
 }

@@ -180,14 +180,36 @@ export const SettingsSchema = z.strictObject({
       sidedness: z.enum(['two-sided', 'one-sided']).default('two-sided'),
       /** Bootstrap resamples of the difference of means. */
       resamples: z.number().int().min(10_000).max(1_000_000).default(10_000),
-      /** How the interval is read from the resamples. */
-      interval: z.enum(['percentile', 'bca']).default('percentile'),
+      /** How the interval is computed: Welch's t (`welch`, the best calibrated at small n, see README) or a bootstrap (`percentile`, `bca`). */
+      interval: z.enum(['percentile', 'bca', 'welch']).default('welch'),
       /** Replicate runs (fresh seeds) that must confirm an improvement before it becomes the incumbent; 0 promotes at once. */
       replicates: z.number().int().min(0).max(10).default(1),
       /** Replicate runs an inconclusive candidate (or a baseline with fewer than 2 values) may get, pooling its samples. */
       inconclusive_replicates: z.number().int().min(0).max(10).default(0),
+      /** How a replicate confirms an improvement: on its own sample against fresh incumbent re-runs (`independent`), or pooled with the sample that selected it (`pooled`, the old rule). */
+      confirmation: z.enum(['independent', 'pooled']).default('independent'),
+      /** Re-runs of the incumbent per confirmation round (independent confirmation); 0 compares the replicate with the incumbent's recorded sample. */
+      incumbent_replicates: z.number().int().min(0).max(10).default(1),
+      /** The chance a session may take of promoting a config no better than the incumbent; sets the confirmation level. */
+      session_alpha: z.number().gt(0).max(0.5).default(0.05),
+      /** An inconclusive candidate is replicated only if its interval reaches this gain, in the metric's units (null: any). */
+      min_effect: z.number().positive().nullable().default(null),
+      /** Replicates of inconclusive candidates one session may spend (null: no limit beyond inconclusive_replicates each). */
+      max_extra_runs: z.number().int().min(0).nullable().default(null),
     })
-    .default({ alpha: 0.05, sidedness: 'two-sided', resamples: 10_000, interval: 'percentile', replicates: 1, inconclusive_replicates: 0 }),
+    .default({
+      alpha: 0.05,
+      sidedness: 'two-sided',
+      resamples: 10_000,
+      interval: 'welch',
+      replicates: 1,
+      inconclusive_replicates: 0,
+      confirmation: 'independent',
+      incumbent_replicates: 1,
+      session_alpha: 0.05,
+      min_effect: null,
+      max_extra_runs: null,
+    }),
   /** What the log may record although it looks secret (see README, "Secrets"). */
   secrets: z
     .strictObject({

@@ -75,6 +75,10 @@ const ReplicationProgress = z.object({
   reason: z.enum(['improved', 'inconclusive', 'baseline']),
   target: z.number().int().positive(),
   done: z.number().int().nonnegative(),
+  /** Re-runs of the incumbent made for the current confirmation round (absent: none). */
+  remeasures: z.array(RunId).min(1).optional(),
+  /** Replicates that confirmed the improvement so far, each on its own sample (absent: none). */
+  confirmations: z.array(RunId).min(1).optional(),
 });
 
 /** How a trainer or agent process tree is contained: its own cgroup, a subreaper supervisor, or only its process group. */
@@ -123,7 +127,20 @@ export const LoopStarted = event(
       sample: z.array(z.number()),
       /** What every replicate runs: the parent's accepted overrides. */
       override: FlatConfig,
+      /** The pooled samples of `remeasures` and of `confirmations` (absent: none). */
+      remeasureSample: z.array(z.number()).optional(),
+      confirmationSample: z.array(z.number()).optional(),
     }).optional(),
+    /** The session's error budget: the chance it promotes a config no better than the incumbent (absent in early logs). */
+    errorControl: z
+      .object({
+        screening: z.number(),
+        confirmation: z.number().nullable(),
+        rounds: z.number().int().nonnegative(),
+        comparisons: z.number().int().positive(),
+        bound: z.number().nullable(),
+      })
+      .optional(),
     limits: z.object({
       maxProposalAttempts: z.number().int().positive(),
       maxRunAttempts: z.number().int().positive(),
@@ -406,6 +423,8 @@ export const RunEvaluated = event(
     reason: z.string().optional(),
     /** The runs whose samples were pooled as the candidate (a replicate pools with its parent and earlier replicates). */
     pooled: z.array(RunId).optional(),
+    /** The runs whose samples were the incumbent's side (re-runs of it made for this confirmation); absent: its recorded sample. */
+    against: z.array(RunId).min(1).optional(),
   }),
 );
 export const IncumbentChanged = event(

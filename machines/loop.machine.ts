@@ -40,6 +40,8 @@ export interface RunContext {
   finished: DataOf<'RunFinished'> | null;
   failure: DataOf<'RunFailed'> | null;
   evaluation: DataOf<'RunEvaluated'> | null;
+  /** The journal step has recorded this run's promotion already. */
+  promoted?: boolean;
 }
 
 /** Everything the loop knows about its session. */
@@ -55,6 +57,8 @@ export interface LoopContext {
   incumbent: IncumbentRef | null;
   /** A candidate being replicated (its pooled sample so far), from the journal's decision. */
   replication: Replication | null;
+  /** Replicates of inconclusive candidates journaled this session (statistics.max_extra_runs). */
+  extraRuns: number;
   run: RunContext | null;
   consecutiveFailures: number;
   stop: DataOf<'StopRequested'> | null;
@@ -119,6 +123,8 @@ export interface EvaluateInput {
   incumbent: IncumbentRef | null;
   metric: LoopContext['metric'];
   replication: Replication | null;
+  /** Runs the session was asked for (sets the confirmation level). */
+  runsRequested: number;
 }
 /** Input of the `journal` actor. */
 export interface JournalInput {
@@ -129,6 +135,8 @@ export interface JournalInput {
   runsCompleted: number;
   runsRequested: number;
   replication: Replication | null;
+  /** Replicates of inconclusive candidates this session has journaled (statistics.max_extra_runs). */
+  extraRuns: number;
 }
 
 /** Failures of the setup, not of the config: never retried, never a bad observation for the optimizer. */
@@ -154,6 +162,7 @@ const initialContext: LoopContext = {
   metric: { name: 'mean_reward', direction: 'maximize' },
   incumbent: null,
   replication: null,
+  extraRuns: 0,
   run: null,
   consecutiveFailures: 0,
   stop: null,
@@ -256,6 +265,7 @@ export const loopMachine = setup({
         metric: d.metric,
         incumbent: d.incumbent,
         replication: d.replication ?? null,
+        extraRuns: 0,
       };
     }),
     plan: assign(({ event }) => {
@@ -315,7 +325,11 @@ export const loopMachine = setup({
     evaluated: assign({
       run: ({ context, event }) => ({ ...requireRun(context), evaluation: (event as E<'RunEvaluated'>).data }),
     }),
-    promoted: assign({ incumbent: ({ event }) => (event as E<'IncumbentChanged'>).data.incumbent }),
+    promoted: assign({
+      incumbent: ({ event }) => (event as E<'IncumbentChanged'>).data.incumbent,
+      // A journal step restarted after a crash must not promote (or grow) the incumbent twice.
+      run: ({ context }) => (context.run ? { ...context.run, promoted: true } : null),
+    }),
     journaled: assign(({ context, event }) => {
       const d = (event as E<'JournalWritten'>).data;
       const elapsedMs = context.startedAt === null ? 0 : Math.max(0, Date.parse(event.metadata.at) - Date.parse(context.startedAt));
@@ -323,6 +337,7 @@ export const loopMachine = setup({
       const facts = {
         runId: run.runId,
         kind: run.kind,
+        parent: run.parent,
         verdict: run.evaluation?.verdict ?? null,
         sample: run.finished ? sampleOf(run.finished, context.metric.name) : [],
         override: overrideFromBaseline(run.accepted, context.incumbent),
@@ -332,6 +347,7 @@ export const loopMachine = setup({
       return {
         fatal: context.fatal ?? (baselineFailed ? `the baseline run ${run.runId} failed: ${run.failure?.message ?? 'see its log'}` : null),
         replication: nextReplication(d.replication, facts, context.replication),
+        extraRuns: context.extraRuns + (run.kind === 'replicate' && context.replication?.reason === 'inconclusive' && run.parent === context.replication.parent ? 1 : 0),
         elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : 0,
         runsCompleted: context.runsCompleted + 1,
         consecutiveFailures: d.status === 'failed' ? context.consecutiveFailures + 1 : 0,
@@ -460,6 +476,7 @@ export const loopMachine = setup({
           incumbent: context.incumbent,
           metric: context.metric,
           replication: context.replication,
+          runsRequested: context.runsRequested,
         }),
       },
       on: { RunEvaluated: { actions: 'evaluated', target: 'journal' } },
@@ -475,6 +492,7 @@ export const loopMachine = setup({
           runsCompleted: context.runsCompleted,
           runsRequested: context.runsRequested,
           replication: context.replication,
+          extraRuns: context.extraRuns,
         }),
       },
       on: {

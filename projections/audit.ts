@@ -506,7 +506,8 @@ function absorb(a: RunAudit, step: AuditStep): void {
       a.verdict = step;
       return;
     case 'IncumbentChanged':
-      a.incumbent_change = step;
+      // A later re-run that only grew its sample (previous = itself) is not the change that made it the incumbent.
+      if (!a.incumbent_change || step.previous !== step.run_id) a.incumbent_change = step;
       return;
     case 'JournalWritten':
       a.journal = step;
@@ -639,7 +640,7 @@ export function verdictLine(v: AuditStepOf<'RunEvaluated'>): string {
   const x = v as AuditStepOf<'RunEvaluated'> & Partial<Pick<DataOf<'RunEvaluated'>, 'interval' | 'alpha' | 'sidedness' | 'resamples' | 'welch' | 'reason' | 'pooled'>>;
   const level = x.alpha === undefined ? null : x.sidedness === 'one-sided' ? 1 - 2 * x.alpha : 1 - x.alpha;
   const ci = x.interval
-    ? `; ${level === null ? '' : `${fmt(level * 100)}% `}interval of the gain [${fmt(x.interval[0])}, ${fmt(x.interval[1])}] (${v.method}, ${x.resamples ?? '?'} resamples, seed ${v.seed ?? '-'})`
+    ? `; ${level === null ? '' : `${fmt(level * 100)}% `}interval of the gain [${fmt(x.interval[0])}, ${fmt(x.interval[1])}] (${v.method === 'welch-t' ? "Welch's t, no random draw" : `${v.method}, ${x.resamples ?? '?'} resamples, seed ${v.seed ?? '-'}`})`
     : x.reason
       ? `; no interval: ${x.reason}`
       : '';

@@ -17,7 +17,16 @@ export function pendingReplication(view: WorkspaceView, metric: string): Replica
   if (!parent?.finished || !parent.accepted) return null;
   const replicates = [...view.runs.values()].filter((r) => r.kind === 'replicate' && r.parent === rec.parent && r.journal !== null && r.finished !== null);
   const runs = [parent, ...replicates];
+  const samplesOf = (ids: string[]) => ids.flatMap((id) => {
+    const r = view.runs.get(id);
+    return r?.finished ? sampleOf(r.finished, metric) : [];
+  });
+  const lists = {
+    ...(rec.remeasures ? { remeasures: rec.remeasures, remeasureSample: samplesOf(rec.remeasures) } : {}),
+    ...(rec.confirmations ? { confirmations: rec.confirmations, confirmationSample: samplesOf(rec.confirmations) } : {}),
+  };
   return {
+    ...lists,
     parent: rec.parent,
     reason: rec.reason,
     target: rec.target,

@@ -169,14 +169,16 @@ function ownResult(r: RunView, metric: string): { mean: number; n: number } | nu
 
 function statisticsText({ settings }: PromptInput): string {
   const s = settings.statistics;
+  const fresh = s.confirmation === 'independent' ? ', each on its own fresh sample against fresh re-runs of the incumbent,' : '';
   const replicate =
     s.replicates > 0
-      ? `An improvement becomes the incumbent only after ${s.replicates} replicate run(s) (same config, fresh seed) confirm it.`
+      ? `An improvement becomes the incumbent only after ${s.replicates} replicate run(s) (same config, fresh seed)${fresh} confirm it.`
       : 'An improvement becomes the incumbent at once.';
+  const how = s.interval === 'welch' ? "Welch's t confidence interval" : `bootstrap confidence interval (${s.interval}, ${s.resamples} resamples)`;
   const inconclusive = s.inconclusive_replicates > 0 ? ` An inconclusive run may get up to ${s.inconclusive_replicates} replicate(s), their samples pooled.` : '';
   return (
-    `Each run's per-episode \`${settings.metric.name}\` values are compared with the incumbent's by a bootstrap confidence interval ` +
-    `of the difference of means (alpha ${formatNumber(s.alpha)}, ${s.sidedness}, ${s.interval}, ${s.resamples} resamples). ` +
+    `Each run's per-episode \`${settings.metric.name}\` values are compared with the incumbent's by a ${how} ` +
+    `of the difference of means (alpha ${formatNumber(s.alpha)}, ${s.sidedness}). ` +
     `The verdict is improved or regressed only when the interval excludes 0, otherwise inconclusive: one lucky run proves nothing. ${replicate}${inconclusive}`
   );
 }

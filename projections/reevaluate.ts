@@ -7,7 +7,7 @@
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { evaluateRun } from '../domain/evaluate.js';
-import { sampleOf } from '../domain/sample.js';
+import { mean, sampleOf } from '../domain/sample.js';
 import { canonicalJson } from '../events/canonical.js';
 
 /** One verdict that did not come out as recorded. */
@@ -41,8 +41,8 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
       finished.set(e.data.runId, e.data);
     } else if (e.type === 'RunEvaluated') {
       const d = e.data;
-      const bootstrap = d.method.startsWith('bootstrap-');
-      if (!bootstrap && d.verdict !== 'baseline') {
+      const recomputable = d.method.startsWith('bootstrap-') || d.method === 'welch-t';
+      if (!recomputable && d.verdict !== 'baseline') {
         report.skipped++;
         continue;
       }
@@ -54,18 +54,26 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
         continue;
       }
       const sample = runs.flatMap((id) => sampleOf(finished.get(id)!, d.metric));
-      const against = d.incumbent === null ? null : incumbent;
+      const freshMissing = (d.against ?? []).filter((id) => !finished.has(id));
+      if (freshMissing.length > 0) {
+        report.mismatches.push({ seq: stored.seq, runId: d.runId, recorded: d, recomputed: null, why: `no RunFinished for ${freshMissing.join(', ')}` });
+        continue;
+      }
+      // A confirmation judged against fresh re-runs of the incumbent: their samples are its side.
+      const freshSample = d.against?.flatMap((id) => sampleOf(finished.get(id)!, d.metric));
+      const against = d.incumbent === null ? null : incumbent && freshSample ? { ...incumbent, sample: freshSample, n: freshSample.length, mean: mean(freshSample) } : incumbent;
       if (d.incumbent !== null && incumbent?.runId !== d.incumbent.runId) {
         report.mismatches.push({ seq: stored.seq, runId: d.runId, recorded: d, recomputed: null, why: `judged against ${d.incumbent.runId}, but the incumbent then was ${incumbent?.runId ?? 'none'}` });
         continue;
       }
       const recomputed = {
         runId: d.runId,
+        ...(d.against ? { against: d.against } : {}),
         ...evaluateRun({ runId: d.runId, sample, ...(d.pooled ? { pooled: d.pooled } : {}) }, against, { name: d.metric, direction: d.direction }, {
           alpha: d.alpha ?? 0.05,
           sidedness: d.sidedness ?? 'two-sided',
           resamples: d.resamples ?? 10_000,
-          interval: d.method === 'bootstrap-bca' ? 'bca' : 'percentile',
+          interval: d.method === 'bootstrap-bca' ? 'bca' : d.method === 'welch-t' ? 'welch' : 'percentile',
         }),
       };
       // Baselines record no settings; the comparison is of what both hold.

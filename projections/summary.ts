@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
+import { describeErrorControl } from '../domain/error-control.js';
 import type { WorkspaceView } from './view.js';
 
 /** One session as `status --json` lists it. */
@@ -19,6 +20,8 @@ export interface SessionSummary {
   runs_requested: number;
   started_at: string;
   halt_reason: string | null;
+  /** The session's error budget in words (absent for sessions recorded before it was). */
+  error_budget?: string;
 }
 
 /** One run as `status --json` lists it. */
@@ -64,6 +67,7 @@ const SessionState = z.object({
   runs_requested: z.number(),
   started_at: z.string(),
   halt_reason: z.string().nullable(),
+  error_budget: z.string().optional(),
 });
 
 /** The fold's state; it serializes to JSON as is (see {@link serializeSummary}). */
@@ -116,6 +120,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
         runs_requested: e.data.runsRequested,
         started_at: e.metadata.at,
         halt_reason: null,
+        ...(e.data.errorControl ? { error_budget: describeErrorControl(e.data.errorControl) } : {}),
       });
       return s;
     case 'RunPlanned':
@@ -220,6 +225,7 @@ export function summaryOfView(view: WorkspaceView): SummaryFold {
       runs_requested: v.runsRequested,
       started_at: v.startedAt,
       halt_reason: v.haltReason,
+      ...(v.errorControl ? { error_budget: describeErrorControl(v.errorControl) } : {}),
     });
   }
   for (const r of view.runs.values())

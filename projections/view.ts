@@ -2,6 +2,7 @@
  * The workspace view: a pure fold of the whole event log into what the projection files show.
  * `evolveView(view, stored)` never performs I/O, so a rebuild from the log is exact.
  */
+import { describeErrorControl, type ErrorControl } from '../domain/error-control.js';
 import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
@@ -79,6 +80,8 @@ export interface SessionView {
   haltReason: string | null;
   state: string | null;
   firstSeq: number;
+  /** The session's error budget, as LoopStarted recorded it (absent in early logs). */
+  errorControl?: ErrorControl;
 }
 
 /** The incumbent with when and why it became one. */
@@ -156,13 +159,14 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         haltReason: null,
         state: 'bootstrap',
         firstSeq: stored.seq,
+        ...(d.errorControl ? { errorControl: d.errorControl } : {}),
       });
       const inc = d.incumbent ? `incumbent ${d.incumbent.runId} (${d.metric.name} ${fmt(d.incumbent.mean)})` : 'no incumbent yet';
       view.labbook.push({
         at,
         action: `loop ${d.session} started: ${d.runsRequested} ${d.mode} run(s), proposer ${d.proposer}`,
         observation: inc,
-        outcome: 'started',
+        outcome: d.errorControl ? `started; ${describeErrorControl(d.errorControl)}` : 'started',
         next: d.replication
           ? `run ${pad(d.firstRunIndex)} = replicate ${d.replication.done + 1} of ${d.replication.target} of run ${d.replication.parent}, left from the last session`
           : d.incumbent

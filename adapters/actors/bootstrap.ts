@@ -5,6 +5,7 @@ import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../mach
 import { pendingReplication } from '../../projections/pending-replication.js';
 import { inputPaths, readInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
+import { errorControl } from '../../domain/error-control.js';
 
 /** Creates the `bootstrap` actor. */
 export function bootstrapActor(deps: LoopDeps) {
@@ -43,6 +44,7 @@ export function bootstrapActor(deps: LoopDeps) {
           firstRunIndex,
           incumbent,
           ...(replication ? { replication } : {}),
+          errorControl: errorControl(deps.settings.statistics, deps.options.runs),
           limits,
           metric: deps.settings.metric,
           pid: process.pid,

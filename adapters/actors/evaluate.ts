@@ -1,7 +1,7 @@
-/** The evaluate actor: judges the run's sample (pooled with its parent's if it is a replicate) against the incumbent's. */
+/** The evaluate actor: judges the run's sample against the incumbent's, as the replication under way says (see domain/judge.ts). */
 import { fromCallback, type EventObject } from 'xstate';
-import { evaluateRun, sampleOf } from '../../domain/evaluate.js';
-import { pooledSample } from '../../domain/replication.js';
+import { sampleOf } from '../../domain/evaluate.js';
+import { judgeRun } from '../../domain/judge.js';
 import type { EvaluateInput } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
@@ -11,17 +11,7 @@ export function evaluateActor(deps: LoopDeps) {
     const { run, replication } = input;
     if (!run.finished) throw new Error(`run ${run.runId} has no result to evaluate`);
     const own = sampleOf(run.finished, input.metric.name);
-    const replicate = run.kind === 'replicate' && replication !== null;
-    const sample = pooledSample(run, own, replication);
-    // A replicate of the baseline adds to the incumbent's own sample: there is nothing to compare it with.
-    const against = replicate && replication.reason === 'baseline' ? null : input.incumbent;
-    const s = deps.settings.statistics;
-    const verdict = evaluateRun(
-      { runId: run.runId, sample, ...(replicate ? { pooled: [...replication.runs, run.runId] } : {}) },
-      against,
-      input.metric,
-      { alpha: s.alpha, sidedness: s.sidedness, resamples: s.resamples, interval: s.interval },
-    );
+    const verdict = judgeRun(run, own, replication, input.incumbent, input.metric, deps.settings.statistics, input.runsRequested);
     sendBack(makeEvent('RunEvaluated', { runId: run.runId, ...verdict }, input.session, deps.now()));
   });
 }

@@ -1,6 +1,7 @@
 /** The journal actor: promotes the run if it won, and records its labbook entry. */
 import { fromCallback, type EventObject } from 'xstate';
 import { decideJournal } from '../../domain/journal-entry.js';
+import { replicationSettings } from '../../domain/judge.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { changedOutputs } from './run-outputs.js';
@@ -27,13 +28,10 @@ export function journalActor(deps: LoopDeps) {
         ),
       );
     const s = deps.settings.statistics;
-    const { entry, promote } = decideJournal(input.run, input.incumbent, input.metric, input.runsCompleted, input.runsRequested, input.replication, {
-      replicates: s.replicates,
-      inconclusiveReplicates: s.inconclusive_replicates,
-    });
+    const { entry, promote } = decideJournal(input.run, input.incumbent, input.metric, input.runsCompleted, input.runsRequested, input.replication, replicationSettings(s), input.extraRuns);
     // A journal step restarted after a crash must not promote the same incumbent twice.
     const already = input.incumbent !== null && promote !== null && input.incumbent.runId === promote.runId && input.incumbent.n === promote.n;
-    if (promote && !already)
+    if (promote && !already && !input.run.promoted)
       sendBack(
         makeEvent('IncumbentChanged', { runId: promote.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()),
       );

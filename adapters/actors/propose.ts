@@ -16,6 +16,8 @@ import { isAgentKind, prepareAgent, type PreparedAgent } from '../proposers/agen
 import { proposeWithTpe } from '../proposers/tpe.js';
 import type { DataOf } from '../../events/catalogue.js';
 import { makeEvent, type LoopDeps } from './deps.js';
+import { replicatePlan } from '../../domain/replicate-plan.js';
+import { replicationSettings } from '../../domain/judge.js';
 
 /** Creates the `propose` actor. */
 export function proposeActor(deps: LoopDeps) {
@@ -24,13 +26,15 @@ export function proposeActor(deps: LoopDeps) {
     const run = input.run;
     let runId: string;
     const rep = input.replication;
+    // What a replication asks for next: decided once, when the run is planned, and read back from the plan after a restart.
+    const plan = rep ? replicatePlan(rep, input.incumbent, replicationSettings(deps.settings.statistics)) : null;
     if (!run) {
       runId = runIdOf(input.nextRunIndex);
       sendBack(
         makeEvent(
           'RunPlanned',
           rep
-            ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: rep.parent }
+            ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: plan!.parent }
             : { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode },
           input.session,
           stamp(),
@@ -78,13 +82,7 @@ export function proposeActor(deps: LoopDeps) {
 
     // A replicate is the orchestrator's own proposal: its parent's config again (the seed is chosen at launch).
     if (replicating) {
-      if (!rep) throw new Error(`replicate ${runId} has no replication to repeat`);
-      const why =
-        rep.reason === 'improved'
-          ? `${rep.parent} improved on the incumbent; an improvement becomes the incumbent only once replicates under fresh seeds confirm it`
-          : rep.reason === 'baseline'
-            ? `the baseline ${rep.parent} gave fewer than 2 values; replicates give it a sample to compare with`
-            : `${rep.parent} was inconclusive; pooling replicates may decide it`;
+      if (!rep || !plan) throw new Error(`replicate ${runId} has no replication to repeat`);
       sendBack(
         makeEvent(
           'ProposalReceived',
@@ -93,9 +91,9 @@ export function proposeActor(deps: LoopDeps) {
             attempt,
             proposer: 'replicate',
             seed: null,
-            overrides: rep.override,
-            rationale: `replicate ${rep.done + 1} of ${rep.target} of run ${rep.parent}: ${why}`,
-            hypothesis: `run ${rep.parent}'s result holds under a fresh seed`,
+            overrides: plan.overrides,
+            rationale: plan.rationale,
+            hypothesis: plan.hypothesis,
           },
           input.session,
           stamp(),

@@ -53,7 +53,7 @@ export function workspaceFiles(spec: WorkspaceSpec): ScaffoldFile[] {
     runs: 5,
     mode: 'quick',
     timeouts: spec.timeouts,
-    statistics: { alpha: 0.05, sidedness: 'two-sided', resamples: 10000, interval: 'percentile', replicates: 1, inconclusive_replicates: 0 },
+    statistics: { alpha: 0.05, sidedness: 'two-sided', resamples: 10000, interval: 'welch', replicates: 1, inconclusive_replicates: 0 },
     retries: { max_attempts: 2 },
     budgets: { max_consecutive_failures: 3 },
   };

@@ -12,6 +12,7 @@ import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { seedFromString } from '../rng.js';
 import { type IntervalMethod, bootstrapInterval, meanDifferenceAcceleration, resampleMeanDifferences } from './bootstrap.js';
 import { type WelchResult, welchTest } from './welch.js';
+import ttest2 from '@stdlib/stats-ttest2';
 
 export type { WelchResult } from './welch.js';
 export type { IntervalMethod } from './bootstrap.js';
@@ -39,7 +40,10 @@ export type Verdict = 'improved' | 'regressed' | 'inconclusive';
 export type Sidedness = 'two-sided' | 'one-sided';
 
 /** The interval method recorded in a result. */
-export type ComparisonMethod = 'bootstrap-bca' | 'bootstrap-percentile';
+export type ComparisonMethod = 'bootstrap-bca' | 'bootstrap-percentile' | 'welch-t';
+
+/** How the interval is computed: a bootstrap (`percentile`, `bca`), or Welch's t interval (`welch`, no random draw). */
+export type DecisionMethod = IntervalMethod | 'welch';
 
 /** Default number of bootstrap resamples, and the least accepted. */
 export const MIN_RESAMPLES = 10_000;
@@ -71,7 +75,7 @@ export interface CompareOptions {
    * follows the outliers that also move the difference. Falls back to percentile where BCa is
    * undefined; `method` in the result says which was used.
    */
-  method?: IntervalMethod;
+  method?: DecisionMethod;
 }
 
 /** Descriptive statistics of one side. `null` where undefined, so the result is JSON-safe. */
@@ -174,7 +178,7 @@ export function compareSamples(
   const inc = summarize(incumbent);
   const rawDelta = cand.mean !== null && inc.mean !== null ? finiteOrNull(cand.mean - inc.mean) : null;
   const base = {
-    method: requested === 'bca' ? ('bootstrap-bca' as const) : ('bootstrap-percentile' as const),
+    method: requested === 'bca' ? ('bootstrap-bca' as const) : requested === 'welch' ? ('welch-t' as const) : ('bootstrap-percentile' as const),
     direction,
     sidedness,
     alpha,
@@ -210,7 +214,9 @@ export function compareSamples(
   const [pLo, pHi] = sidedness === 'two-sided' ? [alpha / 2, 1 - alpha / 2] : [alpha, 1 - alpha];
   const interval = constant
     ? { lo: estimate, hi: estimate, method: requested }
-    : bootstrapInterval(
+    : requested === 'welch'
+      ? { ...welchInterval(x, y, pLo), method: requested }
+      : bootstrapInterval(
         resampleMeanDifferences(x, y, resamples, seed).sort(),
         estimate,
         requested === 'bca' ? meanDifferenceAcceleration(x, y) : 0,
@@ -238,7 +244,7 @@ export function compareSamples(
   const result: Comparison = {
     verdict,
     ...base,
-    method: interval.method === 'bca' ? 'bootstrap-bca' : 'bootstrap-percentile',
+    method: interval.method === 'bca' ? 'bootstrap-bca' : interval.method === 'welch' ? 'welch-t' : 'bootstrap-percentile',
     delta: estimate,
     rawDelta: orient(sign, estimate),
     interval: [lo, hi],
@@ -273,9 +279,16 @@ function validate(
   if (sidedness !== 'two-sided' && sidedness !== 'one-sided') {
     throw new RangeError(`sidedness must be 'two-sided' or 'one-sided', got ${String(sidedness)}`);
   }
-  if (method !== 'bca' && method !== 'percentile') {
-    throw new RangeError(`method must be 'bca' or 'percentile', got ${String(method)}`);
+  if (method !== 'bca' && method !== 'percentile' && method !== 'welch') {
+    throw new RangeError(`method must be 'bca', 'percentile' or 'welch', got ${String(method)}`);
   }
+}
+
+/** Welch's t interval of `mean(x) − mean(y)` whose tails each hold `pLo` (a two-sided `1 − 2·pLo` interval). */
+function welchInterval(x: Float64Array, y: Float64Array, pLo: number): { lo: number; hi: number } {
+  const out = ttest2(x, y, { alpha: 2 * pLo, alternative: 'two-sided', variance: 'unequal' });
+  const [lo, hi] = out.ci as [number, number];
+  return { lo, hi };
 }
 
 function summarize(xs: readonly number[]): SampleSummary {

@@ -97,7 +97,10 @@ describe('when a loop of three runs has run with the fake trainer', () => {
     const audit = JSON.parse((await run(['audit', '001', '--workspace', ws, '--json'])).stdout);
     expect(audit.proposer).toMatchObject({ kind: 'baseline', seed: null });
     expect(audit.verdict.verdict).toBe('baseline');
-    expect(audit.incumbent_change).toMatchObject({ seq: only(events, '001', 'IncumbentChanged').seq, previous: null, run_id: '001' });
+    // Run 003 re-ran the incumbent for the confirmation of 002: its values grew 001's sample, a second IncumbentChanged of 001.
+    const changes = events.filter((e) => e.stream === 'run-001' && e.type === 'IncumbentChanged');
+    expect(changes.map((e) => (e.data.incumbent as { n: number }).n)).toEqual([32, 64]);
+    expect(audit.incumbent_change).toMatchObject({ seq: changes[0]!.seq, previous: null, run_id: '001' });
   });
 
   it('exits 1 naming the runs the log holds for an unknown run', async () => {

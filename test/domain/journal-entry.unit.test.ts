@@ -64,12 +64,13 @@ describe('when the journal decides a run that improved', () => {
     expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32) -> incumbent');
   });
 
-  it('promotes the parent, with the pooled sample, when its replicate confirms it', () => {
+  it('promotes the parent, with the pooled sample, when its replicate confirms it (confirmation: pooled)', () => {
     const ev = evaluation({ runId: '008', candidate: { mean: 441.2, n: 64 }, pooled: ['007', '008'] });
     const replication = { parent: '007', reason: 'improved' as const, target: 1, done: 0, runs: ['007'], sample: Array(32).fill(441.2), override: { 'train.learning_rate': 0.003 } };
     const d = decideJournal(facts(ev, { runId: '008', kind: 'replicate', parent: '007', index: 8 }), incumbent, { name: 'mean_reward' }, 4, 10, replication, {
       replicates: 1,
       inconclusiveReplicates: 0,
+      confirmation: 'pooled',
     });
     expect(d.promote).toMatchObject({ runId: '007', n: 64, override: { 'train.learning_rate': 0.003 } });
     expect(d.entry.action).toMatch(/^run 008 \(replicate of 007\)/);
@@ -106,5 +107,16 @@ describe('when a run yields few values of its metric', () => {
     const eight = facts(evaluation(), { finished: { ...facts(evaluation()).finished!, samples: { mean_reward: Array(8).fill(441) } } });
     const d = decideJournal(eight, incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
     expect(d.entry.observation).not.toContain('fewer than');
+  });
+});
+
+describe('when an inconclusive run may be replicated for power', () => {
+  it('states the rule: its interval reaches min_effect, so replicates pool with it', () => {
+    const ev = evaluation({ verdict: 'inconclusive', interval: [-2, 9] });
+    const d = decideJournal(facts(ev), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
+    expect(d.entry.replication).toMatchObject({ reason: 'inconclusive', target: 2, decision: 'replicate' });
+    expect(d.entry.outcome).toContain('; its interval reaches min_effect 5: up to 2 replicate(s), pooled with it, before it is dropped');
+    const short = decideJournal(facts(evaluation({ verdict: 'inconclusive', interval: [-2, 4] })), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
+    expect(short.entry.replication).toBeUndefined();
   });
 });

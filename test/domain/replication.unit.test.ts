@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decideReplication, incumbentOf, nextReplication, pooledSample, type Replication, type ReplicationFacts } from '../../domain/replication.js';
 
 const K1 = { replicates: 1, inconclusiveReplicates: 0 };
+/** The rule before independent confirmation: replicates pool with the sample that selected them. */
+const P1 = { ...K1, confirmation: 'pooled' as const };
 const run = (over: Partial<ReplicationFacts>): ReplicationFacts => ({ runId: '005', kind: 'proposal', verdict: 'improved', sample: [1, 2, 3], override: { 'train.learning_rate': 0.01 }, ...over });
 const replicating = (over: Partial<Replication> = {}): Replication => ({
   parent: '005',
@@ -38,11 +40,11 @@ describe('when a proposal has been evaluated', () => {
   });
 });
 
-describe('when a replicate has been evaluated on the pooled sample', () => {
+describe('when a replicate has been evaluated on the pooled sample (confirmation: pooled)', () => {
   const rep = (verdict: ReplicationFacts['verdict']) => run({ runId: '006', kind: 'replicate', verdict, sample: [4, 5] });
 
   it('confirms the parent once the last replicate still says improved', () => {
-    expect(decideReplication(rep('improved'), replicating(), K1)).toEqual({
+    expect(decideReplication(rep('improved'), replicating(), P1)).toEqual({
       record: { parent: '005', reason: 'improved', target: 1, done: 1, decision: 'confirmed' },
       promote: 'parent',
     });
@@ -59,8 +61,8 @@ describe('when a replicate has been evaluated on the pooled sample', () => {
 
   it('lets pooling settle an inconclusive candidate: promoted once improved with K replicates, dropped when regressed or out of budget', () => {
     const inc = replicating({ reason: 'inconclusive', target: 2 });
-    expect(decideReplication(rep('improved'), inc, K1)).toMatchObject({ record: { decision: 'confirmed' }, promote: 'parent' });
-    expect(decideReplication(rep('improved'), inc, { replicates: 2, inconclusiveReplicates: 2 })).toMatchObject({ record: { decision: 'replicate', target: 2 }, promote: null });
+    expect(decideReplication(rep('improved'), inc, P1)).toMatchObject({ record: { decision: 'confirmed' }, promote: 'parent' });
+    expect(decideReplication(rep('improved'), inc, { replicates: 2, inconclusiveReplicates: 2, confirmation: 'pooled' })).toMatchObject({ record: { decision: 'replicate', target: 2 }, promote: null });
     expect(decideReplication(rep('regressed'), inc, K1).record).toMatchObject({ decision: 'not-confirmed' });
     expect(decideReplication(rep('inconclusive'), inc, K1).record).toMatchObject({ decision: 'replicate', done: 1 });
     expect(decideReplication(rep('inconclusive'), { ...inc, done: 1 }, K1).record).toMatchObject({ decision: 'budget-spent', done: 2 });
@@ -80,11 +82,62 @@ describe('when the loop carries a replication from run to run', () => {
     const parent = run({});
     const started = nextReplication({ parent: '005', reason: 'improved', target: 2, done: 0, decision: 'replicate' }, parent, null);
     expect(started).toEqual(replicating({ target: 2 }));
-    const r = run({ runId: '006', kind: 'replicate', sample: [4, 5] });
-    expect(pooledSample(r, r.sample, started)).toEqual([1, 2, 3, 4, 5]);
+    const r = run({ runId: '006', kind: 'replicate', parent: '005', sample: [4, 5] });
+    expect(pooledSample(r, r.sample, started, P1)).toEqual([1, 2, 3, 4, 5]);
+    // Independent confirmation judges the replicate on its own sample.
+    expect(pooledSample(r, r.sample, started, K1)).toEqual([4, 5]);
     const next = nextReplication({ parent: '005', reason: 'improved', target: 2, done: 1, decision: 'replicate' }, r, started);
     expect(next).toMatchObject({ done: 1, runs: ['005', '006'], sample: [1, 2, 3, 4, 5] });
     expect(nextReplication({ parent: '005', reason: 'improved', target: 2, done: 2, decision: 'confirmed' }, r, next)).toBeNull();
     expect(nextReplication(undefined, r, next)).toBeNull();
+  });
+});
+
+describe('when an improvement is confirmed independently (the default)', () => {
+  const incumbent = { runId: '004', metric: 'score', mean: 2, n: 3, sample: [1, 2, 3], override: {} };
+  const remeasure = run({ runId: '006', kind: 'replicate', parent: '004', verdict: 'baseline', sample: [2, 2] });
+  const replicate = (verdict: ReplicationFacts['verdict']) => run({ runId: '007', kind: 'replicate', parent: '005', verdict, sample: [9, 9] });
+
+  it('re-runs the incumbent first: its sample grows, and the round goes on to the replicate', () => {
+    const d = decideReplication(remeasure, replicating(), K1);
+    expect(d).toEqual({ record: { parent: '005', reason: 'improved', target: 1, done: 0, decision: 'replicate', remeasures: ['006'] }, promote: 'incumbent' });
+    expect(incumbentOf('incumbent', remeasure, replicating(), 'score', incumbent)).toMatchObject({ runId: '004', n: 5, sample: [1, 2, 3, 2, 2] });
+    expect(nextReplication(d.record, remeasure, replicating())).toMatchObject({ remeasures: ['006'], remeasureSample: [2, 2], done: 0, runs: ['005'] });
+  });
+
+  it('abandons the replication when the incumbent re-run fails', () => {
+    expect(decideReplication({ ...remeasure, verdict: null }, replicating(), K1)).toMatchObject({ record: { decision: 'failed', done: 0 }, promote: null });
+  });
+
+  it('promotes the parent with its replicates’ own samples only, never the first one that selected it', () => {
+    const rep = { ...replicating(), remeasures: ['006'], remeasureSample: [2, 2] };
+    const d = decideReplication(replicate('improved'), rep, K1);
+    expect(d).toEqual({ record: { parent: '005', reason: 'improved', target: 1, done: 1, decision: 'confirmed', confirmations: ['007'] }, promote: 'parent' });
+    expect(incumbentOf('parent', replicate('improved'), rep, 'score', incumbent, K1)).toMatchObject({ runId: '005', n: 2, sample: [9, 9] });
+    // The pooled rule promotes with the pooled sample.
+    expect(incumbentOf('parent', replicate('improved'), rep, 'score', incumbent, P1)).toMatchObject({ runId: '005', n: 5, sample: [1, 2, 3, 9, 9] });
+    expect(decideReplication(replicate('inconclusive'), rep, K1).record).toMatchObject({ decision: 'not-confirmed' });
+  });
+
+  it('starts a fresh round (new incumbent re-runs) after each confirming replicate of several', () => {
+    const rep = { ...replicating({ target: 2 }), remeasures: ['006'], remeasureSample: [2, 2] };
+    const d = decideReplication(replicate('improved'), rep, K1);
+    expect(d.record).toEqual({ parent: '005', reason: 'improved', target: 2, done: 1, decision: 'replicate', confirmations: ['007'] });
+    expect(nextReplication(d.record, replicate('improved'), rep)).toMatchObject({ remeasures: [], confirmations: ['007'], confirmationSample: [9, 9], done: 1 });
+  });
+
+  it('confirms afresh an inconclusive candidate that pooled looks made an improvement', () => {
+    const inc = replicating({ reason: 'inconclusive', target: 2 });
+    const d = decideReplication(run({ runId: '006', kind: 'replicate', parent: '005', verdict: 'improved' }), inc, K1);
+    expect(d).toEqual({ record: { parent: '005', reason: 'improved', target: 1, done: 0, decision: 'replicate' }, promote: null });
+  });
+
+  it('replicates an inconclusive candidate only when its interval reaches min_effect, and within the session’s extra runs', () => {
+    const s = { replicates: 1, inconclusiveReplicates: 2, minEffect: 5, maxExtraRuns: 1 };
+    expect(decideReplication(run({ verdict: 'inconclusive', interval: [-3, 6] }), null, s).record).toMatchObject({ reason: 'inconclusive' });
+    expect(decideReplication(run({ verdict: 'inconclusive', interval: [-3, 4] }), null, s).record).toBeUndefined();
+    expect(decideReplication(run({ verdict: 'inconclusive', interval: [-3, 6] }), null, s, 1).record).toBeUndefined();
+    const inc = replicating({ reason: 'inconclusive', target: 2 });
+    expect(decideReplication(run({ runId: '006', kind: 'replicate', parent: '005', verdict: 'inconclusive' }), inc, s, 1).record).toMatchObject({ decision: 'budget-spent' });
   });
 });

@@ -25,7 +25,7 @@ interface Logged {
   data: Record<string, unknown> & { runId?: string };
 }
 
-describe('when a proposal improves on the incumbent and replication is on (statistics.replicates 1)', () => {
+describe('when a proposal improves on the incumbent (statistics.replicates 1, independent confirmation)', () => {
   let ws: string;
   let log: Logged[];
   const of = (type: string, runId?: string) => log.filter((e) => e.type === type && (runId === undefined || e.data.runId === runId));
@@ -33,81 +33,115 @@ describe('when a proposal improves on the incumbent and replication is on (stati
   beforeAll(async () => {
     // The fake trainer peaks at learning rate 0.003; the baseline's 1e-4 scores far lower.
     ws = fakeTrainerWorkspace();
-    log = await loopAndLog(ws, ['3']);
+    log = await loopAndLog(ws, ['4']);
   });
 
-  it('does not promote the improvement at once, and plans a replicate of it instead of asking the proposer', () => {
+  it('does not promote the improvement at once: it re-runs the incumbent, then replicates the candidate, asking no proposer', () => {
     expect(of('RunEvaluated', '002')[0]!.data.verdict).toBe('improved');
     expect(of('JournalWritten', '002')[0]!.data.replication).toEqual({ parent: '002', reason: 'improved', target: 1, done: 0, decision: 'replicate' });
-    const between = log.filter((e) => e.seq > of('RunEvaluated', '002')[0]!.seq && e.seq < of('RunPlanned', '003')[0]!.seq);
-    expect(between.filter((e) => e.type === 'IncumbentChanged')).toEqual([]);
-    expect(of('RunPlanned', '003')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
-    expect(of('ProposalReceived', '003')[0]!.data).toMatchObject({ proposer: 'replicate', overrides: of('ProposalAccepted', '002')[0]!.data.override });
+    expect(of('RunPlanned', '003')[0]!.data).toMatchObject({ kind: 'replicate', parent: '001' });
+    expect(of('ProposalReceived', '003')[0]!.data).toMatchObject({ proposer: 'replicate', rationale: expect.stringMatching(/^re-run 1 of 1 of the incumbent 001 before replicate 1 of 1 of run 002/) });
+    expect(of('RunPlanned', '004')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
+    expect(of('ProposalReceived', '004')[0]!.data).toMatchObject({ proposer: 'replicate', overrides: of('ProposalAccepted', '002')[0]!.data.override });
   });
 
-  it('runs the replicate with the same config under a fresh seed', () => {
-    const config = (id: string) => JSON.parse(readFileSync(join(ws, 'runs', id, 'config.json'), 'utf8'));
-    expect(config('003').train.learning_rate).toBe(config('002').train.learning_rate);
-    expect(config('003').train.seed).not.toBe(config('002').train.seed);
-    expect(of('ProposalAccepted', '003')[0]!.data.normalizations).toContainEqual(expect.objectContaining({ key: 'train.seed', rule: 'replicate:fresh_seed' }));
+  it('adds the incumbent re-run to the incumbent’s sample, and judges the replicate on its own sample against that re-run only', () => {
+    expect(of('RunEvaluated', '003')[0]!.data).toMatchObject({ verdict: 'baseline', incumbent: null, candidate: { n: 32 } });
+    expect(of('JournalWritten', '003')[0]!.data.replication).toEqual({ parent: '002', reason: 'improved', target: 1, done: 0, decision: 'replicate', remeasures: ['003'] });
+    const judged = of('RunEvaluated', '004')[0]!.data;
+    expect(judged).toMatchObject({ verdict: 'improved', against: ['003'], candidate: { n: 32 }, incumbent: { runId: '001', n: 32 }, sidedness: 'one-sided', alpha: 0.025 });
+    expect(judged.pooled).toBeUndefined();
+    expect(of('JournalWritten', '004')[0]!.data.replication).toMatchObject({ parent: '002', done: 1, decision: 'confirmed', confirmations: ['004'] });
   });
 
-  it('judges the replicate on the pooled sample and promotes the parent once it confirms', () => {
-    expect(of('RunEvaluated', '003')[0]!.data).toMatchObject({ verdict: 'improved', pooled: ['002', '003'], candidate: { n: 64 }, incumbent: { runId: '001', n: 32 } });
-    expect(of('JournalWritten', '003')[0]!.data.replication).toMatchObject({ parent: '002', done: 1, decision: 'confirmed' });
+  it('promotes the parent with its replicate’s sample, not the first one that selected it', () => {
     const promoted = of('IncumbentChanged').map((e) => e.data);
     expect(promoted.map((d) => [d.runId, (d.incumbent as { n: number }).n])).toEqual([
       ['001', 32],
-      ['002', 64],
+      ['001', 64],
+      ['002', 32],
     ]);
-    const best = JSON.parse(readFileSync(join(ws, 'runs/best.json'), 'utf8'));
-    expect(best).toMatchObject({ run_id: '002', n: 64, previous: '001' });
+    const runSample = (id: string) => (of('RunFinished', id)[0]!.data.samples as Record<string, number[]>).mean_reward;
+    expect((promoted[2]!.incumbent as { sample: number[] }).sample).toEqual(runSample('004'));
+    expect(JSON.parse(readFileSync(join(ws, 'runs/best.json'), 'utf8'))).toMatchObject({ run_id: '002', n: 32, previous: '001' });
   });
 
-  it('states each verdict in the labbook with its interval and sample sizes', () => {
-    const lines = readFileSync(join(ws, 'journal/labbook.md'), 'utf8').split('\n');
+  it('states each step in the labbook, and the session’s error budget', () => {
+    const text = readFileSync(join(ws, 'journal/labbook.md'), 'utf8');
+    const lines = text.split('\n');
     const run = (id: string) => lines.find((l) => l.includes(`| run ${id} (`))!;
-    expect(run('001')).toMatch(/baseline: mean_reward [\d.]+ \(n=32\) -> incumbent/);
+    expect(text).toMatch(/\| started; at most 0\.19% chance of promoting a config no better than the incumbent \(3 comparisons x 2\.5% screening x 2\.5% per confirmation on fresh samples\) \|/);
     expect(run('002')).toMatch(/improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 time\(s\) before promoting; incumbent stays 001/);
-    expect(run('003')).toMatch(/\(replicate of 002\).*improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=64\/32\); replicate 1 of 1 of 002: confirmed -> incumbent 002/);
+    expect(run('003')).toMatch(/\(re-run of the incumbent 001\).*re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\); incumbent 001 now [\d.]+ \(n=64\)/);
+    expect(run('004')).toMatch(/\(replicate of 002\).*improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 of 1 of 002 on its own sample: confirmed -> incumbent 002/);
+  });
+
+  it('states the error budget in status, and recomputes every verdict bit for bit', async () => {
+    const status = (await execa('node', [CLI, 'status', '--workspace', ws])).stdout;
+    expect(status).toMatch(/\n  error budget: at most 0\.19% chance of promoting/);
+    const verify = await execa('node', [CLI, 'verify', '--verdicts', '--workspace', ws], { reject: false, all: true });
+    expect(verify.exitCode, verify.all).toBe(0);
+    expect(verify.all).toMatch(/4 verdict/);
   });
 
   it('shows the replicate and its verdict in the audit', async () => {
-    const a = JSON.parse((await execa('node', [CLI, 'audit', '003', '--json', '--workspace', ws])).stdout);
+    const a = JSON.parse((await execa('node', [CLI, 'audit', '004', '--json', '--workspace', ws])).stdout);
     const steps = JSON.stringify(a);
     expect(steps).toContain('"kind":"replicate"');
     expect(steps).toContain('"parent":"002"');
-    const text = (await execa('node', [CLI, 'audit', '003', '--workspace', ws])).stdout;
-    expect(text).toMatch(/interval of the gain \[[\d.]+, [\d.]+\] \(bootstrap-percentile, 10000 resamples, seed \d+\)/);
+    const text = (await execa('node', [CLI, 'audit', '004', '--workspace', ws])).stdout;
+    expect(text).toMatch(/interval of the gain \[[\d.]+, [\d.]+\] \(Welch's t, no random draw\)/);
     expect(text).toMatch(/Welch t=[\d.]+ df=[\d.]+ p=/);
   });
 });
 
-describe('when a session ends with a replication under way', () => {
-  let ws: string;
+describe('when replication pools with the sample that selected it (statistics.confirmation "pooled", the old rule)', () => {
   let log: Logged[];
   const of = (type: string, runId?: string) => log.filter((e) => e.type === type && (runId === undefined || e.data.runId === runId));
 
   beforeAll(async () => {
-    ws = fakeTrainerWorkspace();
-    // Two runs: 002 improves and wants a replicate the session has no run left for.
-    log = await loopAndLog(ws, ['2', '1']);
+    const ws = fakeTrainerWorkspace();
+    patchSettings(ws, { statistics: { confirmation: 'pooled' } });
+    log = await loopAndLog(ws, ['3']);
   });
 
-  it('carries it into the next session, which replicates before proposing anything new', () => {
-    const started = of('LoopStarted');
-    expect(started).toHaveLength(2);
-    expect(started[0]!.data.replication).toBeUndefined();
-    expect(started[1]!.data.replication).toMatchObject({ parent: '002', reason: 'improved', target: 1, done: 0, runs: ['002'] });
-    expect((started[1]!.data.replication as { sample: number[] }).sample).toHaveLength(32);
+  it('replicates at once, judges the pooled sample and promotes the parent with it', () => {
     expect(of('RunPlanned', '003')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
-  });
-
-  it('promotes the parent once the replicate confirms it', () => {
-    expect(of('JournalWritten', '003')[0]!.data.replication).toMatchObject({ parent: '002', done: 1, decision: 'confirmed' });
+    expect(of('RunEvaluated', '003')[0]!.data).toMatchObject({ verdict: 'improved', pooled: ['002', '003'], candidate: { n: 64 }, incumbent: { runId: '001', n: 32 } });
     expect(of('IncumbentChanged').map((e) => [e.data.runId, (e.data.incumbent as { n: number }).n])).toEqual([
       ['001', 32],
       ['002', 64],
+    ]);
+    expect(of('LoopStarted')[0]!.data.errorControl).toMatchObject({ bound: null });
+  });
+});
+
+describe('when a session ends with a replication under way', () => {
+  let log: Logged[];
+  const of = (type: string, runId?: string) => log.filter((e) => e.type === type && (runId === undefined || e.data.runId === runId));
+
+  beforeAll(async () => {
+    const ws = fakeTrainerWorkspace();
+    // 002 improves; the first session ends after the incumbent's re-run 003, before the replicate.
+    log = await loopAndLog(ws, ['3', '1']);
+  });
+
+  it('carries it, with the incumbent re-run already made, into the next session, which replicates before proposing anything new', () => {
+    const started = of('LoopStarted');
+    expect(started).toHaveLength(2);
+    expect(started[0]!.data.replication).toBeUndefined();
+    expect(started[1]!.data.replication).toMatchObject({ parent: '002', reason: 'improved', target: 1, done: 0, runs: ['002'], remeasures: ['003'] });
+    expect((started[1]!.data.replication as { remeasureSample: number[] }).remeasureSample).toHaveLength(32);
+    expect(of('RunPlanned', '004')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
+    expect(of('RunEvaluated', '004')[0]!.data).toMatchObject({ against: ['003'] });
+  });
+
+  it('promotes the parent once the replicate confirms it', () => {
+    expect(of('JournalWritten', '004')[0]!.data.replication).toMatchObject({ parent: '002', done: 1, decision: 'confirmed' });
+    expect(of('IncumbentChanged').map((e) => [e.data.runId, (e.data.incumbent as { n: number }).n])).toEqual([
+      ['001', 32],
+      ['001', 64],
+      ['002', 32],
     ]);
   });
 });

@@ -185,7 +185,8 @@ describe('when the prompt variables are rendered from a history', () => {
     expect(vars['metric.name']).toBe('mean_reward');
     expect(vars['metric.direction']).toBe('maximize');
     expect([vars.run_id, vars.attempt, vars.max_attempts, vars.mode]).toEqual(['005', '2', '3', 'quick']);
-    expect(vars.statistics).toContain('alpha 0.05, two-sided, percentile, 10000 resamples');
+    expect(vars.statistics).toContain("Welch's t confidence interval of the difference of means (alpha 0.05, two-sided)");
+    expect(vars.statistics).toContain('each on its own fresh sample against fresh re-runs of the incumbent');
     expect(vars.statistics).toContain('after 1 replicate run(s)');
   });
 
