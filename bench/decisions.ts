@@ -6,6 +6,8 @@
  * Sessions are simulated with the product's own decision functions (bench/decisions/session.ts) on a
  * synthetic trainer (n values per run from N(mean, sd²)), every draw seeded from the session number.
  *
+ * The old rule is the one that shipped before: pooled replicates and the percentile bootstrap.
+ *
  * (a) pure noise: every config has the same true mean; the share of sessions that promote anything.
  * (b, c) one config better by 0.3, 0.5 or 1.0 sd (of the per-episode noise) hidden among noise
  *     configs: the share of sessions that end with it as the incumbent, and the median run at which
@@ -89,7 +91,8 @@ function main(): number {
     return 2;
   }
   const defaults = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'score', direction: 'maximize' }, timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } } }).statistics;
-  const rules = { old: { ...defaults, confirmation: 'pooled' as const }, new: defaults };
+  // The old rule as it shipped: replicates pooled with the sample that selected them, the percentile bootstrap.
+  const rules = { old: { ...defaults, confirmation: 'pooled' as const, interval: 'percentile' as const }, new: defaults };
   const rows: { rule: string; scenario: string; share: number; interval: [number, number]; medianRun: number | null }[] = [];
   const t0 = performance.now();
   for (const [rule, stats] of Object.entries(rules))
