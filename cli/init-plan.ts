@@ -1,4 +1,5 @@
 /** From `autopilot init`'s flags to the files it writes, checking every flag first. */
+import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Config } from '../domain/config.js';
@@ -24,6 +25,11 @@ export interface InitOptions {
   pufferDefaults?: boolean;
   force?: boolean;
   json?: boolean;
+}
+
+/** A fresh workspace's proposer.seed: drawn here, so two workspaces propose differently unless told the same seed. */
+function drawSeed(): number {
+  return randomInt(0, 2 ** 32);
 }
 
 /** What init writes, a one-line summary of it, and notes for the user. */
@@ -56,7 +62,7 @@ export function builtinPlan(root: string, o: InitOptions): Plan {
   // The script finds autopilot two folders above itself, as in the repository's own autopilot/.
   const home: Record<string, string> = dirname(root) === PROJECT_ROOT ? {} : { AUTOPILOT_HOME: PROJECT_ROOT };
   const notes = Object.keys(home).length > 0 ? [`trainer.env sets AUTOPILOT_HOME to ${PROJECT_ROOT}, where the built-in trainer is`] : [];
-  return { files: workspaceFiles(builtinSpec(home)), summary: 'the built-in CartPole trainer, metric mean_reward, maximize', notes };
+  return { files: workspaceFiles({ ...builtinSpec(home), seed: drawSeed() }), summary: 'the built-in CartPole trainer, metric mean_reward, maximize', notes };
 }
 
 /** A workspace for `--trainer`; every missing or conflicting flag is named at once. */
@@ -100,7 +106,7 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
     policy,
     baselines,
   });
-  return { files: workspaceFiles(spec), summary: `trainer: ${argv.map(shellQuote).join(' ')}, metric ${metric.name}, ${metric.direction}`, notes };
+  return { files: workspaceFiles({ ...spec, seed: drawSeed() }), summary: `trainer: ${argv.map(shellQuote).join(' ')}, metric ${metric.name}, ${metric.direction}`, notes };
 }
 
 /** --metric and its direction, or the `[sweep]` metric and goal of a PufferLib config; or what is missing. */

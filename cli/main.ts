@@ -4,7 +4,7 @@ import { escapeLines } from '../domain/text/escape.js';
 import { printError } from '../orchestrator/console.js';
 import { runLoop, EXIT } from '../orchestrator/run-loop.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
-import { PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
+import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { dryRun } from '../orchestrator/dry-run.js';
@@ -30,6 +30,12 @@ function positiveInt(what: string) {
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a positive integer, got "${value}"`);
     return n;
   };
+}
+
+function seedArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_PROPOSER_SEED) throw new InvalidArgumentError(`--seed must be an integer from 0 to ${MAX_PROPOSER_SEED}, got "${value}"`);
+  return n;
 }
 
 function anchorArg(value: string, previous: GivenAnchor[]): GivenAnchor[] {
@@ -61,6 +67,12 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
     .addOption(
       new Option(
+        '--seed <n>',
+        'root seed of every draw of the builtin and random proposers in a new session, recorded in LoopStarted; the same seed on the same history proposes the same configs (default: autopilot.json proposer.seed, else the seed the log last recorded, else one drawn at random on the first loop)',
+      ).argParser(seedArg),
+    )
+    .addOption(
+      new Option(
         '--accept-input-changes <why>',
         'resume with the workspace inputs (autopilot.json, policy.json, baselines, prompt, trainer script) as they are now, recording why; without it, changes made during a session are put back',
       ).argParser((why: string) => {
@@ -79,10 +91,12 @@ export function buildProgram(result: { code: number }): Command {
         json?: boolean;
         acceptInputChanges?: string;
         dryRun?: boolean;
+        seed?: number;
       }) => {
         if (o.dryRun) {
-          if (o.runs !== undefined || o.acceptInputChanges !== undefined) {
-            printError(`autopilot: --dry-run runs the baseline once and records nothing; ${o.runs !== undefined ? '--runs' : '--accept-input-changes'} does not apply`);
+          const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
+          if (given) {
+            printError(`autopilot: --dry-run runs the baseline once and records nothing; ${given} does not apply`);
             result.code = EXIT.usage;
             return;
           }
@@ -94,6 +108,7 @@ export function buildProgram(result: { code: number }): Command {
           runs: o.runs,
           mode: o.mode,
           proposer: o.proposer,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
           json: o.json,
           handleSignals: true,
           ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),

@@ -12,6 +12,7 @@ import { fmt } from '../domain/numbers.js';
 import { runIdOf } from '../domain/numbers.js';
 import { proposeRandom } from '../domain/proposers/random.js';
 import { seedFromString } from '../domain/rng.js';
+import { recordedRootSeed } from '../adapters/proposers/root-seed.js';
 import { capProblems } from '../domain/problems.js';
 import { splitUnlisted } from '../domain/strict-json.js';
 import type { ProposerKindSetting } from '../domain/settings.js';
@@ -109,7 +110,9 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
         else removeConfined(paths.root, paths.nextConfig);
       }
     } else {
-      const seed = seedFromString(`once/${runId}`);
+      // Rooted like the loop's draws (proposer.seed, else the log's), so a try matches the workspace's own stream.
+      const root = settings.proposer.seed ?? recordedRootSeed(view);
+      const seed = seedFromString(root === undefined ? `once/${runId}` : `once/${root}/${runId}`);
       const p = kind === 'random' ? proposeRandom(policy, seed) : proposeWithTpe(deps, { runId, mode, incumbent, seed });
       answer = { kind: 'proposal', ...p, problems: [], process: { argv: [], exitCode: 0, signal: null, durationMs: 0 }, violations: [], unsafe: [] };
     }

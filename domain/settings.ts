@@ -58,6 +58,8 @@ export const LIMIT_DEFAULTS = {
   max_output_bytes: 64 * 1024 * 1024,
   failure_tail_lines: 20,
 };
+/** The largest proposer seed: seeds are 32-bit unsigned integers. */
+export const MAX_PROPOSER_SEED = 0xffffffff;
 /** The smallest `limits.max_event_bytes`: room for an event's metadata and a blob reference. */
 export const MIN_EVENT_BYTES = 4096;
 
@@ -95,6 +97,17 @@ export const SettingsSchema = z.strictObject({
        * the built-in optimizer propose this run (said in the labbook).
        */
       on_exhausted: z.enum(['halt', 'fallback']).default('halt'),
+      /**
+       * The root of every draw of the `builtin` and `random` proposers (`autopilot loop --seed N`
+       * overrides it). Absent: the first loop draws one and records it in LoopStarted, and later
+       * sessions read it back from the log.
+       */
+      seed: z
+        .number({ error: 'proposer.seed must be a number: an integer from 0 to 4294967295' })
+        .int('proposer.seed must be an integer from 0 to 4294967295')
+        .min(0, 'proposer.seed must be an integer from 0 to 4294967295')
+        .max(MAX_PROPOSER_SEED, 'proposer.seed must be an integer from 0 to 4294967295')
+        .optional(),
       /** The prompt template an agent is given, relative to the workspace (rendered from the log). */
       prompt: z.string().min(1).default('prompts/propose.md'),
       /** The `command` proposer: argv (no shell), cwd relative to the workspace, extra env, timeouts. */

@@ -116,6 +116,14 @@ export const LoopStarted = event(
     runsRequested: z.number().int().positive(),
     mode: Mode,
     proposer: ProposerKind,
+    /**
+     * The root of every draw of the `builtin` and `random` proposers in this session (absent in early
+     * logs, whose draws derive from the session id alone), and where it came from: `loop --seed`,
+     * autopilot.json `proposer.seed`, an earlier session's LoopStarted, or drawn for this workspace.
+     */
+    proposerSeed: z
+      .object({ value: z.number().int().min(0).max(0xffffffff), source: z.enum(['option', 'settings', 'log', 'drawn']) })
+      .optional(),
     /** Sequence number the first run of this session gets. */
     firstRunIndex: z.number().int().positive(),
     /** The incumbent when the session started (null in a fresh workspace). */

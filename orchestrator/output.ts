@@ -31,11 +31,14 @@ function brief(overrides: unknown): string {
   return count > BRIEF_KEYS ? `${flat.join(' ')} … and ${count - BRIEF_KEYS} more key(s)` : flat.join(' ');
 }
 
+/** Where a session's proposer seed came from, as the loop says it. */
+const SEED_SOURCE = { option: 'from --seed', settings: 'from autopilot.json', log: 'as recorded before', drawn: 'drawn for this workspace' } as const;
+
 /** A human-readable line for an event, or null for events not worth a line. */
 export function describeEvent(e: AutopilotEvent): string | null {
   switch (e.type) {
     case 'LoopStarted':
-      return `loop ${e.data.session}: ${e.data.runsRequested} ${e.data.mode} run(s), proposer ${e.data.proposer}; incumbent ${
+      return `loop ${e.data.session}: ${e.data.runsRequested} ${e.data.mode} run(s), proposer ${e.data.proposer}${e.data.proposerSeed ? ` (seed ${e.data.proposerSeed.value}, ${SEED_SOURCE[e.data.proposerSeed.source]})` : ''}; incumbent ${
         e.data.incumbent ? `${e.data.incumbent.runId} (${e.data.metric.name} ${fmt(e.data.incumbent.mean)})` : 'none yet'
       }`;
     case 'LockTakenOver':

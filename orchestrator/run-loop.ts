@@ -45,6 +45,8 @@ export interface LoopRunOptions {
   mode?: 'quick' | 'full';
   /** The proposer of this invocation's session (default: autopilot.json proposer.kind). */
   proposer?: ProposerKindSetting;
+  /** The root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
+  seed?: number;
   json?: boolean;
   /** Where lines go (stdout by default). */
   out?: (line: string) => void;
@@ -177,7 +179,12 @@ async function drive(
     paths,
     settings,
     policy,
-    options: { runs: options.runs ?? settings.runs, mode: options.mode ?? settings.mode, proposer: options.proposer ?? settings.proposer.kind },
+    options: {
+      runs: options.runs ?? settings.runs,
+      mode: options.mode ?? settings.mode,
+      proposer: options.proposer ?? settings.proposer.kind,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    },
     newSession: nextSessionId(writer.view.sessions.keys()),
     history: () => writer.view,
     now: () => new Date(),
@@ -265,6 +272,8 @@ async function drive(
     session = unfinished.session;
     if (options.proposer && options.proposer !== unfinished.proposer)
       err(`autopilot: session ${session} resumes with its recorded proposer ${unfinished.proposer}; --proposer ${options.proposer} applies to new sessions`);
+    if (options.seed !== undefined && options.seed !== unfinished.proposerSeed)
+      err(`autopilot: session ${session} resumes with its recorded proposer seed ${unfinished.proposerSeed ?? '(none: early log)'}; --seed ${options.seed} applies to new sessions`);
     restored = foldSession(machine, store, session, unfinished.firstSeq);
   } else session = deps.newSession;
 

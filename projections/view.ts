@@ -82,6 +82,8 @@ export interface SessionView {
   firstSeq: number;
   /** The session's error budget, as LoopStarted recorded it (absent in early logs). */
   errorControl?: ErrorControl;
+  /** The root seed of the session's built-in and random proposals (absent in early logs). */
+  proposerSeed?: number;
 }
 
 /** The incumbent with when and why it became one. */
@@ -160,6 +162,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         state: 'bootstrap',
         firstSeq: stored.seq,
         ...(d.errorControl ? { errorControl: d.errorControl } : {}),
+        ...(d.proposerSeed ? { proposerSeed: d.proposerSeed.value } : {}),
       });
       const inc = d.incumbent ? `incumbent ${d.incumbent.runId} (${d.metric.name} ${fmt(d.incumbent.mean)})` : 'no incumbent yet';
       view.labbook.push({

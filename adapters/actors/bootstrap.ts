@@ -6,6 +6,7 @@ import { pendingReplication } from '../../projections/pending-replication.js';
 import { inputPaths, readInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { errorControl } from '../../domain/error-control.js';
+import { resolveRootSeed } from '../proposers/root-seed.js';
 
 /** Creates the `bootstrap` actor. */
 export function bootstrapActor(deps: LoopDeps) {
@@ -41,6 +42,7 @@ export function bootstrapActor(deps: LoopDeps) {
           runsRequested: deps.options.runs,
           mode: deps.options.mode,
           proposer: deps.options.proposer,
+          proposerSeed: resolveRootSeed(deps.options.seed, deps.settings, view),
           firstRunIndex,
           incumbent,
           ...(replication ? { replication } : {}),

@@ -10,6 +10,8 @@ export interface LoopOptions {
   runs: number;
   mode: 'quick' | 'full';
   proposer: string;
+  /** `--seed`: the root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
+  seed?: number;
 }
 
 /** Dependencies of the loop's actors. */

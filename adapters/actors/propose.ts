@@ -5,7 +5,7 @@ import { capProblems } from '../../domain/problems.js';
 import { splitUnlisted } from '../../domain/strict-json.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { toRecordable } from '../../domain/recordable.js';
-import { seedFromString } from '../../domain/rng.js';
+import { proposalSeed } from '../../domain/proposers/seed.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import type { LaunchHandle } from '../launcher/local.js';
 import { runAgent } from '../proposers/agent-run.js';
@@ -104,8 +104,8 @@ export function proposeActor(deps: LoopDeps) {
 
     if (!prepared) {
       try {
-        // The seed is derived from where the draw happens, so a replay of the log gives the same proposal.
-        const seed = seedFromString(`${input.session}/${runId}/${attempt}`);
+        // Derived from the session's recorded root seed and where the draw happens: a replay of the log gives the same proposal.
+        const seed = proposalSeed(deps.history().sessions.get(input.session)?.proposerSeed, input.session, runId, attempt);
         const proposal =
           input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
         sendBack(

@@ -34,6 +34,8 @@ export interface WorkspaceSpec {
   baselines: { quick: Config; full: Config };
   script: string;
   prompt: string;
+  /** proposer.seed: the root of the built-in optimizer's draws, drawn by `init` (absent: drawn on the first loop). */
+  seed?: number;
 }
 
 /** The folders the loop writes into; each gets a `.gitkeep` so it exists in a fresh clone. */
@@ -48,7 +50,7 @@ export function workspaceFiles(spec: WorkspaceSpec): ScaffoldFile[] {
   const settings = {
     trainer: spec.trainer,
     launcher: 'local',
-    proposer: { kind: 'builtin', max_attempts: 3 },
+    proposer: { kind: 'builtin', max_attempts: 3, ...(spec.seed === undefined ? {} : { seed: spec.seed }) },
     metric: spec.metric,
     runs: 5,
     mode: 'quick',

@@ -143,6 +143,15 @@ describe('when files of the workspace exist', () => {
   });
 });
 
+/** The proposer.seed init drew, checked to be a 32-bit unsigned integer, and the settings text without it. */
+function drawnSeed(settings: string): { seed: number; rest: string } {
+  const m = /"proposer": \{ "kind": "builtin", "max_attempts": 3, "seed": (\d+) \}/.exec(settings);
+  expect(m, settings).not.toBeNull();
+  const seed = Number(m![1]);
+  expect(seed).toBeLessThan(2 ** 32);
+  return { seed, rest: settings.replace(`, "seed": ${seed} }`, ' }') };
+}
+
 describe('init --builtin', () => {
   // Beside the repository's own autopilot/, as the shipped workspace sits: its script finds autopilot two folders up.
   const inRepo = join(ROOT, `.init-test-${process.pid}`);
@@ -152,12 +161,14 @@ describe('init --builtin', () => {
     .split('\n')
     .map((p) => p.slice('autopilot/'.length));
 
-  it('writes the shipped autopilot/ workspace file for file, byte for byte, plus a .gitignore', async () => {
+  it('writes the shipped autopilot/ workspace file for file, byte for byte (but the proposer seed it draws), plus a .gitignore', async () => {
     const r = await init(ROOT, ['--builtin', inRepo]);
     expect(r.exitCode, r.stderr).toBe(0);
     const written = tree(inRepo);
     // The shipped workspace's generated state is ignored by the repository's own .gitignore instead.
     expect([...written.keys()].sort()).toEqual([...shipped, '.gitignore'].sort());
+    // The shipped workspace has no seed (its first loop draws one); init draws one at once.
+    written.set('autopilot.json', drawnSeed(written.get('autopilot.json')!).rest);
     for (const path of shipped) expect(written.get(path), path).toBe(readFileSync(join(ROOT, 'autopilot', path), 'latin1'));
     expect(statSync(join(inRepo, 'scripts/run_training.sh')).mode & 0o111).toBe(statSync(join(ROOT, 'autopilot/scripts/run_training.sh')).mode & 0o111);
     const ignoredByRepo = readFileSync(join(ROOT, '.gitignore'), 'utf8')
@@ -174,7 +185,7 @@ describe('init --builtin', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'ws');
     const settings = readFileSync(join(ws, 'autopilot.json'), 'utf8');
-    expect(settings).toBe(readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8').replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`));
+    expect(drawnSeed(settings).rest).toBe(readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8').replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`));
     for (const path of shipped.filter((p) => p !== 'autopilot.json')) expect(readFileSync(join(ws, path), 'latin1'), path).toBe(readFileSync(join(ROOT, 'autopilot', path), 'latin1'));
     const env = (JSON.parse(settings) as { trainer: { env: Record<string, string> } }).trainer.env;
     const help = await execa('bash', ['scripts/run_training.sh', '--help'], { cwd: ws, env, reject: false });

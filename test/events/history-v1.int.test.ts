@@ -13,6 +13,7 @@ import { readStoredRows, openSqliteStore } from '../../events/sqlite-store.js';
 import type { StoredEvent } from '../../events/store.js';
 import { verifyLog } from '../../events/verify.js';
 import { foldView } from '../../projections/view.js';
+import { proposalSeed } from '../../domain/proposers/seed.js';
 import { CLI, ROOT, copyShippedWorkspace } from '../support/workspace.js';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'history-v1.jsonl');
@@ -98,6 +99,17 @@ describe('when the schema-version-1 history is imported with the current catalog
     }
     expect(view.incumbent?.ref).toMatchObject({ runId: '001', metric: 'mean_reward', n: 32 });
     expect([...view.sessions.values()].map((s) => [s.session, s.status, s.runsRequested])).toEqual([['0001', 'completed', 3]]);
+  });
+
+  it('has no proposer seed, and each random proposal still derives from its session and run alone', () => {
+    const events = readAllEvents(ws);
+    expect(events.filter((e) => e.event.type === 'LoopStarted').map((e) => (e.event.data as { proposerSeed?: unknown }).proposerSeed)).toEqual([undefined]);
+    const proposals = events.flatMap((e) => (e.event.type === 'ProposalReceived' && e.event.data.seed !== null ? [e.event] : []));
+    expect(proposals.length).toBeGreaterThan(0);
+    for (const p of proposals) {
+      // (The overrides are not redrawn: the shipped policy has gained a key since the fixture was made.)
+      expect(p.data.seed).toBe(proposalSeed(undefined, p.metadata.session, p.data.runId, p.data.attempt));
+    }
   });
 
   it('rebuilds the same projection files again', async () => {
