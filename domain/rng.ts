@@ -28,3 +28,18 @@ export function createRng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seeded draw of an index in [0, n): `floor(u · n)` of one mulberry32 draw `u` from `createRng(seed)`,
+ * with the generator inlined in the returned function (the resampling loops call it millions of times).
+ */
+export function createIndexDraw(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n: number): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}

@@ -425,6 +425,8 @@ export const RunEvaluated = event(
     resamples: z.number().int().positive().optional(),
     /** Confidence interval of the difference of means in the better orientation (positive: candidate better); null when a side had too few values. */
     interval: z.tuple([z.number(), z.number()]).nullable().optional(),
+    /** With Welch's interval: the studentized permutation test's one-sided p-values (`resamples` permutations, seeded by `seed`). */
+    permutation: z.object({ improved: z.number(), regressed: z.number() }).optional(),
     /** Welch's t-test, as a cross-check (t > 0: candidate better; two-sided p). */
     welch: z.object({ t: z.number(), df: z.number(), p: z.number() }).nullable().optional(),
     /** Why the verdict is inconclusive, when it is for want of data. */

@@ -640,7 +640,7 @@ export function verdictLine(v: AuditStepOf<'RunEvaluated'>): string {
   const x = v as AuditStepOf<'RunEvaluated'> & Partial<Pick<DataOf<'RunEvaluated'>, 'interval' | 'alpha' | 'sidedness' | 'resamples' | 'welch' | 'reason' | 'pooled'>>;
   const level = x.alpha === undefined ? null : x.sidedness === 'one-sided' ? 1 - 2 * x.alpha : 1 - x.alpha;
   const ci = x.interval
-    ? `; ${level === null ? '' : `${fmt(level * 100)}% `}interval of the gain [${fmt(x.interval[0])}, ${fmt(x.interval[1])}] (${v.method === 'welch-t' ? "Welch's t, no random draw" : `${v.method}, ${x.resamples ?? '?'} resamples, seed ${v.seed ?? '-'}`})`
+    ? `; ${level === null ? '' : `${fmt(level * 100)}% `}interval of the gain [${fmt(x.interval[0])}, ${fmt(x.interval[1])}] (${v.method === 'welch-t' ? `Welch's t, with a studentized permutation test: ${x.resamples ?? '?'} permutations, seed ${v.seed ?? '-'}` : `${v.method}, ${x.resamples ?? '?'} resamples, seed ${v.seed ?? '-'}`})`
     : x.reason
       ? `; no interval: ${x.reason}`
       : '';

@@ -8,6 +8,7 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { quantileSorted } from 'simple-statistics';
+import { createIndexDraw } from '../rng.js';
 
 /** How the interval is read from the bootstrap distribution. */
 export type IntervalMethod = 'bca' | 'percentile';
@@ -47,16 +48,9 @@ export function resampleMeanDifferences(
   const nx = x.length;
   const ny = y.length;
   if (nx === 0 || ny === 0) throw new RangeError('both samples must be non-empty');
-  // createRng's mulberry32, inlined: the same draws (a test holds them equal), without a closure
-  // call per draw — 640,000 draws for 32 vs 32 values and B = 10,000, a third of the time.
-  let state = seed >>> 0;
-  const draw = (n: number): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  // createRng's draws (a test holds them equal), with the generator inlined in one closure: 640,000
+  // draws for 32 vs 32 values and B = 10,000.
+  const draw = createIndexDraw(seed);
   const out = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sx = 0;

@@ -13,6 +13,7 @@ import { seedFromString } from '../rng.js';
 import { type IntervalMethod, bootstrapInterval, meanDifferenceAcceleration, resampleMeanDifferences } from './bootstrap.js';
 import { type WelchResult, welchTest } from './welch.js';
 import ttest2 from '@stdlib/stats-ttest2';
+import { studentizedPermutation } from './permutation.js';
 
 export type { WelchResult } from './welch.js';
 export type { IntervalMethod } from './bootstrap.js';
@@ -133,6 +134,11 @@ export interface Comparison {
    * samples constant). It does not take part in the verdict.
    */
   welch: WelchResult | null;
+  /**
+   * With `method: 'welch'`: the studentized permutation test's one-sided p-values (`resamples`
+   * seeded permutations), for `improved` and for `regressed`; a verdict needs its p at most the tail's alpha.
+   */
+  permutation?: { improved: number; regressed: number };
   /** Why the verdict is `inconclusive`; present exactly when it is. */
   reason?: string;
 }
@@ -240,7 +246,18 @@ export function compareSamples(
       reason: 'the means overflow double precision',
     };
   }
-  const verdict: Verdict = lo > 0 ? 'improved' : hi < 0 ? 'regressed' : 'inconclusive';
+  let verdict: Verdict = lo > 0 ? 'improved' : hi < 0 ? 'regressed' : 'inconclusive';
+  // Welch's interval decides with the studentized permutation test beside it: a verdict needs both, so
+  // it keeps its level where Welch alone runs loose (a small skewed sample against a large one).
+  const permutation = requested === 'welch' && !constant ? studentizedPermutation(x, y, resamples, seed) : null;
+  let unconfirmed: string | null = null;
+  if (permutation && verdict !== 'inconclusive') {
+    const p = verdict === 'improved' ? permutation.upper : permutation.lower;
+    if (p > pLo) {
+      unconfirmed = `the ${formatLevel(base.level)} interval excludes 0, but the studentized permutation test does not confirm it (one-sided p = ${p.toPrecision(3)} > ${pLo})`;
+      verdict = 'inconclusive';
+    }
+  }
   const result: Comparison = {
     verdict,
     ...base,
@@ -251,9 +268,10 @@ export function compareSamples(
     candidate: cand,
     incumbent: inc,
     welch: welchTest(x, y),
+    ...(permutation ? { permutation: { improved: permutation.upper, regressed: permutation.lower } } : {}),
   };
   if (verdict === 'inconclusive') {
-    result.reason = constant ? 'both samples are constant and equal' : `the ${formatLevel(base.level)} interval contains 0`;
+    result.reason = unconfirmed ?? (constant ? 'both samples are constant and equal' : `the ${formatLevel(base.level)} interval contains 0`);
   }
   return result;
 }

@@ -90,7 +90,7 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
     expect(steps).toContain('"kind":"replicate"');
     expect(steps).toContain('"parent":"002"');
     const text = (await execa('node', [CLI, 'audit', '004', '--workspace', ws])).stdout;
-    expect(text).toMatch(/interval of the gain \[[\d.]+, [\d.]+\] \(Welch's t, no random draw\)/);
+    expect(text).toMatch(/interval of the gain \[[\d.]+, [\d.]+\] \(Welch's t, with a studentized permutation test: 10000 permutations, seed \d+\)/);
     expect(text).toMatch(/Welch t=[\d.]+ df=[\d.]+ p=/);
   });
 });
