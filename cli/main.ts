@@ -20,6 +20,7 @@ import { renderArgsCommand } from './render-args.js';
 import { replayCommand } from './replay.js';
 import { resetCommand } from './reset.js';
 import { statusCommand } from './status.js';
+import { statusOptimizerCommand } from './status-optimizer.js';
 import { STOP_WAIT_SECONDS, stopCommand } from './stop.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
@@ -171,8 +172,9 @@ export function buildProgram(result: { code: number }): Command {
     .description('sessions, runs and the incumbent, read from the log without disturbing a running loop')
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; json?: boolean }) => {
-      result.code = statusCommand(o);
+    .option('--optimizer', 'per policy key, what the last 20 proposals explored: distinct values, range, and how close together (a frozen key shows)')
+    .action((o: { workspace: string; json?: boolean; optimizer?: boolean }) => {
+      result.code = o.optimizer ? statusOptimizerCommand(o) : statusCommand(o);
     });
   program
     .command('audit')
