@@ -81,9 +81,14 @@ export function describeEvent(e: AutopilotEvent): string | null {
         e.data.signal ? `, ${e.data.signal}` : ''
       }): ${e.data.message}`;
     case 'RunEvaluated':
+      // A re-run of the incumbent is judged against nothing: its values join the incumbent's.
+      if (e.data.incumbent === null && e.data.method.startsWith('none (a re-run of the incumbent'))
+        return `run ${e.data.runId}: ${e.data.method.slice('none ('.length, -1)}: ${e.data.metric} ${fmt(e.data.candidate.mean)} (n=${e.data.candidate.n})`;
       return `run ${e.data.runId}: ${verdictLine(e.data)}`;
     case 'IncumbentChanged':
-      return `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
+      return e.data.previous === e.data.runId
+        ? `run ${e.data.runId}: incumbent re-measured: ${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)} (n=${e.data.incumbent.n})`
+        : `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
     case 'CheckpointsPruned':

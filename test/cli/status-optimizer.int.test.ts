@@ -19,7 +19,7 @@ describe('autopilot status --optimizer', () => {
     }
     const f = JSON.parse((await status(frozen, true)).stdout);
     expect(f.runs).toEqual(['002', '003', '004', '005']);
-    const lr = (d: { keys: { key: string }[] }) => d.keys.find((k) => k.key === 'train.learning_rate') as { distinct: number; spread: number; min: number; max: number };
+    const lr = (d: { keys: { key: string }[] }) => d.keys.find((k) => k.key === 'train.learning_rate') as unknown as { distinct: number; spread: number; min: number; max: number };
     expect(lr(f)).toMatchObject({ distinct: 1, spread: 0, min: 0.003, max: 0.003 });
     expect((await status(frozen)).stdout).toMatch(/train\.learning_rate\s+1 distinct in \[0\.003, 0\.003\]; median gap to the nearest other 0% of the range — frozen/);
     const s = JSON.parse((await status(searched, true)).stdout);

@@ -12,12 +12,16 @@ async function loopAndLog(ws: string, sessions: string[]): Promise<Logged[]> {
   for (const runs of sessions) {
     const r = await execa('node', [CLI, 'loop', '--runs', runs, '--workspace', ws], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
+    loopConsole = r.stdout;
   }
   return (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Logged);
 }
+
+/** The console of the last `autopilot loop` that loopAndLog ran. */
+let loopConsole = '';
 
 interface Logged {
   seq: number;
@@ -74,6 +78,12 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
     expect(run('002')).toMatch(/improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 time\(s\) before promoting; incumbent stays 001/);
     expect(run('003')).toMatch(/\(re-run of the incumbent 001\).*re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\); incumbent 001 now [\d.]+ \(n=64\)/);
     expect(run('004')).toMatch(/\(replicate of 002\).*improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 of 1 of 002 on its own sample: confirmed -> incumbent 002/);
+  });
+
+  it('says on the console what a re-run of the incumbent did', () => {
+    expect(loopConsole).toMatch(/^run 003: a re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\)$/m);
+    expect(loopConsole).toMatch(/^run 001: incumbent re-measured: mean_reward [\d.]+ \(n=64\)$/m);
+    expect(loopConsole).toMatch(/^run 002: new incumbent \(mean_reward [\d.]+\)$/m);
   });
 
   it('states the error budget in status, and recomputes every verdict bit for bit', async () => {
