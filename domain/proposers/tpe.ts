@@ -117,10 +117,11 @@ interface Point {
  * - Otherwise multivariate TPE: the best `gamma(n)` scored runs form the good
  *   group (n counts every observation, failed and pending included), the rest
  *   the bad group; each run's kernel is as wide as its distance to the nearest
- *   other run (never narrower than the floor of the good group's size, in l
- *   and g alike); the best of `candidates` draws from l(x) and
- *   `priorCandidates` draws from the prior by log l - log g is proposed, rationale `exploit: near <run> …` (drawn from that good run's
- *   kernel) or `explore: …` (drawn from the prior kernel).
+ *   other run, never narrower than the good group's floor (in l and g alike);
+ *   of `candidates` draws from l(x) and `priorCandidates` draws from the
+ *   prior, the one with the largest log l - log g is proposed, rationale
+ *   `exploit: near <run> …` (drawn from that good run's kernel) or
+ *   `explore: …` (drawn from the prior kernel).
  * - A batch uses a constant liar: each proposal joins the bad group as a
  *   pending run before the next is drawn, so a batch spreads out.
  *
@@ -264,7 +265,8 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
 
 /**
  * Fits a Parzen estimator to `group` (a subset of `points`, in order); anchors are indices into
- * `points`, and each kernel is as wide as the distance from its run to the nearest other run.
+ * `points`, and each kernel is as wide as the distance from its run to the nearest other run,
+ * and at least `minWidth`.
  */
 function fit(space: Space, points: readonly Point[], group: readonly Point[], minWidth: number): Parzen {
   const anchors = group.map((p) => points.indexOf(p));
