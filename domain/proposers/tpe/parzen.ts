@@ -18,6 +18,8 @@ const SIGMA0_MAGNITUDE = 0.2;
  * factor, so kernels can narrow to a fifth of what Optuna allows but never collapse onto a point.
  */
 const MIN_WIDTH_FACTOR = 0.2;
+/** A discrete key's kernel is at least this share of its value's cell wide, so neighbouring values keep mass. */
+export const MIN_CELL_WIDTHS = 0.5;
 /** Observations beyond this many are down-weighted linearly by age (Optuna's `default_weights`). */
 const FLAT_WEIGHTS = 25;
 
@@ -54,8 +56,9 @@ export interface Parzen {
  *
  * Point i's numeric kernels sit on its coordinate with width `widths[i]` (in unit
  * coordinates), or Optuna's multivariate bandwidth 0.2 * max(n, 1)^(-1/(d + 4))
- * when none is given, kept within [MIN_WIDTH_FACTOR / min(100, n + 2), 1]; the
- * prior kernel is N(0.5, 1) truncated to [0, 1]. A categorical kernel puts
+ * when none is given, kept within [`minWidth`, 1] (default {@link minKernelWidth}(n));
+ * a discrete key's kernel is also at least {@link MIN_CELL_WIDTHS} of its cell
+ * wide. The prior kernel is N(0.5, 1) truncated to [0, 1]. A categorical kernel puts
  * weight 1 on the observed choice plus min(PRIOR_WEIGHT / (n + 1), width) on
  * every choice (normalized), so a narrow kernel also sticks to its choice; the
  * prior is uniform. A coordinate that is unknown gets the prior's kernel in that
@@ -66,10 +69,10 @@ export function fitParzen(
   points: ReadonlyArray<readonly Coordinate[]>,
   anchors: readonly number[],
   widths: ReadonlyArray<number | null> = [],
+  minWidth: number = minKernelWidth(points.length),
 ): Parzen {
   const n = points.length;
   const nKernels = n + 1;
-  const minWidth = MIN_WIDTH_FACTOR / Math.min(100, 1 + nKernels);
   const scott = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (dims.length + 4));
   const prior: Kernel[] = dims.map((dim) => priorKernel(dim));
   const components: Component[] = points.map((point, i) => {
@@ -85,6 +88,14 @@ export function fitParzen(
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = raw.map((w) => w / total);
   return { dims, weights, logWeights: weights.map((w) => Math.log(w)), components };
+}
+
+/**
+ * The narrowest kernel (unit coordinates) for an estimator of `n` observations:
+ * MIN_WIDTH_FACTOR / min(100, n + 2), Optuna's magic clip scaled down.
+ */
+export function minKernelWidth(n: number): number {
+  return MIN_WIDTH_FACTOR / Math.min(100, n + 2);
 }
 
 /**
@@ -110,12 +121,17 @@ export function logDensity(parzen: Parzen, point: readonly Coordinate[]): number
   return logSumExp(terms);
 }
 
-/** A draw from the estimator: the component it came from, then one coordinate per dimension. */
-export function sampleParzen(parzen: Parzen, rng: () => number): { component: number; units: number[] } {
-  const r = rng();
+/**
+ * A draw from the estimator: the component it came from, then one coordinate per dimension.
+ * With `prior`, the draw comes from the prior component alone (N(0.5, 1) truncated to [0, 1]
+ * on each unit coordinate, every choice equally likely).
+ */
+export function sampleParzen(parzen: Parzen, rng: () => number, prior = false): { component: number; units: number[] } {
   let component = parzen.components.length - 1;
+  // The prior draw spends no uniform on choosing the component.
+  const r = prior ? Infinity : rng();
   let acc = 0;
-  for (let k = 0; k < parzen.weights.length; k++) {
+  for (let k = 0; k < parzen.weights.length && r !== Infinity; k++) {
     acc += parzen.weights[k] ?? 0;
     if (r < acc) {
       component = k;
@@ -142,8 +158,9 @@ function observedKernel(dim: NumericDim | CategoricalDim, at: Coordinate, width:
     const total = base * dim.choices.length + 1;
     return { kind: 'categorical', logP: dim.choices.map((_, i) => Math.log((base + (i === at.index ? 1 : 0)) / total)) };
   }
-  const mu = 'u' in at ? at.u : 'cell' in at ? at.cell.centre : null;
-  return mu === null ? null : normalKernel(clamp(mu, 0, 1), width);
+  if ('u' in at) return normalKernel(clamp(at.u, 0, 1), width);
+  if ('cell' in at) return normalKernel(clamp(at.cell.centre, 0, 1), Math.max(width, MIN_CELL_WIDTHS * at.cell.width));
+  return null;
 }
 
 function normalKernel(mu: number, sigma: number): Kernel {

@@ -2,7 +2,7 @@ import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, type KeySpec } from '../../../domain/policy.js';
 import { nearestRunWidths } from '../../../domain/proposers/tpe/bandwidth.js';
-import { ageWeights, fitParzen, logDensity, logMass, sampleParzen, type Coordinate } from '../../../domain/proposers/tpe/parzen.js';
+import { ageWeights, fitParzen, logDensity, logMass, minKernelWidth, sampleParzen, type Coordinate } from '../../../domain/proposers/tpe/parzen.js';
 import { buildSpace, dimOf, type NumericDim } from '../../../domain/proposers/tpe/space.js';
 import { shortNames } from '../../../domain/proposers/tpe/explain.js';
 import { createRng } from '../../../domain/rng.js';
@@ -160,6 +160,21 @@ describe('when choosing kernel widths', () => {
     expect(logDensity(collapsed, at(0.5))).toBeCloseTo(logDensity(fitParzen([x, cat], points, [0], [0.2 / 3]), at(0.5)), 12);
     const other = (p: typeof broad) => Math.exp(logDensity(p, [null, { index: 1 }]));
     expect(other(narrow)).toBeLessThan(other(broad));
+  });
+
+  it('keeps the floor it is given, and a discrete kernel at least half its cell wide (the exploration floor)', () => {
+    const points: Coordinate[][] = [[{ u: 0.5 }]];
+    // The caller's floor (the good group's) applies to an estimator of any size: the bad group's is no sharper.
+    const peak = (widths: number[], minWidth?: number) => logDensity(fitParzen([x], points, [0], widths, minWidth), [{ u: 0.5 }]);
+    expect(peak([0], minKernelWidth(3))).toBeCloseTo(peak([0.2 / 5], 0), 12);
+    expect(peak([0], minKernelWidth(3))).toBeGreaterThan(peak([0]));
+    // y has 10 cells of width 0.1: with no width floor, a collapsed kernel on 5 is still 0.05 wide, so 4 and 6 lie 1 to 3 sigma off.
+    const cell = (v: number) => [{ cell: y.cell(v) ?? { centre: 0, width: 0 } }] as Coordinate[];
+    const parzen = fitParzen([y], [cell(5)], [0], [0], 0);
+    const kernelOnly = (v: number) => (Math.exp(logDensity(parzen, cell(v))) - 0.5 * Math.exp(logDensity(fitParzen([y], [], []), cell(v)))) / 0.5;
+    const neighbour = normalCdf(3, 0, 1) - normalCdf(1, 0, 1);
+    expect(kernelOnly(4)).toBeCloseTo(neighbour, 6);
+    expect(kernelOnly(6)).toBeCloseTo(neighbour, 6);
   });
 });
 
