@@ -50,13 +50,20 @@ export function patchSettings(workspace: string, patch: Record<string, unknown>)
  * A copy of the shipped workspace whose trainer is the fake one (fast, deterministic, records its
  * argv), still launched through the workspace's scripts/run_training.sh and its flag renderer.
  */
-export function fakeTrainerWorkspace(env: Record<string, string> = {}): string {
+export function fakeTrainerWorkspace(env: Record<string, string> = {}, options: { proposerSeed?: number | null } = {}): string {
   const ws = copyShippedWorkspace();
+  // A pinned proposer seed, so the built-in and random proposals, and so the tests, are the same on every
+  // run; null leaves it unset, for the tests of a seed drawn per workspace.
+  const seed = options.proposerSeed === undefined ? TEST_PROPOSER_SEED : options.proposerSeed;
   patchSettings(ws, {
     trainer: { env: { AUTOPILOT_TRAINER: FAKE_TRAINER, FAKE_TRAINER_RECORD: join(ws, 'fake-trainer.jsonl'), ...env } },
+    ...(seed === null ? {} : { proposer: { seed } }),
   });
   return ws;
 }
+
+/** The proposer seed of every fake-trainer workspace, unless a test asks for none. */
+export const TEST_PROPOSER_SEED = 20_261_205;
 
 /** The invocations the fake trainer recorded. */
 export function fakeTrainerCalls(workspace: string): { argv: string[]; env: Record<string, string> }[] {

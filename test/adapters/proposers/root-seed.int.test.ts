@@ -31,7 +31,7 @@ async function loop(ws: string, ...args: string[]): Promise<void> {
 
 /** Loops two runs on a fresh copy of the shipped workspace (no proposer.seed) and returns it. */
 async function fresh(args: string[] = [], seed?: number): Promise<string> {
-  const ws = fakeTrainerWorkspace();
+  const ws = fakeTrainerWorkspace({}, { proposerSeed: null });
   // No replicates: every run after the baseline is the proposer's.
   patchSettings(ws, { statistics: { replicates: 0 }, ...(seed === undefined ? {} : { proposer: { seed } }) });
   await loop(ws, '--runs', '2', ...args);
@@ -93,7 +93,7 @@ describe('when the seed is asked about or given wrong', () => {
   });
 
   it('refuses proposer.seed that is not a 32-bit unsigned integer, before anything is recorded', async () => {
-    const ws = fakeTrainerWorkspace();
+    const ws = fakeTrainerWorkspace({}, { proposerSeed: null });
     patchSettings(ws, { proposer: { seed: 2 ** 32 } });
     const r = await run(['loop', '--workspace', ws]);
     expect(r.exitCode).toBe(2);
