@@ -5,8 +5,7 @@
  * of it yields `n` per-episode values drawn from N(mean, sd²) with a seeded generator.
  */
 import { createRng } from '../../domain/rng.js';
-import { judgeRun } from '../../domain/judge.js';
-import { replicationSettings } from '../../domain/judge.js';
+import { judgeRun, replicationSettings } from '../../domain/judge.js';
 import { replicatePlan } from '../../domain/replicate-plan.js';
 import { decideReplication, incumbentOf, nextReplication, type Replication } from '../../domain/replication.js';
 import type { StatisticsSettings } from '../../domain/error-control.js';
