@@ -46,7 +46,12 @@ describe('when a command is given a file as its stdin and a stdout-only log', ()
       dirs.push(dir);
       const input = join(dir, 'prompt.md');
       if (kind === 'fifo') execFileSync('mkfifo', [input]);
-      else symlinkSync('/etc/hostname', input);
+      else {
+        // A decoy outside the workspace, in the test's own temp dir: never a system file.
+        const decoy = join(tempDir(), 'decoy.md');
+        writeFileSync(decoy, 'decoy: must never be read as the prompt');
+        symlinkSync(decoy, input);
+      }
       const r = await launch(dir, input).result;
       expect(r.spawnError, kind).toBe('STDIN');
       expect(readFileSync(join(dir, 'out.log'), 'utf8'), kind).toMatch(/could not give .* its input: .*prompt\.md/);
