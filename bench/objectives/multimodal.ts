@@ -13,7 +13,7 @@
  * and regret is f.
  *
  * Reported objectives: ackley, rastrigin, levy. Tuning objectives (settings are chosen on these,
- * never on the reported ones): griewank, styblinski-tang.
+ * never on the reported ones): griewank, salomon, styblinski-tang.
  */
 import { getPath, type Config, type Scalar } from '../../domain/config.js';
 import { parsePolicy, type Policy } from '../../domain/policy.js';
@@ -143,6 +143,12 @@ export function griewank(z: readonly number[]): number {
   return sum - prod + 1;
 }
 
+/** Salomon: a funnel of concentric ripples, one every unit of radius. */
+export function salomon(z: readonly number[]): number {
+  const r = Math.sqrt(z.reduce((s, x) => s + x * x, 0));
+  return 1 - Math.cos(2 * Math.PI * r) + 0.1 * r;
+}
+
 /** Styblinski-Tang, shifted so its global minimum (z_i = -2.9035) is at 0 and scaled to 0 there; the other minimum per axis is 5.65 away. */
 export function styblinskiTang(z: readonly number[]): number {
   const at = (x: number) => x ** 4 - 16 * x * x + 5 * x;
@@ -151,10 +157,11 @@ export function styblinskiTang(z: readonly number[]): number {
 }
 
 const FUNCTIONS: TestFunction[] = [
-  { name: 'ackley', description: 'Ackley: shallow local minima around one deep funnel', f: ackley, span: 6, step: 0.5, period: 1, baselineZ: [0, -1, 1, 0, 1, -1], baselineActivation: 'relu', reported: true },
-  { name: 'rastrigin', description: 'Rastrigin: a bowl rippled by cosines', f: rastrigin, span: 6, step: 0.5, period: 1, baselineZ: [0, 1, -1, 1, -1, 1], baselineActivation: 'gelu', reported: true },
-  { name: 'levy', description: 'Levy: many deep local minima', f: levy, span: 24, step: 2, period: 4, baselineZ: [0, -4, 0, 4, 4, -4], baselineActivation: 'relu', reported: true },
-  { name: 'griewank', description: 'Griewank with a steep bowl; for choosing settings only', f: griewank, span: 36, step: 3.14, period: 6.28, baselineZ: [6.28, 0, -8.87, 0, 6.28, 0], baselineActivation: 'tanh', reported: false },
+  { name: 'ackley', description: 'Ackley: shallow local minima around one deep funnel', f: ackley, span: 6, step: 0.5, period: 1, baselineZ: [0, -2, 2, 1, 2, -2], baselineActivation: 'relu', reported: true },
+  { name: 'rastrigin', description: 'Rastrigin: a bowl rippled by cosines', f: rastrigin, span: 6, step: 0.5, period: 1, baselineZ: [1, 3, -3, 2, -2, 3], baselineActivation: 'gelu', reported: true },
+  { name: 'levy', description: 'Levy: many deep local minima', f: levy, span: 24, step: 2, period: 4, baselineZ: [4, -8, 8, 8, -6, -8], baselineActivation: 'relu', reported: true },
+  { name: 'griewank', description: 'Griewank with a steep bowl; for choosing settings only', f: griewank, span: 36, step: 3.14, period: 6.28, baselineZ: [12.56, 17.77, -10.88, 12.56, 9.42, 15.4], baselineActivation: 'tanh', reported: false },
+  { name: 'salomon', description: 'Salomon: a funnel of ripples; for choosing settings only', f: salomon, span: 8, step: 0.5, period: 1, baselineZ: [1, 2, -1, 2, 1, -2], baselineActivation: 'gelu', reported: false },
   { name: 'styblinski-tang', description: 'Styblinski-Tang: two minima per axis; for choosing settings only', f: styblinskiTang, span: 9, step: 1.2, period: 5.65, baselineZ: [4, 4, 0, 4, 0, 4], baselineActivation: 'relu', reported: false },
 ];
 
