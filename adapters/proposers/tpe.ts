@@ -29,10 +29,10 @@ export function observationsOf(view: WorkspaceView, policyKeys: string[], metric
       const v = getPath(r.accepted.config, key);
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') overrides[key] = v;
     }
-    // A failed run is a bad observation, not a missing one; a scored run counts its own sample, not a pooled one.
+    // A failed run is a bad observation, not a missing one; the core pools the samples of runs of one config (replicates), weighted by n.
     const sample = r.finished ? sampleOf(r.finished, metric) : [];
     const value = r.journal.status === 'failed' || sample.length === 0 ? null : mean(sample);
-    out.push({ runId: r.runId, overrides, value: value !== null && Number.isFinite(value) ? value : null });
+    out.push({ runId: r.runId, overrides, value: value !== null && Number.isFinite(value) ? value : null, n: Math.max(1, sample.length) });
   }
   return out;
 }

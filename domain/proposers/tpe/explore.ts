@@ -1,0 +1,98 @@
+/**
+ * The TPE's exploration steps: candidates that keep a good run's values but redraw one to three
+ * keys from the prior, so the search can leave the basin its good runs sit in one or two keys at a
+ * time (as a researcher tries another batch size or activation on the best config), instead of
+ * only refining inside it. Exploration steps come on a fixed schedule (every `every`-th proposal
+ * the model makes), so they are reproducible and stated in the rationale.
+ */
+import type { Coordinate } from './parzen.js';
+import type { Point } from './points.js';
+import type { Space } from './space.js';
+
+/** How many keys a jump redraws: one, two or three, with these probabilities. */
+const REDRAW_SHARES = [0.5, 0.3, 0.2] as const;
+/** A redrawn numeric key lands at least this far (unit coordinate) from the anchor's value: out of its basin, not beside it. */
+export const MIN_JUMP = 0.15;
+/** Tries at a far enough draw before taking the farthest one drawn. */
+const JUMP_TRIES = 16;
+
+/** A jump candidate: the draw in the estimator's units, the good run it starts from, and the dimensions redrawn. */
+export interface Jump {
+  units: number[];
+  anchor: Point;
+  redrawn: number[];
+}
+
+/**
+ * Whether the `step`-th model-based proposal (0-based) is an exploration step: the last of every
+ * `every` (every = 3: steps 2, 5, 8, …); never when `every` is 0.
+ */
+export function isExploreStep(step: number, every: number): boolean {
+  return every > 0 && step >= 0 && step % every === every - 1;
+}
+
+/**
+ * The plan of one exploration step: which good run it starts from (uniformly among `good`) and
+ * which 1–3 keys it redraws (uniformly among the keys). The plan is drawn once per step, so the
+ * acquisition chooses where those keys go, not which keys move: scored by l(x) / g(x), a jump in
+ * a categorical key would otherwise always beat one in a numeric key (it keeps every value l knows).
+ */
+export function planJump(space: Space, good: readonly Point[], rng: () => number): { anchor: Point; redrawn: number[] } {
+  const anchor = good[Math.min(good.length - 1, Math.floor(rng() * good.length))] as Point;
+  const dims = space.modelled.length;
+  let r = rng();
+  let k = 1;
+  for (const share of REDRAW_SHARES) {
+    if (r < share) break;
+    r -= share;
+    k++;
+  }
+  const order = Array.from({ length: dims }, (_, d) => d);
+  // A partial Fisher-Yates shuffle picks k distinct dimensions.
+  for (let i = 0; i < Math.min(k, dims); i++) {
+    const j = i + Math.floor(rng() * (dims - i));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return { anchor, redrawn: order.slice(0, Math.min(k, dims)).sort((a, b) => a - b) };
+}
+
+/** One candidate of a planned jump: the anchor's coordinates with the planned keys redrawn far from it. */
+export function drawJump(space: Space, plan: { anchor: Point; redrawn: number[] }, rng: () => number): Jump {
+  const units = space.modelled.map((dim, d) => unitOf(plan.anchor.coords[d] ?? null, dim.kind === 'categorical' ? choicesOf(space, d) : 0, rng));
+  for (const d of plan.redrawn) units[d] = redraw(space, d, units[d] as number, rng);
+  return { units, anchor: plan.anchor, redrawn: plan.redrawn };
+}
+
+function choicesOf(space: Space, d: number): number {
+  const dim = space.modelled[d];
+  return dim?.kind === 'categorical' ? dim.choices.length : 0;
+}
+
+/** The anchor's place in one dimension (a unit coordinate or a choice index); a fresh prior draw where it is unknown. */
+function unitOf(at: Coordinate, choices: number, rng: () => number): number {
+  if (at === null) return choices > 0 ? Math.floor(rng() * choices) : rng();
+  if ('u' in at) return at.u;
+  if ('cell' in at) return at.cell.centre;
+  return at.index;
+}
+
+/**
+ * A uniform draw of dimension `d` at least {@link MIN_JUMP} from `current` (another choice for a
+ * categorical key): the prior conditioned on leaving the anchor's neighbourhood, where the model's
+ * own kernels already search.
+ */
+function redraw(space: Space, d: number, current: number, rng: () => number): number {
+  const dim = space.modelled[d];
+  if (dim === undefined) return current;
+  if (dim.kind === 'categorical') {
+    const n = dim.choices.length;
+    return n < 2 ? current : (current + 1 + Math.floor(rng() * (n - 1))) % n;
+  }
+  const at = (u: number) => dim.toUnit(dim.snap(u)) ?? u;
+  let farthest = rng();
+  for (let i = 1; i < JUMP_TRIES && Math.abs(at(farthest) - current) < MIN_JUMP; i++) {
+    const u = rng();
+    if (Math.abs(at(u) - current) > Math.abs(at(farthest) - current)) farthest = u;
+  }
+  return farthest;
+}
