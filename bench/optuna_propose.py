@@ -12,7 +12,7 @@ Each call rebuilds an Optuna study from the workspace's run history and asks it 
   - the trial's parameters, mapped back to dotted keys, go to proposals/next_config.json.
 
   /usr/bin/python3 bench/optuna_propose.py                  # as the loop runs it (cwd: the workspace)
-  /usr/bin/python3 bench/optuna_propose.py --space FILE     # prints the space of a policy.json, for tests
+  /usr/bin/python3 bench/optuna_propose.py --space FILE|-   # prints the space of a policy.json, for tests
 Environment: AUTOPILOT_WORKSPACE, AUTOPILOT_PROPOSAL_FILE (set by the loop), AUTOPILOT_BENCH_SEED,
 AUTOPILOT_OPTUNA_STARTUP (the built-in TPE's startup trials, which the bench passes; default 5).
 """
@@ -119,7 +119,8 @@ def history(root, metric, keys, dists):
 
 def main(argv):
     if len(argv) == 2 and argv[0] == "--space":
-        print(json.dumps(space(read_json(argv[1]))[0]))
+        policy = json.load(sys.stdin) if argv[1] == "-" else read_json(argv[1])
+        print(json.dumps(space(policy)[0]))
         return 0
     root = os.environ.get("AUTOPILOT_WORKSPACE") or os.getcwd()
     out = os.environ.get("AUTOPILOT_PROPOSAL_FILE") or os.path.join(root, "proposals", "next_config.json")
