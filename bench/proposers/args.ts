@@ -1,7 +1,9 @@
-/** The command line of bench:proposers: `--only a,b --seeds N --first-seed N --budget N --jobs N --json`. */
+/** The command line of bench:proposers: `--suite core|loop|all --only a,b --seeds N --first-seed N --budget N --jobs N --json`. */
 
 /** The command line of bench:proposers. */
 export interface Args {
+  /** `core`: the proposers called directly; `loop`: through `autopilot loop`; `all`: both (the default). */
+  suite: Suite;
   only: string[] | null;
   seeds: number;
   firstSeed: number;
@@ -10,10 +12,15 @@ export interface Args {
   json: boolean;
 }
 
+/** The suites bench:proposers can run. */
+export const SUITES = ['core', 'loop', 'all'] as const;
+/** Which suite(s) to run. */
+export type Suite = (typeof SUITES)[number];
+
 /** A bad command line (exit 2). */
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = ['only', 'seeds', 'first-seed', 'budget', 'jobs'] as const;
+const VALUE_FLAGS = ['suite', 'only', 'seeds', 'first-seed', 'budget', 'jobs'] as const;
 
 /** Parses the flags; throws a {@link UsageError} on an unknown flag or a bad value. */
 export function parseArgs(argv: readonly string[]): Args {
@@ -32,7 +39,10 @@ export function parseArgs(argv: readonly string[]): Args {
     if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min} (got ${raw})`);
     return v;
   };
+  const suite = values.get('suite') ?? 'all';
+  if (!(SUITES as readonly string[]).includes(suite)) throw new UsageError(`--suite must be one of ${SUITES.join(', ')} (got ${suite})`);
   return {
+    suite: suite as Suite,
     only: values.get('only')?.split(',').filter(Boolean) ?? null,
     seeds: int('seeds', 10, 1),
     firstSeed: int('first-seed', 0, 0),

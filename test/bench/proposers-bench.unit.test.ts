@@ -136,7 +136,9 @@ describe('when the bench reports', () => {
 
 describe('when the bench reads its command line', () => {
   it('has defaults for the issue (10 seeds x 30 evaluations, 2 jobs) and refuses unknown or bad flags', () => {
-    expect(parseArgs([])).toEqual({ only: null, seeds: 10, firstSeed: 0, budget: 30, jobs: 2, json: false });
+    expect(parseArgs([])).toEqual({ suite: 'all', only: null, seeds: 10, firstSeed: 0, budget: 30, jobs: 2, json: false });
+    expect(parseArgs(['--suite', 'loop']).suite).toBe('loop');
+    expect(() => parseArgs(['--suite', 'both'])).toThrow(/--suite must be one of core, loop, all/);
     expect(parseArgs(['--only', 'cartpole,branin', '--seeds', '3', '--json', '--first-seed', '100'])).toMatchObject({
       only: ['cartpole', 'branin'],
       seeds: 3,
