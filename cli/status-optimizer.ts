@@ -2,9 +2,19 @@
 import { fmt } from '../domain/numbers.js';
 import { foldView } from '../projections/view.js';
 import { optimizerDiagnostics, type KeyDiagnostics } from '../projections/optimizer.js';
-import { loadPolicy } from '../orchestrator/workspace.js';
+import { loadPolicy, loadSettings } from '../orchestrator/workspace.js';
+import { observationsOf } from '../adapters/proposers/tpe.js';
+import { defaultGamma, TPE_DEFAULTS } from '../domain/proposers/tpe.js';
+import { goodKernels, type KeyKernels } from '../domain/proposers/tpe/kernels.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
+
+/** The model's kernels for a key: how wide the good runs' kernels are, against the floor they keep. */
+function kernelText(k: KeyKernels | undefined): string {
+  if (k === undefined) return '';
+  if (k.kind === 'categorical') return `; kernels put ${fmt(k.median * 100)}% (median) on other choices`;
+  return `; kernel width ${fmt(k.median * 100)}% of the range (median, narrowest ${fmt(k.min * 100)}%, floor ${fmt((k.floor ?? 0) * 100)}%)`;
+}
 
 function describe(k: KeyDiagnostics): string {
   if (k.kind === 'constant') return 'one allowed value';
@@ -26,13 +36,21 @@ export function statusOptimizerCommand(o: { workspace: string; json?: boolean })
       store?.close();
     }
     const d = optimizerDiagnostics(view, policy);
+    const settings = loadSettings(paths);
+    const history = observationsOf(view, Object.keys(policy.keys), settings.metric.name, '');
+    const kernels = goodKernels(policy, history, { direction: settings.metric.direction, startupTrials: TPE_DEFAULTS.startupTrials, gamma: defaultGamma });
     if (o.json) {
-      printJson({ workspace: paths.root, ...d });
+      printJson({ workspace: paths.root, ...d, kernels });
       return 0;
     }
     printLine(`optimizer: the last ${d.runs.length} proposal run(s)${d.runs.length > 0 ? ` (${d.runs[0]}..${d.runs.at(-1)})` : ''}, per policy key`);
     const width = Math.max(...d.keys.map((k) => k.key.length), 3);
-    for (const k of d.keys) printLine(`${k.key.padEnd(width)}  ${describe(k)}`);
+    for (const k of d.keys) printLine(`${k.key.padEnd(width)}  ${describe(k)}${kernelText(kernels?.find((x) => x.key === k.key))}`);
+    printLine(
+      kernels === null
+        ? `model: not fitted yet (fewer than ${TPE_DEFAULTS.startupTrials} scored configs)`
+        : `model: kernels of the good runs for the next built-in proposal; every ${TPE_DEFAULTS.exploreEvery}${TPE_DEFAULTS.exploreEvery === 2 ? 'nd' : 'th'} model proposal explores by redrawing keys of a good run`,
+    );
     return 0;
   });
 }

@@ -27,6 +27,17 @@ describe('autopilot status --optimizer', () => {
     expect(lr(s).distinct).toBe(4);
     expect(lr(s).spread).toBeGreaterThan(0);
     expect((await status(searched)).stdout).not.toMatch(/frozen/);
+    // Five scored configs: the model's kernels are shown per key, never below the floor they keep.
+    const kernels = s.kernels as Array<{ key: string; kind: string; min: number; median: number; floor: number | null }>;
+    expect(kernels.map((k) => k.key)).toContain('train.learning_rate');
+    for (const k of kernels) {
+      expect(k.median, k.key).toBeGreaterThanOrEqual(k.min);
+      if (k.kind === 'numeric') expect(k.min, k.key).toBeGreaterThanOrEqual(k.floor as number);
+    }
+    expect((await status(searched)).stdout).toMatch(/train\.learning_rate\s+.*; kernel width [\d.]+% of the range \(median, narrowest [\d.]+%, floor [\d.]+%\)/);
+    // The four proposals ran one config: pooled, they are one observation, so the model has two configs, not five.
+    expect(f.kernels).toBeNull();
+    expect((await status(frozen)).stdout).toMatch(/model: not fitted yet \(fewer than 5 scored configs\)/);
   });
 
   it('says nothing was proposed in a workspace without a history', async () => {
