@@ -19,7 +19,7 @@
  * run id and train seed, so every method meets the same noise). Methods: `proposer.kind` builtin
  * and random (`proposer.seed` = bench seed), and Optuna as a `command` proposer
  * (bench/optuna_propose.py rebuilds a study from the run folders on each call). Objectives:
- * ackley, rastrigin, levy (bench/objectives/multimodal.ts; griewank and styblinski-tang, for
+ * ackley, rastrigin, levy (bench/objectives/multimodal.ts; griewank, salomon and styblinski-tang, for
  * choosing settings, only with --only). Printed: the median over seeds of the true regret of the
  * config with the best pooled observed mean after 1/3, 2/3 and all of the budget (every run counted),
  * random search at 3x, seeds won/lost vs Optuna, distinct values of the discrete keys in the last
