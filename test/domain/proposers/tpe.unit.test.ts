@@ -61,10 +61,10 @@ describe('when proposing with TPE', () => {
 
   it('explains an exploit with the run it is near, its rank and score, the main changes and the model numbers', () => {
     const history = historyOf(shipped, 12, lrScore);
-    const proposals = proposeTpe(shipped, history, maximize(3, { batch: 6 }));
+    const proposals = proposeTpe(shipped, history, maximize(3, { batch: 6, exploreEvery: 0 }));
     const exploit = proposals.find((p) => p.rationale.startsWith('exploit'));
     expect(exploit?.rationale).toMatch(
-      /^exploit: near \d{3} \(#[12] of 12, -?[\d.e-]+; kernel width [\d.]+% of each range\): .*[a-z_]+ (x[\d.]+|\S+→\S+).*\. TPE seed 3, pick \d of 6: good group = best 2 of 12 scored runs(; \d pending counted as bad)?; a model step \(every 2nd model proposal explores\); highest l\/g \([\d.e+]+\) of 30 candidates \(6 from the prior\)\.$/,
+      /^exploit: near \d{3} \(#[12] of 12, -?[\d.e-]+; kernel width [\d.]+% of each range\): .*[a-z_]+ (x[\d.]+|\S+→\S+).*\. TPE seed 3, pick \d of 6: good group = best 2 of 12 scored runs(; \d pending counted as bad)?; highest l\/g \([\d.e+]+\) of 30 candidates \(6 from the prior\)\.$/,
     );
     expect(exploit?.hypothesis).toMatch(/inside the region of the good runs \(l\/g = [\d.e+]+\) should score at least the good group's cutoff/);
   });
