@@ -42,9 +42,9 @@ import type { Proposal } from '../proposal.js';
 import { createRng } from '../rng.js';
 import { validateOverrides } from '../validate.js';
 import { sample } from './random.js';
-import { nearestRunWidths } from './tpe/bandwidth.js';
 import { describeChanges, formatScore, shortNames } from './tpe/explain.js';
-import { fitParzen, logDensity, minKernelWidth, sampleParzen, type Parzen } from './tpe/parzen.js';
+import { fitModel } from './tpe/model.js';
+import { logDensity, sampleParzen } from './tpe/parzen.js';
 import { drawJump, isExploreStep, planJump } from './tpe/explore.js';
 import { coordinates, pointName, pooledPoints, toPoint, type Observation, type Point } from './tpe/points.js';
 import { buildSpace, type Space } from './tpe/space.js';
@@ -193,16 +193,7 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     };
   }
 
-  const better = (a: Point, b: Point) => ((a.value as number) - (b.value as number)) * (ctx.options.direction === 'maximize' ? -1 : 1);
-  const ranked = scored.map((p, i) => ({ p, i })).sort((a, b) => better(a.p, b.p) || a.i - b.i).map((x) => x.p);
-  const nGood = Math.max(1, Math.min(scored.length, Math.floor(ctx.gamma(points.length))));
-  const goodSet = new Set(ranked.slice(0, nGood));
-  const good = points.filter((p) => goodSet.has(p));
-  const bad = points.filter((p) => !goodSet.has(p));
-  // One width floor for both, so g is nowhere sharper than l can be and l/g cannot explode beside a run.
-  const floor = minKernelWidth(good.length);
-  const l = fit(ctx.space, points, good, floor);
-  const g = fit(ctx.space, points, bad, floor);
+  const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma);
 
   // The model's proposals so far (pooled replicates count once) set the schedule of exploration steps.
   const exploring = isExploreStep(scored.length - ctx.startupTrials, ctx.exploreEvery);
@@ -278,17 +269,6 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
       `Tests a region the good runs do not cover yet (l/g = ${ratio}): it may beat the best ${formatScore(best0.value as number)} (${best0.runId}), ` +
       `or show the region scores below the good group's cutoff ${formatScore(cutoff.value as number)}.`,
   };
-}
-
-/**
- * Fits a Parzen estimator to `group` (a subset of `points`, in order); anchors are indices into
- * `points`, and each kernel is as wide as the distance from its run to the nearest other run,
- * and at least `minWidth`.
- */
-function fit(space: Space, points: readonly Point[], group: readonly Point[], minWidth: number): Parzen {
-  const anchors = group.map((p) => points.indexOf(p));
-  const widths = nearestRunWidths(space.modelled, points.map((p) => p.coords), anchors);
-  return fitParzen(space.modelled, group.map((p) => p.coords), anchors, widths, minWidth);
 }
 
 /** The proposal of a draw from l(x): every modelled and constant key, in sorted key order. */

@@ -3,8 +3,8 @@
  * `autopilot status --optimizer` shows so a dimension the model has narrowed to a point is visible.
  */
 import type { Policy } from '../../policy.js';
-import { nearestRunWidths } from './bandwidth.js';
-import { fitParzen, MIN_CELL_WIDTHS, minKernelWidth } from './parzen.js';
+import { fitModel } from './model.js';
+import { MIN_CELL_WIDTHS, minKernelWidth } from './parzen.js';
 import { pooledPoints, type Observation } from './points.js';
 import { buildSpace } from './space.js';
 
@@ -32,14 +32,8 @@ export function goodKernels(
   const points = pooledPoints(space, history);
   const scored = points.filter((p) => p.status === 'scored');
   if (scored.length < o.startupTrials || scored.length === 0) return null;
-  const sign = o.direction === 'maximize' ? -1 : 1;
-  const ranked = [...scored].sort((a, b) => sign * ((a.value as number) - (b.value as number)));
-  const nGood = Math.max(1, Math.min(scored.length, Math.floor(o.gamma(points.length))));
-  const good = points.filter((p) => ranked.slice(0, nGood).includes(p));
-  const anchors = good.map((p) => points.indexOf(p));
+  const { good, l } = fitModel(space, points, o.direction, o.gamma);
   const floor = minKernelWidth(good.length);
-  const widths = nearestRunWidths(space.modelled, points.map((p) => p.coords), anchors);
-  const l = fitParzen(space.modelled, good.map((p) => p.coords), anchors, widths, floor);
   return space.modelled.map((dim, d) => {
     const values = l.components
       .filter((c) => c.anchor !== null)

@@ -1,0 +1,48 @@
+/**
+ * The TPE's model for one proposal: scored points ranked, the best gamma(n) as the good group,
+ * the rest (failed and pending included) as the bad one, and a Parzen estimator fitted to each.
+ * Shared by the proposer and by `status --optimizer`'s kernel widths, so both see the same model.
+ */
+import { nearestRunWidths } from './bandwidth.js';
+import { fitParzen, minKernelWidth, type Parzen } from './parzen.js';
+import type { Point } from './points.js';
+import type { Space } from './space.js';
+
+/** A fitted model: the ranking, the groups, and l(x) and g(x). */
+export interface Model {
+  /** Scored points, best first (ties: the earlier run first). */
+  ranked: Point[];
+  nGood: number;
+  good: Point[];
+  bad: Point[];
+  l: Parzen;
+  g: Parzen;
+}
+
+/** Fits the model to `points` (at least one scored); `gamma(n)` sizes the good group for n points. */
+export function fitModel(space: Space, points: readonly Point[], direction: 'maximize' | 'minimize', gamma: (n: number) => number): Model {
+  const scored = points.filter((p) => p.status === 'scored');
+  const sign = direction === 'maximize' ? -1 : 1;
+  const ranked = scored
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => sign * ((a.p.value as number) - (b.p.value as number)) || a.i - b.i)
+    .map((x) => x.p);
+  const nGood = Math.max(1, Math.min(scored.length, Math.floor(gamma(points.length))));
+  const goodSet = new Set(ranked.slice(0, nGood));
+  const good = points.filter((p) => goodSet.has(p));
+  const bad = points.filter((p) => !goodSet.has(p));
+  // One width floor for both, so g is nowhere sharper than l can be and l/g cannot explode beside a run.
+  const floor = minKernelWidth(good.length);
+  return { ranked, nGood, good, bad, l: fit(space, points, good, floor), g: fit(space, points, bad, floor) };
+}
+
+/**
+ * A Parzen estimator of `group` (a subset of `points`, in order); anchors are indices into
+ * `points`, and each kernel is as wide as the distance from its run to the nearest other run,
+ * and at least `minWidth`.
+ */
+function fit(space: Space, points: readonly Point[], group: readonly Point[], minWidth: number): Parzen {
+  const anchors = group.map((p) => points.indexOf(p));
+  const widths = nearestRunWidths(space.modelled, points.map((p) => p.coords), anchors);
+  return fitParzen(space.modelled, group.map((p) => p.coords), anchors, widths, minWidth);
+}
