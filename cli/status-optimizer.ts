@@ -49,7 +49,7 @@ export function statusOptimizerCommand(o: { workspace: string; json?: boolean })
     printLine(
       kernels === null
         ? `model: not fitted yet (fewer than ${TPE_DEFAULTS.startupTrials} scored configs)`
-        : `model: kernels of the good runs for the next built-in proposal; every ${TPE_DEFAULTS.exploreEvery}${TPE_DEFAULTS.exploreEvery === 2 ? 'nd' : 'th'} model proposal explores by redrawing keys of a good run`,
+        : `model: nearest-run kernels of the good runs, as exploit steps fit them; the first ${TPE_DEFAULTS.broadSteps} model proposals use Optuna's wide kernels instead, and after ${TPE_DEFAULTS.patience} without a better run each proposal jumps (keys of a good run redrawn from the prior)`,
     );
     return 0;
   });

@@ -156,12 +156,25 @@ export function styblinskiTang(z: readonly number[]): number {
   return z.reduce((s, x) => s + (at(x - 2.903534) - best) / 2, 0);
 }
 
+/** Drop-wave over any number of dimensions, shifted to 0 at its minimum: ripples every half unit of radius around one funnel. */
+export function dropWave(z: readonly number[]): number {
+  const r2 = z.reduce((s, x) => s + x * x, 0);
+  return 1 - (1 + Math.cos(12 * Math.sqrt(r2))) / (0.5 * r2 + 2);
+}
+
+/** Alpine N.1: |z sin z + 0.1 z| per axis, a local minimum near every multiple of π, deeper toward 0. */
+export function alpine(z: readonly number[]): number {
+  return z.reduce((s, x) => s + Math.abs(x * Math.sin(x) + 0.1 * x), 0);
+}
+
 const FUNCTIONS: TestFunction[] = [
   { name: 'ackley', description: 'Ackley: shallow local minima around one deep funnel', f: ackley, span: 6, step: 0.5, period: 1, baselineZ: [0, -2, 2, 1, 2, -2], baselineActivation: 'relu', reported: true },
   { name: 'rastrigin', description: 'Rastrigin: a bowl rippled by cosines', f: rastrigin, span: 6, step: 0.5, period: 1, baselineZ: [1, 3, -3, 2, -2, 3], baselineActivation: 'gelu', reported: true },
   { name: 'levy', description: 'Levy: many deep local minima', f: levy, span: 24, step: 2, period: 4, baselineZ: [4, -8, 8, 8, -6, -8], baselineActivation: 'relu', reported: true },
   { name: 'griewank', description: 'Griewank with a steep bowl; for choosing settings only', f: griewank, span: 36, step: 3.14, period: 6.28, baselineZ: [12.56, 17.77, -10.88, 12.56, 9.42, 15.4], baselineActivation: 'tanh', reported: false },
   { name: 'salomon', description: 'Salomon: a funnel of ripples; for choosing settings only', f: salomon, span: 8, step: 0.5, period: 1, baselineZ: [1, 2, -1, 2, 1, -2], baselineActivation: 'gelu', reported: false },
+  { name: 'drop-wave', description: 'Drop-wave: ripples around one funnel; for choosing settings only', f: dropWave, span: 6, step: 0.26, period: 0.52, baselineZ: [1, 1, -1, 1, -1, 1], baselineActivation: 'gelu', reported: false },
+  { name: 'alpine', description: 'Alpine N.1: local minima near every multiple of pi; for choosing settings only', f: alpine, span: 24, step: 1.57, period: 3.14, baselineZ: [6.28, -9.42, 3.14, 6.28, -6.28, 9.42], baselineActivation: 'relu', reported: false },
   { name: 'styblinski-tang', description: 'Styblinski-Tang: two minima per axis; for choosing settings only', f: styblinskiTang, span: 9, step: 1.2, period: 5.65, baselineZ: [4, 4, 0, 4, 0, 4], baselineActivation: 'relu', reported: false },
 ];
 

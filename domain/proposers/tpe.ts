@@ -42,10 +42,10 @@ import type { Proposal } from '../proposal.js';
 import { createRng } from '../rng.js';
 import { validateOverrides } from '../validate.js';
 import { sample } from './random.js';
-import { describeChanges, formatScore, shortNames } from './tpe/explain.js';
+import { describeChanges, describeStep, formatScore, shortNames } from './tpe/explain.js';
 import { fitModel } from './tpe/model.js';
 import { logDensity, sampleParzen } from './tpe/parzen.js';
-import { drawJump, isExploreStep, planJump } from './tpe/explore.js';
+import { drawJump, planJump, staleSteps, stepKind, type Schedule } from './tpe/explore.js';
 import { coordinates, pointName, pooledPoints, toPoint, type Observation, type Point } from './tpe/points.js';
 import { buildSpace, type Space } from './tpe/space.js';
 
@@ -72,12 +72,14 @@ export interface TpeOptions {
   candidates?: number;
   /** Further candidates drawn from the prior per proposal, scored alike (default {@link TPE_DEFAULTS}.priorCandidates). */
   priorCandidates?: number;
+  /** Model proposals made with Optuna's wide kernels before the narrow ones take over (default {@link TPE_DEFAULTS}.broadSteps; 0: none). */
+  broadSteps?: number;
   /**
-   * Every `exploreEvery`-th proposal of the model is an exploration step: its `candidates` are good
-   * runs with one to three keys redrawn from the prior (tpe/explore.ts) instead of draws from l(x);
-   * 0 turns exploration steps off (default {@link TPE_DEFAULTS}.exploreEvery).
+   * Model proposals in a row that found no better run, after which each proposal is a jump (a good
+   * run with keys redrawn from the prior, tpe/explore.ts) until one does (default
+   * {@link TPE_DEFAULTS}.patience; 0: never jump).
    */
-  exploreEvery?: number;
+  patience?: number;
   /**
    * The base config the overrides will be merged into. When given, every
    * proposal passes `validateOverrides(overrides, base, policy)`, derived rules
@@ -89,11 +91,12 @@ export interface TpeOptions {
 
 /**
  * Defaults of {@link TpeOptions}: Optuna's 24 candidates; a short random start, since RL runs are
- * expensive; 6 prior candidates beside them (chosen on bench seeds 300–499, see README "Benchmarks"); every 2nd
- * model proposal an exploration step (chosen on the tuning objectives griewank and salomon, seeds 100–109,
- * and the core suite's seeds 300–309; never on the reported ones).
+ * expensive; 6 prior candidates beside them (chosen on bench seeds 300–499, see README "Benchmarks");
+ * 5 broad steps and a patience of 5 (chosen on the tuning objectives griewank, salomon,
+ * styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's seeds 300–339; never on
+ * the reported ones).
  */
-export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, exploreEvery: 2 } as const;
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5 } as const;
 
 /** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
 const MAX_ROUNDS = 20;
@@ -110,12 +113,17 @@ export function defaultGamma(n: number): number {
  *   (as random search draws them), rationale `explore: …`.
  * - Otherwise multivariate TPE: the best `gamma(n)` scored runs form the good
  *   group (n counts every observation, failed and pending included), the rest
- *   the bad group; each run's kernel is as wide as its distance to the nearest
- *   other run, never narrower than the good group's floor (in l and g alike);
- *   of `candidates` draws from l(x) and `priorCandidates` draws from the
- *   prior, the one with the largest log l - log g is proposed, rationale
- *   `exploit: near <run> …` (drawn from that good run's kernel) or
- *   `explore: …` (drawn from the prior kernel).
+ *   the bad group; of `candidates` draws from l(x) and `priorCandidates` draws
+ *   from the prior, the one with the largest log l - log g is proposed. Each
+ *   model proposal is one of three steps (tpe/explore.ts): the first
+ *   `broadSteps` are broad (Optuna's wide kernels; rationale `explore: wide
+ *   kernel around <run> …`); then exploit steps, where each run's kernel is as
+ *   wide as its distance to the nearest other run, never narrower than the
+ *   good group's floor (`exploit: near <run> …`); and once `patience` model
+ *   proposals in a row found no better run, jump steps, which keep a good
+ *   run's values and redraw one to three keys from the prior (`explore: from
+ *   <run>, redraws …`), until a proposal finds a better run. A winning prior
+ *   draw reads `explore: broad draw from the prior …`.
  * - A batch uses a constant liar: each proposal joins the bad group as a
  *   pending run before the next is drawn, so a batch spreads out.
  *
@@ -130,12 +138,14 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
   const candidates = options.candidates ?? TPE_DEFAULTS.candidates;
   const startupTrials = options.startupTrials ?? TPE_DEFAULTS.startupTrials;
   const priorCandidates = options.priorCandidates ?? TPE_DEFAULTS.priorCandidates;
-  const exploreEvery = options.exploreEvery ?? TPE_DEFAULTS.exploreEvery;
+  const broadSteps = options.broadSteps ?? TPE_DEFAULTS.broadSteps;
+  const patience = options.patience ?? TPE_DEFAULTS.patience;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer (got ${batch})`);
   if (!Number.isInteger(candidates) || candidates < 1) throw new RangeError(`candidates must be a positive integer (got ${candidates})`);
   if (!Number.isInteger(startupTrials) || startupTrials < 0) throw new RangeError(`startupTrials must be a non-negative integer (got ${startupTrials})`);
   if (!Number.isInteger(priorCandidates) || priorCandidates < 0) throw new RangeError(`priorCandidates must be a non-negative integer (got ${priorCandidates})`);
-  if (!Number.isInteger(exploreEvery) || exploreEvery < 0) throw new RangeError(`exploreEvery must be a non-negative integer (got ${exploreEvery})`);
+  if (!Number.isInteger(broadSteps) || broadSteps < 0) throw new RangeError(`broadSteps must be a non-negative integer (got ${broadSteps})`);
+  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`patience must be a non-negative integer (got ${patience})`);
 
   const space = buildSpace(policy);
   const ctx: Context = {
@@ -144,7 +154,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
     options,
     candidates,
     priorCandidates,
-    exploreEvery,
+    schedule: { broadSteps, patience },
     startupTrials,
     gamma: options.gamma ?? defaultGamma,
     rng: createRng(options.seed),
@@ -170,7 +180,7 @@ interface Context {
   options: TpeOptions;
   candidates: number;
   priorCandidates: number;
-  exploreEvery: number;
+  schedule: Schedule;
   startupTrials: number;
   gamma: (n: number) => number;
   rng: () => number;
@@ -193,11 +203,12 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     };
   }
 
-  const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma);
-
-  // The model's proposals so far (pooled replicates count once) set the schedule of exploration steps.
-  const exploring = isExploreStep(scored.length - ctx.startupTrials, ctx.exploreEvery);
-  const plan = exploring ? planJump(ctx.space, good, ctx.rng) : null;
+  // The model's proposals so far (pooled replicates count once) and its progress set the kind of step.
+  const step = scored.length - ctx.startupTrials;
+  const stale = staleSteps(scored.map((p) => p.value as number), ctx.options.direction, ctx.startupTrials);
+  const kind = stepKind(step, stale, ctx.schedule);
+  const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma, kind === 'broad' ? 'broad' : 'nearest');
+  const plan = kind === 'jump' ? planJump(ctx.space, good, ctx.rng) : null;
   let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null; width: number; redrawn: number[] | null } | null = null;
   let drawn = 0;
   let fromPrior = 0;
@@ -231,7 +242,8 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
   const groups =
     `good group = best ${nGood} of ${scored.length} scored runs` +
     (failed + pending > 0 ? `; ${[failed > 0 ? `${failed} failed` : '', pending > 0 ? `${pending} pending` : ''].filter(Boolean).join(' and ')} counted as bad` : '');
-  const schedule = ctx.exploreEvery > 0 ? `; ${exploring ? 'an exploration step' : 'a model step'} (every ${ordinal(ctx.exploreEvery)}model proposal explores)` : '';
+  const plain = ctx.schedule.broadSteps === 0 && ctx.schedule.patience === 0;
+  const schedule = plain ? '' : `; ${describeStep(kind, step, stale, ctx.schedule)}`;
   const model = `TPE seed ${ctx.options.seed}${where}: ${groups}${schedule}; highest l/g (${ratio}) of ${drawn} candidates${fromPrior > 0 ? ` (${fromPrior} from the prior)` : ''}`;
   const anchor = best.anchor === null ? null : (points[best.anchor] ?? null);
   if (anchor !== null && best.redrawn !== null) {
@@ -252,7 +264,7 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     return {
       overrides: best.overrides,
       rationale:
-        `exploit: near ${pointName(anchor)} (#${rank} of ${scored.length}, ${formatScore(anchor.value as number)}; kernel width ${Number((100 * best.width).toPrecision(2))}% of each range): ` +
+        `${kind === 'broad' ? 'explore: wide kernel around' : 'exploit: near'} ${pointName(anchor)} (#${rank} of ${scored.length}, ${formatScore(anchor.value as number)}; kernel width ${Number((100 * best.width).toPrecision(2))}% of each range): ` +
         `${changes}. ${model}.`,
       hypothesis:
         `A step from ${anchor.runId} (${formatScore(anchor.value as number)}) inside the region of the good runs (l/g = ${ratio}) ` +
@@ -334,10 +346,6 @@ function acceptor(policy: Policy, base: Config | undefined): (overrides: Record<
       const spec = policy.keys[key];
       return spec !== undefined && checkValue(key, value, spec).ok;
     });
-}
-
-function ordinal(n: number): string {
-  return n === 1 ? '' : n === 2 ? '2nd ' : n === 3 ? '3rd ' : `${n}th `;
 }
 
 function sortedRecord(values: Map<string, Scalar>): Record<string, Scalar> {

@@ -2,6 +2,7 @@
 import type { Scalar } from '../../config.js';
 import { formatValue } from '../../format.js';
 import type { CategoricalDim, NumericDim } from './space.js';
+import type { Schedule, StepKind } from './explore.js';
 
 /** Changes listed by name in a rationale; the rest are counted. */
 const LISTED_CHANGES = 3;
@@ -73,4 +74,21 @@ export function describeChanges(
 /** A score as a short number (4 significant digits). */
 export function formatScore(value: number): string {
   return formatValue(Number(value.toPrecision(4)));
+}
+
+/** The kind of a model step and why it is that kind, for the rationale. */
+export function describeStep(kind: StepKind, step: number, stale: number, schedule: Schedule): string {
+  const since = stale === 0 ? 'the last model proposal found the best run' : `${stale} model proposal${stale === 1 ? '' : 's'} since the best run`;
+  switch (kind) {
+    case 'broad':
+      return `a broad step (model proposal ${step + 1} of the first ${schedule.broadSteps}, Optuna's wide kernels)`;
+    case 'exploit':
+      return `an exploit step (${since}${schedule.patience > 0 ? `; jumps after ${schedule.patience}` : ''})`;
+    case 'jump':
+      return `a jump step (${since}, patience ${schedule.patience})`;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
 }

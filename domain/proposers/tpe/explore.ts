@@ -1,9 +1,9 @@
 /**
- * The TPE's exploration steps: candidates that keep a good run's values but redraw one to three
- * keys from the prior, so the search can leave the basin its good runs sit in one or two keys at a
- * time (as a researcher tries another batch size or activation on the best config), instead of
- * only refining inside it. Exploration steps come on a fixed schedule (every `every`-th proposal
- * the model makes), so they are reproducible and stated in the rationale.
+ * The kinds of the TPE's model steps and when each comes, and its jump steps: candidates that
+ * keep a good run's values but redraw one to three keys from the prior, so the search can leave
+ * the basin its good runs sit in one or two keys at a time (as a researcher tries another batch
+ * size or activation on the best config), instead of only refining inside it. The kind of a step
+ * follows from the history alone, so it is reproducible, and the rationale states it.
  */
 import type { Coordinate } from './parzen.js';
 import type { Point } from './points.js';
@@ -24,15 +24,50 @@ export interface Jump {
 }
 
 /**
- * Whether the `step`-th model-based proposal (0-based) is an exploration step: the last of every
- * `every` (every = 3: steps 2, 5, 8, …); never when `every` is 0.
+ * The kinds of model step: `broad` draws candidates from l(x) fitted with Optuna's wide kernels
+ * (Scott's width, its magic clip), which see the overall slope of a landscape rather than its
+ * ripples; `exploit` from l(x) with the narrow nearest-run kernels, which refine around the good
+ * runs; `jump` from good runs with keys redrawn from the prior, to leave a basin.
  */
-export function isExploreStep(step: number, every: number): boolean {
-  return every > 0 && step >= 0 && step % every === every - 1;
+export const STEP_KINDS = ['broad', 'exploit', 'jump'] as const;
+/** One kind of model step. */
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** When each kind of step comes (see {@link stepKind}). */
+export interface Schedule {
+  /** The first `broadSteps` model proposals are broad steps (0: none). */
+  broadSteps: number;
+  /** After `patience` model proposals in a row found no better run, every proposal jumps until one does (0: never). */
+  patience: number;
 }
 
 /**
- * The plan of one exploration step: which good run it starts from (uniformly among `good`) and
+ * The kind of the model's `step`-th proposal (0-based), `stale` model proposals after the last
+ * one that found the best run so far: broad while the model is young, then exploit while the
+ * search keeps finding better runs, and jump once it has stopped (a basin's floor is reached).
+ * A pure function of the history, so a replay draws the same steps.
+ */
+export function stepKind(step: number, stale: number, schedule: Schedule): StepKind {
+  if (step < schedule.broadSteps) return 'broad';
+  return schedule.patience > 0 && stale >= schedule.patience ? 'jump' : 'exploit';
+}
+
+/**
+ * Model proposals since the best scored point (points in the order they ran; a pool sits where
+ * its first run did): 0 when the latest scored point is the best. Points before `startup` (the
+ * random start) do not count as stale proposals.
+ */
+export function staleSteps(values: readonly number[], direction: 'maximize' | 'minimize', startup: number): number {
+  const sign = direction === 'maximize' ? 1 : -1;
+  let best = -1;
+  values.forEach((v, i) => {
+    if (best < 0 || sign * (v - (values[best] as number)) > 0) best = i;
+  });
+  return Math.max(0, values.length - 1 - Math.max(best, startup - 1));
+}
+
+/**
+ * The plan of one jump step: which good run it starts from (uniformly among `good`) and
  * which 1–3 keys it redraws (uniformly among the keys). The plan is drawn once per step, so the
  * acquisition chooses where those keys go, not which keys move: scored by l(x) / g(x), a jump in
  * a categorical key would otherwise always beat one in a numeric key (it keeps every value l knows).

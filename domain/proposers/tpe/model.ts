@@ -4,7 +4,7 @@
  * Shared by the proposer and by `status --optimizer`'s kernel widths, so both see the same model.
  */
 import { nearestRunWidths } from './bandwidth.js';
-import { fitParzen, minKernelWidth, type Parzen } from './parzen.js';
+import { broadMinWidth, fitParzen, minKernelWidth, type Parzen } from './parzen.js';
 import type { Point } from './points.js';
 import type { Space } from './space.js';
 
@@ -19,8 +19,18 @@ export interface Model {
   g: Parzen;
 }
 
-/** Fits the model to `points` (at least one scored); `gamma(n)` sizes the good group for n points. */
-export function fitModel(space: Space, points: readonly Point[], direction: 'maximize' | 'minimize', gamma: (n: number) => number): Model {
+/**
+ * Fits the model to `points` (at least one scored); `gamma(n)` sizes the good group for n points.
+ * `widths`: `nearest` (each run's kernel as wide as its distance to the nearest other run) or
+ * `broad` (Optuna's multivariate width, floored at its magic clip 1 / min(100, n + 2)).
+ */
+export function fitModel(
+  space: Space,
+  points: readonly Point[],
+  direction: 'maximize' | 'minimize',
+  gamma: (n: number) => number,
+  widths: 'nearest' | 'broad' = 'nearest',
+): Model {
   const scored = points.filter((p) => p.status === 'scored');
   const sign = direction === 'maximize' ? -1 : 1;
   const ranked = scored
@@ -32,8 +42,14 @@ export function fitModel(space: Space, points: readonly Point[], direction: 'max
   const good = points.filter((p) => goodSet.has(p));
   const bad = points.filter((p) => !goodSet.has(p));
   // One width floor for both, so g is nowhere sharper than l can be and l/g cannot explode beside a run.
+  if (widths === 'broad') return { ranked, nGood, good, bad, l: fitBroad(space, points, good), g: fitBroad(space, points, bad) };
   const floor = minKernelWidth(good.length);
   return { ranked, nGood, good, bad, l: fit(space, points, good, floor), g: fit(space, points, bad, floor) };
+}
+
+/** Optuna's estimator of `group`: one width for every kernel, never under its magic clip. */
+function fitBroad(space: Space, points: readonly Point[], group: readonly Point[]): Parzen {
+  return fitParzen(space.modelled, group.map((p) => p.coords), group.map((p) => points.indexOf(p)), [], broadMinWidth(group.length));
 }
 
 /**

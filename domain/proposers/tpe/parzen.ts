@@ -98,6 +98,11 @@ export function minKernelWidth(n: number): number {
   return MIN_WIDTH_FACTOR / Math.min(100, n + 2);
 }
 
+/** Optuna's magic clip: no kernel of an estimator of `n` observations narrower than 1 / min(100, n + 2) of the range. */
+export function broadMinWidth(n: number): number {
+  return 1 / Math.min(100, n + 2);
+}
+
 /**
  * Optuna's `default_weights`: 1 for each of the newest 25 observations, a ramp
  * from 1/n up to 1 for the older ones, so old history fades slowly.

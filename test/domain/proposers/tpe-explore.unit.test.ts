@@ -1,13 +1,16 @@
 /**
- * The TPE's exploration steps and pooled replicates (issue 15): every 2nd model proposal redraws one
- * to three keys of a good run far from their values and keeps the rest; runs of one config are one
- * observation with their n-weighted mean.
+ * The TPE's steps and pooled replicates (issue 15): the first model proposals are broad (Optuna's
+ * wide kernels), then exploit steps, and once the search has found no better run for `patience`
+ * proposals, jumps that redraw one to three keys of a good run far from their values and keep the
+ * rest; runs of one config are one observation with their n-weighted mean.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scalar } from '../../../domain/config.js';
 import { parsePolicy } from '../../../domain/policy.js';
 import { proposeTpe, TPE_DEFAULTS, type Observation } from '../../../domain/proposers/tpe.js';
-import { isExploreStep, MIN_JUMP } from '../../../domain/proposers/tpe/explore.js';
+import { MIN_JUMP, staleSteps, stepKind } from '../../../domain/proposers/tpe/explore.js';
+import { fitModel } from '../../../domain/proposers/tpe/model.js';
+import { defaultGamma } from '../../../domain/proposers/tpe.js';
 import { pooledPoints } from '../../../domain/proposers/tpe/points.js';
 import { buildSpace } from '../../../domain/proposers/tpe/space.js';
 import { proposeRandom } from '../../../domain/proposers/random.js';
@@ -34,25 +37,62 @@ function history(n: number): Observation[] {
   });
 }
 
-describe('exploration steps of the TPE', () => {
-  it('come on a fixed schedule: every 2nd model proposal by default, none with exploreEvery 0', () => {
-    expect(TPE_DEFAULTS.exploreEvery).toBe(2);
-    expect([0, 1, 2, 3, 4, 5].map((s) => isExploreStep(s, 2))).toEqual([false, true, false, true, false, true]);
-    expect([0, 1, 2, 3, 4, 5].map((s) => isExploreStep(s, 3))).toEqual([false, false, true, false, false, true]);
-    expect([0, 1, 2].map((s) => isExploreStep(s, 0))).toEqual([false, false, false]);
+/** `n` random runs where run 003 is by far the best: the model has found nothing better since the random start. */
+function staleHistory(n: number): Observation[] {
+  return history(n).map((r) => (r.runId === '003' ? { ...r, value: 100 } : r));
+}
+
+describe('the steps of the TPE', () => {
+  it('are broad first, then exploit while the search improves, then jump once it has stalled for `patience` proposals', () => {
+    expect(TPE_DEFAULTS).toMatchObject({ broadSteps: 5, patience: 5 });
+    const schedule = { broadSteps: 5, patience: 5 };
+    expect([0, 4, 5, 9].map((step) => stepKind(step, 9, schedule))).toEqual(['broad', 'broad', 'jump', 'jump']);
+    expect([0, 4].map((stale) => stepKind(7, stale, schedule))).toEqual(['exploit', 'exploit']);
+    expect(stepKind(7, 5, schedule)).toBe('jump');
+    expect(stepKind(7, 50, { broadSteps: 5, patience: 0 })).toBe('exploit');
+    expect(stepKind(0, 0, { broadSteps: 0, patience: 5 })).toBe('exploit');
+  });
+
+  it('count stale proposals from the best run or the end of the random start, whichever is later', () => {
+    // Maximize: the best (9) is at index 6; 3 points came after it.
+    expect(staleSteps([1, 2, 3, 4, 5, 6, 9, 1, 2, 3], 'maximize', 5)).toBe(3);
+    // The best is in the random start (index 1): only the 4 model proposals after index 4 count.
+    expect(staleSteps([1, 9, 3, 4, 5, 6, 7, 1, 2], 'maximize', 5)).toBe(4);
+    expect(staleSteps([5, 1, 3], 'minimize', 0)).toBe(1);
+    expect(staleSteps([5, 4, 3], 'minimize', 0)).toBe(0);
+  });
+
+  it('fit Optuna\'s wide kernels in a broad step: Scott\'s width, never under the magic clip 1 / (n + 2)', () => {
+    const points = pooledPoints(space, history(12));
+    const broad = fitModel(space, points, 'maximize', defaultGamma, 'broad');
+    const nearest = fitModel(space, points, 'maximize', defaultGamma, 'nearest');
+    const d = space.modelled.length;
+    const n = broad.good.length;
+    const expected = Math.max(0.2 * n ** (-1 / (d + 4)), 1 / (n + 2));
+    for (const c of broad.l.components.slice(0, -1)) expect(c.width).toBeCloseTo(expected, 12);
+    // The nearest-run widths are what narrows: on this history they are narrower than Optuna's.
+    expect(Math.min(...nearest.l.components.slice(0, -1).map((c) => c.width))).toBeLessThan(expected);
+  });
+
+  it('say which step they are in the rationale: a young model explores with wide kernels', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const [p] = proposeTpe(policy, history(6), { seed, direction: 'maximize' });
+      expect(p!.rationale).toMatch(/^explore: /);
+      expect(p!.rationale).toContain("a broad step (model proposal 2 of the first 5, Optuna's wide kernels)");
+    }
   });
 
   it('redraw 1-3 keys of a good run far from their values, keep the others, and say so in the rationale', () => {
-    // 6 scored runs with 5 startup trials: model step 1, an exploration step.
+    // 16 scored runs, the best in the random start: 11 model proposals without a better run, a jump step.
     let seen = 0;
     let jumps = 0;
     for (let seed = 0; seed < 40; seed++) {
-      const runs = history(6);
+      const runs = staleHistory(16);
       const [p] = proposeTpe(policy, runs, { seed, direction: 'maximize' });
-      expect(p!.rationale).toContain('an exploration step (every 2nd model proposal explores)');
+      expect(p!.rationale).toContain('a jump step (11 model proposals since the best run, patience 5)');
       // The step's 6 draws from the prior compete with its jumps; a prior draw wins now and then.
       if (p!.rationale.startsWith('explore: broad draw from the prior')) continue;
-      const m = /^explore: from (\d{3}) \(#\d of 6, [^)]+\), redraws ([a-z_, ]+) from the prior, keeps the rest: /.exec(p!.rationale);
+      const m = /^explore: from (\d{3}) \(#\d of 16, [^)]+\), redraws ([a-z_, ]+) from the prior, keeps the rest: /.exec(p!.rationale);
       expect(m, p!.rationale).not.toBeNull();
       jumps++;
       const anchor = runs.find((r) => r.runId === m![1])!;
@@ -103,8 +143,8 @@ describe('pooled replicates', () => {
   it('give a replicated run no zero-distance twin: the model proposes the same as with the pooled run alone', () => {
     const runs = history(8);
     const replicated = [...runs, { ...runs[2]!, runId: '009' }];
-    const a = proposeTpe(policy, replicated, { seed: 4, direction: 'maximize', exploreEvery: 0 })[0]!;
-    const b = proposeTpe(policy, runs, { seed: 4, direction: 'maximize', exploreEvery: 0 })[0]!;
+    const a = proposeTpe(policy, replicated, { seed: 4, direction: 'maximize', broadSteps: 0, patience: 0 })[0]!;
+    const b = proposeTpe(policy, runs, { seed: 4, direction: 'maximize', broadSteps: 0, patience: 0 })[0]!;
     expect(a.overrides).toEqual(b.overrides);
   });
 });

@@ -61,7 +61,7 @@ describe('when proposing with TPE', () => {
 
   it('explains an exploit with the run it is near, its rank and score, the main changes and the model numbers', () => {
     const history = historyOf(shipped, 12, lrScore);
-    const proposals = proposeTpe(shipped, history, maximize(3, { batch: 6, exploreEvery: 0 }));
+    const proposals = proposeTpe(shipped, history, maximize(3, { batch: 6, broadSteps: 0, patience: 0 }));
     const exploit = proposals.find((p) => p.rationale.startsWith('exploit'));
     expect(exploit?.rationale).toMatch(
       /^exploit: near \d{3} \(#[12] of 12, -?[\d.e-]+; kernel width [\d.]+% of each range\): .*[a-z_]+ (x[\d.]+|\S+→\S+).*\. TPE seed 3, pick \d of 6: good group = best 2 of 12 scored runs(; \d pending counted as bad)?; highest l\/g \([\d.e+]+\) of 30 candidates \(6 from the prior\)\.$/,
@@ -72,7 +72,7 @@ describe('when proposing with TPE', () => {
   it('says explore when the pick was drawn from the broad prior rather than near a good run', () => {
     const history = historyOf(shipped, 12, lrScore);
     // With one candidate from l and none from the prior alone, the first draw is proposed, so l's prior draws (about 1 in 3 here) show up.
-    const picks = Array.from({ length: 20 }, (_, seed) => proposeTpe(shipped, history, maximize(seed, { candidates: 1, priorCandidates: 0, exploreEvery: 0 }))[0]);
+    const picks = Array.from({ length: 20 }, (_, seed) => proposeTpe(shipped, history, maximize(seed, { candidates: 1, priorCandidates: 0, broadSteps: 0, patience: 0 }))[0]);
     const explore = picks.find((p) => p?.rationale.startsWith('explore'));
     expect(explore?.rationale).toMatch(/^explore: broad draw from the prior, not near one good run; vs best \d{3} \(-?[\d.e-]+\): .+\. TPE seed \d+: good group = best 2 of 12 scored runs; highest l\/g \([\d.e+-]+\) of 1 candidates\.$/);
     expect(explore?.hypothesis).toMatch(/^Tests a region the good runs do not cover yet/);
