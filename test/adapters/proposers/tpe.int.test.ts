@@ -44,7 +44,7 @@ describe('when the loop runs the built-in optimizer (proposer.kind "builtin", a 
     expect(rationales.slice(0, 4).every((r) => r.startsWith('explore:') && r.includes('startup'))).toBe(true);
     const modelled = rationales.slice(5);
     expect(modelled.length).toBeGreaterThan(0);
-    for (const r of modelled) expect(r).toMatch(/^(exploit: near \d{3}|explore: broad|explore: from \d{3})/);
+    for (const r of modelled) expect(r).toMatch(/^(exploit: near \d{3}|explore: wide kernel around \d{3}|explore: broad|explore: from \d{3})/);
   });
 
   it('warm-starts from every journaled run of the log: configs as run, own scores, failures as null', () => {
