@@ -72,14 +72,16 @@ export interface TpeOptions {
   candidates?: number;
   /** Further candidates drawn from the prior per proposal, scored alike (default {@link TPE_DEFAULTS}.priorCandidates). */
   priorCandidates?: number;
-  /** Model proposals made with Optuna's wide kernels before the narrow ones take over (default {@link TPE_DEFAULTS}.broadSteps; 0: none). */
+  /** Model proposals made as Optuna 3.1's TPE would before the narrow kernels take over (default {@link TPE_DEFAULTS}.broadSteps; 0: none). */
   broadSteps?: number;
   /**
-   * Model proposals in a row that found no better run, after which each proposal is a jump (a good
-   * run with keys redrawn from the prior, tpe/explore.ts) until one does (default
-   * {@link TPE_DEFAULTS}.patience; 0: never jump).
+   * Model proposals in a row that found no better run, after which the search counts as stalled
+   * until one does: its proposals are jumps (a good run with keys redrawn from the prior,
+   * tpe/explore.ts) and broad steps (default {@link TPE_DEFAULTS}.patience; 0: never stalled).
    */
   patience?: number;
+  /** While stalled, every `jumpEvery`-th model proposal is a jump and the others broad (default {@link TPE_DEFAULTS}.jumpEvery; 0: no jumps). */
+  jumpEvery?: number;
   /**
    * The base config the overrides will be merged into. When given, every
    * proposal passes `validateOverrides(overrides, base, policy)`, derived rules
@@ -92,11 +94,11 @@ export interface TpeOptions {
 /**
  * Defaults of {@link TpeOptions}: Optuna's 24 candidates; a short random start, since RL runs are
  * expensive; 6 prior candidates beside them (chosen on bench seeds 300–499, see README "Benchmarks");
- * 5 broad steps and a patience of 5 (chosen on the tuning objectives griewank, salomon,
- * styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's seeds 300–339; never on
- * the reported ones).
+ * 5 broad steps, a patience of 5 and a jump every 3rd stalled step (chosen on the tuning objectives
+ * griewank, salomon, styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's
+ * seeds 300–339; never on the reported ones).
  */
-export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5 } as const;
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3 } as const;
 
 /** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
 const MAX_ROUNDS = 20;
@@ -116,14 +118,15 @@ export function defaultGamma(n: number): number {
  *   the bad group; of `candidates` draws from l(x) and `priorCandidates` draws
  *   from the prior, the one with the largest log l - log g is proposed. Each
  *   model proposal is one of three steps (tpe/explore.ts): the first
- *   `broadSteps` are broad (Optuna's wide kernels; rationale `explore: wide
- *   kernel around <run> …`); then exploit steps, where each run's kernel is as
- *   wide as its distance to the nearest other run, never narrower than the
- *   good group's floor (`exploit: near <run> …`); and once `patience` model
- *   proposals in a row found no better run, jump steps, which keep a good
- *   run's values and redraw one to three keys from the prior (`explore: from
- *   <run>, redraws …`), until a proposal finds a better run. A winning prior
- *   draw reads `explore: broad draw from the prior …`.
+ *   `broadSteps` are broad (Optuna 3.1's estimator and scoring; rationale
+ *   `explore: wide kernel around <run> …`); then exploit steps, where each run's
+ *   kernel is as wide as its distance to the nearest other run, never narrower
+ *   than the good group's floor (`exploit: near <run> …`); and once `patience` model
+ *   proposals in a row found no better run, until one does, every
+ *   `jumpEvery`-th proposal is a jump, which keeps a good run's values and
+ *   redraws one to three keys from the prior (`explore: from <run>, redraws
+ *   …`), and the others are broad steps. A winning prior draw reads
+ *   `explore: broad draw from the prior …`.
  * - A batch uses a constant liar: each proposal joins the bad group as a
  *   pending run before the next is drawn, so a batch spreads out.
  *
@@ -140,12 +143,14 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
   const priorCandidates = options.priorCandidates ?? TPE_DEFAULTS.priorCandidates;
   const broadSteps = options.broadSteps ?? TPE_DEFAULTS.broadSteps;
   const patience = options.patience ?? TPE_DEFAULTS.patience;
+  const jumpEvery = options.jumpEvery ?? TPE_DEFAULTS.jumpEvery;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer (got ${batch})`);
   if (!Number.isInteger(candidates) || candidates < 1) throw new RangeError(`candidates must be a positive integer (got ${candidates})`);
   if (!Number.isInteger(startupTrials) || startupTrials < 0) throw new RangeError(`startupTrials must be a non-negative integer (got ${startupTrials})`);
   if (!Number.isInteger(priorCandidates) || priorCandidates < 0) throw new RangeError(`priorCandidates must be a non-negative integer (got ${priorCandidates})`);
   if (!Number.isInteger(broadSteps) || broadSteps < 0) throw new RangeError(`broadSteps must be a non-negative integer (got ${broadSteps})`);
   if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`patience must be a non-negative integer (got ${patience})`);
+  if (!Number.isInteger(jumpEvery) || jumpEvery < 0) throw new RangeError(`jumpEvery must be a non-negative integer (got ${jumpEvery})`);
 
   const space = buildSpace(policy);
   const ctx: Context = {
@@ -154,7 +159,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
     options,
     candidates,
     priorCandidates,
-    schedule: { broadSteps, patience },
+    schedule: { broadSteps, patience, jumpEvery },
     startupTrials,
     gamma: options.gamma ?? defaultGamma,
     rng: createRng(options.seed),

@@ -81,14 +81,23 @@ export function describeStep(kind: StepKind, step: number, stale: number, schedu
   const since = stale === 0 ? 'the last model proposal found the best run' : `${stale} model proposal${stale === 1 ? '' : 's'} since the best run`;
   switch (kind) {
     case 'broad':
-      return `a broad step (model proposal ${step + 1} of the first ${schedule.broadSteps}, Optuna's wide kernels)`;
+      return step < schedule.broadSteps
+        ? `a broad step (model proposal ${step + 1} of the first ${schedule.broadSteps}, as Optuna's TPE would)`
+        : `a broad step (${since}, patience ${schedule.patience}; as Optuna's TPE would${schedule.jumpEvery > 0 ? `, every ${ordinal(schedule.jumpEvery)} stalled step a jump` : ''})`;
     case 'exploit':
-      return `an exploit step (${since}${schedule.patience > 0 ? `; jumps after ${schedule.patience}` : ''})`;
+      return `an exploit step (${since}${schedule.patience > 0 ? `; stalled after ${schedule.patience}` : ''})`;
     case 'jump':
-      return `a jump step (${since}, patience ${schedule.patience})`;
+      return `a jump step (${since}, patience ${schedule.patience}${schedule.jumpEvery > 1 ? `; every ${ordinal(schedule.jumpEvery)} stalled step, the others broad` : ''})`;
     default: {
       const never: never = kind;
       return never;
     }
   }
+}
+
+/** 1st, 2nd, 3rd, 4th … for the schedule's wording. */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }

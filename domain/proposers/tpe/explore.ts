@@ -24,10 +24,11 @@ export interface Jump {
 }
 
 /**
- * The kinds of model step: `broad` draws candidates from l(x) fitted with Optuna's wide kernels
- * (Scott's width, its magic clip), which see the overall slope of a landscape rather than its
- * ripples; `exploit` from l(x) with the narrow nearest-run kernels, which refine around the good
- * runs; `jump` from good runs with keys redrawn from the prior, to leave a basin.
+ * The kinds of model step: `broad` proposes as Optuna 3.1's multivariate TPE would (its wide
+ * kernels and its scoring, tpe/parzen.ts), which follows the overall slope of a landscape rather
+ * than its ripples and moves every key at once; `exploit` draws from l(x) with the narrow
+ * nearest-run kernels, which refine around the good runs; `jump` starts from a good run with keys
+ * redrawn from the prior, to leave a basin one or a few keys at a time.
  */
 export const STEP_KINDS = ['broad', 'exploit', 'jump'] as const;
 /** One kind of model step. */
@@ -37,19 +38,24 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export interface Schedule {
   /** The first `broadSteps` model proposals are broad steps (0: none). */
   broadSteps: number;
-  /** After `patience` model proposals in a row found no better run, every proposal jumps until one does (0: never). */
+  /** After `patience` model proposals in a row found no better run, the search is stalled until one does (0: never). */
   patience: number;
+  /** While stalled, model proposal `step` is a jump when `step % jumpEvery === 0`, else broad (0: never a jump; 1: always). */
+  jumpEvery: number;
 }
 
 /**
  * The kind of the model's `step`-th proposal (0-based), `stale` model proposals after the last
  * one that found the best run so far: broad while the model is young, then exploit while the
- * search keeps finding better runs, and jump once it has stopped (a basin's floor is reached).
- * A pure function of the history, so a replay draws the same steps.
+ * search keeps finding better runs; once it has stalled (a basin's floor is reached), jumps that
+ * move a few keys alternate with broad steps that move all of them (every `jumpEvery`-th a jump):
+ * jumps leave basins of landscapes whose keys act apart, broad steps those whose keys act
+ * together. A pure function of the history, so a replay draws the same steps.
  */
 export function stepKind(step: number, stale: number, schedule: Schedule): StepKind {
   if (step < schedule.broadSteps) return 'broad';
-  return schedule.patience > 0 && stale >= schedule.patience ? 'jump' : 'exploit';
+  if (schedule.patience === 0 || stale < schedule.patience) return 'exploit';
+  return schedule.jumpEvery > 0 && step % schedule.jumpEvery === 0 ? 'jump' : 'broad';
 }
 
 /**

@@ -22,7 +22,8 @@ export interface Model {
 /**
  * Fits the model to `points` (at least one scored); `gamma(n)` sizes the good group for n points.
  * `widths`: `nearest` (each run's kernel as wide as its distance to the nearest other run) or
- * `broad` (Optuna's multivariate width, floored at its magic clip 1 / min(100, n + 2)).
+ * `broad` (Optuna 3.1's multivariate estimator: Scott's width floored at its magic clip
+ * 1 / min(100, n + 2), and its scoring, tpe/parzen.ts).
  */
 export function fitModel(
   space: Space,
@@ -47,9 +48,9 @@ export function fitModel(
   return { ranked, nGood, good, bad, l: fit(space, points, good, floor), g: fit(space, points, bad, floor) };
 }
 
-/** Optuna's estimator of `group`: one width for every kernel, never under its magic clip. */
+/** Optuna 3.1's estimator of `group`: one width for every kernel, never under its magic clip, scored as Optuna scores it. */
 function fitBroad(space: Space, points: readonly Point[], group: readonly Point[]): Parzen {
-  return fitParzen(space.modelled, group.map((p) => p.coords), group.map((p) => points.indexOf(p)), [], broadMinWidth(group.length));
+  return fitParzen(space.modelled, group.map((p) => p.coords), group.map((p) => points.indexOf(p)), [], broadMinWidth(group.length), 'optuna');
 }
 
 /**

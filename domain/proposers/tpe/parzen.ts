@@ -4,6 +4,18 @@
  * product over dimensions of a truncated Gaussian on [0, 1] (numeric keys, in
  * their unit coordinate) or a smoothed categorical (boolean and enum keys).
  * Each observation may have its own kernel width (see ./bandwidth.ts).
+ *
+ * Two ways to score: `density`, the mixture's true density (each kernel a normalized truncated
+ * Gaussian), and `optuna`, which scores as Optuna 3.1's estimator does: a categorical kernel
+ * smoothed by 1 / (n + 1) whatever its width, and a continuous kernel scored without its 1/sigma
+ * factor (Optuna's `_truncnorm.logpdf` before 3.5: optuna/optuna#5109, fixed by #5110). Every
+ * continuous kernel is then as tall as the prior's at its centre, so l(x) / g(x) measures how near
+ * a point lies to good runs against bad ones, not how narrow each group's kernels are; on funnel
+ * landscapes that proposes steps toward the good runs where the density ratio favours points far
+ * from every run (bench:proposers measures both). Two differences from Optuna 3.1 remain: a
+ * discrete key's kernel keeps its half-cell floor (binding only where a kernel is narrower than
+ * half a cell), and a log-scaled integer key is scored by its cell's mass, where Optuna scores it
+ * as a continuous key.
  */
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
@@ -42,9 +54,13 @@ interface Component {
   kernels: Kernel[];
 }
 
+/** How an estimator scores a point (see the module comment). */
+export type Scoring = 'density' | 'optuna';
+
 /** A fitted estimator: normalized mixture weights and components, dimensions in `dims` order. */
 export interface Parzen {
   dims: ReadonlyArray<NumericDim | CategoricalDim>;
+  scoring: Scoring;
   weights: number[];
   logWeights: number[];
   components: Component[];
@@ -62,7 +78,8 @@ export interface Parzen {
  * weight 1 on the observed choice plus min(PRIOR_WEIGHT / (n + 1), width) on
  * every choice (normalized), so a narrow kernel also sticks to its choice; the
  * prior is uniform. A coordinate that is unknown gets the prior's kernel in that
- * dimension.
+ * dimension. With `scoring` `optuna`, a categorical kernel's smoothing is PRIOR_WEIGHT / (n + 1)
+ * whatever its width, and {@link logDensity} leaves out each continuous kernel's 1/sigma.
  */
 export function fitParzen(
   dims: ReadonlyArray<NumericDim | CategoricalDim>,
@@ -70,24 +87,27 @@ export function fitParzen(
   anchors: readonly number[],
   widths: ReadonlyArray<number | null> = [],
   minWidth: number = minKernelWidth(points.length),
+  scoring: Scoring = 'density',
 ): Parzen {
   const n = points.length;
   const nKernels = n + 1;
   const scott = SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (dims.length + 4));
   const prior: Kernel[] = dims.map((dim) => priorKernel(dim));
+  // A categorical kernel's mass on every choice: Optuna's prior share, or at most the kernel's width (narrow kernels stick to their choice).
+  const smoothing = (width: number) => (scoring === 'optuna' ? PRIOR_WEIGHT / nKernels : Math.min(PRIOR_WEIGHT / nKernels, width));
   const components: Component[] = points.map((point, i) => {
     const width = clamp(widths[i] ?? scott, minWidth, 1);
     return {
       anchor: anchors[i] ?? null,
       width,
-      kernels: dims.map((dim, d) => observedKernel(dim, point[d] ?? null, width, nKernels) ?? (prior[d] as Kernel)),
+      kernels: dims.map((dim, d) => observedKernel(dim, point[d] ?? null, width, smoothing(width)) ?? (prior[d] as Kernel)),
     };
   });
   components.push({ anchor: null, width: 1, kernels: prior });
   const raw = [...ageWeights(n), PRIOR_WEIGHT];
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = raw.map((w) => w / total);
-  return { dims, weights, logWeights: weights.map((w) => Math.log(w)), components };
+  return { dims, scoring, weights, logWeights: weights.map((w) => Math.log(w)), components };
 }
 
 /**
@@ -116,11 +136,11 @@ export function ageWeights(n: number): number[] {
   return out;
 }
 
-/** log of the estimator's density (continuous keys) or mass (discrete keys) at a point. */
+/** log of the estimator's density (continuous keys) or mass (discrete keys) at a point; with `optuna` scoring, without each continuous kernel's 1/sigma. */
 export function logDensity(parzen: Parzen, point: readonly Coordinate[]): number {
   const terms = parzen.components.map((c, k) => {
     let sum = parzen.logWeights[k] ?? -Infinity;
-    for (let d = 0; d < c.kernels.length; d++) sum += logKernel(c.kernels[d] as Kernel, point[d] ?? null);
+    for (let d = 0; d < c.kernels.length; d++) sum += logKernel(c.kernels[d] as Kernel, point[d] ?? null, parzen.scoring === 'density');
     return sum;
   });
   return logSumExp(terms);
@@ -155,11 +175,10 @@ function priorKernel(dim: NumericDim | CategoricalDim): Kernel {
 }
 
 /** The kernel of an observed coordinate; null when it is unknown (the caller uses the prior's). */
-function observedKernel(dim: NumericDim | CategoricalDim, at: Coordinate, width: number, nKernels: number): Kernel | null {
+function observedKernel(dim: NumericDim | CategoricalDim, at: Coordinate, width: number, base: number): Kernel | null {
   if (at === null) return null;
   if (dim.kind === 'categorical') {
     if (!('index' in at)) return null;
-    const base = Math.min(PRIOR_WEIGHT / nKernels, width);
     const total = base * dim.choices.length + 1;
     return { kind: 'categorical', logP: dim.choices.map((_, i) => Math.log((base + (i === at.index ? 1 : 0)) / total)) };
   }
@@ -172,14 +191,14 @@ function normalKernel(mu: number, sigma: number): Kernel {
   return { kind: 'normal', mu, sigma, logZ: logMass((0 - mu) / sigma, (1 - mu) / sigma) };
 }
 
-function logKernel(kernel: Kernel, at: Coordinate): number {
+function logKernel(kernel: Kernel, at: Coordinate, scaled: boolean): number {
   // An unknown coordinate carries no information: every kernel gives it the same weight.
   if (at === null) return 0;
   if (kernel.kind === 'categorical') return 'index' in at ? (kernel.logP[at.index] ?? -Infinity) : 0;
   const { mu, sigma, logZ } = kernel;
   if ('u' in at) {
     const z = (at.u - mu) / sigma;
-    return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - logZ;
+    return -0.5 * z * z - LOG_SQRT_2PI - (scaled ? Math.log(sigma) : 0) - logZ;
   }
   if ('cell' in at) {
     const a = clamp(at.cell.centre - at.cell.width / 2, 0, 1);

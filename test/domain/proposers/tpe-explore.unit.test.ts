@@ -1,8 +1,9 @@
 /**
- * The TPE's steps and pooled replicates (issue 15): the first model proposals are broad (Optuna's
- * wide kernels), then exploit steps, and once the search has found no better run for `patience`
- * proposals, jumps that redraw one to three keys of a good run far from their values and keep the
- * rest; runs of one config are one observation with their n-weighted mean.
+ * The TPE's steps and pooled replicates (issue 15): the first model proposals are broad (as
+ * Optuna 3.1's TPE would propose), then exploit steps, and once the search has found no better run
+ * for `patience` proposals, every `jumpEvery`-th proposal a jump that redraws one to three keys of a
+ * good run far from their values and keeps the rest, the others broad; runs of one config are one
+ * observation with their n-weighted mean.
  */
 import { describe, expect, it } from 'vitest';
 import type { Scalar } from '../../../domain/config.js';
@@ -43,14 +44,17 @@ function staleHistory(n: number): Observation[] {
 }
 
 describe('the steps of the TPE', () => {
-  it('are broad first, then exploit while the search improves, then jump once it has stalled for `patience` proposals', () => {
-    expect(TPE_DEFAULTS).toMatchObject({ broadSteps: 5, patience: 5 });
-    const schedule = { broadSteps: 5, patience: 5 };
-    expect([0, 4, 5, 9].map((step) => stepKind(step, 9, schedule))).toEqual(['broad', 'broad', 'jump', 'jump']);
-    expect([0, 4].map((stale) => stepKind(7, stale, schedule))).toEqual(['exploit', 'exploit']);
-    expect(stepKind(7, 5, schedule)).toBe('jump');
-    expect(stepKind(7, 50, { broadSteps: 5, patience: 0 })).toBe('exploit');
-    expect(stepKind(0, 0, { broadSteps: 0, patience: 5 })).toBe('exploit');
+  it('are broad first, then exploit while the search improves, then jump and broad by turns once it has stalled', () => {
+    expect(TPE_DEFAULTS).toMatchObject({ broadSteps: 5, patience: 5, jumpEvery: 3 });
+    const schedule = { broadSteps: 5, patience: 5, jumpEvery: 3 };
+    // Stalled from step 5 on: steps 6 and 9 (multiples of 3) jump, the others are broad.
+    expect([0, 4, 5, 6, 7, 8, 9].map((step) => stepKind(step, 9, schedule))).toEqual(['broad', 'broad', 'broad', 'jump', 'broad', 'broad', 'jump']);
+    expect([0, 4].map((stale) => stepKind(6, stale, schedule))).toEqual(['exploit', 'exploit']);
+    expect(stepKind(6, 5, schedule)).toBe('jump');
+    expect(stepKind(7, 50, { ...schedule, patience: 0 })).toBe('exploit');
+    expect(stepKind(0, 0, { ...schedule, broadSteps: 0 })).toBe('exploit');
+    expect([6, 7, 8].map((step) => stepKind(step, 9, { ...schedule, jumpEvery: 1 }))).toEqual(['jump', 'jump', 'jump']);
+    expect([6, 7, 8].map((step) => stepKind(step, 9, { ...schedule, jumpEvery: 0 }))).toEqual(['broad', 'broad', 'broad']);
   });
 
   it('count stale proposals from the best run or the end of the random start, whichever is later', () => {
@@ -62,7 +66,7 @@ describe('the steps of the TPE', () => {
     expect(staleSteps([5, 4, 3], 'minimize', 0)).toBe(0);
   });
 
-  it('fit Optuna\'s wide kernels in a broad step: Scott\'s width, never under the magic clip 1 / (n + 2)', () => {
+  it('fit Optuna\'s wide kernels in a broad step: Scott\'s width, never under the magic clip 1 / (n + 2), scored as Optuna scores', () => {
     const points = pooledPoints(space, history(12));
     const broad = fitModel(space, points, 'maximize', defaultGamma, 'broad');
     const nearest = fitModel(space, points, 'maximize', defaultGamma, 'nearest');
@@ -70,6 +74,7 @@ describe('the steps of the TPE', () => {
     const n = broad.good.length;
     const expected = Math.max(0.2 * n ** (-1 / (d + 4)), 1 / (n + 2));
     for (const c of broad.l.components.slice(0, -1)) expect(c.width).toBeCloseTo(expected, 12);
+    expect([broad.l.scoring, broad.g.scoring, nearest.l.scoring, nearest.g.scoring]).toEqual(['optuna', 'optuna', 'density', 'density']);
     // The nearest-run widths are what narrows: on this history they are narrower than Optuna's.
     expect(Math.min(...nearest.l.components.slice(0, -1).map((c) => c.width))).toBeLessThan(expected);
   });
@@ -78,21 +83,21 @@ describe('the steps of the TPE', () => {
     for (let seed = 0; seed < 10; seed++) {
       const [p] = proposeTpe(policy, history(6), { seed, direction: 'maximize' });
       expect(p!.rationale).toMatch(/^explore: /);
-      expect(p!.rationale).toContain("a broad step (model proposal 2 of the first 5, Optuna's wide kernels)");
+      expect(p!.rationale).toContain("a broad step (model proposal 2 of the first 5, as Optuna's TPE would)");
     }
   });
 
   it('redraw 1-3 keys of a good run far from their values, keep the others, and say so in the rationale', () => {
-    // 16 scored runs, the best in the random start: 11 model proposals without a better run, a jump step.
+    // 14 scored runs, the best in the random start: 9 model proposals without a better run; step 9 is a jump.
     let seen = 0;
     let jumps = 0;
     for (let seed = 0; seed < 40; seed++) {
-      const runs = staleHistory(16);
+      const runs = staleHistory(14);
       const [p] = proposeTpe(policy, runs, { seed, direction: 'maximize' });
-      expect(p!.rationale).toContain('a jump step (11 model proposals since the best run, patience 5)');
+      expect(p!.rationale).toContain('a jump step (9 model proposals since the best run, patience 5; every 3rd stalled step, the others broad)');
       // The step's 6 draws from the prior compete with its jumps; a prior draw wins now and then.
       if (p!.rationale.startsWith('explore: broad draw from the prior')) continue;
-      const m = /^explore: from (\d{3}) \(#\d of 16, [^)]+\), redraws ([a-z_, ]+) from the prior, keeps the rest: /.exec(p!.rationale);
+      const m = /^explore: from (\d{3}) \(#\d of 14, [^)]+\), redraws ([a-z_, ]+) from the prior, keeps the rest: /.exec(p!.rationale);
       expect(m, p!.rationale).not.toBeNull();
       jumps++;
       const anchor = runs.find((r) => r.runId === m![1])!;
@@ -114,6 +119,24 @@ describe('the steps of the TPE', () => {
     }
     expect(jumps).toBeGreaterThan(25);
     expect(seen).toBeGreaterThan(20);
+  });
+
+  it('between jumps, propose broad steps that move every key as Optuna would, and say so', () => {
+    // 15 and 16 scored runs, stalled: steps 10 and 11 are broad.
+    for (const n of [15, 16]) {
+      const runs = staleHistory(n);
+      const moved = new Set<string>();
+      for (let seed = 0; seed < 20; seed++) {
+        const [p] = proposeTpe(policy, runs, { seed, direction: 'maximize' });
+        expect(p!.rationale).toMatch(/^explore: (wide kernel around|broad draw from the prior)/);
+        expect(p!.rationale).toContain(`a broad step (${n - 5} model proposals since the best run, patience 5; as Optuna's TPE would, every 3rd stalled step a jump)`);
+        const best = runs.find((r) => r.runId === '003')!;
+        const changed = space.modelled.filter((d) => p!.overrides[d.key] !== best.overrides[d.key]).map((d) => d.key);
+        for (const k of changed) moved.add(k);
+      }
+      // Unlike a jump (1-3 keys), broad steps move every key.
+      expect(moved.size).toBe(space.modelled.length);
+    }
   });
 
   it('are reproducible: the same history and seed give the same proposal', () => {

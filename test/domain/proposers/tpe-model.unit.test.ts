@@ -162,6 +162,27 @@ describe('when choosing kernel widths', () => {
     expect(other(narrow)).toBeLessThan(other(broad));
   });
 
+  it("scores as Optuna 3.1 does when asked: no 1/sigma on a continuous kernel, a categorical one smoothed by 1 / (n + 1)", () => {
+    const truncated = (u: number, mu: number, sigma: number, scaled: boolean) => {
+      const z = (u - mu) / sigma;
+      const mass = normalCdf((1 - mu) / sigma, 0, 1) - normalCdf((0 - mu) / sigma, 0, 1);
+      return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) / mass / (scaled ? sigma : 1);
+    };
+    const points: Coordinate[][] = [[{ u: 0.3 }, { index: 0 }]];
+    const optuna = fitParzen([x, cat], points, [0], [0.1], 0, 'optuna');
+    const density = fitParzen([x, cat], points, [0], [0.1], 0);
+    for (const u of [0.3, 0.6, 0.95]) {
+      // One run and the prior (N(0.5, 1) on [0, 1]), half the weight each.
+      expect(Math.exp(logDensity(optuna, [{ u }, null]))).toBeCloseTo(0.5 * truncated(u, 0.3, 0.1, false) + 0.5 * truncated(u, 0.5, 1, false), 12);
+      expect(Math.exp(logDensity(density, [{ u }, null]))).toBeCloseTo(0.5 * truncated(u, 0.3, 0.1, true) + 0.5 * truncated(u, 0.5, 1, true), 12);
+    }
+    // Optuna's run kernel on K choices: (1/2 + 1) / (K/2 + 1) on its choice whatever the width; ours puts at most the width (0.1) elsewhere.
+    const k = cat.choices.length;
+    const onChoice = (p: typeof optuna) => Math.exp(logDensity(p, [null, { index: 0 }]));
+    expect(onChoice(optuna)).toBeCloseTo(0.5 * (1.5 / (k / 2 + 1)) + 0.5 / k, 12);
+    expect(onChoice(density)).toBeCloseTo(0.5 * (1.1 / (k * 0.1 + 1)) + 0.5 / k, 12);
+  });
+
   it('keeps the floor it is given, and a discrete kernel at least half its cell wide (the exploration floor)', () => {
     const points: Coordinate[][] = [[{ u: 0.5 }]];
     // The caller's floor (the good group's) applies to an estimator of any size: the bad group's is no sharper.
