@@ -6,6 +6,7 @@ import { loadPolicy, loadSettings } from '../orchestrator/workspace.js';
 import { observationsOf } from '../adapters/proposers/tpe.js';
 import { defaultGamma, TPE_DEFAULTS } from '../domain/proposers/tpe.js';
 import { goodKernels, type KeyKernels } from '../domain/proposers/tpe/kernels.js';
+import { ordinal } from '../domain/proposers/tpe/explain.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { guarded, openReader } from './open-store.js';
 
@@ -49,7 +50,7 @@ export function statusOptimizerCommand(o: { workspace: string; json?: boolean })
     printLine(
       kernels === null
         ? `model: not fitted yet (fewer than ${TPE_DEFAULTS.startupTrials} scored configs)`
-        : `model: nearest-run kernels of the good runs, as exploit steps fit them; the first ${TPE_DEFAULTS.broadSteps} model proposals use Optuna's wide kernels instead, and after ${TPE_DEFAULTS.patience} without a better run each proposal jumps (keys of a good run redrawn from the prior)`,
+        : `model: nearest-run kernels of the good runs, as exploit steps fit them; the first ${TPE_DEFAULTS.broadSteps} model proposals use Optuna's wide kernels instead, and after ${TPE_DEFAULTS.patience} without a better run every ${ordinal(TPE_DEFAULTS.jumpEvery)} proposal jumps (keys of a good run redrawn from the prior), the others use the wide kernels`,
     );
     return 0;
   });

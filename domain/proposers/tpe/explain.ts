@@ -96,7 +96,7 @@ export function describeStep(kind: StepKind, step: number, stale: number, schedu
 }
 
 /** 1st, 2nd, 3rd, 4th … for the schedule's wording. */
-function ordinal(n: number): string {
+export function ordinal(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;

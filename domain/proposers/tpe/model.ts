@@ -42,8 +42,8 @@ export function fitModel(
   const goodSet = new Set(ranked.slice(0, nGood));
   const good = points.filter((p) => goodSet.has(p));
   const bad = points.filter((p) => !goodSet.has(p));
-  // One width floor for both, so g is nowhere sharper than l can be and l/g cannot explode beside a run.
   if (widths === 'broad') return { ranked, nGood, good, bad, l: fitBroad(space, points, good), g: fitBroad(space, points, bad) };
+  // One width floor for both, so g is nowhere sharper than l can be and l/g cannot explode beside a run.
   const floor = minKernelWidth(good.length);
   return { ranked, nGood, good, bad, l: fit(space, points, good, floor), g: fit(space, points, bad, floor) };
 }
