@@ -1,6 +1,6 @@
 /** The unfinished session and the inputs it is bound to, read from the log before the loop resumes it. */
 import { existsSync } from 'node:fs';
-import { catalogueCodec, type InputFile } from '../events/catalogue.js';
+import { catalogueCodec, type DataOf, type InputFile } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import type { WorkspacePaths } from './workspace.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
@@ -41,4 +41,33 @@ export function unfinishedSession(paths: WorkspacePaths): UnfinishedSession | nu
 export function unfinishedBinding(paths: WorkspacePaths): { session: string; inputs: Map<string, InputFile> } | null {
   const found = unfinishedSession(paths);
   return found?.inputs ? { session: found.session, inputs: found.inputs } : null;
+}
+
+/**
+ * The agent attempt of the unfinished session that was running when the loop died: recorded as
+ * started, and neither stopped nor answered since. Null when there is none. Read-only.
+ */
+export function interruptedAgent(paths: WorkspacePaths): DataOf<'ProposerStarted'> | null {
+  if (!existsSync(paths.events)) return null;
+  const store = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
+  try {
+    const last = store.lastSeq();
+    const [tail] = last === 0 ? [] : [...store.readAll({ fromSeq: last })];
+    if (!tail) return null;
+    const session = tail.event.metadata.session;
+    let from = 0;
+    for (const stored of store.readStream(`session-${session}`)) {
+      if (stored.event.type === 'LoopStarted') from = stored.seq;
+      else if (stored.event.type === 'LoopHalted' || stored.event.type === 'LoopCompleted') return null;
+    }
+    if (from === 0) return null;
+    let open: DataOf<'ProposerStarted'> | null = null;
+    for (const { event: e } of store.readAll({ fromSeq: from })) {
+      if (e.type === 'ProposerStarted') open = e.data;
+      else if (open && (e.type === 'ProposerStopped' || e.type === 'ProposalReceived' || e.type === 'ProposalFailed') && e.data.runId === open.runId) open = null;
+    }
+    return open;
+  } finally {
+    store.close();
+  }
 }

@@ -20,7 +20,9 @@ import { validateActor } from '../adapters/actors/validate.js';
 import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
-import { makeEvent, type LoopDeps } from '../adapters/actors/deps.js';
+import { makeEvent, type LoopDeps, type StoppedAgent } from '../adapters/actors/deps.js';
+import { stopInterrupted } from '../adapters/proposers/interrupted.js';
+import { interruptedAgent } from './bound-inputs.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
 import { changedInputs } from '../adapters/inputs.js';
 import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
@@ -129,8 +131,15 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   let policy;
   let containment: Containment['mode'];
   let inputs: InputsOutcome;
+  let stoppedAgent: StoppedAgent | null = null;
   try {
-    // Resuming: the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
+    // Resuming: an agent attempt the dead loop left running is stopped first, so it cannot rewrite what is put back.
+    const interrupted = interruptedAgent(paths);
+    if (interrupted) {
+      const { runId, attempt, pid } = interrupted;
+      stoppedAgent = { runId, attempt, pid, alive: await stopInterrupted(paths.root, interrupted) };
+    }
+    // Then the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
     inputs = checkResumedInputs(paths, options.acceptInputChanges);
     if (inputs && 'reverted' in inputs && inputs.reverted.some((p) => !p.restored)) return refuseResume(paths, inputs, lock, err);
     // Before anything is recorded: a session that cannot start leaves no trace (see preflight-gate.ts).
@@ -152,7 +161,7 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
   const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes });
   try {
-    return await drive(options, paths, settings, policy, containment, inputs, store, lock, out, err);
+    return await drive(options, paths, settings, policy, containment, { inputs, stoppedAgent }, store, lock, out, err);
   } finally {
     store.close();
     lock.release();
@@ -165,7 +174,7 @@ async function drive(
   settings: ReturnType<typeof loadSettings>,
   policy: ReturnType<typeof loadPolicy>,
   containment: Containment['mode'],
-  inputs: InputsOutcome,
+  { inputs, stoppedAgent }: { inputs: InputsOutcome; stoppedAgent: StoppedAgent | null },
   store: EventStore<AutopilotEvent>,
   lock: Lock,
   out: (l: string) => void,
@@ -189,6 +198,7 @@ async function drive(
     history: () => writer.view,
     now: () => new Date(),
     containment,
+    stoppedAgent,
   };
   const progress = createProgressReporter({
     mode: options.json ? 'json' : (options.tty ?? process.stdout.isTTY) ? 'tty' : 'plain',

@@ -14,6 +14,14 @@ export interface LoopOptions {
   seed?: number;
 }
 
+/** An interrupted agent attempt stopped on resume, and whether it was still running then. */
+export interface StoppedAgent {
+  runId: string;
+  attempt: number;
+  pid: number;
+  alive: boolean;
+}
+
 /** Dependencies of the loop's actors. */
 export interface LoopDeps {
   paths: WorkspacePaths;
@@ -27,6 +35,8 @@ export interface LoopDeps {
   now: () => Date;
   /** How launches are contained on this machine (resolved from the setting before the session starts). */
   containment: Containment['mode'];
+  /** The interrupted agent attempt the resuming loop already stopped, before it checked the inputs (see run-loop.ts). */
+  stoppedAgent?: StoppedAgent | null;
   /** Live display of running trainers' metric lines (not recorded). */
   onMetrics?: (runId: string, metrics: Record<string, number>) => void;
 }

@@ -129,7 +129,12 @@ export function proposeActor(deps: LoopDeps) {
     void (async () => {
       // A restart while the agent ran: what is left of that attempt is stopped (and recorded) before it runs again, so two never run at once.
       if (interrupted) {
-        const alive = await stopInterrupted(deps, interrupted);
+        // The resuming loop stopped it before putting the inputs back; otherwise (a test's actors) it is stopped here.
+        const early = deps.stoppedAgent;
+        const alive =
+          early && early.runId === interrupted.runId && early.attempt === interrupted.attempt && early.pid === interrupted.pid
+            ? early.alive
+            : await stopInterrupted(deps.paths.root, interrupted);
         if (cancelled) return;
         sendBack(
           makeEvent(

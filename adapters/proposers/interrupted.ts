@@ -1,7 +1,6 @@
 /** Stopping what is left of an agent attempt a crashed orchestrator had started. */
 import { join } from 'node:path';
 import type { DataOf } from '../../events/catalogue.js';
-import type { LoopDeps } from '../actors/deps.js';
 import { attachLocal } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { invocationFiles } from './agent-run.js';
@@ -10,10 +9,9 @@ import { invocationFiles } from './agent-run.js';
  * Stops every process of the recorded agent attempt (its supervisor ends what it started, its
  * containment what escaped) and waits until nothing of it runs. Returns whether it was still running.
  */
-export async function stopInterrupted(deps: LoopDeps, p: DataOf<'ProposerStarted'>): Promise<boolean> {
+export async function stopInterrupted(root: string, p: DataOf<'ProposerStarted'>): Promise<boolean> {
   const alive = p.pidStartTime !== null && processStartTime(p.pid) === p.pidStartTime && processAlive(p.pid);
   const files = invocationFiles(p.runId, p.attempt);
-  const root = deps.paths.root;
   const handle = attachLocal({
     root,
     logFile: join(root, files.log),
