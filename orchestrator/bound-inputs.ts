@@ -47,7 +47,7 @@ export function unfinishedBinding(paths: WorkspacePaths): { session: string; inp
  * The agent attempt of the unfinished session that was running when the loop died: recorded as
  * started, and neither stopped nor answered since. Null when there is none. Read-only.
  */
-export function interruptedAgent(paths: WorkspacePaths): DataOf<'ProposerStarted'> | null {
+export function interruptedAgent(paths: WorkspacePaths): { started: DataOf<'ProposerStarted'>; at: string } | null {
   if (!existsSync(paths.events)) return null;
   const store = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
   try {
@@ -61,10 +61,10 @@ export function interruptedAgent(paths: WorkspacePaths): DataOf<'ProposerStarted
       else if (stored.event.type === 'LoopHalted' || stored.event.type === 'LoopCompleted') return null;
     }
     if (from === 0) return null;
-    let open: DataOf<'ProposerStarted'> | null = null;
+    let open: { started: DataOf<'ProposerStarted'>; at: string } | null = null;
     for (const { event: e } of store.readAll({ fromSeq: from })) {
-      if (e.type === 'ProposerStarted') open = e.data;
-      else if (open && (e.type === 'ProposerStopped' || e.type === 'ProposalReceived' || e.type === 'ProposalFailed') && e.data.runId === open.runId) open = null;
+      if (e.type === 'ProposerStarted') open = { started: e.data, at: e.metadata.at };
+      else if (open && (e.type === 'ProposerStopped' || e.type === 'ProposalReceived' || e.type === 'ProposalFailed') && e.data.runId === open.started.runId) open = null;
     }
     return open;
   } finally {

@@ -23,6 +23,8 @@ import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type LoopDeps, type StoppedAgent } from '../adapters/actors/deps.js';
 import { stopInterrupted } from '../adapters/proposers/interrupted.js';
 import { interruptedAgent } from './bound-inputs.js';
+import { interruptedStepTrace } from './interrupted-trace.js';
+import { allowedPaths, lastRunId } from '../adapters/proposers/agent-run.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
 import { changedInputs } from '../adapters/inputs.js';
 import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
@@ -136,8 +138,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     // Resuming: an agent attempt the dead loop left running is stopped first, so it cannot rewrite what is put back.
     const interrupted = interruptedAgent(paths);
     if (interrupted) {
-      const { runId, attempt, pid } = interrupted;
-      stoppedAgent = { runId, attempt, pid, alive: await stopInterrupted(paths.root, interrupted) };
+      const { runId, attempt, pid, proposer } = interrupted.started;
+      stoppedAgent = { runId, attempt, pid, proposer, startedAt: interrupted.at, alive: await stopInterrupted(paths.root, interrupted.started) };
     }
     // Then the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
     inputs = checkResumedInputs(paths, options.acceptInputChanges);
@@ -269,6 +271,11 @@ async function drive(
         inputs.session,
       ),
     );
+  }
+  // What the interrupted agent step changed besides the inputs cannot be put back (its snapshot died with the loop): it is named.
+  const trace = stoppedAgent ? interruptedStepTrace(paths.root, stoppedAgent, [...allowedPaths(deps, lastRunId(deps)), ...writer.view.inputs.keys()]) : null;
+  if (trace) {
+    persist(makeEvent('GuardrailViolation', trace, event0Session(trace.runId ?? '')));
   }
   // A new session binds the inputs as they are; where they differ from the last binding, say so (not a violation).
   if (!unfinished) {

@@ -3,7 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The temp-file names `atomicWrite` uses: `<name>.tmp-<pid>-<counter>`. */
-const TEMP = /\.tmp-\d+-[0-9a-z]+$/;
+export const TEMP = /\.tmp-\d+-[0-9a-z]+$/;
 
 /** Removes interrupted projection writes under the workspace's projection folders; returns what it removed. */
 export function removeStaleTempFiles(workspace: string): string[] {

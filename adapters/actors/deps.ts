@@ -19,6 +19,9 @@ export interface StoppedAgent {
   runId: string;
   attempt: number;
   pid: number;
+  proposer: DataOf<'ProposerStarted'>['proposer'];
+  /** When it was recorded as started (ISO time). */
+  startedAt: string;
   alive: boolean;
 }
 

@@ -37,7 +37,7 @@ describe('when the agent widens the policy and kills the loop mid-proposal', () 
     // Every later attempt proposes 42 again, as an agent that believes the widened policy would.
     const proposal = JSON.stringify({ overrides: { train: { learning_rate: 42 } }, rationale: 'the policy allows up to 50', hypothesis: 'faster' });
     const { ws, records } = hostileWorkspace(
-      { HOSTILE_AGENT_ACTIONS: 'widen-and-kill', HOSTILE_LINGER_MS: '20000', HOSTILE_AGENT_PROPOSAL: proposal },
+      { HOSTILE_AGENT_ACTIONS: '1:create-file,widen-and-kill', HOSTILE_LINGER_MS: '20000', HOSTILE_AGENT_PROPOSAL: proposal },
       { max_attempts: 2, on_exhausted: 'fallback' },
     );
     const policy = readFileSync(join(ws, 'policy.json'), 'utf8');
@@ -59,6 +59,11 @@ describe('when the agent widens the policy and kills the loop mid-proposal', () 
     expect(readFileSync(join(ws, 'policy.json'), 'utf8')).toBe(policy);
     const violation = eventsOfType(ws, 'GuardrailViolation').find((e) => e.data.source === 'inputs');
     expect(violation?.data.paths).toEqual([expect.objectContaining({ path: 'policy.json', change: 'modified', restored: true })]);
+    // The file it created cannot be put back (the step's snapshot died with the loop) but is named, and nothing else is.
+    const traced = eventsOfType(ws, 'GuardrailViolation').find((e) => e.data.source === 'proposer' && e.data.action === 'detected');
+    expect(traced?.data).toMatchObject({ runId: '002', attempt: 1, proposer: 'command' });
+    expect(traced?.data.paths).toEqual([expect.objectContaining({ path: 'configs/evil.json', change: 'created', restored: false, kind: 'file' })]);
+    expect(second.all).toMatch(/GUARDRAIL command changed configs\/evil\.json/);
     // learning_rate 42 was judged against the recorded policy (max 0.05), not the widened one.
     const rejected = eventsOfType(ws, 'ProposalRejected').filter((e) => e.data.runId === '002');
     expect(rejected.map((e) => e.data.attempt)).toEqual([1, 2]);
