@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { readConfined, writeConfined } from '../fs/confined.js';
 import { launchContainment, type LaunchContainment } from './containment.js';
 import { followLog, type Follower } from './follow.js';
-import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone } from './process-group.js';
+import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone, waitWhile } from './process-group.js';
 import type { SupervisorSpec } from './supervise.js';
 
 /** What to launch. */
@@ -82,7 +82,10 @@ export interface LaunchResult {
   lastMetrics: Record<string, number> | null;
   /** The last lines of output (at most TAIL_LINES, each at most TAIL_LINE_CHARS), for the log fallback. */
   tail: string[];
-  /** False when something of the launch could not be ended (it escaped containment, or would not die). */
+  /**
+   * False when something of the launch could not be ended (it escaped containment, or would not die),
+   * or, under a subreaper, when the supervisor did not record that nothing was left (only it can tell).
+   */
   contained: boolean;
 }
 
@@ -110,13 +113,17 @@ let launches = 0;
 /** How long the reaping SIGKILL may take to empty the launch before the result is reported anyway. */
 const REAP_MS = 5000;
 const EXIT_FILE_MAX = 64 * 1024;
+/** How long after the grace a stopped supervisor may take to kill what is left and record the end (its SIGKILL rounds, the drain). */
+const SUPERVISOR_STOP_MS = 8000;
 
 /** The argv that starts a supervisor for `spec` (with the containment's prefix). */
 export function supervisorArgv(s: SupervisorSpec, prefix: string[] = []): string[] {
   return [...prefix, process.execPath, SUPERVISOR, JSON.stringify(s)];
 }
 
-function readExit(root: string, path: string): { exitCode: number | null; signal: string | null; started: boolean; spawnError: string | null } | null {
+type ExitRecord = { exitCode: number | null; signal: string | null; started: boolean; spawnError: string | null; contained: boolean };
+
+function readExit(root: string, path: string): ExitRecord | null {
   const read = readConfined(root, path, EXIT_FILE_MAX);
   if (read.kind !== 'file') return null;
   try {
@@ -126,6 +133,7 @@ function readExit(root: string, path: string): { exitCode: number | null; signal
       signal: typeof r.signal === 'string' ? r.signal : null,
       started: r.started !== false,
       spawnError: typeof r.spawnError === 'string' ? r.spawnError : null,
+      contained: r.contained !== false,
     };
   } catch {
     return null;
@@ -187,6 +195,8 @@ export function attachLocal(att: Attachment): LaunchHandle {
 }
 
 function follow(att: Attachment, exited: Promise<void>, contained: LaunchContainment, log: Follower): LaunchHandle {
+  let over = false;
+  void exited.then(() => (over = true));
   let stoppedFor: LaunchResult['stoppedFor'] = null;
   log.listen({
     ...(att.onProgress ? { onProgress: att.onProgress } : {}),
@@ -197,8 +207,16 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
     if (stoppedFor) return;
     stoppedFor = reason;
     // Processes that left the group (setsid) are reached through the containment.
-    contained.signal('SIGTERM');
-    void terminateGroup(att.pid, att.graceMs).then(() => contained.signal('SIGKILL'));
+    contained.signal('SIGTERM', att.pid);
+    if (contained.record.mode === 'process-group') return void terminateGroup(att.pid, att.graceMs);
+    // The supervisor kills what is left after the grace, then records the end (killing it would leave a subreaper's orphans to init).
+    signalGroup(att.pid, 'SIGTERM');
+    void waitWhile(() => !over, att.graceMs + SUPERVISOR_STOP_MS).then((done) => {
+      if (done) return;
+      // It did not (stopped, stuck): everything is killed from here, its descendants first.
+      contained.signal('SIGKILL', att.pid);
+      signalGroup(att.pid, 'SIGKILL');
+    });
   };
   const tick = setInterval(() => {
     log.drain();
@@ -226,7 +244,7 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
       spawnError: exit?.spawnError ?? null,
       lastMetrics,
       tail,
-      contained: empty,
+      contained: empty && (contained.record.mode !== 'subreaper' || exit?.contained === true),
     };
   })();
   return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, containment: contained.record, stop, result, go: () => undefined };

@@ -13,6 +13,8 @@
  * When the command has exited, everything it left behind is ended before the end is recorded:
  * the other members of the launch's cgroup, or every descendant (a child subreaper inherits the
  * orphans of its tree), or the process group — so the run is over only when nothing of it runs.
+ * A stop (SIGTERM) is passed on to all of them, and whatever still runs after the grace is killed
+ * from here: the supervisor stays, as it alone sees (as a subreaper) what left the process group.
  *
  * Usage: node supervise.js SPEC (JSON, see {@link SupervisorSpec})
  */
@@ -93,15 +95,9 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Ends what the command left behind: SIGTERM and the grace (unless stopping already), then SIGKILL rounds until nothing is left. */
-async function sweep(): Promise<void> {
-  let left = leftovers();
-  if (left.length === 0) return;
-  if (!terminating) {
-    signalAll(left, 'SIGTERM');
-    const deadline = Date.now() + spec.graceMs;
-    while ((left = leftovers()).length > 0 && Date.now() < deadline) await sleep(25);
-  }
+/** SIGKILL rounds until nothing of the launch but this process is left, or KILL_MS have passed. */
+async function killAll(): Promise<void> {
+  let left: number[];
   const deadline = Date.now() + KILL_MS;
   while ((left = leftovers()).length > 0 && Date.now() < deadline) {
     signalAll(left, 'SIGKILL');
@@ -109,21 +105,40 @@ async function sweep(): Promise<void> {
   }
 }
 
+/** Ends what the command left behind: SIGTERM and the grace (unless stopping already), then SIGKILL rounds until nothing is left. */
+async function sweep(): Promise<void> {
+  const left = leftovers();
+  if (left.length === 0) return;
+  if (!terminating) {
+    signalAll(left, 'SIGTERM');
+    const deadline = Date.now() + spec.graceMs;
+    while (leftovers().length > 0 && Date.now() < deadline) await sleep(25);
+  }
+  await killAll();
+}
+
 function end(status: ExitStatus): void {
   if (ended) return;
   ended = true;
   log.end();
   stdoutLog?.end();
-  recordExit(spec.exit, { ...status, pid: child?.pid ?? null });
+  recordExit(spec.exit, { ...status, contained: leftovers().length === 0, pid: child?.pid ?? null });
   fds.forEach(closeSync);
   if (stdoutFd !== null) closeSync(stdoutFd);
   process.exit(0);
 }
 
-// SIGTERM reaches the group; processes that left it (setsid) get it from here. The command decides what to do with it; the supervisor stays to record the end.
+// A stop. SIGTERM reaches the group; processes that left it (setsid) get it from here. What still runs after the grace is killed; the supervisor stays to record the end.
 process.on('SIGTERM', () => {
+  if (terminating || ended) return;
   terminating = true;
+  if (!child) {
+    clearInterval(waitForGo);
+    end({ exitCode: null, signal: null, started: false, error: 'stopped before the command started' });
+    return;
+  }
   if (spec.cgroup || spec.subreaper) signalAll(leftovers(), 'SIGTERM');
+  setTimeout(() => void killAll(), spec.graceMs);
 });
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);

@@ -12,6 +12,8 @@ export interface ExitStatus {
   /** The code of a failed spawn (ENOENT, EACCES, …): the command never ran. */
   spawnError?: string;
   started?: false;
+  /** False when something the command started was still running when the end was recorded. */
+  contained?: boolean;
 }
 
 const APPEND = C.O_WRONLY | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW | C.O_NONBLOCK;
