@@ -8,11 +8,11 @@
  * no-output timeouts by terminating everything of the launch.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Containment } from '../../events/catalogue.js';
 import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
-import { readConfined, writeConfined } from '../fs/confined.js';
+import { holdDirConfined, readConfined, writeConfined, type HeldDir } from '../fs/confined.js';
 import { launchContainment, type LaunchContainment } from './containment.js';
 import { followLog, type Follower } from './follow.js';
 import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone, waitWhile } from './process-group.js';
@@ -146,12 +146,15 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   if (!existsSync(SUPERVISOR)) throw new Error(`the supervisor ${SUPERVISOR} is missing: run npm run build`);
   // The orchestrator opens (or makes) the log before anything runs, and follows that file, whatever is put at its path later.
   const follower = followLog(spec.root, spec.logFile);
+  // Held from now on, as the supervisor holds it: the record is read where it was made, whatever the command put at the folder's path.
+  const exitDir = holdDirConfined(spec.root, dirname(spec.exitFile));
   const contained = launchContainment(spec.containment);
   // Unique per launch: a supervisor left waiting by a dead orchestrator must never take another launch's signal.
   const goFile = `${spec.exitFile}.go-${process.pid}-${++launches}`;
-  const go = () => void writeConfined(spec.root, goFile, '', { fsync: false });
+  const go = () => void writeConfined(exitDir.path, basename(goFile), '', { fsync: false });
   const s: SupervisorSpec = {
     parent: process.pid,
+    root: spec.root,
     go: goFile,
     exit: spec.exitFile,
     logs: [spec.logFile],
@@ -168,6 +171,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   const pid = child.pid;
   if (pid === undefined) {
     follower.close();
+    exitDir.close();
     throw new Error(`could not start the supervisor for ${spec.argv[0]}`);
   }
   // The supervisor waits for the go: it is in its cgroup before the command (or anything it starts) exists.
@@ -175,7 +179,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   if (!spec.gated) go();
   const exited = child.then(() => undefined);
   const { containment: _mode, maxOutputBytes: _cap, argv: _argv, cwd: _cwd, env: _env, stdinFile: _in, stdoutFile: _out, ...rest } = spec;
-  const handle = follow({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: follower.offset, startedAtMs: Date.now() }, exited, contained, follower);
+  const handle = follow({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: follower.offset, startedAtMs: Date.now() }, exited, contained, follower, exitDir);
   return { ...handle, go };
 }
 
@@ -194,7 +198,7 @@ export function attachLocal(att: Attachment): LaunchHandle {
   return follow(att, exited, contained, followLog(att.root, att.logFile, att.logOffset));
 }
 
-function follow(att: Attachment, exited: Promise<void>, contained: LaunchContainment, log: Follower): LaunchHandle {
+function follow(att: Attachment, exited: Promise<void>, contained: LaunchContainment, log: Follower, exitDir?: HeldDir): LaunchHandle {
   let over = false;
   void exited.then(() => (over = true));
   let stoppedFor: LaunchResult['stoppedFor'] = null;
@@ -233,7 +237,8 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
     if (signalGroup(att.pid, 'SIGKILL')) await waitGroupGone(att.pid, REAP_MS);
     const empty = await contained.empty(REAP_MS);
     const { lastMetrics, tail } = log.close();
-    const exit = readExit(att.root, att.exitFile);
+    const exit = exitDir ? readExit(exitDir.path, basename(att.exitFile)) : readExit(att.root, att.exitFile);
+    exitDir?.close();
     return {
       exitCode: exit?.exitCode ?? null,
       signal: exit ? exit.signal : 'SIGKILL',

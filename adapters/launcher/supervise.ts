@@ -16,19 +16,23 @@
  * A stop (SIGTERM) is passed on to all of them, and whatever still runs after the grace is killed
  * from here: the supervisor stays, as it alone sees (as a subreaper) what left the process group.
  *
+ * Its files are made in folders it opened before the command ran (see supervisor-files.ts).
+ *
  * Usage: node supervise.js SPEC (JSON, see {@link SupervisorSpec})
  */
 import { spawn } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
 import { cgroupMembers } from './cgroup.js';
 import { createCappedLog } from './capped-log.js';
-import { goGiven, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
+import { goGiven, holdFolders, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
 import { descendants, groupMembers } from './process-group.js';
 
 /** What the supervisor is told. */
 export interface SupervisorSpec {
   /** The orchestrator's pid: when it dies before the go, the command never starts. */
   parent: number;
+  /** The workspace: the folders of the files below are opened inside it, never through a link. */
+  root: string;
   go: string;
   exit: string;
   logs: string[];
@@ -48,20 +52,22 @@ export interface SupervisorSpec {
 function parseSpec(text: string | undefined): SupervisorSpec {
   try {
     const s = JSON.parse(text ?? '') as SupervisorSpec;
-    if (Number.isInteger(s.parent) && s.parent > 0 && s.go && s.exit && Array.isArray(s.logs) && Array.isArray(s.argv) && s.argv.length > 0) return s;
+    if (Number.isInteger(s.parent) && s.parent > 0 && typeof s.root === 'string' && s.go && s.exit && Array.isArray(s.logs) && Array.isArray(s.argv) && s.argv.length > 0) return s;
   } catch {
     // usage below
   }
-  process.stderr.write('usage: supervise SPEC (JSON: parent, go, exit, logs, argv, graceMs, maxOutputBytes[, cgroup, subreaper])\n');
+  process.stderr.write('usage: supervise SPEC (JSON: parent, root, go, exit, logs, argv, graceMs, maxOutputBytes[, cgroup, subreaper])\n');
   process.exit(2);
 }
 
 const spec = parseSpec(process.argv[2]);
-const fds = spec.logs.map(openLog);
+// Before the command exists: the folders it may later swap for links are the ones held here.
+const folders = holdFolders(spec.root, [spec.go, spec.exit, ...spec.logs, ...(spec.stdoutLog ? [spec.stdoutLog] : []), ...(spec.stdin ? [spec.stdin] : [])]);
+const fds = spec.logs.map((l) => openLog(folders.at(l)));
 const log = createCappedLog((bytes) => {
   for (const fd of fds) writeSync(fd, bytes);
 }, spec.maxOutputBytes);
-const stdoutFd = spec.stdoutLog ? openLog(spec.stdoutLog) : null;
+const stdoutFd = spec.stdoutLog ? openLog(folders.at(spec.stdoutLog)) : null;
 const stdoutLog = stdoutFd === null ? null : createCappedLog((bytes) => void writeSync(stdoutFd, bytes), spec.maxOutputBytes);
 
 /** How long output may still arrive after the command and what it left were ended (pipes drain). */
@@ -122,7 +128,12 @@ function end(status: ExitStatus): void {
   ended = true;
   log.end();
   stdoutLog?.end();
-  recordExit(spec.exit, { ...status, contained: leftovers().length === 0, pid: child?.pid ?? null });
+  try {
+    recordExit(folders, spec.exit, { ...status, contained: leftovers().length === 0, pid: child?.pid ?? null });
+  } catch (error) {
+    // Its folder was removed: the orchestrator finds no record, as when this process is killed.
+    process.stderr.write(`autopilot: could not record the end: ${(error as Error).message}\n`);
+  }
   fds.forEach(closeSync);
   if (stdoutFd !== null) closeSync(stdoutFd);
   process.exit(0);
@@ -145,7 +156,7 @@ process.on('SIGHUP', () => undefined);
 
 const waitedSince = Date.now();
 const waitForGo = setInterval(() => {
-  if (goGiven(spec.go)) {
+  if (goGiven(folders, spec.go)) {
     clearInterval(waitForGo);
     start();
   } else if (process.ppid !== spec.parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
@@ -158,7 +169,7 @@ const waitForGo = setInterval(() => {
 function start(): void {
   let input: number | 'ignore' = 'ignore';
   if (spec.stdin) {
-    const opened = openStdin(spec.stdin);
+    const opened = openStdin(folders.at(spec.stdin));
     if (typeof opened === 'string') {
       log.write(Buffer.from(`autopilot: could not give ${spec.argv[0]} its input: ${opened}\n`));
       end({ exitCode: 127, signal: null, error: opened, spawnError: 'STDIN' });
