@@ -327,6 +327,28 @@ export function ensureDirConfined(root: string, path: string): UnsafeEntry[] {
   return opened.unsafe;
 }
 
+/** A directory held open: `path` names that very directory (`/proc/self/fd/N`) whatever is put at its old path later. */
+export interface HeldDir {
+  path: string;
+  /** Unsafe entries removed on the way to it. */
+  unsafe: UnsafeEntry[];
+  close(): void;
+}
+
+/**
+ * Opens directory `path` (inside `root`) once, as {@link ensureDirConfined} makes it, and keeps it
+ * open: the other helpers, given `held.path` as their root, then work in that directory even after
+ * it was renamed and a link put in its place. (Without /proc, `held.path` is the plain path.)
+ */
+export function holdDirConfined(root: string, path: string): HeldDir {
+  // The root itself may be held too (it is the user's choice, like everywhere here).
+  const rel = isAbsolute(path) && relative(root, path) === '' ? '' : relativeTo(root, path);
+  const opened = openDir(root, rel, { create: true, repair: true });
+  if (!('dir' in opened)) throw new Error(`cannot open ${path}`);
+  const { dir, unsafe } = opened;
+  return { path: dir.at('').replace(/\/$/, ''), unsafe, close: () => dir.close() };
+}
+
 /** The kind of the entry at `path` (inside `root`), looked at without following anything; null when absent or unreachable. */
 export function kindConfined(root: string, path: string): EntryKind | null {
   const rel = relativeTo(root, path);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Containment } from '../../events/catalogue.js';
 import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
 import { cgroupPopulated, createLaunchCgroup, joinCgroup, killCgroup, ownCgroupDir, removeCgroup, signalCgroup, waitCgroupEmpty } from './cgroup.js';
+import { descendants } from './process-group.js';
 
 /** The containment setting: `auto` picks the strongest that works here. */
 export type ContainmentSetting = 'auto' | Containment['mode'];
@@ -113,8 +114,8 @@ export interface LaunchContainment {
   prefix: string[];
   /** Puts the (gated, not yet running) supervisor into the containment. */
   adopt(pid: number): void;
-  /** Signals everything in it (besides the supervisor's group, which the caller signals). */
-  signal(signal: NodeJS.Signals): void;
+  /** Signals everything in it: all of the cgroup, or every descendant of the subreaper `supervisor` (not itself); nothing for a process group. */
+  signal(signal: NodeJS.Signals, supervisor: number): void;
   /** Kills everything left and waits until nothing is; true when nothing is. */
   empty(ms: number): Promise<boolean>;
 }
@@ -136,6 +137,20 @@ export function launchContainment(mode: Containment['mode'], recorded?: Containm
       },
     };
   }
-  const prefix = mode === 'subreaper' ? [CONTAIN_HELPER, '--subreaper', '--'] : [];
-  return { record: { mode }, prefix, adopt: () => undefined, signal: () => undefined, empty: async () => true };
+  if (mode === 'process-group') return { record: { mode }, prefix: [], adopt: () => undefined, signal: () => undefined, empty: async () => true };
+  return {
+    record: { mode },
+    prefix: [CONTAIN_HELPER, '--subreaper', '--'],
+    adopt: () => undefined,
+    signal: (signal, supervisor) => {
+      for (const pid of descendants(supervisor))
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // gone meanwhile
+        }
+    },
+    // Once the supervisor is gone its orphans are init's: only its record can tell nothing was left (see local.ts).
+    empty: async () => true,
+  };
 }

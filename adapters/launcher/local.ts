@@ -8,14 +8,14 @@
  * no-output timeouts by terminating everything of the launch.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Containment } from '../../events/catalogue.js';
 import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
-import { readConfined, writeConfined } from '../fs/confined.js';
+import { holdDirConfined, readConfined, writeConfined, type HeldDir } from '../fs/confined.js';
 import { launchContainment, type LaunchContainment } from './containment.js';
 import { followLog, type Follower } from './follow.js';
-import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone } from './process-group.js';
+import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone, waitWhile } from './process-group.js';
 import type { SupervisorSpec } from './supervise.js';
 
 /** What to launch. */
@@ -82,7 +82,10 @@ export interface LaunchResult {
   lastMetrics: Record<string, number> | null;
   /** The last lines of output (at most TAIL_LINES, each at most TAIL_LINE_CHARS), for the log fallback. */
   tail: string[];
-  /** False when something of the launch could not be ended (it escaped containment, or would not die). */
+  /**
+   * False when something of the launch could not be ended (it escaped containment, or would not die),
+   * or, under a subreaper, when the supervisor did not record that nothing was left (only it can tell).
+   */
   contained: boolean;
 }
 
@@ -110,13 +113,17 @@ let launches = 0;
 /** How long the reaping SIGKILL may take to empty the launch before the result is reported anyway. */
 const REAP_MS = 5000;
 const EXIT_FILE_MAX = 64 * 1024;
+/** How long after the grace a stopped supervisor may take to kill what is left and record the end (its SIGKILL rounds, the drain). */
+const SUPERVISOR_STOP_MS = 8000;
 
 /** The argv that starts a supervisor for `spec` (with the containment's prefix). */
 export function supervisorArgv(s: SupervisorSpec, prefix: string[] = []): string[] {
   return [...prefix, process.execPath, SUPERVISOR, JSON.stringify(s)];
 }
 
-function readExit(root: string, path: string): { exitCode: number | null; signal: string | null; started: boolean; spawnError: string | null } | null {
+type ExitRecord = { exitCode: number | null; signal: string | null; started: boolean; spawnError: string | null; contained: boolean };
+
+function readExit(root: string, path: string): ExitRecord | null {
   const read = readConfined(root, path, EXIT_FILE_MAX);
   if (read.kind !== 'file') return null;
   try {
@@ -126,6 +133,7 @@ function readExit(root: string, path: string): { exitCode: number | null; signal
       signal: typeof r.signal === 'string' ? r.signal : null,
       started: r.started !== false,
       spawnError: typeof r.spawnError === 'string' ? r.spawnError : null,
+      contained: r.contained !== false,
     };
   } catch {
     return null;
@@ -138,12 +146,15 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   if (!existsSync(SUPERVISOR)) throw new Error(`the supervisor ${SUPERVISOR} is missing: run npm run build`);
   // The orchestrator opens (or makes) the log before anything runs, and follows that file, whatever is put at its path later.
   const follower = followLog(spec.root, spec.logFile);
+  // Held from now on, as the supervisor holds it: the record is read where it was made, whatever the command put at the folder's path.
+  const exitDir = holdDirConfined(spec.root, dirname(spec.exitFile));
   const contained = launchContainment(spec.containment);
   // Unique per launch: a supervisor left waiting by a dead orchestrator must never take another launch's signal.
   const goFile = `${spec.exitFile}.go-${process.pid}-${++launches}`;
-  const go = () => void writeConfined(spec.root, goFile, '', { fsync: false });
+  const go = () => void writeConfined(exitDir.path, basename(goFile), '', { fsync: false });
   const s: SupervisorSpec = {
     parent: process.pid,
+    root: spec.root,
     go: goFile,
     exit: spec.exitFile,
     logs: [spec.logFile],
@@ -160,6 +171,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   const pid = child.pid;
   if (pid === undefined) {
     follower.close();
+    exitDir.close();
     throw new Error(`could not start the supervisor for ${spec.argv[0]}`);
   }
   // The supervisor waits for the go: it is in its cgroup before the command (or anything it starts) exists.
@@ -167,7 +179,7 @@ export function launchLocal(spec: LaunchSpec): LaunchHandle {
   if (!spec.gated) go();
   const exited = child.then(() => undefined);
   const { containment: _mode, maxOutputBytes: _cap, argv: _argv, cwd: _cwd, env: _env, stdinFile: _in, stdoutFile: _out, ...rest } = spec;
-  const handle = follow({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: follower.offset, startedAtMs: Date.now() }, exited, contained, follower);
+  const handle = follow({ ...rest, pid, pidStartTime: processStartTime(pid), logOffset: follower.offset, startedAtMs: Date.now() }, exited, contained, follower, exitDir);
   return { ...handle, go };
 }
 
@@ -186,7 +198,9 @@ export function attachLocal(att: Attachment): LaunchHandle {
   return follow(att, exited, contained, followLog(att.root, att.logFile, att.logOffset));
 }
 
-function follow(att: Attachment, exited: Promise<void>, contained: LaunchContainment, log: Follower): LaunchHandle {
+function follow(att: Attachment, exited: Promise<void>, contained: LaunchContainment, log: Follower, exitDir?: HeldDir): LaunchHandle {
+  let over = false;
+  void exited.then(() => (over = true));
   let stoppedFor: LaunchResult['stoppedFor'] = null;
   log.listen({
     ...(att.onProgress ? { onProgress: att.onProgress } : {}),
@@ -197,8 +211,16 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
     if (stoppedFor) return;
     stoppedFor = reason;
     // Processes that left the group (setsid) are reached through the containment.
-    contained.signal('SIGTERM');
-    void terminateGroup(att.pid, att.graceMs).then(() => contained.signal('SIGKILL'));
+    contained.signal('SIGTERM', att.pid);
+    if (contained.record.mode === 'process-group') return void terminateGroup(att.pid, att.graceMs);
+    // The supervisor kills what is left after the grace, then records the end (killing it would leave a subreaper's orphans to init).
+    signalGroup(att.pid, 'SIGTERM');
+    void waitWhile(() => !over, att.graceMs + SUPERVISOR_STOP_MS).then((done) => {
+      if (done) return;
+      // It did not (stopped, stuck): everything is killed from here, its descendants first.
+      contained.signal('SIGKILL', att.pid);
+      signalGroup(att.pid, 'SIGKILL');
+    });
   };
   const tick = setInterval(() => {
     log.drain();
@@ -215,7 +237,8 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
     if (signalGroup(att.pid, 'SIGKILL')) await waitGroupGone(att.pid, REAP_MS);
     const empty = await contained.empty(REAP_MS);
     const { lastMetrics, tail } = log.close();
-    const exit = readExit(att.root, att.exitFile);
+    const exit = exitDir ? readExit(exitDir.path, basename(att.exitFile)) : readExit(att.root, att.exitFile);
+    exitDir?.close();
     return {
       exitCode: exit?.exitCode ?? null,
       signal: exit ? exit.signal : 'SIGKILL',
@@ -226,7 +249,7 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
       spawnError: exit?.spawnError ?? null,
       lastMetrics,
       tail,
-      contained: empty,
+      contained: empty && (contained.record.mode !== 'subreaper' || exit?.contained === true),
     };
   })();
   return { pid: att.pid, pidStartTime: att.pidStartTime, logOffset: att.logOffset, containment: contained.record, stop, result, go: () => undefined };

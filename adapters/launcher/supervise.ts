@@ -13,6 +13,10 @@
  * When the command has exited, everything it left behind is ended before the end is recorded:
  * the other members of the launch's cgroup, or every descendant (a child subreaper inherits the
  * orphans of its tree), or the process group — so the run is over only when nothing of it runs.
+ * A stop (SIGTERM) is passed on to all of them, and whatever still runs after the grace is killed
+ * from here: the supervisor stays, as it alone sees (as a subreaper) what left the process group.
+ *
+ * Its files are made in folders it opened before the command ran (see supervisor-files.ts).
  *
  * Usage: node supervise.js SPEC (JSON, see {@link SupervisorSpec})
  */
@@ -20,13 +24,15 @@ import { spawn } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
 import { cgroupMembers } from './cgroup.js';
 import { createCappedLog } from './capped-log.js';
-import { goGiven, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
+import { goGiven, holdFolders, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
 import { descendants, groupMembers } from './process-group.js';
 
 /** What the supervisor is told. */
 export interface SupervisorSpec {
   /** The orchestrator's pid: when it dies before the go, the command never starts. */
   parent: number;
+  /** The workspace: the folders of the files below are opened inside it, never through a link. */
+  root: string;
   go: string;
   exit: string;
   logs: string[];
@@ -46,20 +52,22 @@ export interface SupervisorSpec {
 function parseSpec(text: string | undefined): SupervisorSpec {
   try {
     const s = JSON.parse(text ?? '') as SupervisorSpec;
-    if (Number.isInteger(s.parent) && s.parent > 0 && s.go && s.exit && Array.isArray(s.logs) && Array.isArray(s.argv) && s.argv.length > 0) return s;
+    if (Number.isInteger(s.parent) && s.parent > 0 && typeof s.root === 'string' && s.go && s.exit && Array.isArray(s.logs) && Array.isArray(s.argv) && s.argv.length > 0) return s;
   } catch {
     // usage below
   }
-  process.stderr.write('usage: supervise SPEC (JSON: parent, go, exit, logs, argv, graceMs, maxOutputBytes[, cgroup, subreaper])\n');
+  process.stderr.write('usage: supervise SPEC (JSON: parent, root, go, exit, logs, argv, graceMs, maxOutputBytes[, cgroup, subreaper])\n');
   process.exit(2);
 }
 
 const spec = parseSpec(process.argv[2]);
-const fds = spec.logs.map(openLog);
+// Before the command exists: the folders it may later swap for links are the ones held here.
+const folders = holdFolders(spec.root, [spec.go, spec.exit, ...spec.logs, ...(spec.stdoutLog ? [spec.stdoutLog] : []), ...(spec.stdin ? [spec.stdin] : [])]);
+const fds = spec.logs.map((l) => openLog(folders.at(l)));
 const log = createCappedLog((bytes) => {
   for (const fd of fds) writeSync(fd, bytes);
 }, spec.maxOutputBytes);
-const stdoutFd = spec.stdoutLog ? openLog(spec.stdoutLog) : null;
+const stdoutFd = spec.stdoutLog ? openLog(folders.at(spec.stdoutLog)) : null;
 const stdoutLog = stdoutFd === null ? null : createCappedLog((bytes) => void writeSync(stdoutFd, bytes), spec.maxOutputBytes);
 
 /** How long output may still arrive after the command and what it left were ended (pipes drain). */
@@ -93,15 +101,9 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Ends what the command left behind: SIGTERM and the grace (unless stopping already), then SIGKILL rounds until nothing is left. */
-async function sweep(): Promise<void> {
-  let left = leftovers();
-  if (left.length === 0) return;
-  if (!terminating) {
-    signalAll(left, 'SIGTERM');
-    const deadline = Date.now() + spec.graceMs;
-    while ((left = leftovers()).length > 0 && Date.now() < deadline) await sleep(25);
-  }
+/** SIGKILL rounds until nothing of the launch but this process is left, or KILL_MS have passed. */
+async function killAll(): Promise<void> {
+  let left: number[];
   const deadline = Date.now() + KILL_MS;
   while ((left = leftovers()).length > 0 && Date.now() < deadline) {
     signalAll(left, 'SIGKILL');
@@ -109,28 +111,52 @@ async function sweep(): Promise<void> {
   }
 }
 
+/** Ends what the command left behind: SIGTERM and the grace (unless stopping already), then SIGKILL rounds until nothing is left. */
+async function sweep(): Promise<void> {
+  const left = leftovers();
+  if (left.length === 0) return;
+  if (!terminating) {
+    signalAll(left, 'SIGTERM');
+    const deadline = Date.now() + spec.graceMs;
+    while (leftovers().length > 0 && Date.now() < deadline) await sleep(25);
+  }
+  await killAll();
+}
+
 function end(status: ExitStatus): void {
   if (ended) return;
   ended = true;
   log.end();
   stdoutLog?.end();
-  recordExit(spec.exit, { ...status, pid: child?.pid ?? null });
+  try {
+    recordExit(folders, spec.exit, { ...status, contained: leftovers().length === 0, pid: child?.pid ?? null });
+  } catch (error) {
+    // Its folder was removed: the orchestrator finds no record, as when this process is killed.
+    process.stderr.write(`autopilot: could not record the end: ${(error as Error).message}\n`);
+  }
   fds.forEach(closeSync);
   if (stdoutFd !== null) closeSync(stdoutFd);
   process.exit(0);
 }
 
-// SIGTERM reaches the group; processes that left it (setsid) get it from here. The command decides what to do with it; the supervisor stays to record the end.
+// A stop. SIGTERM reaches the group; processes that left it (setsid) get it from here. What still runs after the grace is killed; the supervisor stays to record the end.
 process.on('SIGTERM', () => {
+  if (terminating || ended) return;
   terminating = true;
+  if (!child) {
+    clearInterval(waitForGo);
+    end({ exitCode: null, signal: null, started: false, error: 'stopped before the command started' });
+    return;
+  }
   if (spec.cgroup || spec.subreaper) signalAll(leftovers(), 'SIGTERM');
+  setTimeout(() => void killAll(), spec.graceMs);
 });
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
 
 const waitedSince = Date.now();
 const waitForGo = setInterval(() => {
-  if (goGiven(spec.go)) {
+  if (goGiven(folders, spec.go)) {
     clearInterval(waitForGo);
     start();
   } else if (process.ppid !== spec.parent || Date.now() - waitedSince > GO_TIMEOUT_MS) {
@@ -143,7 +169,7 @@ const waitForGo = setInterval(() => {
 function start(): void {
   let input: number | 'ignore' = 'ignore';
   if (spec.stdin) {
-    const opened = openStdin(spec.stdin);
+    const opened = openStdin(folders.at(spec.stdin));
     if (typeof opened === 'string') {
       log.write(Buffer.from(`autopilot: could not give ${spec.argv[0]} its input: ${opened}\n`));
       end({ exitCode: 127, signal: null, error: opened, spawnError: 'STDIN' });

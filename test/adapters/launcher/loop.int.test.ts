@@ -1,8 +1,12 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa, type Result } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
-import { eventsOf, killRecorded, readText, survivors } from './support.js';
+import { eventsOf, killRecorded, readText, survivors, tempDir } from './support.js';
+
+const SWAPPER = fileURLToPath(new URL('../../fixtures/launch-swap-folder.mjs', import.meta.url));
 
 /** A workspace whose one run fails for good on its first failure, so the loop halts right after it. */
 function workspace(behaviour: string, timeouts: { wall_seconds: number; no_output_seconds: number; grace_seconds: number }): string {
@@ -78,5 +82,31 @@ describe('when the loop runs a trainer that keeps printing past the wall clock',
   it('halts the loop because the baseline failed, and leaves no process behind', () => {
     expect(eventsOf(ws, 'LoopHalted').map((e) => e.data.reason)).toEqual([expect.stringMatching(/^the baseline run 001 failed: wall-clock limit of 2s reached/)]);
     expect(survivors(ws)).toEqual([]);
+  });
+});
+
+describe('when the trainer swaps logs/ for a link to a folder outside during its step', () => {
+  let ws: string;
+  let decoyDir: string;
+  let run: Result;
+  beforeAll(async () => {
+    ws = workspace('ok', { wall_seconds: 60, no_output_seconds: 60, grace_seconds: 0.5 });
+    decoyDir = tempDir('autopilot-decoy-');
+    writeFileSync(join(decoyDir, '001.attempt-1.exit.json'), 'DECOY\n');
+    patchSettings(ws, { trainer: { env: { AUTOPILOT_TRAINER: SWAPPER, LAUNCH_FOLDER: join(ws, 'logs'), LAUNCH_DECOY_DIR: decoyDir } } });
+    run = await loop(ws);
+  });
+  afterAll(() => killRecorded(ws));
+
+  it('writes nothing in the folder outside', () => {
+    expect(readdirSync(decoyDir)).toEqual(['001.attempt-1.exit.json']);
+    expect(readFileSync(join(decoyDir, '001.attempt-1.exit.json'), 'utf8')).toBe('DECOY\n');
+  });
+
+  it('still reads how the trainer ended, not as a supervisor killed from outside', () => {
+    expect(run.exitCode, String(run.all)).toBe(1);
+    const [failed] = eventsOf(ws, 'RunFailed');
+    expect(failed?.data).toMatchObject({ runId: '001', attempt: 1, exitCode: 3 });
+    expect(failed?.data.message).not.toContain('killed from outside');
   });
 });

@@ -22,6 +22,7 @@ function supervise(dir: string, parentPid: number) {
   const goFile = join(dir, 'go');
   const [bin, ...args] = supervisorArgv({
     parent: parentPid,
+    root: dir,
     go: goFile,
     exit: spec.exitFile,
     logs: [spec.logFile],
