@@ -18,6 +18,8 @@ export interface UnsafeEntry {
   /** A symlink's target, as text (never followed). */
   target?: string;
   action: 'removed' | 'ignored';
+  /** What else makes it unsafe (an oversize file, say), said instead of its kind alone. */
+  note?: string;
 }
 
 /** What reading an untrusted file found. */
