@@ -3,7 +3,6 @@
  * machine receives (before it is processed) and every state change, keeps the projections in
  * step, and resumes an unfinished session by folding its events.
  */
-import { readConfined, removeConfined } from '../adapters/fs/confined.js';
 import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
 import { resolveContainment } from '../adapters/launcher/containment.js';
@@ -30,7 +29,7 @@ import { changedInputs } from '../adapters/inputs.js';
 import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
-import { parseStopFile } from './stop-file.js';
+import { takeStopRequest } from './stop-request.js';
 import { describeEvent, detailLines, eventJson } from './output.js';
 import { escapeLines, escapeText } from '../domain/text/escape.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
@@ -342,12 +341,8 @@ async function drive(
   const poll = setInterval(() => {
     if (fatal) return actor.stop();
     // Read as an untrusted file: a FIFO or a link put there must not block or redirect the loop.
-    const read = readConfined(paths.root, paths.stopFile, 4096);
-    if (read.kind === 'missing') return;
-    const content = read.kind === 'file' ? read.bytes.toString('utf8') : '';
-    removeConfined(paths.root, paths.stopFile);
-    const request = parseStopFile(content);
-    requestStop(request.reason, request.now);
+    const request = takeStopRequest(paths.root, paths.stopFile);
+    if (request) requestStop(request.reason, request.now);
   }, 500);
   const onSignal = (signal: NodeJS.Signals) => requestStop(signal, stopSent !== null);
   if (options.handleSignals) {
