@@ -3,9 +3,9 @@
  * opening a FIFO or a device, writing through a hard link. Before either is opened, each must be
  * absent or a regular file with one name; anything else is refused, never followed.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeKind, kindOf } from './fs/entry.js';
+import { describeKind, kindOf, linkTarget } from './fs/entry.js';
 
 /** The log's and the lock's files, relative to the workspace. */
 export const STORE_FILES = ['events.db', 'events.db-wal', 'events.db-shm', 'events.db-journal', 'autopilot.lock', 'autopilot.lock.db', 'autopilot.lock.db-journal'] as const;
@@ -25,15 +25,7 @@ export function unsafeStoreEntry(path: string): UnsafeStoreFile | null {
     return null;
   }
   const kind = kindOf(st);
-  if (kind === 'symlink') {
-    let target = '?';
-    try {
-      target = readlinkSync(path);
-    } catch {
-      // gone meanwhile: the kind is enough
-    }
-    return { path, what: `a symlink to ${target}` };
-  }
+  if (kind === 'symlink') return { path, what: `a symlink to ${linkTarget(path) ?? '?'}` };
   if (kind !== 'file') return { path, what: describeKind(kind) };
   return st.nlink > 1 ? { path, what: `a hard link (${st.nlink} names for one file)` } : null;
 }

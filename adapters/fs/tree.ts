@@ -4,10 +4,10 @@
  * chosen to be put back — taken without following links or opening FIFOs.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, readSync } from 'node:fs';
 import { sep } from 'node:path';
 import { openConfined } from './confined.js';
-import { kindOf, type EntryKind } from './entry.js';
+import { kindOf, linkTarget, type EntryKind } from './entry.js';
 import { walkEntries } from './walk.js';
 
 /** One entry as recorded. */
@@ -75,15 +75,8 @@ export function statEntry(abs: string): EntryState | null {
     return null;
   }
   const kind = kindOf(st);
-  if (kind === 'symlink') {
-    let target = '';
-    try {
-      target = readlinkSync(abs);
-    } catch {
-      // vanished meanwhile
-    }
-    return { kind, target };
-  }
+  // A link gone meanwhile: recorded with an empty target.
+  if (kind === 'symlink') return { kind, target: linkTarget(abs) ?? '' };
   if (kind !== 'file') return { kind };
   return { kind, identity: `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`, size: Number(st.size) };
 }
