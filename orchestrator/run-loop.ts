@@ -7,8 +7,9 @@ import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
 import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
-import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
+import { hasSnapshots, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../projections/cleanup.js';
 import { ProjectionWriter } from '../projections/writer.js';
@@ -160,7 +161,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     throw e;
   }
   // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
-  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes });
+  // Guarded: a log file deleted or replaced under the loop is written again from its connection (see store-guard.ts).
+  const store = guardStore(paths.root, () => openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes }));
   try {
     return await drive(options, paths, settings, policy, containment, { inputs, stoppedAgent }, store, lock, out, err);
   } finally {
@@ -176,7 +178,7 @@ async function drive(
   policy: ReturnType<typeof loadPolicy>,
   containment: Containment['mode'],
   { inputs, stoppedAgent }: { inputs: InputsOutcome; stoppedAgent: StoppedAgent | null },
-  store: EventStore<AutopilotEvent>,
+  store: GuardedStore<AutopilotEvent>,
   lock: Lock,
   out: (l: string) => void,
   err: (l: string) => void,
@@ -228,6 +230,7 @@ async function drive(
     for (const detail of detailLines(stored.event)) progress.line(detail);
   };
   const persist = (event: AutopilotEvent): void => {
+    recordStoreFiles(event);
     const stream = streamOf(event);
     const expected = versions.get(stream) ?? store.streamVersion(stream);
     const result = store.append(stream, [event], { expectedVersion: expected });
@@ -242,6 +245,14 @@ async function drive(
       afterJournal(event.data.runId);
       anchorNow();
     }
+  };
+  // The log's and the lock's files, deleted or replaced since the last append (by an agent, say), are put back first and recorded.
+  const recordStoreFiles = (before: AutopilotEvent) => {
+    const found = [...store.checkFiles(), ...lock.checkFiles()];
+    if (found.length === 0) return;
+    const runId = (before.data as { runId?: unknown }).runId;
+    const changed = found.map(({ path, change, kind, target, restored, note }) => ({ path, change, restored, ...(kind ? { kind } : {}), ...(target !== undefined ? { target } : {}), note }));
+    persist(makeEvent('GuardrailViolation', { ...(typeof runId === 'string' ? { runId } : {}), source: 'workspace', paths: changed, action: found.every((f) => f.restored) ? 'reverted' : 'detected' }, before.metadata.session));
   };
   // A link or FIFO met where projections are written was removed (never followed): that is recorded too.
   const recordUnsafe = (after: AutopilotEvent) => {
