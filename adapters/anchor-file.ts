@@ -3,11 +3,12 @@
  *
  * The workspace is hostile ground: the file is appended with O_APPEND|O_NOFOLLOW and never written
  * through a symlink, a FIFO, a directory or a hard link; such an entry is moved aside and a fresh
- * file started (said on stderr). Reads never follow a symlink nor block on a FIFO.
+ * file started (said on stderr). Reads are size-capped and never follow a symlink nor block on a FIFO.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { readConfined } from './fs/confined.js';
 import { ANCHOR_FILE, ANCHOR_HEADER, anchorMacMessage, formatAnchorLine, type Anchor, type ChainHead } from '../events/anchor.js';
 
 /** The environment variable holding the HMAC key of the anchor lines. Never recorded, never passed to a child. */
@@ -72,26 +73,24 @@ export function appendAnchor(workspace: string, head: ChainHead, o: { key: strin
 /** The anchor file's text; `absent`; or why it was not read (not a regular file: never followed or opened). */
 export type AnchorFileRead = { state: 'absent' } | { state: 'file'; text: string } | { state: 'refused'; why: string };
 
-/** Reads the workspace's anchor file without following a symlink or blocking on a FIFO. */
+/** Largest anchor file read: a line is under 200 bytes, so this is over 80,000 journal steps. */
+export const MAX_ANCHOR_BYTES = 16 << 20;
+
+/** Reads the workspace's anchor file, size-capped, without following a symlink (also at journal/) or blocking on a FIFO. */
 export function readAnchorFile(workspace: string): AnchorFileRead {
-  const dirWhy = notADirectory(join(workspace, 'journal'));
-  if (dirWhy === 'missing') return { state: 'absent' };
-  if (dirWhy) return { state: 'refused', why: `journal/ ${dirWhy}` };
-  let fd: number;
-  try {
-    fd = openSync(join(workspace, ANCHOR_FILE), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { state: 'absent' };
-    if (code === 'ELOOP') return { state: 'refused', why: `${ANCHOR_FILE} is a symlink (not followed)` };
-    return { state: 'refused', why: `${ANCHOR_FILE} cannot be opened: ${(e as Error).message}` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { state: 'refused', why: `${ANCHOR_FILE} is not a regular file` };
-    return { state: 'file', text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
+  const read = readConfined(workspace, join(workspace, ANCHOR_FILE), MAX_ANCHOR_BYTES);
+  switch (read.kind) {
+    case 'missing':
+      return { state: 'absent' };
+    case 'file':
+      return { state: 'file', text: read.bytes.toString('utf8') };
+    case 'too-large':
+      return { state: 'refused', why: `${ANCHOR_FILE} is ${read.size} bytes, more than the ${MAX_ANCHOR_BYTES >> 20} MiB an anchor file may be (not read)` };
+    case 'unsafe': {
+      const { path, kind } = read.entry;
+      if (path !== ANCHOR_FILE) return { state: 'refused', why: `${path}/ ${kind === 'symlink' ? 'is a symlink (not followed)' : 'is not a directory'}` };
+      return { state: 'refused', why: kind === 'symlink' ? `${ANCHOR_FILE} is a symlink (not followed)` : `${ANCHOR_FILE} is not a regular file` };
+    }
   }
 }
 

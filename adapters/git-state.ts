@@ -1,6 +1,5 @@
 /** What git knows of a working tree: its top, the entries that differ from HEAD, and HEAD's entry at a path. */
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import type { EntryState } from './fs/tree.js';
 
 /** The top of the git repository `dir` is in, or null when it is in none (or git is missing). */
@@ -27,19 +26,30 @@ export function gitDirty(top: string): string[] {
   return paths;
 }
 
-/** HEAD's entry at `rel`: a file with its content, a symlink with its target, or null when HEAD has none there. */
+/**
+ * HEAD's entry at `rel`: a file by its size and git object (its content is never loaded; see
+ * {@link streamBlob}), a symlink with its target, or null when HEAD has none there.
+ */
 export function gitHeadEntry(top: string, rel: string): EntryState | null {
   let listing: string;
   try {
-    listing = execFileSync('git', ['-C', top, 'ls-tree', '-z', 'HEAD', '--', rel], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    listing = execFileSync('git', ['-C', top, 'ls-tree', '-l', '-z', 'HEAD', '--', rel], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return null;
   }
-  // "<mode> <type> <object>\t<path>\0"
-  const [meta] = listing.split('\t');
-  const [mode, type, object] = (meta ?? '').split(' ');
-  if (type !== 'blob' || !object) return null;
-  const content = execFileSync('git', ['-C', top, 'cat-file', 'blob', object], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 << 20 });
-  if (mode === '120000') return { kind: 'symlink', target: content.toString('utf8') };
-  return { kind: 'file', size: content.length, hash: createHash('sha256').update(content).digest('hex'), content };
+  // "<mode> <type> <object> <size, padded>\t<path>\0"
+  const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+)\t/.exec(listing);
+  if (!m || m[2] !== 'blob') return null;
+  const [, mode, , object, size] = m;
+  if (mode === '120000') {
+    const target = execFileSync('git', ['-C', top, 'cat-file', 'blob', object!], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
+    return { kind: 'symlink', target: target.toString('utf8') };
+  }
+  return { kind: 'file', size: Number(size), blob: object! };
+}
+
+/** Writes git object `blob` of the repository at `top` into `fd`, streamed by git itself (never held in memory). */
+export function streamBlob(top: string, blob: string, fd: number): void {
+  const r = spawnSync('git', ['-C', top, 'cat-file', 'blob', blob], { stdio: ['ignore', fd, 'pipe'] });
+  if (r.status !== 0) throw new Error(`git cat-file blob ${blob} failed: ${r.error?.message ?? r.stderr?.toString('utf8').trim() ?? `exit ${r.status}`}`);
 }

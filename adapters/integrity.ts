@@ -6,10 +6,11 @@
  * restoring replaces a path (temp file and rename), never writes through it.
  */
 import { resolve, sep } from 'node:path';
-import { ensureDirConfined, removeConfined, symlinkConfined, writeConfined } from './fs/confined.js';
+import { ensureDirConfined, removeConfined, symlinkConfined, writeConfined, writeConfinedFrom } from './fs/confined.js';
+import { capText, planCopies, type CopyPlan } from './fs/copy-plan.js';
 import type { EntryKind } from './fs/entry.js';
-import { entryState, recordTree, sameEntry, toPlatform, TREE_LIMITS, type EntryState } from './fs/tree.js';
-import { gitDirty, gitHeadEntry, gitTop } from './git-state.js';
+import { completeEntry, entryState, recordTree, sameEntry, statEntry, statTree, toPlatform, TREE_LIMITS, type EntryState, type TreeLimits } from './fs/tree.js';
+import { gitDirty, gitHeadEntry, gitTop, streamBlob } from './git-state.js';
 
 /** Files the orchestrator itself writes during a step; never the agent's doing. */
 const OWN_FILES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP)$/;
@@ -19,6 +20,8 @@ export interface IntegritySnapshot {
   workspace: string;
   entries: Map<string, EntryState>;
   repo: { top: string; entries: Map<string, EntryState | null> } | null;
+  /** What was read and kept (for the notes on what could not be put back). */
+  limits: TreeLimits;
 }
 
 /** One change found after a step. */
@@ -39,22 +42,49 @@ export interface Change {
 
 const ownFile = (rel: string) => !rel.includes('/') && OWN_FILES.test(rel);
 
-/** Records the workspace's entries, and the dirty entries of the repository it lives in. */
-export function takeSnapshot(workspace: string): IntegritySnapshot {
+/**
+ * Records the workspace's entries, and the dirty entries of the repository it lives in. Copies to
+ * restore from are kept of files outside `allowed` (paths relative to the workspace, never
+ * reverted), up to `limits.keepBytes` each and `limits.keepBudget` in all, smallest first.
+ */
+export function takeSnapshot(workspace: string, allowed: readonly string[] = [], limits: TreeLimits = TREE_LIMITS): IntegritySnapshot {
   const root = resolve(workspace);
-  const entries = recordTree(root, ownFile);
+  const isAllowed = allowedMatcher(allowed);
+  const entries = statTree(root, ownFile);
   const top = gitTop(root);
-  let repo: IntegritySnapshot['repo'] = null;
-  if (top) {
-    const repoEntries = new Map<string, EntryState | null>();
+  const repoEntries = new Map<string, EntryState | null>();
+  if (top)
     for (const rel of gitDirty(top)) {
       const abs = `${top}${sep}${toPlatform(rel)}`;
-      if (inside(abs, root)) continue;
-      repoEntries.set(rel, entryState(top, abs, TREE_LIMITS));
+      if (!inside(abs, root)) repoEntries.set(rel, statEntry(abs));
     }
-    repo = { top, entries: repoEntries };
+  // One budget for both, planned before anything is read.
+  const files = (m: Map<string, EntryState | null>, side: string, skip: (rel: string) => boolean) =>
+    [...m].filter(([rel, s]) => s?.kind === 'file' && !skip(rel)).map(([rel, s]) => ({ key: `${side}${rel}`, size: s!.size ?? 0 }));
+  const plan = planCopies([...files(entries, 'w:', isAllowed), ...files(repoEntries, 'r:', () => false)], limits);
+  const left = { bytes: limits.keepBudget };
+  for (const [rel, state] of entries) entries.set(rel, complete(root, root, rel, state, plan.get(`w:${rel}`), limits, left));
+  if (top) for (const [rel, state] of repoEntries) repoEntries.set(rel, state && complete(top, top, rel, state, plan.get(`r:${rel}`), limits, left));
+  return { workspace: root, entries, repo: top ? { top, entries: repoEntries } : null, limits };
+}
+
+/** Hashes a recorded entry and keeps its copy when planned and the budget (as really read) allows. */
+function complete(root: string, base: string, rel: string, state: EntryState, plan: CopyPlan | undefined, limits: TreeLimits, left: { bytes: number }): EntryState {
+  const done = completeEntry(root, `${base}${sep}${toPlatform(rel)}`, state, limits, plan === 'kept');
+  if (plan === undefined || state.kind !== 'file') return done;
+  if (plan !== 'kept') return { ...done, uncopied: plan };
+  // Grown since its lstat past what is left: no copy, as if the budget had gone to smaller files.
+  if (done.content && done.content.length > left.bytes) {
+    const { content: _dropped, ...rest } = done;
+    return { ...rest, uncopied: 'budget' };
   }
-  return { workspace: root, entries, repo };
+  left.bytes -= done.content?.length ?? 0;
+  return done;
+}
+
+function allowedMatcher(allowed: readonly string[]): (rel: string) => boolean {
+  const patterns = new Set(allowed.map((a) => a.replace(/\\/g, '/')));
+  return (rel) => patterns.has(rel);
 }
 
 function inside(child: string, parent: string): boolean {
@@ -62,7 +92,7 @@ function inside(child: string, parent: string): boolean {
 }
 
 /** Puts `before` back at `rel` under `root`, replacing whatever is there; the note says why it could not. */
-function restore(root: string, rel: string, before: EntryState | null, now: EntryState | null): { restored: boolean; note?: string } {
+function restore(root: string, rel: string, before: EntryState | null, now: EntryState | null, limits: TreeLimits): { restored: boolean; note?: string } {
   const abs = `${root}${sep}${toPlatform(rel)}`;
   if (before === null) {
     removeConfined(root, abs);
@@ -78,9 +108,15 @@ function restore(root: string, rel: string, before: EntryState | null, now: Entr
         writeConfined(root, abs, before.content);
         return { restored: true };
       }
+      // A committed file comes back from git, streamed into a fresh file.
+      if (before.blob) {
+        const blob = before.blob;
+        writeConfinedFrom(root, abs, (fd) => streamBlob(root, blob, fd));
+        return { restored: true };
+      }
       // Never leave a link or a FIFO where a file was, even when its content cannot come back.
       if (now && now.kind !== 'file') removeConfined(root, abs);
-      return { restored: false, note: `${before.size ?? '?'} bytes: too large to keep a copy; detected, not restored` };
+      return { restored: false, note: uncopiedNote(before, limits) };
     case 'symlink':
       symlinkConfined(root, abs, before.target ?? '');
       return { restored: true };
@@ -93,6 +129,19 @@ function restore(root: string, rel: string, before: EntryState | null, now: Entr
       const never: never = before.kind;
       throw new Error(`unknown kind ${String(never)}`);
     }
+  }
+}
+
+/** Why no copy of a file was there to put back, as said in the violation. */
+function uncopiedNote(before: EntryState, limits: TreeLimits): string {
+  const size = `${before.size ?? '?'} bytes`;
+  switch (before.uncopied) {
+    case 'file-cap':
+      return `${size}: too large to keep a copy, over the ${capText(limits.keepBytes)} per-file copy cap; detected, not restored`;
+    case 'budget':
+      return `${size}: no copy kept, the snapshot's ${capText(limits.keepBudget)} copy budget went to smaller files; detected, not restored`;
+    default:
+      return `${size}: no copy could be read when the snapshot was taken; detected, not restored`;
   }
 }
 
@@ -125,7 +174,7 @@ function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boo
     if (before && after && sameEntry(before, after)) continue;
     // Under a new directory that was removed: reported (a link in it is still a link it made), nothing left to undo.
     const removedWithParent = before === null && gone.some((g) => rel.startsWith(`${g}/`));
-    const outcome = removedWithParent ? { restored: true } : restore(root, rel, before, after);
+    const outcome = removedWithParent ? { restored: true } : restore(root, rel, before, after, snapshot.limits);
     if (after?.kind === 'directory' && before?.kind !== 'directory') gone.push(rel);
     changes.push(describe(rel, before, after, outcome));
   }
@@ -146,7 +195,7 @@ function revertRepo(snapshot: IntegritySnapshot): Change[] {
     const before = entries.has(rel) ? (entries.get(rel) ?? null) : gitHeadEntry(top, rel);
     if (before === null && after === null) continue;
     if (before && after && sameEntry(before, after)) continue;
-    changes.push({ ...describe(rel, before, after, restore(top, rel, before, after)), path: abs });
+    changes.push({ ...describe(rel, before, after, restore(top, rel, before, after, snapshot.limits)), path: abs });
   }
   return changes;
 }
@@ -156,7 +205,6 @@ function revertRepo(snapshot: IntegritySnapshot): Change[] {
  * `allowed` (paths relative to the workspace). Returns what was changed and whether it was restored.
  */
 export function revertOutside(snapshot: IntegritySnapshot, allowed: readonly string[]): Change[] {
-  const patterns = new Set(allowed.map((a) => a.replace(/\\/g, '/')));
-  const changes = [...revertTree(snapshot, (rel) => patterns.has(rel)), ...revertRepo(snapshot)];
+  const changes = [...revertTree(snapshot, allowedMatcher(allowed)), ...revertRepo(snapshot)];
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }

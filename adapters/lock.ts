@@ -6,9 +6,10 @@
  * is a takeover, which the loop records.
  */
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { readConfined, removeConfined, writeConfined } from './fs/confined.js';
+import { identityOf, sameFile, type RestoredStoreFile } from './store-guard.js';
 import { processAlive } from './launcher/process-group.js';
 
 /** Raised when another live orchestrator holds the workspace. */
@@ -27,6 +28,12 @@ export class LockHeldError extends Error {
 export interface Lock {
   /** Set when a stale lock was taken over: the dead holder's pid, or null when its name was unreadable. */
   takenOverFrom: number | null | undefined;
+  /**
+   * Finds the lock's files deleted or replaced since they were taken (the OS lock would then hold a
+   * file no other orchestrator opens) and takes them again: a fresh `autopilot.lock.db` locked
+   * anew, the holder's name written again. Returns what it found.
+   */
+  checkFiles(): RestoredStoreFile[];
   release(): void;
 }
 
@@ -107,13 +114,51 @@ export function acquireLock(path: string): Lock {
     }
     takenOverFrom = pid === process.pid ? undefined : pid;
   }
-  writeConfined(dirname(path), path, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  const name = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  writeConfined(dirname(path), path, name);
+  const dbs = [db];
+  let known = { db: identityOf(`${path}.db`), name: identityOf(path) };
   return {
     takenOverFrom,
+    checkFiles: () => {
+      const found: RestoredStoreFile[] = [];
+      const dbNow = identityOf(`${path}.db`);
+      if (!sameFile(dbNow.id, known.db.id)) {
+        // Whatever stands there is not our lock: removed, never opened, and a fresh one locked.
+        if (dbNow.kind !== null) removeConfined(dirname(path), `${path}.db`);
+        const again = takeOsLock(path);
+        if (again) {
+          dbs.push(again);
+          held.add(again);
+        }
+        found.push({
+          path: `${basename(path)}.db`,
+          change: dbNow.kind === null ? 'deleted' : 'modified',
+          ...(dbNow.kind ? { kind: dbNow.kind } : {}),
+          restored: again !== null,
+          note: again ? 'a fresh lock file was made and locked again' : 'another process took a fresh lock file meanwhile: this workspace may have two loops',
+        });
+      }
+      const nameNow = identityOf(path);
+      if (!sameFile(nameNow.id, known.name.id)) {
+        writeConfined(dirname(path), path, name);
+        found.push({
+          path: basename(path),
+          change: nameNow.kind === null ? 'deleted' : 'modified',
+          ...(nameNow.kind ? { kind: nameNow.kind } : {}),
+          restored: true,
+          note: "the holder's name was written again",
+        });
+      }
+      known = { db: identityOf(`${path}.db`), name: identityOf(path) };
+      return found;
+    },
     release: () => {
       if (readHolder(path) === process.pid) removeConfined(dirname(path), path);
-      held.delete(db);
-      db.close();
+      for (const d of dbs) {
+        held.delete(d);
+        d.close();
+      }
     },
   };
 }

@@ -4,6 +4,7 @@
  * the configured statistics can detect). Reads the scratch folder as untrusted (never a link or FIFO).
  */
 import { readConfined } from '../adapters/fs/confined.js';
+import { describeKind } from '../adapters/fs/entry.js';
 import type { LaunchResult } from '../adapters/launcher/local.js';
 import { MAX_SUMMARY_BYTES } from '../adapters/actors/launch-outcome.js';
 import { metricsFromLog } from '../domain/log-metrics.js';
@@ -45,15 +46,10 @@ export function outcomeOf(r: LaunchResult, root: string, summaryPath: string, se
   if (!r.recorded) return { ok: false, reason: "the trainer's supervisor was killed from outside" };
   if (r.exitCode !== 0) return { ok: false, reason: `the trainer exited with ${r.signal ?? `code ${r.exitCode}`}` };
   const read = readConfined(root, summaryPath, MAX_SUMMARY_BYTES);
-  const problem =
-    read.kind === 'file'
-      ? null
-      : read.kind === 'missing'
-        ? 'missing'
-        : read.kind === 'too-large'
-          ? `${read.size} bytes, more than the ${read.max} read`
-          : `a ${read.entry.kind}, not a regular file`;
-  const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: settings.limits.max_samples }) : { ok: false as const, problem: problem! };
+  // As in the loop: a link, a FIFO or an oversize summary is refused, and the log's metrics do not stand in for it.
+  if (read.kind === 'unsafe') return { ok: false, reason: `trainer_summary.json refused: it is ${describeKind(read.entry.kind)}, not a regular file (not read)` };
+  if (read.kind === 'too-large') return { ok: false, reason: `trainer_summary.json refused: ${read.size} bytes, more than the ${read.max} read` };
+  const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: settings.limits.max_samples }) : { ok: false as const, problem: 'missing' };
   if (parsed.ok) return { ok: true, source: 'summary', metrics: parsed.summary.metrics, samples: parsed.summary.samples ?? {} };
   if ('refused' in parsed) return { ok: false, reason: `trainer_summary.json refused: ${parsed.problem}` };
   const fromLog = metricsFromLog(r.tail);

@@ -3,13 +3,13 @@
  * machine receives (before it is processed) and every state change, keeps the projections in
  * step, and resumes an unfinished session by folding its events.
  */
-import { readConfined, removeConfined } from '../adapters/fs/confined.js';
 import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
 import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
+import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
-import { hasSnapshots, type EventStore, type StoredEvent } from '../events/store.js';
+import { hasSnapshots, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../projections/cleanup.js';
 import { ProjectionWriter } from '../projections/writer.js';
@@ -30,7 +30,7 @@ import { changedInputs } from '../adapters/inputs.js';
 import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
-import { parseStopFile } from './stop-file.js';
+import { takeStopRequest } from './stop-request.js';
 import { describeEvent, detailLines, eventJson } from './output.js';
 import { escapeLines, escapeText } from '../domain/text/escape.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from './workspace.js';
@@ -161,7 +161,8 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     throw e;
   }
   // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
-  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes });
+  // Guarded: a log file deleted or replaced under the loop is written again from its connection (see store-guard.ts).
+  const store = guardStore(paths.root, () => openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes }));
   try {
     return await drive(options, paths, settings, policy, containment, { inputs, stoppedAgent }, store, lock, out, err);
   } finally {
@@ -177,7 +178,7 @@ async function drive(
   policy: ReturnType<typeof loadPolicy>,
   containment: Containment['mode'],
   { inputs, stoppedAgent }: { inputs: InputsOutcome; stoppedAgent: StoppedAgent | null },
-  store: EventStore<AutopilotEvent>,
+  store: GuardedStore<AutopilotEvent>,
   lock: Lock,
   out: (l: string) => void,
   err: (l: string) => void,
@@ -229,6 +230,7 @@ async function drive(
     for (const detail of detailLines(stored.event)) progress.line(detail);
   };
   const persist = (event: AutopilotEvent): void => {
+    recordStoreFiles(event);
     const stream = streamOf(event);
     const expected = versions.get(stream) ?? store.streamVersion(stream);
     const result = store.append(stream, [event], { expectedVersion: expected });
@@ -243,6 +245,14 @@ async function drive(
       afterJournal(event.data.runId);
       anchorNow();
     }
+  };
+  // The log's and the lock's files, deleted or replaced since the last append (by an agent, say), are put back first and recorded.
+  const recordStoreFiles = (before: AutopilotEvent) => {
+    const found = [...store.checkFiles(), ...lock.checkFiles()];
+    if (found.length === 0) return;
+    const runId = (before.data as { runId?: unknown }).runId;
+    const changed = found.map(({ path, change, kind, target, restored, note }) => ({ path, change, restored, ...(kind ? { kind } : {}), ...(target !== undefined ? { target } : {}), note }));
+    persist(makeEvent('GuardrailViolation', { ...(typeof runId === 'string' ? { runId } : {}), source: 'workspace', paths: changed, action: found.every((f) => f.restored) ? 'reverted' : 'detected' }, before.metadata.session));
   };
   // A link or FIFO met where projections are written was removed (never followed): that is recorded too.
   const recordUnsafe = (after: AutopilotEvent) => {
@@ -342,12 +352,8 @@ async function drive(
   const poll = setInterval(() => {
     if (fatal) return actor.stop();
     // Read as an untrusted file: a FIFO or a link put there must not block or redirect the loop.
-    const read = readConfined(paths.root, paths.stopFile, 4096);
-    if (read.kind === 'missing') return;
-    const content = read.kind === 'file' ? read.bytes.toString('utf8') : '';
-    removeConfined(paths.root, paths.stopFile);
-    const request = parseStopFile(content);
-    requestStop(request.reason, request.now);
+    const request = takeStopRequest(paths.root, paths.stopFile);
+    if (request) requestStop(request.reason, request.now);
   }, 500);
   const onSignal = (signal: NodeJS.Signals) => requestStop(signal, stopSent !== null);
   if (options.handleSignals) {

@@ -26,3 +26,8 @@ export function parseStopFile(text: string): StopFileRequest {
 export function formatStopFile(now: boolean, by: string): string {
   return `${now ? 'now' : 'after'}\n${by}\n`;
 }
+
+/** The request of a STOP that could not be read (a symlink, a FIFO, an oversize file): its presence asks to stop after the current run. Pure. */
+export function unreadableStopFile(what: string): StopFileRequest {
+  return { now: false, reason: `STOP file (${what}; removed, not read)` };
+}

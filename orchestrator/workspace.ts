@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readUserText } from '../adapters/fs/user-files.js';
+import { unsafeStoreFile } from '../adapters/store-files.js';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../domain/config.js';
 import { parsePolicy, type Policy } from '../domain/policy.js';
@@ -90,10 +91,18 @@ export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full', reco
   return raw as Config;
 }
 
-/** Fails with a clear message when `dir` is not a workspace. */
+/**
+ * Fails with a clear message when `dir` is not a workspace, or when its log's or lock's files are
+ * not regular files of their own (SQLite would follow or write through them): before anything is opened.
+ */
 export function assertWorkspace(paths: WorkspacePaths): void {
   if (!existsSync(paths.settings))
     throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json); pass --workspace DIR`);
+  const unsafe = unsafeStoreFile(paths.root);
+  if (unsafe)
+    throw new WorkspaceError(
+      `${unsafe.path} is ${unsafe.what}, not a regular file of its own: the event log and the lock are never opened through it, and nothing was recorded. Remove it (or put the real file back) and run again`,
+    );
 }
 
 /** Resolves a path from settings against the workspace. */

@@ -10,7 +10,8 @@ import { metricsFromLog } from '../../domain/log-metrics.js';
 import { parseTrainerSummary } from '../../domain/trainer-summary.js';
 import { redactText } from '../../domain/secrets.js';
 import type { DataOf } from '../../events/catalogue.js';
-import { readConfined, removeConfined, type UnsafeEntry } from '../fs/confined.js';
+import { readConfined, removeConfined, type ConfinedRead, type UnsafeEntry } from '../fs/confined.js';
+import { describeKind } from '../fs/entry.js';
 import type { LaunchResult } from '../launcher/local.js';
 import { fingerprintOutputs } from './run-outputs.js';
 
@@ -49,6 +50,22 @@ export function failureTail(lines: readonly string[], n: number): string[] {
 // What a shell or the kernel says when the command (or the one a script execs) cannot be run at all.
 const CANNOT_RUN = /\bnot found\b|No such file or directory|Permission denied|cannot execute|not executable|ENOENT|EACCES/i;
 
+/** Why the summary that was read is refused (removed when it is not a regular file), with the entry a violation names; null when it may be parsed. */
+function refusedSummary(c: OutcomeContext, read: ConfinedRead): { problem: string; entry: UnsafeEntry } | null {
+  const path = relative(c.root, c.summaryPath);
+  if (read.kind === 'unsafe') {
+    removeConfined(c.root, c.summaryPath);
+    const { kind, target } = read.entry;
+    return {
+      problem: `it was ${kind === 'symlink' ? `a symlink to ${target ?? '?'}` : describeKind(kind)}, not a regular file; removed, not read`,
+      entry: { ...read.entry, action: 'removed' },
+    };
+  }
+  if (read.kind !== 'too-large') return null;
+  const problem = `${read.size} bytes, more than the ${read.max} read`;
+  return { problem, entry: { path, kind: 'file', action: 'ignored', note: `a summary of ${read.size} bytes, over the ${read.max >> 20} MiB the loop reads; not read, left in place` } };
+}
+
 /** The outcome of launch `r` (which was not stopped, and ended with a recorded exit). */
 export function launchOutcome(r: LaunchResult, c: OutcomeContext): LaunchOutcome {
   const tail = failureTail(r.tail, c.tailLines);
@@ -65,22 +82,12 @@ export function launchOutcome(r: LaunchResult, c: OutcomeContext): LaunchOutcome
     return fail('crashed', `trainer exited with ${r.signal ?? `code ${r.exitCode}`}${last ? `: ${last}` : ''}; see ${c.logPath}`);
   }
   const read = readConfined(c.root, c.summaryPath, MAX_SUMMARY_BYTES);
-  const unsafe: UnsafeEntry[] = [];
-  if (read.kind === 'unsafe') {
-    removeConfined(c.root, c.summaryPath);
-    unsafe.push({ ...read.entry, action: 'removed' });
-  }
-  const problem =
-    read.kind === 'missing'
-      ? 'missing'
-      : read.kind === 'unsafe'
-        ? `it was ${read.entry.kind === 'symlink' ? `a symlink to ${read.entry.target ?? '?'}` : `a ${read.entry.kind}`}, not a regular file; removed, not followed`
-        : read.kind === 'too-large'
-          ? `${read.size} bytes, more than the ${read.max} read`
-          : '';
-  const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: c.maxSamples }) : { ok: false as const, problem };
-  // A summary over a limit is refused outright: the log's metrics must not stand in for it.
-  if (!parsed.ok && 'refused' in parsed) return fail('no-summary', `trainer_summary.json refused: ${parsed.problem}`, unsafe);
+  // A summary the loop may not read — a link, a FIFO, oversize — is refused: the log's metrics must not stand in for it.
+  const refused = refusedSummary(c, read);
+  if (refused) return fail('no-summary', `trainer_summary.json refused: ${refused.problem}`, [refused.entry]);
+  const parsed = read.kind === 'file' ? parseTrainerSummary(read.bytes.toString('utf8'), { maxSamples: c.maxSamples }) : { ok: false as const, problem: 'missing' };
+  // A summary over a limit is refused outright too.
+  if (!parsed.ok && 'refused' in parsed) return fail('no-summary', `trainer_summary.json refused: ${parsed.problem}`);
   const result = parsed.ok
     ? { summarySource: 'summary' as const, metrics: parsed.summary.metrics, samples: parsed.summary.samples ?? {} }
     : (() => {
@@ -88,13 +95,12 @@ export function launchOutcome(r: LaunchResult, c: OutcomeContext): LaunchOutcome
         const fromLog = metricsFromLog(r.tail);
         return fromLog ? { summarySource: 'log' as const, metrics: fromLog.metrics, samples: {} } : null;
       })();
-  if (!result) return fail('no-summary', `no usable trainer_summary.json (${parsed.ok ? '' : parsed.problem}) and no metrics in the log`, unsafe);
+  if (!result) return fail('no-summary', `no usable trainer_summary.json (${parsed.ok ? '' : parsed.problem}) and no metrics in the log`);
   if (sampleOf(result, c.metric).length === 0) {
     const had = [...new Set([...Object.keys(result.metrics), ...Object.keys(result.samples)])].sort();
     return fail(
       'metric-missing',
       `the trainer reported no value of "${c.metric}" (metric.name in autopilot.json); it reported ${had.length ? had.map((m) => `"${m}"`).join(', ') : 'no metrics at all'} (${result.summarySource === 'summary' ? 'trainer_summary.json' : 'its log'})`,
-      unsafe,
     );
   }
   const outputs = fingerprintOutputs(c.root, read.kind === 'file' ? { rel: relative(c.root, c.summaryPath), bytes: read.bytes } : null, c.checkpoints);
@@ -107,6 +113,6 @@ export function launchOutcome(r: LaunchResult, c: OutcomeContext): LaunchOutcome
       ...(c.checkpoints.length ? { checkpoints: c.checkpoints } : {}),
       ...(outputs.length ? { outputs } : {}),
     },
-    unsafe,
+    unsafe: [],
   };
 }

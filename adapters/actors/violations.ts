@@ -14,7 +14,7 @@ export function unsafePath(u: UnsafeEntry, what = 'where the loop reads or write
     restored: u.action === 'removed',
     kind: u.kind,
     ...(u.target !== undefined ? { target: u.target } : {}),
-    note: `${describeKind(u.kind)} ${what}; ${u.action === 'removed' ? 'removed' : 'ignored'}, never followed`,
+    note: u.note ?? `${describeKind(u.kind)} ${what}; ${u.action === 'removed' ? 'removed' : 'ignored'}, never followed`,
   };
 }
 

@@ -18,6 +18,8 @@ export interface UnsafeEntry {
   /** A symlink's target, as text (never followed). */
   target?: string;
   action: 'removed' | 'ignored';
+  /** What else makes it unsafe (an oversize file, say), said instead of its kind alone. */
+  note?: string;
 }
 
 /** What reading an untrusted file found. */
@@ -214,7 +216,15 @@ function readCapped(fd: number, max: number, size: number): ConfinedRead {
  * whatever stood at `path` — a symlink, a FIFO, a directory — is replaced, never written through.
  * Returns what unsafe entries it removed.
  */
-export function writeConfined(root: string, path: string, data: string | Uint8Array, { fsync = true, mode = 0o644, repair = true } = {}): UnsafeEntry[] {
+export function writeConfined(root: string, path: string, data: string | Uint8Array, opts: { fsync?: boolean; mode?: number; repair?: boolean } = {}): UnsafeEntry[] {
+  return writeConfinedFrom(root, path, (fd) => writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data), opts);
+}
+
+/**
+ * Like {@link writeConfined}, but the new file's content is written by `fill` into its open
+ * descriptor (a child process's stdout, say), so a large content never has to be in memory.
+ */
+export function writeConfinedFrom(root: string, path: string, fill: (fd: number) => void, { fsync = true, mode = 0o644, repair = true } = {}): UnsafeEntry[] {
   const rel = relativeTo(root, path);
   const { dir: relDir, name } = split(rel);
   const opened = openDir(root, relDir, { create: true, repair });
@@ -224,11 +234,14 @@ export function writeConfined(root: string, path: string, data: string | Uint8Ar
   try {
     const { tmp, fd } = createTemp(dir, name, mode);
     try {
-      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fill(fd);
       if (fsync) fsyncSync(fd);
-    } finally {
+    } catch (error) {
       closeSync(fd);
+      unlinkSync(dir.at(tmp));
+      throw error;
     }
+    closeSync(fd);
     const there = entryKind(dir.at(name));
     if (there !== null && there !== 'file') {
       unsafe.push(describeEntry(dir.at(name), rel, 'removed'));

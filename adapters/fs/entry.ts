@@ -1,5 +1,5 @@
 /** What kind of thing stands at a path, told without following it. */
-import { lstatSync, type BigIntStats, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, type BigIntStats, type Stats } from 'node:fs';
 
 /** The kinds of directory entry the loop tells apart. */
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'block-device' | 'char-device';
@@ -19,6 +19,15 @@ export function kindOf(st: Stats | BigIntStats): EntryKind {
 export function entryKind(path: string): EntryKind | null {
   try {
     return kindOf(lstatSync(path));
+  } catch {
+    return null;
+  }
+}
+
+/** A symlink's target, as text (never followed); null when it is gone or not a link. */
+export function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
   } catch {
     return null;
   }

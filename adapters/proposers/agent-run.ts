@@ -177,7 +177,7 @@ export async function runAgent(
   for (const f of [exitFile, mcpLog, stdoutFile]) removeConfined(root, f);
   unsafe.push(...writeConfined(root, join(root, files.prompt), prompt));
   for (const f of inv.files) unsafe.push(...writeConfined(root, f.path, f.text));
-  const snapshot = takeSnapshot(root);
+  const snapshot = takeSnapshot(root, [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)]);
   const allowed = [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)];
   let handle: LaunchHandle;
   try {

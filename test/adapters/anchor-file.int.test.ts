@@ -4,7 +4,7 @@
  * never follow or block, and the HMAC against an independent implementation (openssl).
  */
 import { execFileSync } from 'node:child_process';
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,21 @@ describe('readAnchorFile', () => {
     rmSync(join(ws, 'journal', 'anchor'));
     execFileSync('mkfifo', [join(ws, 'journal', 'anchor')]);
     expect(readAnchorFile(ws)).toEqual({ state: 'refused', why: 'journal/anchor is not a regular file' });
+  });
+
+  it('refuses a file over 16 MiB without reading it, naming its size', () => {
+    mkdirSync(join(ws, 'journal'));
+    // Sparse: 17 MiB on paper; a whole-file read would hold it all as one string.
+    writeFileSync(join(ws, 'journal', 'anchor'), '');
+    truncateSync(join(ws, 'journal', 'anchor'), 17 << 20);
+    expect(readAnchorFile(ws)).toEqual({ state: 'refused', why: `journal/anchor is ${17 << 20} bytes, more than the 16 MiB an anchor file may be (not read)` });
+  });
+
+  it('refuses a journal/ that is a symlink, never reading the file it leads to', () => {
+    mkdirSync(join(decoyDir, 'journal'));
+    writeFileSync(join(decoyDir, 'journal', 'anchor'), `seq=1 sha256=${H1} at=2026-01-01T00:00:00Z\n`);
+    symlinkSync(join(decoyDir, 'journal'), join(ws, 'journal'));
+    expect(readAnchorFile(ws)).toEqual({ state: 'refused', why: 'journal/ is a symlink (not followed)' });
   });
 });
 

@@ -6,13 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync, readlinkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync, statSync, writeFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordTree, sameEntry } from '../../adapters/fs/tree.js';
 import { revertOutside, takeSnapshot } from '../../adapters/integrity.js';
+import { gitHeadEntry } from '../../adapters/git-state.js';
 import { ROOT } from '../support/workspace.js';
 
 const VANDAL = join(ROOT, 'test', 'fixtures', 'tree-vandal.mjs');
@@ -91,5 +92,91 @@ describe('the integrity snapshot, against a random tree of files, links and FIFO
       }),
       { numRuns: 40, seed: 20261204 },
     );
+  });
+});
+
+/** A workspace of files of the given sizes (name → bytes), each filled with its own letter. */
+function sized(files: Record<string, number>): string {
+  const ws = mkdtempSync(join(tmpdir(), 'integrity-budget-'));
+  for (const [name, size] of Object.entries(files)) {
+    mkdirSync(join(ws, name, '..'), { recursive: true });
+    writeFileSync(join(ws, name), Buffer.alloc(size, name.charCodeAt(0)));
+  }
+  return ws;
+}
+
+describe('the copies a snapshot keeps to restore from', () => {
+  // Per file at most 100 bytes, 150 in all: one 90-byte file or three 40-byte ones.
+  const limits = { hashBytes: 1000, keepBytes: 100, keepBudget: 150 };
+
+  it('go to the smallest files first, so the most files can be put back', () => {
+    const ws = sized({ 'a-big.txt': 90, 'b.txt': 40, 'c.txt': 40, 'd.txt': 40 });
+    const snapshot = takeSnapshot(ws, [], limits);
+    for (const f of ['a-big.txt', 'b.txt', 'c.txt', 'd.txt']) rmSync(join(ws, f));
+    const changes = revertOutside(snapshot, []);
+    expect(changes.map((c) => [c.path, c.restored])).toEqual([
+      ['a-big.txt', false],
+      ['b.txt', true],
+      ['c.txt', true],
+      ['d.txt', true],
+    ]);
+    expect(readFileSync(join(ws, 'd.txt'), 'utf8')).toBe('d'.repeat(40));
+  });
+
+  it('are not kept of allowed paths (never reverted), which leaves the budget to the others', () => {
+    const ws = sized({ 'proposals/next_config.json': 100, 'policy.json': 100 });
+    const snapshot = takeSnapshot(ws, ['proposals/next_config.json'], limits);
+    expect(snapshot.entries.get('proposals/next_config.json')?.content).toBeUndefined();
+    expect(snapshot.entries.get('policy.json')?.content?.length).toBe(100);
+  });
+
+  it('say why a file could not be put back: over the per-file cap, or the budget spent on smaller files', () => {
+    const ws = sized({ 'huge.bin': 120, 'mid.bin': 90, 'small.bin': 70 });
+    const snapshot = takeSnapshot(ws, [], limits);
+    for (const f of ['huge.bin', 'mid.bin', 'small.bin']) writeFileSync(join(ws, f), 'changed');
+    const notes = Object.fromEntries(revertOutside(snapshot, []).map((c) => [c.path, c.note ?? 'restored']));
+    expect(notes['small.bin']).toBe('restored');
+    expect(notes['huge.bin']).toBe('120 bytes: too large to keep a copy, over the 100-byte per-file copy cap; detected, not restored');
+    expect(notes['mid.bin']).toBe("90 bytes: no copy kept, the snapshot's 150-byte copy budget went to smaller files; detected, not restored");
+  });
+});
+
+describe('files of the enclosing git repository outside the workspace', () => {
+  /** A repository with a 9 MiB committed file and a 9 MiB untracked one beside the workspace. */
+  function bigRepo() {
+    const repo = mkdtempSync(join(tmpdir(), 'integrity-repo-'));
+    const ws = join(repo, 'ws');
+    mkdirSync(ws);
+    writeFileSync(join(ws, 'policy.json'), '{}\n');
+    writeFileSync(join(repo, 'weights.bin'), Buffer.alloc(9 << 20, 7));
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'fixture');
+    writeFileSync(join(repo, 'dirty.bin'), Buffer.alloc(9 << 20, 8));
+    return { repo, ws };
+  }
+
+  it('above 8 MiB are known by size, never read whole from git', () => {
+    const { repo } = bigRepo();
+    const head = gitHeadEntry(repo, 'weights.bin');
+    expect(head).toMatchObject({ kind: 'file', size: 9 << 20 });
+    expect(head?.content).toBeUndefined();
+    expect(head?.hash).toBeUndefined();
+  });
+
+  it('above 8 MiB, committed or dirty, are still found changed and named; a committed one comes back from git', () => {
+    const { repo, ws } = bigRepo();
+    const snapshot = takeSnapshot(ws);
+    expect(snapshot.repo?.entries.get('dirty.bin')?.content).toBeUndefined();
+    appendFileSync(join(repo, 'weights.bin'), 'x');
+    appendFileSync(join(repo, 'dirty.bin'), 'x');
+    const changes = revertOutside(snapshot, []);
+    expect(changes).toEqual([
+      expect.objectContaining({ path: join(repo, 'dirty.bin'), change: 'modified', restored: false, note: expect.stringContaining('per-file copy cap') }),
+      expect.objectContaining({ path: join(repo, 'weights.bin'), change: 'modified', restored: true }),
+    ]);
+    expect(statSync(join(repo, 'weights.bin')).size).toBe(9 << 20);
+    expect(statSync(join(repo, 'dirty.bin')).size).toBe((9 << 20) + 1);
   });
 });

@@ -49,26 +49,39 @@ describe('when a FIFO is put where the loop reads', () => {
     expect(eventsOfType(ws, 'ProposalFailed')[0]?.data.message).toContain('was a FIFO, not a regular file');
   });
 
-  it('does not block on a FIFO a trainer put at its summary path: the run falls back to its metric line', async () => {
+  it('does not block on a FIFO a trainer put at its summary path: the run fails for want of a summary, the FIFO is removed', async () => {
     const { ws } = hostileWorkspace({}, { kind: 'builtin' }, { FAKE_TRAINER_BEHAVIOUR: 'fifo-summary' });
-    const r = await loop(ws, ['--runs', '1'], 60_000);
-    expect(r.exitCode, r.all).toBe(0);
-    const finished = eventsOfType(ws, 'RunFinished')[0];
-    expect(finished?.data.summarySource).toBe('log');
+    const t0 = Date.now();
+    await loop(ws, ['--runs', '1'], 60_000);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(eventsOfType(ws, 'RunFinished')).toEqual([]);
+    const failed = eventsOfType(ws, 'RunFailed')[0];
+    expect(failed?.data).toMatchObject({ runId: '001', reason: 'no-summary', message: expect.stringContaining('was a FIFO, not a regular file; removed, not read') });
     const violation = eventsOfType(ws, 'GuardrailViolation')[0];
     expect(violation?.data).toMatchObject({ runId: '001', source: 'trainer' });
     expect(violation?.data.paths[0]).toMatchObject({ path: 'runs/001/trainer_summary.json', kind: 'fifo', restored: true });
     expect(existsSync(join(ws, 'runs/001/trainer_summary.json'))).toBe(false);
   });
 
-  it('never reads a summary a trainer linked to a file outside', async () => {
+  it('never reads a summary a trainer linked to a file outside: the run fails for want of a summary', async () => {
     const d = decoys();
     const { ws } = hostileWorkspace({}, { kind: 'builtin' }, { FAKE_TRAINER_BEHAVIOUR: 'link-summary', FAKE_TRAINER_DECOY: d.file });
-    const r = await loop(ws, ['--runs', '1'], 60_000);
-    expect(r.exitCode, r.all).toBe(0);
+    await loop(ws, ['--runs', '1'], 60_000);
     expect(d.unchanged()).toBe(true);
     expect(rawLog(ws)).not.toContain('DECOY-SECRET-7731');
-    expect(eventsOfType(ws, 'GuardrailViolation')[0]?.data.paths[0]).toMatchObject({ kind: 'symlink', target: d.file });
+    expect(eventsOfType(ws, 'RunFinished')).toEqual([]);
+    expect(eventsOfType(ws, 'RunFailed')[0]?.data).toMatchObject({ reason: 'no-summary', message: expect.stringContaining(`was a symlink to ${d.file}`) });
+    expect(eventsOfType(ws, 'GuardrailViolation')[0]?.data.paths[0]).toMatchObject({ path: 'runs/001/trainer_summary.json', kind: 'symlink', target: d.file });
+  });
+
+  it('never reads an oversize summary: the run fails for want of a summary, and the file is named with its size', async () => {
+    const { ws } = hostileWorkspace({}, { kind: 'builtin' }, { FAKE_TRAINER_BEHAVIOUR: 'big-summary' });
+    await loop(ws, ['--runs', '1'], 60_000);
+    expect(eventsOfType(ws, 'RunFinished')).toEqual([]);
+    expect(eventsOfType(ws, 'RunFailed')[0]?.data).toMatchObject({ reason: 'no-summary', message: expect.stringContaining(`${(64 << 20) + 1} bytes, more than the ${64 << 20} read`) });
+    const violation = eventsOfType(ws, 'GuardrailViolation')[0];
+    expect(violation?.data).toMatchObject({ runId: '001', source: 'trainer', action: 'detected' });
+    expect(violation?.data.paths[0]).toMatchObject({ path: 'runs/001/trainer_summary.json', kind: 'file', restored: false, note: expect.stringContaining('64 MiB') });
   });
 });
 
