@@ -18,6 +18,7 @@ import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
 import { quoteAgent, redactAgent } from './agent-words.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
+import { clearOwnFiles } from './own-files.js';
 import type { McpServerSpec } from './mcp-server.js';
 
 /** What the proposer was asked. */
@@ -173,13 +174,16 @@ export async function runAgent(
   const exitFile = join(root, files.exit);
   const mcpLog = join(root, files.mcpLog);
   const stdoutFile = join(root, files.stdout);
+  const own = Object.values(files);
+  // Whatever an earlier attempt planted where this one's files go is removed first: nothing is appended or written through it.
+  const planted = clearOwnFiles(root, own, 'before the attempt');
   // A restarted attempt starts from a clean slate: no answer, exit record, MCP calls or stdout of the run that died.
   const unsafe: UnsafeEntry[] = [...writeConfined(root, proposalFile, '{}\n')];
   for (const f of [exitFile, mcpLog, stdoutFile]) removeConfined(root, f);
   unsafe.push(...writeConfined(root, join(root, files.prompt), prompt));
   for (const f of inv.files) unsafe.push(...writeConfined(root, f.path, f.text));
   const snapshot = takeSnapshot(root);
-  const allowed = [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)];
+  const allowed = [...allowedPaths(deps, lastRunId(deps)), ...own];
   let handle: LaunchHandle;
   try {
     handle = launchLocal({
@@ -200,20 +204,22 @@ export async function runAgent(
       gated: true,
     });
   } catch (err) {
-    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: [], unsafe };
+    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: planted, unsafe };
   }
   onHandle(handle);
   onStarted(handle);
   handle.go();
   const r = await handle.result;
   // Everything the agent started is gone now (its cgroup or subreaper saw to it): only then is the workspace checked.
-  const violations = revertOutside(snapshot, allowed);
+  const reverted = revertOutside(snapshot, allowed);
   const output = readTail(root, logFile, handle.logOffset);
   const record = deps.settings.secrets.record;
   const reported = inv.report(readTail(root, stdoutFile, 0));
   // What the CLI said of itself is the agent's text: no secret of it is stored.
   const report = reported.error === undefined ? reported : { ...reported, error: redactAgent(reported.error, record) };
   const mcp = readMcpLog(root, mcpLog);
+  // Read only through what is safe above; what the agent left in place of its own files is not left for the next reader.
+  const violations = [...planted, ...reverted, ...clearOwnFiles(root, own, 'after the attempt')];
   const facts: ProcessFacts = {
     argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
