@@ -19,6 +19,7 @@ import type { LoopDeps } from '../actors/deps.js';
 import { quoteAgent, redactAgent } from './agent-words.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
 import { clearOwnFiles } from './own-files.js';
+import { uncontainedChange } from './uncontained.js';
 import type { McpServerSpec } from './mcp-server.js';
 
 /** What the proposer was asked. */
@@ -219,7 +220,8 @@ export async function runAgent(
   const report = reported.error === undefined ? reported : { ...reported, error: redactAgent(reported.error, record) };
   const mcp = readMcpLog(root, mcpLog);
   // Read only through what is safe above; what the agent left in place of its own files is not left for the next reader.
-  const violations = [...planted, ...reverted, ...clearOwnFiles(root, own, 'after the attempt')];
+  const escaped = uncontainedChange(files.log, handle.containment.mode, r);
+  const violations = [...planted, ...reverted, ...clearOwnFiles(root, own, 'after the attempt'), ...(escaped ? [escaped] : [])];
   const facts: ProcessFacts = {
     argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
