@@ -5,7 +5,7 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
-import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
+import { AuditLogPathError, openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
 import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
@@ -30,7 +30,7 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
     });
 }
 
-/** Runs the server until the client goes away; returns the exit code (0, or 2 for a bad AUTOPILOT_MCP_LOG). */
+/** Runs the server until the client goes away; returns the exit code (0, or 2 for an AUTOPILOT_MCP_LOG that is not an absolute path inside the workspace). */
 export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = (line: string) => printError(`autopilot mcp: ${line}`);
   // The command proposer sets AUTOPILOT_WORKSPACE and AUTOPILOT_RUN_ID for the agent, and so for servers it starts.
@@ -38,9 +38,10 @@ export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = 
   const runId = o.run ?? nonEmpty(env['AUTOPILOT_RUN_ID']) ?? null;
   let audit: AuditLog | null;
   try {
-    audit = openAuditLog(nonEmpty(env['AUTOPILOT_MCP_LOG']), log);
+    audit = openAuditLog(nonEmpty(env['AUTOPILOT_MCP_LOG']), workspacePaths(workspace).root, log);
   } catch (error) {
-    log((error as Error).message);
+    if (!(error instanceof AuditLogPathError)) throw error;
+    log(error.message);
     return 2;
   }
   try {

@@ -1,8 +1,8 @@
 /**
  * The workspace as the MCP server sees it: the event log folded read-only (never the lock, never an
  * append, so a running loop is undisturbed), the policy and baselines as the session recorded them
- * (the files only before any session bound them: an agent's edit of policy.json changes nothing
- * here), and the config a proposal is validated against, computed as the loop computes it.
+ * (the files only before any session bound them, or while they still have the hash the log keeps:
+ * an agent's edit of policy.json changes nothing here, or is refused), and the config a proposal is validated against, computed as the loop computes it.
  */
 import { existsSync } from 'node:fs';
 import { baseConfigFor } from '../../domain/base-config.js';
@@ -14,7 +14,7 @@ import { openSqliteStore } from '../../events/sqlite-store.js';
 import { workspaceBlobs } from '../blob-files.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
-import { recordedText } from '../actors/input-guard.js';
+import { boundInputText } from './bound-input.js';
 
 /** A baseline mode. */
 export type Mode = 'quick' | 'full';
@@ -68,7 +68,18 @@ export class McpWorkspace {
   /** The policy the session recorded (policy.json itself when no session bound one yet). */
   policy(): Policy {
     assertWorkspace(this.paths);
-    return loadPolicy(this.paths, recordedText(this.view().inputs.get('policy.json')));
+    const view = this.view();
+    return loadPolicy(this.paths, boundInputText(this.paths.root, view.inputs.get('policy.json'), this.recordedNames(view)));
+  }
+
+  /** `secrets.record` of the bound `autopilot.json` (the names whose values the log keeps), as the loop hashed the inputs with. */
+  private recordedNames(view: WorkspaceView): string[] {
+    try {
+      // The names are no secret: the redacted copy the log keeps tells them as well as the file.
+      return loadSettings(this.paths, view.inputs.get('autopilot.json')?.text).secrets.record;
+    } catch {
+      return [];
+    }
   }
 
   /** `limits.max_problems` of `autopilot.json` (its default when the file cannot be read). */
@@ -90,7 +101,7 @@ export class McpWorkspace {
   /** The base of a proposal, as the loop's validate step computes it: the mode's baseline with the incumbent's override. */
   base(view: WorkspaceView): ProposalBase {
     const mode = this.modeOf(view);
-    const baseline = loadBaseline(this.paths, mode, recordedText(view.inputs.get(`configs/baseline_${mode}.json`)));
+    const baseline = loadBaseline(this.paths, mode, boundInputText(this.paths.root, view.inputs.get(`configs/baseline_${mode}.json`), this.recordedNames(view)));
     const incumbent = view.incumbent?.ref ?? null;
     if (!incumbent) return { config: baseline, mode, incumbent: null, label: `the ${mode} baseline (no incumbent yet)` };
     return {

@@ -13,10 +13,13 @@ import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { openConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { describeKind } from '../fs/entry.js';
 import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
-import { redactArgv, redactText } from '../secrets.js';
+import { redactArgv, redactText, type RecordedNames } from '../secrets.js';
 import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
+import { quoteAgent, redactAgent } from './agent-words.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
+import { clearOwnFiles } from './own-files.js';
+import { uncontainedChange } from './uncontained.js';
 import type { McpServerSpec } from './mcp-server.js';
 
 /** What the proposer was asked. */
@@ -172,13 +175,16 @@ export async function runAgent(
   const exitFile = join(root, files.exit);
   const mcpLog = join(root, files.mcpLog);
   const stdoutFile = join(root, files.stdout);
+  const own = Object.values(files);
+  // Whatever an earlier attempt planted where this one's files go is removed first: nothing is appended or written through it.
+  const planted = clearOwnFiles(root, own, 'before the attempt');
   // A restarted attempt starts from a clean slate: no answer, exit record, MCP calls or stdout of the run that died.
   const unsafe: UnsafeEntry[] = [...writeConfined(root, proposalFile, '{}\n')];
   for (const f of [exitFile, mcpLog, stdoutFile]) removeConfined(root, f);
   unsafe.push(...writeConfined(root, join(root, files.prompt), prompt));
   for (const f of inv.files) unsafe.push(...writeConfined(root, f.path, f.text));
-  const snapshot = takeSnapshot(root, [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)]);
-  const allowed = [...allowedPaths(deps, lastRunId(deps)), ...Object.values(files)];
+  const allowed = [...allowedPaths(deps, lastRunId(deps)), ...own];
+  const snapshot = takeSnapshot(root, allowed);
   let handle: LaunchHandle;
   try {
     handle = launchLocal({
@@ -199,17 +205,23 @@ export async function runAgent(
       gated: true,
     });
   } catch (err) {
-    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: [], unsafe };
+    return { kind: 'failed', reason: 'error', message: redactText(`could not start ${inv.argv[0]}: ${(err as Error).message}`), process: null, violations: planted, unsafe };
   }
   onHandle(handle);
   onStarted(handle);
   handle.go();
   const r = await handle.result;
   // Everything the agent started is gone now (its cgroup or subreaper saw to it): only then is the workspace checked.
-  const violations = revertOutside(snapshot, allowed);
+  const reverted = revertOutside(snapshot, allowed);
   const output = readTail(root, logFile, handle.logOffset);
-  const report = inv.report(readTail(root, stdoutFile, 0));
+  const record = deps.settings.secrets.record;
+  const reported = inv.report(readTail(root, stdoutFile, 0));
+  // What the CLI said of itself is the agent's text: no secret of it is stored.
+  const report = reported.error === undefined ? reported : { ...reported, error: redactAgent(reported.error, record) };
   const mcp = readMcpLog(root, mcpLog);
+  // Read only through what is safe above; what the agent left in place of its own files is not left for the next reader.
+  const escaped = uncontainedChange(files.log, handle.containment.mode, r);
+  const violations = [...planted, ...reverted, ...clearOwnFiles(root, own, 'after the attempt'), ...(escaped ? [escaped] : [])];
   const facts: ProcessFacts = {
     argv: redactArgv(inv.recordedArgv, deps.settings.secrets.record),
     exitCode: r.exitCode,
@@ -218,7 +230,7 @@ export async function runAgent(
     ...report,
     ...(mcp ? { mcp } : {}),
   };
-  const said = report.error ? ` (it reported: ${report.error})` : '';
+  const said = report.error ? ` (it reported: ${quoteAgent(report.error, record)})` : '';
   const fail = (reason: Extract<ProposerAnswer, { kind: 'failed' }>['reason'], message: string): ProposerAnswer => ({
     kind: 'failed',
     reason,
@@ -232,11 +244,11 @@ export async function runAgent(
   if (r.stoppedFor === 'killed') return fail('error', 'stopped by request');
   if (r.exitCode !== 0) {
     // What it said last is usually why ("not logged in", "spawn claude ENOENT"): worth a line in the morning.
-    const last = report.error ? said : lastLine(output);
+    const last = report.error ? said : lastLine(output, record);
     return fail('crashed', `exited with ${r.signal ?? `code ${r.exitCode}`}${last}; see ${files.log}`);
   }
   // An error result (claude's error_max_turns arrives with exit 0): whatever it wrote may be half done.
-  if (report.error) return fail('error', `exited 0 but reported an error: ${report.error}; see ${files.log}`);
+  if (report.error) return fail('error', `exited 0 but reported an error: ${quoteAgent(report.error, record)}; see ${files.log}`);
   const read = readConfined(root, proposalFile, MAX_PROPOSAL_BYTES);
   if (read.kind === 'unsafe') {
     // A link or a FIFO in its place is never followed: removed, recorded, and no answer.
@@ -260,9 +272,10 @@ export async function runAgent(
   return { kind: 'proposal', overrides: parsed.overrides ?? null, rationale: '', hypothesis: '', problems: parsed.errors, process: facts, violations, unsafe };
 }
 
-function lastLine(output: string): string {
+// Its last words, quoted safely: the line may hold a key it printed, or escape sequences for the terminal.
+function lastLine(output: string, record: RecordedNames): string {
   const line = output.trim().split('\n').at(-1)?.trim() ?? '';
-  return line === '' ? '' : ` (last output: ${line.slice(0, 200)})`;
+  return line === '' ? '' : ` (last output: ${quoteAgent(line, record)})`;
 }
 
 /** Most of an invocation's output read back for its report. */

@@ -100,7 +100,7 @@ describe('when a loop has run on the workspace', () => {
   beforeAll(async () => {
     ws = fakeTrainerWorkspace();
     workspaces.push(ws);
-    auditLog = join(ws, '..', 'mcp-calls.jsonl');
+    auditLog = join(ws, 'logs', 'mcp-calls.jsonl');
     await loop(ws, 3);
   });
   const open = () => connect(ws, { AUTOPILOT_MCP_LOG: auditLog, AUTOPILOT_RUN_ID: '004' }).then((x) => (s = x));
@@ -357,6 +357,17 @@ describe('when the server is driven over raw stdio', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('AUTOPILOT_MCP_LOG must be an absolute file path');
+  });
+
+  it('refuses an AUTOPILOT_MCP_LOG outside the workspace with exit 2, naming it and what is allowed, and writes nothing there', async () => {
+    const ws = copyShippedWorkspace();
+    workspaces.push(ws);
+    const outside = join(ws, '..', 'calls.jsonl');
+    const r = await execa(process.execPath, [CLI, 'mcp', '--workspace', ws], { reject: false, env: { AUTOPILOT_MCP_LOG: outside }, input: '' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`AUTOPILOT_MCP_LOG ${outside} is not inside the workspace ${ws}: it must name a file in it`);
+    expect(existsSync(outside)).toBe(false);
   });
 });
 
