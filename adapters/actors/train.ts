@@ -23,6 +23,7 @@ import { makeEvent, type LoopDeps } from './deps.js';
 import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
+import { recordRunFolder } from './run-folder-after.js';
 
 
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
@@ -130,7 +131,8 @@ export function trainActor(deps: LoopDeps) {
         argv0: deps.settings.trainer.command[0]!,
       });
       violation(outcome.unsafe, attempt);
-      if (outcome.kind === 'finished') emit(makeEvent('RunFinished', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
+      // What the run folder holds once its result is read: checked again when the run is journaled.
+      if (outcome.kind === 'finished') emit(makeEvent('RunFinished', { runId: run.runId, attempt, ...outcome.data, folder: recordRunFolder(deps.paths.root, runDir) }, session, deps.now()));
       else emit(makeEvent('RunFailed', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
     };
 

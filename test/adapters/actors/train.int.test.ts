@@ -1,7 +1,8 @@
 /** The train actor with a real loop, real trainer processes and a real log: what it records beyond RunFinished/RunFailed. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processAlive } from '../../../adapters/launcher/process-group.js';
 import { eventsOfType, loop } from '../../support/hostile.js';
 import { fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
 
@@ -43,5 +44,30 @@ describe('when a trainer run ends normally', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(eventsOfType(ws, 'RunFinished')).toHaveLength(2);
     expect(eventsOfType(ws, 'GuardrailViolation')).toEqual([]);
+  }, 150_000);
+});
+
+describe('when a trainer leaves a writer that outlives it (process-group containment: a setsid writer escapes)', () => {
+  it('names what it changed in the run folder after the result was read, and keeps the recorded result', async () => {
+    const ws = fakeTrainerWorkspace();
+    const pids = join(ws, '..', 'pids.jsonl');
+    patchSettings(ws, { containment: 'process-group', trainer: { env: { FAKE_TRAINER_BEHAVIOUR: 'late-writer:3000', FAKE_TRAINER_PIDS: pids } } });
+    try {
+      const r = await loop(ws, ['--runs', '1'], 120_000);
+      expect(r.exitCode, r.all).toBe(0);
+      const finished = eventsOfType(ws, 'RunFinished')[0]!;
+      expect(finished.data.folder?.map((e) => e.path)).toEqual(expect.arrayContaining(['runs/001', 'runs/001/trainer_summary.json', 'runs/001/train.log']));
+      const late = eventsOfType(ws, 'GuardrailViolation').filter((e) => e.data.source === 'trainer');
+      expect(late).toHaveLength(1);
+      expect(late[0]!.data).toMatchObject({ runId: '001', attempt: 1, action: 'detected' });
+      expect(late[0]!.data.paths).toEqual([
+        { path: 'runs/001/late.log', change: expect.stringMatching(/^(created|modified)$/), restored: false, note: 'changed after the run ended and its result was read; the recorded result stands' },
+      ]);
+      expect(eventsOfType(ws, 'JournalWritten')[0]?.data.runId).toBe('001');
+    } finally {
+      // The writer ends by itself; make sure of it.
+      const writer = existsSync(pids) ? (readFileSync(pids, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { role: string; pid: number }).find((p) => p.role === 'writer')?.pid) : undefined;
+      if (writer !== undefined && processAlive(writer)) process.kill(writer, 'SIGKILL');
+    }
   }, 150_000);
 });
