@@ -28,6 +28,7 @@ import { proposeWithTpe } from '../adapters/proposers/tpe.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
 import { emptyView, foldView } from '../projections/view.js';
 import { printError, printJson, printLine } from '../orchestrator/console.js';
+import { shownPaths } from '../domain/violation-paths.js';
 
 /** Options of `autopilot propose`. */
 export interface ProposeOptions {
@@ -152,7 +153,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
           if (rejected.omitted > 0) out(`  … and ${rejected.omitted} more error(s) (limits.max_problems ${settings.limits.max_problems})`);
         }
       }
-      for (const v of answer.violations) out(`  reverted ${v.path} (${v.change}): outside the allowed paths`);
+      for (const line of shownPaths(answer.violations, (v) => `reverted ${v.path} (${v.change}): outside the allowed paths`, 'path(s) reverted')) out(`  ${line}`);
       const p = answer.process;
       if (p && p.argv.length > 0)
         out(`process: exit ${p.exitCode ?? p.signal}, ${fmt(p.durationMs / 1000)}s${p.sessionId ? `, session ${p.sessionId}` : ''}${p.costUsd !== undefined ? `, $${p.costUsd}` : ''}`);

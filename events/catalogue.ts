@@ -385,6 +385,8 @@ export const RunFinished = event(
     checkpoints: z.array(z.string()).optional(),
     /** The run's outputs as read once nothing of it ran (summary by sha256, checkpoints by identity), checked again at the journal step. */
     outputs: z.array(z.object({ path: z.string(), sha256: z.string().optional(), identity: z.string().optional() })).optional(),
+    /** The run folder and its entries as they were then (no link followed, the loop's own projection files left out), listed again at the journal step. */
+    folder: z.array(z.object({ path: z.string(), identity: z.string() })).optional(),
   }),
 );
 export const RunFailed = event(

@@ -11,6 +11,7 @@ import { clipText, summarizeProblems } from '../domain/problems.js';
 import { fromRecordable } from '../domain/recordable.js';
 import { labbookLine } from '../projections/render.js';
 import { jsonText } from '../domain/text/escape.js';
+import { shownPaths } from '../domain/violation-paths.js';
 
 /** Keys shown of a proposal's overrides; a proposal of 20,000 keys still prints one short line. */
 const BRIEF_KEYS = 8;
@@ -96,7 +97,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'GuardrailViolation': {
       const d = e.data;
       const where = d.runId ? `run ${d.runId}: ` : '';
-      const paths = d.paths.map((p) => `${p.path}${p.kind && p.kind !== 'file' ? ` (${p.kind})` : ''}`).join(', ');
+      const paths = shownPaths(d.paths, (p) => `${p.path}${p.kind && p.kind !== 'file' ? ` (${p.kind})` : ''}`).join(', ');
       switch (d.source ?? 'proposer') {
         case 'proposer':
           return `${where}GUARDRAIL ${d.proposer} changed ${paths} outside allowed_paths; ${d.action}`;

@@ -10,6 +10,7 @@ import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf } from '../domain/numbers.js';
 import { utc } from './render.js';
 import { textOfLines } from '../domain/text/escape.js';
+import { shownPaths } from '../domain/violation-paths.js';
 
 type ValidationErrors = DataOf<'ProposalRejected'>['errors'];
 
@@ -732,9 +733,12 @@ function describe(step: AuditStep): { head: string; details: string[] } {
     case 'GuardrailViolation':
       return {
         head: `${step.attempt !== undefined ? `attempt ${step.attempt}: ` : ''}${violationWho(step.source, step.proposer)} changed ${step.paths.length} path(s) it may not touch (${step.action})`,
-        details: step.paths.map(
+        // The step (and --json) keeps every path; the text names the first ones.
+        details: shownPaths(
+          step.paths,
           (x) =>
             `${x.change} ${x.path}${x.kind && x.kind !== 'file' ? ` (${x.was ? `${x.was} replaced by ` : ''}${x.kind}${x.target !== undefined ? ` -> ${x.target}` : ''})` : ''}${x.restored ? ' (restored)' : ''}${x.note ? `: ${x.note}` : ''}`,
+          'path(s)',
         ),
       };
     case 'ProposerStarted':

@@ -3,6 +3,8 @@
  * projection of the workspace view (goal, policy, incumbent, recent runs, last run, the errors
  * of a rejected attempt, the reply format). Pure: no clock, no locale, no files — the prompt is
  * stored with the proposal, and the same log, policy and settings render the same bytes.
+ * What an agent or a trainer wrote (rationales, keys, metric names, failure messages) is escaped
+ * (domain/text/escape.ts): the prompt holds printable text and its own newlines only.
  */
 import { rangeText } from '../domain/key-spec.js';
 import type { DataOf } from '../events/catalogue.js';
@@ -19,6 +21,7 @@ import { mean, sampleOf } from '../domain/sample.js';
 import type { Settings } from '../domain/settings.js';
 import { renderTemplate } from '../domain/template.js';
 import type { ValidationError } from '../domain/validation-error.js';
+import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { RUN_PROJECTION_FILES, utc } from './render.js';
 import type { RunView, WorkspaceView } from './view.js';
 
@@ -79,8 +82,16 @@ export const PROMPT_VARS = [
 /** The name of a prompt variable. */
 export type PromptVar = (typeof PROMPT_VARS)[number];
 
-/** Every prompt variable, rendered from `input`. Deterministic; each value is bounded in size. */
+/** Every prompt variable, rendered from `input`. Deterministic; each value is bounded in size and escaped (its own newlines kept). */
 export function promptVars(input: PromptInput): Record<PromptVar, string> {
+  const vars = rawVars(input);
+  // A control character that reached a section unflattened (a C1 CSI, a bidi override) is shown, not sent.
+  for (const name of PROMPT_VARS) vars[name] = escapeLines(vars[name]);
+  return vars;
+}
+
+/** The variables before escaping: values from the log flattened to one line where they are inserted. */
+function rawVars(input: PromptInput): Record<PromptVar, string> {
   const { settings } = input;
   return {
     'metric.name': settings.metric.name,
@@ -127,8 +138,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), line(head.map(() => '---')), ...rows.map((r) => line(r.map(cell)))].join('\n');
 }
 
+/** A quoted one-line excerpt: JSON string escapes for every control character. */
 function quote(text: string): string {
-  return JSON.stringify(clip(text));
+  return jsonText(clip(text));
 }
 
 function runsOf(view: WorkspaceView): RunView[] {
@@ -285,15 +297,15 @@ function recentRuns(input: PromptInput): string {
 
 /** A recorded path relative to the workspace when it lies inside it. */
 function relative(path: string, workspace: string | undefined): string {
-  if (!workspace) return path;
-  const root = workspace.replace(/\/+$/, '');
-  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+  const root = workspace ? workspace.replace(/\/+$/, '') : undefined;
+  return escapeText(root !== undefined && path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path);
 }
 
 function metricsLine(metrics: Record<string, number>, metric: string): string {
   const order = (k: string) => (k === metric ? -1 : KEY_METRICS.includes(k) ? KEY_METRICS.indexOf(k) : KEY_METRICS.length);
   const keys = Object.keys(metrics).sort((a, b) => order(a) - order(b) || compareKeys(a, b));
-  const shown = keys.slice(0, MAX_METRICS).map((k) => `${k} ${fmt(metrics[k]!)}`);
+  // A metric name is the trainer's: a newline in it must not start a line of the prompt.
+  const shown = keys.slice(0, MAX_METRICS).map((k) => `${escapeText(k)} ${fmt(metrics[k]!)}`);
   return `${shown.join(', ')}${keys.length > MAX_METRICS ? `, … (${keys.length} in all)` : ''}`;
 }
 

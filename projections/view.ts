@@ -8,6 +8,7 @@ import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf as pad } from '../domain/numbers.js';
 import { summarizeProblems } from '../domain/problems.js';
+import { shownPaths } from '../domain/violation-paths.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -367,7 +368,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'GuardrailViolation': {
       const d = e.data;
       if (d.runId !== undefined) run(view, d.runId).violations.push({ ...d, at });
-      const changed = d.paths.map((p) => `${p.path} (${p.change}${p.kind && p.kind !== 'file' ? `, ${p.kind}` : ''})`).join(', ');
+      const changed = shownPaths(d.paths, (p) => `${p.path} (${p.change}${p.kind && p.kind !== 'file' ? `, ${p.kind}` : ''})`).join(', ');
       const source = d.source ?? 'proposer';
       view.labbook.push({
         at,

@@ -5,13 +5,20 @@ import { replicationSettings } from '../../domain/judge.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { changedOutputs } from './run-outputs.js';
+import { changedRunFolder } from './run-folder-after.js';
 import { MAX_SUMMARY_BYTES } from './launch-outcome.js';
 
 /** Creates the `journal` actor. */
 export function journalActor(deps: LoopDeps) {
   return fromCallback<EventObject, JournalInput>(({ input, sendBack }) => {
-    // Outputs changed since they were read: something outlived the run (its recorded result stands).
-    const changed = changedOutputs(deps.paths.root, input.run.finished?.outputs ?? [], MAX_SUMMARY_BYTES);
+    // Outputs changed since they were read, or anything else in the run folder: something outlived the run (its recorded result stands).
+    const root = deps.paths.root;
+    const outputs = changedOutputs(root, input.run.finished?.outputs ?? [], MAX_SUMMARY_BYTES).map((o) => ({ path: o.path, change: 'modified' as const }));
+    const seen = new Set(outputs.map((o) => o.path));
+    const recorded = input.run.finished?.folder;
+    // Runs finished before the folder was recorded (older logs) have nothing to compare with.
+    const folder = recorded ? changedRunFolder(root, deps.paths.runDir(input.run.runId), recorded).filter((c) => !seen.has(c.path)) : [];
+    const changed = [...outputs, ...folder];
     if (changed.length > 0)
       sendBack(
         makeEvent(
@@ -20,7 +27,7 @@ export function journalActor(deps: LoopDeps) {
             runId: input.run.runId,
             attempt: input.run.finished?.attempt ?? input.run.attempt,
             source: 'trainer',
-            paths: changed.map((o) => ({ path: o.path, change: 'modified' as const, restored: false, note: 'changed after the run ended and its result was read; the recorded result stands' })),
+            paths: changed.map((o) => ({ ...o, restored: false, note: 'changed after the run ended and its result was read; the recorded result stands' })),
             action: 'detected',
           },
           input.session,

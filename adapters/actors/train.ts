@@ -22,6 +22,8 @@ import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
+import { uncontainedViolation } from './uncontained.js';
+import { recordRunFolder } from './run-folder-after.js';
 
 
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
@@ -104,6 +106,9 @@ export function trainActor(deps: LoopDeps) {
           `the orchestrator stopped after recording attempt ${attempt} and before letting its trainer start; the trainer never ran`,
           true,
         );
+      // Something of the launch may outlive it: recorded; its result is still read by the usual rules.
+      const loose = uncontainedViolation(session, deps.now(), { runId: run.runId, attempt, folder: relative(deps.paths.root, runDir) }, r, handle?.containment.mode ?? 'process-group');
+      if (loose) emit(loose);
       if (r.stoppedFor) {
         const why =
           r.stoppedFor === 'timeout'
@@ -126,7 +131,8 @@ export function trainActor(deps: LoopDeps) {
         argv0: deps.settings.trainer.command[0]!,
       });
       violation(outcome.unsafe, attempt);
-      if (outcome.kind === 'finished') emit(makeEvent('RunFinished', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
+      // What the run folder holds once its result is read: checked again when the run is journaled.
+      if (outcome.kind === 'finished') emit(makeEvent('RunFinished', { runId: run.runId, attempt, ...outcome.data, folder: recordRunFolder(deps.paths.root, runDir) }, session, deps.now()));
       else emit(makeEvent('RunFailed', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
     };
 

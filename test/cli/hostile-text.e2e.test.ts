@@ -98,6 +98,16 @@ describe('when a proposer writes control characters into its output, rationale, 
     expect(entries.filter((l) => l.includes('forged / said\\x1b]0;pwned\\x07\\r\\x00\\u202e end'))).toHaveLength(saidIn.length);
   });
 
+  it('writes the next prompts (logs/*.prompt.md) with the rationale and the key escaped', () => {
+    const prompts = readdirSync(join(ws, 'logs')).filter((f) => f.endsWith('.prompt.md'));
+    expect(prompts.length).toBeGreaterThan(2);
+    for (const f of prompts) expect(readFileSync(join(ws, 'logs', f), 'utf8'), f).not.toMatch(RAW_CONTROL);
+    const texts = prompts.map((f) => readFileSync(join(ws, 'logs', f), 'utf8')).join('\n');
+    // Run 002's third attempt is shown the rejected key; run 003's prompt quotes 002's rationale.
+    expect(texts).toMatch(/x\\u001b\]0;pwned\\u0007y/);
+    expect(texts).toContain('- Rationale: "raise lr - forged | line\\u001b]0;pwned\\u0007 \\u0000\\u202e\\u009b2J"');
+  });
+
   it('shows the audit, status, events and replays escaped', async () => {
     const audit = await cli(ws, 'audit', '002');
     expect(audit.exitCode).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataOf } from '../../events/catalogue.js';
 import { auditRun, missingRunMessage, normalizeRunId, renderAudit, type RunAudit } from '../../projections/audit.js';
-import { baselineRun, LogBuilder, loopStarted, rangeError, runStarted } from './support.js';
+import { baselineRun, LogBuilder, loopStarted, manyPathsViolation, rangeError, runStarted } from './support.js';
 
 function audit(log: LogBuilder, runId: string): RunAudit {
   const found = auditRun(log.events, runId);
@@ -334,5 +334,23 @@ describe('when an agent proposer ran as a process and touched files it may not',
     expect(text).toContain('attempt 1: codex changed 1 path(s) it may not touch (reverted)');
     expect(text).toContain('modified policy.json (restored)');
     expect(text).toContain('proposer:   codex\n');
+  });
+});
+
+describe('when a violation names 500 paths', () => {
+  const a = audit(manyPathsViolation(500), '002');
+
+  it('keeps every path in the step', () => {
+    expect(a.steps.find((s) => s.type === 'GuardrailViolation')).toMatchObject({ paths: expect.arrayContaining([{ path: 'junk/f499', change: 'created', restored: true }]) });
+    expect((a.steps.find((s) => s.type === 'GuardrailViolation') as { paths: unknown[] }).paths).toHaveLength(500);
+  });
+
+  it('prints the count, the first 20 paths and how many more', () => {
+    const text = renderAudit(a);
+    expect(text).toContain('attempt 1: command changed 500 path(s) it may not touch (reverted)');
+    expect(text).toContain('created junk/f019 (restored)');
+    expect(text).not.toContain('junk/f020');
+    expect(text).toContain('… and 480 more path(s)');
+    expect(text.split('\n').filter((l) => l.includes('junk/f'))).toHaveLength(20);
   });
 });

@@ -141,3 +141,14 @@ export function baselineRun(log: LogBuilder): Record<string, number> {
   log.add('StateEntered', { from: 'journal', to: 'propose', event: 'JournalWritten' });
   return s;
 }
+
+/** A log whose run 002 has one violation by its proposer of `n` created paths (`junk/f000`, …), reverted. */
+export function manyPathsViolation(n: number): LogBuilder {
+  const log = new LogBuilder();
+  log.add('LoopStarted', loopStarted());
+  baselineRun(log);
+  log.add('RunPlanned', { runId: '002', index: 2, kind: 'proposal', mode: 'quick' });
+  const paths = Array.from({ length: n }, (_, i) => ({ path: `junk/f${String(i).padStart(3, '0')}`, change: 'created' as const, restored: true }));
+  log.add('GuardrailViolation', { runId: '002', attempt: 1, proposer: 'command', source: 'proposer', paths, action: 'reverted' });
+  return log;
+}
