@@ -68,8 +68,10 @@ describe('when a proposer writes control characters into its output, rationale, 
       [3, RATIONALE, HYPOTHESIS],
     ]);
     expect(Object.keys((received[0]!.data.overrides as { train: object }).train)).toContain(EVIL_KEY);
-    expect(log.find((e) => e.type === 'ProposalFailed')?.data.message).toContain('- forged | said\x1b]0;pwned\x07\r\0\u202e end');
-    expect(log.find((e) => e.type === 'LoopHalted')?.data.reason).toContain('\x1b]0;pwned\x07');
+    // The loop's own message quotes the agent's last line already escaped (adapters/proposers/agent-words.ts); its raw output stays in logs/.
+    const quoted = '- forged | said\\x1b]0;pwned\\x07\\r\\x00\\u202e end';
+    expect(log.find((e) => e.type === 'ProposalFailed')?.data.message).toContain(quoted);
+    expect(log.find((e) => e.type === 'LoopHalted')?.data.reason).toContain(quoted);
   });
 
   it('prints the loop’s own lines escaped', () => {
