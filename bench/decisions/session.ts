@@ -1,15 +1,11 @@
 /**
- * One simulated tuning session, decided by the product's own pure decision functions (judgeRun,
- * decideReplication, nextReplication, incumbentOf, replicatePlan — what the loop's evaluate,
- * propose and journal actors call), on a synthetic trainer: each config has a true mean, and a run
- * of it yields `n` per-episode values drawn from N(mean, sd²) with a seeded generator.
+ * One simulated tuning session, decided by the product's own pure decision functions
+ * (bench/decisions/engine.ts), on a synthetic trainer: each config has a true mean, and a run of
+ * it yields `n` per-episode values drawn from N(mean, sd²) with a seeded generator.
  */
 import { createRng } from '../../domain/rng.js';
-import { judgeRun, replicationSettings } from '../../domain/judge.js';
-import { replicatePlan } from '../../domain/replicate-plan.js';
-import { decideReplication, incumbentOf, nextReplication, type Replication } from '../../domain/replication.js';
 import type { StatisticsSettings } from '../../domain/error-control.js';
-import type { IncumbentRef } from '../../events/catalogue.js';
+import { DecidedSession } from './engine.js';
 
 /** A session to simulate: the true mean of the baseline (config 0) and of each proposal in order. */
 export interface SessionSpec {
@@ -45,43 +41,16 @@ function normals(rng: () => number, n: number, mean: number, sd: number): number
 /** Runs one session of `spec.runs` runs and returns its final incumbent. */
 export function simulateSession(spec: SessionSpec): SessionOutcome {
   const rng = createRng(spec.seed);
-  const settings = replicationSettings(spec.stats);
-  const metric = { name: 'score', direction: 'maximize' as const };
-  let incumbent: IncumbentRef | null = null;
-  let replication: Replication | null = null;
-  let promotedAt = 1;
+  const session = new DecidedSession(spec.runs, spec.stats);
   let proposals = 0;
-  let extraRuns = 0;
   for (let index = 1; index <= spec.runs; index++) {
-    const runId = String(index).padStart(3, '0');
-    let kind: 'baseline' | 'proposal' | 'replicate';
-    let parent: string | null = null;
-    let config: number;
-    if (index === 1) {
-      kind = 'baseline';
-      config = 0;
-    } else if (replication) {
-      const plan = replicatePlan(replication, incumbent, settings);
-      kind = 'replicate';
-      parent = plan.parent;
-      config = Number(plan.overrides.config);
-    } else {
-      kind = 'proposal';
+    const next = session.next();
+    let override = next.override;
+    if (override === null) {
       proposals++;
-      config = proposals % spec.means.length === 0 ? 1 : proposals % spec.means.length;
-    }
-    const own = normals(rng, spec.n, spec.means[config]!, spec.sd);
-    const run = { runId, kind, parent };
-    const ev = judgeRun(run, own, replication, incumbent, metric, spec.stats, spec.runs);
-    const facts = { runId, kind, parent, verdict: ev.verdict, interval: ev.interval ?? null, sample: own, override: { config } };
-    const decision = decideReplication(facts, replication, settings, extraRuns);
-    if (kind === 'replicate' && replication?.reason === 'inconclusive' && parent === replication.parent) extraRuns++;
-    if (decision.promote) {
-      const next = incumbentOf(decision.promote, facts, replication, metric.name, incumbent, settings);
-      if (next.runId !== incumbent?.runId) promotedAt = index;
-      incumbent = next;
-    }
-    replication = nextReplication(decision.record, facts, replication);
+      override = { config: proposals % spec.means.length === 0 ? 1 : proposals % spec.means.length };
+    } else if (next.kind === 'baseline') override = { config: 0 };
+    session.record({ ...next, override }, normals(rng, spec.n, spec.means[Number(override.config)]!, spec.sd));
   }
-  return { config: incumbent ? Number(incumbent.override.config ?? 0) : 0, promotedAt };
+  return { config: session.incumbent ? Number(session.incumbent.override.config ?? 0) : 0, promotedAt: session.promotedAt };
 }
