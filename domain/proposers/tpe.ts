@@ -82,6 +82,8 @@ export interface TpeOptions {
   patience?: number;
   /** While stalled, every `jumpEvery`-th model proposal is a jump and the others broad (default {@link TPE_DEFAULTS}.jumpEvery; 0: no jumps). */
   jumpEvery?: number;
+  /** False: broad steps instead of exploit steps while the search improves (default {@link TPE_DEFAULTS}.exploit). */
+  exploit?: boolean;
   /**
    * The base config the overrides will be merged into. When given, every
    * proposal passes `validateOverrides(overrides, base, policy)`, derived rules
@@ -98,7 +100,7 @@ export interface TpeOptions {
  * griewank, salomon, styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's
  * seeds 300–339; never on the reported ones).
  */
-export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3 } as const;
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true } as const;
 
 /** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
 const MAX_ROUNDS = 20;
@@ -159,7 +161,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
     options,
     candidates,
     priorCandidates,
-    schedule: { broadSteps, patience, jumpEvery },
+    schedule: { broadSteps, patience, jumpEvery, exploit: options.exploit ?? TPE_DEFAULTS.exploit },
     startupTrials,
     gamma: options.gamma ?? defaultGamma,
     rng: createRng(options.seed),

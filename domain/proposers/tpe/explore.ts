@@ -42,6 +42,8 @@ export interface Schedule {
   patience: number;
   /** While stalled, model proposal `step` is a jump when `step % jumpEvery === 0`, else broad (0: never a jump; 1: always). */
   jumpEvery: number;
+  /** False: broad steps where exploit steps would come (while the search improves); absent: true. */
+  exploit?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface Schedule {
  */
 export function stepKind(step: number, stale: number, schedule: Schedule): StepKind {
   if (step < schedule.broadSteps) return 'broad';
-  if (schedule.patience === 0 || stale < schedule.patience) return 'exploit';
+  if (schedule.patience === 0 || stale < schedule.patience) return schedule.exploit === false ? 'broad' : 'exploit';
   return schedule.jumpEvery > 0 && step % schedule.jumpEvery === 0 ? 'jump' : 'broad';
 }
 

@@ -55,6 +55,9 @@ describe('the steps of the TPE', () => {
     expect(stepKind(0, 0, { ...schedule, broadSteps: 0 })).toBe('exploit');
     expect([6, 7, 8].map((step) => stepKind(step, 9, { ...schedule, jumpEvery: 1 }))).toEqual(['jump', 'jump', 'jump']);
     expect([6, 7, 8].map((step) => stepKind(step, 9, { ...schedule, jumpEvery: 0 }))).toEqual(['broad', 'broad', 'broad']);
+    // Without exploit steps the search steps broad while it improves; stalled, it still jumps.
+    expect([6, 7, 8].map((step) => stepKind(step, 0, { ...schedule, exploit: false }))).toEqual(['broad', 'broad', 'broad']);
+    expect(stepKind(6, 5, { ...schedule, exploit: false })).toBe('jump');
   });
 
   it('count stale proposals from the best run or the end of the random start, whichever is later', () => {
