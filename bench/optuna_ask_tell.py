@@ -7,6 +7,10 @@ Each request is one JSON line, answered by one JSON line:
   {"op": "ask", "id": str}                                                     -> {"params": {...}}
   {"op": "tell", "id": str, "value": float|null}   (null = a failed trial)     -> {"ok": true}
   {"op": "close", "id": str}                                                   -> {"ok": true}
+  {"op": "propose", "space": ..., "seed": int, "startup": int, "direction": ...,
+   "trials": [{"params": {...}, "value": float|null}, ...]}                    -> {"params": {...}}
+"propose" is what bench/optuna_propose.py does on each call of the through-the-loop suite: a fresh
+study holding the given trials (null: FAIL), asked for one trial; the in-process loop suite uses it.
 Each study uses TPESampler(multivariate=True, seed=seed, n_startup_trials=startup), Optuna's
 defaults otherwise, and has at most one trial in flight (ask, then tell).
 """
@@ -54,6 +58,14 @@ def main():
                 s["study"].tell(s["trial"], msg["value"])
             s["trial"] = None
             reply = {"ok": True}
+        elif op == "propose":
+            sampler = optuna.samplers.TPESampler(seed=msg["seed"], multivariate=True, n_startup_trials=msg["startup"])
+            study = optuna.create_study(direction=msg["direction"], sampler=sampler)
+            dists = distributions(msg["space"])
+            study.add_trials([optuna.trial.create_trial(
+                state=optuna.trial.TrialState.FAIL if t["value"] is None else optuna.trial.TrialState.COMPLETE,
+                value=t["value"], params=t["params"], distributions=dists) for t in msg["trials"]])
+            reply = {"params": study.ask(dists).params}
         elif op == "close":
             studies.pop(msg["id"], None)
             reply = {"ok": True}

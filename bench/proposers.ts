@@ -1,7 +1,9 @@
 /**
  * bench:proposers (issues 7 and 15): the built-in optimizer (domain/proposers/tpe.ts), seeded
  * random search and Optuna's TPESampler (Debian's python3-optuna under /usr/bin/python3) on the
- * same objectives, search spaces and budgets, in two suites (`--suite core|loop|all`, default all).
+ * same objectives, search spaces and budgets, in two suites (`--suite core|loop|all`, default all),
+ * and the loop suite in process (`--suite sim`, bench/loop/sim.ts: the same sessions without a
+ * workspace, for choosing settings on many seeds; not part of `all`).
  *
  * Core suite (bench/proposers/core.ts): the proposers called directly, Optuna by ask/tell through
  * bench/optuna_ask_tell.py, one noise-free evaluation per step:
@@ -30,7 +32,7 @@
  * Exit 0 when every target of the suites run passes, 1 on FAIL (a loop session that fails is
  * one), 2 on a usage error or when Optuna is missing. Results go to bench/out/proposers/ (results.json, loop-results.json).
  *
- *   npm run bench:proposers [-- --suite loop --only ackley,levy --seeds 10 --budget 30 --jobs 2 --first-seed 0 --json]
+ *   npm run bench:proposers [-- --suite loop|sim --only ackley,levy --seeds 10 --budget 30 --jobs 2 --first-seed 0 --json]
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
     process.stderr.write(`bench:proposers needs Optuna for ${PYTHON}: apt-get install -y python3-optuna\n${optuna.message}\n`);
     return 2;
   }
-  const core = a.suite === 'loop' ? [] : [cartpole(), ...testFunctions()];
+  const core = a.suite === 'loop' || a.suite === 'sim' ? [] : [cartpole(), ...testFunctions()];
   const loop = a.suite === 'core' ? [] : loopObjectives();
   const known = [...core, ...loop].map((o) => o.name);
   const unknown = (a.only ?? []).filter((n) => !known.includes(n));
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
   }
   if (loopRun.length > 0) {
     const l = await runLoopSuite(loopRun, a, optuna.version, log);
-    writeFileSync(join(out, 'loop-results.json'), `${JSON.stringify({ ...head, ...l.result })}\n`);
+    writeFileSync(join(out, a.suite === 'sim' ? 'sim-results.json' : 'loop-results.json'), `${JSON.stringify({ ...head, ...l.result })}\n`);
     json = { ...json, loop: l.result };
     outcomes.push(l);
   }

@@ -1,14 +1,17 @@
 /**
  * The through-the-loop suite of bench:proposers (issue 15): every method runs through the
  * product's own loop, one fresh workspace per (method, objective, bench seed), on the multimodal
- * objectives of bench/objectives/multimodal.ts; see bench/proposers.ts for what is printed.
+ * objectives of bench/objectives/multimodal.ts; see bench/proposers.ts for what is printed. With
+ * `--suite sim` the same sessions run in process (bench/loop/sim.ts), in seconds instead of minutes.
  */
 import type { LoopObjective } from '../objectives/multimodal.js';
 import type { Args } from '../proposers/args.js';
 import { pool } from '../proposers/pool.js';
 import { STARTUP } from '../proposers/methods.js';
 import { summarizeLoop, type LoopSummary, type MethodSessions } from './report.js';
-import { runSession, type SessionOutcome } from './session.js';
+import { runSession, type SessionOutcome, type SessionSpec } from './session.js';
+import { simulateLoopSession } from './sim.js';
+import { OptunaServer } from '../proposers/optuna.js';
 import { behaviourTable, regretTable, targetLines } from './table.js';
 import type { LoopMethod } from './workspace.js';
 
@@ -26,20 +29,31 @@ function sessionsOf(objective: LoopObjective, a: Args) {
   return [...specs('random', 3 * a.budget), ...specs('optuna', a.budget), ...specs('builtin', a.budget)];
 }
 
-/** Runs the suite on `objectives`, `a.jobs` sessions at a time; a failed session rejects (the bench fails). */
+/** One session in process (bench/loop/sim.ts), shaped as a through-the-loop one. */
+async function simulated(spec: SessionSpec, server: OptunaServer, tpe: Args['tpe']): Promise<SessionOutcome> {
+  const t0 = performance.now();
+  const r = await simulateLoopSession(spec, server, tpe);
+  return { ...r, spec: { objective: spec.objective.name, method: spec.method, seed: spec.seed, runs: spec.runs }, workspace: '', wallS: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Runs the suite on `objectives`, `a.jobs` sessions at a time; a failed session rejects (the bench
+ * fails). `a.suite` `sim` runs each session in process (bench/loop/sim.ts) instead of through `autopilot loop`.
+ */
 export async function runLoopSuite(objectives: readonly LoopObjective[], a: Args, optuna: string, log: (s: string) => void): Promise<SuiteOutcome> {
   const specs = objectives.flatMap((o) => sessionsOf(o, a));
+  const server = a.suite === 'sim' ? new OptunaServer() : null;
   const t0 = performance.now();
   let done = 0;
   const outcomes = await pool(
     specs.map((spec) => async () => {
-      const s = await runSession(spec);
+      const s = server ? await simulated(spec, server, a.tpe) : await runSession(spec);
       done++;
-      log(`  loop: ${spec.objective.name} ${spec.method} seed ${spec.seed} done in ${s.wallS.toFixed(0)} s (${done}/${specs.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      log(`  ${a.suite}: ${spec.objective.name} ${spec.method} seed ${spec.seed} done in ${s.wallS.toFixed(0)} s (${done}/${specs.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       return s;
     }),
     a.jobs,
-  );
+  ).finally(() => server?.close());
   const checkpoints = [...new Set([Math.round(a.budget / 3), Math.round((2 * a.budget) / 3), a.budget])];
   const summaries: LoopSummary[] = objectives.map((o) => {
     const of = (m: LoopMethod): MethodSessions => {
@@ -51,9 +65,9 @@ export async function runLoopSuite(objectives: readonly LoopObjective[], a: Args
   const wall = (performance.now() - t0) / 1000;
   const targets = targetLines(summaries);
   const lines = [
-    `bench:proposers loop suite: ${a.seeds} seeds (${a.firstSeed}..${a.firstSeed + a.seeds - 1}) x ${a.budget} runs through \`autopilot loop\` ` +
-      `(random search ${3 * a.budget}), each in a fresh workspace: baseline run 001, loop defaults (replicates, re-runs), ${objectives[0]?.episodes ?? '?'} noisy episodes a run`,
-    `built-in: proposer.kind builtin; random: kind random (proposer.seed = bench seed); Optuna ${optuna}: kind command, bench/optuna_propose.py, ` +
+    `bench:proposers ${a.suite === 'sim' ? 'loop suite in process (bench/loop/sim.ts: the loop\'s decisions, no workspace)' : 'loop suite'}: ${a.seeds} seeds (${a.firstSeed}..${a.firstSeed + a.seeds - 1}) x ${a.budget} runs ` +
+      `${a.suite === 'sim' ? '' : 'through `autopilot loop` '}(random search ${3 * a.budget}), each a fresh session: baseline run 001, loop defaults (replicates, re-runs), ${objectives[0]?.episodes ?? '?'} noisy episodes a run`,
+    `built-in: proposer.kind builtin; random: kind random (proposer.seed = bench seed); Optuna ${optuna}: ${a.suite === 'sim' ? 'what bench/optuna_propose.py does, by bench/optuna_ask_tell.py' : 'kind command, bench/optuna_propose.py'}, ` +
       `TPESampler(multivariate=True, n_startup_trials=${STARTUP}) rebuilt from the run folders each call`,
     `best-so-far at ${checkpoints.join(' / ')} runs (every run counted): the config with the best pooled observed mean; shown: its true regret, median over seeds`,
     '',
@@ -67,5 +81,5 @@ export async function runLoopSuite(objectives: readonly LoopObjective[], a: Args
     `loop suite wall time ${wall.toFixed(0)} s, ${a.jobs} session(s) at a time`,
   ];
   const raw = outcomes.map((s) => ({ ...s.spec, rejected: s.rejected, wall_s: s.wallS, runs: s.runs }));
-  return { lines, result: { suite: 'loop', checkpoints, summaries, pass: targets.pass, wall_s: wall, sessions: raw }, pass: targets.pass };
+  return { lines, result: { suite: a.suite === 'sim' ? 'sim' : 'loop', checkpoints, summaries, pass: targets.pass, wall_s: wall, sessions: raw }, pass: targets.pass };
 }

@@ -20,6 +20,8 @@ export type OptunaParam = { kind: 'float' | 'int'; low: number; high: number; lo
 export interface OptunaSpace {
   space: Record<string, OptunaParam>;
   toOverrides(params: Record<string, Scalar>): Record<string, Scalar>;
+  /** Optuna's parameters for policy values (the way there, as bench/optuna_propose.py maps a run's config). */
+  toParams(overrides: Record<string, Scalar>): Record<string, Scalar>;
 }
 
 /**
@@ -32,30 +34,37 @@ export interface OptunaSpace {
 export function optunaSpace(policy: Policy): OptunaSpace {
   const space: Record<string, OptunaParam> = {};
   const back: Array<(p: Record<string, Scalar>, o: Record<string, Scalar>) => void> = [];
+  const there: Array<(o: Record<string, Scalar>, p: Record<string, Scalar>) => void> = [];
   const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
   for (const [key, spec] of Object.entries(policy.keys)) {
     if (spec.type === 'number' && spec.distribution === 'logit_normal') {
       const name = `one_minus:${key}`;
       space[name] = { kind: 'float', low: 1 - spec.max, high: 1 - spec.min, log: true };
       back.push((p, o) => (o[key] = clamp(1 - (p[name] as number), spec.min, spec.max)));
+      there.push((o, p) => (p[name] = clamp(1 - (o[key] as number), 1 - spec.max, 1 - spec.min)));
     } else if (spec.type === 'number') {
       const log = spec.distribution === 'log_normal' || (spec.min > 0 && spec.max / spec.min >= 100);
       space[key] = { kind: 'float', low: spec.min, high: spec.max, log };
       back.push((p, o) => (o[key] = clamp(p[key] as number, spec.min, spec.max)));
+      there.push((o, p) => (p[key] = o[key] as number));
     } else if (spec.type === 'integer' && spec.distribution === 'uniform_pow2') {
       const powers = powersOfTwoIn(spec.min, spec.max);
       const name = `log2:${key}`;
       space[name] = { kind: 'int', low: Math.log2(powers[0] ?? 1), high: Math.log2(powers.at(-1) ?? 1), log: false };
       back.push((p, o) => (o[key] = 2 ** (p[name] as number)));
+      there.push((o, p) => (p[name] = Math.round(Math.log2(o[key] as number))));
     } else if (spec.type === 'integer') {
       space[key] = { kind: 'int', low: spec.min, high: spec.max, log: spec.distribution === 'log_normal' };
       back.push((p, o) => (o[key] = p[key] as number));
+      there.push((o, p) => (p[key] = o[key] as number));
     } else if (spec.type === 'boolean') {
       space[key] = { kind: 'cat', choices: [false, true] };
       back.push((p, o) => (o[key] = p[key] as boolean));
+      there.push((o, p) => (p[key] = o[key] as boolean));
     } else {
       space[key] = { kind: 'cat', choices: [...spec.choices] };
       back.push((p, o) => (o[key] = p[key] as Scalar));
+      there.push((o, p) => (p[key] = o[key] as Scalar));
     }
   }
   return {
@@ -64,6 +73,11 @@ export function optunaSpace(policy: Policy): OptunaSpace {
       const o: Record<string, Scalar> = {};
       for (const b of back) b(p, o);
       return o;
+    },
+    toParams: (o) => {
+      const p: Record<string, Scalar> = {};
+      for (const t of there) t(o, p);
+      return p;
     },
   };
 }
@@ -110,6 +124,11 @@ export class OptunaServer {
       tell: async (value) => void (await this.call({ op: 'tell', id, value })),
       close: async () => void (await this.call({ op: 'close', id })),
     };
+  }
+
+  /** Optuna's next trial for a fresh study holding `trials` (value null: failed), as bench/optuna_propose.py asks on each loop call. */
+  async propose(space: OptunaSpace['space'], trials: Array<{ params: Record<string, Scalar>; value: number | null }>, seed: number, startup: number, direction: 'minimize' | 'maximize') {
+    return (await this.call({ op: 'propose', space, trials, seed, startup, direction }))['params'] as Record<string, Scalar>;
   }
 
   /** Ends the server process. */

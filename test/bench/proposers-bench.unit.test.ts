@@ -85,6 +85,16 @@ describe("when the bench gives Optuna the policy's space", () => {
         expect(Object.keys(overrides).sort()).toEqual(Object.keys(policy.keys).sort());
         const checked = validateOverrides(overrides, {}, policy);
         if (!checked.ok) throw new Error(checked.errors.map((e) => e.message).join('; '));
+        // And back (how the in-process suite gives Optuna the runs so far): the same parameters, in range.
+        const again = optunaSpace(policy).toParams(overrides);
+        for (const [name, p] of Object.entries(space)) {
+          if (p.kind === 'cat') expect(again[name]).toBe(params[name]);
+          else {
+            expect(again[name], name).toBeCloseTo(params[name] as number, 9);
+            expect(again[name] as number).toBeGreaterThanOrEqual(p.low);
+            expect(again[name] as number).toBeLessThanOrEqual(p.high);
+          }
+        }
       }
     }
   });
@@ -136,7 +146,7 @@ describe('when the bench reports', () => {
 
 describe('when the bench reads its command line', () => {
   it('has defaults for the issue (10 seeds x 30 evaluations, 2 jobs) and refuses unknown or bad flags', () => {
-    expect(parseArgs([])).toEqual({ suite: 'all', only: null, seeds: 10, firstSeed: 0, budget: 30, jobs: 2, json: false });
+    expect(parseArgs([])).toEqual({ suite: 'all', only: null, seeds: 10, firstSeed: 0, budget: 30, jobs: 2, json: false, tpe: {} });
     expect(parseArgs(['--suite', 'loop']).suite).toBe('loop');
     expect(() => parseArgs(['--suite', 'both'])).toThrow(/--suite must be one of core, loop, all/);
     expect(parseArgs(['--only', 'cartpole,branin', '--seeds', '3', '--json', '--first-seed', '100'])).toMatchObject({
@@ -148,5 +158,13 @@ describe('when the bench reads its command line', () => {
     expect(() => parseArgs(['--seed', '3'])).toThrow(UsageError);
     expect(() => parseArgs(['--seeds', '0'])).toThrow(/--seeds must be an integer >= 1/);
     expect(() => parseArgs(['--budget'])).toThrow(UsageError);
+  });
+
+  it('takes the built-in TPE\'s options as JSON for the in-process suite only, numbers only', () => {
+    expect(parseArgs(['--suite', 'sim', '--tpe', '{"jumpEvery":1,"broadSteps":3,"exploit":false}'])).toMatchObject({ suite: 'sim', tpe: { jumpEvery: 1, broadSteps: 3, exploit: false } });
+    expect(() => parseArgs(['--suite', 'loop', '--tpe', '{"jumpEvery":1}'])).toThrow(/--tpe is only for --suite sim/);
+    expect(() => parseArgs(['--suite', 'sim', '--tpe', 'jumpEvery=1'])).toThrow(/--tpe must be a JSON object such as/);
+    expect(() => parseArgs(['--suite', 'sim', '--tpe', '{"jumpEvery":"1"}'])).toThrow(/numeric or boolean TPE options/);
+    expect(() => parseArgs(['--suite', 'sim', '--tpe', '[1]'])).toThrow(/numeric or boolean TPE options/);
   });
 });
