@@ -116,3 +116,13 @@ function setPath(target: Config, segments: string[], value: Scalar): void {
   const last = segments[segments.length - 1] as string;
   section[last] = value;
 }
+
+/** The scalar values of `keys` (dotted) in `config`; keys absent or holding a section are left out. */
+export function scalarsAt(config: Config, keys: readonly string[]): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const key of keys) {
+    const v = getPath(config, key);
+    if (isScalar(v)) out[key] = v;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * given the log and the seed, so a proposer restarted after a crash proposes the same again.
  */
 import { baseConfigFor } from '../../domain/base-config.js';
-import { getPath, type Scalar } from '../../domain/config.js';
+import { scalarsAt } from '../../domain/config.js';
 import type { IncumbentRef } from '../../events/catalogue.js';
 import { proposeTpe, type Observation, type TpeProposal } from '../../domain/proposers/tpe.js';
 import { mean, sampleOf } from '../../domain/sample.js';
@@ -24,11 +24,7 @@ export function observationsOf(view: WorkspaceView, policyKeys: string[], metric
     // A run that failed for a reason not of its config's making (could not start, no metric, killed, orphaned) says nothing of the config.
     const last = r.failures.at(-1);
     if (r.journal.status === 'failed' && last && NOT_THE_CONFIG.has(last.reason)) continue;
-    const overrides: Record<string, Scalar> = {};
-    for (const key of policyKeys) {
-      const v = getPath(r.accepted.config, key);
-      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') overrides[key] = v;
-    }
+    const overrides = scalarsAt(r.accepted.config, policyKeys);
     // A failed run is a bad observation, not a missing one; the core pools the samples of runs of one config (replicates), weighted by n.
     const sample = r.finished ? sampleOf(r.finished, metric) : [];
     const value = r.journal.status === 'failed' || sample.length === 0 ? null : mean(sample);

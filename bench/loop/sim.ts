@@ -9,7 +9,7 @@
  * so far); random search draws as the loop's `random` proposer. For choosing settings quickly on
  * many seeds; the through-the-loop suite stays the measure the README reports.
  */
-import { getPath, type Config, type Scalar } from '../../domain/config.js';
+import { getPath, scalarsAt, type Scalar } from '../../domain/config.js';
 import { baseConfigFor } from '../../domain/base-config.js';
 import { planLaunch } from '../../domain/launch-plan.js';
 import { parseSettings } from '../../domain/settings.js';
@@ -18,7 +18,7 @@ import { proposalSeed } from '../../domain/proposers/seed.js';
 import { proposeTpe, type Observation, type TpeOptions } from '../../domain/proposers/tpe.js';
 import { mean } from '../../domain/sample.js';
 import { validateOverrides } from '../../domain/validate.js';
-import { DecidedSession, type Override } from '../decisions/engine.js';
+import { DecidedSession } from '../decisions/engine.js';
 import type { LoopObjective } from '../objectives/multimodal.js';
 import { STARTUP } from '../proposers/methods.js';
 import { optunaSpace, type OptunaServer } from '../proposers/optuna.js';
@@ -28,16 +28,6 @@ import { episodeSample, noiseSeed } from './trainer-core.js';
 
 /** The loop's default statistics, as a workspace that does not set them has them. */
 export const LOOP_STATISTICS = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'mean_reward', direction: 'maximize' }, timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } } }).statistics;
-
-/** The policy keys' values of a merged config. */
-function asRun(objective: LoopObjective, config: Config): Override {
-  const out: Override = {};
-  for (const key of Object.keys(objective.policy.keys)) {
-    const v = getPath(config, key);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[key] = v;
-  }
-  return out;
-}
 
 /** The next proposal of `spec.method` on the runs so far, as overrides of the policy keys. */
 async function propose(spec: SessionSpec, session: DecidedSession, runId: string, server: OptunaServer | null, tpe: Partial<TpeOptions>): Promise<Record<string, Scalar>> {
@@ -78,7 +68,7 @@ export async function simulateLoopSession(spec: SessionSpec, server: OptunaServe
     if (!plan.ok) throw new Error(`${objective.name} ${spec.method} seed ${spec.seed}: run ${next.runId} could not be planned: ${plan.errors.map((e) => e.message).join('; ')}`);
     const regret = objective.f(plan.config);
     const sample = episodeSample(noiseSeed(spec.seed, next.runId, Number(getPath(plan.config, 'train.seed'))), -regret, objective.noiseSd, objective.episodes);
-    const decided = session.record({ ...next, override: asRun(objective, plan.config) }, sample);
+    const decided = session.record({ ...next, override: scalarsAt(plan.config, Object.keys(objective.policy.keys)) }, sample);
     runs.push({ runId: next.runId, kind: decided.rerun ? 'rerun' : next.kind, config: decided.override, sample, regret });
   }
   return { runs, rejected: 0 };

@@ -4,7 +4,7 @@
  * seeded random search, and Optuna's TPE. Every proposal goes through the validator first; the
  * objective scores the merged config. A rejected proposal counts as a failed evaluation.
  */
-import { getPath, type Scalar } from '../../domain/config.js';
+import { scalarsAt, type Scalar } from '../../domain/config.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { proposeTpe, TPE_DEFAULTS, type Observation, type TpeOptions } from '../../domain/proposers/tpe.js';
 import { validateOverrides } from '../../domain/validate.js';
@@ -28,11 +28,7 @@ export const STARTUP = TPE_DEFAULTS.startupTrials;
 async function evaluate(objective: Objective, overrides: Record<string, Scalar>, seed: number, index: number) {
   const checked = validateOverrides(overrides, objective.base, objective.policy);
   if (!checked.ok) return { value: null, asRun: overrides, rejected: true };
-  const asRun: Record<string, Scalar> = {};
-  for (const key of Object.keys(objective.policy.keys)) {
-    const v = getPath(checked.config, key);
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') asRun[key] = v;
-  }
+  const asRun = scalarsAt(checked.config, Object.keys(objective.policy.keys));
   const value = await objective.evaluate(checked.config, { seed, index });
   return { value: value !== null && Number.isFinite(value) ? value : null, asRun, rejected: false };
 }

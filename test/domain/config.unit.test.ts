@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneConfig, flattenConfig, getPath, mergeConfig, unflattenConfig, type Config, type Scalar } from '../../domain/config.js';
+import { cloneConfig, flattenConfig, getPath, mergeConfig, scalarsAt, unflattenConfig, type Config, type Scalar } from '../../domain/config.js';
 import { prototypeIsClean, withOwn } from './fixtures.js';
 
 const segment = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((s) => !['constructor', 'prototype'].includes(s));
@@ -136,5 +136,12 @@ describe('when cloning', () => {
     const copy = cloneConfig(c);
     expect(copy).toEqual(c);
     expect(copy['a']).not.toBe(c['a']);
+  });
+});
+
+describe('scalarsAt', () => {
+  it('picks the scalar values of the keys asked for, leaving out absent keys and sections', () => {
+    const c: Config = { train: { lr: 0.01, name: 'a', on: false, opt: { beta: 0.9 } } };
+    expect(scalarsAt(c, ['train.lr', 'train.name', 'train.on', 'train.opt', 'train.missing', 'env.n'])).toEqual({ 'train.lr': 0.01, 'train.name': 'a', 'train.on': false });
   });
 });
