@@ -18,6 +18,8 @@ export const FULL_TIMEOUT_DEFAULTS = { wall_seconds: 28_800, no_output_seconds: 
 export const PROPOSER_KINDS = ['builtin', 'random', 'codex', 'claude', 'command', 'tpe'] as const;
 /** A proposer kind. */
 export type ProposerKindSetting = (typeof PROPOSER_KINDS)[number];
+/** The built-in proposers: they need no outside process, and none falls back to another. */
+export const BUILTIN_PROPOSERS = ['builtin', 'random', 'tpe'] as const satisfies readonly ProposerKindSetting[];
 
 function agentTimeouts(wall: number, silence: number) {
   return {

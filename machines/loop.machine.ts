@@ -5,11 +5,12 @@
  * folding the event log through `transition` rebuilds exactly the state the live loop had.
  */
 import { overrideFromBaseline } from '../domain/base-config.js';
-import { assign, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import { assertEvent, assign, emit, fromCallback, sendTo, setup, type EventObject, type StateValueFrom } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import { summarizeProblems } from '../domain/problems.js';
 import { nextReplication, type Replication } from '../domain/replication.js';
 import { sampleOf } from '../domain/sample.js';
+import { BUILTIN_PROPOSERS } from '../domain/settings.js';
 
 /** The run the loop is working on. */
 export interface RunContext {
@@ -201,7 +202,7 @@ function canFallBack(context: LoopContext): boolean {
 
 /** Whether a proposer kind is one of the built-in ones (which need no outside process and do not fall back). */
 export function isBuiltin(proposer: string): boolean {
-  return proposer === BUILTIN_PROPOSER || proposer === 'tpe' || proposer === 'random';
+  return (BUILTIN_PROPOSERS as readonly string[]).includes(proposer);
 }
 
 function requireRun(context: LoopContext): RunContext {
@@ -214,11 +215,17 @@ function requireSession(context: LoopContext): string {
   return context.session;
 }
 
-type E<T extends AutopilotEvent['type']> = Extract<AutopilotEvent, { type: T }>;
+/** What the machine emits: that it entered `state` (reentries included), on the event `cause`. */
+export interface StateEnteredNotice {
+  type: 'entered';
+  state: string;
+  /** The event that took the transition (for an eventless one, the event of its macrostep). */
+  cause: string;
+}
 
 /** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
 export const loopMachine = setup({
-  types: {} as { context: LoopContext; events: AutopilotEvent },
+  types: {} as { context: LoopContext; events: AutopilotEvent; emitted: StateEnteredNotice },
   actors: {
     bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),
     propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
@@ -228,30 +235,43 @@ export const loopMachine = setup({
     journal: fromCallback<EventObject, JournalInput>(missing('journal')),
   },
   guards: {
-    hasIncumbent: ({ event }) => (event as E<'LoopStarted'>).data.incumbent !== null,
-    stopNow: ({ event }) => (event as E<'StopRequested'>).data.now,
+    hasIncumbent: ({ event }) => {
+      assertEvent(event, 'LoopStarted');
+      return event.data.incumbent !== null;
+    },
+    stopNow: ({ event }) => {
+      assertEvent(event, 'StopRequested');
+      return event.data.now;
+    },
     canAskAgain: ({ context }) =>
       context.stop === null && requireRun(context).proposalAttempt - requireRun(context).fallbackAt < context.limits.maxProposalAttempts,
     canFallBack: ({ context }) => canFallBack(context),
     // A proposer process that timed out, hung, crashed or answered nothing is not asked again when a fallback is configured.
     processFailedCanFallBack: ({ context, event }) => {
-      const reason = (event as E<'ProposalFailed'>).data.reason;
+      assertEvent(event, 'ProposalFailed');
+      const reason = event.data.reason;
       return reason !== undefined && reason !== 'error' && canFallBack(context);
     },
     // A command that cannot start, or a trainer that reports no value of the metric, fails the same way every time.
-    canRetryRun: ({ context, event }) =>
-      context.stop === null && !SETUP_FAILURES.has((event as E<'RunFailed'>).data.reason) && requireRun(context).attempt < context.limits.maxRunAttempts,
+    canRetryRun: ({ context, event }) => {
+      assertEvent(event, 'RunFailed');
+      return context.stop === null && !SETUP_FAILURES.has(event.data.reason) && requireRun(context).attempt < context.limits.maxRunAttempts;
+    },
     hasFatal: ({ context }) => context.fatal !== null,
     stopRequested: ({ context }) => context.stop !== null,
     tooManyFailures: ({ context }) => context.consecutiveFailures >= context.limits.maxConsecutiveFailures,
     allRunsDone: ({ context }) => context.runsCompleted >= context.runsRequested,
-    runBudgetSpentAtStart: ({ event }) => runBudgetSpent((event as E<'LoopStarted'>).data.limits, 0),
+    runBudgetSpentAtStart: ({ event }) => {
+      assertEvent(event, 'LoopStarted');
+      return runBudgetSpent(event.data.limits, 0);
+    },
     runBudgetSpent: ({ context }) => runBudgetSpent(context.limits, context.runsCompleted),
     wallBudgetSpent: ({ context }) => wallBudgetSpent(context.limits, context.elapsedMs),
   },
   actions: {
     start: assign(({ event }) => {
-      const d = (event as E<'LoopStarted'>).data;
+      assertEvent(event, 'LoopStarted');
+      const d = event.data;
       return {
         startedAt: event.metadata.at,
         elapsedMs: 0,
@@ -269,69 +289,88 @@ export const loopMachine = setup({
       };
     }),
     plan: assign(({ event }) => {
-      const d = (event as E<'RunPlanned'>).data;
+      assertEvent(event, 'RunPlanned');
+      const d = event.data;
       return { run: newRun(d), nextRunIndex: d.index + 1 };
     }),
     requested: assign({
-      run: ({ context, event }) => ({
-        ...requireRun(context),
-        proposalAttempt: (event as E<'ProposalRequested'>).data.attempt,
-        awaitingProposal: true,
-      }),
+      run: ({ context, event }) => {
+        assertEvent(event, 'ProposalRequested');
+        return { ...requireRun(context), proposalAttempt: event.data.attempt, awaitingProposal: true };
+      },
     }),
     received: assign({
-      run: ({ context, event }) => ({
-        ...requireRun(context),
-        proposal: (event as E<'ProposalReceived'>).data,
-        awaitingProposal: false,
-        proposerProcess: null,
-      }),
+      run: ({ context, event }) => {
+        assertEvent(event, 'ProposalReceived');
+        return { ...requireRun(context), proposal: event.data, awaitingProposal: false, proposerProcess: null };
+      },
     }),
     proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false, proposerProcess: null }) }),
-    proposerStarted: assign({ run: ({ context, event }) => ({ ...requireRun(context), proposerProcess: (event as E<'ProposerStarted'>).data }) }),
+    proposerStarted: assign({
+      run: ({ context, event }) => {
+        assertEvent(event, 'ProposerStarted');
+        return { ...requireRun(context), proposerProcess: event.data };
+      },
+    }),
     proposerStopped: assign({ run: ({ context }) => ({ ...requireRun(context), proposerProcess: null }) }),
     fallBack: assign({
       run: ({ context }) => ({ ...requireRun(context), fallback: true, fallbackAt: requireRun(context).proposalAttempt }),
     }),
     rejected: assign({
       run: ({ context, event }) => {
-        const d = (event as E<'ProposalRejected'>).data;
+        assertEvent(event, 'ProposalRejected');
+        const d = event.data;
         return { ...requireRun(context), errors: d.errors, errorsOmitted: d.omitted ?? 0 };
       },
     }),
     accepted: assign({
-      run: ({ context, event }) => ({ ...requireRun(context), accepted: (event as E<'ProposalAccepted'>).data, errors: [], errorsOmitted: 0 }),
+      run: ({ context, event }) => {
+        assertEvent(event, 'ProposalAccepted');
+        return { ...requireRun(context), accepted: event.data, errors: [], errorsOmitted: 0 };
+      },
     }),
     launched: assign({
       run: ({ context, event }) => {
-        const e = event as E<'RunStarted'>;
-        return { ...requireRun(context), attempt: e.data.attempt, started: { ...e.data, at: e.metadata.at }, failure: null };
+        assertEvent(event, 'RunStarted');
+        return { ...requireRun(context), attempt: event.data.attempt, started: { ...event.data, at: event.metadata.at }, failure: null };
       },
     }),
     finished: assign({
-      run: ({ context, event }) => ({ ...requireRun(context), started: null, finished: (event as E<'RunFinished'>).data }),
+      run: ({ context, event }) => {
+        assertEvent(event, 'RunFinished');
+        return { ...requireRun(context), started: null, finished: event.data };
+      },
     }),
     failed: assign({
       run: ({ context, event }) => {
-        const d = (event as E<'RunFailed'>).data;
+        assertEvent(event, 'RunFailed');
+        const d = event.data;
         // A launch that never started still uses up an attempt.
         return { ...requireRun(context), started: null, failure: d, attempt: Math.max(requireRun(context).attempt, d.attempt) };
       },
       fatal: ({ context, event }) => {
-        const d = (event as E<'RunFailed'>).data;
+        assertEvent(event, 'RunFailed');
+        const d = event.data;
         return d.reason === 'cannot-start' ? `run ${d.runId}: the trainer cannot start: ${d.message}` : context.fatal;
       },
     }),
     evaluated: assign({
-      run: ({ context, event }) => ({ ...requireRun(context), evaluation: (event as E<'RunEvaluated'>).data }),
+      run: ({ context, event }) => {
+        assertEvent(event, 'RunEvaluated');
+        return { ...requireRun(context), evaluation: event.data };
+      },
     }),
     promoted: assign({
-      incumbent: ({ event }) => (event as E<'IncumbentChanged'>).data.incumbent,
+      incumbent: ({ event }) => {
+        assertEvent(event, 'IncumbentChanged');
+        return event.data.incumbent;
+      },
       // A journal step restarted after a crash must not promote (or grow) the incumbent twice.
       run: ({ context }) => (context.run ? { ...context.run, promoted: true } : null),
     }),
     journaled: assign(({ context, event }) => {
-      const d = (event as E<'JournalWritten'>).data;
+      assertEvent(event, 'JournalWritten');
+      const d = event.data;
       const elapsedMs = context.startedAt === null ? 0 : Math.max(0, Date.parse(event.metadata.at) - Date.parse(context.startedAt));
       const run = requireRun(context);
       const facts = {
@@ -354,8 +393,15 @@ export const loopMachine = setup({
         run: null,
       };
     }),
-    stop: assign({ stop: ({ event }) => (event as E<'StopRequested'>).data }),
+    stop: assign({
+      stop: ({ event }) => {
+        assertEvent(event, 'StopRequested');
+        return event.data;
+      },
+    }),
     forwardStop: sendTo('train', ({ event }) => event),
+    // The entry action of every state: says which state was entered (reentries too), for the orchestrator to record.
+    entered: emit(({ event }, params: { state: string }) => ({ type: 'entered' as const, state: params.state, cause: event.type })),
     haltOnStop: assign({ haltReason: ({ context }) => `stop requested: ${context.stop?.reason ?? 'unknown'}` }),
     haltOnFatal: assign({ haltReason: ({ context }) => context.fatal }),
     haltOnRejections: assign({
@@ -364,8 +410,10 @@ export const loopMachine = setup({
         summarizeProblems(requireRun(context).errors, requireRun(context).errorsOmitted),
     }),
     haltOnProposerFailure: assign({
-      haltReason: ({ context, event }) =>
-        `run ${requireRun(context).runId}: the proposer failed ${requireRun(context).proposalAttempt} time(s); last: ${(event as E<'ProposalFailed'>).data.message}`,
+      haltReason: ({ context, event }) => {
+        assertEvent(event, 'ProposalFailed');
+        return `run ${requireRun(context).runId}: the proposer failed ${requireRun(context).proposalAttempt} time(s); last: ${event.data.message}`;
+      },
     }),
     haltOnFailures: assign({
       haltReason: ({ context }) => `${context.consecutiveFailures} consecutive failed run(s) (budget ${context.limits.maxConsecutiveFailures})`,
@@ -391,6 +439,7 @@ export const loopMachine = setup({
   },
   states: {
     bootstrap: {
+      entry: { type: 'entered', params: { state: 'bootstrap' } },
       invoke: { src: 'bootstrap', input: ({ context }) => ({ session: context.session }) },
       on: {
         LoopStarted: [
@@ -403,6 +452,7 @@ export const loopMachine = setup({
       },
     },
     propose: {
+      entry: { type: 'entered', params: { state: 'propose' } },
       invoke: {
         src: 'propose',
         input: ({ context }) => ({
@@ -431,6 +481,7 @@ export const loopMachine = setup({
       },
     },
     validate: {
+      entry: { type: 'entered', params: { state: 'validate' } },
       invoke: {
         src: 'validate',
         input: ({ context }) => ({
@@ -450,6 +501,7 @@ export const loopMachine = setup({
       },
     },
     train: {
+      entry: { type: 'entered', params: { state: 'train' } },
       invoke: {
         id: 'train',
         src: 'train',
@@ -468,6 +520,7 @@ export const loopMachine = setup({
       },
     },
     evaluate: {
+      entry: { type: 'entered', params: { state: 'evaluate' } },
       invoke: {
         src: 'evaluate',
         input: ({ context }) => ({
@@ -482,6 +535,7 @@ export const loopMachine = setup({
       on: { RunEvaluated: { actions: 'evaluated', target: 'journal' } },
     },
     journal: {
+      entry: { type: 'entered', params: { state: 'journal' } },
       invoke: {
         src: 'journal',
         input: ({ context }) => ({
@@ -502,6 +556,7 @@ export const loopMachine = setup({
     },
     // Transient: picks the next step once the run is journaled.
     deciding: {
+      entry: { type: 'entered', params: { state: 'deciding' } },
       always: [
         // A stop the user asked for is the reason, even when it killed the baseline.
         { guard: 'stopRequested', actions: 'haltOnStop', target: 'halted' },
@@ -516,14 +571,15 @@ export const loopMachine = setup({
     },
     // Transient: a stop "now" outside training halts at once; during training the trainer is killed first.
     stopping: {
+      entry: { type: 'entered', params: { state: 'stopping' } },
       always: [{ actions: 'haltOnStop', target: 'halted' }],
     },
-    done: { type: 'final' },
-    halted: { type: 'final' },
+    done: { type: 'final', entry: { type: 'entered', params: { state: 'done' } } },
+    halted: { type: 'final', entry: { type: 'entered', params: { state: 'halted' } } },
   },
 });
 
 /** The loop machine's type, for adapters and tests. */
 export type LoopMachine = typeof loopMachine;
 /** The state names a loop can be in. */
-export type LoopStateValue = 'bootstrap' | 'propose' | 'validate' | 'train' | 'evaluate' | 'journal' | 'deciding' | 'stopping' | 'done' | 'halted';
+export type LoopStateValue = StateValueFrom<LoopMachine>;
