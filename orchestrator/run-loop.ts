@@ -1,10 +1,11 @@
 /**
- * `autopilot loop`: wires the adapters into the machine, persists every catalogue event the
- * machine receives (before it is processed) and every state change, keeps the projections in
- * step, and resumes an unfinished session by folding its events.
+ * `autopilot loop`: wires the adapters into the machine, records every event through one recorder
+ * (appended, projected, then delivered to the machine: see adapters/recorder.ts) and every state the
+ * machine enters, and resumes an unfinished session by folding its events.
  */
-import { createActor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, type SnapshotFrom } from 'xstate';
 import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
+import { createRecorder, machineDelivery, storeAppender, type Recorder } from '../adapters/recorder.js';
 import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
@@ -20,7 +21,7 @@ import { validateActor } from '../adapters/actors/validate.js';
 import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
-import { makeEvent, type LoopDeps, type StoppedAgent } from '../adapters/actors/deps.js';
+import { makeEvent, type ActorDeps, type LoopDeps, type StoppedAgent } from '../adapters/actors/deps.js';
 import { stopInterrupted } from '../adapters/proposers/interrupted.js';
 import { interruptedAgent } from './bound-inputs.js';
 import { interruptedStepTrace } from './interrupted-trace.js';
@@ -66,7 +67,7 @@ export interface LoopRunOptions {
    */
   acceptInputChanges?: string;
   /** Replaces some adapters (tests swap in a scripted proposer, say); the rest stay real. */
-  actors?: (deps: LoopDeps) => Partial<LoopActors>;
+  actors?: (deps: ActorDeps) => Partial<LoopActors>;
 }
 
 /** The actors the loop machine invokes. */
@@ -83,7 +84,7 @@ export type LoopActors = {
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Wires the real adapters into the loop machine. */
-export function provideAdapters(deps: LoopDeps, overrides: Partial<LoopActors> = {}): LoopMachine {
+export function provideAdapters(deps: ActorDeps, overrides: Partial<LoopActors> = {}): LoopMachine {
   const actors: LoopActors = {
     bootstrap: bootstrapActor(deps),
     propose: proposeActor(deps),
@@ -164,25 +165,31 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   // Guarded: a log file deleted or replaced under the loop is written again from its connection (see store-guard.ts).
   const store = guardStore(paths.root, () => openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes }));
   try {
-    return await drive(options, paths, settings, policy, containment, { inputs, stoppedAgent }, store, lock, out, err);
+    return await drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err });
   } finally {
     store.close();
     lock.release();
   }
 }
 
-async function drive(
-  options: LoopRunOptions,
-  paths: ReturnType<typeof workspacePaths>,
-  settings: ReturnType<typeof loadSettings>,
-  policy: ReturnType<typeof loadPolicy>,
-  containment: Containment['mode'],
-  { inputs, stoppedAgent }: { inputs: InputsOutcome; stoppedAgent: StoppedAgent | null },
-  store: GuardedStore<AutopilotEvent>,
-  lock: Lock,
-  out: (l: string) => void,
-  err: (l: string) => void,
-): Promise<number> {
+/** What `drive` runs a loop with: the invocation, the loaded workspace, and the open log and lock. */
+interface DriveOptions {
+  options: LoopRunOptions;
+  paths: ReturnType<typeof workspacePaths>;
+  settings: ReturnType<typeof loadSettings>;
+  policy: ReturnType<typeof loadPolicy>;
+  containment: Containment['mode'];
+  /** What the resume check did to the bound inputs. */
+  inputs: InputsOutcome;
+  /** The interrupted agent attempt stopped before the inputs were checked. */
+  stoppedAgent: StoppedAgent | null;
+  store: GuardedStore<AutopilotEvent>;
+  lock: Lock;
+  out: (l: string) => void;
+  err: (l: string) => void;
+}
+
+async function drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err }: DriveOptions): Promise<number> {
   removeStaleTempFiles(paths.root);
   const writer = new ProjectionWriter(paths.root, hasSnapshots(store) ? store : null);
   writer.catchUp(store);
@@ -210,8 +217,6 @@ async function drive(
     ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
   });
   deps.onMetrics = (runId, metrics) => progress.update(runId, metrics);
-  const machine = provideAdapters(deps, options.actors?.(deps));
-  const versions = new Map<string, number>();
   let fatal: Error | null = null;
   // The head hash goes outside the log at each journal step and at the end (see orchestrator/anchor.ts).
   const anchors = anchorContext(paths.root, deps.now, err);
@@ -229,23 +234,44 @@ async function drive(
     if (line) progress.line(line);
     for (const detail of detailLines(stored.event)) progress.line(detail);
   };
-  const persist = (event: AutopilotEvent): void => {
-    recordStoreFiles(event);
-    const stream = streamOf(event);
-    const expected = versions.get(stream) ?? store.streamVersion(stream);
-    const result = store.append(stream, [event], { expectedVersion: expected });
-    versions.set(stream, result.nextExpectedVersion);
-    const [stored] = store.readStream(stream, { fromPosition: result.nextExpectedVersion });
-    if (!stored) throw new Error(`event ${result.lastSeq} vanished after its append`);
-    writer.apply(stored);
-    head = { seq: stored.seq, hash: stored.hash };
-    print(stored);
-    recordUnsafe(event);
-    if (event.type === 'JournalWritten') {
-      afterJournal(event.data.runId);
-      anchorNow();
+  // Every event goes through one recorder: appended (one transaction), projected, then delivered to the machine (see adapters/recorder.ts).
+  const delivery = machineDelivery(loopMachine.events);
+  const appendOne = storeAppender(store);
+  const recorder = createRecorder({
+    append: (event) => {
+      recordStoreFiles(event);
+      return appendOne(event);
+    },
+    project: (stored) => {
+      const event = stored.event;
+      writer.apply(stored);
+      head = { seq: stored.seq, hash: stored.hash };
+      print(stored);
+      recordUnsafe(event);
+      if (event.type === 'JournalWritten') {
+        afterJournal(event.data.runId);
+        anchorNow();
+      }
+      // The machine started in bootstrap before it had a session: that entry is recorded once the session is.
+      if (event.type === 'LoopStarted') recordEntry('bootstrap', 'LoopStarted');
+    },
+    deliver: delivery.deliver,
+  });
+  const persist = (event: AutopilotEvent): void => recorder.record(event);
+  // What the actors, stop requests and state entries record: the first failure to record ends the loop, and nothing is recorded after it.
+  let endNow = (): void => undefined;
+  const guarded = (f: () => void): void => {
+    if (fatal) return;
+    try {
+      f();
+    } catch (e) {
+      fatal = e as Error;
+      endNow();
     }
   };
+  const loopRecorder: Recorder = { record: (event) => guarded(() => persist(event)) };
+  const actorDeps: ActorDeps = { ...deps, recorder: loopRecorder };
+  const machine = provideAdapters(actorDeps, options.actors?.(actorDeps));
   // The log's and the lock's files, deleted or replaced since the last append (by an agent, say), are put back first and recorded.
   const recordStoreFiles = (before: AutopilotEvent) => {
     const found = [...store.checkFiles(), ...lock.checkFiles()];
@@ -305,30 +331,14 @@ async function drive(
   } else session = deps.newSession;
 
   let previous: string | null = restored ? String(restored.value) : null;
-  let actorRef: { sessionId: string } | null = null;
-  const inspect = (ie: InspectionEvent) => {
-    if (fatal || !actorRef || ie.actorRef.sessionId !== actorRef.sessionId) return;
-    try {
-      if (ie.type === '@xstate.event' && isCatalogueType(ie.event.type)) {
-        persist(ie.event as AutopilotEvent);
-        if (ie.event.type === 'LoopStarted') {
-          persist(makeEvent('StateEntered', { from: null, to: 'bootstrap', event: 'LoopStarted' }, session));
-          previous = 'bootstrap';
-        }
-      } else if (ie.type === '@xstate.microstep' && ie._transitions.some((t) => t.target && t.target.length > 0)) {
-        const to = String((ie.snapshot as SnapshotFrom<LoopMachine>).value);
-        persist(makeEvent('StateEntered', { from: previous, to, event: ie.event.type }, session));
-        previous = to;
-      }
-    } catch (e) {
-      fatal = e as Error;
-    }
-  };
+  function recordEntry(to: string, cause: string): void {
+    persist(makeEvent('StateEntered', { from: previous, to, event: cause }, session));
+    previous = to;
+  }
 
-  const actor = restored
-    ? createActor(machine, { snapshot: restorableSnapshot(machine, restored) as never, inspect })
-    : createActor(machine, { inspect });
-  actorRef = actor;
+  const actor = createActor(machine, restored ? { snapshot: restorableSnapshot(machine, restored) } : {});
+  // Every state the machine enters after its start (a reentry too) is recorded where it happens, before the state's actor runs.
+  actor.on('entered', (notice) => guarded(() => isCatalogueType(notice.cause) && recordEntry(notice.state, notice.cause)));
 
   if (lock.takenOverFrom !== undefined)
     persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
@@ -340,6 +350,7 @@ async function drive(
       if (s.status !== 'active' || fatal) resolve(s);
     };
     actor.subscribe({ next: check, error: () => resolve(actor.getSnapshot()) });
+    endNow = () => resolve(actor.getSnapshot());
   });
 
   // Kill switch: a STOP file (first line "now" stops at once; see stop-file.ts) and SIGINT/SIGTERM (twice: at once).
@@ -347,7 +358,7 @@ async function drive(
   const requestStop = (reason: string, now: boolean) => {
     if (stopSent === 'now' || (stopSent === 'after' && !now)) return;
     stopSent = now ? 'now' : 'after';
-    actor.send(makeEvent('StopRequested', { reason, now }, session));
+    loopRecorder.record(makeEvent('StopRequested', { reason, now }, session));
   };
   const poll = setInterval(() => {
     if (fatal) return actor.stop();
@@ -361,6 +372,7 @@ async function drive(
     process.on('SIGTERM', onSignal);
   }
 
+  delivery.attach(actor);
   actor.start();
   const final = await finished;
   clearInterval(poll);

@@ -4,20 +4,22 @@ import { runIdOf } from '../../domain/numbers.js';
 import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
 import { pendingReplication } from '../../projections/pending-replication.js';
 import { inputPaths, readInputs } from '../inputs.js';
-import { makeEvent, type LoopDeps } from './deps.js';
+import { makeEvent, type ActorDeps } from './deps.js';
+import { reporter } from '../recorder.js';
 import { errorControl } from '../../domain/error-control.js';
 import { resolveRootSeed } from '../proposers/root-seed.js';
 
 /** Creates the `bootstrap` actor. */
-export function bootstrapActor(deps: LoopDeps) {
-  return fromCallback<EventObject, BootstrapInput>(({ input, sendBack }) => {
+export function bootstrapActor(deps: ActorDeps) {
+  return fromCallback<EventObject, BootstrapInput>(({ input, self }) => {
+    const record = reporter(deps.recorder, self);
     const view = deps.history();
     const firstRunIndex = Math.max(0, ...[...view.runs.values()].map((r) => r.index)) + 1;
     const incumbent = view.incumbent?.ref ?? null;
     if (input.session) {
       // Restarted after LoopStarted was recorded (and before the baseline was planned): only plan it.
       const mode = view.sessions.get(input.session)?.mode ?? deps.options.mode;
-      sendBack(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode }, input.session, deps.now()));
+      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode }, input.session, deps.now()));
       return;
     }
     const session = deps.newSession;
@@ -34,7 +36,7 @@ export function bootstrapActor(deps: LoopDeps) {
         : { maxRuns: budgets.max_runs, runsBefore: [...view.runs.values()].filter((r) => r.journal !== null).length }),
       ...(budgets.max_wall_seconds === undefined ? {} : { maxWallSeconds: budgets.max_wall_seconds }),
     };
-    sendBack(
+    record(
       makeEvent(
         'LoopStarted',
         {
@@ -60,7 +62,7 @@ export function bootstrapActor(deps: LoopDeps) {
     // Run 001 of a workspace (or the first run after baselines that all failed) is the baseline, unchanged.
     // A spent run budget halts the loop on LoopStarted (the machine decides); nothing is planned then.
     if (!incumbent && !runBudgetSpent(limits, 0))
-      sendBack(
+      record(
         makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()),
       );
   });

@@ -4,6 +4,7 @@ import type { Policy } from '../../domain/policy.js';
 import type { Settings } from '../../domain/settings.js';
 import type { WorkspacePaths } from '../../orchestrator/workspace.js';
 import type { WorkspaceView } from '../../projections/view.js';
+import type { Recorder } from '../recorder.js';
 
 /** The options of one `autopilot loop` invocation. */
 export interface LoopOptions {
@@ -42,6 +43,11 @@ export interface LoopDeps {
   stoppedAgent?: StoppedAgent | null;
   /** Live display of running trainers' metric lines (not recorded). */
   onMetrics?: (runId: string, metrics: Record<string, number>) => void;
+}
+
+/** What the loop's actors get: the shared dependencies and the recorder every event they report goes through. */
+export interface ActorDeps extends LoopDeps {
+  recorder: Recorder;
 }
 
 /** Builds a catalogue event stamped with its session and the current time. */

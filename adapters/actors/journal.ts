@@ -3,14 +3,16 @@ import { fromCallback, type EventObject } from 'xstate';
 import { decideJournal } from '../../domain/journal-entry.js';
 import { replicationSettings } from '../../domain/judge.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
-import { makeEvent, type LoopDeps } from './deps.js';
+import { makeEvent, type ActorDeps } from './deps.js';
+import { reporter } from '../recorder.js';
 import { changedOutputs } from './run-outputs.js';
 import { changedRunFolder } from './run-folder-after.js';
 import { MAX_SUMMARY_BYTES } from './launch-outcome.js';
 
 /** Creates the `journal` actor. */
-export function journalActor(deps: LoopDeps) {
-  return fromCallback<EventObject, JournalInput>(({ input, sendBack }) => {
+export function journalActor(deps: ActorDeps) {
+  return fromCallback<EventObject, JournalInput>(({ input, self }) => {
+    const record = reporter(deps.recorder, self);
     // Outputs changed since they were read, or anything else in the run folder: something outlived the run (its recorded result stands).
     const root = deps.paths.root;
     const outputs = changedOutputs(root, input.run.finished?.outputs ?? [], MAX_SUMMARY_BYTES).map((o) => ({ path: o.path, change: 'modified' as const }));
@@ -20,7 +22,7 @@ export function journalActor(deps: LoopDeps) {
     const folder = recorded ? changedRunFolder(root, deps.paths.runDir(input.run.runId), recorded).filter((c) => !seen.has(c.path)) : [];
     const changed = [...outputs, ...folder];
     if (changed.length > 0)
-      sendBack(
+      record(
         makeEvent(
           'GuardrailViolation',
           {
@@ -39,9 +41,9 @@ export function journalActor(deps: LoopDeps) {
     // A journal step restarted after a crash must not promote the same incumbent twice.
     const already = input.incumbent !== null && promote !== null && input.incumbent.runId === promote.runId && input.incumbent.n === promote.n;
     if (promote && !already && !input.run.promoted)
-      sendBack(
+      record(
         makeEvent('IncumbentChanged', { runId: promote.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()),
       );
-    sendBack(makeEvent('JournalWritten', { runId: input.run.runId, ...entry }, input.session, deps.now()));
+    record(makeEvent('JournalWritten', { runId: input.run.runId, ...entry }, input.session, deps.now()));
   });
 }

@@ -15,13 +15,15 @@ import { guardInputs } from './input-guard.js';
 import { isAgentKind, prepareAgent, type PreparedAgent } from '../proposers/agents.js';
 import { proposeWithTpe } from '../proposers/tpe.js';
 import type { DataOf } from '../../events/catalogue.js';
-import { makeEvent, type LoopDeps } from './deps.js';
+import { makeEvent, type ActorDeps } from './deps.js';
+import { reporter } from '../recorder.js';
 import { replicatePlan } from '../../domain/replicate-plan.js';
 import { replicationSettings } from '../../domain/judge.js';
 
 /** Creates the `propose` actor. */
-export function proposeActor(deps: LoopDeps) {
-  return fromCallback<EventObject, ProposeInput>(({ input, sendBack }) => {
+export function proposeActor(deps: ActorDeps) {
+  return fromCallback<EventObject, ProposeInput>(({ input, self }) => {
+    const record = reporter(deps.recorder, self);
     const stamp = () => deps.now();
     const run = input.run;
     let runId: string;
@@ -30,7 +32,7 @@ export function proposeActor(deps: LoopDeps) {
     const plan = rep ? replicatePlan(rep, input.incumbent, replicationSettings(deps.settings.statistics)) : null;
     if (!run) {
       runId = runIdOf(input.nextRunIndex);
-      sendBack(
+      record(
         makeEvent(
           'RunPlanned',
           rep
@@ -43,14 +45,14 @@ export function proposeActor(deps: LoopDeps) {
     } else runId = run.runId;
     // Between runs, nothing but a command may have changed what the session is bound to.
     const changed = guardInputs(deps, input.session, { runId });
-    if (changed) sendBack(changed);
+    if (changed) record(changed);
     // A proposer restarted after a crash answers the attempt that was asked, rather than asking anew.
     const attempt = run?.awaitingProposal ? run.proposalAttempt : (run?.proposalAttempt ?? 0) + 1;
     const previousErrors = run?.errors ?? [];
     const previousOmitted = run?.errorsOmitted ?? 0;
     const replicating = run?.kind === 'replicate' || (!run && rep !== null);
     const failed = (message: string, reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error', process?: DataOf<'ProposalFailed'>['process']) =>
-      sendBack(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
+      record(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
     // An agent's prompt is rendered before the request is recorded, so the request holds exactly what it saw.
     let prepared: PreparedAgent | null = null;
     let prepareError: string | null = null;
@@ -62,7 +64,7 @@ export function proposeActor(deps: LoopDeps) {
       }
     }
     if (!run?.awaitingProposal)
-      sendBack(
+      record(
         makeEvent(
           'ProposalRequested',
           {
@@ -83,7 +85,7 @@ export function proposeActor(deps: LoopDeps) {
     // A replicate is the orchestrator's own proposal: its parent's config again (the seed is chosen at launch).
     if (replicating) {
       if (!rep || !plan) throw new Error(`replicate ${runId} has no replication to repeat`);
-      sendBack(
+      record(
         makeEvent(
           'ProposalReceived',
           {
@@ -108,7 +110,7 @@ export function proposeActor(deps: LoopDeps) {
         const seed = proposalSeed(deps.history().sessions.get(input.session)?.proposerSeed, input.session, runId, attempt);
         const proposal =
           input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
-        sendBack(
+        record(
           makeEvent(
             'ProposalReceived',
             { runId, attempt, proposer: input.proposer, seed, overrides: toRecordable(proposal.overrides), rationale: proposal.rationale, hypothesis: proposal.hypothesis },
@@ -136,7 +138,7 @@ export function proposeActor(deps: LoopDeps) {
             ? early.alive
             : await stopInterrupted(deps.paths.root, interrupted);
         if (cancelled) return;
-        sendBack(
+        record(
           makeEvent(
             'ProposerStopped',
             {
@@ -159,7 +161,7 @@ export function proposeActor(deps: LoopDeps) {
         (h) => (handle = h),
         // Recorded before it may start: a restart finds it by this.
         (h) =>
-          sendBack(
+          record(
             makeEvent(
               'ProposerStarted',
               { runId, attempt, proposer: input.proposer, pid: h.pid, pidStartTime: h.pidStartTime, containment: h.containment },
@@ -170,9 +172,9 @@ export function proposeActor(deps: LoopDeps) {
       );
       if (cancelled) return;
       const unsafe = unsafeViolation(input.session, stamp(), 'proposer', answer.unsafe, { runId, attempt, proposer: input.proposer }, 'where the proposer answers');
-      if (unsafe) sendBack(unsafe);
+      if (unsafe) record(unsafe);
       if (answer.violations.length > 0)
-        sendBack(
+        record(
           makeEvent(
             'GuardrailViolation',
             {
@@ -191,7 +193,7 @@ export function proposeActor(deps: LoopDeps) {
       // The strict parser sums up what it did not list in one last error: that count joins the omitted ones.
       const { listed, unlisted } = splitUnlisted(answer.problems);
       const problems = capProblems(listed, deps.settings.limits.max_problems, unlisted);
-      sendBack(
+      record(
         makeEvent(
           'ProposalReceived',
           {

@@ -19,7 +19,8 @@ import { linkRunLog } from './run-log.js';
 import { listCheckpoints } from '../checkpoints.js';
 import { trainerArgv } from './trainer-argv.js';
 import { failureTail, launchOutcome } from './launch-outcome.js';
-import { makeEvent, type LoopDeps } from './deps.js';
+import { makeEvent, type ActorDeps, type LoopDeps } from './deps.js';
+import { reporter } from '../recorder.js';
 import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
@@ -46,13 +47,14 @@ function exitFileOf(deps: LoopDeps, runId: string, attempt: number): string {
 }
 
 /** Creates the `train` actor. */
-export function trainActor(deps: LoopDeps) {
-  return fromCallback<EventObject, TrainInput>(({ input, sendBack, receive }) => {
+export function trainActor(deps: ActorDeps) {
+  return fromCallback<EventObject, TrainInput>(({ input, self, receive }) => {
+    const record = reporter(deps.recorder, self);
     const { run, session } = input;
     const timeouts = deps.settings.timeouts[input.mode];
     const runDir = deps.paths.runDir(run.runId);
     const summaryPath = join(runDir, 'trainer_summary.json');
-    const emit = (e: AutopilotEvent) => sendBack(e);
+    const emit = (e: AutopilotEvent) => record(e);
     const violation = (unsafe: UnsafeEntry[], attempt: number) => {
       const e = unsafeViolation(session, deps.now(), 'trainer', unsafe, { runId: run.runId, attempt });
       if (e) emit(e);

@@ -10,11 +10,13 @@ import { validateOverrides, type ValidationError } from '../../domain/validate.j
 import type { ValidateInput } from '../../machines/loop.machine.js';
 import { boundBaseline } from './input-guard.js';
 import { checkpointPointers, knownCheckpoints } from '../../projections/view.js';
-import { makeEvent, type LoopDeps } from './deps.js';
+import { makeEvent, type ActorDeps } from './deps.js';
+import { reporter } from '../recorder.js';
 
 /** Creates the `validate` actor. */
-export function validateActor(deps: LoopDeps) {
-  return fromCallback<EventObject, ValidateInput>(({ input, sendBack }) => {
+export function validateActor(deps: ActorDeps) {
+  return fromCallback<EventObject, ValidateInput>(({ input, self }) => {
+    const record = reporter(deps.recorder, self);
     const { run, incumbent } = input;
     // Proposals are deltas on the incumbent: the mode's baseline with the incumbent's overrides applied.
     const baseline = boundBaseline(deps, input.mode);
@@ -31,7 +33,7 @@ export function validateActor(deps: LoopDeps) {
     // Only the first limits.max_problems errors are kept; the rest are counted (a proposal of 20,000 bad keys stays small).
     const reject = (errors: ValidationError[], alreadyOmitted = 0) => {
       const capped = capProblems(errors, deps.settings.limits.max_problems, alreadyOmitted);
-      sendBack(
+      record(
         makeEvent(
           'ProposalRejected',
           {
@@ -62,7 +64,7 @@ export function validateActor(deps: LoopDeps) {
     });
     if (!planned.ok) return reject(planned.errors);
     const result = { ...checked, config: planned.config, diff: planned.diff, normalizations: [...checked.normalizations, ...planned.normalizations] };
-    sendBack(
+    record(
       makeEvent(
         'ProposalAccepted',
         {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromCallback, type EventObject } from 'xstate';
-import { makeEvent } from '../../adapters/actors/deps.js';
+import { makeEvent, type ActorDeps } from '../../adapters/actors/deps.js';
+import { reporter } from '../../adapters/recorder.js';
 import { toRecordable } from '../../domain/recordable.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import { catalogueCodec } from '../../events/catalogue.js';
@@ -22,8 +23,9 @@ const hostile: { name: string; overrides: unknown; key: string }[] = [
 ];
 
 /** A proposer that answers each attempt with the next hostile proposal. */
-function scriptedProposer() {
-  return fromCallback<EventObject, ProposeInput>(({ input, sendBack }) => {
+function scriptedProposer(deps: ActorDeps) {
+  return fromCallback<EventObject, ProposeInput>(({ input, self }) => {
+    const sendBack = reporter(deps.recorder, self);
     const runId = input.run?.runId ?? String(input.nextRunIndex).padStart(3, '0');
     if (!input.run) sendBack(makeEvent('RunPlanned', { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode }, input.session));
     const attempt = (input.run?.proposalAttempt ?? 0) + 1;
@@ -40,7 +42,7 @@ describe('when the proposer sends hostile proposals', () => {
     const ws = fakeTrainerWorkspace();
     patchSettings(ws, { proposer: { max_attempts: hostile.length } });
     const lines: string[] = [];
-    const code = await runLoop({ workspace: ws, runs: 2, out: (l) => lines.push(l), err: (l) => lines.push(l), actors: () => ({ propose: scriptedProposer() }) });
+    const code = await runLoop({ workspace: ws, runs: 2, out: (l) => lines.push(l), err: (l) => lines.push(l), actors: (deps) => ({ propose: scriptedProposer(deps) }) });
 
     expect(code, lines.join('\n')).toBe(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
