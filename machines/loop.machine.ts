@@ -223,9 +223,20 @@ export interface StateEnteredNotice {
   cause: string;
 }
 
+/**
+ * Not a catalogue event, never recorded nor sent to a running loop: restore applies it once to a
+ * folded snapshot so that the current state's actor is invoked again with its input computed from
+ * the folded context (the input it got on entry predates the events folded since).
+ */
+export const RESTORE_EVENT = 'loop.restore';
+/** The restore event (see `RESTORE_EVENT`). */
+export interface RestoreEvent {
+  type: typeof RESTORE_EVENT;
+}
+
 /** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
 export const loopMachine = setup({
-  types: {} as { context: LoopContext; events: AutopilotEvent; emitted: StateEnteredNotice },
+  types: {} as { context: LoopContext; events: AutopilotEvent | RestoreEvent; emitted: StateEnteredNotice },
   actors: {
     bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),
     propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
@@ -442,6 +453,7 @@ export const loopMachine = setup({
       entry: { type: 'entered', params: { state: 'bootstrap' } },
       invoke: { src: 'bootstrap', input: ({ context }) => ({ session: context.session }) },
       on: {
+        [RESTORE_EVENT]: { target: 'bootstrap', reenter: true },
         LoopStarted: [
           // A workspace whose history already holds budgets.max_runs runs halts before planning anything.
           { guard: 'runBudgetSpentAtStart', actions: ['start', 'haltOnRunBudget'], target: 'halted' },
@@ -467,6 +479,7 @@ export const loopMachine = setup({
         }),
       },
       on: {
+        [RESTORE_EVENT]: { target: 'propose', reenter: true },
         RunPlanned: { actions: 'plan' },
         ProposalRequested: { actions: 'requested' },
         ProposerStarted: { actions: 'proposerStarted' },
@@ -492,6 +505,7 @@ export const loopMachine = setup({
         }),
       },
       on: {
+        [RESTORE_EVENT]: { target: 'validate', reenter: true },
         ProposalAccepted: { actions: 'accepted', target: 'train' },
         ProposalRejected: [
           { guard: 'canAskAgain', actions: 'rejected', target: 'propose' },
@@ -508,6 +522,7 @@ export const loopMachine = setup({
         input: ({ context }) => ({ session: requireSession(context), mode: context.mode, run: requireRun(context) }),
       },
       on: {
+        [RESTORE_EVENT]: { target: 'train', reenter: true },
         // Stopping now during training kills the trainer first, so the run ends as a recorded failure;
         // a stop after the current run lets the trainer finish (the train actor kills on any stop it receives).
         StopRequested: [{ guard: 'stopNow', actions: ['stop', 'forwardStop'] }, { actions: 'stop' }],
@@ -532,7 +547,10 @@ export const loopMachine = setup({
           runsRequested: context.runsRequested,
         }),
       },
-      on: { RunEvaluated: { actions: 'evaluated', target: 'journal' } },
+      on: {
+        [RESTORE_EVENT]: { target: 'evaluate', reenter: true },
+        RunEvaluated: { actions: 'evaluated', target: 'journal' },
+      },
     },
     journal: {
       entry: { type: 'entered', params: { state: 'journal' } },
@@ -550,6 +568,7 @@ export const loopMachine = setup({
         }),
       },
       on: {
+        [RESTORE_EVENT]: { target: 'journal', reenter: true },
         IncumbentChanged: { actions: 'promoted' },
         JournalWritten: { actions: 'journaled', target: 'deciding' },
       },

@@ -2,7 +2,7 @@
 import { initialTransition, transition, type Snapshot, type SnapshotFrom } from 'xstate';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { EventStore } from '../events/store.js';
-import type { LoopMachine } from '../machines/loop.machine.js';
+import { RESTORE_EVENT, type LoopMachine } from '../machines/loop.machine.js';
 
 /**
  * The machine snapshot after every event of `session` (from seq `fromSeq` on), actions discarded:
@@ -25,27 +25,16 @@ export function foldSession(
   return snapshot;
 }
 
-interface PersistedChildren {
-  children?: Record<string, { snapshot?: { input?: unknown } }>;
-}
-
 /**
  * The persisted form of a folded snapshot, ready for `createActor(machine, { snapshot })`.
- * XState restarts the invoked actors of the current state with the input they were given when
- * the state was entered; after a fold that input is stale (it predates the events folded since:
- * RunStarted in train, ProposalRequested or ProposerStarted in propose, IncumbentChanged in
- * journal), so each child's input is recomputed from the folded context with the state's own
- * input mapper. XState has no public way to re-run an invocation's input on restore; this edits
- * the persisted (JSON) form only, through public accessors.
+ * XState restarts the invoked actor of the current state with the input it was given when the
+ * state was entered, which after a fold predates the events folded since (RunStarted in train,
+ * ProposalRequested or ProposerStarted in propose, IncumbentChanged in journal...). So the
+ * machine's restore event is applied first: it reenters the current state, which invokes its
+ * actor anew with the input computed from the folded context. Nothing runs here (`transition` is
+ * pure); the restored actor starts that invocation.
  */
 export function restorableSnapshot(machine: LoopMachine, snapshot: SnapshotFrom<LoopMachine>): Snapshot<unknown> {
-  const persisted = machine.getPersistedSnapshot(snapshot);
-  const children = (persisted as PersistedChildren).children;
-  const node = machine.getStateNodeById(`loop.${String(snapshot.value)}`);
-  for (const def of node.invoke) {
-    const child = children?.[def.id];
-    if (!child?.snapshot || typeof def.input !== 'function') continue;
-    child.snapshot.input = (def.input as (args: { context: unknown }) => unknown)({ context: snapshot.context });
-  }
-  return persisted;
+  const [fresh] = snapshot.status === 'active' ? transition(machine, snapshot, { type: RESTORE_EVENT }) : [snapshot];
+  return machine.getPersistedSnapshot(fresh);
 }
