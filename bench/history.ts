@@ -123,11 +123,12 @@ function measure<T>(f: () => T): { time: Time; result: T } {
 
 /** Runs `f` with everything written to stdout handed to `sink` instead. */
 function withStdout<T>(sink: (chunk: string | Uint8Array) => void, f: () => T): T {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only put back in place below, never called unbound
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => {
     sink(chunk);
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     return f();
   } finally {

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { kindConfined } from '../adapters/fs/confined.js';
 import { parsePolicy, PolicyError } from '../domain/policy.js';
 import { shellQuote } from '../domain/scaffold/argv.js';
-import { workspaceFiles, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
+import type { ScaffoldFile } from '../domain/scaffold/workspace-files.js';
 import { parseSettings, SettingsError } from '../domain/settings.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT, UsageError } from '../domain/errors.js';

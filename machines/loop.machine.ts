@@ -218,6 +218,7 @@ type E<T extends AutopilotEvent['type']> = Extract<AutopilotEvent, { type: T }>;
 
 /** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
 export const loopMachine = setup({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- XState infers the machine's context and event types from this assertion
   types: {} as { context: LoopContext; events: AutopilotEvent },
   actors: {
     bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),

@@ -42,7 +42,7 @@ function inertScope(machine: LoopMachine): Parameters<LoopMachine['transition']>
     stopChild: () => undefined,
     actionExecutor: () => undefined,
     system: self.system,
-  } as unknown as Parameters<LoopMachine['transition']>[2];
+  };
 }
 
 interface PersistedChildren {

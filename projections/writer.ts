@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../adapters/fs/confined.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { hasSnapshots, type EventStore, type SnapshotStore, type StoredEvent } from '../events/store.js';
-import { ensureSummarySnapshot, isSnapshotPoint, saveSummarySnapshot, SNAPSHOT_EVERY, SUMMARY_SNAPSHOT } from './snapshots.js';
+import { ensureSummarySnapshot, isSnapshotPoint, saveSummarySnapshot, SUMMARY_SNAPSHOT } from './snapshots.js';
 import {
   RUN_PROJECTION_FILES,
   labbookLine,

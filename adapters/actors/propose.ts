@@ -215,7 +215,7 @@ export function proposeActor(deps: LoopDeps) {
     });
     return () => {
       cancelled = true;
-      (handle as LaunchHandle | null)?.stop('killed');
+      handle?.stop('killed');
     };
   });
 }
