@@ -16,6 +16,15 @@ export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // `vitest run --coverage`, or AUTOPILOT_COVERAGE=1 (CI: bin/test-all.sh), prints a summary; it sees
+    // code run in the test processes, not in the CLI and trainer processes the int and e2e tests spawn.
+    coverage: {
+      enabled: process.env['AUTOPILOT_COVERAGE'] === '1',
+      provider: 'v8',
+      include: ['machines/**/*.ts', 'events/**/*.ts', 'domain/**/*.ts', 'projections/**/*.ts', 'adapters/**/*.ts', 'orchestrator/**/*.ts', 'cli/**/*.ts', 'trainers/**/*.ts', 'bench/**/*.ts'],
+      exclude: ['bench/out/**'],
+      reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
+    },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 30_000, maxWorkers: cpuWorkers, sequence: { groupOrder: 0 } } },
       // Statistical calibration: thousands of Monte Carlo comparisons, tens of seconds a file.
