@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 const cores = availableParallelism();
 /**
- * Unit files use the CPU and run on one worker a core. Most int and e2e files wait on child
+ * Unit files use the CPU and run on one worker a core, sharing loaded modules (isolate: false halves
+ * the tier's CPU: importing the same modules afresh for each file cost more than the tests). Most int and e2e files wait on child
  * processes (the CLI, trainers, agents), not on this process, so they run on more workers than
  * cores: on 2 cores, 4. The unit tier runs first, then the others together (sequence.groupOrder).
  * AUTOPILOT_TEST_WORKERS caps both (1 runs the files one at a time).
@@ -26,7 +27,7 @@ export default defineConfig({
       reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 30_000, maxWorkers: cpuWorkers, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 30_000, maxWorkers: cpuWorkers, isolate: false, sequence: { groupOrder: 0 } } },
       // Statistical calibration: thousands of Monte Carlo comparisons, tens of seconds a file.
       { extends: true, test: { name: 'slow', include: ['test/**/*.slow.test.ts'], testTimeout: 300_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
