@@ -42,7 +42,8 @@ import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } 
 import { buildReplay, scanTo } from '../projections/replay.js';
 import { loadSummarySnapshot, SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { createRng } from '../domain/rng.js';
-import { ProjectionWriter, rebuildProjections, type RebuildStep } from '../projections/writer.js';
+import { ProjectionWriter } from '../adapters/projection-writer.js';
+import { rebuildProjections, type RebuildStep } from '../adapters/projection-rebuild.js';
 import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
 
 interface Args {
