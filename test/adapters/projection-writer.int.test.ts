@@ -43,6 +43,12 @@ describe("the loop's projection writer, over a history of many runs", () => {
     scratch.push(dirname(dir));
     return { dir, writer: new ProjectionWriter(dir) };
   }
+  /** A path in a temp dir outside the workspace, for a file an attack would aim at. */
+  function decoyPath(name: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'autopilot-decoy-'));
+    scratch.push(dir);
+    return join(dir, name);
+  }
   const applyRuns = (writer: ProjectionWriter, from: number, to: number) => {
     for (const s of stored.slice(runEnds[from - 1], runEnds[to])) writer.apply(s);
   };
@@ -84,9 +90,7 @@ describe("the loop's projection writer, over a history of many runs", () => {
   it('replaces a symlink planted at the labbook without writing through it, and reports it', () => {
     const { dir, writer } = freshWriter();
     applyRuns(writer, 1, 2);
-    const decoyDir = mkdtempSync(join(tmpdir(), 'autopilot-decoy-'));
-    scratch.push(decoyDir);
-    const decoy = join(decoyDir, 'precious.txt');
+    const decoy = decoyPath('precious.txt');
     writeFileSync(decoy, 'precious\n');
     unlinkSync(join(dir, LABBOOK));
     symlinkSync(decoy, join(dir, LABBOOK));
@@ -100,9 +104,7 @@ describe("the loop's projection writer, over a history of many runs", () => {
   it('never writes into a hard link to a file elsewhere, nor opens a FIFO planted at the notes', () => {
     const { dir, writer } = freshWriter();
     applyRuns(writer, 1, 2);
-    const decoyDir = mkdtempSync(join(tmpdir(), 'autopilot-decoy-'));
-    scratch.push(decoyDir);
-    const decoy = join(decoyDir, 'linked.md');
+    const decoy = decoyPath('linked.md');
     linkSync(join(dir, LABBOOK), decoy);
     const before = readFileSync(decoy, 'utf8');
     unlinkSync(join(dir, NOTES));

@@ -21,8 +21,8 @@ describe('the journal documents, kept as segments', () => {
     let view = workspaceProjection.initialState();
     let labbook = labbookProjection.initialState();
     let notes = notesProjection.initialState();
-    let labbookFile = Buffer.alloc(0);
-    let notesFile = Buffer.alloc(0);
+    let labbookFile: Buffer = Buffer.alloc(0);
+    let notesFile: Buffer = Buffer.alloc(0);
     let notesWrites = 0;
     for (const stored of asStored(syntheticEvents(40))) {
       view = workspaceProjection.evolve(view, stored);
