@@ -8,7 +8,7 @@ import { importJsonl, LogNotEmptyError, readLines, type ImportResult } from '../
 import { JsonlError } from '../events/jsonl.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { rebuildProjections } from '../projections/writer.js';
+import { rebuildProjections } from '../adapters/projection-rebuild.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT, UsageError } from '../domain/errors.js';
 

@@ -15,7 +15,7 @@ import { catalogueCodec, streamOf, type EventOf } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { AutopilotError, EXIT, UsageError } from '../domain/errors.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { ProjectionWriter } from '../projections/writer.js';
+import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { emptyView, foldView } from '../projections/view.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 

@@ -5,7 +5,7 @@ import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { rebuildProjections } from '../projections/writer.js';
+import { rebuildProjections } from '../adapters/projection-rebuild.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT, prefixed } from '../domain/errors.js';
 

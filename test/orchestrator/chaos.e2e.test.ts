@@ -43,7 +43,7 @@ import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
 import { verifyLog } from '../../events/verify.js';
 import { runLoop } from '../../orchestrator/run-loop.js';
-import { rebuildProjections } from '../../projections/writer.js';
+import { rebuildProjections } from '../../adapters/projection-rebuild.js';
 
 const RUNS = 6;
 const RUN_IDS = ['001', '002', '003', '004', '005', '006'];
