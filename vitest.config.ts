@@ -1,12 +1,37 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+const cores = availableParallelism();
+/**
+ * Unit files use the CPU and run on one worker a core, sharing loaded modules (isolate: false halves
+ * the tier's CPU: importing the same modules afresh for each file cost more than the tests). Most int and e2e files wait on child
+ * processes (the CLI, trainers, agents), not on this process, so they run on more workers than
+ * cores: on 2 cores, 4. The unit tier runs first, then the others together (sequence.groupOrder).
+ * AUTOPILOT_TEST_WORKERS caps both (1 runs the files one at a time).
+ */
+const cap = Number(process.env['AUTOPILOT_TEST_WORKERS'] ?? Infinity);
+const cpuWorkers = Math.min(cap, cores);
+const waitWorkers = Math.min(cap, Math.max(4, cores + 2));
 
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
+    pool: 'forks',
+    // `vitest run --coverage`, or AUTOPILOT_COVERAGE=1 (CI: bin/test-all.sh), prints a summary; it sees
+    // code run in the test processes, not in the CLI and trainer processes the int and e2e tests spawn.
+    coverage: {
+      enabled: process.env['AUTOPILOT_COVERAGE'] === '1',
+      provider: 'v8',
+      include: ['machines/**/*.ts', 'events/**/*.ts', 'domain/**/*.ts', 'projections/**/*.ts', 'adapters/**/*.ts', 'orchestrator/**/*.ts', 'cli/**/*.ts', 'trainers/**/*.ts', 'bench/**/*.ts'],
+      exclude: ['bench/out/**'],
+      reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
+    },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'] } },
-      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], testTimeout: 30_000, maxWorkers: cpuWorkers, isolate: false, sequence: { groupOrder: 0 } } },
+      // Statistical calibration: thousands of Monte Carlo comparisons, tens of seconds a file.
+      { extends: true, test: { name: 'slow', include: ['test/**/*.slow.test.ts'], testTimeout: 300_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], testTimeout: 300_000, hookTimeout: 300_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
     ],
   },
 });

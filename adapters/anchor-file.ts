@@ -10,6 +10,7 @@ import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openS
 import { join } from 'node:path';
 import { readConfined } from './fs/confined.js';
 import { ANCHOR_FILE, ANCHOR_HEADER, anchorMacMessage, formatAnchorLine, type Anchor, type ChainHead } from '../events/anchor.js';
+import { prefixed } from '../domain/errors.js';
 
 /** The environment variable holding the HMAC key of the anchor lines. Never recorded, never passed to a child. */
 export const ANCHOR_KEY_ENV = 'AUTOPILOT_ANCHOR_KEY';
@@ -65,7 +66,7 @@ export function appendAnchor(workspace: string, head: ChainHead, o: { key: strin
     if (created) fsyncDir(dir);
     return line;
   } catch (e) {
-    o.warn(`autopilot: could not append to ${ANCHOR_FILE}: ${(e as Error).message}; the log is unaffected, this head is not anchored`);
+    o.warn(prefixed(`could not append to ${ANCHOR_FILE}: ${(e as Error).message}; the log is unaffected, this head is not anchored`));
     return null;
   }
 }
@@ -116,7 +117,7 @@ function openExisting(path: string, warn: (msg: string) => void): number | null 
 function moveAside(path: string, what: string, warn: (msg: string) => void): null {
   const aside = `${path}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   renameSync(path, aside);
-  warn(`autopilot: ${ANCHOR_FILE} was ${what}, not a file of its own: nothing was written through it; moved it to ${aside} and started a fresh anchor file`);
+  warn(prefixed(`${ANCHOR_FILE} was ${what}, not a file of its own: nothing was written through it; moved it to ${aside} and started a fresh anchor file`));
   return null;
 }
 
@@ -125,7 +126,7 @@ function ensureDir(dir: string, warn: (msg: string) => void): boolean {
   const why = notADirectory(dir);
   if (why === 'missing') mkdirSync(dir, { recursive: true });
   else if (why) {
-    warn(`autopilot: journal/ ${why}: no anchor written`);
+    warn(prefixed(`journal/ ${why}: no anchor written`));
     return false;
   }
   return true;

@@ -11,16 +11,20 @@ import Database from 'better-sqlite3';
 import { readConfined, removeConfined, writeConfined } from './fs/confined.js';
 import { identityOf, sameFile, type RestoredStoreFile } from './store-guard.js';
 import { processAlive } from './launcher/process-group.js';
+import { AutopilotError } from '../domain/errors.js';
 
 /** Raised when another live orchestrator holds the workspace. */
-export class LockHeldError extends Error {
+export class LockHeldError extends AutopilotError {
   constructor(
     readonly pid: number | null,
     readonly path: string,
+    /** What the refused command adds to the hint (`reset`: a history is reset between sessions). */
+    also?: string,
   ) {
-    super(
-      `another autopilot ${pid === null ? '(pid not yet written)' : `(pid ${pid})`} is running on this workspace (lock ${path}); stop it with 'autopilot stop' or wait`,
-    );
+    super('lock-held', `another autopilot ${pid === null ? '(pid not yet written)' : `(pid ${pid})`} is running on this workspace (lock ${path})`, {
+      file: path,
+      hint: `stop it with 'autopilot stop' or wait${also === undefined ? '' : `; ${also}`}`,
+    });
   }
 }
 
@@ -40,23 +44,38 @@ export interface Lock {
 /** True when a process with this pid exists (and is not a zombie). */
 export const pidAlive = processAlive;
 
-/** The pid named in a lock file, or null. */
-export function readHolder(path: string): number | null {
+/** Who a lock file names as its holder; `host` and `since` are null when the file does not give them. */
+export interface LockHolder {
+  pid: number;
+  host: string | null;
+  /** When the holder took the lock (ISO 8601). */
+  since: string | null;
+}
+
+/** The holder named in a lock file, or null: the one reader of `autopilot.lock`. */
+export function readLockHolder(path: string): LockHolder | null {
   try {
     // The workspace is hostile ground: never through a link, never a FIFO.
     const read = readConfined(dirname(path), path, 4096);
     if (read.kind !== 'file') return null;
-    const pid = Number((JSON.parse(read.bytes.toString('utf8')) as { pid?: unknown }).pid);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const named = JSON.parse(read.bytes.toString('utf8')) as { pid?: unknown; host?: unknown; since?: unknown };
+    const pid = Number(named.pid);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    return { pid, host: typeof named.host === 'string' ? named.host : null, since: typeof named.since === 'string' ? named.since : null };
   } catch {
     return null;
   }
 }
 
-/** The pid named in a lock file when that process is alive, else null. */
-export function liveHolder(path: string): number | null {
-  const pid = readHolder(path);
-  return pid !== null && pidAlive(pid) ? pid : null;
+/** The pid named in a lock file, or null. */
+export function readHolder(path: string): number | null {
+  return readLockHolder(path)?.pid ?? null;
+}
+
+/** The holder named in a lock file when that process is alive, else null. */
+export function liveHolder(path: string): LockHolder | null {
+  const holder = readLockHolder(path);
+  return holder !== null && pidAlive(holder.pid) ? holder : null;
 }
 
 function isBusy(err: unknown): boolean {
@@ -88,8 +107,11 @@ function takeOsLock(path: string): Database.Database | null {
   return null;
 }
 
-/** Takes the lock whose holder file is `path` (the OS lock is `path.db`), or throws LockHeldError. */
-export function acquireLock(path: string): Lock {
+/**
+ * Takes the lock whose holder file is `path` (the OS lock is `path.db`), or throws LockHeldError
+ * (its hint ending with `whenHeld`, when given).
+ */
+export function acquireLock(path: string, whenHeld?: string): Lock {
   const db = takeOsLock(path);
   if (!db) {
     // The holder writes its name right after taking the lock: give it a moment to appear.
@@ -98,7 +120,7 @@ export function acquireLock(path: string): Lock {
       sleep(50);
       holder = readHolder(path);
     }
-    throw new LockHeldError(holder !== null && pidAlive(holder) ? holder : null, path);
+    throw new LockHeldError(holder !== null && pidAlive(holder) ? holder : null, path, whenHeld);
   }
   held.add(db);
   // Ours now. A name left behind belongs to a holder that died without releasing it.
@@ -110,7 +132,7 @@ export function acquireLock(path: string): Lock {
     if (pid !== null && pid !== process.pid && pidAlive(pid)) {
       held.delete(db);
       db.close();
-      throw new LockHeldError(pid, path);
+      throw new LockHeldError(pid, path, whenHeld);
     }
     takenOverFrom = pid === process.pid ? undefined : pid;
   }

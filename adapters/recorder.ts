@@ -7,7 +7,6 @@
  * This is also the one file that binds the seam to the running XState actor, through its public
  * API only (`send`, `getSnapshot`, `on`): a test holds every other source file to the same.
  */
-import type { AnyActorRef } from 'xstate';
 import { streamOf, type AutopilotEvent } from '../events/catalogue.js';
 import type { EventStore, StoredEvent } from '../events/store.js';
 
@@ -55,7 +54,7 @@ export function storeAppender(store: EventStore<AutopilotEvent>): RecordingSteps
  * How an actor reports: each event is recorded (and so delivered), unless the actor was stopped
  * meanwhile — then it is dropped, as XState drops a stopped callback actor's `sendBack`.
  */
-export function reporter(recorder: Recorder, self: AnyActorRef): (event: AutopilotEvent) => void {
+export function reporter(recorder: Recorder, self: { getSnapshot(): { status: string } }): (event: AutopilotEvent) => void {
   return (event) => {
     if (self.getSnapshot().status !== 'stopped') recorder.record(event);
   };

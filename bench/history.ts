@@ -8,13 +8,14 @@
  * - rebuild (`rebuildProjections`): cold, into an empty workspace (every file new), then over the
  *   rebuilt workspace after a seeded drift (files deleted, edited, stale ones added), which is what
  *   the target measures;
- * - replay --at SEQ near the end (`replayCommand`, its report swallowed), after the rebuild (which
+ * - replay --at SEQ near the end (`replayAt`, the command's body, its report counted, not printed), after the rebuild (which
  *   takes the summary snapshots, as a loop does): the summary view from the nearest snapshot folded
  *   on to SEQ, and SEQ's session folded through the machine; the fold from event 1 beside it;
  * - verify: walk the hash chain (`verifyLog`);
  * - the floor: a plain sequential read of the messages table (JSON.parse of the data), which every
  *   other read is compared with;
- * - (info) what a loop's projection writer costs per run early and late in such a history.
+ * - the loop's journaling: what its projection writer costs per run around run 100 and at the last
+ *   runs (the ratio must stay <= 1.5x), and its start-up catch-up on the whole history.
  *
  *   npm run bench:history [-- --runs 10000 --per-session 100 --repeat 3 --rebuilds 1 --seed 1
  *                            --dir /tmp --keep --json --no-loop-info]
@@ -35,14 +36,15 @@ import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../events/sqlite-store.js';
 import type { EventStore } from '../events/store.js';
 import { verifyLog } from '../events/verify.js';
-import { replayCommand } from '../cli/replay.js';
 import { loopMachine } from '../machines/loop.machine.js';
 import { foldSession } from '../orchestrator/restore.js';
+import { replayAt } from '../orchestrator/replay.js';
 import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } from '../orchestrator/workspace.js';
 import { buildReplay, scanTo } from '../projections/replay.js';
 import { loadSummarySnapshot, SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { createRng } from '../domain/rng.js';
-import { ProjectionWriter, rebuildProjections, type RebuildStep } from '../projections/writer.js';
+import { ProjectionWriter } from '../adapters/projection-writer.js';
+import { rebuildProjections, type RebuildStep } from '../adapters/projection-rebuild.js';
 import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
 
 interface Args {
@@ -121,20 +123,6 @@ function measure<T>(f: () => T): { time: Time; result: T } {
   return { time: { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 }, result };
 }
 
-/** Runs `f` with everything written to stdout handed to `sink` instead. */
-function withStdout<T>(sink: (chunk: string | Uint8Array) => void, f: () => T): T {
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    sink(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return f();
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
 /** Runs `f` `n` times; returns every time and the last result. */
 function repeated<T>(n: number, f: () => T): { times: Time[]; result: T } {
   const times: Time[] = [];
@@ -193,6 +181,12 @@ function sameFiles(a: Map<string, string>, b: Map<string, string>): string | nul
 function fmtMs(x: number): string {
   return x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)} ms`;
 }
+
+/** Runs in each window the loop's journaling is timed over (around run 100, and the last ones). */
+const JOURNAL_WINDOW = 100;
+
+/** The most the loop's journaling per run may cost at the last run, against around run 100 (issue 16). */
+const JOURNAL_GROWTH = 1.5;
 
 /** How the workspace is disturbed before each measured rebuild (seeded), so it has real work to do. */
 const DRIFT = { deleted: 100, edited: 100, stale: 10 } as const;
@@ -375,14 +369,15 @@ function main(): number {
     // After the rebuild, as on any workspace a loop or a rebuild has written: the summary snapshots exist.
     progress('replay...');
     const at = Math.max(1, lastSeq - 7);
-    // The command itself, its report (JSON) swallowed instead of printed.
+    // The command's body (orchestrator/replay.ts) on a read-only store opened as the command opens it, its report (JSON) counted instead of printed.
     const replay = repeated(args.repeat, () => {
       let bytes = 0;
-      const code = withStdout(
-        (chunk) => (bytes += chunk.length),
-        () => replayCommand({ workspace: root, at: String(at), json: true }),
-      );
-      if (code !== 0) throw new Error(`replay --at ${at} exited with ${code}`);
+      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
+      try {
+        replayAt(reader, at, { json: true }, { out: { write: (text: string) => (bytes += text.length) } });
+      } finally {
+        reader.close();
+      }
       return bytes;
     });
     // Where its time goes: the same steps, timed one by one; and the view folded from event 1 (no snapshot).
@@ -420,29 +415,34 @@ function main(): number {
       }
     })();
 
-    // ------------------------------------------------------------------ (info) the loop's projection writer
-    let loopInfo: { early: { from: number; to: number; ms: number[] }; late: { from: number; to: number; ms: number[] }; catchUp: Time } | null = null;
-    if (args.loopInfo && args.runs >= 200) {
-      progress('loop projection writer (info)...');
+    // ------------------------------------------------------------------ the loop's journaling (projection writes) per run
+    type Journaling = { from: number; to: number; ms: number[]; cpu: number[]; catchUp: Time };
+    let journaling: { early: Journaling; late: Journaling; ratio: number; cpuRatio: number } | null = null;
+    if (args.loopInfo && args.runs >= 2 * JOURNAL_WINDOW + 100) {
+      progress('loop journaling per run...');
       const upTo = (seq: number): EventStore<AutopilotEvent> => ({ ...store, readAll: (o = {}) => store.readAll({ ...o, toSeq: Math.min(o.toSeq ?? seq, seq) }) });
-      // Time ProjectionWriter.apply over the events of runs from..to, after a catch-up to the run before.
-      const applyRuns = (workspace: string, from: number, to: number) => {
+      // Time ProjectionWriter.apply over the events of each run from..to (read beforehand), after a catch-up to the run before.
+      const applyRuns = (workspace: string, from: number, to: number): Journaling => {
         const writer = new ProjectionWriter(workspace);
         const catchUp = measure(() => writer.catchUp(upTo(runEnd[from - 2]!)));
         const ms: number[] = [];
+        const cpu: number[] = [];
         for (let run = from; run <= to; run++) {
-          const t0 = performance.now();
-          for (const stored of store.readAll({ fromSeq: runEnd[run - 2]! + 1, toSeq: runEnd[run - 1]! })) writer.apply(stored);
-          ms.push(performance.now() - t0);
+          const events = store.readAll({ fromSeq: runEnd[run - 2]! + 1, toSeq: runEnd[run - 1]! });
+          const m = measure(() => {
+            for (const stored of events) writer.apply(stored);
+          });
+          ms.push(m.time.wall);
+          cpu.push(m.time.cpu);
         }
-        return { from, to, ms, catchUp: catchUp.time };
+        return { from, to, ms, cpu, catchUp: catchUp.time };
       };
       const small = freshWorkspace(args.dir);
       extraDirs.push(join(small, '..'));
-      const e = applyRuns(small, 81, 100);
-      // On the rebuilt workspace: catch up to run N-20, then apply the last 20 runs (back to the full log).
-      const l = applyRuns(root, args.runs - 19, args.runs);
-      loopInfo = { early: e, late: l, catchUp: l.catchUp };
+      // Around run 100, in a workspace of its own; then on the rebuilt workspace, the last runs (back to the full log).
+      const e = applyRuns(small, 100 - JOURNAL_WINDOW / 2 + 1, 100 + JOURNAL_WINDOW / 2);
+      const l = applyRuns(root, args.runs - JOURNAL_WINDOW + 1, args.runs);
+      journaling = { early: e, late: l, ratio: median(l.ms) / median(e.ms), cpuRatio: median(l.cpu) / median(e.cpu) };
       const check2 = sameFiles(firstFiles, readFiles(root, cold.result.files));
       if (check2) throw new Error(`the projection writer's files differ from rebuild's: ${check2}`);
     }
@@ -458,6 +458,14 @@ function main(): number {
       { target: `rebuild ${fmtMs(rebuildTime.wall)} <= 10 s`, pass: rebuildTime.wall <= 10_000 },
       { target: `replay --at ${at} ${fmtMs(replayTime.wall)} <= 1 s`, pass: replayTime.wall <= 1_000 },
       { target: `verify ${fmtMs(verifyTime.wall)} <= 3 s`, pass: verifyTime.wall <= 3_000 },
+      ...(journaling
+        ? [
+            {
+              target: `loop journaling per run does not grow: runs ${journaling.late.from}-${journaling.late.to} vs ${journaling.early.from}-${journaling.early.to} = ${journaling.ratio.toFixed(2)}x <= ${JOURNAL_GROWTH}x`,
+              pass: journaling.ratio <= JOURNAL_GROWTH,
+            },
+          ]
+        : []),
     ];
 
     if (args.json) {
@@ -486,7 +494,7 @@ function main(): number {
           rebuild: { times: rebuild.times, cold: cold.time, coldWriteFloor: coldFloor.time, steps, files: r.files.length, drift: DRIFT },
           replay: { at, times: replay.times, reportBytes: replay.result, steps: replaySteps },
           verify: verify.times,
-          loopInfo,
+          journaling,
           verdicts,
         }),
       );
@@ -496,8 +504,6 @@ function main(): number {
       const eps = (t: number) => `${Math.round((events * 1000) / t).toLocaleString('en-US')} ev/s`;
       const row = (what: string, t: { wall: number; cpu?: number }, detail: string, vsFloor: boolean, target: string) =>
         rows.push([what, fmtMs(t.wall), t.cpu === undefined ? '' : fmtMs(t.cpu), vsFloor ? x(t.wall) : '', detail, target]);
-      const perRunRow = (what: string, ms: number[], target = '') =>
-        row(what, { wall: median(ms) }, `median; p90 ${fmtMs(quantile(ms, 0.9))}`, false, target);
       row('floor: SELECT * ORDER BY seq, JSON.parse(data)', floorTime, eps(floorTime.wall), true, '');
       row(`append ${args.runs} runs, 1 FULL txn per run`, { wall: appendWall }, eps(appendWall), true, '');
       const perRunAppend = (w: typeof early, target = '') =>
@@ -528,10 +534,13 @@ function main(): number {
       );
       row('(info) replay view folded from event 1', { wall: replaySteps.fullFold }, 'the same view without a snapshot', true, '');
       row('verify', verifyTime, eps(verifyTime.wall), true, '<= 3 s');
-      if (loopInfo) {
-        row('(info) loop start-up catch-up', loopInfo.catchUp, 'fold, render, compare every file', true, '');
-        perRunRow(`(info) loop projection writes per run, runs ${loopInfo.early.from}-${loopInfo.early.to}`, loopInfo.early.ms);
-        perRunRow(`(info) loop projection writes per run, runs ${loopInfo.late.from}-${loopInfo.late.to}`, loopInfo.late.ms);
+      if (journaling) {
+        const { early: je, late: jl } = journaling;
+        row('(info) loop start-up catch-up', jl.catchUp, `fold, render, compare every file (to run ${jl.from - 1})`, true, '');
+        const perRunJournal = (w: Journaling, target = '') =>
+          row(`loop journaling per run, runs ${w.from}-${w.to}`, { wall: median(w.ms), cpu: median(w.cpu) }, `median; p90 ${fmtMs(quantile(w.ms, 0.9))}`, false, target);
+        perRunJournal(je);
+        perRunJournal(jl, `late/early ${journaling.ratio.toFixed(2)}x <= ${JOURNAL_GROWTH}x (cpu ${journaling.cpuRatio.toFixed(2)}x)`);
       }
       const head = ['measurement', 'wall', 'cpu', 'x floor', 'detail', 'target'];
       const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));

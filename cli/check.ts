@@ -7,7 +7,7 @@ import type { ProposerKindSetting } from '../domain/settings.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { preflight } from '../orchestrator/preflight/preflight.js';
 import { problemLines, reportJson, summaryLines } from '../orchestrator/preflight/report.js';
-import { EXIT } from '../orchestrator/run-loop.js';
+import { EXIT } from '../domain/errors.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
 
 /** Options of `autopilot check`. */
@@ -19,9 +19,9 @@ export function checkCommand(o: CheckOptions): number {
   try {
     assertWorkspace(paths);
   } catch (e) {
-    if (!(e instanceof WorkspaceError)) throw e;
-    if (o.json) printJson({ ok: false, workspace: paths.root, problems: [{ file: 'autopilot.json', problem: e.message }] });
-    else printLine(`autopilot: ${e.message}`, process.stderr);
+    // --json reports it as a problem like the others; otherwise the runner prints it (exit 2).
+    if (!(e instanceof WorkspaceError) || !o.json) throw e;
+    printJson({ ok: false, workspace: paths.root, problems: [{ file: 'autopilot.json', problem: e.message }] });
     return EXIT.usage;
   }
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });

@@ -3,39 +3,36 @@ import { EVENT_TYPES, isCatalogueType } from '../events/catalogue.js';
 import { printError, printLine } from '../orchestrator/console.js';
 import { describeEvent, eventJson } from '../orchestrator/output.js';
 import { utc } from '../projections/render.js';
-import { guarded, openReader } from './open-store.js';
+import { openReader } from './open-store.js';
+import { EXIT, prefixed, UsageError } from '../domain/errors.js';
 
 /** Runs `events`; returns the exit code. */
 export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }): number {
-  return guarded(() => {
-    if (o.type !== undefined && !isCatalogueType(o.type)) {
-      printError(`autopilot: --type ${o.type} is not an event type; the types are: ${EVENT_TYPES.join(', ')}`);
-      return 2;
-    }
-    const { store } = openReader(o.workspace);
-    if (!store) {
-      printError('autopilot: no events yet (run autopilot loop first)');
-      return 0;
-    }
-    try {
-      let printed = 0;
-      for (const stored of store.readAll(o.from ? { fromSeq: o.from } : {})) {
-        if (o.type && stored.event.type !== o.type) continue;
-        if (o.run && stored.streamId !== `run-${o.run}`) continue;
-        if (o.limit !== undefined && printed >= o.limit) break;
-        printed++;
-        if (o.json) {
-          process.stdout.write(`${eventJson(stored)}\n`);
-          continue;
-        }
-        const e = stored.event;
-        const detail =
-          e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
-        printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`);
+  if (o.type !== undefined && !isCatalogueType(o.type))
+    throw new UsageError(`--type ${o.type} is not an event type`, { key: '--type', hint: `the types are: ${EVENT_TYPES.join(', ')}` });
+  const { store } = openReader(o.workspace);
+  if (!store) {
+    printError(prefixed('no events yet (run autopilot loop first)'));
+    return EXIT.ok;
+  }
+  try {
+    let printed = 0;
+    for (const stored of store.readAll(o.from ? { fromSeq: o.from } : {})) {
+      if (o.type && stored.event.type !== o.type) continue;
+      if (o.run && stored.streamId !== `run-${o.run}`) continue;
+      if (o.limit !== undefined && printed >= o.limit) break;
+      printed++;
+      if (o.json) {
+        process.stdout.write(`${eventJson(stored)}\n`);
+        continue;
       }
-      return 0;
-    } finally {
-      store.close();
+      const e = stored.event;
+      const detail =
+        e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
+      printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`);
     }
-  });
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
 }

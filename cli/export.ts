@@ -7,8 +7,8 @@ import { workspaceBlobs } from '../adapters/blob-files.js';
 import { BlobError, blobRefOfText, type BlobStore } from '../events/blobs.js';
 import { readStoredRows, type StoredRow } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { guarded } from './open-store.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { AutopilotError, EXIT } from '../domain/errors.js';
 
 /** Characters buffered before a write to the output file. */
 const FLUSH_CHARS = 256 * 1024;
@@ -37,48 +37,41 @@ function blobOf(row: StoredRow, blobs: BlobStore): string | undefined {
  * content (checked against its sha256) under `blob`. Never blocks a running loop.
  */
 export function exportCommand(o: { workspace: string; out: string; json?: boolean }): number {
-  return guarded(() => {
-    const paths = workspacePaths(o.workspace);
-    assertWorkspace(paths);
-    if (!existsSync(paths.events)) {
-      printError(`autopilot: no event log at ${paths.events}; nothing to export`);
-      return 1;
-    }
-    const out = resolve(o.out);
-    mkdirSync(dirname(out), { recursive: true });
-    const tmp = `${out}.tmp-${process.pid}`;
-    const blobs = workspaceBlobs(paths);
-    const fd = openSync(tmp, 'w');
-    let events = 0;
-    let lastSeq = 0;
-    let headHash = GENESIS_HASH;
-    try {
-      let chunk = '';
-      for (const row of readStoredRows(paths.events)) {
-        chunk += `${formatStoredRow(row, blobOf(row, blobs))}\n`;
-        events += 1;
-        lastSeq = row.seq;
-        headHash = row.hash;
-        if (chunk.length >= FLUSH_CHARS) {
-          writeSync(fd, chunk);
-          chunk = '';
-        }
+  const paths = workspacePaths(o.workspace);
+  assertWorkspace(paths);
+  if (!existsSync(paths.events)) throw new AutopilotError('no-log', `no event log at ${paths.events}`, { file: paths.events, hint: 'nothing to export' });
+  const out = resolve(o.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  const blobs = workspaceBlobs(paths);
+  const fd = openSync(tmp, 'w');
+  let events = 0;
+  let lastSeq = 0;
+  let headHash = GENESIS_HASH;
+  try {
+    let chunk = '';
+    for (const row of readStoredRows(paths.events)) {
+      chunk += `${formatStoredRow(row, blobOf(row, blobs))}\n`;
+      events += 1;
+      lastSeq = row.seq;
+      headHash = row.hash;
+      if (chunk.length >= FLUSH_CHARS) {
+        writeSync(fd, chunk);
+        chunk = '';
       }
-      if (chunk !== '') writeSync(fd, chunk);
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      if (e instanceof TypeError || e instanceof BlobError) {
-        printError(`autopilot: cannot export ${paths.events}: ${e.message}; run autopilot verify`);
-        return 1;
-      }
-      throw e;
     }
+    if (chunk !== '') writeSync(fd, chunk);
+    fsyncSync(fd);
+  } catch (e) {
     closeSync(fd);
-    renameSync(tmp, out);
-    if (o.json) printJson({ out, events, lastSeq, headHash });
-    else printLine(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}`);
-    return 0;
-  });
+    rmSync(tmp, { force: true });
+    if (e instanceof TypeError || e instanceof BlobError)
+      throw new AutopilotError('corrupt-event', `cannot export ${paths.events}: ${e.message}`, { file: paths.events, hint: 'run autopilot verify', cause: e });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, out);
+  if (o.json) printJson({ out, events, lastSeq, headHash });
+  else printLine(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}`);
+  return EXIT.ok;
 }

@@ -1,79 +1,61 @@
 /** `autopilot import FILE.jsonl`: load an exported log into a workspace without history, then rebuild its projections. */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
+import { acquireLock } from '../adapters/lock.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec } from '../events/catalogue.js';
 import { importJsonl, LogNotEmptyError, readLines, type ImportResult } from '../events/import.js';
 import { JsonlError } from '../events/jsonl.js';
 import { openSqliteStore } from '../events/sqlite-store.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { rebuildProjections } from '../projections/writer.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { guarded } from './open-store.js';
+import { rebuildProjections } from '../adapters/projection-rebuild.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { AutopilotError, EXIT, UsageError } from '../domain/errors.js';
 
 /**
- * Runs `import`; returns the exit code: 0 imported, 1 refused (log not empty, workspace locked,
- * a line failed its checks — nothing is written then), 2 bad usage (no such file, not a workspace).
+ * Runs `import`; returns 0 when imported, or throws an AutopilotError: exit 1 refused (log not empty,
+ * workspace locked, a line failed its checks — nothing is written then), exit 2 bad usage (no such file, not a workspace).
  */
 export function importCommand(file: string, o: { workspace: string; json?: boolean }): number {
-  return guarded(() => {
-    const paths = workspacePaths(o.workspace);
-    assertWorkspace(paths);
-    const source = resolve(file);
-    if (!existsSync(source) || !statSync(source).isFile()) {
-      printError(`autopilot: no such file ${source}`);
-      return 2;
-    }
-    let lock: Lock;
+  const paths = workspacePaths(o.workspace);
+  assertWorkspace(paths);
+  const source = resolve(file);
+  if (!existsSync(source) || !statSync(source).isFile()) throw new UsageError(`no such file ${source}`, { file: source });
+  const lock = acquireLock(paths.lock);
+  try {
+    const created = !existsSync(paths.events);
+    const blobsCreated = !existsSync(paths.blobs);
+    const blobs = workspaceBlobs(paths);
+    const store = openSqliteStore(paths.events, catalogueCodec, { blobs });
+    let result: ImportResult;
+    let files: string[];
     try {
-      lock = acquireLock(paths.lock);
-    } catch (e) {
-      if (e instanceof LockHeldError) {
-        printError(`autopilot: ${e.message}`);
-        return 1;
-      }
-      throw e;
-    }
-    try {
-      const created = !existsSync(paths.events);
-      const blobsCreated = !existsSync(paths.blobs);
-      const blobs = workspaceBlobs(paths);
-      const store = openSqliteStore(paths.events, catalogueCodec, { blobs });
-      let result: ImportResult;
-      let files: string[];
       try {
-        try {
-          result = importJsonl(store.db, readLines(source), catalogueCodec, { blobs });
-        } catch (e) {
-          if (e instanceof LogNotEmptyError) {
-            printError(`autopilot: cannot import into ${paths.root}: ${e.message}`);
-            return 1;
-          }
-          if (e instanceof JsonlError) {
-            printError(`autopilot: ${source}: ${e.message}; nothing was imported`);
-            if (created) removeLog(store, paths.events);
-            // Blobs of the lines before the bad one: the folder goes too when this import made it.
-            if (blobsCreated) rmSync(paths.blobs, { recursive: true, force: true });
-            return 1;
-          }
-          throw e;
+        result = importJsonl(store.db, readLines(source), catalogueCodec, { blobs });
+      } catch (e) {
+        if (e instanceof LogNotEmptyError) throw new AutopilotError('log-not-empty', `cannot import into ${paths.root}: ${e.message}`, { file: paths.events, cause: e });
+        if (e instanceof JsonlError) {
+          if (created) removeLog(store, paths.events);
+          // Blobs of the lines before the bad one: the folder goes too when this import made it.
+          if (blobsCreated) rmSync(paths.blobs, { recursive: true, force: true });
+          throw new AutopilotError('jsonl', `${source}: ${e.message}`, { file: source, hint: 'nothing was imported', cause: e });
         }
-        files = rebuildProjections(paths.root, store).files;
-      } finally {
-        store.close();
+        throw e;
       }
-      if (o.json) printJson({ ...result, files: files.length });
-      else
-        printLine(
-          `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` +
-            `rebuilt ${files.length} projection file(s)`,
-        );
-      return 0;
+      files = rebuildProjections(paths.root, store).files;
     } finally {
-      lock.release();
+      store.close();
     }
-  });
+    if (o.json) printJson({ ...result, files: files.length });
+    else
+      printLine(
+        `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` +
+          `rebuilt ${files.length} projection file(s)`,
+      );
+    return EXIT.ok;
+  } finally {
+    lock.release();
+  }
 }
 
 /** Removes a log this command created, so a refused import leaves the workspace as it found it. */

@@ -7,7 +7,7 @@ import { ArgvError, shellQuote, splitArgv } from '../domain/scaffold/argv.js';
 import { examplePolicy } from '../domain/scaffold/example-policy.js';
 import { builtinSpec, SCRIPT_PATH, trainerSpec, workspaceFiles, type MetricSetting, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
 import { PROJECT_ROOT } from '../orchestrator/workspace.js';
-import { InitInputError, readConfigFile, readPuffer, type PufferSource } from './init-sources.js';
+import { initInputError, readConfigFile, readPuffer, type PufferSource } from './init-sources.js';
 
 /** The flags of `init`, as commander gives them. */
 export interface InitOptions {
@@ -57,7 +57,7 @@ export function builtinPlan(root: string, o: InitOptions): Plan {
   const given = NOT_WITH_BUILTIN.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
   if (o.pufferDefaults === false) given.push('--no-puffer-defaults');
   if (given.length > 0) {
-    throw new InitInputError(`--builtin writes the shipped CartPole workspace as it is and takes no ${given.join(', ')}; drop ${given.length === 1 ? 'it' : 'them'}, or drop --builtin to scaffold for your own trainer`);
+    throw initInputError(`--builtin writes the shipped CartPole workspace as it is and takes no ${given.join(', ')}; drop ${given.length === 1 ? 'it' : 'them'}, or drop --builtin to scaffold for your own trainer`);
   }
   // The script finds autopilot two folders above itself, as in the repository's own autopilot/.
   const home: Record<string, string> = dirname(root) === PROJECT_ROOT ? {} : { AUTOPILOT_HOME: PROJECT_ROOT };
@@ -85,13 +85,13 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
   if (o.trainerCwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) problems.push(`--trainer-cwd ${o.trainerCwd}: no such folder; give the folder the trainer runs in`);
   // Without a PufferLib file nothing else can name the metric: say so with the other flags.
   if (o.fromPuffer === undefined) problems.push(...metricOf(o, undefined).problems);
-  if (problems.length > 0) throw new InitInputError(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw initInputError(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
   const puffer = o.fromPuffer === undefined ? undefined : readPuffer(o.fromPuffer, o.env, o.pufferDefaults !== false);
   const config = o.config === undefined ? undefined : readConfigFile('--config', o.config);
   const full = o.fullConfig === undefined ? undefined : readConfigFile('--full-config', o.fullConfig);
   const { metric, problems: missing } = metricOf(o, puffer);
-  if (metric === undefined) throw new InitInputError(`${missing.join('\n')}\n(${o.fromPuffer ?? ''} has no [sweep] metric and goal to take instead)`);
+  if (metric === undefined) throw initInputError(`${missing.join('\n')}\n(${o.fromPuffer ?? ''} has no [sweep] metric and goal to take instead)`);
   const quick = config ?? puffer?.baseline ?? {};
   const baselines = { quick, full: full ?? config ?? puffer?.baseline ?? {} };
   const notes = [...(puffer?.defaults !== undefined ? [`merged ${puffer.defaults} under ${o.fromPuffer}, as PufferLib does`] : []), ...(puffer?.notes ?? [])];

@@ -1,7 +1,7 @@
 /**
  * What `autopilot init` reads besides its flags: a baseline given with `--config` / `--full-config`,
  * and PufferLib's config files (`--from-puffer`): base config, sweep, metric. Every problem is an
- * {@link InitInputError} naming the flag and the file.
+ * {@link initInputError} naming the flag and the file.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,16 +11,19 @@ import { mergePufferInis, pufferBaseline, pufferSweepMetric } from '../domain/pu
 import { importPufferSweepIni, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../domain/puffer-ini.js';
 import { parsePolicy, PolicyError, type KeySpec, type Policy } from '../domain/policy.js';
 import { jsonSyntaxError } from '../domain/strict-json.js';
+import { AutopilotError } from '../domain/errors.js';
 
-/** Bad input to `autopilot init`: exit 2 with this message. */
-export class InitInputError extends Error {}
+/** Bad input to `autopilot init`: reported as `autopilot init: message`, exit 2. */
+export function initInputError(message: string): AutopilotError {
+  return new AutopilotError('init-input', message, { scope: 'init' });
+}
 
 function readText(flag: string, file: string): string {
   try {
     if (!statSync(file).isFile()) throw new Error('not a regular file');
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InitInputError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give an existing file`);
+    throw initInputError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give an existing file`);
   }
 }
 
@@ -31,12 +34,12 @@ export function readConfigFile(flag: string, file: string): Config {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new InitInputError(`${flag} ${file} is not valid JSON: ${jsonSyntaxError(text) ?? (e as Error).message}`);
+    throw initInputError(`${flag} ${file} is not valid JSON: ${jsonSyntaxError(text) ?? (e as Error).message}`);
   }
   try {
     return parseConfig(raw);
   } catch (e) {
-    if (e instanceof ConfigError) throw new InitInputError(`${flag} ${file} is not a config of nested sections:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
+    if (e instanceof ConfigError) throw initInputError(`${flag} ${file} is not a config of nested sections:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
     throw e;
   }
 }
@@ -74,7 +77,7 @@ export function readPuffer(file: string, env: string | undefined, useDefaults: b
     try {
       policy = parsePolicy({ version: 1, keys, allowed_paths: ['proposals/next_config.json'] });
     } catch (e) {
-      if (e instanceof PolicyError) throw new InitInputError(`--from-puffer ${file}: the sweep does not make a valid policy:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
+      if (e instanceof PolicyError) throw initInputError(`--from-puffer ${file}: the sweep does not make a valid policy:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
       throw e;
     }
   }
@@ -92,7 +95,7 @@ function parseIni(file: string, text: string): PufferIni {
   try {
     return parsePufferIni(text);
   } catch (e) {
-    if (e instanceof PufferIniError) throw new InitInputError(`--from-puffer ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+    if (e instanceof PufferIniError) throw initInputError(`--from-puffer ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
     throw e;
   }
 }
@@ -101,7 +104,7 @@ function selectEnvOrFail(file: string, ini: PufferIni, env: string | undefined, 
   try {
     selectEnv(ini, env, notes);
   } catch (e) {
-    if (e instanceof PufferIniError) throw new InitInputError(`--env ${env ?? ''}: ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+    if (e instanceof PufferIniError) throw initInputError(`--env ${env ?? ''}: ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
     throw e;
   }
 }
@@ -115,8 +118,8 @@ function sweepKeys(file: string, label: string, ini: PufferIni, env: string | un
     notes.push(...imported.notes.filter((n) => !n.startsWith('env ') && !n.startsWith('PufferLib sweeps for metric')).map((n) => `${label}: ${n}`));
     return imported.policy.keys;
   } catch (e) {
-    if (e instanceof PufferIniError) throw new InitInputError(`--from-puffer ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
-    if (e instanceof PolicyError) throw new InitInputError(`--from-puffer ${file}: its sweep does not make a valid policy:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
+    if (e instanceof PufferIniError) throw initInputError(`--from-puffer ${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+    if (e instanceof PolicyError) throw initInputError(`--from-puffer ${file}: its sweep does not make a valid policy:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
     throw e;
   }
 }

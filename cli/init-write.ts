@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { kindConfined, writeConfined } from '../adapters/fs/confined.js';
 import { describeKind } from '../adapters/fs/entry.js';
 import type { ScaffoldFile } from '../domain/scaffold/workspace-files.js';
-import { InitInputError } from './init-sources.js';
+import { initInputError } from './init-sources.js';
 
 /** Something in the way of a file init writes. */
 export interface Conflict {
@@ -25,9 +25,9 @@ export function checkRoot(root: string): void {
     isDir = statSync(root).isDirectory();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new InitInputError(`DIR ${root}: cannot look at it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw initInputError(`DIR ${root}: cannot look at it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!isDir) throw new InitInputError(`DIR ${root} exists and is not a folder; give a new or existing folder for the workspace`);
+  if (!isDir) throw initInputError(`DIR ${root} exists and is not a folder; give a new or existing folder for the workspace`);
 }
 
 /** Every path among `files` (or a folder on their way) where something already stands. */

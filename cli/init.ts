@@ -8,12 +8,12 @@ import { type Command, Option } from 'commander';
 import { kindConfined } from '../adapters/fs/confined.js';
 import { parsePolicy, PolicyError } from '../domain/policy.js';
 import { shellQuote } from '../domain/scaffold/argv.js';
-import { workspaceFiles, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
+import type { ScaffoldFile } from '../domain/scaffold/workspace-files.js';
 import { parseSettings, SettingsError } from '../domain/settings.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { EXIT } from '../orchestrator/run-loop.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { EXIT, UsageError } from '../domain/errors.js';
 import { builtinPlan, trainerPlan, type InitOptions, type Plan } from './init-plan.js';
-import { InitInputError } from './init-sources.js';
+import { initInputError } from './init-sources.js';
 import { checkRoot, findConflicts, irreplaceable, writeFiles, type Conflict } from './init-write.js';
 
 /** Adds `init` to `program`; the action stores its exit code in `result.code`. */
@@ -40,24 +40,18 @@ export function registerInitCommand(program: Command, result: { code: number }):
     });
 }
 
-/** Runs `init`; returns the exit code (2 for bad input or files in the way). */
+/** Runs `init`; returns the exit code, or throws an AutopilotError (exit 2) for bad input or files in the way. */
 export function initCommand(dir: string, o: InitOptions): number {
   const root = resolve(dir);
-  let plan: Plan;
-  try {
-    checkRoot(root);
-    plan = o.builtin ? builtinPlan(root, o) : trainerPlan(root, o);
-    selfCheck(plan.files);
-  } catch (e) {
-    if (e instanceof InitInputError) return fail(`autopilot init: ${e.message}`);
-    throw e;
-  }
+  checkRoot(root);
+  const plan = o.builtin ? builtinPlan(root, o) : trainerPlan(root, o);
+  selfCheck(plan.files);
   const conflicts = findConflicts(root, plan.files);
   if (conflicts.length > 0 && !o.force) {
-    return fail(`autopilot init: nothing written: ${conflicts.length} path(s) in ${root} exist already:\n${list(conflicts)}\npass --force to replace them, or give another DIR`);
+    throw new UsageError(`nothing written: ${conflicts.length} path(s) in ${root} exist already:\n${list(conflicts)}\npass --force to replace them, or give another DIR`, { scope: 'init' });
   }
   const stuck = irreplaceable(conflicts);
-  if (stuck.length > 0) return fail(`autopilot init: nothing written: --force replaces files, never a folder:\n${list(stuck)}\nmove them away first`);
+  if (stuck.length > 0) throw new UsageError(`nothing written: --force replaces files, never a folder:\n${list(stuck)}\nmove them away first`, { scope: 'init' });
   writeFiles(root, plan.files, o.force === true);
   if (kindConfined(root, join(root, 'events.db')) !== null)
     plan.notes.push(`${root} holds an event log (events.db) already: init leaves it, and the next loop continues its history with these files (move it away for a fresh start)`);
@@ -72,8 +66,8 @@ function selfCheck(files: readonly ScaffoldFile[]): void {
     parseSettings(text('autopilot.json'));
     parsePolicy(text('policy.json'));
   } catch (e) {
-    if (e instanceof SettingsError) throw new InitInputError(`the flags give an invalid autopilot.json:\n${e.message}`);
-    if (e instanceof PolicyError) throw new InitInputError(`the inputs give an invalid policy.json:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
+    if (e instanceof SettingsError) throw initInputError(`the flags give an invalid autopilot.json:\n${e.message}`);
+    if (e instanceof PolicyError) throw initInputError(`the inputs give an invalid policy.json:\n${e.issues.map((i) => `  - ${i}`).join('\n')}`);
     throw e;
   }
 }
@@ -104,9 +98,4 @@ function report(dir: string, root: string, plan: Plan, replaced: readonly Confli
   for (const note of plan.notes) printLine(`note: ${note}`);
   printLine('next steps:');
   next.forEach((step, i) => printLine(`  ${i + 1}. ${step}`));
-}
-
-function fail(message: string): number {
-  printError(message);
-  return EXIT.usage;
 }

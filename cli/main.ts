@@ -1,8 +1,9 @@
 /** The `autopilot` command line: each command takes --workspace DIR and --json; exit 0 ok, 1 failed or halted, 2 usage. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { escapeLines } from '../domain/text/escape.js';
-import { printError } from '../orchestrator/console.js';
-import { runLoop, EXIT } from '../orchestrator/run-loop.js';
+import { EXIT, UsageError } from '../domain/errors.js';
+import { runLoop } from '../orchestrator/run-loop.js';
+import { runCli } from './runner.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
 import { auditCommand } from './audit.js';
@@ -96,11 +97,7 @@ export function buildProgram(result: { code: number }): Command {
       }) => {
         if (o.dryRun) {
           const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
-          if (given) {
-            printError(`autopilot: --dry-run runs the baseline once and records nothing; ${given} does not apply`);
-            result.code = EXIT.usage;
-            return;
-          }
+          if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
           result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
           return;
         }
@@ -264,16 +261,5 @@ export function buildProgram(result: { code: number }): Command {
 /** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
-  const program = buildProgram(result);
-  try {
-    await program.parseAsync(argv);
-    return result.code;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      return EXIT.usage;
-    }
-    printError(`autopilot: ${(e as Error).stack ?? String(e)}`);
-    return EXIT.failed;
-  }
+  return runCli(buildProgram(result), argv, result);
 }

@@ -5,10 +5,11 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
-import { AuditLogPathError, openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
+import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
 import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+import { EXIT, prefixed } from '../domain/errors.js';
 
 /** Options of `autopilot mcp`. */
 export interface McpCommandOptions {
@@ -32,18 +33,12 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
 
 /** Runs the server until the client goes away; returns the exit code (0, or 2 for an AUTOPILOT_MCP_LOG that is not an absolute path inside the workspace). */
 export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = (line: string) => printError(`autopilot mcp: ${line}`);
+  const log = (line: string) => printError(prefixed(line, 'mcp'));
   // The command proposer sets AUTOPILOT_WORKSPACE and AUTOPILOT_RUN_ID for the agent, and so for servers it starts.
   const workspace = o.workspace ?? nonEmpty(env['AUTOPILOT_WORKSPACE']) ?? 'autopilot';
   const runId = o.run ?? nonEmpty(env['AUTOPILOT_RUN_ID']) ?? null;
-  let audit: AuditLog | null;
-  try {
-    audit = openAuditLog(nonEmpty(env['AUTOPILOT_MCP_LOG']), workspacePaths(workspace).root, log);
-  } catch (error) {
-    if (!(error instanceof AuditLogPathError)) throw error;
-    log(error.message);
-    return 2;
-  }
+  // A log path the server will not write ends the command here (exit 2, reported by the runner).
+  const audit: AuditLog | null = openAuditLog(nonEmpty(env['AUTOPILOT_MCP_LOG']), workspacePaths(workspace).root, log);
   try {
     assertWorkspace(workspacePaths(workspace));
   } catch (error) {
@@ -70,7 +65,7 @@ export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = 
   process.off('SIGTERM', stop);
   // Nothing more to read: let the process exit.
   process.stdin.destroy();
-  return 0;
+  return EXIT.ok;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

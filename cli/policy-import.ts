@@ -4,29 +4,29 @@ import { PolicyError } from '../domain/policy.js';
 import { mergePufferInis } from '../domain/puffer-baseline.js';
 import { importPufferSweepIni, parsePufferIni, PufferIniError, type PufferIni } from '../domain/puffer-ini.js';
 import { printLine } from '../orchestrator/console.js';
-import { EXIT } from '../orchestrator/run-loop.js';
-import { fail, formatPolicyJson, listIssues, writeText } from './policy.js';
+import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
+import { formatPolicyJson, listIssues, writeText } from './policy.js';
 
 /**
  * `policy import-puffer [DEFAULT.ini] FILE [--env NAME] [--out FILE]`: with two files, the second is
  * merged over the first as PufferLib's `load_config` reads them (configparser: sections merged, the
- * env's keys winning). Returns the exit code (2 for an unreadable or invalid ini, or a third file).
+ * env's keys winning). Returns the exit code; throws an AutopilotError (exit 2) for an unreadable or invalid ini, or a third file.
  */
 export function importPufferCommand(list: readonly string[], o: { env?: string; out?: string }): number {
   if (list.length < 1 || list.length > 2)
-    return fail(EXIT.usage, `import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
+    throw new UsageError(`import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
   const inis: PufferIni[] = [];
   for (const file of list) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      return fail(EXIT.usage, `cannot read ${file}: ${(e as Error).message}`);
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`, { file });
     }
     try {
       inis.push(parsePufferIni(text));
     } catch (e) {
-      if (e instanceof PufferIniError) return fail(EXIT.usage, `${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
+      if (e instanceof PufferIniError) throw new AutopilotError('puffer-ini', `${file}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`, { file });
       throw e;
     }
   }
@@ -45,8 +45,8 @@ export function importPufferCommand(list: readonly string[], o: { env?: string; 
     }
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof PufferIniError) return fail(EXIT.usage, `${source}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`);
-    if (e instanceof PolicyError) return fail(EXIT.failed, `the policy imported from ${source} is invalid:\n${listIssues(e.issues)}`);
+    if (e instanceof PufferIniError) throw new AutopilotError('puffer-ini', `${source}${e.line === null ? '' : `:${e.line}`}: ${e.problem}`, { file: list.at(-1)! });
+    if (e instanceof PolicyError) throw failure(`the policy imported from ${source} is invalid:\n${listIssues(e.issues)}`);
     throw e;
   }
 }

@@ -7,15 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import { assertNever } from '../domain/assert-never.js';
-import { formatNumber, formatValue } from '../domain/format.js';
+import { formatNumber } from '../domain/format.js';
 import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
 import { importPufferCommand } from './policy-import.js';
 import { jsonSyntaxError } from '../domain/strict-json.js';
 import { describeRule } from '../domain/rules.js';
 import { escapeJson, escapeText } from '../domain/text/escape.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { EXIT } from '../orchestrator/run-loop.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { EXIT, failure, UsageError } from '../domain/errors.js';
 import { workspacePaths } from '../orchestrator/workspace.js';
 import { policySetCommand } from './policy-set.js';
 
@@ -62,10 +61,10 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     });
 }
 
-/** `policy check [--workspace DIR] [--file FILE] [--json]`; returns 0 when valid, 1 when not, 2 when there is no file. */
+/** `policy check [--workspace DIR] [--file FILE] [--json]`; returns 0 when valid; throws an AutopilotError, exit 1 when not, 2 when there is no file. */
 export function checkPolicyCommand(o: { workspace: string; file?: string; json?: boolean }): number {
   const path = o.file === undefined ? workspacePaths(o.workspace).policy : resolve(o.file);
-  if (!existsSync(path)) return fail(EXIT.usage, `policy not found at ${path}${o.file === undefined ? '; pass --workspace DIR or --file FILE' : ''}`);
+  if (!existsSync(path)) throw new UsageError(`policy not found at ${path}`, { file: path, ...(o.file === undefined ? { hint: 'pass --workspace DIR or --file FILE' } : {}) });
   const problems: string[] = [];
   let policy: Policy | null = null;
   try {
@@ -79,7 +78,7 @@ export function checkPolicyCommand(o: { workspace: string; file?: string; json?:
     printJson(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems });
     return policy ? EXIT.ok : EXIT.failed;
   }
-  if (!policy) return fail(EXIT.failed, `policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${listIssues(problems)}`);
+  if (!policy) throw failure(`policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${listIssues(problems)}`, { file: path });
   for (const line of describePolicy(policy, path)) printLine(line);
   return EXIT.ok;
 }
@@ -170,10 +169,4 @@ export function listIssues(issues: readonly string[]): string {
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   writeFileSync(path, text);
-}
-
-/** Prints `autopilot: message` on stderr; returns `code`. */
-export function fail(code: number, message: string): number {
-  printError(`autopilot: ${message}`);
-  return code;
 }

@@ -25,10 +25,11 @@ import type { LoopDeps } from '../adapters/actors/deps.js';
 import { runAgent, type ProposerAnswer } from '../adapters/proposers/agent-run.js';
 import { isAgentKind, prepareAgent } from '../adapters/proposers/agents.js';
 import { proposeWithTpe } from '../adapters/proposers/tpe.js';
-import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../orchestrator/workspace.js';
 import { emptyView, foldView } from '../projections/view.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
+import { printJson, printLine } from '../orchestrator/console.js';
 import { shownPaths } from '../domain/violation-paths.js';
+import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
 
 /** Options of `autopilot propose`. */
 export interface ProposeOptions {
@@ -41,28 +42,19 @@ export interface ProposeOptions {
 
 /** Runs `propose --once`; returns the exit code (0: a valid proposal, 1: none, 2: usage). */
 export async function proposeCommand(o: ProposeOptions): Promise<number> {
-  const err = (l: string) => printError(`autopilot: ${l}`);
-  if (!o.once) {
-    err('propose needs --once: it runs the proposer once against the current history and records nothing');
-    return 2;
-  }
+  if (!o.once) throw new UsageError('propose needs --once: it runs the proposer once against the current history and records nothing', { key: '--once' });
   const paths = workspacePaths(o.workspace);
-  let settings, policy;
-  try {
-    assertWorkspace(paths);
-    settings = loadSettings(paths);
-    policy = loadPolicy(paths);
-  } catch (e) {
-    if (e instanceof WorkspaceError) return (err(e.message), 2);
-    throw e;
-  }
+  assertWorkspace(paths);
+  const settings = loadSettings(paths);
+  const policy = loadPolicy(paths);
   const kind = o.proposer ?? settings.proposer.kind;
-  if (kind === 'command' && !settings.proposer.command) return (err('--proposer command needs proposer.command.argv in autopilot.json'), 2);
+  if (kind === 'command' && !settings.proposer.command)
+    throw new UsageError('--proposer command needs proposer.command.argv in autopilot.json', { file: paths.settings, key: 'proposer.command.argv' });
   let lock;
   try {
     lock = acquireLock(paths.lock);
   } catch (e) {
-    if (e instanceof LockHeldError) return (err(`${e.message} (propose --once does not run beside a loop)`), 1);
+    if (e instanceof LockHeldError) throw new AutopilotError('lock-held', `${e.message} (propose --once does not run beside a loop)`, { file: e.path, cause: e });
     throw e;
   }
   try {
@@ -96,7 +88,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       try {
         prepared = prepareAgent(deps, kind, req);
       } catch (e) {
-        return (err((e as Error).message), 1);
+        throw failure((e as Error).message, { cause: e });
       }
       prompt = prepared.prompt.text;
       promptFile = `logs/${runId}.propose-once.prompt.md`;
@@ -158,7 +150,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       if (p && p.argv.length > 0)
         out(`process: exit ${p.exitCode ?? p.signal}, ${fmt(p.durationMs / 1000)}s${p.sessionId ? `, session ${p.sessionId}` : ''}${p.costUsd !== undefined ? `, $${p.costUsd}` : ''}`);
     }
-    return report.outcome === 'valid' ? 0 : 1;
+    return report.outcome === 'valid' ? EXIT.ok : EXIT.failed;
   } finally {
     lock.release();
   }

@@ -8,11 +8,11 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock, LockHeldError } from '../adapters/lock.js';
+import { acquireLock } from '../adapters/lock.js';
 import { writeConfined } from '../adapters/fs/confined.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
+import { printJson, printLine } from '../orchestrator/console.js';
 import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
-import { guarded } from './open-store.js';
+import { EXIT, UsageError } from '../domain/errors.js';
 
 /** Workspace-relative paths reset moves, as they are now. */
 export function historyPaths(paths: WorkspacePaths): string[] {
@@ -27,46 +27,34 @@ export function historyPaths(paths: WorkspacePaths): string[] {
 
 /** Runs `reset`; returns the exit code. */
 export function resetCommand(o: { workspace: string; yes?: boolean; json?: boolean }): number {
-  return guarded(() => {
-    const paths = workspacePaths(o.workspace);
-    assertWorkspace(paths);
-    let lock;
-    try {
-      lock = acquireLock(paths.lock);
-    } catch (e) {
-      if (e instanceof LockHeldError) {
-        printError(`autopilot: ${e.message}; a history is reset between sessions`);
-        return 1;
-      }
-      throw e;
+  const paths = workspacePaths(o.workspace);
+  assertWorkspace(paths);
+  const lock = acquireLock(paths.lock, 'a history is reset between sessions');
+  try {
+    const moving = historyPaths(paths);
+    if (moving.length === 0) {
+      if (o.json) printJson({ moved: [], archive: null });
+      else printLine(`nothing to reset in ${paths.root}: it holds no history`);
+      return EXIT.ok;
     }
-    try {
-      const moving = historyPaths(paths);
-      if (moving.length === 0) {
-        if (o.json) printJson({ moved: [], archive: null });
-        else printLine(`nothing to reset in ${paths.root}: it holds no history`);
-        return 0;
-      }
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const archive = join('archive', stamp);
-      if (!o.yes) {
-        printError(`autopilot: reset moves ${moving.length} path(s) of ${paths.root} to ${archive}/: ${moving.join(', ')}; run again with --yes to do it`);
-        return 2;
-      }
-      const target = join(paths.root, archive);
-      for (const rel of moving) {
-        mkdirSync(join(target, rel, '..'), { recursive: true });
-        // A rename moves an entry itself: a link stays a link, never followed.
-        renameSync(join(paths.root, rel), join(target, rel));
-      }
-      copyFileSync(paths.settings, join(target, 'autopilot.json'));
-      // The proposer's answer file starts empty again.
-      writeConfined(paths.root, paths.nextConfig, '{}\n');
-      if (o.json) printJson({ moved: moving, archive });
-      else printLine(`moved the history of ${paths.root} (${moving.length} path(s)) to ${archive}/; the next autopilot loop starts with run 001`);
-      return 0;
-    } finally {
-      lock.release();
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const archive = join('archive', stamp);
+    if (!o.yes) {
+      throw new UsageError(`reset moves ${moving.length} path(s) of ${paths.root} to ${archive}/: ${moving.join(', ')}`, { hint: 'run again with --yes to do it' });
     }
-  });
+    const target = join(paths.root, archive);
+    for (const rel of moving) {
+      mkdirSync(join(target, rel, '..'), { recursive: true });
+      // A rename moves an entry itself: a link stays a link, never followed.
+      renameSync(join(paths.root, rel), join(target, rel));
+    }
+    copyFileSync(paths.settings, join(target, 'autopilot.json'));
+    // The proposer's answer file starts empty again.
+    writeConfined(paths.root, paths.nextConfig, '{}\n');
+    if (o.json) printJson({ moved: moving, archive });
+    else printLine(`moved the history of ${paths.root} (${moving.length} path(s)) to ${archive}/; the next autopilot loop starts with run 001`);
+    return EXIT.ok;
+  } finally {
+    lock.release();
+  }
 }

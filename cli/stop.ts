@@ -11,7 +11,8 @@ import { foldView, type WorkspaceView } from '../projections/view.js';
 import { formatStopFile } from '../orchestrator/stop-file.js';
 import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
-import { guarded, openReader } from './open-store.js';
+import { EXIT } from '../domain/errors.js';
+import { openReader } from './open-store.js';
 
 /** Options of `autopilot stop`. */
 export interface StopOptions {
@@ -26,11 +27,6 @@ export interface StopOptions {
 export const STOP_WAIT_SECONDS = 120;
 const POLL_MS = 200;
 const REPORT_EVERY_MS = 10_000;
-
-/** The pid in the workspace lock when that process is alive, else null. */
-function lockHolder(paths: WorkspacePaths): number | null {
-  return liveHolder(paths.lock);
-}
 
 /** Whether the STOP file still holds exactly `text` (read as an untrusted file). */
 function stopFileHolds(paths: WorkspacePaths, text: string): boolean {
@@ -70,22 +66,17 @@ function describeLoop(view: WorkspaceView | null, pid: number): string {
   return `loop ${session.session} (pid ${pid})${doing}`;
 }
 
-
 /** Runs `stop`; resolves to the exit code. */
 export async function stopCommand(o: StopOptions): Promise<number> {
   const paths = workspacePaths(o.workspace);
-  const early = guarded(() => {
-    assertWorkspace(paths);
-    return 0;
-  });
-  if (early !== 0) return early;
+  assertWorkspace(paths);
   const now = o.now === true;
   const waitMs = (o.wait ?? STOP_WAIT_SECONDS) * 1000;
   const out = (human: string, json: Record<string, unknown>) => (o.json ? printJson(json) : printLine(human));
 
   const text = formatStopFile(now, `autopilot stop${now ? ' --now' : ''} (pid ${process.pid})`);
   writeConfined(paths.root, paths.stopFile, text);
-  const pid = lockHolder(paths);
+  const pid = liveHolder(paths.lock)?.pid ?? null;
   if (pid === null) {
     // Nobody would read it; left behind, it would stop the next loop at once.
     if (stopFileHolds(paths, text)) removeConfined(paths.root, paths.stopFile);
@@ -94,7 +85,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
       running: false,
       workspace: paths.root,
     });
-    return 1;
+    return EXIT.failed;
   }
 
   const what = now ? 'kill the running trainer and halt' : 'halt after the current run';
@@ -107,8 +98,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
   const started = Date.now();
   let reported = started;
   for (;;) {
-    const holder = lockHolder(paths);
-    if (!processAlive(pid) || holder !== pid) break;
+    if (!processAlive(pid) || liveHolder(paths.lock)?.pid !== pid) break;
     if (Date.now() - started >= waitMs) {
       const read = readConfined(paths.root, paths.stopFile, 4096).kind === 'missing';
       out(
@@ -117,7 +107,7 @@ export async function stopCommand(o: StopOptions): Promise<number> {
         }`,
         { stopped: false, running: true, pid, stopRead: read, workspace: paths.root },
       );
-      return 1;
+      return EXIT.failed;
     }
     if (Date.now() - reported >= REPORT_EVERY_MS) {
       reported = Date.now();
@@ -146,5 +136,5 @@ export async function stopCommand(o: StopOptions): Promise<number> {
     reason: last?.haltReason ?? null,
     workspace: paths.root,
   });
-  return 0;
+  return EXIT.ok;
 }

@@ -15,8 +15,9 @@ import { resumeCheckpoint } from '../domain/launch-plan.js';
 import { validateOverrides, type ValidationError } from '../domain/validate.js';
 import { checkpointPointers, foldView, knownCheckpoints, type WorkspaceView } from '../projections/view.js';
 import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../orchestrator/workspace.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { guarded, openReader } from './open-store.js';
+import { printJson, printLine } from '../orchestrator/console.js';
+import { openReader } from './open-store.js';
+import { EXIT, UsageError } from '../domain/errors.js';
 
 /** Options of `autopilot validate`. */
 export type ValidateCommandOptions = { workspace: string; base?: string; mode?: 'quick' | 'full'; json?: boolean };
@@ -24,26 +25,11 @@ export type ValidateCommandOptions = { workspace: string; base?: string; mode?: 
 /** What the proposal was checked against. */
 export type BaseDescription = { kind: 'incumbent' | 'baseline' | 'run'; run: string | null; mode: 'quick' | 'full' | null; label: string };
 
-const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
-
-/** Raised for bad arguments (unknown run, unreadable file): printed, exit 2. */
-class UsageError extends Error {}
-
 /**
- * Runs `validate`; returns 0 when the proposal is valid, 1 when it is rejected and
- * 2 for usage errors (unreadable file, unknown `--base` run, bad workspace files).
+ * Runs `validate`; returns 0 when the proposal is valid, 1 when it is rejected; throws a
+ * UsageError or WorkspaceError (exit 2) for an unreadable file, an unknown `--base` run, bad workspace files.
  */
 export function validateCommand(file: string, o: ValidateCommandOptions): number {
-  try {
-    return guarded(() => run(file, o));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    printError(`autopilot: ${e.message}`);
-    return EXIT.usage;
-  }
-}
-
-function run(file: string, o: ValidateCommandOptions): number {
   const { paths, store } = openReader(o.workspace);
   let view: WorkspaceView | null = null;
   if (store) {
@@ -72,13 +58,13 @@ function run(file: string, o: ValidateCommandOptions): number {
       ? { ok: true, base: base.description, config: result.config, diff: result.diff, normalizations: result.normalizations }
       : { ok: false, base: base.description, errors: result.errors.map(recordableError) };
     printJson(out);
-    return result.ok ? EXIT.ok : EXIT.rejected;
+    return result.ok ? EXIT.ok : EXIT.failed;
   }
   const out = printLine;
   if (!result.ok) {
     out(`rejected: ${file} (${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; base: ${base.description.label})`);
     for (const e of result.errors) out(`  ${e.key} [${e.rule}]: ${e.message}`);
-    return EXIT.rejected;
+    return EXIT.failed;
   }
   out(`valid: ${file} (base: ${base.description.label})`);
   out('config:');

@@ -8,42 +8,37 @@ import { openSqliteStore } from '../events/sqlite-store.js';
 import { verifyLog } from '../events/verify.js';
 import { reevaluateVerdicts, type ReevaluationReport } from '../projections/reevaluate.js';
 import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
-import { printError, printJson, printLine } from '../orchestrator/console.js';
-import { guarded } from './open-store.js';
+import { printJson, printLine } from '../orchestrator/console.js';
 import { anchorReportLines, prepareAnchorCheck } from './verify-anchor.js';
+import { AutopilotError } from '../domain/errors.js';
 
 /**
  * Runs `verify`; returns the exit code. With `verdicts`, also recomputes every verdict from the log.
  * Checks `journal/anchor` when present, and every head hash in `anchors` (`--anchor`).
  */
 export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?: boolean; anchors?: GivenAnchor[] }): number {
-  return guarded(() => {
-    const paths = workspacePaths(o.workspace);
-    assertWorkspace(paths);
-    if (!existsSync(paths.events)) {
-      printError(`autopilot: no event log at ${paths.events}`);
-      return 1;
+  const paths = workspacePaths(o.workspace);
+  assertWorkspace(paths);
+  if (!existsSync(paths.events)) throw new AutopilotError('no-log', `no event log at ${paths.events}`, { file: paths.events });
+  // The anchor file is read before the walk starts (see prepareAnchorCheck).
+  const anchors = prepareAnchorCheck(paths.root, o.anchors ?? []);
+  const blobs = workspaceBlobs(paths);
+  const r = verifyLog(paths.events, { onRow: anchors.onRow, blobs });
+  const a = anchors.check(r);
+  // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
+  const v = o.verdicts && r.ok ? reevaluateLog(paths.events, blobs) : null;
+  if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) });
+  else {
+    if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`);
+    else printLine(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}`);
+    for (const line of anchorReportLines(a, r)) printLine(line);
+    if (v) {
+      const skipped = v.skipped ? `, ${v.skipped} recorded by an older method skipped` : '';
+      if (v.mismatches.length === 0) printLine(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}`);
+      for (const m of v.mismatches) printLine(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}`);
     }
-    // The anchor file is read before the walk starts (see prepareAnchorCheck).
-    const anchors = prepareAnchorCheck(paths.root, o.anchors ?? []);
-    const blobs = workspaceBlobs(paths);
-    const r = verifyLog(paths.events, { onRow: anchors.onRow, blobs });
-    const a = anchors.check(r);
-    // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
-    const v = o.verdicts && r.ok ? reevaluateLog(paths.events, blobs) : null;
-    if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) });
-    else {
-      if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`);
-      else printLine(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}`);
-      for (const line of anchorReportLines(a, r)) printLine(line);
-      if (v) {
-        const skipped = v.skipped ? `, ${v.skipped} recorded by an older method skipped` : '';
-        if (v.mismatches.length === 0) printLine(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}`);
-        for (const m of v.mismatches) printLine(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}`);
-      }
-    }
-    return r.ok && a.ok && (!v || v.mismatches.length === 0) ? 0 : 1;
-  });
+  }
+  return r.ok && a.ok && (!v || v.mismatches.length === 0) ? 0 : 1;
 }
 
 function reevaluateLog(path: string, blobs: BlobStore): ReevaluationReport {

@@ -21,7 +21,7 @@ function redactJson(value: unknown, record: RecordedNames, name: string | null):
   if (typeof value === 'string') return name !== null && ENV_NAME.test(name) ? redactValue(name, value, record) : redactText(value);
   if (Array.isArray(value)) {
     // An argv: a flag's value is redacted by the flag's name (`--api-key VALUE`).
-    if (value.every((v) => typeof v === 'string')) return redactArgv(value as string[], record);
+    if (value.every((v) => typeof v === 'string')) return redactArgv(value, record);
     return value.map((v) => redactJson(v, record, null));
   }
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v, record, k)]));

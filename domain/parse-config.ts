@@ -2,15 +2,16 @@
 import { isScalar, type Config } from './config.js';
 import { describeKind, formatKey } from './format.js';
 import { isForbiddenSegment, isPlainObject } from './path.js';
+import { AutopilotError } from './errors.js';
 
 /** Deepest nesting accepted in a config file. */
 export const MAX_CONFIG_DEPTH = 32;
 
 /** Thrown by {@link parseConfig}; `issues` holds one line per problem. */
-export class ConfigError extends Error {
+export class ConfigError extends AutopilotError {
   override readonly name = 'ConfigError';
   constructor(readonly issues: readonly string[]) {
-    super(`invalid config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `- ${i}`).join('\n')}`);
+    super('config-invalid', `invalid config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `- ${i}`).join('\n')}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { assertNever } from './assert-never.js';
 import { isPlainObject, isSafeDottedKey } from './path.js';
+import { AutopilotError } from './errors.js';
 
 const SAFE_KEY_HINT = 'a dotted path of segments matching [A-Za-z_][A-Za-z0-9_]* (not __proto__, constructor or prototype)';
 
@@ -171,10 +172,10 @@ export type KeySpec = z.infer<typeof KeySpecSchema>;
 export type Rule = z.infer<typeof RuleSchema>;
 
 /** Thrown by {@link parsePolicy}; `issues` holds one line per problem. */
-export class PolicyError extends Error {
+export class PolicyError extends AutopilotError {
   override readonly name = 'PolicyError';
   constructor(readonly issues: readonly string[]) {
-    super(`invalid policy (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `- ${i}`).join('\n')}`);
+    super('policy-invalid', `invalid policy (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `- ${i}`).join('\n')}`);
   }
 }
 

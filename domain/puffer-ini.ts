@@ -15,6 +15,7 @@ import { assertNever } from './assert-never.js';
 import { formatNumber } from './format.js';
 import { isSafeDottedKey } from './path.js';
 import { parsePolicy, powersOfTwoIn, type KeySpec, type Policy } from './policy.js';
+import { AutopilotError } from './errors.js';
 
 /** One value in PufferLib's literal syntax; `int` and `float` keep Python's distinction (`1` vs `1.0` or `1e8`). */
 export type IniValue =
@@ -44,13 +45,13 @@ export interface PufferIni {
 }
 
 /** A problem in an ini file; `line` is 1-based, or null when the problem is the file as a whole. */
-export class PufferIniError extends Error {
+export class PufferIniError extends AutopilotError {
   override readonly name = 'PufferIniError';
   constructor(
     readonly line: number | null,
     readonly problem: string,
   ) {
-    super(line === null ? problem : `line ${line}: ${problem}`);
+    super('puffer-ini', line === null ? problem : `line ${line}: ${problem}`);
   }
 }
 

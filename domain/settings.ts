@@ -1,5 +1,6 @@
 /** `autopilot.json`: how the loop runs — trainer command, launcher, proposer, metric, timeouts, budgets. */
 import { z } from 'zod';
+import { AutopilotError, type ErrorDetails } from './errors.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -265,7 +266,11 @@ export const SettingsSchema = z.strictObject({
 export type Settings = z.infer<typeof SettingsSchema>;
 
 /** Raised for a settings file that does not match the schema; the message lists every problem. */
-export class SettingsError extends Error {}
+export class SettingsError extends AutopilotError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('settings-invalid', message, details);
+  }
+}
 
 /** Parses settings, naming every bad field and what it allows. */
 export function parseSettings(raw: unknown, source = 'autopilot.json'): Settings {

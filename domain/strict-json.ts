@@ -167,6 +167,7 @@ function parseDocument(text: string, maxDepth: number, report: Report): unknown 
 
   const fail = (reason: string): never => {
     const top = stack[stack.length - 1];
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- internal control flow, caught by parseStrictJson; no stack wanted
     throw new SyntaxProblem(reason, pos, top === undefined || top.target === null ? [] : top.path);
   };
   const skipWhitespace = (): void => {

@@ -4,6 +4,7 @@
  * that itself contains `{{…}}` (an agent's rationale, say) is inserted verbatim, never expanded.
  * There is no escape: every `{{` in a template must open a placeholder.
  */
+import { AutopilotError } from './errors.js';
 
 /** A placeholder name: dotted segments of `[A-Za-z_][A-Za-z0-9_-]*`. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
@@ -20,7 +21,7 @@ export interface TemplatePlaceholder {
 }
 
 /** Thrown when a template uses a placeholder the vars do not define, or a `{{` that opens no valid placeholder. */
-export class TemplateError extends Error {
+export class TemplateError extends AutopilotError {
   override readonly name = 'TemplateError';
   constructor(
     /** The placeholder's text between the braces, trimmed (for a malformed one, what follows `{{` on its line). */
@@ -30,7 +31,7 @@ export class TemplateError extends Error {
     readonly allowed: readonly string[],
     message: string,
   ) {
-    super(message);
+    super('template-invalid', message, { key: placeholder });
   }
 }
 

@@ -1,4 +1,4 @@
-/** The trainer's `trainer_summary.json` contract (see DESIGN.md, "Contracts with the outside"). */
+/** The trainer's `trainer_summary.json` contract (see docs/design.md, "Contracts with the outside"). */
 import { z } from 'zod';
 
 const Section = z.record(z.string(), z.unknown());

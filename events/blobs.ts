@@ -11,6 +11,7 @@
  * files live in `adapters/blob-files.ts`.
  */
 import { canonicalJson } from './canonical.js';
+import { AutopilotError } from '../domain/errors.js';
 
 /** A blob: the sha256 (lowercase hex) and UTF-8 byte length of the canonical JSON text it holds. */
 export interface BlobRef {
@@ -29,14 +30,14 @@ export interface BlobStore {
 }
 
 /** A blob that is missing, unreadable or does not match its reference. */
-export class BlobError extends Error {
+export class BlobError extends AutopilotError {
   override readonly name = 'BlobError';
 
   constructor(
     readonly blob: string,
     readonly problem: string,
   ) {
-    super(`blob ${blob} ${problem}`);
+    super('blob', `blob ${blob} ${problem}`);
   }
 }
 

@@ -50,7 +50,7 @@ function write(value: unknown, path: string, ancestors: Set<object>, key: string
       break;
   }
   if (value === null) return 'null';
-  const object = value as object;
+  const object = value;
 
   const toJSON = (object as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {

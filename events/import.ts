@@ -10,19 +10,20 @@ import { canonicalJson } from './canonical.js';
 import { sha256Hex } from './hash.js';
 import { BLOB_KEY, ChainChecker, JsonlError, checkedRows, type LogRow } from './jsonl.js';
 import { describeDecodeError, type EventCodec, type EventEnvelope } from './store.js';
+import { AutopilotError } from '../domain/errors.js';
 
 /** Bytes read per chunk by {@link readLines}. */
 const CHUNK_BYTES = 64 * 1024;
 
 /** Thrown when the target log already holds events: an import never merges into a history. */
-export class LogNotEmptyError extends Error {
+export class LogNotEmptyError extends AutopilotError {
   override readonly name = 'LogNotEmptyError';
 
   constructor(
     readonly events: number,
     readonly streams: number,
   ) {
-    super(`the event log is not empty (${events} event(s) in ${streams} stream(s)); import only into a workspace without history`);
+    super('log-not-empty', `the event log is not empty (${events} event(s) in ${streams} stream(s))`, { hint: 'import only into a workspace without history' });
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import { canonicalJson } from './canonical.js';
 import { GENESIS_HASH, chainHash } from './hash.js';
+import { AutopilotError } from '../domain/errors.js';
 
 /** One stored row of the log with its payloads as JSON values, as it appears on a line. */
 export interface LogRow {
@@ -57,13 +58,13 @@ export const LOG_ROW_KEYS = [
 export const BLOB_KEY = 'blob';
 
 /** A line that is malformed or breaks the log's invariants; names the line and, when known, the field. */
-export class JsonlError extends Error {
+export class JsonlError extends AutopilotError {
   override readonly name = 'JsonlError';
   readonly line: number;
   readonly field: string | undefined;
 
   constructor(line: number, problem: string, field?: string, options?: { cause?: unknown }) {
-    super(`line ${line}: ${field === undefined ? '' : `field "${field}" `}${problem}`, options);
+    super('jsonl', `line ${line}: ${field === undefined ? '' : `field "${field}" `}${problem}`, { ...(field === undefined ? {} : { key: field }), cause: options?.cause });
     this.line = line;
     this.field = field;
   }

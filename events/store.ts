@@ -4,6 +4,7 @@
  * This module holds types and errors only (no I/O, no `node:*` imports) so that domain code can
  * depend on it without pulling in SQLite. The SQLite implementation lives in `sqlite-store.ts`.
  */
+import { AutopilotError } from '../domain/errors.js';
 
 /**
  * Optimistic-concurrency expectation for an append.
@@ -90,14 +91,14 @@ function describeExpected(expected: ExpectedVersion): string {
 }
 
 /** Thrown by `append` when the stream is not at the expected version (another writer got there first). */
-export class ConcurrencyError extends Error {
+export class ConcurrencyError extends AutopilotError {
   override readonly name = 'ConcurrencyError';
   readonly streamId: string;
   readonly expected: ExpectedVersion;
   readonly actual: number;
 
   constructor(streamId: string, expected: ExpectedVersion, actual: number) {
-    super(`Stream "${streamId}": expected ${describeExpected(expected)} but the stream is at version ${actual}`);
+    super('concurrency', `Stream "${streamId}": expected ${describeExpected(expected)} but the stream is at version ${actual}`);
     this.streamId = streamId;
     this.expected = expected;
     this.actual = actual;
@@ -105,22 +106,22 @@ export class ConcurrencyError extends Error {
 }
 
 /** Thrown when a stored row cannot be parsed or decoded; names the global `seq` and the problem. */
-export class CorruptEventError extends Error {
+export class CorruptEventError extends AutopilotError {
   override readonly name = 'CorruptEventError';
   readonly seq: number;
 
   constructor(seq: number, problem: string, options?: { cause?: unknown }) {
-    super(`Event seq ${seq} is corrupt or does not match the event catalogue: ${problem}`, options);
+    super('corrupt-event', `Event seq ${seq} is corrupt or does not match the event catalogue: ${problem}`, { cause: options?.cause });
     this.seq = seq;
   }
 }
 
 /** Thrown when appending through a store opened with `readonly: true`. */
-export class ReadOnlyStoreError extends Error {
+export class ReadOnlyStoreError extends AutopilotError {
   override readonly name = 'ReadOnlyStoreError';
 
   constructor(path: string) {
-    super(`Event store "${path}" was opened read-only; appending is not allowed`);
+    super('read-only-store', `Event store "${path}" was opened read-only; appending is not allowed`, { file: path });
   }
 }
 

@@ -236,6 +236,7 @@ export interface RestoreEvent {
 
 /** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
 export const loopMachine = setup({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- XState infers the machine's context and event types from this assertion
   types: {} as { context: LoopContext; events: AutopilotEvent | RestoreEvent; emitted: StateEnteredNotice },
   actors: {
     bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),

@@ -19,8 +19,8 @@ import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { metricReport, outcomeOf, type MetricReport } from './dry-run-result.js';
 import { preflight } from './preflight/preflight.js';
 import { problemLines } from './preflight/report.js';
-import { EXIT } from './run-loop.js';
-import { assertWorkspace, inWorkspace, WorkspaceError, workspacePaths } from './workspace.js';
+import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
+import { assertWorkspace, inWorkspace, workspacePaths } from './workspace.js';
 
 /** Options of `autopilot loop --dry-run`. */
 export interface DryRunOptions {
@@ -35,24 +35,17 @@ export const DRY_RUN_ID = 'dry-run';
 /** Output lines shown when the trainer fails. */
 const TAIL_SHOWN = 20;
 
-/** Runs the dry run; exit 0 when the metric came back with at least 2 values, 1 when not (or the trainer failed), 2 for preflight problems. */
+/** Runs the dry run; exit 0 when the metric came back with at least 2 values, 1 when not (or the trainer failed); throws an AutopilotError for preflight problems (exit 2) or a trainer that cannot start (exit 1). */
 export async function dryRun(o: DryRunOptions): Promise<number> {
   const out = (l: string) => process.stdout.write(`${escapeText(l)}\n`);
   const err = (l: string) => process.stderr.write(`${escapeLines(l)}\n`);
   const paths = workspacePaths(o.workspace);
-  try {
-    assertWorkspace(paths);
-  } catch (e) {
-    if (!(e instanceof WorkspaceError)) throw e;
-    err(`autopilot: ${e.message}`);
-    return EXIT.usage;
-  }
+  assertWorkspace(paths);
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });
   const { settings, runConfig, containment, mode } = report.facts;
   if (report.problems.length > 0 || !settings || !runConfig || !containment) {
     if (o.json) out(jsonText({ ok: false, stage: 'preflight', problems: report.problems }));
-    err(`autopilot: the preflight found ${report.problems.length} problem(s); nothing was run:\n${problemLines(report).join('\n')}`);
-    return EXIT.usage;
+    throw new AutopilotError('workspace', `the preflight found ${report.problems.length} problem(s); nothing was run:\n${problemLines(report).join('\n')}`);
   }
 
   // Everything the run writes goes here, outside the workspace: its run folder, log and exit record.
@@ -96,8 +89,7 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
       graceMs: t.grace_seconds * 1000,
     });
   } catch (e) {
-    err(`autopilot: could not start ${shownArgv.join(' ')}: ${(e as Error).message}`);
-    return EXIT.failed;
+    throw failure(`could not start ${shownArgv.join(' ')}: ${(e as Error).message}`, { cause: e });
   }
   const stop = () => handle.stop('killed');
   process.on('SIGINT', stop);
@@ -131,7 +123,7 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
   }
   out(`ended after ${fmt(result.durationMs / 1000)}s`);
   if (!outcome.ok) {
-    err(`autopilot: the dry run failed: ${outcome.reason}`);
+    err(prefixed(`the dry run failed: ${outcome.reason}`));
     const tail = result.tail.slice(-TAIL_SHOWN);
     if (tail.length > 0) err(`last lines of its output (${logFile}):\n${tail.map((l) => `  ${l}`).join('\n')}`);
     err(`the scratch folder is kept: ${scratch}`);

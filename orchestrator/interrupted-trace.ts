@@ -8,7 +8,7 @@ import type { DataOf } from '../events/catalogue.js';
 import type { StoppedAgent } from '../adapters/actors/deps.js';
 import { changedSince } from '../adapters/fs/changed-since.js';
 import { invocationFiles } from '../adapters/proposers/agent-run.js';
-import { TEMP } from '../projections/cleanup.js';
+import { TEMP } from '../adapters/projection-cleanup.js';
 
 /** What the loop itself writes while an agent step runs (its log, lock, projections, anchor, blobs). */
 const LOOP_WRITES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP|journal|blobs|runs\/best\.json|models\/(latest|best)\.json)$/;

@@ -12,8 +12,8 @@ import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { hasSnapshots, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
-import { removeStaleTempFiles } from '../projections/cleanup.js';
-import { ProjectionWriter } from '../projections/writer.js';
+import { removeStaleTempFiles } from '../adapters/projection-cleanup.js';
+import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
 import { bootstrapActor } from '../adapters/actors/bootstrap.js';
 import { proposeActor } from '../adapters/actors/propose.js';
@@ -42,6 +42,7 @@ import { pruneCheckpoints } from '../adapters/checkpoints.js';
 import { headLine, headOf, type ChainHead } from '../events/anchor.js';
 import { anchorContext, anchorHead } from './anchor.js';
 import { passesPreflight } from './preflight/gate.js';
+import { EXIT, prefixed } from '../domain/errors.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
@@ -80,9 +81,6 @@ export type LoopActors = {
   journal: ReturnType<typeof journalActor>;
 };
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
 /** Wires the real adapters into the loop machine. */
 export function provideAdapters(deps: ActorDeps, overrides: Partial<LoopActors> = {}): LoopMachine {
   const actors: LoopActors = {
@@ -115,7 +113,7 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     assertWorkspace(paths);
   } catch (e) {
     if (e instanceof WorkspaceError) {
-      err(`autopilot: ${e.message}`);
+      err(prefixed(e.message));
       return EXIT.usage;
     }
     throw e;
@@ -125,7 +123,7 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
     lock = acquireLock(paths.lock);
   } catch (e) {
     if (e instanceof LockHeldError) {
-      err(`autopilot: ${e.message}`);
+      err(prefixed(e.message));
       return EXIT.failed;
     }
     throw e;
@@ -156,7 +154,7 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
   } catch (e) {
     lock.release();
     if (e instanceof WorkspaceError) {
-      err(`autopilot: ${e.message}`);
+      err(prefixed(e.message));
       return EXIT.usage;
     }
     throw e;
@@ -324,9 +322,9 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   if (unfinished) {
     session = unfinished.session;
     if (options.proposer && options.proposer !== unfinished.proposer)
-      err(`autopilot: session ${session} resumes with its recorded proposer ${unfinished.proposer}; --proposer ${options.proposer} applies to new sessions`);
+      err(prefixed(`session ${session} resumes with its recorded proposer ${unfinished.proposer}; --proposer ${options.proposer} applies to new sessions`));
     if (options.seed !== undefined && options.seed !== unfinished.proposerSeed)
-      err(`autopilot: session ${session} resumes with its recorded proposer seed ${unfinished.proposerSeed ?? '(none: early log)'}; --seed ${options.seed} applies to new sessions`);
+      err(prefixed(`session ${session} resumes with its recorded proposer seed ${unfinished.proposerSeed ?? '(none: early log)'}; --seed ${options.seed} applies to new sessions`));
     restored = foldSession(machine, store, session, unfinished.firstSeq);
   } else session = deps.newSession;
 
@@ -385,7 +383,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   if (fatal || final.status === 'error') {
     actor.stop();
     const reason = fatal ? (fatal as Error).message : `internal error: ${String((final as { error?: unknown }).error)}`;
-    err(`autopilot: the loop stopped on an error: ${reason}`);
+    err(prefixed(`the loop stopped on an error: ${reason}`));
     if (!fatal) persistQuietly(() => persist(makeEvent('LoopHalted', { reason, runsCompleted: ctx.runsCompleted }, session)));
     anchorNow();
     return EXIT.failed;
@@ -404,7 +402,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     if (head) out(headLine(head));
   }
   // A halted night never looks like a finished one: the reason is the last thing said, and the exit is 1.
-  if (final.value !== 'done') err(`autopilot: loop halted: ${ctx.haltReason ?? 'halted'}`);
+  if (final.value !== 'done') err(prefixed(`loop halted: ${ctx.haltReason ?? 'halted'}`));
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
 }
 
@@ -425,8 +423,8 @@ function refuseResume(paths: ReturnType<typeof workspacePaths>, inputs: Extract<
   }
   const kept = inputs.reverted.filter((p) => !p.restored);
   err(
-    `autopilot: cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
-      'restore it by hand, or resume with --accept-input-changes "<why>"',
+    prefixed(`cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
+      'restore it by hand, or resume with --accept-input-changes "<why>"'),
   );
   return EXIT.failed;
 }

@@ -8,12 +8,17 @@ import type { Config } from '../domain/config.js';
 import { parsePolicy, type Policy } from '../domain/policy.js';
 import { jsonSyntaxError } from '../domain/strict-json.js';
 import { parseSettings, type Settings } from '../domain/settings.js';
+import { AutopilotError, type ErrorDetails } from '../domain/errors.js';
 
 /** The project's root directory (where `dist/`, `trainers/` and the shipped workspace live). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', fileURLToPath(import.meta.url).includes('/dist/') ? '..' : '.');
 
 /** Raised when a workspace file is missing or invalid; the CLI prints it and exits 2. */
-export class WorkspaceError extends Error {}
+export class WorkspaceError extends AutopilotError {
+  constructor(problem: string, details?: ErrorDetails) {
+    super('workspace', problem, details);
+  }
+}
 
 /** Paths of one workspace. */
 export interface WorkspacePaths {

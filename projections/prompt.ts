@@ -8,7 +8,7 @@
  */
 import { rangeText } from '../domain/key-spec.js';
 import type { DataOf } from '../events/catalogue.js';
-import type { Config, Scalar } from '../domain/config.js';
+import type { Scalar } from '../domain/config.js';
 import { compareKeys, diffConfigs, type ConfigChange } from '../domain/diff.js';
 import { formatKey, formatNumber, formatValue } from '../domain/format.js';
 import { verdictLine } from '../domain/journal-entry.js';
@@ -236,7 +236,7 @@ function policyTable(policy: Policy): string {
 function incumbentChanges(view: WorkspaceView, inc: RunView): ConfigChange[] | null {
   const baseline = runsOf(view).find((r) => r.kind === 'baseline' && r.mode === inc.mode && r.accepted);
   if (!baseline?.accepted || !inc.accepted) return null;
-  return diffConfigs(baseline.accepted.config as Config, inc.accepted.config as Config);
+  return diffConfigs(baseline.accepted.config, inc.accepted.config);
 }
 
 function incumbentText(input: PromptInput): string {

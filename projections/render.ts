@@ -8,6 +8,9 @@ import type { LabbookLine, RunView, WorkspaceView } from './view.js';
 import { checkpointPointers } from './view.js';
 import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
+/** The checkpoint pointers the projection keeps under models/. */
+export const MODEL_POINTERS = ['models/latest.json', 'models/best.json'] as const;
+
 /** Files every run folder gets from the log (trainer outputs live beside them). */
 export const RUN_PROJECTION_FILES = ['run.json', 'config.json', 'override.json', 'config_diff.json', 'summary.json', 'notes.txt'] as const;
 
@@ -29,7 +32,8 @@ export function labbookLine(l: LabbookLine): string {
   return escapeText(`- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`);
 }
 
-const LABBOOK_HEAD = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
+/** The labbook's first lines, before the entries. */
+export const LABBOOK_HEAD = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
 
 /** `journal/labbook.md`. */
 export function renderLabbook(view: WorkspaceView): string {
@@ -150,7 +154,8 @@ export function renderRunNotes(r: RunView): string {
   return textOfLines(lines);
 }
 
-const NOTES_HEAD = '# Notes\n\nOne section per run, rebuilt from `events.db`.\n';
+/** The notes' first lines, before the sections. */
+export const NOTES_HEAD = '# Notes\n\nOne section per run, rebuilt from `events.db`.\n';
 
 /** The section of `journal/notes.md` for one run, or null when it has none. It depends on that run alone. */
 export function renderNotesSection(r: RunView): string | null {

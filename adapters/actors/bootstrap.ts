@@ -2,7 +2,8 @@
 import { fromCallback, type EventObject } from 'xstate';
 import { runIdOf } from '../../domain/numbers.js';
 import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
-import { pendingReplication } from '../../projections/pending-replication.js';
+import { pendingReplication } from '../../domain/pending-replication.js';
+import { replicationFacts } from '../../projections/pending-replication.js';
 import { inputPaths, readInputs } from '../inputs.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';
@@ -24,7 +25,7 @@ export function bootstrapActor(deps: ActorDeps) {
     }
     const session = deps.newSession;
     // A replication the last session could not finish goes on before anything new is proposed.
-    const replication = incumbent ? pendingReplication(view, deps.settings.metric.name) : null;
+    const replication = incumbent ? pendingReplication(replicationFacts(view), deps.settings.metric.name) : null;
     const budgets = deps.settings.budgets;
     const limits: LoopLimits = {
       maxProposalAttempts: deps.settings.proposer.max_attempts,

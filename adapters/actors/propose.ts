@@ -217,7 +217,7 @@ export function proposeActor(deps: ActorDeps) {
     });
     return () => {
       cancelled = true;
-      (handle as LaunchHandle | null)?.stop('killed');
+      handle?.stop('killed');
     };
   });
 }

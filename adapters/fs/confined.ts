@@ -9,6 +9,7 @@
 import { closeSync, constants as C, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { entryKind, type EntryKind } from './entry.js';
+import { AutopilotError } from '../../domain/errors.js';
 
 /** Something unsafe found at a path the loop reads or writes, and what was done about it. */
 export interface UnsafeEntry {
@@ -30,12 +31,16 @@ export type ConfinedRead =
   | { kind: 'too-large'; size: number; max: number };
 
 /** Raised for a path that is not inside the root it is confined to. */
-export class OutsideRootError extends Error {}
+export class OutsideRootError extends AutopilotError {
+  constructor(message: string) {
+    super('outside-root', message);
+  }
+}
 
 /** Raised by a write told not to repair, when something unsafe stands on its way. */
-export class UnsafePathError extends Error {
+export class UnsafePathError extends AutopilotError {
   constructor(readonly entry: UnsafeEntry) {
-    super(`${entry.path} is ${entry.kind === 'symlink' ? `a symlink${entry.target !== undefined ? ` to ${entry.target}` : ''}` : `a ${entry.kind}`}, not a directory; nothing was written through it`);
+    super('unsafe-path', `${entry.path} is ${entry.kind === 'symlink' ? `a symlink${entry.target !== undefined ? ` to ${entry.target}` : ''}` : `a ${entry.kind}`}, not a directory; nothing was written through it`);
   }
 }
 

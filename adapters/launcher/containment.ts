@@ -137,7 +137,7 @@ export function launchContainment(mode: Containment['mode'], recorded?: Containm
       },
     };
   }
-  if (mode === 'process-group') return { record: { mode }, prefix: [], adopt: () => undefined, signal: () => undefined, empty: async () => true };
+  if (mode === 'process-group') return { record: { mode }, prefix: [], adopt: () => undefined, signal: () => undefined, empty: () => Promise.resolve(true) };
   return {
     record: { mode },
     prefix: [CONTAIN_HELPER, '--subreaper', '--'],
@@ -151,6 +151,6 @@ export function launchContainment(mode: Containment['mode'], recorded?: Containm
         }
     },
     // Once the supervisor is gone its orphans are init's: only its record can tell nothing was left (see local.ts).
-    empty: async () => true,
+    empty: () => Promise.resolve(true),
   };
 }

@@ -57,7 +57,12 @@ export function descendants(pid: number): number[] {
   for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const out: number[] = [];
   const queue = [pid];
-  while (queue.length > 0) for (const c of children.get(queue.shift()!) ?? []) if (!out.includes(c)) out.push(c), queue.push(c);
+  while (queue.length > 0)
+    for (const c of children.get(queue.shift()!) ?? [])
+      if (!out.includes(c)) {
+        out.push(c);
+        queue.push(c);
+      }
   return out;
 }
 

@@ -26,6 +26,7 @@ import { cgroupMembers } from './cgroup.js';
 import { createCappedLog } from './capped-log.js';
 import { goGiven, holdFolders, openLog, openStdin, recordExit, type ExitStatus } from './supervisor-files.js';
 import { descendants, groupMembers } from './process-group.js';
+import { prefixed } from '../../domain/errors.js';
 
 /** What the supervisor is told. */
 export interface SupervisorSpec {
@@ -132,7 +133,7 @@ function end(status: ExitStatus): void {
     recordExit(folders, spec.exit, { ...status, contained: leftovers().length === 0, pid: child?.pid ?? null });
   } catch (error) {
     // Its folder was removed: the orchestrator finds no record, as when this process is killed.
-    process.stderr.write(`autopilot: could not record the end: ${(error as Error).message}\n`);
+    process.stderr.write(`${prefixed(`could not record the end: ${(error as Error).message}`)}\n`);
   }
   fds.forEach(closeSync);
   if (stdoutFd !== null) closeSync(stdoutFd);
@@ -171,7 +172,7 @@ function start(): void {
   if (spec.stdin) {
     const opened = openStdin(folders.at(spec.stdin));
     if (typeof opened === 'string') {
-      log.write(Buffer.from(`autopilot: could not give ${spec.argv[0]} its input: ${opened}\n`));
+      log.write(Buffer.from(`${prefixed(`could not give ${spec.argv[0]} its input: ${opened}`)}\n`));
       end({ exitCode: 127, signal: null, error: opened, spawnError: 'STDIN' });
       return;
     }
@@ -187,7 +188,7 @@ function start(): void {
   });
   c.stderr!.on('data', (b: Buffer) => log.write(b));
   c.on('error', (err) => {
-    log.write(Buffer.from(`autopilot: could not start ${spec.argv[0]}: ${err.message}\n`));
+    log.write(Buffer.from(`${prefixed(`could not start ${spec.argv[0]}: ${err.message}`)}\n`));
     end({ exitCode: 127, signal: null, error: err.message, spawnError: (err as NodeJS.ErrnoException).code ?? 'ERROR' });
   });
   // 'close' comes once the command exited and its output pipes closed, which a process it left

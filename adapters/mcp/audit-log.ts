@@ -10,6 +10,7 @@ import { toRecordable } from '../../domain/recordable.js';
 import type { ValidationError } from '../../domain/validation-error.js';
 import { holdDirConfined, OutsideRootError, relativeTo, type HeldDir } from '../fs/confined.js';
 import { appendOwnFile } from './append-file.js';
+import { AutopilotError } from '../../domain/errors.js';
 
 /** One line of the audit log. `errors` (the catalogue's ValidationError shape) is present when `ok` is false. */
 export interface AuditLine {
@@ -28,11 +29,13 @@ export interface AuditLog {
   record(args: Record<string, unknown>, errors: readonly ValidationError[] | null): void;
 }
 
-/** Raised for an AUTOPILOT_MCP_LOG the server will not write (relative, or outside the workspace): `autopilot mcp` exits 2. */
-export class AuditLogPathError extends Error {}
+/** An AUTOPILOT_MCP_LOG the server will not write (relative, or outside the workspace): `autopilot mcp` exits 2. */
+function auditLogPathError(problem: string): AutopilotError {
+  return new AutopilotError('audit-log-path', problem, { scope: 'mcp', key: 'AUTOPILOT_MCP_LOG' });
+}
 
 /**
- * The audit log at `path`, or null when `path` is unset. Throws {@link AuditLogPathError} when it
+ * The audit log at `path`, or null when `path` is unset. Throws an `audit-log-path` {@link AutopilotError} when it
  * is not an absolute path inside workspace `root` (the server's working directory is the agent's,
  * and a log elsewhere would let an agent have the server append to any file its user can write).
  * A failed append is reported through `warn` and never fails the call: the proposal file stays
@@ -40,13 +43,13 @@ export class AuditLogPathError extends Error {}
  */
 export function openAuditLog(path: string | undefined, root: string, warn: (line: string) => void, now: () => Date = () => new Date()): AuditLog | null {
   if (path === undefined || path === '') return null;
-  if (!isAbsolute(path)) throw new AuditLogPathError(`AUTOPILOT_MCP_LOG must be an absolute file path inside the workspace ${root}, got ${JSON.stringify(path)}`);
+  if (!isAbsolute(path)) throw auditLogPathError(`AUTOPILOT_MCP_LOG must be an absolute file path inside the workspace ${root}, got ${JSON.stringify(path)}`);
   let rel: string;
   try {
     rel = relativeTo(root, path);
   } catch (error) {
     if (!(error instanceof OutsideRootError)) throw error;
-    throw new AuditLogPathError(`AUTOPILOT_MCP_LOG ${path} is not inside the workspace ${root}: it must name a file in it (the loop sets logs/<run>.proposer-<n>.mcp.jsonl)`);
+    throw auditLogPathError(`AUTOPILOT_MCP_LOG ${path} is not inside the workspace ${root}: it must name a file in it (the loop sets logs/<run>.proposer-<n>.mcp.jsonl)`);
   }
   // Held from its first use on: a logs/ folder the agent later swaps for a link gets nothing written where it points.
   let folder: HeldDir | null = null;

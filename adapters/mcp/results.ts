@@ -1,9 +1,12 @@
 /** Tool results as the agent reads them: one text item, JSON when the answer is structured. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WorkspaceError } from '../../orchestrator/workspace.js';
+import { AutopilotError, isAutopilotError } from '../../domain/errors.js';
 
-/** Raised by a tool for bad input (an unknown run id…): returned to the agent as a tool error, the server stays up. */
-export class ToolInputError extends Error {}
+/** Bad input to a tool (an unknown run id…): returned to the agent as a tool error, the server stays up. */
+export function toolInputError(problem: string): AutopilotError {
+  return new AutopilotError('tool-input', problem);
+}
 
 /** A successful result holding `value` as indented JSON. */
 export function jsonResult(value: unknown): CallToolResult {
@@ -29,7 +32,7 @@ export async function guardedTool(name: string, log: (line: string) => void, bod
   try {
     return await body();
   } catch (error) {
-    if (error instanceof ToolInputError || error instanceof WorkspaceError) return errorResult(`${name}: ${error.message}`);
+    if (isAutopilotError(error, 'tool-input') || error instanceof WorkspaceError) return errorResult(`${name}: ${error.message}`);
     log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
     return errorResult(`${name} failed: ${(error as Error).message ?? String(error)}`);
   }

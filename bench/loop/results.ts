@@ -84,7 +84,7 @@ export function readSession(events: readonly LoggedEvent[], objective: LoopObjec
     const config = parseTrainerArgs(r.argv.slice(2)).config;
     const flat = flattenConfig(config);
     const asRun: Record<string, Scalar> = {};
-    for (const k of keys) if (flat[k] !== undefined) asRun[k] = flat[k] as Scalar;
+    for (const k of keys) if (flat[k] !== undefined) asRun[k] = flat[k];
     out.push({ runId, kind: r.kind, config: asRun, sample: r.sample, regret: objective.f(config) });
   }
   return { runs: out, rejected };

@@ -19,7 +19,6 @@ import { proposeTpe, type Observation, type TpeOptions } from '../../domain/prop
 import { mean } from '../../domain/sample.js';
 import { validateOverrides } from '../../domain/validate.js';
 import { DecidedSession } from '../decisions/engine.js';
-import type { LoopObjective } from '../objectives/multimodal.js';
 import { STARTUP } from '../proposers/methods.js';
 import { optunaSpace, type OptunaServer } from '../proposers/optuna.js';
 import type { LoopRun, SessionResult } from './results.js';
@@ -39,7 +38,7 @@ async function propose(spec: SessionSpec, session: DecidedSession, runId: string
     const base = baseConfigFor(objective.baseline, session.incumbent?.override);
     const [p] = proposeTpe(objective.policy, history, { ...tpe, seed: draw, direction: 'maximize', base });
     if (!p) throw new Error(`the built-in proposer made no proposal for run ${runId}`);
-    return p.overrides as Record<string, Scalar>;
+    return p.overrides;
   }
   if (server === null) throw new Error('an Optuna session in process needs the ask/tell server (bench/proposers/optuna.ts OptunaServer)');
   const space = optunaSpace(objective.policy);

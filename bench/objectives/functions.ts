@@ -16,7 +16,7 @@ function num(config: Config, key: string): number {
 
 function objective(name: string, description: string, policy: unknown, optimum: number, f: (c: Config) => number): Objective {
   const parsed: Policy = parsePolicy(policy);
-  return { name, description, policy: parsed, base: {}, direction: 'minimize', optimum, evaluate: async (config) => f(config) };
+  return { name, description, policy: parsed, base: {}, direction: 'minimize', optimum, evaluate: (config) => new Promise((resolve) => resolve(f(config))) };
 }
 
 /** Branin-Hoo on x1 in [-5, 10], x2 in [0, 15]; three global minima of 0.397887. */

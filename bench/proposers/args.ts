@@ -1,4 +1,5 @@
 /** The command line of bench:proposers: `--suite core|loop|all|sim --only a,b --seeds N --first-seed N --budget N --jobs N --tpe JSON --json`. */
+import { UsageError } from '../../domain/errors.js';
 
 /** The command line of bench:proposers. */
 export interface Args {
@@ -19,8 +20,8 @@ export const SUITES = ['core', 'loop', 'all', 'sim'] as const;
 /** Which suite(s) to run. */
 export type Suite = (typeof SUITES)[number];
 
-/** A bad command line (exit 2). */
-export class UsageError extends Error {}
+/** A bad command line (exit 2): autopilot's one UsageError. */
+export { UsageError };
 
 const VALUE_FLAGS = ['suite', 'only', 'seeds', 'first-seed', 'budget', 'jobs', 'tpe'] as const;
 

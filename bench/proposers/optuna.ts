@@ -19,7 +19,7 @@ export type OptunaParam = { kind: 'float' | 'int'; low: number; high: number; lo
 /** An Optuna search space for a policy, and the way back from Optuna's parameters to policy overrides. */
 export interface OptunaSpace {
   space: Record<string, OptunaParam>;
-  toOverrides(params: Record<string, Scalar>): Record<string, Scalar>;
+  toOverrides: (params: Record<string, Scalar>) => Record<string, Scalar>;
   /** Optuna's parameters for policy values (the way there, as bench/optuna_propose.py maps a run's config). */
   toParams(overrides: Record<string, Scalar>): Record<string, Scalar>;
 }

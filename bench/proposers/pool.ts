@@ -2,7 +2,7 @@
 
 /** Runs `tasks` with at most `jobs` in flight; results in task order. The first failure rejects, once the tasks in flight have settled. */
 export async function pool<T>(tasks: ReadonlyArray<() => Promise<T>>, jobs: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
+  const out: T[] = new Array<T>(tasks.length);
   let next = 0;
   let failed = false;
   const worker = async () => {

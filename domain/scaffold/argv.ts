@@ -5,10 +5,14 @@
  * `$VAR`, globs, `~`) is refused rather than passed on with another meaning. And back: each word
  * quoted for a bash script.
  */
+import { AutopilotError } from '../errors.js';
 
 /** A `--trainer` text that is not a plain argv; the message says where, why, and what is allowed. */
-export class ArgvError extends Error {
+export class ArgvError extends AutopilotError {
   override readonly name = 'ArgvError';
+  constructor(message: string) {
+    super('argv', message, { key: '--trainer' });
+  }
 }
 
 const ALLOWED =

@@ -10,6 +10,7 @@ import { PROPOSER_KINDS, type ProposerKindSetting } from '../../domain/settings.
 import { unfinishedSession } from '../bound-inputs.js';
 import type { WorkspacePaths } from '../workspace.js';
 import { preflight } from './preflight.js';
+import { prefixed } from '../../domain/errors.js';
 
 /** Runs the preflight for the session `autopilot loop` is about to start or resume; false when it must not. */
 export function passesPreflight(paths: WorkspacePaths, options: { mode?: 'quick' | 'full' | undefined; proposer?: ProposerKindSetting | undefined }, err: (line: string) => void): boolean {
@@ -27,12 +28,12 @@ export function passesPreflight(paths: WorkspacePaths, options: { mode?: 'quick'
   const { settings, policy, containment } = report.facts;
   if (!resuming || !settings || !policy || !containment) {
     const refused = resuming ? `session ${resuming.session} cannot resume` : 'no session was started';
-    err(`autopilot: the preflight found ${n} problem${n === 1 ? '' : 's'}; ${refused} and nothing was recorded:\n${list}\n(autopilot check lists them again)`);
+    err(prefixed(`the preflight found ${n} problem${n === 1 ? '' : 's'}; ${refused} and nothing was recorded:\n${list}\n(autopilot check lists them again)`));
     return false;
   }
   err(
-    `autopilot: resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
-      `that would refuse a new session (the resumed one goes on):\n${list}`,
+    prefixed(`resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
+      `that would refuse a new session (the resumed one goes on):\n${list}`),
   );
   return true;
 }

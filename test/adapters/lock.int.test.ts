@@ -228,11 +228,11 @@ describe('when two processes take the lock at the same instant, many times over'
     racers.push(child);
     const queue: string[] = [];
     const waiting: ((l: string) => void)[] = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
+    createInterface({ input: child.stdout }).on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
     return {
       pid: child.pid!,
       next: () => new Promise((resolve) => (queue.length ? resolve(JSON.parse(queue.shift()!)) : waiting.push((l) => resolve(JSON.parse(l))))),
-      send: (o) => child.stdin!.write(`${JSON.stringify(o)}\n`),
+      send: (o) => child.stdin.write(`${JSON.stringify(o)}\n`),
     };
   }
 

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../domain/config.js';
 import { renderArgs } from '../../domain/render-args.js';
+import { historyWorkspace } from '../support/histories.js';
 import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
 
 const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false });
@@ -37,9 +38,8 @@ describe('when a loop of three runs has run with the fake trainer', () => {
   let ws: string;
   let events: LoggedEvent[];
   beforeAll(async () => {
-    ws = fakeTrainerWorkspace();
-    const r = await run(['loop', '--runs', '3', '--workspace', ws]);
-    expect(r.exitCode, r.stderr).toBe(0);
+    // A three-run loop's log, imported from its committed fixture (test/support/histories.ts).
+    ws = await historyWorkspace('loop-3');
     events = await eventsOf(ws);
   });
 

@@ -46,8 +46,8 @@ describe('autopilot loop | head', () => {
     const ws = fakeTrainerWorkspace();
     const child = spawn(process.execPath, [CLI, 'loop', '--runs', '2', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Like `head -1`: read one chunk, then close the pipe.
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    child.stdout!.destroy();
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(code).toBe(0);
     expect(eventsOfType(ws, 'LoopCompleted')).toHaveLength(1);

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, readHolder, type Lock } from '../../adapters/lock.js';
 import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config.js';
 import { removeWorkspace } from '../support/chaos.js';
+import { historyWorkspace } from '../support/histories.js';
 import { CLI, copyShippedWorkspace, fakeTrainerWorkspace } from '../support/workspace.js';
 
 type Session = { client: Client; stderr: () => string };
@@ -98,10 +99,10 @@ describe('when a loop has run on the workspace', () => {
   const envelope = { overrides: { train: { update_epochs: 3 }, 'train.ent_coef': 0.02 }, rationale: 'more passes per batch', hypothesis: 'mean_reward rises' };
 
   beforeAll(async () => {
-    ws = fakeTrainerWorkspace();
+    // A three-run loop's log, imported from its committed fixture (test/support/histories.ts).
+    ws = await historyWorkspace('loop-3');
     workspaces.push(ws);
     auditLog = join(ws, 'logs', 'mcp-calls.jsonl');
-    await loop(ws, 3);
   });
   const open = () => connect(ws, { AUTOPILOT_MCP_LOG: auditLog, AUTOPILOT_RUN_ID: '004' }).then((x) => (s = x));
 

@@ -7,18 +7,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, directFakeTrainer, readEvents, type LoggedEvent } from '../support/chaos.js';
-import { fakeTrainerWorkspace } from '../support/workspace.js';
+import { cli, readEvents, type LoggedEvent } from '../support/chaos.js';
+import { historyWorkspace } from '../support/histories.js';
 
 let original: string;
 let log: LoggedEvent[];
 const copies: string[] = [];
 
 beforeAll(async () => {
-  original = fakeTrainerWorkspace();
-  directFakeTrainer(original);
-  const loop = await cli(['loop', '--runs', '2', '--workspace', original]);
-  expect(loop.exitCode, loop.stderr).toBe(0);
+  // A two-run loop's log, imported from its committed fixture (test/support/histories.ts).
+  original = await historyWorkspace('loop-2');
   log = await readEvents(original);
 });
 

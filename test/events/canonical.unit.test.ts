@@ -40,7 +40,7 @@ describe('when serialising to canonical JSON', () => {
 
   it('rejects undefined inside arrays, holes, functions, symbols, bigints, cycles and non-plain objects', () => {
     expect(() => canonicalJson([1, undefined])).toThrow(/undefined inside an array/);
-    // eslint-disable-next-line no-sparse-arrays
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the input under test
     expect(() => canonicalJson([1, , 3])).toThrow(/hole/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
     expect(() => canonicalJson({ s: Symbol('x') })).toThrow(/symbol/);

@@ -161,7 +161,7 @@ describe('when the lines form an intact log', () => {
   it('reports count, streams and head hash through the checker', () => {
     const rows = sample();
     const checker = new ChainChecker();
-    [...checkedRows(lines(rows), checker)];
+    Array.from(checkedRows(lines(rows), checker));
     expect({ count: checker.count, streams: checker.streams, head: checker.headHash }).toEqual({ count: 4, streams: 2, head: rows[3]!.hash });
   });
 

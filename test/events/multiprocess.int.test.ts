@@ -145,10 +145,10 @@ function run(file: string, args: string[]): Child {
   const child = spawn(process.execPath, [file, storeUrl, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines: string[] = [];
   const waiters: Array<(line: string) => void> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     const waiter = waiters.shift();
     if (waiter) waiter(line);
     else lines.push(line);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine, fromCallback, type EventObject, type SnapshotFrom } from 'xstate';
-import { createTestModel } from 'xstate/graph';
+import { createActor, fromCallback, type EventObject, type SnapshotFrom } from 'xstate';
 import type { AutopilotEvent, DataOf } from '../../events/catalogue.js';
 import { loopMachine, type LoopMachine } from '../../machines/loop.machine.js';
+import { MODEL_LIMITS, modelPaths, type HaltKind, type ModelEvent, type ModelRun, type ModelState } from './loop-model.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one inert actor stands in for every input type
 const noop = fromCallback<EventObject, any>(() => undefined);
@@ -15,13 +15,13 @@ const at = '2026-01-01T00:00:00.000Z';
 const meta = { session: '0001', at };
 const ev = <T extends AutopilotEvent['type']>(type: T, data: DataOf<T>) => ({ type, data, metadata: meta }) as Extract<AutopilotEvent, { type: T }>;
 
-const limits = { maxProposalAttempts: 2, maxRunAttempts: 2, maxConsecutiveFailures: 1, onExhausted: 'fallback' as const };
+const limits = { maxProposalAttempts: MODEL_LIMITS.maxProposalAttempts, maxRunAttempts: MODEL_LIMITS.maxRunAttempts, maxConsecutiveFailures: MODEL_LIMITS.maxConsecutiveFailures, onExhausted: 'fallback' as const };
 const metric = { name: 'mean_reward', direction: 'maximize' as const };
 const incumbent = { runId: '001', metric: 'mean_reward', mean: 100, n: 2, sample: [90, 110], override: {} };
 const started = (fresh: boolean) =>
   ev('LoopStarted', {
     session: '0001',
-    runsRequested: 2,
+    runsRequested: MODEL_LIMITS.runsRequested,
     mode: 'quick',
     proposer: 'command',
     firstRunIndex: fresh ? 1 : 2,
@@ -45,137 +45,102 @@ const accepted = (runId: string) =>
   });
 const error = { key: 'train.lr', value: 1, expected: 'number in [0, 0.1]', rule: 'range', message: 'train.lr = 1 is out of range' };
 
-/** The events that make sense in each state, built from the state's context (keeps the graph finite). */
-function eventsFor(s: Snap): AutopilotEvent[] {
-  const run = s.context.run;
-  const runId = run?.runId ?? '002';
-  const stops = [ev('StopRequested', { reason: 'test', now: false }), ev('StopRequested', { reason: 'test', now: true })];
-  switch (s.value) {
-    case 'bootstrap':
-      return s.context.session === null
-        ? [started(true), started(false)]
-        : [ev('RunPlanned', { runId: '001', index: 1, kind: 'baseline', mode: 'quick' })];
-    case 'propose': {
-      if (!run) return [ev('RunPlanned', { runId: `00${s.context.nextRunIndex}`, index: s.context.nextRunIndex, kind: 'proposal', mode: 'quick' }), ...stops];
-      if (!run.awaitingProposal)
-        return [ev('ProposalRequested', { runId, attempt: run.proposalAttempt + 1, proposer: 'random', previousErrors: run.errors })];
-      return [
-        ev('ProposalReceived', { runId, attempt: run.proposalAttempt, proposer: 'random', seed: 7, overrides: {}, rationale: 'r', hypothesis: 'h' }),
-        ev('ProposalFailed', { runId, attempt: run.proposalAttempt, proposer: 'random', message: 'crashed' }),
-      ];
-    }
-    case 'validate':
-      return [accepted(runId), ev('ProposalRejected', { runId, attempt: run?.proposalAttempt || 1, errors: [error] })];
-    case 'train': {
-      if (!run?.started)
-        return [
-          ev('RunStarted', { runId, attempt: (run?.attempt ?? 0) + 1, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 }),
-          ...stops,
-        ];
-      const attempt = run.started.attempt;
-      return [
-        ev('RunFinished', { runId, attempt, exitCode: 0, durationMs: 1, summarySource: 'summary', metrics: { mean_reward: 120 }, samples: { mean_reward: [110, 130] } }),
-        ev('RunFailed', { runId, attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'boom' }),
-      ];
-    }
-    case 'evaluate':
-      return [
-        ev('RunEvaluated', {
-          runId,
-          metric: 'mean_reward',
-          direction: 'maximize',
-          verdict: 'improved',
-          method: 'difference of means',
-          candidate: { mean: 120, n: 2 },
-          incumbent: null,
-          delta: null,
-          seed: null,
-        }),
-      ];
-    case 'journal': {
-      const status = run?.finished ? 'completed' : 'failed';
-      return [
-        ...(run?.evaluation && s.context.incumbent?.runId !== runId ? [ev('IncumbentChanged', { runId, previous: null, incumbent: { ...incumbent, runId } })] : []),
-        ev('JournalWritten', { runId, status, action: 'a', observation: 'o', outcome: 'x', next: 'n' }),
-      ];
-    }
-    default:
-      return [];
+/** The real event for a model event, sent in model state `s`. */
+function toEvent(s: ModelState, e: ModelEvent): AutopilotEvent {
+  const runId = s.run?.runId ?? '002';
+  switch (e.type) {
+    case 'LoopStarted':
+      return started(!e.resumed);
+    case 'RunPlanned':
+      return ev('RunPlanned', { runId: e.runId, index: e.index, kind: e.kind, mode: 'quick' });
+    case 'ProposalRequested':
+      return ev('ProposalRequested', { runId, attempt: e.attempt, proposer: 'random', previousErrors: [] });
+    case 'ProposalReceived':
+      return ev('ProposalReceived', { runId, attempt: s.run!.asked, proposer: 'random', seed: 7, overrides: {}, rationale: 'r', hypothesis: 'h' });
+    case 'ProposalFailed':
+      return ev('ProposalFailed', { runId, attempt: s.run!.asked, proposer: 'random', message: 'crashed' });
+    case 'ProposalRejected':
+      return ev('ProposalRejected', { runId, attempt: s.run!.asked || 1, errors: [error] });
+    case 'ProposalAccepted':
+      return accepted(runId);
+    case 'RunStarted':
+      return ev('RunStarted', { runId, attempt: e.attempt, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 });
+    case 'RunFinished':
+      return ev('RunFinished', { runId, attempt: s.run!.attempt, exitCode: 0, durationMs: 1, summarySource: 'summary', metrics: { mean_reward: 120 }, samples: { mean_reward: [110, 130] } });
+    case 'RunFailed':
+      return ev('RunFailed', { runId, attempt: s.run!.attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'boom' });
+    case 'RunEvaluated':
+      return ev('RunEvaluated', { runId, metric: 'mean_reward', direction: 'maximize', verdict: 'improved', method: 'difference of means', candidate: { mean: 120, n: 2 }, incumbent: null, delta: null, seed: null });
+    case 'IncumbentChanged':
+      return ev('IncumbentChanged', { runId, previous: null, incumbent: { ...incumbent, runId } });
+    case 'JournalWritten':
+      return ev('JournalWritten', { runId, status: e.status, action: 'a', observation: 'o', outcome: 'x', next: 'n' });
+    case 'StopRequested':
+      return ev('StopRequested', { reason: 'test', now: e.now });
   }
 }
 
-function key(s: Snap): string {
-  const c = s.context;
-  return JSON.stringify([
-    s.value,
-    c.session,
-    c.runsCompleted,
-    c.consecutiveFailures,
-    c.stop?.now ?? null,
-    c.incumbent?.runId ?? null,
-    c.run && [c.run.runId, c.run.proposalAttempt, c.run.awaitingProposal, c.run.fallback, c.run.attempt, !!c.run.started, !!c.run.accepted, !!c.run.finished],
-  ]);
+/** Why the machine halted, in the model's terms. */
+function haltKind(reason: string | null): HaltKind | null {
+  if (reason === null) return null;
+  const kinds: [RegExp, HaltKind][] = [
+    [/^stop requested: test$/, 'stop'],
+    [/^the baseline run 001 failed: boom$/, 'baseline-failed'],
+    [/^1 consecutive failed run\(s\) \(budget 1\)$/, 'failures'],
+    [/^run \d{3}: no valid proposal after \d attempt\(s\); last errors: /, 'rejections'],
+    [/^run \d{3}: the proposer failed \d time\(s\); last: crashed$/, 'proposer'],
+  ];
+  return kinds.find(([re]) => re.test(reason))?.[1] ?? (`unexpected: ${reason}` as HaltKind);
 }
 
-// The model is the statechart's structure without its invocations (xstate/graph walks pure transitions);
-// the system under test is the real machine with inert actors, driven by the same events.
-const states = Object.fromEntries(
-  Object.entries(loopMachine.config.states ?? {}).map(([name, node]) => {
-    const { invoke: _invoke, ...rest } = node as Record<string, unknown>;
-    return [name, rest];
-  }),
-);
-const modelMachine = (
-  createMachine({ ...loopMachine.config, states } as typeof loopMachine.config, loopMachine.implementations) as unknown as LoopMachine
-).provide({ actions: { forwardStop: () => undefined } });
-const model = createTestModel(modelMachine, {
-  events: eventsFor,
-  // xstate/graph adds a bare {type} for every event a state handles; only the generated, complete events count.
-  filterEvents: (_s, e) => 'data' in e,
-  serializeState: (s) => key(s as Snap),
-});
-const paths = model.getShortestPaths();
+/** The machine's snapshot in the model's terms. */
+function asModel(snap: Snap): ModelState {
+  const c = snap.context;
+  const r = c.run;
+  return {
+    value: snap.value as ModelState['value'],
+    started: c.session !== null,
+    runsCompleted: c.runsCompleted,
+    consecutiveFailures: c.consecutiveFailures,
+    stop: c.stop === null ? null : c.stop.now ? 'now' : 'after-run',
+    incumbent: c.incumbent?.runId ?? null,
+    nextRunIndex: c.nextRunIndex,
+    run: r && {
+      runId: r.runId,
+      kind: r.kind as ModelRun['kind'],
+      asked: r.proposalAttempt,
+      awaiting: r.awaitingProposal,
+      fallback: r.fallback,
+      fallbackAt: r.fallbackAt,
+      attempt: r.attempt,
+      running: r.started !== null,
+      accepted: r.accepted !== null,
+      finished: r.finished !== null,
+      evaluated: r.evaluation !== null,
+    },
+    halt: haltKind(c.haltReason),
+  };
+}
 
-describe('when the loop machine is driven through every shortest path', () => {
-  it('reaches every state of the loop, including done and halted', () => {
-    const reached = new Set(paths.flatMap((p) => p.steps.map((step) => String(step.state.value))));
-    for (const s of ['bootstrap', 'propose', 'validate', 'train', 'evaluate', 'journal', 'done', 'halted']) expect(reached).toContain(s);
+// The paths come from an independent model (test/machines/loop-model.ts, written from the README and the
+// design notes); the system under test is the real machine with inert actors, driven by the same events.
+const paths = modelPaths();
+
+describe('when the loop machine is driven through every shortest path of an independent model', () => {
+  it('the model reaches every state of the loop, including done and each way to halt', () => {
+    const reached = paths.map((p) => p.states.at(-1)!);
+    for (const s of ['bootstrap', 'propose', 'validate', 'train', 'evaluate', 'journal', 'done', 'halted']) expect(reached.map((r) => r.value)).toContain(s);
+    expect(new Set(reached.map((r) => r.halt).filter((h) => h !== null))).toEqual(new Set(['stop', 'baseline-failed', 'failures', 'rejections', 'proposer']));
+    expect(reached.some((r) => r.run?.fallback)).toBe(true);
   });
 
   for (const path of paths) {
-    const steps = path.steps.slice(1).map((s) => s.event.type);
-    it(`reaches ${String(path.state.value)} via ${steps.join(' > ') || 'start'}`, async () => {
+    it(`follows the model to ${path.states.at(-1)!.value} via ${path.events.map((e) => e.type).join(' > ') || 'start'}`, () => {
       const sut = createActor(machine).start();
-      const send = ({ event }: { event: AutopilotEvent }) => {
-        sut.send(event);
-      };
-      await path.test({
-        events: Object.fromEntries(
-          ['LoopStarted', 'RunPlanned', 'ProposalRequested', 'ProposalReceived', 'ProposalFailed', 'ProposalRejected', 'ProposalAccepted', 'RunStarted', 'RunFinished', 'RunFailed', 'RunEvaluated', 'IncumbentChanged', 'JournalWritten', 'StopRequested'].map((t) => [t, send]),
-        ),
-        states: {
-          '*': (expected) => {
-            const actual = sut.getSnapshot();
-            expect(actual.value).toEqual(expected.value);
-            expect(key(actual)).toEqual(key(expected as Snap));
-          },
-          done: () => {
-            const c = sut.getSnapshot().context;
-            expect(c.runsCompleted).toBeGreaterThanOrEqual(c.runsRequested);
-            expect(c.haltReason).toBeNull();
-          },
-          halted: () => {
-            expect(sut.getSnapshot().context.haltReason).toMatch(/stop requested|no valid proposal|proposer failed|consecutive failed|the baseline run \d+ failed|the trainer cannot start/);
-          },
-          train: () => {
-            expect(sut.getSnapshot().context.run?.accepted).not.toBeNull();
-          },
-          propose: () => {
-            const run = sut.getSnapshot().context.run;
-            // Once the configured proposer is exhausted, the built-in one is asked.
-            if (run?.fallback) expect(run.proposalAttempt).toBeGreaterThanOrEqual(limits.maxProposalAttempts);
-          },
-        },
+      expect(asModel(sut.getSnapshot())).toEqual(path.states[0]);
+      path.events.forEach((e, i) => {
+        sut.send(toEvent(path.states[i]!, e));
+        expect(asModel(sut.getSnapshot()), `after ${path.events.slice(0, i + 1).map((x) => x.type).join(' > ')}`).toEqual(path.states[i + 1]);
       });
     });
   }

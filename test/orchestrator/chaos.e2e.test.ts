@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../events/sqlite-store.js';
 import { verifyLog } from '../../events/verify.js';
 import { runLoop } from '../../orchestrator/run-loop.js';
-import { rebuildProjections } from '../../projections/writer.js';
+import { rebuildProjections } from '../../adapters/projection-rebuild.js';
 
 const RUNS = 6;
 const RUN_IDS = ['001', '002', '003', '004', '005', '006'];

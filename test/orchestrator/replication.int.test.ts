@@ -88,7 +88,7 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
 
   it('states the error budget in status, and recomputes every verdict bit for bit', async () => {
     const status = (await execa('node', [CLI, 'status', '--workspace', ws])).stdout;
-    expect(status).toMatch(/\n  error budget: at most 0\.19% chance of promoting/);
+    expect(status).toMatch(/\n {2}error budget: at most 0\.19% chance of promoting/);
     const verify = await execa('node', [CLI, 'verify', '--verdicts', '--workspace', ws], { reject: false, all: true });
     expect(verify.exitCode, verify.all).toBe(0);
     expect(verify.all).toMatch(/4 verdict/);

@@ -21,7 +21,7 @@ const evaluated = (runId: string, extra: Record<string, unknown> = {}): DataOf<'
     delta: 30,
     seed: 99,
     ...extra,
-  }) as DataOf<'RunEvaluated'>;
+  });
 
 /** Session 0001: baseline 001, then 002 rejected once, accepted, crashed once, retried, improved. */
 function eventfulLog(extraEvaluation: Record<string, unknown> = {}) {
@@ -312,7 +312,7 @@ describe('when an agent proposer ran as a process and touched files it may not',
     rationale: 'longer horizon hurts here',
     hypothesis: 'gamma 0.98 trains faster',
     process: { argv: ['codex', 'exec'], exitCode: 0, signal: null, durationMs: 1200 },
-  } as DataOf<'ProposalReceived'>);
+  });
   const violation = log.add('GuardrailViolation', {
     runId: '002',
     attempt: 1,

@@ -77,7 +77,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Chil
   if (pid === undefined) throw new Error(`could not start autopilot ${args.join(' ')}`);
   const lines: string[] = [];
   const listeners: ((line: string) => void)[] = [];
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
+  createInterface({ input: proc.stdout }).on('line', (line) => {
     lines.push(line);
     for (const f of listeners) f(line);
   });

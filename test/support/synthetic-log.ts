@@ -1,7 +1,7 @@
 /** The benchmark's synthetic history, appended to a real event store (for tests over long logs). */
 import { join } from 'node:path';
 import { appendInStreams, syntheticHistory } from '../../bench/synthetic-history.js';
-import { catalogueCodec, streamOf, type AutopilotEvent } from '../../events/catalogue.js';
+import { catalogueCodec, type AutopilotEvent } from '../../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../../events/sqlite-store.js';
 import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
 import { ROOT } from './workspace.js';

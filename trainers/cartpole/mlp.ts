@@ -100,8 +100,8 @@ export class Mlp {
     for (let l = 0; l < this.numLayers; l++) {
       const nin = this.sizes[l]!;
       const nout = this.sizes[l + 1]!;
-      orthogonalInit(this.params.subarray(this.wOff[l]!, this.wOff[l]! + nout * nin), nout, nin, gains[l] ?? 1, rng);
-      this.params.fill(0, this.bOff[l]!, this.bOff[l]! + nout);
+      orthogonalInit(this.params.subarray(this.wOff[l], this.wOff[l]! + nout * nin), nout, nin, gains[l] ?? 1, rng);
+      this.params.fill(0, this.bOff[l], this.bOff[l]! + nout);
     }
   }
 

@@ -14,7 +14,7 @@ import { fromRecordable, toRecordable } from '../../../domain/recordable.js';
 import { validateOverrides, type ConfigChange, type Normalization, type ValidationError } from '../../../domain/validate.js';
 import { ROOT_KEYS } from '../../../domain/validation-error.js';
 import { checkpointPointers, knownCheckpoints } from '../../../projections/view.js';
-import { atomicWrite } from '../../../projections/writer.js';
+import { atomicWrite } from '../../projection-files.js';
 import type { AuditLog } from '../audit-log.js';
 import { errorResult, jsonResult } from '../results.js';
 import type { McpWorkspace } from '../workspace.js';

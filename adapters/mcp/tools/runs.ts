@@ -4,7 +4,7 @@ import { runIdOf } from '../../../domain/numbers.js';
 import { renderRunFiles } from '../../../projections/render.js';
 import { summaryOfView, summaryReport } from '../../../projections/summary.js';
 import type { RunView, WorkspaceView } from '../../../projections/view.js';
-import { clip, jsonResult, ToolInputError } from '../results.js';
+import { clip, jsonResult, toolInputError } from '../results.js';
 
 /** Runs `list_runs` shows unless asked for more. */
 export const DEFAULT_RUN_LIMIT = 50;
@@ -72,7 +72,7 @@ export function listRuns(view: WorkspaceView, limit = DEFAULT_RUN_LIMIT): CallTo
 export function getRun(view: WorkspaceView, runArg: string): CallToolResult {
   const runId = normalizeRunId(runArg);
   const run = view.runs.get(runId);
-  if (!run) throw new ToolInputError(`no run ${JSON.stringify(runArg)} in the log; ${knownRuns(view)}`);
+  if (!run) throw toolInputError(`no run ${JSON.stringify(runArg)} in the log; ${knownRuns(view)}`);
   const files = renderRunFiles(run);
   const json = (name: string): unknown => {
     const text = files.get(`runs/${runId}/${name}`);

@@ -1,5 +1,4 @@
 import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,7 +4,6 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachLocal, supervisorArgv } from '../../../adapters/launcher/local.js';
 import { processStartTime } from '../../../adapters/launcher/process-group.js';
-import { PROJECT_ROOT } from '../../../orchestrator/workspace.js';
 import { fakeSpec, killRecorded, recordedPids, tempDir } from './support.js';
 
 const dirs: string[] = [];

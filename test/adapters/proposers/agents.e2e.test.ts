@@ -14,6 +14,7 @@ import { CLI, ROOT, fakeTrainerWorkspace, patchSettings } from '../../support/wo
 
 const FAKE_AGENT = join(ROOT, 'test', 'fixtures', 'fake-agent.mjs');
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads the payloads of every event type
 type Logged = { seq: number; type: string; data: Record<string, any> };
 
 /** A directory with `codex` and `claude` both linked to the fake agent, for the front of PATH. */

@@ -97,7 +97,7 @@ describe('when the loop runs two quick runs of the example through the shim', ()
   });
 
   it("gives run 002 its own config's flags, differing from run 001's exactly where its config_diff says", () => {
-    const config = readJson<Sections>(join(ws, 'runs', '002', 'config.json'));
+    readJson<Sections>(join(ws, 'runs', '002', 'config.json'));
     const diff = readJson<ConfigDiff>(join(ws, 'runs', '002', 'config_diff.json'));
     expect(diff.base).toBe('001');
     expect(diff.changes.length).toBeGreaterThan(0);

@@ -1,0 +1,36 @@
+/** The body of `autopilot replay --at SEQ`, printing to the streams it is given (the CLI passes stdout; the benchmark a sink). */
+import { loopMachine } from '../machines/loop.machine.js';
+import type { AutopilotEvent } from '../events/catalogue.js';
+import type { EventStore, SnapshotStore } from '../events/store.js';
+import { loadSummarySnapshot } from '../projections/snapshots.js';
+import { buildReplay, renderReplay, scanTo } from '../projections/replay.js';
+import { printJson, printText } from './console.js';
+import { describeEvent } from './output.js';
+import { foldSession } from './restore.js';
+
+/** Where a command prints. */
+export interface OutputStreams {
+  out: { write(text: string): unknown };
+}
+
+function headline(e: AutopilotEvent): string | null {
+  return e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : describeEvent(e);
+}
+
+/**
+ * Prints the machine's state and context, and the workspace view, right after event `seq` of
+ * `store` (a sequence number of the log: the caller checked it), as JSON with `json`.
+ */
+export function replayAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number, o: { json?: boolean }, io: OutputStreams): void {
+  const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
+  if (!target) throw new Error(`event ${seq} vanished from the log`);
+  const session = target.event.metadata.session;
+  // The summary view from the nearest snapshot at or before SEQ (if any), folded on to SEQ.
+  const from = loadSummarySnapshot(store, seq);
+  const scan = scanTo(store.readAll({ fromSeq: (from?.lastSeq ?? 0) + 1, toSeq: seq }), session, from);
+  // The plain machine: the pure transition records invocations but never runs an actor.
+  const snapshot = foldSession(loopMachine, store, session, scan.sessionFirstSeq, seq);
+  const report = buildReplay(target, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context }, headline(target.event));
+  if (o.json) printJson(report, io.out);
+  else printText(renderReplay(report), io.out);
+}
