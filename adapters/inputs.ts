@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { DataOf, InputFile } from '../events/catalogue.js';
-import type { Settings } from '../domain/settings.js';
-import { redactInputText, restoreSecrets } from '../domain/inputs-text.js';
-import type { RecordedNames } from '../domain/secrets.js';
-import { inWorkspace, type WorkspacePaths } from '../orchestrator/workspace.js';
+import type { Settings } from '../domain/config/settings.js';
+import { redactInputText, restoreSecrets } from '../domain/text/inputs-text.js';
+import type { RecordedNames } from '../domain/text/secrets.js';
+import { inWorkspace, type WorkspacePaths } from './workspace.js';
 import { kindConfined, readConfined, removeConfined, writeConfined } from './fs/confined.js';
 import { describeKind } from './fs/entry.js';
 

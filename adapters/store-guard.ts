@@ -9,7 +9,7 @@
 import { lstatSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventEnvelope, EventStore, SnapshotStore } from '../events/store.js';
-import type { SqliteEventStore } from '../events/sqlite-store.js';
+import type { SqliteEventStore } from './store/sqlite-store.js';
 import { removeConfined } from './fs/confined.js';
 import { kindOf, linkTarget, type EntryKind } from './fs/entry.js';
 

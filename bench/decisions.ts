@@ -17,9 +17,9 @@
  *
  *   npm run bench:decisions [-- --sessions 200 --runs 30 --n 32 --first-seed 0 --json]
  */
-import { parseSettings } from '../domain/settings.js';
-import type { StatisticsSettings } from '../domain/error-control.js';
-import { describeErrorControl, errorControl } from '../domain/error-control.js';
+import { parseSettings } from '../domain/config/settings.js';
+import type { StatisticsSettings } from '../domain/judging/error-control.js';
+import { describeErrorControl, errorControl } from '../domain/judging/error-control.js';
 import { createRng } from '../domain/rng.js';
 import { simulateSession } from './decisions/session.js';
 

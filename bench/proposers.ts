@@ -36,7 +36,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../adapters/workspace.js';
 import { SessionError } from './loop/session.js';
 import { runLoopSuite, type SuiteOutcome } from './loop/suite.js';
 import { cartpole } from './objectives/cartpole.js';

@@ -16,15 +16,15 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { streamOf, type AutopilotEvent, type AutopilotEventType, type DataOf, type EventOf, type IncumbentRef } from '../events/catalogue.js';
 import type { EventStore } from '../events/store.js';
-import { getPath, mergeConfig, type Config } from '../domain/config.js';
-import { evaluateRun, sampleOf } from '../domain/evaluate.js';
-import { decideJournal, type JournalFacts } from '../domain/journal-entry.js';
-import { runIdOf } from '../domain/numbers.js';
-import type { Policy } from '../domain/policy.js';
+import { getPath, mergeConfig, type Config } from '../domain/config/config.js';
+import { evaluateRun, sampleOf } from '../domain/judging/evaluate.js';
+import { decideJournal, type JournalFacts } from '../domain/run/journal-entry.js';
+import { runIdOf } from '../domain/text/numbers.js';
+import type { Policy } from '../domain/policy/policy.js';
 import { proposeRandom } from '../domain/proposers/random.js';
-import { fromRecordable, toRecordable } from '../domain/recordable.js';
+import { fromRecordable, toRecordable } from '../domain/policy/recordable.js';
 import { createRng, seedFromString } from '../domain/rng.js';
-import { validateOverrides } from '../domain/validate.js';
+import { validateOverrides } from '../domain/policy/validate.js';
 import { loopMachine, type LoopMachine } from '../machines/loop.machine.js';
 
 /** Options of {@link syntheticHistory}. */

@@ -3,12 +3,12 @@
  * would keep a session from starting, each naming the file, the key and what is allowed; or what
  * the session would start with. Reads the workspace; writes nothing. Exit 0 ok, 2 problems.
  */
-import type { ProposerKindSetting } from '../domain/settings.js';
+import type { ProposerKindSetting } from '../domain/config/settings.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { preflight } from '../orchestrator/preflight/preflight.js';
 import { problemLines, reportJson, summaryLines } from '../orchestrator/preflight/report.js';
 import { EXIT } from '../domain/errors.js';
-import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 
 /** Options of `autopilot check`. */
 export type CheckOptions = { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean };

@@ -1,12 +1,12 @@
 /** `autopilot export --out FILE.jsonl`: the whole log as JSON lines, verbatim, through a read-only connection. */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GENESIS_HASH } from '../events/hash.js';
-import { formatStoredRow } from '../events/jsonl.js';
+import { GENESIS_HASH } from '../adapters/store/hash.js';
+import { formatStoredRow } from '../adapters/store/jsonl.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { BlobError, blobRefOfText, type BlobStore } from '../events/blobs.js';
-import { readStoredRows, type StoredRow } from '../events/sqlite-store.js';
-import { assertWorkspace, workspacePaths } from '../orchestrator/workspace.js';
+import { readStoredRows, type StoredRow } from '../adapters/store/sqlite-store.js';
+import { assertWorkspace, workspacePaths } from '../adapters/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT } from '../domain/errors.js';
 

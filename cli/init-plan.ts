@@ -2,11 +2,11 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Config } from '../domain/config.js';
+import type { Config } from '../domain/config/config.js';
 import { ArgvError, shellQuote, splitArgv } from '../domain/scaffold/argv.js';
 import { examplePolicy } from '../domain/scaffold/example-policy.js';
 import { builtinSpec, SCRIPT_PATH, trainerSpec, workspaceFiles, type MetricSetting, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
-import { PROJECT_ROOT } from '../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../adapters/workspace.js';
 import { initInputError, readConfigFile, readPuffer, type PufferSource } from './init-sources.js';
 
 /** The flags of `init`, as commander gives them. */

@@ -5,12 +5,12 @@
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Config } from '../domain/config.js';
-import { ConfigError, parseConfig } from '../domain/parse-config.js';
-import { mergePufferInis, pufferBaseline, pufferSweepMetric } from '../domain/puffer-baseline.js';
-import { importPufferSweepIni, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../domain/puffer-ini.js';
-import { parsePolicy, PolicyError, type KeySpec, type Policy } from '../domain/policy.js';
-import { jsonSyntaxError } from '../domain/strict-json.js';
+import type { Config } from '../domain/config/config.js';
+import { ConfigError, parseConfig } from '../domain/config/parse-config.js';
+import { mergePufferInis, pufferBaseline, pufferSweepMetric } from '../integrations/pufferlib/baseline.js';
+import { importPufferSweepIni, parsePufferIni, PufferIniError, selectEnv, type PufferIni } from '../integrations/pufferlib/ini.js';
+import { parsePolicy, PolicyError, type KeySpec, type Policy } from '../domain/policy/policy.js';
+import { jsonSyntaxError } from '../domain/text/strict-json.js';
 import { AutopilotError } from '../domain/errors.js';
 
 /** Bad input to `autopilot init`: reported as `autopilot init: message`, exit 2. */

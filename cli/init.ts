@@ -6,10 +6,10 @@
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { kindConfined } from '../adapters/fs/confined.js';
-import { parsePolicy, PolicyError } from '../domain/policy.js';
+import { parsePolicy, PolicyError } from '../domain/policy/policy.js';
 import { shellQuote } from '../domain/scaffold/argv.js';
 import type { ScaffoldFile } from '../domain/scaffold/workspace-files.js';
-import { parseSettings, SettingsError } from '../domain/settings.js';
+import { parseSettings, SettingsError } from '../domain/config/settings.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT, UsageError } from '../domain/errors.js';
 import { builtinPlan, trainerPlan, type InitOptions, type Plan } from './init-plan.js';

@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../domain/errors.js';
 import { runLoop } from '../orchestrator/run-loop.js';
 import { runCli } from './runner.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
-import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/settings.js';
+import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/config/settings.js';
 import { auditCommand } from './audit.js';
 import { checkCommand } from './check.js';
 import { dryRun } from '../orchestrator/dry-run.js';

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
 import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
-import { assertWorkspace, WorkspaceError, workspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { EXIT, prefixed } from '../domain/errors.js';
 
 /** Options of `autopilot mcp`. */

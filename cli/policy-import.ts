@@ -1,11 +1,11 @@
 /** `autopilot policy import-puffer`: a PufferLib sweep (one env's .ini, optionally over default.ini) as a policy. */
 import { readFileSync } from 'node:fs';
-import { PolicyError } from '../domain/policy.js';
-import { mergePufferInis } from '../domain/puffer-baseline.js';
-import { importPufferSweepIni, parsePufferIni, PufferIniError, type PufferIni } from '../domain/puffer-ini.js';
+import { PolicyError } from '../domain/policy/policy.js';
+import { mergePufferInis } from '../integrations/pufferlib/baseline.js';
+import { importPufferSweepIni, parsePufferIni, PufferIniError, type PufferIni } from '../integrations/pufferlib/ini.js';
 import { printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
-import { formatPolicyJson, listIssues, writeText } from './policy.js';
+import { formatPolicyJson, listIssues, writeText } from './policy-text.js';
 
 /**
  * `policy import-puffer [DEFAULT.ini] FILE [--env NAME] [--out FILE]`: with two files, the second is

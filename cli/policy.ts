@@ -2,21 +2,22 @@
  * `autopilot policy …`: import a PufferLib sweep as a policy, check a policy and print it as a
  * table, and print the JSON Schema of policy.json.
  */
-import { rangeText } from '../domain/key-spec.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { rangeText } from '../domain/policy/key-spec.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import { formatNumber } from '../domain/format.js';
-import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy.js';
+import { formatNumber } from '../domain/text/format.js';
+import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy/policy.js';
 import { importPufferCommand } from './policy-import.js';
-import { jsonSyntaxError } from '../domain/strict-json.js';
-import { describeRule } from '../domain/rules.js';
+import { jsonSyntaxError } from '../domain/text/strict-json.js';
+import { describeRule } from '../domain/policy/rules.js';
 import { escapeJson, escapeText } from '../domain/text/escape.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT, failure, UsageError } from '../domain/errors.js';
-import { workspacePaths } from '../orchestrator/workspace.js';
+import { workspacePaths } from '../adapters/workspace.js';
 import { policySetCommand } from './policy-set.js';
+import { listIssues, writeText } from './policy-text.js';
 
 /** Adds `policy import-puffer | check | schema` to `program`; actions store their exit code in `result.code`. */
 export function registerPolicyCommand(program: Command, result: { code: number }): void {
@@ -138,35 +139,4 @@ function distributionOf(spec: KeySpec): string {
     (p) => p !== null,
   );
   return `${spec.distribution ?? '(default)'}${params.length > 0 ? ` (${params.join(', ')})` : ''}`;
-}
-
-/**
- * policy.json text: one line per key, rule and path, so a diff shows what changed.
- * Parses back to the same policy.
- */
-export function formatPolicyJson(policy: Policy): string {
-  const flat = (value: object) =>
-    `{ ${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
-      .join(', ')} }`;
-  const block = (items: string[], open: string, close: string) => (items.length === 0 ? `${open}${close}` : `${open}\n${items.join(',\n')}\n  ${close}`);
-  const parts: string[] = [];
-  if (policy.$schema !== undefined) parts.push(`  "$schema": ${JSON.stringify(policy.$schema)}`);
-  parts.push(`  "version": ${policy.version}`);
-  parts.push(`  "keys": ${block(Object.entries(policy.keys).map(([key, spec]) => `    ${JSON.stringify(key)}: ${flat(spec)}`), '{', '}')}`);
-  if (policy.rules !== undefined) parts.push(`  "rules": ${block(policy.rules.map((rule) => `    ${flat(rule)}`), '[', ']')}`);
-  if (policy.allowed_paths !== undefined) parts.push(`  "allowed_paths": ${JSON.stringify(policy.allowed_paths)}`);
-  // DEL, C1 and bidi controls only occur inside strings: as \uXXXX the text still parses to the same policy.
-  return escapeJson(`{\n${parts.join(',\n')}\n}\n`);
-}
-
-/** Issues as a `- …` list, each escaped for the terminal. */
-export function listIssues(issues: readonly string[]): string {
-  return issues.map((i) => `- ${escapeText(i)}`).join('\n');
-}
-
-/** Writes `text` at `path`, creating its folder. */
-export function writeText(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, text);
 }

@@ -4,31 +4,31 @@
  * for trying a prompt or an agent setup. It takes the workspace lock, so it never runs beside a loop.
  */
 import { readConfined, removeConfined, writeConfined } from '../adapters/fs/confined.js';
-import { MAX_PROPOSAL_BYTES } from '../domain/proposal.js';
+import { MAX_PROPOSAL_BYTES } from '../domain/policy/proposal.js';
 import { resolveContainmentSetting } from '../orchestrator/run-loop.js';
 import { join } from 'node:path';
-import { baseConfigFor } from '../domain/base-config.js';
-import { fmt } from '../domain/numbers.js';
-import { runIdOf } from '../domain/numbers.js';
+import { baseConfigFor } from '../domain/config/base-config.js';
+import { fmt } from '../domain/text/numbers.js';
+import { runIdOf } from '../domain/text/numbers.js';
 import { proposeRandom } from '../domain/proposers/random.js';
 import { seedFromString } from '../domain/rng.js';
 import { recordedRootSeed } from '../adapters/proposers/root-seed.js';
-import { capProblems } from '../domain/problems.js';
-import { splitUnlisted } from '../domain/strict-json.js';
-import type { ProposerKindSetting } from '../domain/settings.js';
-import { validateOverrides, type ValidationError } from '../domain/validate.js';
+import { capProblems } from '../domain/policy/problems.js';
+import { splitUnlisted } from '../domain/text/strict-json.js';
+import type { ProposerKindSetting } from '../domain/config/settings.js';
+import { validateOverrides, type ValidationError } from '../domain/policy/validate.js';
 import { catalogueCodec } from '../events/catalogue.js';
-import { openSqliteStore } from '../events/sqlite-store.js';
+import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { acquireLock, LockHeldError } from '../adapters/lock.js';
 import type { LoopDeps } from '../adapters/actors/deps.js';
 import { runAgent, type ProposerAnswer } from '../adapters/proposers/agent-run.js';
 import { isAgentKind, prepareAgent } from '../adapters/proposers/agents.js';
 import { proposeWithTpe } from '../adapters/proposers/tpe.js';
-import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../adapters/workspace.js';
 import { emptyView, foldView } from '../projections/view.js';
 import { printJson, printLine } from '../orchestrator/console.js';
-import { shownPaths } from '../domain/violation-paths.js';
+import { shownPaths } from '../domain/text/violation-paths.js';
 import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
 
 /** Options of `autopilot propose`. */

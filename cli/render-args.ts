@@ -1,7 +1,7 @@
 /** `autopilot render-args CONFIG`: the trainer flags of a run config, one per line or NUL-separated. */
 import { readFileSync } from 'node:fs';
-import type { Config } from '../domain/config.js';
-import { renderArgs } from '../domain/render-args.js';
+import type { Config } from '../domain/config/config.js';
+import { renderArgs } from '../domain/trainer-io/render-args.js';
 import { printLine } from '../orchestrator/console.js';
 import { EXIT, UsageError } from '../domain/errors.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { acquireLock } from '../adapters/lock.js';
 import { writeConfined } from '../adapters/fs/confined.js';
 import { printJson, printLine } from '../orchestrator/console.js';
-import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { EXIT, UsageError } from '../domain/errors.js';
 
 /** Workspace-relative paths reset moves, as they are now. */

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { catalogueCodec } from '../events/catalogue.js';
-import { openSqliteStore } from '../events/sqlite-store.js';
+import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { EXIT, isAutopilotError, prefixed } from '../domain/errors.js';
 import { escapeLines } from '../domain/text/escape.js';
-import { workspacePaths } from '../orchestrator/workspace.js';
+import { workspacePaths } from '../adapters/workspace.js';
 
 /** Where the runner writes problems (stderr by default). */
 export type ErrorStream = { write(text: string): unknown };

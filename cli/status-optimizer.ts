@@ -1,8 +1,8 @@
 /** `autopilot status --optimizer`: per policy key, what the last proposals explored (see projections/optimizer.ts). */
-import { fmt } from '../domain/numbers.js';
+import { fmt } from '../domain/text/numbers.js';
 import { foldView } from '../projections/view.js';
 import { optimizerDiagnostics, type KeyDiagnostics } from '../projections/optimizer.js';
-import { loadPolicy, loadSettings } from '../orchestrator/workspace.js';
+import { loadPolicy, loadSettings } from '../adapters/workspace.js';
 import { observationsOf } from '../adapters/proposers/tpe.js';
 import { defaultGamma, TPE_DEFAULTS } from '../domain/proposers/tpe.js';
 import { goodKernels, type KeyKernels } from '../domain/proposers/tpe/kernels.js';

@@ -1,5 +1,5 @@
 /** `autopilot status`: sessions, runs, the incumbent and the head hash, folded from the log through a read-only connection. */
-import { fmt } from '../domain/numbers.js';
+import { fmt } from '../domain/text/numbers.js';
 import { headLine, headOf } from '../events/anchor.js';
 import { liveHolder } from '../adapters/lock.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';

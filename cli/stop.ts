@@ -9,7 +9,7 @@ import { processAlive } from '../adapters/launcher/process-group.js';
 import { liveHolder } from '../adapters/lock.js';
 import { foldView, type WorkspaceView } from '../projections/view.js';
 import { formatStopFile } from '../orchestrator/stop-file.js';
-import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT } from '../domain/errors.js';
 import { openReader } from './open-store.js';

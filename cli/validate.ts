@@ -5,16 +5,16 @@
  * Read-only: never writes the workspace or the log.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { baseConfigFor } from '../domain/base-config.js';
-import type { Config } from '../domain/config.js';
-import { formatValue } from '../domain/format.js';
-import { runIdOf } from '../domain/numbers.js';
-import { parseProposalText } from '../domain/proposal.js';
-import { fromRecordable, toRecordable } from '../domain/recordable.js';
-import { resumeCheckpoint } from '../domain/launch-plan.js';
-import { validateOverrides, type ValidationError } from '../domain/validate.js';
+import { baseConfigFor } from '../domain/config/base-config.js';
+import type { Config } from '../domain/config/config.js';
+import { formatValue } from '../domain/text/format.js';
+import { runIdOf } from '../domain/text/numbers.js';
+import { parseProposalText } from '../domain/policy/proposal.js';
+import { fromRecordable, toRecordable } from '../domain/policy/recordable.js';
+import { resumeCheckpoint } from '../domain/run/launch-plan.js';
+import { validateOverrides, type ValidationError } from '../domain/policy/validate.js';
 import { checkpointPointers, foldView, knownCheckpoints, type WorkspaceView } from '../projections/view.js';
-import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../orchestrator/workspace.js';
+import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../adapters/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
 import { EXIT, UsageError } from '../domain/errors.js';

@@ -2,7 +2,7 @@
 import { anchorKey, anchorMacMatches, ANCHOR_KEY_ENV, readAnchorFile } from '../adapters/anchor-file.js';
 import { ANCHOR_FILE, parseAnchorFile, type GivenAnchor, type ParsedAnchors } from '../events/anchor.js';
 import { checkAnchorFile, checkGivenAnchor, type AnchorFileCheck, type AnchorProblem, type VerifiedChain } from '../events/anchor-check.js';
-import type { VerifyResult } from '../events/verify.js';
+import type { VerifyResult } from '../adapters/store/verify.js';
 
 /** The anchor check as `verify --json` reports it under `anchor`. */
 export interface AnchorReport {

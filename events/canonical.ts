@@ -1,7 +1,7 @@
 /**
  * Canonical JSON: one byte-exact text per JSON value, used for hashing events.
  *
- * Pure module (no `node:*` imports); the hashing itself lives in `events/hash.ts`.
+ * Pure module (no `node:*` imports); the hashing itself lives in `adapters/store/hash.ts`.
  */
 
 /** `prevHash` of the first event in the log: 64 zeros. */

@@ -36,7 +36,7 @@ export interface StoredEvent<E extends EventEnvelope = EventEnvelope> {
   createdAt: string;
   /** Hash of the previous event in global order (`GENESIS_HASH` for seq 1). */
   prevHash: string;
-  /** `sha256(prevHash + canonicalJson(record))`, see `events/hash.ts`. */
+  /** `sha256(prevHash + canonicalJson(record))`, see `adapters/store/hash.ts`. */
   hash: string;
   /** The decoded (validated, upcast) event. */
   event: E;

@@ -4,13 +4,13 @@
  * orchestrator through `.provide({ actors })`. Because the machine only moves on catalogue events,
  * folding the event log through `transition` rebuilds exactly the state the live loop had.
  */
-import { overrideFromBaseline } from '../domain/base-config.js';
+import { overrideFromBaseline } from '../domain/config/base-config.js';
 import { assertEvent, assign, emit, fromCallback, sendTo, setup, type EventObject, type StateValueFrom } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
-import { summarizeProblems } from '../domain/problems.js';
-import { nextReplication, type Replication } from '../domain/replication.js';
-import { sampleOf } from '../domain/sample.js';
-import { BUILTIN_PROPOSERS } from '../domain/settings.js';
+import { summarizeProblems } from '../domain/policy/problems.js';
+import { nextReplication, type Replication } from '../domain/judging/replication.js';
+import { sampleOf } from '../domain/judging/sample.js';
+import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
 
 /** The run the loop is working on. */
 export interface RunContext {

@@ -1,8 +1,8 @@
 /** The unfinished session and the inputs it is bound to, read from the log before the loop resumes it. */
 import { existsSync } from 'node:fs';
 import { catalogueCodec, type DataOf, type InputFile } from '../events/catalogue.js';
-import { openSqliteStore } from '../events/sqlite-store.js';
-import type { WorkspacePaths } from './workspace.js';
+import { openSqliteStore } from '../adapters/store/sqlite-store.js';
+import type { WorkspacePaths } from '../adapters/workspace.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 
 /** The session the log's last event belongs to, when it has started and not ended: what `autopilot loop` resumes. */

@@ -7,11 +7,11 @@ import { readConfined } from '../adapters/fs/confined.js';
 import { describeKind } from '../adapters/fs/entry.js';
 import type { LaunchResult } from '../adapters/launcher/local.js';
 import { MAX_SUMMARY_BYTES } from '../adapters/actors/launch-outcome.js';
-import { metricsFromLog } from '../domain/log-metrics.js';
-import { FEW_VALUES, sampleOf } from '../domain/sample.js';
-import type { Settings } from '../domain/settings.js';
+import { metricsFromLog } from '../domain/trainer-io/log-metrics.js';
+import { FEW_VALUES, sampleOf } from '../domain/judging/sample.js';
+import type { Settings } from '../domain/config/settings.js';
 import { MDE_POWER, meanAndSd, minimalDetectableDifference } from '../domain/stats/power.js';
-import { parseTrainerSummary } from '../domain/trainer-summary.js';
+import { parseTrainerSummary } from '../domain/trainer-io/trainer-summary.js';
 
 export { FEW_VALUES };
 

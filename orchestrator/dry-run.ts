@@ -12,15 +12,15 @@ import { trainerArgv } from '../adapters/actors/trainer-argv.js';
 import { summaryPathOf, trainerFullEnv, trainerOwnEnv } from '../adapters/actors/trainer-env.js';
 import { launchLocal, type LaunchHandle } from '../adapters/launcher/local.js';
 import { redactArgv, redactEnv } from '../adapters/secrets.js';
-import { fmt } from '../domain/numbers.js';
+import { fmt } from '../domain/text/numbers.js';
 import { MDE_POWER } from '../domain/stats/power.js';
-import type { ProposerKindSetting } from '../domain/settings.js';
+import type { ProposerKindSetting } from '../domain/config/settings.js';
 import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { metricReport, outcomeOf, type MetricReport } from './dry-run-result.js';
 import { preflight } from './preflight/preflight.js';
 import { problemLines } from './preflight/report.js';
 import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
-import { assertWorkspace, inWorkspace, workspacePaths } from './workspace.js';
+import { assertWorkspace, inWorkspace, workspacePaths } from '../adapters/workspace.js';
 
 /** Options of `autopilot loop --dry-run`. */
 export interface DryRunOptions {

@@ -3,15 +3,15 @@
  * The lines carry raw values from the log; whoever prints them escapes them (orchestrator/console.ts,
  * the progress reporter, the replay renderer).
  */
-import { verdictLine } from '../domain/journal-entry.js';
+import { verdictLine } from '../domain/run/journal-entry.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
-import { fmt } from '../domain/numbers.js';
-import { clipText, summarizeProblems } from '../domain/problems.js';
-import { fromRecordable } from '../domain/recordable.js';
+import { fmt } from '../domain/text/numbers.js';
+import { clipText, summarizeProblems } from '../domain/policy/problems.js';
+import { fromRecordable } from '../domain/policy/recordable.js';
 import { labbookLine } from '../projections/render.js';
 import { jsonText } from '../domain/text/escape.js';
-import { shownPaths } from '../domain/violation-paths.js';
+import { shownPaths } from '../domain/text/violation-paths.js';
 
 /** Keys shown of a proposal's overrides; a proposal of 20,000 keys still prints one short line. */
 const BRIEF_KEYS = 8;

@@ -7,7 +7,7 @@
  * The first update of a run is shown at once. No timers: output happens inside the calls, so a
  * fake clock drives it completely.
  */
-import { etaSeconds, fitColumns, progressText, spsOf, stepsOf } from '../domain/progress-format.js';
+import { etaSeconds, fitColumns, progressText, spsOf, stepsOf } from '../domain/trainer-io/progress-format.js';
 import { escapeText, jsonText } from '../domain/text/escape.js';
 
 /** How progress is shown. */

@@ -8,7 +8,7 @@
 import type { DataOf, InputFile } from '../events/catalogue.js';
 import { changedInputs, readInputs, revertInputs } from '../adapters/inputs.js';
 import { unfinishedBinding } from './bound-inputs.js';
-import type { WorkspacePaths } from './workspace.js';
+import type { WorkspacePaths } from '../adapters/workspace.js';
 
 /** What the check found, to be recorded once the log is open. */
 export type InputsOutcome =

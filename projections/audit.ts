@@ -7,10 +7,10 @@
 import type { AutopilotEvent, DataOf } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
-import { fmt, runIdOf } from '../domain/numbers.js';
+import { fmt, runIdOf } from '../domain/text/numbers.js';
 import { utc } from './render.js';
 import { textOfLines } from '../domain/text/escape.js';
-import { shownPaths } from '../domain/violation-paths.js';
+import { shownPaths } from '../domain/text/violation-paths.js';
 
 type ValidationErrors = DataOf<'ProposalRejected'>['errors'];
 

@@ -4,7 +4,7 @@
  * the rest is the new tail. An append-only document (the labbook) only ever gets a tail appended.
  * Pure; byte counts are UTF-8, as the files are written.
  */
-import { utf8Length } from '../domain/strict-json.js';
+import { utf8Length } from '../domain/text/strict-json.js';
 
 /** A document as segments, with what changed since it was last written. */
 export interface SegmentDoc {

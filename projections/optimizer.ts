@@ -3,8 +3,8 @@
  * how far apart they are, so a dimension the search has frozen is visible (`autopilot status
  * --optimizer`). Pure: a fold of the workspace view and the policy.
  */
-import { getPath } from '../domain/config.js';
-import type { Policy } from '../domain/policy.js';
+import { getPath } from '../domain/config/config.js';
+import type { Policy } from '../domain/policy/policy.js';
 import { buildSpace, type CategoricalDim, type NumericDim } from '../domain/proposers/tpe/space.js';
 import type { WorkspaceView } from './view.js';
 

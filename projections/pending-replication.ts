@@ -1,5 +1,5 @@
-/** The facts of the workspace view a pending replication is decided from (the decision: domain/pending-replication.ts). Pure. */
-import type { ReplicationFacts } from '../domain/pending-replication.js';
+/** The facts of the workspace view a pending replication is decided from (the decision: domain/judging/pending-replication.ts). Pure. */
+import type { ReplicationFacts } from '../domain/judging/pending-replication.js';
 import type { RunView, WorkspaceView } from './view.js';
 
 /** The replication record of the last journaled run of `view`, its parent and the parent's journaled replicates. */

@@ -6,21 +6,21 @@
  * What an agent or a trainer wrote (rationales, keys, metric names, failure messages) is escaped
  * (domain/text/escape.ts): the prompt holds printable text and its own newlines only.
  */
-import { rangeText } from '../domain/key-spec.js';
+import { rangeText } from '../domain/policy/key-spec.js';
 import type { DataOf } from '../events/catalogue.js';
-import type { Scalar } from '../domain/config.js';
-import { compareKeys, diffConfigs, type ConfigChange } from '../domain/diff.js';
-import { formatKey, formatNumber, formatValue } from '../domain/format.js';
-import { verdictLine } from '../domain/journal-entry.js';
-import { ORCHESTRATOR_KEYS, describeOrchestratorKey, orchestratorKeys } from '../domain/orchestrator-keys.js';
-import { fmt } from '../domain/numbers.js';
-import type { KeySpec, Policy } from '../domain/policy.js';
-import { powersOfTwoIn } from '../domain/policy.js';
-import { describeRule } from '../domain/rules.js';
-import { mean, sampleOf } from '../domain/sample.js';
-import type { Settings } from '../domain/settings.js';
-import { renderTemplate } from '../domain/template.js';
-import type { ValidationError } from '../domain/validation-error.js';
+import type { Scalar } from '../domain/config/config.js';
+import { compareKeys, diffConfigs, type ConfigChange } from '../domain/config/diff.js';
+import { formatKey, formatNumber, formatValue } from '../domain/text/format.js';
+import { verdictLine } from '../domain/run/journal-entry.js';
+import { ORCHESTRATOR_KEYS, describeOrchestratorKey, orchestratorKeys } from '../domain/config/orchestrator-keys.js';
+import { fmt } from '../domain/text/numbers.js';
+import type { KeySpec, Policy } from '../domain/policy/policy.js';
+import { powersOfTwoIn } from '../domain/policy/policy.js';
+import { describeRule } from '../domain/policy/rules.js';
+import { mean, sampleOf } from '../domain/judging/sample.js';
+import type { Settings } from '../domain/config/settings.js';
+import { renderTemplate } from '../domain/text/template.js';
+import type { ValidationError } from '../domain/policy/validation-error.js';
 import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { RUN_PROJECTION_FILES, utc } from './render.js';
 import type { RunView, WorkspaceView } from './view.js';

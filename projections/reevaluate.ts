@@ -6,8 +6,8 @@
  */
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
-import { evaluateRun } from '../domain/evaluate.js';
-import { mean, sampleOf } from '../domain/sample.js';
+import { evaluateRun } from '../domain/judging/evaluate.js';
+import { mean, sampleOf } from '../domain/judging/sample.js';
 import { canonicalJson } from '../events/canonical.js';
 
 /** One verdict that did not come out as recorded. */

@@ -7,8 +7,8 @@
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import type { LoopContext } from '../machines/loop.machine.js';
-import { fmt } from '../domain/numbers.js';
-import { summarizeProblems } from '../domain/problems.js';
+import { fmt } from '../domain/text/numbers.js';
+import { summarizeProblems } from '../domain/policy/problems.js';
 import { utc } from './render.js';
 import { textOfLines } from '../domain/text/escape.js';
 import { emptySummary, foldSummary, summaryOfView, summaryReport, type SummaryFold, type ViewSummary } from './summary.js';

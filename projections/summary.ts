@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
-import { describeErrorControl } from '../domain/error-control.js';
+import { describeErrorControl } from '../domain/judging/error-control.js';
 import type { WorkspaceView } from './view.js';
 
 /** One session as `status --json` lists it. */

@@ -2,13 +2,13 @@
  * The workspace view: a pure fold of the whole event log into what the projection files show.
  * `evolveView(view, stored)` never performs I/O, so a rebuild from the log is exact.
  */
-import { describeErrorControl, type ErrorControl } from '../domain/error-control.js';
+import { describeErrorControl, type ErrorControl } from '../domain/judging/error-control.js';
 import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
-import { fmt, runIdOf as pad } from '../domain/numbers.js';
-import { summarizeProblems } from '../domain/problems.js';
-import { shownPaths } from '../domain/violation-paths.js';
+import { fmt, runIdOf as pad } from '../domain/text/numbers.js';
+import { summarizeProblems } from '../domain/policy/problems.js';
+import { shownPaths } from '../domain/text/violation-paths.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {

@@ -1,13 +1,13 @@
 /** The bootstrap actor: records the session's start, and plans the baseline run in a fresh workspace. */
 import { fromCallback, type EventObject } from 'xstate';
-import { runIdOf } from '../../domain/numbers.js';
+import { runIdOf } from '../../domain/text/numbers.js';
 import { runBudgetSpent, type BootstrapInput, type LoopLimits } from '../../machines/loop.machine.js';
-import { pendingReplication } from '../../domain/pending-replication.js';
+import { pendingReplication } from '../../domain/judging/pending-replication.js';
 import { replicationFacts } from '../../projections/pending-replication.js';
 import { inputPaths, readInputs } from '../inputs.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';
-import { errorControl } from '../../domain/error-control.js';
+import { errorControl } from '../../domain/judging/error-control.js';
 import { resolveRootSeed } from '../proposers/root-seed.js';
 
 /** Creates the `bootstrap` actor. */

@@ -1,8 +1,8 @@
 /** What the loop's actors share: the workspace, its settings and policy, the history, the clock. */
 import type { Containment, DataOf, EventOf, AutopilotEventType } from '../../events/catalogue.js';
-import type { Policy } from '../../domain/policy.js';
-import type { Settings } from '../../domain/settings.js';
-import type { WorkspacePaths } from '../../orchestrator/workspace.js';
+import type { Policy } from '../../domain/policy/policy.js';
+import type { Settings } from '../../domain/config/settings.js';
+import type { WorkspacePaths } from '../workspace.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import type { Recorder } from '../recorder.js';
 

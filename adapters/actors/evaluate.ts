@@ -1,7 +1,7 @@
-/** The evaluate actor: judges the run's sample against the incumbent's, as the replication under way says (see domain/judge.ts). */
+/** The evaluate actor: judges the run's sample against the incumbent's, as the replication under way says (see domain/judging/judge.ts). */
 import { fromCallback, type EventObject } from 'xstate';
-import { sampleOf } from '../../domain/evaluate.js';
-import { judgeRun } from '../../domain/judge.js';
+import { sampleOf } from '../../domain/judging/evaluate.js';
+import { judgeRun } from '../../domain/judging/judge.js';
 import type { EvaluateInput } from '../../machines/loop.machine.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';

@@ -1,7 +1,7 @@
 /** Between runs, the session's bound inputs are checked against the disk and put back when something else changed them. */
-import type { Config } from '../../domain/config.js';
+import type { Config } from '../../domain/config/config.js';
 import type { EventOf, InputFile } from '../../events/catalogue.js';
-import { loadBaseline } from '../../orchestrator/workspace.js';
+import { loadBaseline } from '../workspace.js';
 import { changedInputs, revertInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 /** The journal actor: promotes the run if it won, and records its labbook entry. */
 import { fromCallback, type EventObject } from 'xstate';
-import { decideJournal } from '../../domain/journal-entry.js';
-import { replicationSettings } from '../../domain/judge.js';
+import { decideJournal } from '../../domain/run/journal-entry.js';
+import { replicationSettings } from '../../domain/judging/judge.js';
 import type { JournalInput } from '../../machines/loop.machine.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';

@@ -5,10 +5,10 @@
  * kept (secrets redacted), so the reason is in the log and not only in a log file.
  */
 import { relative } from 'node:path';
-import { sampleOf } from '../../domain/sample.js';
-import { metricsFromLog } from '../../domain/log-metrics.js';
-import { parseTrainerSummary } from '../../domain/trainer-summary.js';
-import { redactText } from '../../domain/secrets.js';
+import { sampleOf } from '../../domain/judging/sample.js';
+import { metricsFromLog } from '../../domain/trainer-io/log-metrics.js';
+import { parseTrainerSummary } from '../../domain/trainer-io/trainer-summary.js';
+import { redactText } from '../../domain/text/secrets.js';
 import type { DataOf } from '../../events/catalogue.js';
 import { readConfined, removeConfined, type ConfinedRead, type UnsafeEntry } from '../fs/confined.js';
 import { describeKind } from '../fs/entry.js';

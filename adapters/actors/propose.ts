@@ -1,10 +1,10 @@
 /** The propose actor: plans the run if needed, asks the proposer, and reports what it answered. */
 import { fromCallback, type EventObject } from 'xstate';
-import { runIdOf } from '../../domain/numbers.js';
-import { capProblems } from '../../domain/problems.js';
-import { splitUnlisted } from '../../domain/strict-json.js';
+import { runIdOf } from '../../domain/text/numbers.js';
+import { capProblems } from '../../domain/policy/problems.js';
+import { splitUnlisted } from '../../domain/text/strict-json.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
-import { toRecordable } from '../../domain/recordable.js';
+import { toRecordable } from '../../domain/policy/recordable.js';
 import { proposalSeed } from '../../domain/proposers/seed.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import type { LaunchHandle } from '../launcher/local.js';
@@ -17,8 +17,8 @@ import { proposeWithTpe } from '../proposers/tpe.js';
 import type { DataOf } from '../../events/catalogue.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';
-import { replicatePlan } from '../../domain/replicate-plan.js';
-import { replicationSettings } from '../../domain/judge.js';
+import { replicatePlan } from '../../domain/judging/replicate-plan.js';
+import { replicationSettings } from '../../domain/judging/judge.js';
 
 /** Creates the `propose` actor. */
 export function proposeActor(deps: ActorDeps) {

@@ -7,7 +7,7 @@
  */
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { folderChanges, type FolderChange, type FolderEntry } from '../../domain/run-folder.js';
+import { folderChanges, type FolderChange, type FolderEntry } from '../../domain/run/run-folder.js';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
 import { kindConfined } from '../fs/confined.js';
 import { kindOf } from '../fs/entry.js';

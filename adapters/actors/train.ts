@@ -7,9 +7,9 @@
 import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
-import { getPath } from '../../domain/config.js';
+import { getPath } from '../../domain/config/config.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
-import { inWorkspace } from '../../orchestrator/workspace.js';
+import { inWorkspace } from '../workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
 import { trainerFullEnv, trainerOwnEnv as sharedOwnEnv, type TrainerPlace } from './trainer-env.js';

@@ -5,9 +5,9 @@
  * passes them on. Never a shell string: each value is one argv element. One function, so the
  * loop's launch and `autopilot loop --dry-run` cannot differ.
  */
-import type { Config } from '../../domain/config.js';
-import { renderArgs } from '../../domain/render-args.js';
-import type { Settings } from '../../domain/settings.js';
+import type { Config } from '../../domain/config/config.js';
+import { renderArgs } from '../../domain/trainer-io/render-args.js';
+import type { Settings } from '../../domain/config/settings.js';
 
 /** The full argv the trainer of run `runId` (of `session`) is started with. */
 export function trainerArgv(settings: Pick<Settings, 'trainer' | 'wandb'>, config: Config, session: string, runId: string): string[] {

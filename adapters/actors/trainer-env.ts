@@ -1,7 +1,7 @@
 /** The environment a trainer runs with: the same for the loop's runs and `autopilot loop --dry-run`. */
 import { join } from 'node:path';
-import type { Settings } from '../../domain/settings.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import type { Settings } from '../../domain/config/settings.js';
+import { PROJECT_ROOT } from '../workspace.js';
 import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 
 /** Where one run's files go: its folder (`PUFFER_AUTOPILOT_RUN_DIR`) inside the workspace, or a scratch folder for a dry run. */

@@ -1,12 +1,12 @@
 /** The validate actor: checks a proposal against the policy and merges it into the base config. */
 import { fromCallback, type EventObject } from 'xstate';
 import { join } from 'node:path';
-import { baseConfigFor } from '../../domain/base-config.js';
-import { planLaunch } from '../../domain/launch-plan.js';
-import { capProblems } from '../../domain/problems.js';
-import { isPlainObject } from '../../domain/path.js';
-import { fromRecordable, toRecordable } from '../../domain/recordable.js';
-import { validateOverrides, type ValidationError } from '../../domain/validate.js';
+import { baseConfigFor } from '../../domain/config/base-config.js';
+import { planLaunch } from '../../domain/run/launch-plan.js';
+import { capProblems } from '../../domain/policy/problems.js';
+import { isPlainObject } from '../../domain/config/path.js';
+import { fromRecordable, toRecordable } from '../../domain/policy/recordable.js';
+import { validateOverrides, type ValidationError } from '../../domain/policy/validate.js';
 import type { ValidateInput } from '../../machines/loop.machine.js';
 import { boundBaseline } from './input-guard.js';
 import { checkpointPointers, knownCheckpoints } from '../../projections/view.js';

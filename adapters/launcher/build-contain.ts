@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../workspace.js';
 import { CONTAIN_HELPER } from './containment.js';
 
 const source = join(PROJECT_ROOT, 'adapters', 'launcher', 'contain.c');

@@ -14,7 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Containment } from '../../events/catalogue.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../workspace.js';
 import { cgroupPopulated, createLaunchCgroup, joinCgroup, killCgroup, ownCgroupDir, removeCgroup, signalCgroup, waitCgroupEmpty } from './cgroup.js';
 import { descendants } from './process-group.js';
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Containment } from '../../events/catalogue.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../workspace.js';
 import { holdDirConfined, readConfined, writeConfined, type HeldDir } from '../fs/confined.js';
 import { launchContainment, type LaunchContainment } from './containment.js';
 import { followLog, type Follower } from './follow.js';

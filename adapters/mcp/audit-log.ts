@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute } from 'node:path';
-import { toRecordable } from '../../domain/recordable.js';
-import type { ValidationError } from '../../domain/validation-error.js';
+import { toRecordable } from '../../domain/policy/recordable.js';
+import type { ValidationError } from '../../domain/policy/validation-error.js';
 import { holdDirConfined, OutsideRootError, relativeTo, type HeldDir } from '../fs/confined.js';
 import { appendOwnFile } from './append-file.js';
 import { AutopilotError } from '../../domain/errors.js';

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import type { InputFile } from '../../events/catalogue.js';
-import type { RecordedNames } from '../../domain/secrets.js';
-import { WorkspaceError } from '../../orchestrator/workspace.js';
+import type { RecordedNames } from '../../domain/text/secrets.js';
+import { WorkspaceError } from '../workspace.js';
 import { recordedText } from '../actors/input-guard.js';
 import { readConfined } from '../fs/confined.js';
 import { MAX_INPUT_BYTES } from '../fs/user-files.js';

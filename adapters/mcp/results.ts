@@ -1,6 +1,6 @@
 /** Tool results as the agent reads them: one text item, JSON when the answer is structured. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { WorkspaceError } from '../../orchestrator/workspace.js';
+import { WorkspaceError } from '../workspace.js';
 import { AutopilotError, isAutopilotError } from '../../domain/errors.js';
 
 /** Bad input to a tool (an unknown run id…): returned to the agent as a tool error, the server stays up. */

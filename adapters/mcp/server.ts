@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../workspace.js';
 import type { AuditLog } from './audit-log.js';
 import { guardedTool } from './results.js';
 import { DEFAULT_LABBOOK_TAIL, getLabbook, MAX_LABBOOK_TAIL } from './tools/labbook.js';

@@ -5,14 +5,14 @@
  * an agent's edit of policy.json changes nothing here, or is refused), and the config a proposal is validated against, computed as the loop computes it.
  */
 import { existsSync } from 'node:fs';
-import { baseConfigFor } from '../../domain/base-config.js';
-import type { Config } from '../../domain/config.js';
-import type { Policy } from '../../domain/policy.js';
-import { LIMIT_DEFAULTS } from '../../domain/settings.js';
+import { baseConfigFor } from '../../domain/config/base-config.js';
+import type { Config } from '../../domain/config/config.js';
+import type { Policy } from '../../domain/policy/policy.js';
+import { LIMIT_DEFAULTS } from '../../domain/config/settings.js';
 import { catalogueCodec } from '../../events/catalogue.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { workspaceBlobs } from '../blob-files.js';
-import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../../orchestrator/workspace.js';
+import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
 import { boundInputText } from './bound-input.js';
 

@@ -7,8 +7,8 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_PROPOSAL_BYTES, parseProposalText } from '../../domain/proposal.js';
-import { ROOT_KEYS, validationError, type ValidationError } from '../../domain/validation-error.js';
+import { MAX_PROPOSAL_BYTES, parseProposalText } from '../../domain/policy/proposal.js';
+import { ROOT_KEYS, validationError, type ValidationError } from '../../domain/policy/validation-error.js';
 import { ANCHOR_KEY_ENV } from '../anchor-file.js';
 import { openConfined, readConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { describeKind } from '../fs/entry.js';

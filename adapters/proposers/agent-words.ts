@@ -1,6 +1,6 @@
 /** What an agent said about itself (its last output line, the error its CLI reported), made fit to quote in the log and on a terminal. */
-import { redactInputText } from '../../domain/inputs-text.js';
-import type { RecordedNames } from '../../domain/secrets.js';
+import { redactInputText } from '../../domain/text/inputs-text.js';
+import type { RecordedNames } from '../../domain/text/secrets.js';
 import { escapeText } from '../../domain/text/escape.js';
 
 /** Longest quote of an agent's words, in characters after escaping. */

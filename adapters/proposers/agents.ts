@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DataOf } from '../../events/catalogue.js';
-import { inWorkspace } from '../../orchestrator/workspace.js';
+import { inWorkspace } from '../workspace.js';
 import type { LoopDeps } from '../actors/deps.js';
 import { invocationFiles, proposerEnv, type AgentInvocation, type ProposerRequest } from './agent-run.js';
 import { claudeInvocation } from './claude.js';

@@ -7,7 +7,7 @@
  * are the file tools the policy's guardrails already confine. A prompt too large for one argument
  * goes on stdin, which `claude -p` reads when no prompt argument is given.
  */
-import type { Settings } from '../../domain/settings.js';
+import type { Settings } from '../../domain/config/settings.js';
 import type { AgentInvocation, AgentSetup } from './agent-run.js';
 import { parseClaudeOutput } from './claude-output.js';
 import { MCP_TOOLS } from './mcp-server.js';

@@ -8,7 +8,7 @@
  * prompt too large for one argument goes on stdin (`-` in its place: `codex exec` then reads it
  * from stdin; with a prompt argument a piped stdin would be appended to it).
  */
-import type { Settings } from '../../domain/settings.js';
+import type { Settings } from '../../domain/config/settings.js';
 import type { AgentInvocation, AgentReport, AgentSetup } from './agent-run.js';
 import { jsonLine, numberFields } from './json-lines.js';
 import { promptOnStdin } from './prompt-arg.js';

@@ -4,7 +4,7 @@
  * AUTOPILOT_PREVIOUS_ERRORS) and answers by writing proposals/next_config.json; it may start
  * `autopilot mcp` itself, which logs to the AUTOPILOT_MCP_LOG it inherits.
  */
-import type { Settings } from '../../domain/settings.js';
+import type { Settings } from '../../domain/config/settings.js';
 import type { AgentInvocation, AgentSetup } from './agent-run.js';
 
 type CommandSettings = NonNullable<Settings['proposer']['command']>;

@@ -1,6 +1,6 @@
 /** How an agent CLI starts `autopilot mcp` for the run being proposed: the same node and CLI as this orchestrator. */
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../workspace.js';
 
 /** A stdio MCP server as agent CLIs configure one. */
 export interface McpServerSpec {

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { DataOf } from '../../events/catalogue.js';
-import type { Settings } from '../../domain/settings.js';
+import type { Settings } from '../../domain/config/settings.js';
 import type { WorkspaceView } from '../../projections/view.js';
 
 /** A root seed and where it came from, as LoopStarted records it. */

@@ -3,11 +3,11 @@
  * config as run, its own score, or a failure) and proposes for the run at hand. Deterministic
  * given the log and the seed, so a proposer restarted after a crash proposes the same again.
  */
-import { baseConfigFor } from '../../domain/base-config.js';
-import { scalarsAt } from '../../domain/config.js';
+import { baseConfigFor } from '../../domain/config/base-config.js';
+import { scalarsAt } from '../../domain/config/config.js';
 import type { IncumbentRef } from '../../events/catalogue.js';
 import { proposeTpe, type Observation, type TpeProposal } from '../../domain/proposers/tpe.js';
-import { mean, sampleOf } from '../../domain/sample.js';
+import { mean, sampleOf } from '../../domain/judging/sample.js';
 import { boundBaseline } from '../actors/input-guard.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import { SETUP_FAILURES } from '../../machines/loop.machine.js';

@@ -6,11 +6,11 @@
  * call). The caller supplies proposals and samples, so one engine serves bench:decisions'
  * synthetic sessions and bench:proposers' in-process loop suite.
  */
-import type { Scalar } from '../../domain/config.js';
-import type { StatisticsSettings } from '../../domain/error-control.js';
-import { judgeRun, replicationSettings } from '../../domain/judge.js';
-import { replicatePlan } from '../../domain/replicate-plan.js';
-import { decideReplication, incumbentOf, nextReplication, type Replication } from '../../domain/replication.js';
+import type { Scalar } from '../../domain/config/config.js';
+import type { StatisticsSettings } from '../../domain/judging/error-control.js';
+import { judgeRun, replicationSettings } from '../../domain/judging/judge.js';
+import { replicatePlan } from '../../domain/judging/replicate-plan.js';
+import { decideReplication, incumbentOf, nextReplication, type Replication } from '../../domain/judging/replication.js';
 import type { IncumbentRef } from '../../events/catalogue.js';
 
 /** A run's config as the loop records it: the policy keys' values over the baseline. */

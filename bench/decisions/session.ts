@@ -4,7 +4,7 @@
  * it yields `n` per-episode values drawn from N(mean, sd²) with a seeded generator.
  */
 import { createRng } from '../../domain/rng.js';
-import type { StatisticsSettings } from '../../domain/error-control.js';
+import type { StatisticsSettings } from '../../domain/judging/error-control.js';
 import { DecidedSession } from './engine.js';
 
 /** A session to simulate: the true mean of the baseline (config 0) and of each proposal in order. */

@@ -3,7 +3,7 @@
  * its true regret, how many values each discrete key took late in a session, and the summary of
  * one objective over bench seeds and methods.
  */
-import type { Scalar } from '../../domain/config.js';
+import type { Scalar } from '../../domain/config/config.js';
 import { median } from '../proposers/report.js';
 import type { LoopRun } from './results.js';
 import type { LoopMethod } from './workspace.js';

@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flattenConfig, type Scalar } from '../../domain/config.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { flattenConfig, type Scalar } from '../../domain/config/config.js';
+import { PROJECT_ROOT } from '../../adapters/workspace.js';
 import type { LoopObjective } from '../objectives/multimodal.js';
 import { parseTrainerArgs } from './trainer-core.js';
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../../adapters/workspace.js';
 import type { LoopObjective } from '../objectives/multimodal.js';
 import { exportEvents, readSession, type SessionResult } from './results.js';
 import { createLoopWorkspace, type LoopMethod } from './workspace.js';

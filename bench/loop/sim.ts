@@ -9,15 +9,15 @@
  * so far); random search draws as the loop's `random` proposer. For choosing settings quickly on
  * many seeds; the through-the-loop suite stays the measure the README reports.
  */
-import { getPath, scalarsAt, type Scalar } from '../../domain/config.js';
-import { baseConfigFor } from '../../domain/base-config.js';
-import { planLaunch } from '../../domain/launch-plan.js';
-import { parseSettings } from '../../domain/settings.js';
+import { getPath, scalarsAt, type Scalar } from '../../domain/config/config.js';
+import { baseConfigFor } from '../../domain/config/base-config.js';
+import { planLaunch } from '../../domain/run/launch-plan.js';
+import { parseSettings } from '../../domain/config/settings.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { proposalSeed } from '../../domain/proposers/seed.js';
 import { proposeTpe, type Observation, type TpeOptions } from '../../domain/proposers/tpe.js';
-import { mean } from '../../domain/sample.js';
-import { validateOverrides } from '../../domain/validate.js';
+import { mean } from '../../domain/judging/sample.js';
+import { validateOverrides } from '../../domain/policy/validate.js';
 import { DecidedSession } from '../decisions/engine.js';
 import { STARTUP } from '../proposers/methods.js';
 import { optunaSpace, type OptunaServer } from '../proposers/optuna.js';

@@ -2,7 +2,7 @@
  * The pure half of the through-the-loop suite's trainer (bench/loop/trainer.ts): reading the
  * loop's flags back into a nested config, and the seeded per-episode sample of a run.
  */
-import { unflattenConfig, type Config, type Scalar } from '../../domain/config.js';
+import { unflattenConfig, type Config, type Scalar } from '../../domain/config/config.js';
 import { createRng, seedFromString } from '../../domain/rng.js';
 
 /** The variable of `trainer.env` (and of the Optuna proposer's env) that carries the bench seed. */
@@ -14,7 +14,7 @@ export interface TrainerArgs {
   config: Config;
 }
 
-/** One argv value as the loop renders it (domain/render-args.ts): numbers, True/False, strings verbatim. */
+/** One argv value as the loop renders it (domain/trainer-io/render-args.ts): numbers, True/False, strings verbatim. */
 function parseValue(text: string): Scalar {
   if (text === 'True') return true;
   if (text === 'False') return false;

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { getPath } from '../../domain/config.js';
+import { getPath } from '../../domain/config/config.js';
 import { loopObjectives } from '../objectives/multimodal.js';
 import { BENCH_SEED_ENV, episodeSample, noiseSeed, parseTrainerArgs, sampleMean } from './trainer-core.js';
 

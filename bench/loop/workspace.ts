@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import { PROJECT_ROOT } from '../../adapters/workspace.js';
 import type { LoopObjective } from '../objectives/multimodal.js';
 import { STARTUP } from '../proposers/methods.js';
 import { PYTHON } from '../proposers/optuna.js';

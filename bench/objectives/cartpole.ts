@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../domain/config.js';
-import { parsePolicy } from '../../domain/policy.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import type { Config } from '../../domain/config/config.js';
+import { parsePolicy } from '../../domain/policy/policy.js';
+import { PROJECT_ROOT } from '../../adapters/workspace.js';
 import { configToArgv } from '../../trainers/cartpole/flags.js';
 import type { EvalContext, Objective } from './objective.js';
 

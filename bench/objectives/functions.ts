@@ -3,8 +3,8 @@
  * policy's distributions (uniform, log, logit, integer, log-integer, power of two, boolean, enum),
  * as it would a training config. All are minimized, noise-free, with a known optimum.
  */
-import { getPath, type Config } from '../../domain/config.js';
-import { parsePolicy, type Policy } from '../../domain/policy.js';
+import { getPath, type Config } from '../../domain/config/config.js';
+import { parsePolicy, type Policy } from '../../domain/policy/policy.js';
 import type { Objective } from './objective.js';
 
 /** The number at `key` of a merged config (the validator guarantees it is there). */

@@ -15,8 +15,8 @@
  * Reported objectives: ackley, rastrigin, levy. Tuning objectives (settings are chosen on these,
  * never on the reported ones): griewank, salomon, styblinski-tang.
  */
-import { getPath, type Config, type Scalar } from '../../domain/config.js';
-import { parsePolicy, type Policy } from '../../domain/policy.js';
+import { getPath, type Config, type Scalar } from '../../domain/config/config.js';
+import { parsePolicy, type Policy } from '../../domain/policy/policy.js';
 
 /** One key of the space: its policy spec, how a value maps to u, the optimum's u, and the baseline's value. */
 interface Axis {

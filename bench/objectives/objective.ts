@@ -1,6 +1,6 @@
 /** What bench:proposers optimizes: a policy (the search space), a base config and a score for a merged config. */
-import type { Config } from '../../domain/config.js';
-import type { Policy } from '../../domain/policy.js';
+import type { Config } from '../../domain/config/config.js';
+import type { Policy } from '../../domain/policy/policy.js';
 
 /** Where an evaluation sits in a benchmark: the bench seed and the evaluation's index (0-based) in its sequence. */
 export interface EvalContext {

@@ -4,10 +4,10 @@
  * seeded random search, and Optuna's TPE. Every proposal goes through the validator first; the
  * objective scores the merged config. A rejected proposal counts as a failed evaluation.
  */
-import { scalarsAt, type Scalar } from '../../domain/config.js';
+import { scalarsAt, type Scalar } from '../../domain/config/config.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { proposeTpe, TPE_DEFAULTS, type Observation, type TpeOptions } from '../../domain/proposers/tpe.js';
-import { validateOverrides } from '../../domain/validate.js';
+import { validateOverrides } from '../../domain/policy/validate.js';
 import type { Objective } from '../objectives/objective.js';
 import { optunaSpace, type OptunaServer } from './optuna.js';
 

@@ -5,9 +5,9 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Scalar } from '../../domain/config.js';
-import { powersOfTwoIn, type Policy } from '../../domain/policy.js';
-import { PROJECT_ROOT } from '../../orchestrator/workspace.js';
+import type { Scalar } from '../../domain/config/config.js';
+import { powersOfTwoIn, type Policy } from '../../domain/policy/policy.js';
+import { PROJECT_ROOT } from '../../adapters/workspace.js';
 
 /** Debian's python3-optuna lives under the system interpreter, not a pyenv one first on PATH. */
 export const PYTHON = '/usr/bin/python3';

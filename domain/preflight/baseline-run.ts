@@ -3,10 +3,10 @@
  * by the policy's rules and the launch plan exactly as the loop's validate step does for run 001.
  * Pure; `autopilot check` shows the argv it gives and `loop --dry-run` runs it.
  */
-import type { Config } from '../config.js';
-import { planLaunch, type SeedPolicy } from '../launch-plan.js';
-import type { Policy } from '../policy.js';
-import { validateOverrides } from '../validate.js';
+import type { Config } from '../config/config.js';
+import { planLaunch, type SeedPolicy } from '../run/launch-plan.js';
+import type { Policy } from '../policy/policy.js';
+import { validateOverrides } from '../policy/validate.js';
 import type { PreflightProblem } from './problem.js';
 
 /** The baseline run's config, or (as preflight problems of `baselineFile`) why the loop would reject it. */

@@ -3,11 +3,11 @@
  * gets (or declared `optional`), and every key a derived rule names exists — so a misspelled key
  * (`train.learnin_rate`) is named before a night of runs passes a flag the trainer ignores. Pure.
  */
-import { flattenConfig, type Config } from '../config.js';
-import { isOrchestratorSectionKey } from '../orchestrator-keys.js';
-import { hasOwn } from '../path.js';
-import { ruleInputs, type Policy } from '../policy.js';
-import { describeRule } from '../rules.js';
+import { flattenConfig, type Config } from '../config/config.js';
+import { isOrchestratorSectionKey } from '../config/orchestrator-keys.js';
+import { hasOwn } from '../config/path.js';
+import { ruleInputs, type Policy } from '../policy/policy.js';
+import { describeRule } from '../policy/rules.js';
 import { policyKeyRef, type PreflightProblem } from './problem.js';
 import { closestName } from './suggest.js';
 

@@ -1,10 +1,10 @@
 /** The built-in random-search proposer: one seeded sample per policy key. */
 import { assertNever } from '../assert-never.js';
-import type { Scalar } from '../config.js';
-import { compareKeys } from '../diff.js';
-import type { KeySpec, Policy } from '../policy.js';
-import { powersOfTwoIn } from '../policy.js';
-import type { Proposal } from '../proposal.js';
+import type { Scalar } from '../config/config.js';
+import { compareKeys } from '../config/diff.js';
+import type { KeySpec, Policy } from '../policy/policy.js';
+import { powersOfTwoIn } from '../policy/policy.js';
+import type { Proposal } from '../policy/proposal.js';
 import { createRng } from '../rng.js';
 
 /** Significant digits kept in sampled real numbers (readable proposals). */

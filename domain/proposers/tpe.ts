@@ -34,13 +34,13 @@
  * It is a property of the model on that history, not a bound for every
  * history: where good runs really cluster, the acquisition still prefers them.
  */
-import type { Config, Scalar } from '../config.js';
-import { compareKeys } from '../diff.js';
-import { checkValue } from '../key-spec.js';
-import type { Policy } from '../policy.js';
-import type { Proposal } from '../proposal.js';
+import type { Config, Scalar } from '../config/config.js';
+import { compareKeys } from '../config/diff.js';
+import { checkValue } from '../policy/key-spec.js';
+import type { Policy } from '../policy/policy.js';
+import type { Proposal } from '../policy/proposal.js';
 import { createRng } from '../rng.js';
-import { validateOverrides } from '../validate.js';
+import { validateOverrides } from '../policy/validate.js';
 import { sample } from './random.js';
 import { describeChanges, describeStep, formatScore, shortNames } from './tpe/explain.js';
 import { fitModel } from './tpe/model.js';

@@ -2,7 +2,7 @@
  * The shipped workspace of the built-in CartPole PPO trainer (`trainers/cartpole/`), as
  * `autopilot init --builtin` writes it: the repository's `autopilot/` folder is this output.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 
 /** The tuning policy of the CartPole workspace. */
 export const CARTPOLE_POLICY = {

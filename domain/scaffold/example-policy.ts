@@ -1,6 +1,6 @@
 /** The one-key policy `autopilot init` writes when it has no sweep to import: a valid start to edit. */
-import { flattenConfig, type Config } from '../config.js';
-import type { KeySpec, Policy } from '../policy.js';
+import { flattenConfig, type Config } from '../config/config.js';
+import type { KeySpec, Policy } from '../policy/policy.js';
 
 /** The key the example is about when the baseline has it (or has no number to take instead). */
 const PREFERRED = 'train.learning_rate';

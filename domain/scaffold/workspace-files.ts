@@ -3,8 +3,8 @@
  * prompt, the folders the loop writes into (each with a `.gitkeep`) and a `.gitignore` for the
  * generated state. Pure: the CLI writes them.
  */
-import type { Config } from '../config.js';
-import { FULL_TIMEOUT_DEFAULTS } from '../settings.js';
+import type { Config } from '../config/config.js';
+import { FULL_TIMEOUT_DEFAULTS } from '../config/settings.js';
 import { CARTPOLE_FULL, CARTPOLE_POLICY, CARTPOLE_PROMPT, CARTPOLE_QUICK } from './cartpole.js';
 import { jsonFile, settingsFile } from './json-text.js';
 import { BUILTIN_SCRIPT, GENERIC_PROMPT, GITIGNORE, trainerScript } from './scripts.js';

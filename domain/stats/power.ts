@@ -9,7 +9,7 @@
  * noise cannot fool").
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { mean } from '../sample.js';
+import { mean } from '../judging/sample.js';
 import type { Sidedness } from './compare.js';
 
 /** Power the MDE is stated at. */

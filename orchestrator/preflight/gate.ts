@@ -6,9 +6,9 @@
  * cannot run it at all (autopilot.json or policy.json do not parse, the containment cannot be had).
  */
 import { formatProblem } from '../../domain/preflight/problem.js';
-import { PROPOSER_KINDS, type ProposerKindSetting } from '../../domain/settings.js';
+import { PROPOSER_KINDS, type ProposerKindSetting } from '../../domain/config/settings.js';
 import { unfinishedSession } from '../bound-inputs.js';
-import type { WorkspacePaths } from '../workspace.js';
+import type { WorkspacePaths } from '../../adapters/workspace.js';
 import { preflight } from './preflight.js';
 import { prefixed } from '../../domain/errors.js';
 

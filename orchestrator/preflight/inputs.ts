@@ -5,13 +5,13 @@
 import { join } from 'node:path';
 import { kindConfined } from '../../adapters/fs/confined.js';
 import { readUserText } from '../../adapters/fs/user-files.js';
-import type { Config } from '../../domain/config.js';
-import { isPlainObject } from '../../domain/path.js';
-import { parsePolicy, PolicyError, type Policy } from '../../domain/policy.js';
+import type { Config } from '../../domain/config/config.js';
+import { isPlainObject } from '../../domain/config/path.js';
+import { parsePolicy, PolicyError, type Policy } from '../../domain/policy/policy.js';
 import type { PreflightProblem } from '../../domain/preflight/problem.js';
-import { SettingsSchema, type Settings } from '../../domain/settings.js';
-import { jsonSyntaxError } from '../../domain/strict-json.js';
-import type { WorkspacePaths } from '../workspace.js';
+import { SettingsSchema, type Settings } from '../../domain/config/settings.js';
+import { jsonSyntaxError } from '../../domain/text/strict-json.js';
+import type { WorkspacePaths } from '../../adapters/workspace.js';
 
 /** A parsed file, or the problems that kept it from parsing. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: PreflightProblem[]; missing?: true };

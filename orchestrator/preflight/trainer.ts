@@ -7,8 +7,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { PreflightProblem } from '../../domain/preflight/problem.js';
 import { scriptOperand } from '../../domain/preflight/trainer-command.js';
-import type { Settings } from '../../domain/settings.js';
-import { inWorkspace, type WorkspacePaths } from '../workspace.js';
+import type { Settings } from '../../domain/config/settings.js';
+import { inWorkspace, type WorkspacePaths } from '../../adapters/workspace.js';
 
 /** What the trainer command resolved to. */
 export interface ResolvedTrainer {

@@ -6,7 +6,7 @@ import { createActor, fromCallback, type EventObject } from 'xstate';
 import { makeEvent } from '../../adapters/actors/deps.js';
 import { createRecorder, machineDelivery, reporter, storeAppender } from '../../adapters/recorder.js';
 import { catalogueCodec, streamOf, type AutopilotEvent } from '../../events/catalogue.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { loopMachine } from '../../machines/loop.machine.js';
 import { memoryRecorder } from '../support/memory-recorder.js';
 

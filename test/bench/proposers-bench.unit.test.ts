@@ -7,11 +7,11 @@ import { parseArgs, UsageError } from '../../bench/proposers/args.js';
 import type { Sequence } from '../../bench/proposers/methods.js';
 import { optunaSpace } from '../../bench/proposers/optuna.js';
 import { beatsLongRandom, bestSoFar, ceilingNote, firstReach, median, summarize, table } from '../../bench/proposers/report.js';
-import type { Scalar } from '../../domain/config.js';
-import { parsePolicy } from '../../domain/policy.js';
+import type { Scalar } from '../../domain/config/config.js';
+import { parsePolicy } from '../../domain/policy/policy.js';
 import { proposeRandom } from '../../domain/proposers/random.js';
 import { createRng } from '../../domain/rng.js';
-import { validateOverrides } from '../../domain/validate.js';
+import { validateOverrides } from '../../domain/policy/validate.js';
 import { ROOT } from '../support/workspace.js';
 
 describe('when the bench scores test functions', () => {

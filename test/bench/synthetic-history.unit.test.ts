@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { checkAgainstMachine, syntheticHistory, type SyntheticOptions } from '../../bench/synthetic-history.js';
 import { AutopilotEvent } from '../../events/catalogue.js';
-import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
+import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { foldView } from '../../projections/view.js';
 import { renderAll } from '../../projections/render.js';
 import { ROOT } from '../support/workspace.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../domain/config.js';
-import { renderArgs } from '../../domain/render-args.js';
+import type { Config } from '../../domain/config/config.js';
+import { renderArgs } from '../../domain/trainer-io/render-args.js';
 import { historyWorkspace } from '../support/histories.js';
 import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
 

@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANCHOR_FILE } from '../../events/anchor.js';
-import { chainHash, GENESIS_HASH } from '../../events/hash.js';
-import { formatLogRow, LOG_ROW_KEYS, parseLogRow, splitLines, type LogRow } from '../../events/jsonl.js';
-import { verifyLog } from '../../events/verify.js';
+import { chainHash, GENESIS_HASH } from '../../adapters/store/hash.js';
+import { formatLogRow, LOG_ROW_KEYS, parseLogRow, splitLines, type LogRow } from '../../adapters/store/jsonl.js';
+import { verifyLog } from '../../adapters/store/verify.js';
 import { CLI, copyShippedWorkspace, fakeTrainerWorkspace } from '../support/workspace.js';
 
 const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false });

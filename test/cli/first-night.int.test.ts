@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { fmt } from '../../domain/numbers.js';
+import { fmt } from '../../domain/text/numbers.js';
 import { eventsOfType, loop } from '../support/hostile.js';
 import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../domain/config.js';
-import { renderArgs } from '../../domain/render-args.js';
+import type { Config } from '../../domain/config/config.js';
+import { renderArgs } from '../../domain/trainer-io/render-args.js';
 import { eventsOfType } from '../support/hostile.js';
 import { CLI, ROOT, patchSettings } from '../support/workspace.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../domain/parse-config.js';
-import { parsePolicy } from '../../domain/policy.js';
-import { parseSettings } from '../../domain/settings.js';
+import { parseConfig } from '../../domain/config/parse-config.js';
+import { parsePolicy } from '../../domain/policy/policy.js';
+import { parseSettings } from '../../domain/config/settings.js';
 import { CLI, ROOT } from '../support/workspace.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -12,7 +12,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, readHolder, type Lock } from '../../adapters/lock.js';
-import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config.js';
+import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config/config.js';
 import { removeWorkspace } from '../support/chaos.js';
 import { historyWorkspace } from '../support/histories.js';
 import { CLI, copyShippedWorkspace, fakeTrainerWorkspace } from '../support/workspace.js';

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/runner.js';
 import { AutopilotError, EXIT, UsageError } from '../../domain/errors.js';
-import { WorkspaceError } from '../../orchestrator/workspace.js';
+import { WorkspaceError } from '../../adapters/workspace.js';
 import { appendAll, syntheticEvents } from '../support/synthetic-log.js';
 import { copyShippedWorkspace } from '../support/workspace.js';
 

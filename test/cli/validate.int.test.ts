@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config.js';
+import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config/config.js';
 import { CLI, copyShippedWorkspace, fakeTrainerWorkspace } from '../support/workspace.js';
 
 type Output = {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnchorFile } from '../../events/anchor.js';
-import { chainHash, GENESIS_HASH } from '../../events/hash.js';
+import { chainHash, GENESIS_HASH } from '../../adapters/store/hash.js';
 import { cli, projectionHashes, readLogDirect, type LoggedEvent } from '../support/chaos.js';
 import { FAKE_TRAINER, fakeTrainerWorkspace } from '../support/workspace.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AutopilotError, ERROR_EXIT, EXIT, failure, isAutopilotError, prefixed, UsageError } from '../../domain/errors.js';
-import { WorkspaceError } from '../../orchestrator/workspace.js';
-import { PolicyError } from '../../domain/policy.js';
+import { WorkspaceError } from '../../adapters/workspace.js';
+import { PolicyError } from '../../domain/policy/policy.js';
 
 describe('AutopilotError', () => {
   it('carries its code, the exit code of that code, the file, the key and the hint', () => {

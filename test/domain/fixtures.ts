@@ -1,5 +1,5 @@
-import type { Config } from '../../domain/config.js';
-import { parsePolicy, type Policy } from '../../domain/policy.js';
+import type { Config } from '../../domain/config/config.js';
+import { parsePolicy, type Policy } from '../../domain/policy/policy.js';
 
 /** A policy shaped like the shipped one: every key type, every distribution, every rule. */
 export const policyJson = {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatAnchorLine, parseAnchorFile, type Anchor } from '../../events/anchor.js';
 import { checkAnchorFile, checkGivenAnchor, type MacCheck, type VerifiedChain } from '../../events/anchor-check.js';
-import { sha256Hex } from '../../events/hash.js';
+import { sha256Hex } from '../../adapters/store/hash.js';
 
 /** A chain of `n` events with made-up hashes; `brokenAt` as verifyLog would report it. */
 function chain(hashes: string[], brokenAt: number | null = null): VerifiedChain {

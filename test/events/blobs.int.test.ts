@@ -6,11 +6,11 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileBlobStore } from '../../adapters/blob-files.js';
 import { blobRefText, parseBlobRef } from '../../events/blobs.js';
-import { importJsonl } from '../../events/import.js';
-import { formatStoredRow, JsonlError, parseLogRow } from '../../events/jsonl.js';
-import { openSqliteStore, readStoredRows } from '../../events/sqlite-store.js';
+import { importJsonl } from '../../adapters/store/import.js';
+import { formatStoredRow, JsonlError, parseLogRow } from '../../adapters/store/jsonl.js';
+import { openSqliteStore, readStoredRows } from '../../adapters/store/sqlite-store.js';
 import { CorruptEventError } from '../../events/store.js';
-import { verifyLog } from '../../events/verify.js';
+import { verifyLog } from '../../adapters/store/verify.js';
 import { closed, created, testCodec } from './support/test-codec.js';
 import { tempDirs } from './support/temp.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, canonicalJson } from '../../events/canonical.js';
-import { canonicalRecordText, chainHash } from '../../events/hash.js';
+import { canonicalRecordText, chainHash } from '../../adapters/store/hash.js';
 
 describe('when serialising to canonical JSON', () => {
   it('sorts keys so that key order does not matter', () => {

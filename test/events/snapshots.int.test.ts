@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReadOnlyStoreError, hasSnapshots } from '../../events/store.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
-import { verifyLog } from '../../events/verify.js';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { verifyLog } from '../../adapters/store/verify.js';
 import { tamper, tempDirs } from './support/temp.js';
 import { created, testCodec } from './support/test-codec.js';
 

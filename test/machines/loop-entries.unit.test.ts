@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createActor, fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, DataOf } from '../../events/catalogue.js';
-import { BUILTIN_PROPOSERS, PROPOSER_KINDS } from '../../domain/settings.js';
+import { BUILTIN_PROPOSERS, PROPOSER_KINDS } from '../../domain/config/settings.js';
 import { isBuiltin, loopMachine, type LoopStateValue, type StateEnteredNotice } from '../../machines/loop.machine.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one inert actor stands in for every input type
@@ -58,7 +58,7 @@ describe('the machine definition', () => {
     expect(Object.keys(loopMachine.root.states).sort()).toEqual(['bootstrap', 'deciding', 'done', 'evaluate', 'halted', 'journal', 'propose', 'stopping', 'train', 'validate']);
   });
 
-  it('knows the built-in proposers from the one list in domain/settings.ts', () => {
+  it('knows the built-in proposers from the one list in domain/config/settings.ts', () => {
     expect(PROPOSER_KINDS.filter(isBuiltin).sort()).toEqual([...BUILTIN_PROPOSERS].sort());
     expect(isBuiltin('command')).toBe(false);
   });

@@ -40,8 +40,8 @@ import {
 } from '../support/chaos.js';
 import { fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
 import { catalogueCodec } from '../../events/catalogue.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
-import { verifyLog } from '../../events/verify.js';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
+import { verifyLog } from '../../adapters/store/verify.js';
 import { runLoop } from '../../orchestrator/run-loop.js';
 import { rebuildProjections } from '../../adapters/projection-rebuild.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LaunchResult } from '../../adapters/launcher/local.js';
 import { outcomeOf } from '../../orchestrator/dry-run-result.js';
-import { loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
+import { loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { copyShippedWorkspace } from '../support/workspace.js';
 
 const ended: LaunchResult = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaSeconds, fitColumns, formatCount, formatEta, formatRate, pickMetric, progressText } from '../../domain/progress-format.js';
+import { etaSeconds, fitColumns, formatCount, formatEta, formatRate, pickMetric, progressText } from '../../domain/trainer-io/progress-format.js';
 import { CLEAR_LINE, createProgressReporter, type ProgressMode, type ProgressReporterOptions } from '../../orchestrator/progress.js';
 
 /** A fake clock the test moves by hand. */

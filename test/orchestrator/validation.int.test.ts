@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { fromCallback, type EventObject } from 'xstate';
 import { makeEvent, type ActorDeps } from '../../adapters/actors/deps.js';
 import { reporter } from '../../adapters/recorder.js';
-import { toRecordable } from '../../domain/recordable.js';
+import { toRecordable } from '../../domain/policy/recordable.js';
 import type { ProposeInput } from '../../machines/loop.machine.js';
 import { catalogueCodec } from '../../events/catalogue.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { runLoop } from '../../orchestrator/run-loop.js';
 import { fakeTrainerCalls, fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
 

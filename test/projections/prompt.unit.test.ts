@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TemplateError, templatePlaceholders } from '../../domain/template.js';
-import { validateOverrides } from '../../domain/validate.js';
-import type { ValidationError } from '../../domain/validation-error.js';
-import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
+import { TemplateError, templatePlaceholders } from '../../domain/text/template.js';
+import { validateOverrides } from '../../domain/policy/validate.js';
+import type { ValidationError } from '../../domain/policy/validation-error.js';
+import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { PROMPT_VARS, promptVars, renderPrompt, type PromptInput } from '../../projections/prompt.js';
 import { emptyView, foldView, type WorkspaceView } from '../../projections/view.js';
 import { syntheticEvents } from '../support/synthetic-log.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticHistory } from '../../bench/synthetic-history.js';
 import type { AutopilotEvent } from '../../events/catalogue.js';
 import type { StoredEvent } from '../../events/store.js';
-import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
+import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { summarizeView } from '../../projections/replay.js';
 import { emptySummary, evolveSummary, foldSummary, parseSummary, serializeSummary, summaryOfView, summaryReport } from '../../projections/summary.js';
 import { emptyView, evolveView } from '../../projections/view.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { catalogueCodec, type AutopilotEvent, type AutopilotEventType, type EventOf } from '../../events/catalogue.js';
-import { openSqliteStore } from '../../events/sqlite-store.js';
+import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { CLI, FAKE_TRAINER, ROOT, copyShippedWorkspace, patchSettings } from './workspace.js';
 
 /** The hostile agent (a `command` proposer). */

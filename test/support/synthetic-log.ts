@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { appendInStreams, syntheticHistory } from '../../bench/synthetic-history.js';
 import { catalogueCodec, type AutopilotEvent } from '../../events/catalogue.js';
-import { openSqliteStore, type SqliteEventStore } from '../../events/sqlite-store.js';
-import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../orchestrator/workspace.js';
+import { openSqliteStore, type SqliteEventStore } from '../../adapters/store/sqlite-store.js';
+import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { ROOT } from './workspace.js';
 
 /** The events of a synthetic history of `runs` runs (seeded, valid against the catalogue and the machine). */

@@ -1,9 +1,9 @@
 /** `get_policy`: what a proposal may change, with each key's current value in the config proposals are based on. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { getPath } from '../../../domain/config.js';
-import { describeOrchestratorKey, ORCHESTRATOR_KEYS, orchestratorKeys } from '../../../domain/orchestrator-keys.js';
-import { describeRule } from '../../../domain/rules.js';
-import { WorkspaceError } from '../../../orchestrator/workspace.js';
+import { getPath } from '../../../domain/config/config.js';
+import { describeOrchestratorKey, ORCHESTRATOR_KEYS, orchestratorKeys } from '../../../domain/config/orchestrator-keys.js';
+import { describeRule } from '../../../domain/policy/rules.js';
+import { WorkspaceError } from '../../workspace.js';
 import { jsonResult } from '../results.js';
 import type { McpWorkspace, ProposalBase } from '../workspace.js';
 

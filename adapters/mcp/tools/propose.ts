@@ -6,13 +6,13 @@
  */
 import { relative } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { resumeCheckpoint } from '../../../domain/launch-plan.js';
-import { capProblems, summarizeProblems } from '../../../domain/problems.js';
-import { parseProposalText, type Proposal } from '../../../domain/proposal.js';
-import { splitUnlisted } from '../../../domain/strict-json.js';
-import { fromRecordable, toRecordable } from '../../../domain/recordable.js';
-import { validateOverrides, type ConfigChange, type Normalization, type ValidationError } from '../../../domain/validate.js';
-import { ROOT_KEYS } from '../../../domain/validation-error.js';
+import { resumeCheckpoint } from '../../../domain/run/launch-plan.js';
+import { capProblems, summarizeProblems } from '../../../domain/policy/problems.js';
+import { parseProposalText, type Proposal } from '../../../domain/policy/proposal.js';
+import { splitUnlisted } from '../../../domain/text/strict-json.js';
+import { fromRecordable, toRecordable } from '../../../domain/policy/recordable.js';
+import { validateOverrides, type ConfigChange, type Normalization, type ValidationError } from '../../../domain/policy/validate.js';
+import { ROOT_KEYS } from '../../../domain/policy/validation-error.js';
 import { checkpointPointers, knownCheckpoints } from '../../../projections/view.js';
 import { atomicWrite } from '../../projection-files.js';
 import type { AuditLog } from '../audit-log.js';

@@ -1,6 +1,6 @@
 /** `list_runs` and `get_run`: the history of runs, from the log, in the shapes the projections render. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { runIdOf } from '../../../domain/numbers.js';
+import { runIdOf } from '../../../domain/text/numbers.js';
 import { renderRunFiles } from '../../../projections/render.js';
 import { summaryOfView, summaryReport } from '../../../projections/summary.js';
 import type { RunView, WorkspaceView } from '../../../projections/view.js';

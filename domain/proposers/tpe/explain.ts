@@ -1,6 +1,6 @@
 /** Words for a TPE proposal: what it is near, what it changes, and the numbers behind the choice. */
-import type { Scalar } from '../../config.js';
-import { formatValue } from '../../format.js';
+import type { Scalar } from '../../config/config.js';
+import { formatValue } from '../../text/format.js';
 import type { CategoricalDim, NumericDim } from './space.js';
 import type { Schedule, StepKind } from './explore.js';
 

@@ -2,7 +2,7 @@
  * The widths of the TPE's good-group kernels, per key, as the next proposal would fit them: what
  * `autopilot status --optimizer` shows so a dimension the model has narrowed to a point is visible.
  */
-import type { Policy } from '../../policy.js';
+import type { Policy } from '../../policy/policy.js';
 import { fitModel } from './model.js';
 import { MIN_CELL_WIDTHS, minKernelWidth } from './parzen.js';
 import { pooledPoints, type Observation } from './points.js';

@@ -3,7 +3,7 @@
  * order they happened. Runs of one config (a proposal and its replicates) are pooled into one
  * better-measured point, so a replicate adds no zero-distance twin that would collapse the kernels.
  */
-import type { Scalar } from '../../config.js';
+import type { Scalar } from '../../config/config.js';
 import type { Coordinate } from './parzen.js';
 import type { CategoricalDim, NumericDim, Space } from './space.js';
 

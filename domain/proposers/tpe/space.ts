@@ -4,10 +4,10 @@
  * discount-like keys, the exponent for powers of two), or to a categorical.
  */
 import { assertNever } from '../../assert-never.js';
-import type { Scalar } from '../../config.js';
-import { compareKeys } from '../../diff.js';
-import type { KeySpec, Policy } from '../../policy.js';
-import { powersOfTwoIn } from '../../policy.js';
+import type { Scalar } from '../../config/config.js';
+import { compareKeys } from '../../config/diff.js';
+import type { KeySpec, Policy } from '../../policy/policy.js';
+import { powersOfTwoIn } from '../../policy/policy.js';
 
 /** Significant digits kept in proposed real numbers (as random search keeps them). */
 const SIGNIFICANT_DIGITS = 6;

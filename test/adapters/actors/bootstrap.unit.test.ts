@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { bootstrapActor } from '../../../adapters/actors/bootstrap.js';
 import type { ActorDeps } from '../../../adapters/actors/deps.js';
-import { loadPolicy, loadSettings, workspacePaths } from '../../../orchestrator/workspace.js';
+import { loadPolicy, loadSettings, workspacePaths } from '../../../adapters/workspace.js';
 import { emptyView } from '../../../projections/view.js';
 import { memoryRecorder, type MemoryRecorder } from '../../support/memory-recorder.js';
 import { fakeTrainerWorkspace } from '../../support/workspace.js';

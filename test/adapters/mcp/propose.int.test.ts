@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProposal, propose, proposalFileText } from '../../../adapters/mcp/tools/propose.js';
 import { McpWorkspace } from '../../../adapters/mcp/workspace.js';
-import { parseProposalText } from '../../../domain/proposal.js';
+import { parseProposalText } from '../../../domain/policy/proposal.js';
 import { removeWorkspace } from '../../support/chaos.js';
 import { copyShippedWorkspace } from '../../support/workspace.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { previousErrorsEnv } from '../../../adapters/proposers/agent-run.js';
-import { validationError } from '../../../domain/validation-error.js';
+import { validationError } from '../../../domain/policy/validation-error.js';
 
 const error = (i: number) => validationError(`u${i}`, 'é'.repeat(200), 'unknown_key', 'is not a key the policy allows', `one of the policy keys ${'k, '.repeat(100)}`);
 

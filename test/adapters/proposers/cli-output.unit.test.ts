@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { claudeInvocation } from '../../../adapters/proposers/claude.js';
 import { parseClaudeOutput } from '../../../adapters/proposers/claude-output.js';
 import { codexInvocation, codexSandbox, parseCodexOutput } from '../../../adapters/proposers/codex.js';
-import { parseSettings } from '../../../domain/settings.js';
+import { parseSettings } from '../../../domain/config/settings.js';
 
 const settings = parseSettings({
   trainer: { command: ['t'] },

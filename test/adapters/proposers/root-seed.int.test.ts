@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy, workspacePaths } from '../../../orchestrator/workspace.js';
+import { loadPolicy, workspacePaths } from '../../../adapters/workspace.js';
 import { proposeRandom } from '../../../domain/proposers/random.js';
 import { proposalSeed } from '../../../domain/proposers/seed.js';
 import { CLI, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';

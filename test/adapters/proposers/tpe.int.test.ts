@@ -2,8 +2,8 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { observationsOf } from '../../../adapters/proposers/tpe.js';
 import { catalogueCodec } from '../../../events/catalogue.js';
-import { openSqliteStore } from '../../../events/sqlite-store.js';
-import { workspacePaths } from '../../../orchestrator/workspace.js';
+import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
+import { workspacePaths } from '../../../adapters/workspace.js';
 import { foldView } from '../../../projections/view.js';
 import { CLI, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
 

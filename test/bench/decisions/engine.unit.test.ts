@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecidedSession } from '../../../bench/decisions/engine.js';
-import { parseSettings } from '../../../domain/settings.js';
+import { parseSettings } from '../../../domain/config/settings.js';
 
 const stats = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'score', direction: 'maximize' }, timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } } }).statistics;
 const values = (mean: number, n = 16) => Array.from({ length: n }, (_, i) => mean + (i % 2 === 0 ? 1 : -1));

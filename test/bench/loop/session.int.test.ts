@@ -9,7 +9,7 @@ import { episodeSample, noiseSeed } from '../../../bench/loop/trainer-core.js';
 import { OPTUNA_PROPOSER, type LoopMethod } from '../../../bench/loop/workspace.js';
 import { loopObjectives } from '../../../bench/objectives/multimodal.js';
 import { OptunaServer, optunaSpace, optunaVersion, PYTHON } from '../../../bench/proposers/optuna.js';
-import { flattenConfig } from '../../../domain/config.js';
+import { flattenConfig } from '../../../domain/config/config.js';
 
 // The Optuna session needs Debian's python3-optuna for /usr/bin/python3, which `npm run test:all` and .ci/run
 // install; without it these tests fail (never skip), naming the package.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { episodeSample, noiseSeed, parseTrainerArgs, sampleMean } from '../../../bench/loop/trainer-core.js';
 import { loopObjectives } from '../../../bench/objectives/multimodal.js';
-import { renderArgs } from '../../../domain/render-args.js';
+import { renderArgs } from '../../../domain/trainer-io/render-args.js';
 
 describe('when the loop suite trainer reads its command line', () => {
   it('parses the flags the loop renders back into the config, dashes to underscores', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../../domain/policy.js';
+import { parsePolicy } from '../../../domain/policy/policy.js';
 import { baselineRunConfig } from '../../../domain/preflight/baseline-run.js';
 import { policyKeyProblems, ruleKeyProblems } from '../../../domain/preflight/keys.js';
 import { formatProblem } from '../../../domain/preflight/problem.js';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkValue } from '../../../domain/key-spec.js';
-import { isPowerOfTwo, parsePolicy, powersOfTwoIn, type KeySpec } from '../../../domain/policy.js';
+import { checkValue } from '../../../domain/policy/key-spec.js';
+import { isPowerOfTwo, parsePolicy, powersOfTwoIn, type KeySpec } from '../../../domain/policy/policy.js';
 import { proposeRandom, sample } from '../../../domain/proposers/random.js';
 import { createRng } from '../../../domain/rng.js';
-import { validateOverrides } from '../../../domain/validate.js';
+import { validateOverrides } from '../../../domain/policy/validate.js';
 import { baseConfig, policy } from '../fixtures.js';
 
 /** A uniform_pow2 spec over the powers of two in [min, max] (its bounds rounded inwards to them), or null when there is none. */

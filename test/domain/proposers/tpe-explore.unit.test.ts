@@ -6,8 +6,8 @@
  * observation with their n-weighted mean.
  */
 import { describe, expect, it } from 'vitest';
-import type { Scalar } from '../../../domain/config.js';
-import { parsePolicy } from '../../../domain/policy.js';
+import type { Scalar } from '../../../domain/config/config.js';
+import { parsePolicy } from '../../../domain/policy/policy.js';
 import { proposeTpe, TPE_DEFAULTS, type Observation } from '../../../domain/proposers/tpe.js';
 import { MIN_JUMP, staleSteps, stepKind } from '../../../domain/proposers/tpe/explore.js';
 import { fitModel } from '../../../domain/proposers/tpe/model.js';

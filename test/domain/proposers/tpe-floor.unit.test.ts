@@ -4,8 +4,8 @@
  * v with at least the stated probability (1 - p(v)) / 2, p(v) the uniform prior's mass on v.
  */
 import { describe, expect, it } from 'vitest';
-import type { Scalar } from '../../../domain/config.js';
-import { parsePolicy } from '../../../domain/policy.js';
+import type { Scalar } from '../../../domain/config/config.js';
+import { parsePolicy } from '../../../domain/policy/policy.js';
 import { proposeTpe, type Observation } from '../../../domain/proposers/tpe.js';
 import { buildSpace, type NumericDim } from '../../../domain/proposers/tpe/space.js';
 import { createRng } from '../../../domain/rng.js';

@@ -1,6 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, type KeySpec } from '../../../domain/policy.js';
+import { parsePolicy, type KeySpec } from '../../../domain/policy/policy.js';
 import { nearestRunWidths } from '../../../domain/proposers/tpe/bandwidth.js';
 import { ageWeights, fitParzen, logDensity, logMass, minKernelWidth, sampleParzen, type Coordinate } from '../../../domain/proposers/tpe/parzen.js';
 import { buildSpace, dimOf, type NumericDim } from '../../../domain/proposers/tpe/space.js';

@@ -3,13 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Config, Scalar } from '../../../domain/config.js';
-import { checkValue } from '../../../domain/key-spec.js';
-import { parsePolicy, powersOfTwoIn, type KeySpec, type Policy } from '../../../domain/policy.js';
+import type { Config, Scalar } from '../../../domain/config/config.js';
+import { checkValue } from '../../../domain/policy/key-spec.js';
+import { parsePolicy, powersOfTwoIn, type KeySpec, type Policy } from '../../../domain/policy/policy.js';
 import { proposeRandom } from '../../../domain/proposers/random.js';
 import { defaultGamma, proposeTpe, type Observation, type TpeOptions } from '../../../domain/proposers/tpe.js';
 import { createRng } from '../../../domain/rng.js';
-import { validateOverrides } from '../../../domain/validate.js';
+import { validateOverrides } from '../../../domain/policy/validate.js';
 import { baseConfig, policy as fixturePolicy } from '../fixtures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../domain/parse-config.js';
-import { parsePolicy } from '../../../domain/policy.js';
+import { parseConfig } from '../../../domain/config/parse-config.js';
+import { parsePolicy } from '../../../domain/policy/policy.js';
 import { examplePolicy } from '../../../domain/scaffold/example-policy.js';
 import { settingsFile } from '../../../domain/scaffold/json-text.js';
 import { trainerScript } from '../../../domain/scaffold/scripts.js';
 import { trainerSpec, workspaceFiles } from '../../../domain/scaffold/workspace-files.js';
-import { FULL_TIMEOUT_DEFAULTS, parseSettings } from '../../../domain/settings.js';
+import { FULL_TIMEOUT_DEFAULTS, parseSettings } from '../../../domain/config/settings.js';
 import { ROOT } from '../../support/workspace.js';
 
 describe('the settings layout', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTrainer, findExecutable } from '../../../orchestrator/preflight/trainer.js';
-import { workspacePaths } from '../../../orchestrator/workspace.js';
+import { workspacePaths } from '../../../adapters/workspace.js';
 
 function dir(): string {
   const d = mkdtempSync(join(tmpdir(), 'preflight-trainer-'));

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scalar } from '../../../domain/config.js';
-import { renderArgs, renderValue } from '../../../domain/render-args.js';
+import type { Scalar } from '../../../domain/config/config.js';
+import { renderArgs, renderValue } from '../../../domain/trainer-io/render-args.js';
 import { CLI, patchSettings, ROOT } from '../../support/workspace.js';
 
 const HOSTILE_AGENT = join(ROOT, 'test', 'fixtures', 'hostile-agent.mjs');

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flattenConfig, mergeConfig, type Scalar } from '../../../domain/config.js';
-import { parsePolicy, type KeySpec } from '../../../domain/policy.js';
-import { renderArgs } from '../../../domain/render-args.js';
+import { flattenConfig, mergeConfig, type Scalar } from '../../../domain/config/config.js';
+import { parsePolicy, type KeySpec } from '../../../domain/policy/policy.js';
+import { renderArgs } from '../../../domain/trainer-io/render-args.js';
 import { EXAMPLE, FAKE_PUFFERLIB, hasPython, PYTHON, readJson, type Sections } from './support.js';
 
 type Parsed = { ok: true; args: Record<string, unknown> } | { ok: false; code: number; stderr: string };

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricsFromLog, parseJsonMetricLine } from '../../../domain/log-metrics.js';
-import { renderArgs } from '../../../domain/render-args.js';
-import { parseTrainerSummary, type TrainerSummary } from '../../../domain/trainer-summary.js';
+import { metricsFromLog, parseJsonMetricLine } from '../../../domain/trainer-io/log-metrics.js';
+import { renderArgs } from '../../../domain/trainer-io/render-args.js';
+import { parseTrainerSummary, type TrainerSummary } from '../../../domain/trainer-io/trainer-summary.js';
 import { EXAMPLE, FAKE_PUFFERLIB, fakeCalls, hasPython, PYTHON, readJson, SHIM, type FakeCall, type Sections } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'puffer-shim-'));

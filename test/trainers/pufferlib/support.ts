@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import type { Config } from '../../../domain/config.js';
+import type { Config } from '../../../domain/config/config.js';
 import { ROOT } from '../../support/workspace.js';
 
 /** The shim under test. */

@@ -1,0 +1,162 @@
+/** What the journal step records for a finished or failed run: the labbook fields and any promotion. */
+import { overrideFromBaseline } from '../config/base-config.js';
+import type { DataOf, IncumbentRef } from '../../events/catalogue.js';
+import { fmt, runIdOf } from '../text/numbers.js';
+import { confirmsIndependently, decideReplication, incumbentOf, isRemeasure, type Replication, type ReplicationRecord, type ReplicationSettings } from '../judging/replication.js';
+import { fewValuesWarning, mean, sampleOf } from '../judging/sample.js';
+import { formatVerdict } from '../stats/index.js';
+
+/** The facts of a run the journal needs (a subset of the machine's run context). */
+export interface JournalFacts {
+  runId: string;
+  index: number;
+  kind: 'baseline' | 'proposal' | 'replicate';
+  /** The run a replicate repeats. */
+  parent?: string | null;
+  attempt: number;
+  proposal: DataOf<'ProposalReceived'> | null;
+  accepted: DataOf<'ProposalAccepted'> | null;
+  finished: DataOf<'RunFinished'> | null;
+  failure: DataOf<'RunFailed'> | null;
+  evaluation: DataOf<'RunEvaluated'> | null;
+  /** Its promotion is recorded already (a journal step restarted after a crash). */
+  promoted?: boolean;
+}
+
+/** The journal's decision for one run. */
+export interface JournalDecision {
+  entry: Omit<DataOf<'JournalWritten'>, 'runId'>;
+  /** The new incumbent, when this run becomes one. */
+  promote: IncumbentRef | null;
+}
+
+function describeChanges(accepted: JournalFacts['accepted']): string {
+  if (!accepted) return 'no config';
+  if (accepted.diff.length === 0) return 'config unchanged';
+  return accepted.diff.map((c) => `${c.key.replace(/^[^.]+\./, '')}=${typeof c.to === 'number' ? fmt(c.to) : String(c.to)}`).join(', ');
+}
+
+function nextStep(runsCompleted: number, runsRequested: number, index: number): string {
+  return runsCompleted + 1 >= runsRequested ? 'finish the loop' : `propose run ${runIdOf(index + 1)}`;
+}
+
+/**
+ * The verdict as the labbook states it, e.g. `improved: +41.2 [18.5, 63.0] vs 004 (n=32/32)`:
+ * the difference of means and its interval in the better orientation (positive = better).
+ */
+export function verdictLine(ev: DataOf<'RunEvaluated'>): string {
+  if (!ev.incumbent) return `baseline: ${ev.metric} ${fmt(ev.candidate.mean)} (n=${ev.candidate.n})`;
+  const sign = ev.direction === 'maximize' ? 1 : -1;
+  return formatVerdict(
+    {
+      verdict: ev.verdict === 'baseline' ? 'inconclusive' : ev.verdict,
+      delta: ev.delta === null ? null : sign * ev.delta,
+      interval: ev.interval ?? null,
+      candidate: { n: ev.candidate.n },
+      incumbent: { n: ev.incumbent.n },
+      ...(ev.reason ? { reason: ev.reason } : {}),
+    },
+    ev.incumbent.runId,
+  );
+}
+
+function replicationNote(r: ReplicationRecord | undefined, ownSample = false, minEffect: number | null = null): string {
+  if (!r) return '';
+  const of = `${r.done} of ${r.target}${ownSample ? ` of ${r.parent} on its own sample` : ''}`;
+  const ofParent = ownSample ? '' : ` of ${r.parent}`;
+  switch (r.decision) {
+    case 'replicate':
+      if (r.done === 0 && r.reason === 'inconclusive')
+        return `; ${minEffect == null ? 'inconclusive' : `its interval reaches min_effect ${fmt(minEffect)}`}: up to ${r.target} replicate(s), pooled with it, before it is dropped`;
+      return r.done === 0
+        ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}`
+        : `; replicate ${of}${ofParent}, next replicate`;
+    case 'confirmed':
+      return `; replicate ${of}${ofParent}: ${r.reason === 'baseline' ? 'its sample pooled' : 'confirmed'}`;
+    case 'not-confirmed':
+      return `; replicate ${of}${ofParent}: not confirmed`;
+    case 'budget-spent':
+      return `; replicate ${of}${ofParent}: still inconclusive, replication budget spent`;
+    case 'failed':
+      return `; replicate ${of}${ofParent} failed: replication abandoned`;
+  }
+}
+
+/** Decides the labbook entry, any promotion and any replication for a run the loop is done with. Pure. */
+export function decideJournal(
+  run: JournalFacts,
+  incumbent: IncumbentRef | null,
+  metric: { name: string },
+  runsCompleted: number,
+  runsRequested: number,
+  replication: Replication | null = null,
+  settings: ReplicationSettings = { replicates: 0, inconclusiveReplicates: 0 },
+  extraRunsSpent = 0,
+): JournalDecision {
+  const who =
+    run.kind === 'baseline'
+      ? 'baseline'
+      : run.kind === 'replicate'
+        ? `${replication && run.parent !== replication.parent ? 're-run of the incumbent' : 'replicate of'} ${run.parent ?? '?'}`
+        : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
+  const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
+  const next = nextStep(runsCompleted, runsRequested, run.index);
+  const sample = run.finished ? sampleOf(run.finished, metric.name) : [];
+  // The incumbent it was proposed on has not changed yet: promotions happen only here.
+  const facts = {
+    runId: run.runId,
+    kind: run.kind,
+    parent: run.parent ?? null,
+    verdict: run.evaluation?.verdict ?? null,
+    interval: run.evaluation?.interval ?? null,
+    sample,
+    override: overrideFromBaseline(run.accepted, incumbent),
+  };
+  const decision = decideReplication(facts, replication, settings, extraRunsSpent);
+  const record = decision.record ? { replication: decision.record } : {};
+  // Once recorded, the incumbent in hand is the promoted one: growing it again would count this run twice.
+  const promote =
+    decision.promote && run.finished && run.evaluation
+      ? run.promoted && incumbent
+        ? incumbent
+        : incumbentOf(decision.promote, facts, replication, metric.name, incumbent, settings)
+      : null;
+  const remeasure = isRemeasure(facts, replication);
+  const ownSample = !remeasure && run.kind === 'replicate' && confirmsIndependently(replication, settings);
+  if (!run.finished || !run.evaluation) {
+    const f = run.failure;
+    // What the trainer said last, unless the message already quotes it.
+    const last = f?.tail?.at(-1);
+    const said = last && f && !f.message.includes(last) ? `; last output: ${last}` : '';
+    const cause = f
+      ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}`
+      : 'no result';
+    return {
+      entry: {
+        status: 'failed',
+        action,
+        observation: `failed after ${run.attempt} attempt(s): ${cause}`,
+        outcome: `failed (${f?.reason ?? 'unknown'})${remeasure ? `; re-run of the incumbent ${run.parent ?? '?'} failed: replication of ${replication?.parent ?? '?'} abandoned` : replicationNote(decision.record, ownSample)}`,
+        next,
+        ...record,
+      },
+      promote: null,
+    };
+  }
+  const ev = run.evaluation;
+  const few = fewValuesWarning(sample.length, metric.name);
+  const observation = `${metric.name} ${fmt(mean(sample))} (n=${sample.length})${
+    run.finished.metrics.success_rate === undefined ? '' : `, success ${fmt(run.finished.metrics.success_rate * 100)}%`
+  }${ev.pooled ? `; pooled with ${ev.pooled.filter((id) => id !== run.runId).join(', ')}: n=${ev.candidate.n}` : ''}${few ? `; ${few}` : ''}`;
+  const after = promote
+    ? ` -> incumbent${promote.runId === run.runId ? '' : ` ${promote.runId}`}`
+    : incumbent
+      ? `; incumbent stays ${incumbent.runId}`
+      : '';
+  if (remeasure && promote) {
+    const outcome = `re-run of the incumbent ${promote.runId} for the confirmation of ${replication?.parent ?? '?'}: ${metric.name} ${fmt(mean(sample))} (n=${sample.length}); incumbent ${promote.runId} now ${fmt(promote.mean)} (n=${promote.n})`;
+    return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
+  }
+  const outcome = `${verdictLine(ev)}${replicationNote(decision.record, ownSample, settings.minEffect ?? null)}${after}`;
+  return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
+}

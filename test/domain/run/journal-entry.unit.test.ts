@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { decideJournal, verdictLine, type JournalFacts } from '../../../domain/run/journal-entry.js';
+import type { DataOf, IncumbentRef } from '../../../events/catalogue.js';
+
+const evaluation = (over: Partial<DataOf<'RunEvaluated'>> = {}): DataOf<'RunEvaluated'> => ({
+  runId: '007',
+  metric: 'mean_reward',
+  direction: 'maximize',
+  verdict: 'improved',
+  method: 'bootstrap-percentile',
+  candidate: { mean: 441.2, n: 32 },
+  incumbent: { runId: '004', mean: 400, n: 32 },
+  delta: 41.2,
+  seed: 123,
+  alpha: 0.05,
+  sidedness: 'two-sided',
+  resamples: 10_000,
+  interval: [18.5, 63.0],
+  welch: { t: 3.1, df: 61.2, p: 0.003 },
+  ...over,
+});
+const incumbent: IncumbentRef = { runId: '004', metric: 'mean_reward', mean: 400, n: 32, sample: Array(32).fill(400), override: {} };
+const facts = (ev: DataOf<'RunEvaluated'>, over: Partial<JournalFacts> = {}): JournalFacts => ({
+  runId: ev.runId,
+  index: 7,
+  kind: 'proposal',
+  attempt: 1,
+  proposal: null,
+  accepted: null,
+  finished: { runId: ev.runId, attempt: 1, exitCode: 0, durationMs: 1000, summarySource: 'summary', metrics: { mean_reward: 441.2 }, samples: { mean_reward: Array(32).fill(441.2) } },
+  failure: null,
+  evaluation: ev,
+  ...over,
+});
+
+describe('when the labbook states a verdict', () => {
+  it('gives the gain with its interval, the incumbent and both sample sizes', () => {
+    expect(verdictLine(evaluation())).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32)');
+    expect(verdictLine(evaluation({ verdict: 'regressed', delta: -12.25, interval: [-20.5, -4.0] }))).toBe('regressed: -12.3 [-20.5, -4.0] vs 004 (n=32/32)');
+  });
+
+  it('states the gain in the better direction for a metric to minimize', () => {
+    expect(verdictLine(evaluation({ direction: 'minimize', delta: -0.0123, interval: [0.0051, 0.0195] }))).toBe('improved: +0.0123 [0.0051, 0.0195] vs 004 (n=32/32)');
+  });
+
+  it('says why there is no interval', () => {
+    const line = verdictLine(evaluation({ verdict: 'inconclusive', candidate: { mean: 441, n: 1 }, interval: null, reason: 'candidate has fewer than 2 values (n=1)' }));
+    expect(line).toBe('inconclusive: +41.2 vs 004 (n=1/32) — candidate has fewer than 2 values (n=1)');
+  });
+});
+
+describe('when the journal decides a run that improved', () => {
+  it('holds it back for a replicate and says so, the incumbent staying', () => {
+    const d = decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 0 });
+    expect(d.promote).toBeNull();
+    expect(d.entry.replication).toEqual({ parent: '007', reason: 'improved', target: 1, done: 0, decision: 'replicate' });
+    expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32); replicate 1 time(s) before promoting; incumbent stays 004');
+  });
+
+  it('promotes it at once without replication', () => {
+    const d = decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
+    expect(d.promote).toMatchObject({ runId: '007', n: 32 });
+    expect(d.promote!.mean).toBeCloseTo(441.2, 9);
+    expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32) -> incumbent');
+  });
+
+  it('promotes the parent, with the pooled sample, when its replicate confirms it (confirmation: pooled)', () => {
+    const ev = evaluation({ runId: '008', candidate: { mean: 441.2, n: 64 }, pooled: ['007', '008'] });
+    const replication = { parent: '007', reason: 'improved' as const, target: 1, done: 0, runs: ['007'], sample: Array(32).fill(441.2), override: { 'train.learning_rate': 0.003 } };
+    const d = decideJournal(facts(ev, { runId: '008', kind: 'replicate', parent: '007', index: 8 }), incumbent, { name: 'mean_reward' }, 4, 10, replication, {
+      replicates: 1,
+      inconclusiveReplicates: 0,
+      confirmation: 'pooled',
+    });
+    expect(d.promote).toMatchObject({ runId: '007', n: 64, override: { 'train.learning_rate': 0.003 } });
+    expect(d.entry.action).toMatch(/^run 008 \(replicate of 007\)/);
+    expect(d.entry.observation).toContain('pooled with 007: n=64');
+    expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=64/32); replicate 1 of 1 of 007: confirmed -> incumbent 007');
+  });
+});
+
+describe('when a run proposed as a delta on the incumbent is promoted', () => {
+  const accepted = (base: string, override: Record<string, number>) =>
+    ({ runId: '007', attempt: 1, proposer: 'codex', base, config: {}, override, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }) as unknown as JournalFacts['accepted'];
+  const stacked: IncumbentRef = { ...incumbent, override: { 'train.learning_rate': 0.001, 'train.gamma': 0.99 } };
+
+  it('carries the incumbent’s changes forward, its own on top, so the next base keeps both', () => {
+    const d = decideJournal(facts(evaluation(), { accepted: accepted('004', { 'train.gamma': 0.995, 'train.ent_coef': 0.02 }) }), stacked, { name: 'mean_reward' }, 3, 10);
+    expect(d.promote?.override).toEqual({ 'train.ent_coef': 0.02, 'train.gamma': 0.995, 'train.learning_rate': 0.001 });
+    expect(Object.keys(d.promote!.override)).toEqual(['train.ent_coef', 'train.gamma', 'train.learning_rate']);
+  });
+
+  it('takes a run proposed on the baseline as it is', () => {
+    const d = decideJournal(facts(evaluation(), { accepted: accepted('baseline', { 'train.gamma': 0.995 }) }), stacked, { name: 'mean_reward' }, 3, 10);
+    expect(d.promote?.override).toEqual({ 'train.gamma': 0.995 });
+  });
+});
+
+describe('when a run yields few values of its metric', () => {
+  it('warns in the labbook below 8 values, naming the count', () => {
+    const few = facts(evaluation(), { finished: { ...facts(evaluation()).finished!, samples: { mean_reward: [440, 441, 442, 443] } } });
+    const d = decideJournal(few, incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
+    expect(d.entry.observation).toContain('only 4 values of mean_reward, fewer than 8');
+  });
+
+  it('says nothing at 8 values or more', () => {
+    const eight = facts(evaluation(), { finished: { ...facts(evaluation()).finished!, samples: { mean_reward: Array(8).fill(441) } } });
+    const d = decideJournal(eight, incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 0, inconclusiveReplicates: 0 });
+    expect(d.entry.observation).not.toContain('fewer than');
+  });
+});
+
+describe('when an inconclusive run may be replicated for power', () => {
+  it('states the rule: its interval reaches min_effect, so replicates pool with it', () => {
+    const ev = evaluation({ verdict: 'inconclusive', interval: [-2, 9] });
+    const d = decideJournal(facts(ev), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
+    expect(d.entry.replication).toMatchObject({ reason: 'inconclusive', target: 2, decision: 'replicate' });
+    expect(d.entry.outcome).toContain('; its interval reaches min_effect 5: up to 2 replicate(s), pooled with it, before it is dropped');
+    const short = decideJournal(facts(evaluation({ verdict: 'inconclusive', interval: [-2, 4] })), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
+    expect(short.entry.replication).toBeUndefined();
+  });
+});
