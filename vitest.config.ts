@@ -22,7 +22,17 @@ export default defineConfig({
     coverage: {
       enabled: process.env['AUTOPILOT_COVERAGE'] === '1',
       provider: 'v8',
-      include: ['machines/**/*.ts', 'events/**/*.ts', 'domain/**/*.ts', 'projections/**/*.ts', 'adapters/**/*.ts', 'orchestrator/**/*.ts', 'cli/**/*.ts', 'trainers/**/*.ts', 'bench/**/*.ts'],
+      include: [
+        'machines/**/*.ts',
+        'events/**/*.ts',
+        'domain/**/*.ts',
+        'projections/**/*.ts',
+        'adapters/**/*.ts',
+        'orchestrator/**/*.ts',
+        'cli/**/*.ts',
+        'trainers/**/*.ts',
+        'bench/**/*.ts',
+      ],
       exclude: ['bench/out/**'],
       reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
     },

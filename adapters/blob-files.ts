@@ -32,7 +32,7 @@ export class FileBlobStore implements BlobStore {
     // O_EXCL: a name an agent planted (a symlink, a FIFO) is refused rather than written through.
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     try {
-      for (let off = 0; off < body.length; ) off += writeSync(fd, body, off, body.length - off);
+      for (let off = 0; off < body.length;) off += writeSync(fd, body, off, body.length - off);
       fsyncSync(fd);
     } catch (error) {
       closeSync(fd);
@@ -62,7 +62,7 @@ export class FileBlobStore implements BlobStore {
       if (!stat.isFile()) throw new BlobError(name, 'is not a regular file');
       if (stat.size !== ref.bytes) throw new BlobError(name, `holds ${stat.size} bytes where its reference says ${ref.bytes}: it was altered`);
       const body = Buffer.alloc(ref.bytes);
-      for (let off = 0; off < body.length; ) {
+      for (let off = 0; off < body.length;) {
         const n = readSync(fd, body, off, body.length - off, off);
         if (n === 0) throw new BlobError(name, 'ended early while it was read');
         off += n;

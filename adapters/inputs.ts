@@ -124,7 +124,12 @@ export function revertInputs(root: string, changes: InputChange[]): ViolationPat
     const text = bound.redacted ? restoreSecrets(bound.path, bound.text, currentText(root, abs)) : bound.text;
     if (text === null) {
       if (now.unsafe) removeConfined(root, abs);
-      return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored` };
+      return {
+        path: bound.path,
+        change,
+        restored: false,
+        note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored`,
+      };
     }
     writeConfined(root, abs, text);
     return { path: bound.path, change, restored: true, ...was };

@@ -46,7 +46,7 @@ export function writeWhole(root: string, path: string, content: string): { unsaf
 }
 
 function writeAll(fd: number, buf: Buffer, at: number): void {
-  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off, at + off);
+  for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off, at + off);
 }
 
 /**
@@ -107,7 +107,7 @@ export function matchingFile(root: string, path: string, content: string): FileI
     if (opened.size !== expected.length) return null;
     const bytes = Buffer.allocUnsafe(expected.length + 1);
     let len = 0;
-    for (let n; len < bytes.length && (n = readSync(opened.fd, bytes, len, bytes.length - len, null)) > 0; ) len += n;
+    for (let n; len < bytes.length && (n = readSync(opened.fd, bytes, len, bytes.length - len, null)) > 0;) len += n;
     if (len !== expected.length || !bytes.subarray(0, len).equals(expected)) return null;
     return identityOf(fstatSync(opened.fd, { bigint: true }));
   } catch {

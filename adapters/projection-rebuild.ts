@@ -53,8 +53,7 @@ function syncAll(root: string, paths: readonly string[], dirs: Iterable<string>)
  */
 export function listProjectionFiles(workspace: string): string[] {
   const present: string[] = [];
-  for (const rel of ['journal/labbook.md', 'journal/notes.md', 'runs/best.json', ...MODEL_POINTERS])
-    if (existsSync(join(workspace, rel))) present.push(rel);
+  for (const rel of ['journal/labbook.md', 'journal/notes.md', 'runs/best.json', ...MODEL_POINTERS]) if (existsSync(join(workspace, rel))) present.push(rel);
   const runs = join(workspace, 'runs');
   if (existsSync(runs))
     for (const entry of readdirSync(runs, { withFileTypes: true }))

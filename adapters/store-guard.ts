@@ -27,9 +27,9 @@ export interface RestoredStoreFile {
 /** An event store whose files are checked, and restored from its own connection, on demand. */
 export type GuardedStore<E extends EventEnvelope> = EventStore<E> &
   SnapshotStore & {
-  /** Compares the log's files with the open connection's; restores them when they differ. */
-  checkFiles(): RestoredStoreFile[];
-};
+    /** Compares the log's files with the open connection's; restores them when they differ. */
+    checkFiles(): RestoredStoreFile[];
+  };
 
 /** A regular file's device and inode (null: not a regular file, or nothing there). */
 export type Identity = { dev: number; ino: number } | null;

@@ -91,8 +91,7 @@ export function loadPolicy(paths: WorkspacePaths, recorded?: string): Policy {
 /** Loads the baseline config of a mode (or, given, the text a session recorded of it). */
 export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full', recorded?: string): Config {
   const raw = readJson(paths.root, paths.baseline(mode), `baseline config for ${mode} mode`, recorded);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new WorkspaceError(`${paths.baseline(mode)} must hold a JSON object of config sections`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WorkspaceError(`${paths.baseline(mode)} must hold a JSON object of config sections`);
   return raw as Config;
 }
 
@@ -101,8 +100,7 @@ export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full', reco
  * not regular files of their own (SQLite would follow or write through them): before anything is opened.
  */
 export function assertWorkspace(paths: WorkspacePaths): void {
-  if (!existsSync(paths.settings))
-    throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json); pass --workspace DIR`);
+  if (!existsSync(paths.settings)) throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json); pass --workspace DIR`);
   const unsafe = unsafeStoreFile(paths.root);
   if (unsafe)
     throw new WorkspaceError(

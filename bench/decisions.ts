@@ -90,13 +90,22 @@ function main(): number {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const defaults = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'score', direction: 'maximize' }, timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } } }).statistics;
+  const defaults = parseSettings({
+    trainer: { command: ['x'] },
+    metric: { name: 'score', direction: 'maximize' },
+    timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } },
+  }).statistics;
   // The old rule as it shipped: replicates pooled with the sample that selected them, the percentile bootstrap.
   const rules = { old: { ...defaults, confirmation: 'pooled' as const, interval: 'percentile' as const }, new: defaults };
   const rows: { rule: string; scenario: string; share: number; interval: [number, number]; medianRun: number | null }[] = [];
   const t0 = performance.now();
   for (const [rule, stats] of Object.entries(rules))
-    for (const [name, effect] of [['noise', 0], ['0.3 sd', 0.3], ['0.5 sd', 0.5], ['1.0 sd', 1.0]] as const) {
+    for (const [name, effect] of [
+      ['noise', 0],
+      ['0.3 sd', 0.3],
+      ['0.5 sd', 0.5],
+      ['1.0 sd', 1.0],
+    ] as const) {
       rows.push({ rule, scenario: name, ...scenario(a, stats, effect) });
       if (!a.json) process.stderr.write(`  ${rule} ${name}: done (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
     }

@@ -59,8 +59,7 @@ interface Args {
   loopInfo: boolean;
 }
 
-const USAGE =
-  'usage: node dist/bench/history.js [--runs N] [--per-session N] [--repeat N] [--rebuilds N] [--seed N] [--dir DIR] [--keep] [--json] [--no-loop-info]';
+const USAGE = 'usage: node dist/bench/history.js [--runs N] [--per-session N] [--repeat N] [--rebuilds N] [--seed N] [--dir DIR] [--keep] [--json] [--no-loop-info]';
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { runs: 10_000, perSession: 100, repeat: 3, rebuilds: 1, seed: 1, dir: tmpdir(), keep: false, json: false, loopInfo: true };
@@ -202,7 +201,10 @@ function drift(root: string, files: readonly string[], rng: () => number): void 
   }
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
@@ -510,13 +512,7 @@ function main(): number {
         row(`  per run, runs ${w.from}-${w.to}`, { wall: median(w.times), cpu: median(w.cpu) }, `median; p90 ${fmtMs(quantile(w.times, 0.9))}`, false, target);
       perRunAppend(early);
       perRunAppend(late, `late/early ${growth.toFixed(2)}x <= 1.2x (cpu ${cpuGrowth.toFixed(2)}x)`);
-      row(
-        `rebuild (${r.files.length.toLocaleString('en-US')} files; ${DRIFT.deleted} deleted, ${DRIFT.edited} edited, ${DRIFT.stale} stale)`,
-        rebuildTime,
-        stepLine,
-        true,
-        '<= 10 s',
-      );
+      row(`rebuild (${r.files.length.toLocaleString('en-US')} files; ${DRIFT.deleted} deleted, ${DRIFT.edited} edited, ${DRIFT.stale} stale)`, rebuildTime, stepLine, true, '<= 10 s');
       row('(info) cold rebuild: empty workspace, every file new', cold.time, coldStepLine, true, '');
       row(
         '(info)   the disk alone: the same files, plain writeFileSync',
@@ -549,10 +545,17 @@ function main(): number {
         `history: ${args.runs.toLocaleString('en-US')} runs in ${sessions} sessions, ${events.toLocaleString('en-US')} events, ` +
           `events.db ${(dbBytes / 1e6).toFixed(1)} MB; workspace ${tree.files.toLocaleString('en-US')} files, ${(tree.bytes / 1e6).toFixed(1)} MB`,
       );
-      out(`events: ${[...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      out(
+        `events: ${[...counts]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       out(`valid: every event passed the catalogue's schemas on append; StateEntered agrees with the machine in all ${sessions} sessions; verify ok; rebuild byte-identical`);
       out(`append ms per run by position, wall (cpu), median of 100 runs: ${trend}`);
-      out(`machine: ${cpus().length} core(s), load average ${loadBefore} before, ${load()} after; wall = elapsed, cpu = this process; median of ${args.repeat} (rebuild: of ${args.rebuilds})`);
+      out(
+        `machine: ${cpus().length} core(s), load average ${loadBefore} before, ${load()} after; wall = elapsed, cpu = this process; median of ${args.repeat} (rebuild: of ${args.rebuilds})`,
+      );
       out('');
       out(line(head));
       out(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);

@@ -428,7 +428,7 @@ function qualityOf(config: Config): number {
     110 * Math.abs(Math.log10(num('train.learning_rate', 1e-4) / 3e-3)) -
     25 * Math.abs(Math.log10(num('train.ent_coef', 1e-2) / 1e-3)) -
     40 * Math.abs(Math.log10((1 - num('train.gamma', 0.99)) / 0.01)) -
-    30 * Math.abs(Math.log2(num('train.minibatch_size', 256) / 256)) / 2;
+    (30 * Math.abs(Math.log2(num('train.minibatch_size', 256) / 256))) / 2;
   return Math.max(12, Math.min(505, q));
 }
 
@@ -447,14 +447,7 @@ function round(x: number): number {
 }
 
 /** A throttled progress line of the trainer, as the launcher forwards it (numbers only). */
-function progressMetrics(
-  steps: number,
-  total: number,
-  p: number,
-  quality: number,
-  accepted: DataOf<'ProposalAccepted'>,
-  rng: () => number,
-): Record<string, number> {
+function progressMetrics(steps: number, total: number, p: number, quality: number, accepted: DataOf<'ProposalAccepted'>, rng: () => number): Record<string, number> {
   const frac = steps / total;
   const lr = Number(getPath(accepted.config, 'train.learning_rate') ?? 1e-4);
   const meanReward = round(Math.max(9, quality * frac * (0.8 + 0.2 * rng())));
@@ -477,20 +470,28 @@ function progressMetrics(
   };
 }
 
-function launchFailure(
-  runId: string,
-  attempt: number,
-  mode: 'quick' | 'full',
-  durationMs: number,
-  logPath: string,
-  rng: () => number,
-): DataOf<'RunFailed'> {
+function launchFailure(runId: string, attempt: number, mode: 'quick' | 'full', durationMs: number, logPath: string, rng: () => number): DataOf<'RunFailed'> {
   const u = rng();
-  if (u < 0.6)
-    return { runId, attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs, message: `trainer exited with code 1; see ${logPath}` };
+  if (u < 0.6) return { runId, attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs, message: `trainer exited with code 1; see ${logPath}` };
   if (u < 0.85)
-    return { runId, attempt, reason: 'hung', exitCode: null, signal: 'SIGKILL', durationMs, message: `no output for ${TIMEOUTS[mode].noOutput}s; the trainer's process group was terminated` };
-  return { runId, attempt, reason: 'timeout', exitCode: null, signal: 'SIGTERM', durationMs, message: `wall-clock limit of ${TIMEOUTS[mode].wall}s reached; the trainer's process group was terminated` };
+    return {
+      runId,
+      attempt,
+      reason: 'hung',
+      exitCode: null,
+      signal: 'SIGKILL',
+      durationMs,
+      message: `no output for ${TIMEOUTS[mode].noOutput}s; the trainer's process group was terminated`,
+    };
+  return {
+    runId,
+    attempt,
+    reason: 'timeout',
+    exitCode: null,
+    signal: 'SIGTERM',
+    durationMs,
+    message: `wall-clock limit of ${TIMEOUTS[mode].wall}s reached; the trainer's process group was terminated`,
+  };
 }
 
 type SessionCheck = { snapshot: SnapshotFrom<LoopMachine>; last: DataOf<'StateEntered'> | null; pending: boolean };
@@ -516,8 +517,7 @@ export class MachineCheck {
       this.#sessions.set(session, s);
     }
     if (event.type === 'StateEntered') {
-      if (s.last && event.data.from !== s.last.to)
-        this.problems.push(`session ${session}: StateEntered from ${String(event.data.from)} after entering ${s.last.to}`);
+      if (s.last && event.data.from !== s.last.to) this.problems.push(`session ${session}: StateEntered from ${String(event.data.from)} after entering ${s.last.to}`);
       s.last = event.data;
       s.pending = true;
       return;
@@ -532,8 +532,7 @@ export class MachineCheck {
     }
     if (event.type === 'LoopHalted') {
       if (value !== 'halted') this.problems.push(`session ${session}: halted in ${String(value)}`);
-      if (context.haltReason !== event.data.reason)
-        this.problems.push(`session ${session}: LoopHalted says "${event.data.reason}", the machine "${String(context.haltReason)}"`);
+      if (context.haltReason !== event.data.reason) this.problems.push(`session ${session}: LoopHalted says "${event.data.reason}", the machine "${String(context.haltReason)}"`);
     }
   }
 

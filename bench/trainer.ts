@@ -80,7 +80,17 @@ function main(): void {
       } catch {
         // no final metric line: leave NaN
       }
-      const row: Row = { name: c.name, seed, exit: r.status, wall_s: Number(wall.toFixed(2)), cpu_s: Number(cpu.toFixed(2)), sps: m.sps, mean_reward: m.mean_reward, success_rate: m.success_rate, agent_steps: m.agent_steps };
+      const row: Row = {
+        name: c.name,
+        seed,
+        exit: r.status,
+        wall_s: Number(wall.toFixed(2)),
+        cpu_s: Number(cpu.toFixed(2)),
+        sps: m.sps,
+        mean_reward: m.mean_reward,
+        success_rate: m.success_rate,
+        agent_steps: m.agent_steps,
+      };
       rows.push(row);
       process.stdout.write(
         `${c.name.padEnd(15)} seed ${String(seed).padEnd(3)} exit ${row.exit}  wall ${row.wall_s.toFixed(2).padStart(6)} s  cpu ${row.cpu_s.toFixed(2).padStart(6)} s  ` +

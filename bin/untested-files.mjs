@@ -21,4 +21,4 @@ const untested = DIRS.flatMap((d) => walk(join(root, d)))
   .map((f) => relative(root, f))
   .filter((f) => !TIERS.some((t) => existsSync(join(root, 'test', f.replace(/\.ts$/, `.${t}.test.ts`)))))
   .sort();
-process.stdout.write(untested.map((f) => `${f}\n`).join(""));
+process.stdout.write(untested.map((f) => `${f}\n`).join(''));

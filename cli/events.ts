@@ -8,8 +8,7 @@ import { EXIT, prefixed, UsageError } from '../domain/errors.js';
 
 /** Runs `events`; returns the exit code. */
 export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }): number {
-  if (o.type !== undefined && !isCatalogueType(o.type))
-    throw new UsageError(`--type ${o.type} is not an event type`, { key: '--type', hint: `the types are: ${EVENT_TYPES.join(', ')}` });
+  if (o.type !== undefined && !isCatalogueType(o.type)) throw new UsageError(`--type ${o.type} is not an event type`, { key: '--type', hint: `the types are: ${EVENT_TYPES.join(', ')}` });
   const { store } = openReader(o.workspace);
   if (!store) {
     printError(prefixed('no events yet (run autopilot loop first)'));
@@ -27,8 +26,7 @@ export function eventsCommand(o: { workspace: string; json?: boolean; type?: str
         continue;
       }
       const e = stored.event;
-      const detail =
-        e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
+      const detail = e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
       printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`);
     }
     return EXIT.ok;

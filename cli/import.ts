@@ -47,11 +47,7 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
       store.close();
     }
     if (o.json) printJson({ ...result, files: files.length });
-    else
-      printLine(
-        `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` +
-          `rebuilt ${files.length} projection file(s)`,
-      );
+    else printLine(`imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` + `rebuilt ${files.length} projection file(s)`);
     return EXIT.ok;
   } finally {
     lock.release();

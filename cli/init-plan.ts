@@ -57,7 +57,9 @@ export function builtinPlan(root: string, o: InitOptions): Plan {
   const given = NOT_WITH_BUILTIN.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
   if (o.pufferDefaults === false) given.push('--no-puffer-defaults');
   if (given.length > 0) {
-    throw initInputError(`--builtin writes the shipped CartPole workspace as it is and takes no ${given.join(', ')}; drop ${given.length === 1 ? 'it' : 'them'}, or drop --builtin to scaffold for your own trainer`);
+    throw initInputError(
+      `--builtin writes the shipped CartPole workspace as it is and takes no ${given.join(', ')}; drop ${given.length === 1 ? 'it' : 'them'}, or drop --builtin to scaffold for your own trainer`,
+    );
   }
   // The script finds autopilot two folders above itself, as in the repository's own autopilot/.
   const home: Record<string, string> = dirname(root) === PROJECT_ROOT ? {} : { AUTOPILOT_HOME: PROJECT_ROOT };
@@ -69,7 +71,9 @@ export function builtinPlan(root: string, o: InitOptions): Plan {
 export function trainerPlan(root: string, o: InitOptions): Plan {
   const problems: string[] = [];
   if (o.trainer === undefined)
-    problems.push('missing --trainer ARGV: the command that trains one run, e.g. --trainer "python train.py" (the run\'s flags are appended to it); or --builtin for the built-in CartPole trainer');
+    problems.push(
+      'missing --trainer ARGV: the command that trains one run, e.g. --trainer "python train.py" (the run\'s flags are appended to it); or --builtin for the built-in CartPole trainer',
+    );
   if (o.maximize && o.minimize) problems.push('--maximize and --minimize both given: give one, the direction in which --metric is better');
   if (o.env !== undefined && o.fromPuffer === undefined) problems.push('--env is for --from-puffer FILE.ini (the env of the file to import for); give --from-puffer too, or drop --env');
   let argv: string[] = [];
@@ -96,7 +100,8 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
   const baselines = { quick, full: full ?? config ?? puffer?.baseline ?? {} };
   const notes = [...(puffer?.defaults !== undefined ? [`merged ${puffer.defaults} under ${o.fromPuffer}, as PufferLib does`] : []), ...(puffer?.notes ?? [])];
   const policy = policyOf(puffer, quick, notes);
-  if (Object.keys(quick).length === 0) notes.push('the baselines are empty: the trainer\'s own defaults make the first run; put the values you tune in configs/baseline_quick.json and baseline_full.json');
+  if (Object.keys(quick).length === 0)
+    notes.push("the baselines are empty: the trainer's own defaults make the first run; put the values you tune in configs/baseline_quick.json and baseline_full.json");
   const spec = trainerSpec({
     argv,
     // trainer.cwd is relative to the workspace; the script path in trainer.command to trainer.cwd.
@@ -115,8 +120,7 @@ function metricOf(o: InitOptions, puffer: PufferSource | undefined): { metric?: 
   const fromIni = o.metric === undefined || o.metric === puffer?.metric.name ? puffer?.metric.direction : undefined;
   const direction = o.maximize ? 'maximize' : o.minimize ? 'minimize' : fromIni;
   const problems: string[] = [];
-  if (name === undefined)
-    problems.push("missing --metric NAME: the metric of the trainer's summary (a key of its samples or metrics) that decides which run is better");
+  if (name === undefined) problems.push("missing --metric NAME: the metric of the trainer's summary (a key of its samples or metrics) that decides which run is better");
   if (direction === undefined && !(o.maximize && o.minimize)) problems.push(`missing --maximize or --minimize: whether a higher or a lower ${name ?? 'metric'} is better`);
   return name === undefined || direction === undefined ? { problems } : { metric: { name, direction }, problems };
 }

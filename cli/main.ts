@@ -115,7 +115,9 @@ export function buildProgram(result: { code: number }): Command {
     );
   program
     .command('check')
-    .description("the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with")
+    .description(
+      "the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with",
+    )
     .addOption(workspaceOption())
     .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(['quick', 'full']))
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
@@ -136,7 +138,9 @@ export function buildProgram(result: { code: number }): Command {
     });
   program
     .command('rebuild')
-    .description('render every projection again from the event log and make the files match it byte for byte: rewrite what differs or is missing, remove what the log does not render, leave the rest (trainer outputs, logs and checkpoints are not in the log and are not touched)')
+    .description(
+      'render every projection again from the event log and make the files match it byte for byte: rewrite what differs or is missing, remove what the log does not render, leave the rest (trainer outputs, logs and checkpoints are not in the log and are not touched)',
+    )
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action((o: { workspace: string; json?: boolean }) => {
@@ -195,12 +199,7 @@ export function buildProgram(result: { code: number }): Command {
     .command('verify')
     .description('walk the hash chain and stream versions of the event log, and check it against journal/anchor and --anchor head hashes')
     .option('--verdicts', 'also recompute every verdict from the log (samples, incumbent, seed) and check it is bit for bit the recorded one')
-    .option(
-      '--anchor <head>',
-      'a head hash kept elsewhere (HASH, or SEQ:HASH as `autopilot status` prints it): the log must hold it (at SEQ); repeatable',
-      anchorArg,
-      [] as GivenAnchor[],
-    )
+    .option('--anchor <head>', 'a head hash kept elsewhere (HASH, or SEQ:HASH as `autopilot status` prints it): the log must hold it (at SEQ); repeatable', anchorArg, [] as GivenAnchor[])
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action((o: { workspace: string; json?: boolean; verdicts?: boolean; anchor: GivenAnchor[] }) => {

@@ -13,8 +13,7 @@ import { formatPolicyJson, listIssues, writeText } from './policy-text.js';
  * env's keys winning). Returns the exit code; throws an AutopilotError (exit 2) for an unreadable or invalid ini, or a third file.
  */
 export function importPufferCommand(list: readonly string[], o: { env?: string; out?: string }): number {
-  if (list.length < 1 || list.length > 2)
-    throw new UsageError(`import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
+  if (list.length < 1 || list.length > 2) throw new UsageError(`import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
   const inis: PufferIni[] = [];
   for (const file of list) {
     let text: string;
@@ -50,4 +49,3 @@ export function importPufferCommand(list: readonly string[], o: { env?: string; 
     throw e;
   }
 }
-

@@ -69,4 +69,3 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
     lock.release();
   }
 }
-

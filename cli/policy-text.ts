@@ -17,8 +17,21 @@ export function formatPolicyJson(policy: Policy): string {
   const parts: string[] = [];
   if (policy.$schema !== undefined) parts.push(`  "$schema": ${JSON.stringify(policy.$schema)}`);
   parts.push(`  "version": ${policy.version}`);
-  parts.push(`  "keys": ${block(Object.entries(policy.keys).map(([key, spec]) => `    ${JSON.stringify(key)}: ${flat(spec)}`), '{', '}')}`);
-  if (policy.rules !== undefined) parts.push(`  "rules": ${block(policy.rules.map((rule) => `    ${flat(rule)}`), '[', ']')}`);
+  parts.push(
+    `  "keys": ${block(
+      Object.entries(policy.keys).map(([key, spec]) => `    ${JSON.stringify(key)}: ${flat(spec)}`),
+      '{',
+      '}',
+    )}`,
+  );
+  if (policy.rules !== undefined)
+    parts.push(
+      `  "rules": ${block(
+        policy.rules.map((rule) => `    ${flat(rule)}`),
+        '[',
+        ']',
+      )}`,
+    );
   if (policy.allowed_paths !== undefined) parts.push(`  "allowed_paths": ${JSON.stringify(policy.allowed_paths)}`);
   // DEL, C1 and bidi controls only occur inside strings: as \uXXXX the text still parses to the same policy.
   return escapeJson(`{\n${parts.join(',\n')}\n}\n`);

@@ -12,7 +12,7 @@ import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } fro
 import { importPufferCommand } from './policy-import.js';
 import { jsonSyntaxError } from '../domain/text/strict-json.js';
 import { describeRule } from '../domain/policy/rules.js';
-import { escapeJson, escapeText } from '../domain/text/escape.js';
+import { escapeJson } from '../domain/text/escape.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT, failure, UsageError } from '../domain/errors.js';
 import { workspacePaths } from '../adapters/workspace.js';
@@ -26,19 +26,19 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .command('import-puffer')
     .description(
       'convert the [sweep.<section>.<key>] sections of PufferLib .ini files into a policy (printed, or written with --out); ' +
-        'given default.ini and an env\'s file, merges them as PufferLib does (the env\'s file over default.ini, section by section, key by key)',
+        "given default.ini and an env's file, merges them as PufferLib does (the env's file over default.ini, section by section, key by key)",
     )
-    .argument('<files...>', '[pufferlib/config/default.ini] pufferlib/config/ocean/drone_pp.ini: an env\'s config file, optionally after default.ini')
-    .option('--env <name>', 'the env to import for (one of the file\'s [base] env_name)')
+    .argument('<files...>', "[pufferlib/config/default.ini] pufferlib/config/ocean/drone_pp.ini: an env's config file, optionally after default.ini")
+    .option('--env <name>', "the env to import for (one of the file's [base] env_name)")
     .option('--out <file>', 'write the policy here instead of printing it')
     .action((files: string[], o: { env?: string; out?: string }) => {
       result.code = importPufferCommand(files, o);
     });
   policy
     .command('check')
-    .description('validate a policy (the workspace\'s policy.json, or --file) and print it as a table')
+    .description("validate a policy (the workspace's policy.json, or --file) and print it as a table")
     .addOption(new Option('--workspace <dir>', 'workspace directory').default('autopilot'))
-    .option('--file <file>', 'check this policy file instead of the workspace\'s')
+    .option('--file <file>', "check this policy file instead of the workspace's")
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
     .action((o: { workspace: string; file?: string; json?: boolean }) => {
       result.code = checkPolicyCommand(o);
@@ -135,8 +135,6 @@ export function describePolicy(policy: Policy, path: string): string[] {
 
 function distributionOf(spec: KeySpec): string {
   if (spec.type === 'boolean' || spec.type === 'enum') return '-';
-  const params = [spec.mean === undefined ? null : `mean ${formatNumber(spec.mean)}`, spec.scale === undefined ? null : `scale ${formatNumber(spec.scale)}`].filter(
-    (p) => p !== null,
-  );
+  const params = [spec.mean === undefined ? null : `mean ${formatNumber(spec.mean)}`, spec.scale === undefined ? null : `scale ${formatNumber(spec.scale)}`].filter((p) => p !== null);
   return `${spec.distribution ?? '(default)'}${params.length > 0 ? ` (${params.join(', ')})` : ''}`;
 }

@@ -110,8 +110,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       answer = { kind: 'proposal', ...p, problems: [], process: { argv: [], exitCode: 0, signal: null, durationMs: 0 }, violations: [], unsafe: [] };
     }
     const base = baseConfigFor(loadBaseline(paths, mode), incumbent?.override);
-    const checked =
-      answer.kind === 'failed' ? null : answer.problems.length > 0 ? { ok: false as const, errors: answer.problems } : validateOverrides(answer.overrides, base, policy);
+    const checked = answer.kind === 'failed' ? null : answer.problems.length > 0 ? { ok: false as const, errors: answer.problems } : validateOverrides(answer.overrides, base, policy);
     const { listed, unlisted } = splitUnlisted(checked && !checked.ok ? checked.errors : []);
     const rejected = capProblems(listed, settings.limits.max_problems, unlisted);
     const report = {
@@ -120,9 +119,7 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       base: incumbent?.runId ?? 'baseline',
       prompt_file: promptFile,
       outcome: answer.kind === 'failed' ? 'failed' : checked?.ok ? 'valid' : 'rejected',
-      ...(answer.kind === 'failed'
-        ? { reason: answer.reason, message: answer.message }
-        : { overrides: answer.overrides, rationale: answer.rationale, hypothesis: answer.hypothesis }),
+      ...(answer.kind === 'failed' ? { reason: answer.reason, message: answer.message } : { overrides: answer.overrides, rationale: answer.rationale, hypothesis: answer.hypothesis }),
       errors: rejected.errors,
       ...(rejected.omitted > 0 ? { errors_omitted: rejected.omitted } : {}),
       diff: checked?.ok ? checked.diff : [],

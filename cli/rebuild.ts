@@ -22,8 +22,7 @@ export function rebuildCommand(o: { workspace: string; json?: boolean }): number
     // Links or FIFOs where projection files go were removed, never followed: say so.
     for (const u of r.unsafe)
       process.stderr.write(`${prefixed(`${u.path} was a ${u.kind}${u.target !== undefined ? ` (-> ${u.target})` : ''} where a projection goes; removed, not followed`)}\n`);
-    if (o.json)
-      printJson({ files: r.files.length, written: r.written.length, removed: r.removed.length, unsafe: r.unsafe, lastSeq: last });
+    if (o.json) printJson({ files: r.files.length, written: r.written.length, removed: r.removed.length, unsafe: r.unsafe, lastSeq: last });
     else
       printLine(
         `rebuilt ${r.files.length} projection file(s) from ${last} event(s): ` +

@@ -13,8 +13,7 @@ export function renderArgsCommand(path: string, o: { null?: boolean }): number {
   } catch (e) {
     throw new UsageError(`cannot read config ${path}: ${(e as Error).message}`, { file: path });
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config))
-    throw new UsageError(`${path} must hold a JSON object of config sections`, { file: path });
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`${path} must hold a JSON object of config sections`, { file: path });
   const args = renderArgs(config as Config);
   if (args.some((a) => a.includes('\0'))) throw new UsageError(`${path} has a value with a NUL byte, which no argv can carry`, { file: path });
   // --null is data for run_training.sh's mapfile: verbatim. One per line is for reading: escaped.

@@ -19,8 +19,7 @@ export function historyPaths(paths: WorkspacePaths): string[] {
   const out: string[] = [];
   const at = (rel: string) => existsSync(join(paths.root, rel));
   for (const f of ['events.db', 'events.db-wal', 'events.db-shm', 'events.db-journal', 'blobs']) if (at(f)) out.push(f);
-  for (const dir of ['journal', 'runs', 'models', 'logs'])
-    if (at(dir)) for (const name of readdirSync(join(paths.root, dir)).sort()) if (name !== '.gitkeep') out.push(`${dir}/${name}`);
+  for (const dir of ['journal', 'runs', 'models', 'logs']) if (at(dir)) for (const name of readdirSync(join(paths.root, dir)).sort()) if (name !== '.gitkeep') out.push(`${dir}/${name}`);
   if (at('proposals')) for (const name of readdirSync(join(paths.root, 'proposals')).sort()) if (/^run_\d+\.json$/.test(name)) out.push(`proposals/${name}`);
   return out;
 }

@@ -55,7 +55,7 @@ export async function runCli(program: Command, argv: string[], result: { code: n
   let workspace: string | undefined;
   // The workspace the failing command was given, to say where its log ends.
   program.hook('preAction', (_program, action) => {
-    const given = (action.opts() as { workspace?: unknown }).workspace;
+    const given = action.opts<{ workspace?: unknown }>().workspace;
     if (typeof given === 'string') workspace = given;
   });
   try {

@@ -84,10 +84,7 @@ function overrideErrors(overrides: Record<string, unknown> | undefined, base: Co
 }
 
 /** As the loop's launch plan does: a checkpoint to resume from must be one the log knows. */
-function checkResume<T extends { config: Config; override: Record<string, unknown> }>(
-  result: T,
-  view: WorkspaceView | null,
-): T | { ok: false; errors: ValidationError[] } {
+function checkResume<T extends { config: Config; override: Record<string, unknown> }>(result: T, view: WorkspaceView | null): T | { ok: false; errors: ValidationError[] } {
   const pointers = view ? checkpointPointers(view) : { latest: null, best: null };
   const resume = resumeCheckpoint(result.config, result.override, {
     latest: pointers.latest?.path ?? null,
@@ -102,12 +99,7 @@ function checkResume<T extends { config: Config; override: Record<string, unknow
  * (the mode's baseline with the incumbent's override, as the loop computes it), or the
  * baseline when there is no incumbent (a fresh workspace).
  */
-function resolveBase(
-  paths: WorkspacePaths,
-  view: WorkspaceView | null,
-  runArg: string | undefined,
-  mode: 'quick' | 'full',
-): { config: Config; description: BaseDescription } {
+function resolveBase(paths: WorkspacePaths, view: WorkspaceView | null, runArg: string | undefined, mode: 'quick' | 'full'): { config: Config; description: BaseDescription } {
   if (runArg !== undefined) {
     const runId = /^\d+$/.test(runArg) && runArg.length < 3 ? runIdOf(Number(runArg)) : runArg;
     const accepted = view ? [...view.runs.values()].filter((r) => r.accepted !== null).map((r) => r.runId) : [];

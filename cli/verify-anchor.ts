@@ -69,19 +69,16 @@ export function prepareAnchorCheck(workspace: string, given: readonly GivenAncho
 export function anchorReportLines(a: AnchorReport, r: VerifyResult): string[] {
   const out: string[] = [];
   const f = a.file;
-  if (!f.present)
-    out.push(`note: no ${ANCHOR_FILE}: only the chain's own consistency was checked (a log rewritten with recomputed hashes, or cut short, passes that)`);
+  if (!f.present) out.push(`note: no ${ANCHOR_FILE}: only the chain's own consistency was checked (a log rewritten with recomputed hashes, or cut short, passes that)`);
   if (f.present && f.refused === null) {
     const hmac = f.hmac!;
     const last = f.lastAnchoredSeq ?? null;
     const macs = hmac.checked ? `, ${hmac.checked} HMAC(s) checked` : '';
     const fileProblems = a.problems.filter((p) => p.line !== null).length;
     if (fileProblems === 0) out.push(`ok: ${ANCHOR_FILE}: ${f.matched} anchor(s) match the log${last === null ? '' : ` (last at seq ${last})`}${macs}`);
-    if (hmac.notChecked)
-      out.push(`note: ${ANCHOR_FILE}: ${hmac.notChecked} anchor line(s) carry an HMAC that was not checked (${ANCHOR_KEY_ENV} is not set)`);
+    if (hmac.notChecked) out.push(`note: ${ANCHOR_FILE}: ${hmac.notChecked} anchor line(s) carry an HMAC that was not checked (${ANCHOR_KEY_ENV} is not set)`);
     if (f.unchecked) out.push(`note: ${ANCHOR_FILE}: ${f.unchecked} anchor(s) at or after the break in the chain were not compared`);
-    if (r.ok && last !== null && r.lastSeq > last)
-      out.push(`note: the log runs ${r.lastSeq - last} event(s) past its last anchor (seq ${last}); those are not covered`);
+    if (r.ok && last !== null && r.lastSeq > last) out.push(`note: the log runs ${r.lastSeq - last} event(s) past its last anchor (seq ${last}); those are not covered`);
     if (f.journalStepsPastLastAnchor)
       out.push(
         `WARNING: ${f.journalStepsPastLastAnchor} journal step(s) of the log come after the last anchor line, though the loop anchors each one: ` +

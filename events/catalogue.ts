@@ -121,9 +121,7 @@ export const LoopStarted = event(
      * logs, whose draws derive from the session id alone), and where it came from: `loop --seed`,
      * autopilot.json `proposer.seed`, an earlier session's LoopStarted, or drawn for this workspace.
      */
-    proposerSeed: z
-      .object({ value: z.number().int().min(0).max(0xffffffff), source: z.enum(['option', 'settings', 'log', 'drawn']) })
-      .optional(),
+    proposerSeed: z.object({ value: z.number().int().min(0).max(0xffffffff), source: z.enum(['option', 'settings', 'log', 'drawn']) }).optional(),
     /** Sequence number the first run of this session gets. */
     firstRunIndex: z.number().int().positive(),
     /** The incumbent when the session started (null in a fresh workspace). */
@@ -177,10 +175,7 @@ export const InputsAccepted = event(
     by: z.string().min(1),
   }),
 );
-export const LockTakenOver = event(
-  'LockTakenOver',
-  z.object({ previousPid: z.number().int().nullable(), pid: z.number().int(), path: z.string() }),
-);
+export const LockTakenOver = event('LockTakenOver', z.object({ previousPid: z.number().int().nullable(), pid: z.number().int(), path: z.string() }));
 export const LoopResumed = event('LoopResumed', z.object({ session: z.string(), pid: z.number().int(), state: z.string() }));
 export const RunPlanned = event(
   'RunPlanned',
@@ -367,10 +362,7 @@ export const RunReattached = event(
     alive: z.boolean(),
   }),
 );
-export const RunProgress = event(
-  'RunProgress',
-  z.object({ runId: RunId, attempt: z.number().int().positive(), metrics: z.record(z.string(), z.number()) }),
-);
+export const RunProgress = event('RunProgress', z.object({ runId: RunId, attempt: z.number().int().positive(), metrics: z.record(z.string(), z.number()) }));
 export const RunFinished = event(
   'RunFinished',
   z.object({
@@ -439,10 +431,7 @@ export const RunEvaluated = event(
     against: z.array(RunId).min(1).optional(),
   }),
 );
-export const IncumbentChanged = event(
-  'IncumbentChanged',
-  z.object({ runId: RunId, previous: RunId.nullable(), incumbent: IncumbentRef }),
-);
+export const IncumbentChanged = event('IncumbentChanged', z.object({ runId: RunId, previous: RunId.nullable(), incumbent: IncumbentRef }));
 export const JournalWritten = event(
   'JournalWritten',
   z.object({
@@ -505,14 +494,8 @@ export const GuardrailViolation = event(
 );
 export const StopRequested = event('StopRequested', z.object({ reason: z.string(), now: z.boolean() }));
 export const LoopHalted = event('LoopHalted', z.object({ reason: z.string(), runsCompleted: z.number().int().nonnegative() }));
-export const LoopCompleted = event(
-  'LoopCompleted',
-  z.object({ runsCompleted: z.number().int().nonnegative(), incumbent: RunId.nullable() }),
-);
-export const StateEntered = event(
-  'StateEntered',
-  z.object({ from: z.string().nullable(), to: z.string(), event: z.string() }),
-);
+export const LoopCompleted = event('LoopCompleted', z.object({ runsCompleted: z.number().int().nonnegative(), incumbent: RunId.nullable() }));
+export const StateEntered = event('StateEntered', z.object({ from: z.string().nullable(), to: z.string(), event: z.string() }));
 
 export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopStarted,

@@ -255,8 +255,7 @@ export const loopMachine = setup({
       assertEvent(event, 'StopRequested');
       return event.data.now;
     },
-    canAskAgain: ({ context }) =>
-      context.stop === null && requireRun(context).proposalAttempt - requireRun(context).fallbackAt < context.limits.maxProposalAttempts,
+    canAskAgain: ({ context }) => context.stop === null && requireRun(context).proposalAttempt - requireRun(context).fallbackAt < context.limits.maxProposalAttempts,
     canFallBack: ({ context }) => canFallBack(context),
     // A proposer process that timed out, hung, crashed or answered nothing is not asked again when a fallback is configured.
     processFailedCanFallBack: ({ context, event }) => {
@@ -444,10 +443,7 @@ export const loopMachine = setup({
   context: initialContext,
   initial: 'bootstrap',
   on: {
-    StopRequested: [
-      { guard: 'stopNow', actions: 'stop', target: '.stopping' },
-      { actions: 'stop' },
-    ],
+    StopRequested: [{ guard: 'stopNow', actions: 'stop', target: '.stopping' }, { actions: 'stop' }],
   },
   states: {
     bootstrap: {

@@ -26,8 +26,7 @@ export function unfinishedSession(paths: WorkspacePaths): UnfinishedSession | nu
     const session = tail.event.metadata.session;
     let found: UnfinishedSession | null = null;
     for (const { event: e } of store.readStream(`session-${session}`)) {
-      if (e.type === 'LoopStarted')
-        found = { session, mode: e.data.mode, proposer: e.data.proposer, inputs: e.data.inputs ? new Map(e.data.inputs.map((f) => [f.path, f])) : null };
+      if (e.type === 'LoopStarted') found = { session, mode: e.data.mode, proposer: e.data.proposer, inputs: e.data.inputs ? new Map(e.data.inputs.map((f) => [f.path, f])) : null };
       else if (e.type === 'InputsAccepted' && found?.inputs) for (const f of e.data.files) found.inputs.set(f.path, f);
       else if (e.type === 'LoopHalted' || e.type === 'LoopCompleted') return null;
     }

@@ -16,9 +16,7 @@ import { parseTrainerSummary } from '../domain/trainer-io/trainer-summary.js';
 export { FEW_VALUES };
 
 /** How the launch ended: the trainer's result, or why there is none. */
-export type DryRunOutcome =
-  | { ok: true; source: 'summary' | 'log'; metrics: Record<string, number>; samples: Record<string, number[]>; note?: string }
-  | { ok: false; reason: string };
+export type DryRunOutcome = { ok: true; source: 'summary' | 'log'; metrics: Record<string, number>; samples: Record<string, number[]>; note?: string } | { ok: false; reason: string };
 
 /** The metric's sample and what it allows. */
 export interface MetricReport {
@@ -77,7 +75,9 @@ export function metricReport(outcome: Extract<DryRunOutcome, { ok: true }>, sett
           : `Report more evaluation episodes in samples.${name}`),
     );
   } else if (sample.length > 1 && sample.length < FEW_VALUES)
-    warnings.push(`a run yields ${sample.length} values of ${name}: the bootstrap has little to work with (fewer than ${FEW_VALUES}); more evaluation episodes per run make verdicts sharper`);
+    warnings.push(
+      `a run yields ${sample.length} values of ${name}: the bootstrap has little to work with (fewer than ${FEW_VALUES}); more evaluation episodes per run make verdicts sharper`,
+    );
   return {
     name,
     n: sample.length,

@@ -9,13 +9,7 @@ import { RESTORE_EVENT, type LoopMachine } from '../machines/loop.machine.js';
  * XState's public `transition(machine, snapshot, event)`, event by event. The events no state of the
  * machine handles (StateEntered, RunProgress, ...) are skipped, since they cannot change the snapshot.
  */
-export function foldSession(
-  machine: LoopMachine,
-  store: EventStore<AutopilotEvent>,
-  session: string,
-  fromSeq: number,
-  toSeq?: number,
-): SnapshotFrom<LoopMachine> {
+export function foldSession(machine: LoopMachine, store: EventStore<AutopilotEvent>, session: string, fromSeq: number, toSeq?: number): SnapshotFrom<LoopMachine> {
   let [snapshot] = initialTransition(machine);
   const handled = new Set<string>(machine.events);
   for (const stored of store.readAll({ fromSeq, ...(toSeq === undefined ? {} : { toSeq }) })) {

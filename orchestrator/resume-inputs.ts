@@ -11,10 +11,7 @@ import { unfinishedBinding } from './bound-inputs.js';
 import type { WorkspacePaths } from '../adapters/workspace.js';
 
 /** What the check found, to be recorded once the log is open. */
-export type InputsOutcome =
-  | { session: string; accepted: InputFile[]; why: string }
-  | { session: string; reverted: DataOf<'GuardrailViolation'>['paths'] }
-  | null;
+export type InputsOutcome = { session: string; accepted: InputFile[]; why: string } | { session: string; reverted: DataOf<'GuardrailViolation'>['paths'] } | null;
 
 /** The names `secrets.record` keeps, read from the recorded autopilot.json (its redacted values do not matter here). */
 function recordedNames(inputs: ReadonlyMap<string, InputFile>): string[] {

@@ -276,7 +276,13 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     if (found.length === 0) return;
     const runId = (before.data as { runId?: unknown }).runId;
     const changed = found.map(({ path, change, kind, target, restored, note }) => ({ path, change, restored, ...(kind ? { kind } : {}), ...(target !== undefined ? { target } : {}), note }));
-    persist(makeEvent('GuardrailViolation', { ...(typeof runId === 'string' ? { runId } : {}), source: 'workspace', paths: changed, action: found.every((f) => f.restored) ? 'reverted' : 'detected' }, before.metadata.session));
+    persist(
+      makeEvent(
+        'GuardrailViolation',
+        { ...(typeof runId === 'string' ? { runId } : {}), source: 'workspace', paths: changed, action: found.every((f) => f.restored) ? 'reverted' : 'detected' },
+        before.metadata.session,
+      ),
+    );
   };
   // A link or FIFO met where projections are written was removed (never followed): that is recorded too.
   const recordUnsafe = (after: AutopilotEvent) => {
@@ -294,8 +300,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   };
   const event0Session = (runId: string) => writer.view.runs.get(runId)?.session ?? deps.newSession;
   // What the resume check did to the bound inputs is recorded before anything else of the session.
-  if (inputs && 'accepted' in inputs)
-    persist(makeEvent('InputsAccepted', { files: inputs.accepted, why: inputs.why, by: 'loop --accept-input-changes' }, inputs.session));
+  if (inputs && 'accepted' in inputs) persist(makeEvent('InputsAccepted', { files: inputs.accepted, why: inputs.why, by: 'loop --accept-input-changes' }, inputs.session));
   else if (inputs) {
     const current = [...writer.view.runs.values()].filter((r) => r.session === inputs.session && r.journal === null).at(-1)?.runId;
     persist(
@@ -338,10 +343,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   // Every state the machine enters after its start (a reentry too) is recorded where it happens, before the state's actor runs.
   actor.on('entered', (notice) => guarded(() => isCatalogueType(notice.cause) && recordEntry(notice.state, notice.cause)));
 
-  if (lock.takenOverFrom !== undefined)
-    persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
-  if (restored && restored.status === 'active')
-    persist(makeEvent('LoopResumed', { session, pid: process.pid, state: String(restored.value) }, session));
+  if (lock.takenOverFrom !== undefined) persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
+  if (restored && restored.status === 'active') persist(makeEvent('LoopResumed', { session, pid: process.pid, state: String(restored.value) }, session));
 
   const finished = new Promise<SnapshotFrom<LoopMachine>>((resolve) => {
     const check = (s: SnapshotFrom<LoopMachine>) => {
@@ -423,8 +426,10 @@ function refuseResume(paths: ReturnType<typeof workspacePaths>, inputs: Extract<
   }
   const kept = inputs.reverted.filter((p) => !p.restored);
   err(
-    prefixed(`cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
-      'restore it by hand, or resume with --accept-input-changes "<why>"'),
+    prefixed(
+      `cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
+        'restore it by hand, or resume with --accept-input-changes "<why>"',
+    ),
   );
   return EXIT.failed;
 }

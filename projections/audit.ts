@@ -619,7 +619,13 @@ function errorLine(e: ValidationErrors[number]): string {
 function promptLines(step: AuditStep): string[] {
   const prompt = (step as { prompt?: { template: string; text: string } }).prompt;
   if (!prompt) return [];
-  return [`prompt (rendered from ${prompt.template}):`, ...prompt.text.replace(/\n$/, '').split('\n').map((l) => `  | ${l}`)];
+  return [
+    `prompt (rendered from ${prompt.template}):`,
+    ...prompt.text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => `  | ${l}`),
+  ];
 }
 
 function extraLines(step: AuditStep, known: readonly string[]): string[] {
@@ -709,17 +715,17 @@ function describe(step: AuditStep): { head: string; details: string[] } {
     case 'ProposalRequested':
       return {
         head: `attempt ${step.attempt} asked of ${step.proposer}${step.previous_errors.length ? `, handing back ${step.previous_errors.length} error(s)` : ''}`,
-        details: [
-          ...step.previous_errors.map((e) => `previous error: ${errorLine(e)}`),
-          ...extraLines(step, ['attempt', 'proposer', 'previous_errors', 'prompt']),
-          ...promptLines(step),
-        ],
+        details: [...step.previous_errors.map((e) => `previous error: ${errorLine(e)}`), ...extraLines(step, ['attempt', 'proposer', 'previous_errors', 'prompt']), ...promptLines(step)],
       };
     case 'ProposalReceived':
       return {
         head: `attempt ${step.attempt} from ${step.proposer}${step.seed === null ? '' : ` (seed ${step.seed})`}`,
         details: [
-          `overrides: ${flatten(step.overrides).map(([k, v]) => `${k}=${value(v)}`).join(', ') || '(none)'}`,
+          `overrides: ${
+            flatten(step.overrides)
+              .map(([k, v]) => `${k}=${value(v)}`)
+              .join(', ') || '(none)'
+          }`,
           `rationale: ${step.rationale}`,
           `hypothesis: ${step.hypothesis}`,
           ...extraLines(step, ['attempt', 'proposer', 'seed', 'overrides', 'rationale', 'hypothesis']),
@@ -755,10 +761,7 @@ function describe(step: AuditStep): { head: string; details: string[] } {
     case 'ProposalRejected':
       return {
         head: `attempt ${step.attempt} rejected with ${step.errors.length + (step.omitted ?? 0)} error(s)`,
-        details: [
-          ...step.errors.map((e) => `error: ${errorLine(e)}`),
-          ...(step.omitted ? [`… and ${step.omitted} more error(s), counted but not kept (limits.max_problems)`] : []),
-        ],
+        details: [...step.errors.map((e) => `error: ${errorLine(e)}`), ...(step.omitted ? [`… and ${step.omitted} more error(s), counted but not kept (limits.max_problems)`] : [])],
       };
     case 'ProposalAccepted': {
       const what = step.attempt === 0 ? `${step.proposer} config accepted` : `attempt ${step.attempt} accepted`;
@@ -785,9 +788,17 @@ function describe(step: AuditStep): { head: string; details: string[] } {
       return {
         head: `attempt ${step.attempt} finished: exit ${step.exit_code} after ${seconds(step.duration_ms)} (metrics from ${step.summary_source})`,
         details: [
-          `metrics: ${Object.entries(step.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || '(none)'}`,
+          `metrics: ${
+            Object.entries(step.metrics)
+              .map(([k, v]) => `${k} ${fmt(v)}`)
+              .join(', ') || '(none)'
+          }`,
           ...(Object.keys(step.sample_sizes).length
-            ? [`samples: ${Object.entries(step.sample_sizes).map(([k, n]) => `${k} n=${n}`).join(', ')}`]
+            ? [
+                `samples: ${Object.entries(step.sample_sizes)
+                  .map(([k, n]) => `${k} n=${n}`)
+                  .join(', ')}`,
+              ]
             : []),
         ],
       };
@@ -861,7 +872,9 @@ export function renderAudit(a: RunAudit): string {
       const l = a.launches.find((x) => x.seq === step.seq);
       if (l && l.progress_events > 0 && l.last_progress)
         lines.push(
-          `${' '.repeat(prefix.length + 2)}progress: ${l.progress_events} report(s), last ${Object.entries(l.last_progress).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
+          `${' '.repeat(prefix.length + 2)}progress: ${l.progress_events} report(s), last ${Object.entries(l.last_progress)
+            .map(([k, v]) => `${k} ${fmt(v)}`)
+            .join(', ')}`,
         );
     }
   }

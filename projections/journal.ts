@@ -32,7 +32,16 @@ export interface NotesState {
 }
 
 /** After these events the notes are rendered (and written); in between, changes only accumulate. */
-export const NOTE_EVENTS: ReadonlySet<string> = new Set(['ProposalReceived', 'ProposalRejected', 'ProposalFailed', 'ProposalAccepted', 'JournalWritten', 'RunPlanned', 'LoopHalted', 'LoopCompleted']);
+export const NOTE_EVENTS: ReadonlySet<string> = new Set([
+  'ProposalReceived',
+  'ProposalRejected',
+  'ProposalFailed',
+  'ProposalAccepted',
+  'JournalWritten',
+  'RunPlanned',
+  'LoopHalted',
+  'LoopCompleted',
+]);
 
 /** Events that end a session: its unjournaled runs become interrupted. */
 const SESSION_ENDS: ReadonlySet<string> = new Set(['LoopHalted', 'LoopCompleted']);

@@ -117,7 +117,10 @@ function rawVars(input: PromptInput): Record<PromptVar, string> {
  */
 export function renderPrompt(template: string, input: PromptInput, source?: string): string {
   const text = renderTemplate(template, promptVars(input), source);
-  return `${text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -218,9 +221,7 @@ function policyTable(policy: Policy): string {
   ];
   const orchestrator = orchestratorKeys(policy);
   if (orchestrator.length > 0)
-    parts.push(
-      `Orchestrator keys (optional, not trainer flags):\n${orchestrator.map((k) => `- \`${k}\`: ${describeOrchestratorKey(k)} — ${ORCHESTRATOR_KEYS[k]!.description}`).join('\n')}`,
-    );
+    parts.push(`Orchestrator keys (optional, not trainer flags):\n${orchestrator.map((k) => `- \`${k}\`: ${describeOrchestratorKey(k)} — ${ORCHESTRATOR_KEYS[k]!.description}`).join('\n')}`);
   const rules = policy.rules ?? [];
   parts.push(
     rules.length === 0
@@ -264,7 +265,7 @@ function incumbentText(input: PromptInput): string {
   } else {
     lines.push(`- Its override: ${describeOverride(ref.override)}.`);
   }
-  lines.push('Your overrides are applied on top of the incumbent\'s config; keys you leave out keep its values.');
+  lines.push("Your overrides are applied on top of the incumbent's config; keys you leave out keep its values.");
   return lines.join('\n');
 }
 
@@ -280,13 +281,7 @@ function recentRuns(input: PromptInput): string {
     const failure = r.failures.at(-1);
     const verdict = r.evaluation ? verdictLine(r.evaluation) : failure ? `failed: ${failureText(failure)}` : 'no result';
     const changes = r.accepted ? `${r.kind === 'baseline' ? '' : `vs ${r.accepted.base}: `}${describeChanges(r.accepted.diff, settings.seeds.key)}` : '—';
-    return [
-      `${r.runId}${view.incumbent?.ref.runId === r.runId ? ' (incumbent)' : ''}`,
-      kindOf(r),
-      changes,
-      own ? `${fmt(own.mean)} (n=${own.n})` : '—',
-      verdict,
-    ];
+    return [`${r.runId}${view.incumbent?.ref.runId === r.runId ? ' (incumbent)' : ''}`, kindOf(r), changes, own ? `${fmt(own.mean)} (n=${own.n})` : '—', verdict];
   });
   const head = journaled.length > shown.length ? `The last ${shown.length} of ${journaled.length} runs, oldest first.` : `All ${journaled.length} run(s), oldest first.`;
   return `${head} Verdicts: difference of means vs the incumbent of the time, [interval] in the better direction (positive = better), n = candidate/incumbent.\n\n${table(

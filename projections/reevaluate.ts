@@ -63,18 +63,29 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
       const freshSample = d.against?.flatMap((id) => sampleOf(finished.get(id)!, d.metric));
       const against = d.incumbent === null ? null : incumbent && freshSample ? { ...incumbent, sample: freshSample, n: freshSample.length, mean: mean(freshSample) } : incumbent;
       if (d.incumbent !== null && incumbent?.runId !== d.incumbent.runId) {
-        report.mismatches.push({ seq: stored.seq, runId: d.runId, recorded: d, recomputed: null, why: `judged against ${d.incumbent.runId}, but the incumbent then was ${incumbent?.runId ?? 'none'}` });
+        report.mismatches.push({
+          seq: stored.seq,
+          runId: d.runId,
+          recorded: d,
+          recomputed: null,
+          why: `judged against ${d.incumbent.runId}, but the incumbent then was ${incumbent?.runId ?? 'none'}`,
+        });
         continue;
       }
       const recomputed = {
         runId: d.runId,
         ...(d.against ? { against: d.against } : {}),
-        ...evaluateRun({ runId: d.runId, sample, ...(d.pooled ? { pooled: d.pooled } : {}) }, against, { name: d.metric, direction: d.direction }, {
-          alpha: d.alpha ?? 0.05,
-          sidedness: d.sidedness ?? 'two-sided',
-          resamples: d.resamples ?? 10_000,
-          interval: d.method === 'bootstrap-bca' ? 'bca' : d.method === 'welch-t' ? 'welch' : 'percentile',
-        }),
+        ...evaluateRun(
+          { runId: d.runId, sample, ...(d.pooled ? { pooled: d.pooled } : {}) },
+          against,
+          { name: d.metric, direction: d.direction },
+          {
+            alpha: d.alpha ?? 0.05,
+            sidedness: d.sidedness ?? 'two-sided',
+            resamples: d.resamples ?? 10_000,
+            interval: d.method === 'bootstrap-bca' ? 'bca' : d.method === 'welch-t' ? 'welch' : 'percentile',
+          },
+        ),
       };
       // Baselines record no settings; the comparison is of what both hold.
       const same = d.verdict === 'baseline' ? recomputed.verdict === 'baseline' && recomputed.candidate.n === d.candidate.n : canonicalJson(recomputed) === canonicalJson(d);

@@ -10,7 +10,6 @@ import { renderAll } from './render.js';
 import { emptySummary, evolveSummary, summaryReport, type SummaryFold, type ViewSummary } from './summary.js';
 import { emptyView, evolveView, type WorkspaceView } from './view.js';
 
-
 const ALL_TYPES: ReadonlySet<AutopilotEventType> = new Set(EVENT_TYPES);
 
 /** The workspace view, rendered as every projection file (`relative path → content`). */

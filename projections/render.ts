@@ -232,10 +232,7 @@ function addRunFiles(files: Map<string, string>, r: RunView, notes: string): voi
   if (r.accepted) {
     files.set(`${dir}/config.json`, json(r.accepted.config));
     files.set(`${dir}/override.json`, json(r.accepted.override));
-    files.set(
-      `${dir}/config_diff.json`,
-      json({ base: r.accepted.base, changes: r.accepted.diff, normalizations: r.accepted.normalizations }),
-    );
+    files.set(`${dir}/config_diff.json`, json({ base: r.accepted.base, changes: r.accepted.diff, normalizations: r.accepted.normalizations }));
   }
   if (r.finished || r.failures.length > 0) files.set(`${dir}/summary.json`, renderSummary(r));
   files.set(`${dir}/notes.txt`, notes);

@@ -66,12 +66,7 @@ export interface ReplayReport {
 }
 
 /** Assembles the report for the event `target`. */
-export function buildReplay(
-  target: StoredEvent<AutopilotEvent>,
-  scan: ReplayScan,
-  machine: MachineAt,
-  summary: string | null = null,
-): ReplayReport {
+export function buildReplay(target: StoredEvent<AutopilotEvent>, scan: ReplayScan, machine: MachineAt, summary: string | null = null): ReplayReport {
   const session = target.event.metadata.session;
   return {
     seq: target.seq,
@@ -98,8 +93,7 @@ function runLines(run: NonNullable<LoopContext['run']>): string[] {
   const ask = `proposal attempt ${run.proposalAttempt}${run.awaitingProposal ? ', awaiting the answer' : ''}`;
   const errors = run.errors.length + (run.errorsOmitted ?? 0);
   lines.push(`  ${ask}${run.errors.length ? `; ${errors} error(s) to hand back: ${summarizeProblems(run.errors, run.errorsOmitted)}` : ''}`);
-  if (run.proposal)
-    lines.push(`  proposal: ${run.proposal.proposer}${run.proposal.seed === null ? '' : ` seed ${run.proposal.seed}`} (attempt ${run.proposal.attempt})`);
+  if (run.proposal) lines.push(`  proposal: ${run.proposal.proposer}${run.proposal.seed === null ? '' : ` seed ${run.proposal.seed}`} (attempt ${run.proposal.attempt})`);
   if (run.accepted) lines.push(`  accepted: ${run.accepted.diff.length} change(s) vs ${run.accepted.base}`);
   lines.push(`  launch attempts: ${run.attempt}`);
   if (run.started) lines.push(`  in flight: attempt ${run.started.attempt}, pid ${run.started.pid}, since ${utc(run.started.at)}`);
@@ -118,9 +112,7 @@ export function renderReplay(r: ReplayReport): string {
   lines.push(`  state: ${r.machine.state} (${r.machine.status})`);
   lines.push(`  mode ${c.mode}, proposer ${c.proposer}, metric ${c.metric.name} (${c.metric.direction})`);
   lines.push(`  runs completed ${c.runsCompleted} of ${c.runsRequested}, next run index ${c.nextRunIndex}, consecutive failures ${c.consecutiveFailures}`);
-  lines.push(
-    `  limits: ${c.limits.maxProposalAttempts} proposal attempt(s), ${c.limits.maxRunAttempts} run attempt(s), ${c.limits.maxConsecutiveFailures} consecutive failure(s)`,
-  );
+  lines.push(`  limits: ${c.limits.maxProposalAttempts} proposal attempt(s), ${c.limits.maxRunAttempts} run attempt(s), ${c.limits.maxConsecutiveFailures} consecutive failure(s)`);
   lines.push(`  incumbent: ${c.incumbent ? `run ${c.incumbent.runId}, ${c.incumbent.metric} ${fmt(c.incumbent.mean)} (n=${c.incumbent.n})` : 'none'}`);
   if (c.stop) lines.push(`  stop requested (${c.stop.now ? 'now' : 'after the current run'}): ${c.stop.reason}`);
   if (c.haltReason) lines.push(`  halt reason: ${c.haltReason}`);
@@ -128,8 +120,7 @@ export function renderReplay(r: ReplayReport): string {
   else lines.push('  no run in progress');
   const from = r.view_from.snapshot_seq;
   lines.push('', `View (events 1..${r.view.events}${from === null ? '' : `, folded on from the snapshot at #${from}`})`);
-  for (const s of r.view.sessions)
-    lines.push(`  session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);
+  for (const s of r.view.sessions) lines.push(`  session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);
   lines.push('  run  kind      status     attempts  verdict       mean');
   for (const run of r.view.runs)
     lines.push(

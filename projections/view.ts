@@ -354,8 +354,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'CheckpointsPruned':
-      for (const r of view.runs.values())
-        if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
+      for (const r of view.runs.values()) if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
       if (e.data.removed.length > 0)
         view.labbook.push({
           at,

@@ -26,7 +26,11 @@ function sourceFiles(dir: string, out: string[]): string[] {
 export function sourceHash(): string {
   const files = [...SOURCE_DIRS.filter((d) => existsSync(join(root, d))).flatMap((d) => sourceFiles(join(root, d), [])), ...BUILD_FILES.map((f) => join(root, f))];
   const hash = createHash('sha256');
-  for (const file of files.sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of files.sort())
+    hash
+      .update(`${relative(root, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 

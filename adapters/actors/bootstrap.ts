@@ -32,9 +32,7 @@ export function bootstrapActor(deps: ActorDeps) {
       maxRunAttempts: deps.settings.retries.max_attempts,
       maxConsecutiveFailures: budgets.max_consecutive_failures,
       onExhausted: deps.settings.proposer.on_exhausted,
-      ...(budgets.max_runs === undefined
-        ? {}
-        : { maxRuns: budgets.max_runs, runsBefore: [...view.runs.values()].filter((r) => r.journal !== null).length }),
+      ...(budgets.max_runs === undefined ? {} : { maxRuns: budgets.max_runs, runsBefore: [...view.runs.values()].filter((r) => r.journal !== null).length }),
       ...(budgets.max_wall_seconds === undefined ? {} : { maxWallSeconds: budgets.max_wall_seconds }),
     };
     record(
@@ -63,8 +61,6 @@ export function bootstrapActor(deps: ActorDeps) {
     // Run 001 of a workspace (or the first run after baselines that all failed) is the baseline, unchanged.
     // A spent run budget halts the loop on LoopStarted (the machine decides); nothing is planned then.
     if (!incumbent && !runBudgetSpent(limits, 0))
-      record(
-        makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()),
-      );
+      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()));
   });
 }

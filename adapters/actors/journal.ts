@@ -41,9 +41,7 @@ export function journalActor(deps: ActorDeps) {
     // A journal step restarted after a crash must not promote the same incumbent twice.
     const already = input.incumbent !== null && promote !== null && input.incumbent.runId === promote.runId && input.incumbent.n === promote.n;
     if (promote && !already && !input.run.promoted)
-      record(
-        makeEvent('IncumbentChanged', { runId: promote.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()),
-      );
+      record(makeEvent('IncumbentChanged', { runId: promote.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()));
     record(makeEvent('JournalWritten', { runId: input.run.runId, ...entry }, input.session, deps.now()));
   });
 }

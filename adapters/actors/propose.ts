@@ -35,9 +35,7 @@ export function proposeActor(deps: ActorDeps) {
       record(
         makeEvent(
           'RunPlanned',
-          rep
-            ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: plan!.parent }
-            : { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode },
+          rep ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: plan!.parent } : { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode },
           input.session,
           stamp(),
         ),
@@ -108,8 +106,7 @@ export function proposeActor(deps: ActorDeps) {
       try {
         // Derived from the session's recorded root seed and where the draw happens: a replay of the log gives the same proposal.
         const seed = proposalSeed(deps.history().sessions.get(input.session)?.proposerSeed, input.session, runId, attempt);
-        const proposal =
-          input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
+        const proposal = input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
         record(
           makeEvent(
             'ProposalReceived',
@@ -161,14 +158,7 @@ export function proposeActor(deps: ActorDeps) {
         (h) => (handle = h),
         // Recorded before it may start: a restart finds it by this.
         (h) =>
-          record(
-            makeEvent(
-              'ProposerStarted',
-              { runId, attempt, proposer: input.proposer, pid: h.pid, pidStartTime: h.pidStartTime, containment: h.containment },
-              input.session,
-              stamp(),
-            ),
-          ),
+          record(makeEvent('ProposerStarted', { runId, attempt, proposer: input.proposer, pid: h.pid, pidStartTime: h.pidStartTime, containment: h.containment }, input.session, stamp())),
       );
       if (cancelled) return;
       const unsafe = unsafeViolation(input.session, stamp(), 'proposer', answer.unsafe, { runId, attempt, proposer: input.proposer }, 'where the proposer answers');

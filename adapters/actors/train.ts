@@ -26,7 +26,6 @@ import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
 import { recordRunFolder } from './run-folder-after.js';
 
-
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
 export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
   return trainerFullEnv(deps.settings, placeOf(deps, runId));
@@ -65,16 +64,7 @@ export function trainActor(deps: ActorDeps) {
       if ((event as AutopilotEvent).type === 'StopRequested') handle?.stop('killed');
     });
 
-    const failed = (
-      attempt: number,
-      reason: FailureReason,
-      exitCode: number | null,
-      signal: string | null,
-      durationMs: number,
-      message: string,
-      neverStarted = false,
-      tail: string[] = [],
-    ) =>
+    const failed = (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string, neverStarted = false, tail: string[] = []) =>
       emit(
         makeEvent(
           'RunFailed',
@@ -118,7 +108,16 @@ export function trainActor(deps: ActorDeps) {
             : r.stoppedFor === 'hung'
               ? `no output for ${timeouts.no_output_seconds}s`
               : 'stopped by request';
-        return failed(attempt, r.stoppedFor, r.exitCode, r.signal, r.durationMs, `${why}; the trainer's process tree was terminated`, false, failureTail(r.tail, deps.settings.limits.failure_tail_lines));
+        return failed(
+          attempt,
+          r.stoppedFor,
+          r.exitCode,
+          r.signal,
+          r.durationMs,
+          `${why}; the trainer's process tree was terminated`,
+          false,
+          failureTail(r.tail, deps.settings.limits.failure_tail_lines),
+        );
       }
       if (!r.recorded) return failed(attempt, 'killed', null, r.signal, r.durationMs, `the trainer's supervisor was killed from outside; see ${log}`);
       const outcome = launchOutcome(r, {
@@ -138,8 +137,7 @@ export function trainActor(deps: ActorDeps) {
       else emit(makeEvent('RunFailed', { runId: run.runId, attempt, ...outcome.data }, session, deps.now()));
     };
 
-    const progress = (attempt: number) => (metrics: Record<string, number>) =>
-      emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
+    const progress = (attempt: number) => (metrics: Record<string, number>) => emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
 
     if (run.started) {
       resume(run.started);

@@ -12,9 +12,5 @@ import type { Settings } from '../../domain/config/settings.js';
 /** The full argv the trainer of run `runId` (of `session`) is started with. */
 export function trainerArgv(settings: Pick<Settings, 'trainer' | 'wandb'>, config: Config, session: string, runId: string): string[] {
   const wandb = settings.wandb;
-  return [
-    ...settings.trainer.command,
-    ...renderArgs(config),
-    ...(wandb.enabled ? ['--wandb', '--wandb-project', wandb.project, '--wandb-group', session, '--tag', runId] : []),
-  ];
+  return [...settings.trainer.command, ...renderArgs(config), ...(wandb.enabled ? ['--wandb', '--wandb-project', wandb.project, '--wandb-group', session, '--tag', runId] : [])];
 }

@@ -27,8 +27,7 @@ export function validateActor(deps: ActorDeps) {
     const problems = proposal?.problems ?? [];
     // Problems of the answer itself come with the errors of its overrides, when it had any: every error at once.
     const own = problems.length > 0 && isPlainObject(overrides) ? validateOverrides(overrides, base, deps.policy) : null;
-    const checked =
-      problems.length > 0 ? { ok: false as const, errors: [...problems, ...(own && !own.ok ? own.errors : [])] } : validateOverrides(overrides, base, deps.policy);
+    const checked = problems.length > 0 ? { ok: false as const, errors: [...problems, ...(own && !own.ok ? own.errors : [])] } : validateOverrides(overrides, base, deps.policy);
     const attempt = proposal?.attempt ?? 0;
     // Only the first limits.max_problems errors are kept; the rest are counted (a proposal of 20,000 bad keys stays small).
     const reject = (errors: ValidationError[], alreadyOmitted = 0) => {

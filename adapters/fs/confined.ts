@@ -6,7 +6,23 @@
  * followed and a FIFO never blocks. Writes go to a fresh temp file (O_EXCL) and are renamed over
  * the target, which replaces whatever stood there instead of writing through it.
  */
-import { closeSync, constants as C, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants as C,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { entryKind, type EntryKind } from './entry.js';
 import { AutopilotError } from '../../domain/errors.js';
@@ -24,11 +40,7 @@ export interface UnsafeEntry {
 }
 
 /** What reading an untrusted file found. */
-export type ConfinedRead =
-  | { kind: 'file'; bytes: Buffer }
-  | { kind: 'missing' }
-  | { kind: 'unsafe'; entry: UnsafeEntry }
-  | { kind: 'too-large'; size: number; max: number };
+export type ConfinedRead = { kind: 'file'; bytes: Buffer } | { kind: 'missing' } | { kind: 'unsafe'; entry: UnsafeEntry } | { kind: 'too-large'; size: number; max: number };
 
 /** Raised for a path that is not inside the root it is confined to. */
 export class OutsideRootError extends AutopilotError {
@@ -40,7 +52,10 @@ export class OutsideRootError extends AutopilotError {
 /** Raised by a write told not to repair, when something unsafe stands on its way. */
 export class UnsafePathError extends AutopilotError {
   constructor(readonly entry: UnsafeEntry) {
-    super('unsafe-path', `${entry.path} is ${entry.kind === 'symlink' ? `a symlink${entry.target !== undefined ? ` to ${entry.target}` : ''}` : `a ${entry.kind}`}, not a directory; nothing was written through it`);
+    super(
+      'unsafe-path',
+      `${entry.path} is ${entry.kind === 'symlink' ? `a symlink${entry.target !== undefined ? ` to ${entry.target}` : ''}` : `a ${entry.kind}`}, not a directory; nothing was written through it`,
+    );
   }
 }
 
@@ -53,8 +68,7 @@ let tmpCounter = 0;
 export function relativeTo(root: string, path: string): string {
   const rel = isAbsolute(path) ? relative(root, path) : path;
   const parts = rel.split(sep);
-  if (rel === '' || isAbsolute(rel) || parts.some((p) => p === '..' || p === '' || p === '.'))
-    throw new OutsideRootError(`${path} is not a path inside ${root}`);
+  if (rel === '' || isAbsolute(rel) || parts.some((p) => p === '..' || p === '' || p === '.')) throw new OutsideRootError(`${path} is not a path inside ${root}`);
   return rel;
 }
 
@@ -178,8 +192,7 @@ export function readConfined(root: string, path: string, maxBytes: number): Conf
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { kind: 'missing' };
-      if (code === 'ELOOP' || code === 'ENXIO' || code === 'EACCES' || code === 'EPERM')
-        return { kind: 'unsafe', entry: describeEntry(dir.at(name), rel, 'ignored') };
+      if (code === 'ELOOP' || code === 'ENXIO' || code === 'EACCES' || code === 'EPERM') return { kind: 'unsafe', entry: describeEntry(dir.at(name), rel, 'ignored') };
       throw error;
     }
     try {

@@ -34,10 +34,7 @@ export function ownCgroupDir(): string | null {
 /** The processes in cgroup `dir` (empty when it is gone). */
 export function cgroupMembers(dir: string): number[] {
   try {
-    return readFileSync(join(dir, 'cgroup.procs'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

@@ -98,8 +98,7 @@ export function followLog(root: string, path: string, from?: number): Follower {
     replaced,
     listen(l) {
       onMetrics = l.onMetrics;
-      if (l.onProgress)
-        subscription = metrics$.pipe(throttleTime(l.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(l.onProgress);
+      if (l.onProgress) subscription = metrics$.pipe(throttleTime(l.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(l.onProgress);
     },
     drain(all = false) {
       if (fd === null) return;

@@ -58,7 +58,8 @@ export function openAuditLog(path: string | undefined, root: string, warn: (line
     // A missing workspace is the agent's to hear about from the tools; the log does not create it.
     if (!existsSync(root)) throw new Error(`the workspace ${root} does not exist`);
     folder = holdDirConfined(root, dirname(path));
-    for (const u of folder.unsafe) warn(`${u.path} was ${u.kind === 'symlink' ? `a symlink${u.target !== undefined ? ` to ${u.target}` : ''}` : `a ${u.kind}`}, not a directory: replaced by one, never followed`);
+    for (const u of folder.unsafe)
+      warn(`${u.path} was ${u.kind === 'symlink' ? `a symlink${u.target !== undefined ? ` to ${u.target}` : ''}` : `a ${u.kind}`}, not a directory: replaced by one, never followed`);
     return folder;
   };
   return {

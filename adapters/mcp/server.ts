@@ -49,8 +49,7 @@ const ProposeInput = z
   .looseObject({
     overrides: anyValue({
       type: 'object',
-      description:
-        'The config keys to change and their new values, nested ({"train": {"learning_rate": 0.001}}) or dotted ({"train.learning_rate": 0.001}); only keys get_policy lists.',
+      description: 'The config keys to change and their new values, nested ({"train": {"learning_rate": 0.001}}) or dotted ({"train.learning_rate": 0.001}); only keys get_policy lists.',
     }),
     rationale: anyValue({ type: 'string', minLength: 1, description: 'Why this change, from the evidence in the history (non-empty).' }),
     hypothesis: anyValue({ type: 'string', minLength: 1, description: 'What you expect the run to show, so its verdict can confirm or refute it (non-empty).' }),
@@ -109,7 +108,7 @@ export function createMcpServer(o: McpServerOptions): McpServer {
     {
       title: 'Propose the next run',
       description:
-        'Propose the overrides of the next run with a rationale and a hypothesis. Validated at once against the policy and the base config (the incumbent\'s): on errors nothing is written and every error is returned (key, value, rule, allowed, message) — fix them and call again. A valid proposal is written to proposals/next_config.json (a later call replaces it) and its normalized diff is returned.',
+        "Propose the overrides of the next run with a rationale and a hypothesis. Validated at once against the policy and the base config (the incumbent's): on errors nothing is written and every error is returned (key, value, rule, allowed, message) — fix them and call again. A valid proposal is written to proposals/next_config.json (a later call replaces it) and its normalized diff is returned.",
       inputSchema: ProposeInput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -41,9 +41,7 @@ function resultError(r: Message): string | undefined {
 
 function mcpServers(init: Message): AgentReport['mcpServers'] {
   if (!Array.isArray(init.mcp_servers)) return undefined;
-  return init.mcp_servers
-    .filter((s): s is Message => typeof s === 'object' && s !== null)
-    .map((s) => ({ name: String(s.name), status: String(s.status) }));
+  return init.mcp_servers.filter((s): s is Message => typeof s === 'object' && s !== null).map((s) => ({ name: String(s.name), status: String(s.status) }));
 }
 
 function denials(r: Message): string[] | undefined {

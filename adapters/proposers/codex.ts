@@ -17,7 +17,10 @@ type CodexSettings = Settings['proposer']['codex'];
 
 // JSON strings, arrays and quoted-key tables are valid TOML, which is what `codex -c` parses.
 const toml = (v: unknown): string => JSON.stringify(v);
-const tomlTable = (o: Record<string, string>): string => `{${Object.entries(o).map(([k, v]) => `${toml(k)}=${toml(v)}`).join(',')}}`;
+const tomlTable = (o: Record<string, string>): string =>
+  `{${Object.entries(o)
+    .map(([k, v]) => `${toml(k)}=${toml(v)}`)
+    .join(',')}}`;
 
 /** The sandbox codex runs under, as recorded with the proposal. */
 export function codexSandbox(s: CodexSettings): 'read-only' | 'workspace-write' | 'bypassed' {

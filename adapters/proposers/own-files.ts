@@ -40,7 +40,13 @@ export function clearOwnFiles(root: string, rels: readonly string[], when: strin
     if (names > 1) {
       // Appending to it would write into a file that has another name, maybe outside the workspace.
       removeConfined(root, abs);
-      found.push({ path: rel, change: 'modified', restored: true, kind: 'file', note: `a hard link (${names} names for one file) where this attempt's own file goes, ${when}; this name removed, nothing written through it` });
+      found.push({
+        path: rel,
+        change: 'modified',
+        restored: true,
+        kind: 'file',
+        note: `a hard link (${names} names for one file) where this attempt's own file goes, ${when}; this name removed, nothing written through it`,
+      });
     }
   }
   return found;

@@ -17,17 +17,21 @@ export function promptFor(deps: LoopDeps, req: ProposerRequest, mcp: boolean): R
   const file = join(deps.paths.root, template);
   const source = readUserText(deps.paths.root, file, `the prompt template ${template} (proposer.prompt in autopilot.json)`);
   try {
-    const text = renderPrompt(source, {
-      view: deps.history(),
-      policy: deps.policy,
-      settings: deps.settings,
-      runId: req.runId,
-      attempt: req.attempt,
-      previousErrors: req.previousErrors,
-      ...(req.previousOmitted ? { previousOmitted: req.previousOmitted } : {}),
-      mcp,
-      workspace: deps.paths.root,
-    }, template);
+    const text = renderPrompt(
+      source,
+      {
+        view: deps.history(),
+        policy: deps.policy,
+        settings: deps.settings,
+        runId: req.runId,
+        attempt: req.attempt,
+        previousErrors: req.previousErrors,
+        ...(req.previousOmitted ? { previousOmitted: req.previousOmitted } : {}),
+        mcp,
+        workspace: deps.paths.root,
+      },
+      template,
+    );
     return { template, text };
   } catch (e) {
     throw new Error(`the prompt template ${template} could not be rendered: ${(e as Error).message}`);

@@ -34,10 +34,7 @@ export function observationsOf(view: WorkspaceView, policyKeys: string[], metric
 }
 
 /** One TPE proposal for `runId`, merged (by the validator) into the incumbent's config. */
-export function proposeWithTpe(
-  deps: LoopDeps,
-  a: { runId: string; mode: 'quick' | 'full'; incumbent: IncumbentRef | null; seed: number },
-): TpeProposal {
+export function proposeWithTpe(deps: LoopDeps, a: { runId: string; mode: 'quick' | 'full'; incumbent: IncumbentRef | null; seed: number }): TpeProposal {
   const base = baseConfigFor(boundBaseline(deps, a.mode), a.incumbent?.override);
   const history = observationsOf(deps.history(), Object.keys(deps.policy.keys), deps.settings.metric.name, a.runId);
   const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base });

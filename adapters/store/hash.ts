@@ -34,11 +34,7 @@ export function sha256Hex(text: string): string {
  * `canonicalJson({ ...fields, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) })`
  * whenever `dataJson` and `metadataJson` are canonical.
  */
-export function canonicalRecordText(
-  fields: Omit<HashedRecord, 'data' | 'metadata'>,
-  dataJson: string,
-  metadataJson: string,
-): string {
+export function canonicalRecordText(fields: Omit<HashedRecord, 'data' | 'metadata'>, dataJson: string, metadataJson: string): string {
   // Keys in canonical (sorted) order: createdAt, data, metadata, schemaVersion, seq, streamId, streamPosition, type.
   return (
     `{"createdAt":${JSON.stringify(fields.createdAt)},"data":${dataJson},"metadata":${metadataJson},` +

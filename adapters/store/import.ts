@@ -84,21 +84,14 @@ interface StreamSpan {
  * @throws LogNotEmptyError when the store already holds events or streams (nothing is read).
  * @throws JsonlError naming the first bad line (nothing is written).
  */
-export function importJsonl<E extends EventEnvelope>(
-  db: Database.Database,
-  lines: Iterable<string>,
-  codec: EventCodec<E>,
-  options: { blobs?: BlobStore } = {},
-): ImportResult {
+export function importJsonl<E extends EventEnvelope>(db: Database.Database, lines: Iterable<string>, codec: EventCodec<E>, options: { blobs?: BlobStore } = {}): ImportResult {
   const countMessages = db.prepare<[], number>('SELECT COUNT(*) FROM messages').pluck();
   const countStreams = db.prepare<[], number>('SELECT COUNT(*) FROM streams').pluck();
   const insertMessage = db.prepare<[number, string, number, string, number, string, string, string, string, string]>(
     'INSERT INTO messages (global_position, stream_id, stream_position, message_type, schema_version, ' +
       'message_data, message_metadata, created, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertStream = db.prepare<[string, number, string, string]>(
-    'INSERT INTO streams (stream_id, stream_position, created, updated) VALUES (?, ?, ?, ?)',
-  );
+  const insertStream = db.prepare<[string, number, string, string]>('INSERT INTO streams (stream_id, stream_position, created, updated) VALUES (?, ?, ?, ?)');
 
   const run = db.transaction((): ImportResult => {
     const existing = countMessages.get() ?? 0;
@@ -151,11 +144,7 @@ function storeBlob(row: LogRow, line: number, blobs: BlobStore | undefined): unk
   return row.blob;
 }
 
-function assertDecodes<E extends EventEnvelope>(
-  codec: EventCodec<E>,
-  row: { type: string; schemaVersion: number; data: unknown; metadata: unknown },
-  line: number,
-): void {
+function assertDecodes<E extends EventEnvelope>(codec: EventCodec<E>, row: { type: string; schemaVersion: number; data: unknown; metadata: unknown }, line: number): void {
   let current: number | undefined;
   try {
     current = codec.schemaVersion(row.type);

@@ -41,18 +41,7 @@ export interface NumberedRow {
 }
 
 /** The keys of a line, in the order they are written. */
-export const LOG_ROW_KEYS = [
-  'seq',
-  'streamId',
-  'streamPosition',
-  'type',
-  'schemaVersion',
-  'data',
-  'metadata',
-  'createdAt',
-  'prevHash',
-  'hash',
-] as const satisfies readonly (keyof LogRow)[];
+export const LOG_ROW_KEYS = ['seq', 'streamId', 'streamPosition', 'type', 'schemaVersion', 'data', 'metadata', 'createdAt', 'prevHash', 'hash'] as const satisfies readonly (keyof LogRow)[];
 
 /** The optional key written last, only on a line whose `data` is a blob reference. */
 export const BLOB_KEY = 'blob';
@@ -144,8 +133,7 @@ export function parseLogRow(text: string, line: number): LogRow {
   const schemaVersion = integer('schemaVersion');
   if (!('data' in o)) throw new JsonlError(line, 'is missing', 'data');
   const metadata = o.metadata;
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
-    throw new JsonlError(line, `must be a JSON object (got ${describe(metadata)})`, 'metadata');
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new JsonlError(line, `must be a JSON object (got ${describe(metadata)})`, 'metadata');
   const createdAt = string('createdAt');
   const row: LogRow = {
     seq,
@@ -199,19 +187,11 @@ export class ChainChecker {
   check(row: LogRow, line: number): void {
     const expectedSeq = this.#seq + 1;
     if (row.seq !== expectedSeq) {
-      throw new JsonlError(
-        line,
-        row.seq > expectedSeq ? `is ${row.seq}: seq ${expectedSeq} is missing` : `is ${row.seq}, expected ${expectedSeq} (repeated or out of order)`,
-        'seq',
-      );
+      throw new JsonlError(line, row.seq > expectedSeq ? `is ${row.seq}: seq ${expectedSeq} is missing` : `is ${row.seq}, expected ${expectedSeq} (repeated or out of order)`, 'seq');
     }
     const expectedPosition = (this.#positions.get(row.streamId) ?? 0) + 1;
     if (row.streamPosition !== expectedPosition) {
-      throw new JsonlError(
-        line,
-        `is ${row.streamPosition}, expected ${expectedPosition}: the positions of stream "${row.streamId}" must run 1, 2, 3… without gaps`,
-        'streamPosition',
-      );
+      throw new JsonlError(line, `is ${row.streamPosition}, expected ${expectedPosition}: the positions of stream "${row.streamId}" must run 1, 2, 3… without gaps`, 'streamPosition');
     }
     if (row.prevHash !== this.#head) {
       throw new JsonlError(line, `does not link to the hash of ${expectedSeq === 1 ? 'the genesis' : `seq ${expectedSeq - 1}`}`, 'prevHash');

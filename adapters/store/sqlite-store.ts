@@ -101,9 +101,9 @@ export interface SqliteStoreOptions {
 /** A SQLite-backed event store, exposing its file path and connection (for tests and tooling). */
 export type SqliteEventStore<E extends EventEnvelope> = EventStore<E> &
   SnapshotStore & {
-  readonly path: string;
-  readonly db: import('better-sqlite3').Database;
-};
+    readonly path: string;
+    readonly db: import('better-sqlite3').Database;
+  };
 
 interface MessageRow {
   seq: number;
@@ -139,9 +139,7 @@ interface EncodedEvent {
   metadataJson: string;
 }
 
-const MESSAGE_COLUMNS =
-  'global_position AS seq, stream_id, stream_position, message_type, schema_version, ' +
-  'message_data, message_metadata, created, prev_hash, hash';
+const MESSAGE_COLUMNS = 'global_position AS seq, stream_id, stream_position, message_type, schema_version, ' + 'message_data, message_metadata, created, prev_hash, hash';
 
 /**
  * Opens (and, unless read-only, creates) the event store at `path`.
@@ -153,11 +151,7 @@ const MESSAGE_COLUMNS =
  *
  * @throws when the file is not an event store of a supported format version.
  */
-export function openSqliteStore<E extends EventEnvelope>(
-  path: string,
-  codec: EventCodec<E>,
-  options: SqliteStoreOptions = {},
-): SqliteEventStore<E> {
+export function openSqliteStore<E extends EventEnvelope>(path: string, codec: EventCodec<E>, options: SqliteStoreOptions = {}): SqliteEventStore<E> {
   const readonly = options.readonly ?? false;
   const now = options.now ?? (() => new Date());
   const { blobs, maxEventBytes } = options;
@@ -172,19 +166,14 @@ export function openSqliteStore<E extends EventEnvelope>(
 
   const selectStreamVersion = db.prepare<[string], number>('SELECT stream_position FROM streams WHERE stream_id = ?').pluck();
   const selectLastSeq = db.prepare<[], number>('SELECT COALESCE(MAX(global_position), 0) FROM messages').pluck();
-  const selectStream = db.prepare<[string, number], MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`,
-  );
+  const selectStream = db.prepare<[string, number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`);
   // readAll fetches rows as arrays (no per-row object with named columns to build and throw away).
   const selectPage = db
-    .prepare<[number, number, number], MessageTuple>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`,
-    )
+    .prepare<[number, number, number], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`)
     .raw();
 
   // A log written before snapshots existed, opened read-only, has no such table: then there are none.
-  const snapshotsTable =
-    db.prepare<[], number>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").pluck().get() === 1;
+  const snapshotsTable = db.prepare<[], number>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").pluck().get() === 1;
   const selectSnapshot = snapshotsTable
     ? db.prepare<[string, number], { seq: number; body: string }>(
         'SELECT s.seq AS seq, s.body AS body FROM snapshots s JOIN messages m ON m.global_position = s.seq ' +
@@ -231,18 +220,7 @@ export function openSqliteStore<E extends EventEnvelope>(
     }
   };
   const decodeRow = (row: MessageRow): StoredEvent<E> =>
-    decode([
-      row.seq,
-      row.stream_id,
-      row.stream_position,
-      row.message_type,
-      row.schema_version,
-      row.message_data,
-      row.message_metadata,
-      row.created,
-      row.prev_hash,
-      row.hash,
-    ]);
+    decode([row.seq, row.stream_id, row.stream_position, row.message_type, row.schema_version, row.message_data, row.message_metadata, row.created, row.prev_hash, row.hash]);
 
   const encode = (event: E): EncodedEvent => {
     const envelope = codec.encode(event);
@@ -276,9 +254,7 @@ export function openSqliteStore<E extends EventEnvelope>(
 
   let appendTransaction: ((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion) => AppendResult) | undefined;
   if (!readonly) {
-    const selectLastRow = db.prepare<[], { seq: number; hash: string }>(
-      'SELECT global_position AS seq, hash FROM messages ORDER BY global_position DESC LIMIT 1',
-    );
+    const selectLastRow = db.prepare<[], { seq: number; hash: string }>('SELECT global_position AS seq, hash FROM messages ORDER BY global_position DESC LIMIT 1');
     const insertMessage = db.prepare<[number, string, number, string, number, string, string, string, string, string]>(
       'INSERT INTO messages (global_position, stream_id, stream_position, message_type, schema_version, ' +
         'message_data, message_metadata, created, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -301,11 +277,7 @@ export function openSqliteStore<E extends EventEnvelope>(
       for (const event of batch) {
         seq += 1;
         position += 1;
-        const text = canonicalRecordText(
-          { seq, streamId, streamPosition: position, type: event.type, schemaVersion: event.schemaVersion, createdAt },
-          event.dataJson,
-          event.metadataJson,
-        );
+        const text = canonicalRecordText({ seq, streamId, streamPosition: position, type: event.type, schemaVersion: event.schemaVersion, createdAt }, event.dataJson, event.metadataJson);
         const hash = sha256Hex(prevHash + text);
         insertMessage.run(seq, streamId, position, event.type, event.schemaVersion, event.dataJson, event.metadataJson, createdAt, prevHash, hash);
         prevHash = hash;
@@ -353,9 +325,7 @@ export function openSqliteStore<E extends EventEnvelope>(
     saveSnapshot(name, seq, body) {
       if (readonly) throw new ReadOnlyStoreError(path);
       const r = db
-        .prepare(
-          'INSERT OR REPLACE INTO snapshots (name, seq, hash, body, created) SELECT ?, global_position, hash, ?, ? FROM messages WHERE global_position = ?',
-        )
+        .prepare('INSERT OR REPLACE INTO snapshots (name, seq, hash, body, created) SELECT ?, global_position, hash, ?, ? FROM messages WHERE global_position = ?')
         .run(name, body, now().toISOString(), seq);
       if (r.changes === 0) throw new RangeError(`cannot snapshot ${name} at seq ${seq}: the log has no such event`);
     },
@@ -403,9 +373,7 @@ export function* readStoredRows(path: string): Generator<StoredRow, void, undefi
     assertStoreFormat(db, path);
     db.exec('BEGIN');
     try {
-      const rows = db
-        .prepare<[], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`)
-        .iterate();
+      const rows = db.prepare<[], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`).iterate();
       for (const row of rows) {
         yield {
           seq: row.seq,
@@ -460,9 +428,7 @@ function openReadOnly(path: string): Database.Database {
  * format version. Works on read-only connections.
  */
 export function assertStoreFormat(db: Database.Database, path: string): void {
-  const tables = new Set(
-    db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(),
-  );
+  const tables = new Set(db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all());
   for (const table of ['meta', 'streams', 'messages']) {
     if (!tables.has(table)) throw new Error(`${path} is not an event store (table ${table} is missing)`);
   }

@@ -10,9 +10,7 @@ import { BUSY_TIMEOUT_MS, assertStoreFormat, type MessageTuple } from './sqlite-
  * Outcome of {@link verifyLog}. On failure, `events` is the number of events verified before
  * `firstBadSeq`, and `reason` says what is wrong there.
  */
-export type VerifyResult =
-  | { ok: true; events: number; streams: number; lastSeq: number; headHash: string }
-  | { ok: false; events: number; firstBadSeq: number; reason: string };
+export type VerifyResult = { ok: true; events: number; streams: number; lastSeq: number; headHash: string } | { ok: false; events: number; firstBadSeq: number; reason: string };
 
 /** A stored row, in the store's column order. */
 type Row = MessageTuple;
@@ -53,12 +51,7 @@ export function verifyLog(path: string, options: { onRow?: (seq: number, hash: s
 }
 
 function walk(db: Database.Database, blobs: BlobStore | undefined, onRow?: (seq: number, hash: string, type: string) => void): VerifyResult {
-  const declared = new Map<string, number>(
-    db
-      .prepare<[], [string, number]>('SELECT stream_id, stream_position FROM streams ORDER BY stream_id')
-      .raw()
-      .all(),
-  );
+  const declared = new Map<string, number>(db.prepare<[], [string, number]>('SELECT stream_id, stream_position FROM streams ORDER BY stream_id').raw().all());
   const rows = db
     .prepare<[], Row>(
       'SELECT global_position, stream_id, stream_position, message_type, schema_version, message_data, ' +
@@ -78,9 +71,7 @@ function walk(db: Database.Database, blobs: BlobStore | undefined, onRow?: (seq:
     const bad = (firstBadSeq: number, reason: string): VerifyResult => ({ ok: false, events, firstBadSeq, reason });
 
     if (seq !== expectedSeq) {
-      return seq > expectedSeq
-        ? bad(expectedSeq, `seq ${expectedSeq} is missing (next row has seq ${seq})`)
-        : bad(seq, `seq ${seq} is out of place (expected ${expectedSeq})`);
+      return seq > expectedSeq ? bad(expectedSeq, `seq ${expectedSeq} is missing (next row has seq ${seq})`) : bad(seq, `seq ${seq} is out of place (expected ${expectedSeq})`);
     }
     const expectedPosition = (seen.get(streamId) ?? 0) + 1;
     if (streamPosition !== expectedPosition) {

@@ -13,7 +13,11 @@ export const DISCRETE_KEYS = ['train.minibatch_size', 'train.update_epochs', 'mo
 
 /** A config's identity: its policy keys' values (the seed is not one: replicates pool with their parent). */
 function configKey(config: Record<string, Scalar>): string {
-  return JSON.stringify(Object.keys(config).sort().map((k) => [k, config[k]]));
+  return JSON.stringify(
+    Object.keys(config)
+      .sort()
+      .map((k) => [k, config[k]]),
+  );
 }
 
 /**
@@ -104,9 +108,10 @@ export function summarizeLoop(name: string, sessions: Record<LoopMethod, MethodS
     randomLong,
     wins: b.filter((x, i) => x < (o[i] as number)).length,
     losses: b.filter((x, i) => x > (o[i] as number)).length,
-    distinct: Object.fromEntries(
-      METHODS.map((m) => [m, Object.fromEntries(DISCRETE_KEYS.map((key) => [key, spread(upTo(m).map((runs) => distinctValues(runs, key)))]))]),
-    ) as Record<LoopMethod, Record<string, Spread>>,
+    distinct: Object.fromEntries(METHODS.map((m) => [m, Object.fromEntries(DISCRETE_KEYS.map((key) => [key, spread(upTo(m).map((runs) => distinctValues(runs, key)))]))])) as Record<
+      LoopMethod,
+      Record<string, Spread>
+    >,
     replicates: Object.fromEntries(METHODS.map((m) => [m, count(m, 'replicate')])) as Record<LoopMethod, Spread>,
     reruns: Object.fromEntries(METHODS.map((m) => [m, count(m, 'rerun')])) as Record<LoopMethod, Spread>,
     rejected: Object.fromEntries(METHODS.map((m) => [m, sessions[m].rejected.reduce((s, n) => s + n, 0)])) as Record<LoopMethod, number>,

@@ -50,7 +50,10 @@ export async function runSession(spec: SessionSpec, keep = false): Promise<Sessi
   const code = await runLoop(workspace);
   const where = `${spec.objective.name} ${spec.method} seed ${spec.seed}`;
   if (code !== 0) {
-    const tail = readFileSync(join(dirname(workspace), 'loop.log'), 'utf8').split('\n').slice(-15).join('\n');
+    const tail = readFileSync(join(dirname(workspace), 'loop.log'), 'utf8')
+      .split('\n')
+      .slice(-15)
+      .join('\n');
     throw new SessionError(`session ${where} exited with ${code} (workspace kept: ${workspace})\n${tail}`);
   }
   const result = readSession(exportEvents(workspace), spec.objective);

@@ -26,7 +26,11 @@ import type { SessionSpec } from './session.js';
 import { episodeSample, noiseSeed } from './trainer-core.js';
 
 /** The loop's default statistics, as a workspace that does not set them has them. */
-export const LOOP_STATISTICS = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'mean_reward', direction: 'maximize' }, timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } } }).statistics;
+export const LOOP_STATISTICS = parseSettings({
+  trainer: { command: ['x'] },
+  metric: { name: 'mean_reward', direction: 'maximize' },
+  timeouts: { quick: { wall_seconds: 60, no_output_seconds: 60 } },
+}).statistics;
 
 /** The next proposal of `spec.method` on the runs so far, as overrides of the policy keys. */
 async function propose(spec: SessionSpec, session: DecidedSession, runId: string, server: OptunaServer | null, tpe: Partial<TpeOptions>): Promise<Record<string, Scalar>> {
@@ -63,7 +67,17 @@ export async function simulateLoopSession(spec: SessionSpec, server: OptunaServe
     if (!checked.ok) throw new Error(`${objective.name} ${spec.method} seed ${spec.seed}: run ${next.runId}'s config was rejected: ${checked.errors.map((e) => e.message).join('; ')}`);
     // The train seed as the loop's seed policy sets it (the default `increment`; a replicate's drawn from its run id).
     const index = runs.length + 1;
-    const plan = planLaunch({ base: objective.baseline, config: checked.config, override: overrides, kind: next.kind, runIndex: index, runId: next.runId, seeds: { key: 'train.seed', policy: 'increment' }, checkpoints: { latest: null, best: null, known: [] }, resolvePath: (p) => p });
+    const plan = planLaunch({
+      base: objective.baseline,
+      config: checked.config,
+      override: overrides,
+      kind: next.kind,
+      runIndex: index,
+      runId: next.runId,
+      seeds: { key: 'train.seed', policy: 'increment' },
+      checkpoints: { latest: null, best: null, known: [] },
+      resolvePath: (p) => p,
+    });
     if (!plan.ok) throw new Error(`${objective.name} ${spec.method} seed ${spec.seed}: run ${next.runId} could not be planned: ${plan.errors.map((e) => e.message).join('; ')}`);
     const regret = objective.f(plan.config);
     const sample = episodeSample(noiseSeed(spec.seed, next.runId, Number(getPath(plan.config, 'train.seed'))), -regret, objective.noiseSd, objective.episodes);

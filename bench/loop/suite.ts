@@ -49,7 +49,9 @@ export async function runLoopSuite(objectives: readonly LoopObjective[], a: Args
     specs.map((spec) => async () => {
       const s = server ? await simulated(spec, server, a.tpe) : await runSession(spec);
       done++;
-      log(`  ${a.suite}: ${spec.objective.name} ${spec.method} seed ${spec.seed} done in ${s.wallS.toFixed(0)} s (${done}/${specs.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      log(
+        `  ${a.suite}: ${spec.objective.name} ${spec.method} seed ${spec.seed} done in ${s.wallS.toFixed(0)} s (${done}/${specs.length}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
       return s;
     }),
     a.jobs,
@@ -65,7 +67,7 @@ export async function runLoopSuite(objectives: readonly LoopObjective[], a: Args
   const wall = (performance.now() - t0) / 1000;
   const targets = targetLines(summaries);
   const lines = [
-    `bench:proposers ${a.suite === 'sim' ? 'loop suite in process (bench/loop/sim.ts: the loop\'s decisions, no workspace)' : 'loop suite'}: ${a.seeds} seeds (${a.firstSeed}..${a.firstSeed + a.seeds - 1}) x ${a.budget} runs ` +
+    `bench:proposers ${a.suite === 'sim' ? "loop suite in process (bench/loop/sim.ts: the loop's decisions, no workspace)" : 'loop suite'}: ${a.seeds} seeds (${a.firstSeed}..${a.firstSeed + a.seeds - 1}) x ${a.budget} runs ` +
       `${a.suite === 'sim' ? '' : 'through `autopilot loop` '}(random search ${3 * a.budget}), each a fresh session: baseline run 001, loop defaults (replicates, re-runs), ${objectives[0]?.episodes ?? '?'} noisy episodes a run`,
     `built-in: proposer.kind builtin; random: kind random (proposer.seed = bench seed); Optuna ${optuna}: ${a.suite === 'sim' ? 'what bench/optuna_propose.py does, by bench/optuna_ask_tell.py' : 'kind command, bench/optuna_propose.py'}, ` +
       `TPESampler(multivariate=True, n_startup_trials=${STARTUP}) rebuilt from the run folders each call`,

@@ -43,8 +43,14 @@ export function targetLines(summaries: readonly LoopSummary[]): { lines: string[
   return {
     pass: t1 && t2,
     lines: [
-      `${t1 ? 'PASS' : 'FAIL'} loop: built-in at or above Optuna's TPE at ${budget} runs (median regret <=) on every objective: ${each((s) => s.atLeastOptuna, (s) => s.medians.optuna.at(-1) as number)}`,
-      `${t2 ? 'PASS' : 'FAIL'} loop: built-in at ${budget} runs better than random search at ${long} (median regret <) on every objective: ${each((s) => s.beatsLongRandom, (s) => s.randomLong.median)}`,
+      `${t1 ? 'PASS' : 'FAIL'} loop: built-in at or above Optuna's TPE at ${budget} runs (median regret <=) on every objective: ${each(
+        (s) => s.atLeastOptuna,
+        (s) => s.medians.optuna.at(-1) as number,
+      )}`,
+      `${t2 ? 'PASS' : 'FAIL'} loop: built-in at ${budget} runs better than random search at ${long} (median regret <) on every objective: ${each(
+        (s) => s.beatsLongRandom,
+        (s) => s.randomLong.median,
+      )}`,
     ],
   };
 }

@@ -29,7 +29,13 @@ export function proposerSettings(method: LoopMethod, benchSeed: number): Record<
       kind: 'command',
       max_attempts: 3,
       // Optuna's import takes a second or two; the loop's 900 s default would hide a hang for long.
-      command: { argv: [PYTHON, OPTUNA_PROPOSER], env: { [BENCH_SEED_ENV]: String(benchSeed), AUTOPILOT_OPTUNA_STARTUP: String(STARTUP) }, wall_seconds: 120, no_output_seconds: 120, grace_seconds: 2 },
+      command: {
+        argv: [PYTHON, OPTUNA_PROPOSER],
+        env: { [BENCH_SEED_ENV]: String(benchSeed), AUTOPILOT_OPTUNA_STARTUP: String(STARTUP) },
+        wall_seconds: 120,
+        no_output_seconds: 120,
+        grace_seconds: 2,
+      },
     };
   return { kind: method, max_attempts: 3, seed: benchSeed };
 }

@@ -97,9 +97,7 @@ export function mixed(c: Config): number {
 export function testFunctions(): Objective[] {
   const uniform = (min: number, max: number) => ({ type: 'number', min, max, distribution: 'uniform' });
   return [
-    objective('branin', 'Branin, 2 uniform keys', { version: 1, keys: { 'br.x1': uniform(-5, 10), 'br.x2': uniform(0, 15) } }, 0.397887, (c) =>
-      branin(num(c, 'br.x1'), num(c, 'br.x2')),
-    ),
+    objective('branin', 'Branin, 2 uniform keys', { version: 1, keys: { 'br.x1': uniform(-5, 10), 'br.x2': uniform(0, 15) } }, 0.397887, (c) => branin(num(c, 'br.x1'), num(c, 'br.x2'))),
     objective('hartmann6', 'Hartmann-6, 6 uniform keys on [0, 1]', { version: 1, keys: Object.fromEntries(H6_KEYS.map((k) => [k, uniform(0, 1)])) }, -3.32237, (c) =>
       hartmann6(H6_KEYS.map((k) => num(c, k))),
     ),

@@ -71,4 +71,3 @@ export function parseArgs(argv: readonly string[]): Args {
     json,
   };
 }
-

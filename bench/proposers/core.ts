@@ -84,7 +84,9 @@ export async function runCoreSuite(objectives: readonly Objective[], a: Args, op
       ? '(cartpole not run: no random-search target)'
       : `${target2 ? 'PASS' : 'FAIL'} cartpole: built-in at ${a.budget} (${cp?.medians.builtin.at(-1)}) at least random search at ${3 * a.budget} (${cp?.randomLong.median})`,
     rejectedByBuiltin === 0 ? 'validator rejections of built-in proposals: 0' : `FAIL validator rejected ${rejectedByBuiltin} built-in proposals`,
-    `wall time ${wall.toFixed(0)} s (${Object.entries(walls).map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ')}), ${a.jobs} job(s) at a time`,
+    `wall time ${wall.toFixed(0)} s (${Object.entries(walls)
+      .map(([n, s]) => `${n} ${s.toFixed(0)} s`)
+      .join(', ')}), ${a.jobs} job(s) at a time`,
   ];
   return { lines, result: { suite: 'core', checkpoints, summaries, target1, target2, wall_s: wall, walls, raw }, pass };
 }

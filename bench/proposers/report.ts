@@ -108,10 +108,7 @@ export function ceilingNote(s: ObjectiveSummary): string | null {
   if (s.ceiling === null) return null;
   const c = s.ceiling;
   const part = (label: string, m: Method) => `${label} ${Number.isFinite(c.medianFirst[m]) ? c.medianFirst[m] : 'never'} (${c.seedsReached[m]} of ${s.seeds} seeds)`;
-  return (
-    `${s.name}: scores cap at ${fmt(c.value)}; median evaluation that first reached it: ` +
-    `${part('built-in', 'builtin')}, ${part('Optuna', 'optuna')}, ${part('random', 'random')}`
-  );
+  return `${s.name}: scores cap at ${fmt(c.value)}; median evaluation that first reached it: ` + `${part('built-in', 'builtin')}, ${part('Optuna', 'optuna')}, ${part('random', 'random')}`;
 }
 
 /** The built-in optimizer at `checkpoints.at(-1)` is at least as good as random search at its longer budget. */

@@ -43,9 +43,7 @@ export function collectOverrides(overrides: unknown, policy: Policy): CollectedO
       const key = joinKey(path);
       const forbidden = path.find(isForbiddenSegment);
       if (forbidden !== undefined) {
-        errors.push(
-          validationError(key, value, 'forbidden_key', `uses the forbidden path segment ${formatKey(forbidden)}`, allowedKeys),
-        );
+        errors.push(validationError(key, value, 'forbidden_key', `uses the forbidden path segment ${formatKey(forbidden)}`, allowedKeys));
       } else if (path.some((segment) => segment.length === 0)) {
         errors.push(validationError(key, value, 'shape', 'has an empty path segment', allowedKeys));
       } else if (hasOwn(policy.keys, key) || isOrchestratorKey(key, policy)) {

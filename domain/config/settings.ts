@@ -160,8 +160,7 @@ export const SettingsSchema = z.strictObject({
         .default(CLAUDE_DEFAULTS),
     })
     .superRefine((p, ctx) => {
-      if (p.kind === 'command' && !p.command)
-        ctx.addIssue({ code: 'custom', path: ['command'], message: 'proposer.kind "command" needs proposer.command.argv (the executable to run)' });
+      if (p.kind === 'command' && !p.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'proposer.kind "command" needs proposer.command.argv (the executable to run)' });
     })
     .default({ kind: 'builtin', max_attempts: 3, on_exhausted: 'halt', prompt: 'prompts/propose.md', codex: CODEX_DEFAULTS, claude: CLAUDE_DEFAULTS }),
   metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
@@ -184,9 +183,7 @@ export const SettingsSchema = z.strictObject({
     })
     .default({ key: 'train.seed', policy: 'increment' }),
   /** Weights & Biases: the trainer gets PufferLib's --wandb flags; the local JSON mirrors are written regardless. */
-  wandb: z
-    .strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') })
-    .default({ enabled: false, project: 'autopilot' }),
+  wandb: z.strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') }).default({ enabled: false, project: 'autopilot' }),
   /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
   statistics: z
     .strictObject({
@@ -254,7 +251,12 @@ export const SettingsSchema = z.strictObject({
       /** Values per metric in a trainer summary's `samples`; a summary with more fails the run. */
       max_samples: z.number().int().min(1).max(100_000_000).default(LIMIT_DEFAULTS.max_samples),
       /** Largest stored JSON of one event; a larger payload goes to `blobs/<sha256>.json`, referenced by its hash. */
-      max_event_bytes: z.number().int().min(MIN_EVENT_BYTES).max(1 << 30).default(LIMIT_DEFAULTS.max_event_bytes),
+      max_event_bytes: z
+        .number()
+        .int()
+        .min(MIN_EVENT_BYTES)
+        .max(1 << 30)
+        .default(LIMIT_DEFAULTS.max_event_bytes),
       /** Trainer output stored per attempt, head and tail kept. */
       max_output_bytes: z.number().int().min(1024).default(LIMIT_DEFAULTS.max_output_bytes),
       /** Last lines of a failed attempt's output kept in its RunFailed (secrets redacted): what it said before it died. */

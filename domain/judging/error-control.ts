@@ -43,6 +43,7 @@ export function describeErrorControl(e: ErrorControl): string {
   const pct = (p: number) => `${Number((p * 100).toPrecision(2))}%`;
   if (e.bound === null)
     return `no session-level bound: replicates are not judged on fresh samples of both sides (statistics.confirmation "independent" with incumbent_replicates >= 1 gives one)`;
-  if (e.confirmation === null) return `at most ${pct(e.bound)} chance of promoting a config no better than the incumbent (${e.comparisons} comparisons x ${pct(e.screening)}, no confirmation)`;
+  if (e.confirmation === null)
+    return `at most ${pct(e.bound)} chance of promoting a config no better than the incumbent (${e.comparisons} comparisons x ${pct(e.screening)}, no confirmation)`;
   return `at most ${pct(e.bound)} chance of promoting a config no better than the incumbent (${e.comparisons} comparisons x ${pct(e.screening)} screening x ${pct(e.confirmation)} per confirmation on fresh samples${e.rounds > 1 ? `, ${e.rounds} rounds` : ''})`;
 }

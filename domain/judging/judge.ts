@@ -48,7 +48,9 @@ export function judgeRun(
   if (replicate && confirmsIndependently(replication, settings) && incumbent) {
     const fresh = replication.remeasures ?? [];
     const against: IncumbentRef =
-      fresh.length > 0 ? { ...incumbent, sample: replication.remeasureSample ?? [], n: (replication.remeasureSample ?? []).length, mean: mean(replication.remeasureSample ?? []) } : incumbent;
+      fresh.length > 0
+        ? { ...incumbent, sample: replication.remeasureSample ?? [], n: (replication.remeasureSample ?? []).length, mean: mean(replication.remeasureSample ?? []) }
+        : incumbent;
     const confirmation = errorControl(stats, runsRequested).confirmation ?? base.alpha;
     const d = evaluateRun({ runId: run.runId, sample: own }, against, metric, { ...base, alpha: confirmation, sidedness: 'one-sided' });
     return fresh.length > 0 ? { ...d, against: fresh } : d;

@@ -87,7 +87,12 @@ export function confirmsIndependently(replication: Replication | null, settings:
 }
 
 /** The sample a run is judged on: its own, or pooled with its replication's for a pooled replicate. */
-export function pooledSample(run: { kind: ReplicationFacts['kind']; parent?: string | null }, own: number[], replication: Replication | null, settings: ReplicationSettings = { replicates: 1, inconclusiveReplicates: 0 }): number[] {
+export function pooledSample(
+  run: { kind: ReplicationFacts['kind']; parent?: string | null },
+  own: number[],
+  replication: Replication | null,
+  settings: ReplicationSettings = { replicates: 1, inconclusiveReplicates: 0 },
+): number[] {
   if (run.kind !== 'replicate' || !replication || isRemeasure(run, replication) || confirmsIndependently(replication, settings)) return own;
   return [...replication.sample, ...own];
 }
@@ -107,7 +112,10 @@ export function decideReplication(run: ReplicationFacts, replication: Replicatio
       case 'improved':
         return settings.replicates > 0 ? { record: start('improved', settings.replicates), promote: null } : { record: undefined, promote: 'run' };
       case 'inconclusive':
-        return { record: settings.inconclusiveReplicates > 0 && extraLeft && worthMore(run.interval, settings.minEffect) ? start('inconclusive', settings.inconclusiveReplicates) : undefined, promote: null };
+        return {
+          record: settings.inconclusiveReplicates > 0 && extraLeft && worthMore(run.interval, settings.minEffect) ? start('inconclusive', settings.inconclusiveReplicates) : undefined,
+          promote: null,
+        };
     }
   }
   const lists = { remeasures: replication.remeasures ?? [], confirmations: replication.confirmations ?? [] };
@@ -116,7 +124,10 @@ export function decideReplication(run: ReplicationFacts, replication: Replicatio
   if (isRemeasure(run, replication)) {
     // The incumbent's re-run: its sample is what the next replicate is compared with, and the incumbent's grows by it.
     if (run.verdict === null) return { record: record('failed', { done: replication.done }), promote: null };
-    return { record: withLists({ ...record('replicate', { done: replication.done }), remeasures: [...lists.remeasures, run.runId], confirmations: lists.confirmations }), promote: 'incumbent' };
+    return {
+      record: withLists({ ...record('replicate', { done: replication.done }), remeasures: [...lists.remeasures, run.runId], confirmations: lists.confirmations }),
+      promote: 'incumbent',
+    };
   }
   const done = replication.done + 1;
   if (run.verdict === null) return { record: record('failed'), promote: null };
@@ -164,8 +175,7 @@ export function nextReplication(record: ReplicationRecord | undefined, run: Repl
   if (!record || record.decision !== 'replicate') return null;
   if (run.kind !== 'replicate' || !previous)
     return { parent: run.runId, reason: record.reason, target: record.target, done: 0, runs: [run.runId], sample: run.sample, override: run.override };
-  if (isRemeasure(run, previous))
-    return { ...previous, remeasures: [...(previous.remeasures ?? []), run.runId], remeasureSample: [...(previous.remeasureSample ?? []), ...run.sample] };
+  if (isRemeasure(run, previous)) return { ...previous, remeasures: [...(previous.remeasures ?? []), run.runId], remeasureSample: [...(previous.remeasureSample ?? []), ...run.sample] };
   const confirmed = (record.confirmations ?? []).includes(run.runId);
   return {
     ...previous,

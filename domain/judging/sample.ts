@@ -22,10 +22,7 @@ export interface MetricSpec {
 }
 
 /** The per-episode sample of `metric` in a trainer's result, falling back to its final value. */
-export function sampleOf(
-  result: { metrics: Record<string, number>; samples: Record<string, number[]> },
-  metric: string,
-): number[] {
+export function sampleOf(result: { metrics: Record<string, number>; samples: Record<string, number[]> }, metric: string): number[] {
   const s = result.samples[metric];
   if (s && s.length > 0) return s.filter((x) => Number.isFinite(x));
   const v = result.metrics[metric];

@@ -52,12 +52,7 @@ function powersText(spec: { min: number; max: number }): string {
  * derived rule produced (`ruleName` given, e.g. `lte` lowering it to a batch
  * size) need only be in range.
  */
-export function checkValue(
-  key: string,
-  value: unknown,
-  spec: KeySpec,
-  ruleName?: string,
-): { ok: true; value: Scalar } | { ok: false; error: ValidationError } {
+export function checkValue(key: string, value: unknown, spec: KeySpec, ruleName?: string): { ok: true; value: Scalar } | { ok: false; error: ValidationError } {
   const expected = describeSpec(spec);
   const fail = (rule: string, problem: string) => ({
     ok: false as const,
@@ -70,8 +65,7 @@ export function checkValue(
       if (!Number.isFinite(value)) return fail('non_finite', 'is not a finite number');
       if (spec.type === 'integer' && !Number.isInteger(value)) return fail('type', 'is not an integer');
       if (value < spec.min || value > spec.max) return fail('range', 'is out of range');
-      if (spec.type === 'integer' && spec.distribution === 'uniform_pow2' && ruleName === undefined && !isPowerOfTwo(value))
-        return fail('power_of_two', 'is not a power of two');
+      if (spec.type === 'integer' && spec.distribution === 'uniform_pow2' && ruleName === undefined && !isPowerOfTwo(value)) return fail('power_of_two', 'is not a power of two');
       return { ok: true, value };
     }
     case 'boolean':

@@ -14,8 +14,7 @@ const SAFE_KEY_HINT = 'a dotted path of segments matching [A-Za-z_][A-Za-z0-9_]*
 function strict<const Shape extends z.ZodRawShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: allowed fields are ${allowed}` : undefined,
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: allowed fields are ${allowed}` : undefined),
   });
 }
 
@@ -37,10 +36,7 @@ const ScalarSchema = z.union([z.number(), z.string(), z.boolean()], {
 });
 
 /** Checks shared by number and integer specs: min ≤ max, mean inside, scale > 0. */
-function checkRange(
-  spec: { min: number; max: number; mean?: number | undefined; scale?: number | undefined },
-  ctx: z.core.$RefinementCtx,
-): void {
+function checkRange(spec: { min: number; max: number; mean?: number | undefined; scale?: number | undefined }, ctx: z.core.$RefinementCtx): void {
   if (spec.min > spec.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${spec.min}) must be <= max (${spec.max})` });
   if (spec.mean !== undefined && (spec.mean < spec.min || spec.mean > spec.max)) {
     ctx.addIssue({ code: 'custom', path: ['mean'], message: `mean (${spec.mean}) must lie in [min, max] = [${spec.min}, ${spec.max}]` });
@@ -124,8 +120,7 @@ export const EnumKeySchema = strict({
 
 /** What a policy key may hold, discriminated on `type`. */
 export const KeySpecSchema = z.discriminatedUnion('type', [NumberKeySchema, IntegerKeySchema, BooleanKeySchema, EnumKeySchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'type must be one of "number", "integer", "boolean", "enum"' : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? 'type must be one of "number", "integer", "boolean", "enum"' : undefined),
 });
 
 /** Round `key` up to a multiple of the value of key `of`. */
@@ -146,8 +141,7 @@ const ProductRule = strict({
 
 /** A derived rule, discriminated on `rule`; applied in order after merging. */
 export const RuleSchema = z.discriminatedUnion('rule', [MultipleOfRule, EqualRule, LteRule, GteRule, ProductRule], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'rule must be one of "multiple_of", "equal", "lte", "gte", "product"' : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? 'rule must be one of "multiple_of", "equal", "lte", "gte", "product"' : undefined),
 });
 
 const AllowedPath = z.string().refine(isSafeRelativePath, {

@@ -80,7 +80,10 @@ function parseEnvelope(raw: unknown): ProposalResult {
   }
   const rationale = ownField(raw, 'rationale');
   const hypothesis = ownField(raw, 'hypothesis');
-  for (const [key, value] of [['rationale', rationale], ['hypothesis', hypothesis]] as const) {
+  for (const [key, value] of [
+    ['rationale', rationale],
+    ['hypothesis', hypothesis],
+  ] as const) {
     if (typeof value !== 'string') errors.push(validationError(key, value, 'shape', wrongKind(value, 'a string'), 'a non-empty string'));
     else if (value.trim().length === 0) errors.push(validationError(key, value, 'shape', 'is empty', 'a non-empty string'));
   }
@@ -97,4 +100,3 @@ function wrongKind(value: unknown, wanted: string): string {
 function ownField(raw: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
-

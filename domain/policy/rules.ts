@@ -120,13 +120,7 @@ function evaluateRule(rule: Rule, config: Config, policy: Policy): RuleValue {
  * Rounds up to the next multiple of `of`; when that leaves the key's policy
  * range, rounds down instead (if that fits), so a value inside the range stays inside.
  */
-function roundToMultiple(
-  rule: Rule,
-  value: number,
-  of: number,
-  policy: Policy,
-  fail: (value: unknown, problem: string, expected: string) => RuleValue,
-): RuleValue {
+function roundToMultiple(rule: Rule, value: number, of: number, policy: Policy, fail: (value: unknown, problem: string, expected: string) => RuleValue): RuleValue {
   const quotient = value / of;
   if (Math.abs(quotient - Math.round(quotient)) < 1e-9) return { ok: true, value };
   const up = Math.ceil(quotient) * of;

@@ -20,8 +20,7 @@ export type { ValidationError } from './validation-error.js';
 
 /** Outcome of {@link validateOverrides}. */
 export type ValidationResult =
-  | { ok: true; config: Config; override: Record<string, Scalar>; diff: ConfigChange[]; normalizations: Normalization[] }
-  | { ok: false; errors: ValidationError[] };
+  { ok: true; config: Config; override: Record<string, Scalar>; diff: ConfigChange[]; normalizations: Normalization[] } | { ok: false; errors: ValidationError[] };
 
 /**
  * Validates proposer overrides (nested objects, dotted keys or a mix) against

@@ -10,12 +10,7 @@ import { validateOverrides } from '../policy/validate.js';
 import type { PreflightProblem } from './problem.js';
 
 /** The baseline run's config, or (as preflight problems of `baselineFile`) why the loop would reject it. */
-export function baselineRunConfig(
-  baseline: Config,
-  policy: Policy,
-  seeds: SeedPolicy,
-  baselineFile: string,
-): { ok: true; config: Config } | { ok: false; problems: PreflightProblem[] } {
+export function baselineRunConfig(baseline: Config, policy: Policy, seeds: SeedPolicy, baselineFile: string): { ok: true; config: Config } | { ok: false; problems: PreflightProblem[] } {
   const checked = validateOverrides({}, baseline, policy);
   const planned = checked.ok
     ? planLaunch({

@@ -212,7 +212,11 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
 
   // The model's proposals so far (pooled replicates count once) and its progress set the kind of step.
   const step = scored.length - ctx.startupTrials;
-  const stale = staleSteps(scored.map((p) => p.value as number), ctx.options.direction, ctx.startupTrials);
+  const stale = staleSteps(
+    scored.map((p) => p.value as number),
+    ctx.options.direction,
+    ctx.startupTrials,
+  );
   const kind = stepKind(step, stale, ctx.schedule);
   const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma, kind === 'broad' ? 'broad' : 'nearest');
   const plan = kind === 'jump' ? planJump(ctx.space, good, ctx.rng) : null;

@@ -68,9 +68,7 @@ function replicationNote(r: ReplicationRecord | undefined, ownSample = false, mi
     case 'replicate':
       if (r.done === 0 && r.reason === 'inconclusive')
         return `; ${minEffect == null ? 'inconclusive' : `its interval reaches min_effect ${fmt(minEffect)}`}: up to ${r.target} replicate(s), pooled with it, before it is dropped`;
-      return r.done === 0
-        ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}`
-        : `; replicate ${of}${ofParent}, next replicate`;
+      return r.done === 0 ? `; replicate ${r.target} time(s) before ${r.reason === 'baseline' ? 'comparing with it' : 'promoting'}` : `; replicate ${of}${ofParent}, next replicate`;
     case 'confirmed':
       return `; replicate ${of}${ofParent}: ${r.reason === 'baseline' ? 'its sample pooled' : 'confirmed'}`;
     case 'not-confirmed':
@@ -116,11 +114,7 @@ export function decideJournal(
   const record = decision.record ? { replication: decision.record } : {};
   // Once recorded, the incumbent in hand is the promoted one: growing it again would count this run twice.
   const promote =
-    decision.promote && run.finished && run.evaluation
-      ? run.promoted && incumbent
-        ? incumbent
-        : incumbentOf(decision.promote, facts, replication, metric.name, incumbent, settings)
-      : null;
+    decision.promote && run.finished && run.evaluation ? (run.promoted && incumbent ? incumbent : incumbentOf(decision.promote, facts, replication, metric.name, incumbent, settings)) : null;
   const remeasure = isRemeasure(facts, replication);
   const ownSample = !remeasure && run.kind === 'replicate' && confirmsIndependently(replication, settings);
   if (!run.finished || !run.evaluation) {
@@ -128,9 +122,7 @@ export function decideJournal(
     // What the trainer said last, unless the message already quotes it.
     const last = f?.tail?.at(-1);
     const said = last && f && !f.message.includes(last) ? `; last output: ${last}` : '';
-    const cause = f
-      ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}`
-      : 'no result';
+    const cause = f ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}` : 'no result';
     return {
       entry: {
         status: 'failed',
@@ -148,11 +140,7 @@ export function decideJournal(
   const observation = `${metric.name} ${fmt(mean(sample))} (n=${sample.length})${
     run.finished.metrics.success_rate === undefined ? '' : `, success ${fmt(run.finished.metrics.success_rate * 100)}%`
   }${ev.pooled ? `; pooled with ${ev.pooled.filter((id) => id !== run.runId).join(', ')}: n=${ev.candidate.n}` : ''}${few ? `; ${few}` : ''}`;
-  const after = promote
-    ? ` -> incumbent${promote.runId === run.runId ? '' : ` ${promote.runId}`}`
-    : incumbent
-      ? `; incumbent stays ${incumbent.runId}`
-      : '';
+  const after = promote ? ` -> incumbent${promote.runId === run.runId ? '' : ` ${promote.runId}`}` : incumbent ? `; incumbent stays ${incumbent.runId}` : '';
   if (remeasure && promote) {
     const outcome = `re-run of the incumbent ${promote.runId} for the confirmation of ${replication?.parent ?? '?'}: ${metric.name} ${fmt(mean(sample))} (n=${sample.length}); incumbent ${promote.runId} now ${fmt(promote.mean)} (n=${promote.n})`;
     return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };

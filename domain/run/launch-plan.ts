@@ -58,9 +58,7 @@ export function decideSeed(policy: SeedPolicy['policy'], baseSeed: number, index
 }
 
 /** The plan's outcome: the final config with its normalizations and diff, or the errors. */
-export type LaunchPlan =
-  | { ok: true; config: Config; normalizations: Normalization[]; diff: ConfigChange[] }
-  | { ok: false; errors: ValidationError[] };
+export type LaunchPlan = { ok: true; config: Config; normalizations: Normalization[]; diff: ConfigChange[] } | { ok: false; errors: ValidationError[] };
 
 /**
  * The checkpoint a config continues from (workspace-relative; null for a fresh run), or why it

@@ -15,8 +15,7 @@ export class ArgvError extends AutopilotError {
   }
 }
 
-const ALLOWED =
-  "--trainer takes the trainer's argv only: words split as a shell splits them, with '…' and \"…\" quoting and \\ escapes, never run through a shell";
+const ALLOWED = "--trainer takes the trainer's argv only: words split as a shell splits them, with '…' and \"…\" quoting and \\ escapes, never run through a shell";
 
 /** Unquoted characters a shell would interpret; named in the error. */
 const METACHARACTERS: Record<string, string> = {

@@ -80,11 +80,7 @@ export const CARTPOLE_POLICY = {
     },
     'train.hidden_size': {
       type: 'enum',
-      choices: [
-        16,
-        32,
-        64,
-      ],
+      choices: [16, 32, 64],
       description: 'width of the two hidden layers (cost grows with its square)',
     },
   },
@@ -96,9 +92,7 @@ export const CARTPOLE_POLICY = {
       description: 'a minibatch cannot exceed the batch',
     },
   ],
-  allowed_paths: [
-    'proposals/next_config.json',
-  ],
+  allowed_paths: ['proposals/next_config.json'],
 };
 
 /** The quick-mode baseline: 40,960 agent steps, 32 evaluation episodes. */

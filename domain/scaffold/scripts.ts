@@ -10,7 +10,7 @@ const UNBUFFERED = [
 /** The shipped workspace's script: the built-in CartPole trainer (or AUTOPILOT_TRAINER), run by node. */
 export const BUILTIN_SCRIPT = [
   '#!/usr/bin/env bash',
-  '# Launches the built-in CartPole trainer for one run. autopilot appends the run\'s config to',
+  "# Launches the built-in CartPole trainer for one run. autopilot appends the run's config to",
   '# trainer.command as PufferLib-style flags (--train.learning-rate 0.003 …, then any --wandb',
   '# flags): they arrive here as "$@" and are passed on as they are, never through a shell string.',
   '# One script for both modes (the mode is in the flags). To tune another trainer, run',
@@ -36,7 +36,7 @@ export function trainerScript(argv: readonly string[]): string {
   const exec = argv[0]?.startsWith('-') ? 'exec --' : 'exec';
   return [
     '#!/usr/bin/env bash',
-    '# Launches the trainer for one run; written by `autopilot init`. autopilot appends the run\'s',
+    "# Launches the trainer for one run; written by `autopilot init`. autopilot appends the run's",
     '# config to trainer.command as PufferLib-style flags (--train.learning-rate 0.003 …, then any',
     '# --wandb flags): they arrive here as "$@" and are passed on as they are, never through a shell',
     '# string. The trainer runs in trainer.cwd of autopilot.json. Its command is the exec line below,',
@@ -81,7 +81,7 @@ export const GENERIC_PROMPT = [
 
 /** `.gitignore` of a scaffolded workspace: the generated state (the log, its projections, the trainer's output). */
 export const GITIGNORE = [
-  '# Generated state of this workspace (the log, its projections, the trainer\'s output).',
+  "# Generated state of this workspace (the log, its projections, the trainer's output).",
   '/events.db*',
   '/blobs/',
   '/autopilot.lock*',

@@ -39,12 +39,7 @@ export interface BootstrapInterval {
  * inputs and seed give bit-identical replicates on every platform. The replicates are returned
  * in draw order (unsorted). Both samples must be non-empty.
  */
-export function resampleMeanDifferences(
-  x: Float64Array,
-  y: Float64Array,
-  resamples: number,
-  seed: number,
-): Float64Array {
+export function resampleMeanDifferences(x: Float64Array, y: Float64Array, resamples: number, seed: number): Float64Array {
   const nx = x.length;
   const ny = y.length;
   if (nx === 0 || ny === 0) throw new RangeError('both samples must be non-empty');
@@ -103,15 +98,7 @@ export function meanDifferenceAcceleration(x: Float64Array, y: Float64Array): nu
  *
  * Falls back to `'percentile'` (and says so in `method`) when BCa is undefined.
  */
-export function bootstrapInterval(
-  sorted: Float64Array,
-  estimate: number,
-  acceleration: number,
-  pLo: number,
-  pHi: number,
-  method: IntervalMethod,
-  tieTolerance = 0,
-): BootstrapInterval {
+export function bootstrapInterval(sorted: Float64Array, estimate: number, acceleration: number, pLo: number, pHi: number, method: IntervalMethod, tieTolerance = 0): BootstrapInterval {
   const values = Array.from(sorted);
   const percentile = (): BootstrapInterval => ({
     lo: quantileSorted(values, pLo),

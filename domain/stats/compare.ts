@@ -167,11 +167,7 @@ export function evaluationSeed(runId: string): number {
  *
  * @throws RangeError for an invalid `seed`, `resamples`, `alpha`, `sidedness`, `method` or `direction`.
  */
-export function compareSamples(
-  candidate: readonly number[],
-  incumbent: readonly number[],
-  options: CompareOptions,
-): Comparison {
+export function compareSamples(candidate: readonly number[], incumbent: readonly number[], options: CompareOptions): Comparison {
   const { direction, seed } = options;
   const resamples = options.resamples ?? MIN_RESAMPLES;
   const alpha = options.alpha ?? DEFAULT_ALPHA;
@@ -223,14 +219,14 @@ export function compareSamples(
     : requested === 'welch'
       ? { ...welchInterval(x, y, pLo), method: requested }
       : bootstrapInterval(
-        resampleMeanDifferences(x, y, resamples, seed).sort(),
-        estimate,
-        requested === 'bca' ? meanDifferenceAcceleration(x, y) : 0,
-        pLo,
-        pHi,
-        requested,
-        tieTolerance(x, y),
-      );
+          resampleMeanDifferences(x, y, resamples, seed).sort(),
+          estimate,
+          requested === 'bca' ? meanDifferenceAcceleration(x, y) : 0,
+          pLo,
+          pHi,
+          requested,
+          tieTolerance(x, y),
+        );
   const lo = interval.lo;
   const hi = interval.hi;
   if (!Number.isFinite(estimate) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
@@ -276,14 +272,7 @@ export function compareSamples(
   return result;
 }
 
-function validate(
-  direction: unknown,
-  seed: number,
-  resamples: number,
-  alpha: number,
-  sidedness: unknown,
-  method: unknown,
-): void {
+function validate(direction: unknown, seed: number, resamples: number, alpha: number, sidedness: unknown, method: unknown): void {
   if (direction !== 'maximize' && direction !== 'minimize') {
     throw new RangeError(`direction must be 'maximize' or 'minimize', got ${String(direction)}`);
   }

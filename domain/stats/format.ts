@@ -43,8 +43,7 @@ export function formatVerdict(result: VerdictFacts, incumbentRunId: string): str
   const head =
     delta === null
       ? result.verdict
-      : `${result.verdict}: ${delta < 0 ? '-' : '+'}${Math.abs(delta).toFixed(decimals)}` +
-        (interval ? ` [${fixed(interval[0], decimals)}, ${fixed(interval[1], decimals)}]` : '');
+      : `${result.verdict}: ${delta < 0 ? '-' : '+'}${Math.abs(delta).toFixed(decimals)}` + (interval ? ` [${fixed(interval[0], decimals)}, ${fixed(interval[1], decimals)}]` : '');
   const tail = `vs ${incumbentRunId} (n=${result.candidate.n}/${result.incumbent.n})`;
   return interval === null && result.reason ? `${head} ${tail} — ${result.reason}` : `${head} ${tail}`;
 }

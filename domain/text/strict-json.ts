@@ -58,8 +58,7 @@ export type StrictJsonProblem = { path: JsonPath; error: ValidationError };
  * key, too-deep container and duplicate left out).
  */
 export type StrictJsonResult =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; value: Record<string, unknown> | undefined; errors: ValidationError[]; problems: StrictJsonProblem[] };
+  { ok: true; value: Record<string, unknown> } | { ok: false; value: Record<string, unknown> | undefined; errors: ValidationError[]; problems: StrictJsonProblem[] };
 
 /** How problem paths become error keys, and the limits. */
 export type StrictJsonOptions = {

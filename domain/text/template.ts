@@ -60,7 +60,13 @@ function scan(template: string, allowed: readonly string[] | null, source: strin
     const inner = match[1];
     const name = inner?.trim() ?? '';
     if (inner === undefined || !NAME.test(name)) {
-      const text = inner === undefined ? template.slice(match.index + 2).split('\n', 1)[0]!.slice(0, 40) : name;
+      const text =
+        inner === undefined
+          ? template
+              .slice(match.index + 2)
+              .split('\n', 1)[0]!
+              .slice(0, 40)
+          : name;
       throw new TemplateError(
         text,
         line,
@@ -93,12 +99,7 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
   // Check everything first, so a template with a mistake renders nothing.
   for (const p of scan(template, allowed, source)) {
     if (!Object.prototype.hasOwnProperty.call(vars, p.name)) {
-      throw new TemplateError(
-        p.name,
-        p.line,
-        allowed,
-        `${source ? `${source} ` : ''}line ${p.line}: unknown placeholder {{${p.name}}}; allowed names are ${allowedList(allowed)}`,
-      );
+      throw new TemplateError(p.name, p.line, allowed, `${source ? `${source} ` : ''}line ${p.line}: unknown placeholder {{${p.name}}}; allowed names are ${allowedList(allowed)}`);
     }
   }
   return template.replace(TOKEN, (_whole, inner: string) => vars[inner.trim()]!);

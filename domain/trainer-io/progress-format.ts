@@ -5,18 +5,7 @@
 import { fmt } from '../text/numbers.js';
 
 /** Metrics that say how far a run is, never worth showing as "the latest metric". */
-const BOOKKEEPING = new Set([
-  'agent_steps',
-  'global_step',
-  'total_timesteps',
-  'sps',
-  'SPS',
-  'epoch',
-  'uptime',
-  'learning_rate',
-  'episodes',
-  'phase',
-]);
+const BOOKKEEPING = new Set(['agent_steps', 'global_step', 'total_timesteps', 'sps', 'SPS', 'epoch', 'uptime', 'learning_rate', 'episodes', 'phase']);
 
 /** Metrics shown first when present, in this order (after the configured metric). */
 export const PREFERRED_METRICS = ['mean_reward', 'score', 'environment/score', 'success_rate'] as const;

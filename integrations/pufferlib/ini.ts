@@ -19,11 +19,7 @@ import { AutopilotError } from '../../domain/errors.js';
 
 /** One value in PufferLib's literal syntax; `int` and `float` keep Python's distinction (`1` vs `1.0` or `1e8`). */
 export type IniValue =
-  | { kind: 'int'; value: number }
-  | { kind: 'float'; value: number }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'none' }
-  | { kind: 'string'; value: string; quoted: boolean };
+  { kind: 'int'; value: number } | { kind: 'float'; value: number } | { kind: 'bool'; value: boolean } | { kind: 'none' } | { kind: 'string'; value: string; quoted: boolean };
 
 /** `key = value` inside a section; `line` is where the key is written (1-based). */
 export interface IniEntry {
@@ -337,8 +333,7 @@ function convertSweep(ini: PufferIni, section: IniSection, notes: string[]): { k
   if (integer && distribution === 'uniform_pow2') {
     // The policy wants powers of two as bounds; rounding inwards keeps the same powers to sample.
     const powers = powersOfTwoIn(min.value, max.value);
-    if (powers.length === 0)
-      throw new PufferIniError(min.line, `${where}: uniform_pow2 needs a power of two in [${formatNumber(min.value)}, ${formatNumber(max.value)}]`);
+    if (powers.length === 0) throw new PufferIniError(min.line, `${where}: uniform_pow2 needs a power of two in [${formatNumber(min.value)}, ${formatNumber(max.value)}]`);
     const lo = powers[0]!;
     const hi = powers[powers.length - 1]!;
     if (lo !== min.value || hi !== max.value) {

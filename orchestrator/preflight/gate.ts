@@ -32,8 +32,10 @@ export function passesPreflight(paths: WorkspacePaths, options: { mode?: 'quick'
     return false;
   }
   err(
-    prefixed(`resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
-      `that would refuse a new session (the resumed one goes on):\n${list}`),
+    prefixed(
+      `resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
+        `that would refuse a new session (the resumed one goes on):\n${list}`,
+    ),
   );
   return true;
 }

@@ -43,8 +43,7 @@ export function parseSettingsFile(paths: WorkspacePaths): Parsed<Settings> {
   // The metric is never guessed: say so plainly rather than as a schema error.
   const metric = isPlainObject(raw.value) ? raw.value['metric'] : undefined;
   const undeclared = (field: string) => !isPlainObject(metric) || metric[field] === undefined;
-  if (isPlainObject(raw.value) && undeclared('name'))
-    problems.push({ file: 'autopilot.json', key: 'metric.name', problem: 'the metric is not declared', allowed: METRIC_ALLOWED });
+  if (isPlainObject(raw.value) && undeclared('name')) problems.push({ file: 'autopilot.json', key: 'metric.name', problem: 'the metric is not declared', allowed: METRIC_ALLOWED });
   if (isPlainObject(raw.value) && undeclared('direction'))
     problems.push({ file: 'autopilot.json', key: 'metric.direction', problem: 'the direction of the metric is not declared', allowed: '"maximize" or "minimize"' });
   const parsed = SettingsSchema.safeParse(raw.value);
@@ -79,6 +78,7 @@ export function parseBaselineFile(paths: WorkspacePaths, mode: 'quick' | 'full')
   const file = baselineFile(mode);
   const raw = readJsonFile(paths, file, `baseline config for ${mode} mode`);
   if (!raw.ok) return raw;
-  if (!isPlainObject(raw.value)) return { ok: false, problems: [{ file, problem: 'is not a JSON object', allowed: 'an object of config sections, e.g. {"train": {"learning_rate": 0.001}}' }] };
+  if (!isPlainObject(raw.value))
+    return { ok: false, problems: [{ file, problem: 'is not a JSON object', allowed: 'an object of config sections, e.g. {"train": {"learning_rate": 0.001}}' }] };
   return { ok: true, value: raw.value as Config };
 }

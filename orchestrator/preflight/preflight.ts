@@ -93,7 +93,12 @@ export function preflight(paths: WorkspacePaths, options: PreflightOptions = {})
   try {
     facts.containment = resolveContainment(settings.containment);
   } catch (e) {
-    problems.push({ file: 'autopilot.json', key: 'containment', problem: (e as Error).message, allowed: '"auto" (the strongest this machine has), "cgroup", "subreaper" or "process-group"' });
+    problems.push({
+      file: 'autopilot.json',
+      key: 'containment',
+      problem: (e as Error).message,
+      allowed: '"auto" (the strongest this machine has), "cgroup", "subreaper" or "process-group"',
+    });
   }
   return { problems, facts };
 }
@@ -102,7 +107,9 @@ export function preflight(paths: WorkspacePaths, options: PreflightOptions = {})
 function proposerProblems(paths: WorkspacePaths, settings: Settings, proposer: ProposerKindSetting): PreflightProblem[] {
   const p = settings.proposer;
   if (proposer === 'command' && !p.command)
-    return [{ file: 'autopilot.json', key: 'proposer.command.argv', problem: 'the command proposer has no command', allowed: 'proposer.command.argv: the executable and its arguments (no shell)' }];
+    return [
+      { file: 'autopilot.json', key: 'proposer.command.argv', problem: 'the command proposer has no command', allowed: 'proposer.command.argv: the executable and its arguments (no shell)' },
+    ];
   const target =
     proposer === 'codex'
       ? { key: 'proposer.codex.bin', argv0: p.codex.bin, cwd: paths.root, path: p.codex.env['PATH'] }
@@ -129,11 +136,7 @@ function promptProblems(paths: WorkspacePaths, settings: Settings, policy: Polic
     return { problems: [{ file: rel, problem: (e as Error).message, allowed: `a template file (proposer.prompt), needed by the ${proposer} proposer` }], checked: false };
   }
   try {
-    renderPrompt(
-      source,
-      { view: emptyView(), policy: policy ?? { version: 1, keys: {} }, settings, runId: '001', attempt: 1, previousErrors: [], mcp: true, workspace: paths.root },
-      rel,
-    );
+    renderPrompt(source, { view: emptyView(), policy: policy ?? { version: 1, keys: {} }, settings, runId: '001', attempt: 1, previousErrors: [], mcp: true, workspace: paths.root }, rel);
     return { problems: [], checked: true };
   } catch (e) {
     const allowed = e instanceof TemplateError ? e.allowed.map((v) => `{{${v}}}`).join(', ') : 'placeholders among the prompt variables';

@@ -28,8 +28,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const append = (seq: number, hash: string, key: string | null = null) =>
-  appendAnchor(ws, { seq, hash }, { key, at: '2026-11-30T00:00:00.000Z', warn: (m) => warnings.push(m) });
+const append = (seq: number, hash: string, key: string | null = null) => appendAnchor(ws, { seq, hash }, { key, at: '2026-11-30T00:00:00.000Z', warn: (m) => warnings.push(m) });
 const anchorText = () => readFileSync(join(ws, 'journal', 'anchor'), 'utf8');
 const asideNames = () => readdirSync(join(ws, 'journal')).filter((f) => f.startsWith('anchor.replaced-'));
 
@@ -44,7 +43,9 @@ describe('appendAnchor', () => {
   it('adds the HMAC of "seq:hash" with a key, equal to openssl’s', () => {
     append(3, H1, 'sekrit-key');
     const [line] = parseAnchorFile(anchorText()).anchors;
-    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-hmac', 'sekrit-key'], { input: `3:${H1}`, encoding: 'utf8' }).trim().split('= ')[1];
+    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-hmac', 'sekrit-key'], { input: `3:${H1}`, encoding: 'utf8' })
+      .trim()
+      .split('= ')[1];
     expect(line!.anchor.hmac).toBe(openssl);
     expect(anchorMacMatches('sekrit-key', { seq: 3, hash: H1 }, openssl!)).toBe(true);
     expect(anchorMacMatches('other-key', { seq: 3, hash: H1 }, openssl!)).toBe(false);

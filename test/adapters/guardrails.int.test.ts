@@ -88,7 +88,10 @@ describe('when an agent proposer changes files it may not touch', () => {
     const { records, workspace } = repoWithWorkspace({});
     const r = await execa('node', [CLI, 'loop', '--runs', '2', '--workspace', workspace], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
-    const calls = readFileSync(join(records, 'agent.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { env: Record<string, string> });
+    const calls = readFileSync(join(records, 'agent.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { env: Record<string, string> });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.env).toMatchObject({
       PUFFER_AUTOPILOT_RUN_ID: '001',
@@ -112,7 +115,9 @@ describe('when an agent proposer fails', () => {
     const requested = log.filter((e) => e.type === 'ProposalRequested');
     expect(requested.at(-1)?.data).toMatchObject({ proposer: 'builtin', fallbackFrom: 'command' });
     expect(log.find((e) => e.type === 'ProposalAccepted' && e.data.runId === '002')?.data.proposer).toBe('builtin');
-    expect(readFileSync(join(workspace, 'journal/labbook.md'), 'utf8')).toMatch(/ask builtin instead of command \(attempt 2\) \| command crashed: exited with .* \| fell back to the built-in proposer/);
+    expect(readFileSync(join(workspace, 'journal/labbook.md'), 'utf8')).toMatch(
+      /ask builtin instead of command \(attempt 2\) \| command crashed: exited with .* \| fell back to the built-in proposer/,
+    );
   });
 
   it('halts with the reason when it answers with garbage every time and no fallback is configured', async () => {
@@ -129,7 +134,7 @@ describe('when an agent proposer fails', () => {
 describe('when a config value looks like shell code', () => {
   it('reaches the trainer as literal argv text through run_training.sh', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'pwned-')), 'pwned');
-    const hostile = [`; touch ${marker} #`, '$(id)', '`id`', "' \" \\ \n"];
+    const hostile = [`; touch ${marker} #`, '$(id)', '`id`', '\' " \\ \n'];
     const { repo, workspace } = repoWithWorkspace({
       HOSTILE_AGENT_PROPOSAL: JSON.stringify({ overrides: { train: { note: hostile[0] } }, rationale: 'r', hypothesis: 'h' }),
     });
@@ -141,7 +146,10 @@ describe('when a config value looks like shell code', () => {
     writeFileSync(join(workspace, 'configs/baseline_quick.json'), JSON.stringify(baseline));
     const r = await execa('node', [CLI, 'loop', '--runs', '2', '--workspace', workspace], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
-    const calls = readFileSync(join(repo, 'fake-trainer.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
+    const calls = readFileSync(join(repo, 'fake-trainer.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[] });
     const notes = calls.map((c) => c.argv[c.argv.indexOf('--train.note') + 1]);
     expect(notes).toEqual([hostile[1], hostile[0]]);
     expect(existsSync(marker)).toBe(false);
@@ -198,21 +206,11 @@ describe('when the environment holds secrets', () => {
     const exported = join(ws, 'export.jsonl');
     await execa('node', [CLI, 'export', '--out', exported, '--workspace', ws]);
     const recorded = [readFileSync(exported, 'utf8'), readFileSync(join(ws, 'events.db')).toString('latin1')];
-    const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
     for (const f of [...walk(join(ws, 'journal')), ...walk(join(ws, 'runs')), ...walk(join(ws, 'proposals'))])
       if (!/trainer_summary|train\.log|checkpoints/.test(f)) recorded.push(readFileSync(f, 'utf8'));
     expect(recorded.length).toBeGreaterThan(8);
-    const secrets = [
-      ...Object.values(byName),
-      'hunter2',
-      pemBody,
-      githubToken,
-      agentToken,
-      'sekrit-agent-argv-31337',
-      'sekrit-openai-1234',
-      'sekrit-db-9999',
-    ];
+    const secrets = [...Object.values(byName), 'hunter2', pemBody, githubToken, agentToken, 'sekrit-agent-argv-31337', 'sekrit-openai-1234', 'sekrit-db-9999'];
     for (const text of recorded) for (const secret of secrets) expect(text).not.toContain(secret);
 
     const log = await events(ws);

@@ -87,9 +87,7 @@ describe('a session bound to its inputs', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(readFileSync(join(ws, 'policy.json'), 'utf8')).toBe(widened);
     const accepted = eventsOfType(ws, 'InputsAccepted');
-    expect(accepted.map((e) => [e.data.by, e.data.why, e.data.files.map((f) => f.path)])).toEqual([
-      ['loop --accept-input-changes', 'widened the learning rate on purpose', ['policy.json']],
-    ]);
+    expect(accepted.map((e) => [e.data.by, e.data.why, e.data.files.map((f) => f.path)])).toEqual([['loop --accept-input-changes', 'widened the learning rate on purpose', ['policy.json']]]);
     expect(eventsOfType(ws, 'GuardrailViolation')).toEqual([]);
     expect(readFileSync(join(ws, 'journal/labbook.md'), 'utf8')).toContain('accept changed inputs (loop --accept-input-changes)');
   });

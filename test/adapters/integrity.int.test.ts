@@ -55,7 +55,20 @@ function ground() {
   return { ws, decoy };
 }
 
-const names = ['policy.json', 'configs', 'configs/baseline_quick.json', 'configs/new.json', 'prompts', 'prompts/propose.md', 'runs/001', 'runs/001/summary.json', 'runs/002/x', 'newdir/deeper/f', 'proposals/next_config.json', 'logs'];
+const names = [
+  'policy.json',
+  'configs',
+  'configs/baseline_quick.json',
+  'configs/new.json',
+  'prompts',
+  'prompts/propose.md',
+  'runs/001',
+  'runs/001/summary.json',
+  'runs/002/x',
+  'newdir/deeper/f',
+  'proposals/next_config.json',
+  'logs',
+];
 
 function actionArb(decoy: string) {
   const path = fc.constantFrom(...names);

@@ -145,9 +145,7 @@ describe('when the lock file names a process that has exited', () => {
     const ended = await again.ended;
     expect(ended.exitCode, ended.stderr).toBe(0);
     const log = await readEvents(ws);
-    expect(log.filter((e) => e.type === 'LockTakenOver').map((e) => e.data)).toEqual([
-      expect.objectContaining({ previousPid: killed.pid, pid: again.pid }),
-    ]);
+    expect(log.filter((e) => e.type === 'LockTakenOver').map((e) => e.data)).toEqual([expect.objectContaining({ previousPid: killed.pid, pid: again.pid })]);
     expect(log.filter((e) => e.type === 'LoopStarted')).toHaveLength(1);
     expect(log.filter((e) => e.type === 'LoopResumed')).toHaveLength(1);
     expect(lockHolder(ws)).toBeUndefined();
@@ -163,9 +161,7 @@ describe('when status, events and verify read a workspace while its loop writes'
 
     const reads: { command: string; exitCode: number | undefined; stdout: string; stderr: string }[] = [];
     const readAll = async () => {
-      const rs = await Promise.all(
-        (['status', 'events', 'verify'] as const).map(async (command) => ({ command, ...(await cli([command, '--workspace', ws, '--json'])) })),
-      );
+      const rs = await Promise.all((['status', 'events', 'verify'] as const).map(async (command) => ({ command, ...(await cli([command, '--workspace', ws, '--json'])) })));
       reads.push(...rs);
       return rs;
     };
@@ -259,8 +255,7 @@ describe('when two processes take the lock at the same instant, many times over'
           file = '(none)';
         }
         problems.push(`round ${round}: ${winners.length} processes hold the lock (${JSON.stringify(results)}); the lock file says ${file}`);
-      }
-      else {
+      } else {
         // In a race the loser may come before the winner has written its name; it must not name anyone else.
         const loser = results.find((r) => !r.won)!;
         const named = /pid (\d+)/.exec(String(loser.message))?.[1];

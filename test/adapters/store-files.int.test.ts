@@ -37,17 +37,21 @@ describe('a loop on a workspace whose log or lock file is not a regular file of 
   const cases = (['events.db', 'events.db-wal', 'autopilot.lock', 'autopilot.lock.db'] as const).flatMap((name) =>
     (Object.keys(plants) as (keyof typeof plants)[]).map((kind) => [name, kind] as const),
   );
-  it.each(cases)('refuses %s as a %s, naming it, recording nothing, following nothing', async (name, kind) => {
-    const ws = fakeTrainerWorkspace();
-    const d = decoy();
-    plants[kind](join(ws, name), d.file);
-    const r = await loop(ws, ['--runs', '1'], 30_000);
-    expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toContain(join(ws, name));
-    expect(r.stderr).toMatch(said[kind]);
-    expect(d.unchanged()).toBe(true);
-    if (name !== 'events.db') expect(existsSync(join(ws, 'events.db'))).toBe(false);
-  }, 40_000);
+  it.each(cases)(
+    'refuses %s as a %s, naming it, recording nothing, following nothing',
+    async (name, kind) => {
+      const ws = fakeTrainerWorkspace();
+      const d = decoy();
+      plants[kind](join(ws, name), d.file);
+      const r = await loop(ws, ['--runs', '1'], 30_000);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.stderr).toContain(join(ws, name));
+      expect(r.stderr).toMatch(said[kind]);
+      expect(d.unchanged()).toBe(true);
+      if (name !== 'events.db') expect(existsSync(join(ws, 'events.db'))).toBe(false);
+    },
+    40_000,
+  );
 });
 
 describe('a reporting command on a workspace whose log is a symlink', () => {

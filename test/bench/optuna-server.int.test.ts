@@ -8,7 +8,7 @@ import { OptunaServer, optunaVersion } from '../../bench/proposers/optuna.js';
 
 describe('when the bench drives Optuna by ask and tell', () => {
   it('finds Optuna installed (apt-get install -y python3-optuna)', () => {
-    expect(optunaVersion(), 'install Debian\'s python3-optuna: npm run test:all does').toMatchObject({ ok: true });
+    expect(optunaVersion(), "install Debian's python3-optuna: npm run test:all does").toMatchObject({ ok: true });
   });
   it('runs several studies on one server, each deterministic for its seed, and the other methods alike', async () => {
     const branin = testFunctions()[0];

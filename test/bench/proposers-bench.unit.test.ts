@@ -138,9 +138,7 @@ describe('when the bench reports', () => {
     expect(s.ratio).toBe(1);
     expect(s.atLeastOptuna).toBe(true);
     expect(beatsLongRandom(s)).toBe(true);
-    expect(ceilingNote(s)).toBe(
-      'cartpole: scores cap at 500; median evaluation that first reached it: built-in 2.5 (2 of 2 seeds), Optuna 1.5 (2 of 2 seeds), random never (1 of 2 seeds)',
-    );
+    expect(ceilingNote(s)).toBe('cartpole: scores cap at 500; median evaluation that first reached it: built-in 2.5 (2 of 2 seeds), Optuna 1.5 (2 of 2 seeds), random never (1 of 2 seeds)');
   });
 });
 
@@ -160,7 +158,7 @@ describe('when the bench reads its command line', () => {
     expect(() => parseArgs(['--budget'])).toThrow(UsageError);
   });
 
-  it('takes the built-in TPE\'s options as JSON for the in-process suite only, numbers only', () => {
+  it("takes the built-in TPE's options as JSON for the in-process suite only, numbers only", () => {
     expect(parseArgs(['--suite', 'sim', '--tpe', '{"jumpEvery":1,"broadSteps":3,"exploit":false}'])).toMatchObject({ suite: 'sim', tpe: { jumpEvery: 1, broadSteps: 3, exploit: false } });
     expect(() => parseArgs(['--suite', 'loop', '--tpe', '{"jumpEvery":1}'])).toThrow(/--tpe is only for --suite sim/);
     expect(() => parseArgs(['--suite', 'sim', '--tpe', 'jumpEvery=1'])).toThrow(/--tpe must be a JSON object such as/);

@@ -20,7 +20,10 @@ interface LoggedEvent {
 async function eventsOf(ws: string): Promise<LoggedEvent[]> {
   const r = await run(['events', '--workspace', ws, '--json']);
   expect(r.exitCode, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as LoggedEvent);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LoggedEvent);
 }
 
 /** The trainer command the workspace launches (what every RunStarted argv should be). */

@@ -114,11 +114,7 @@ describe('when an event is larger than limits.max_event_bytes (a summary of 80,0
     try {
       writeFileSync(blobFile, original.replace('"extra":[1', '"extra":[2'));
       const out = join(mkdtempSync(join(tmpdir(), 'autopilot-export-')), 'log.jsonl');
-      const [verify, status, exported] = await Promise.all([
-        cli('verify', '--workspace', ws),
-        cli('status', '--workspace', ws),
-        cli('export', '--out', out, '--workspace', ws),
-      ]);
+      const [verify, status, exported] = await Promise.all([cli('verify', '--workspace', ws), cli('status', '--workspace', ws), cli('export', '--out', out, '--workspace', ws)]);
       expect(verify.exitCode).toBe(1);
       expect(verify.stdout).toContain(`BROKEN at seq ${finishedSeq}: blob ${blobFile} does not match its sha256: it was altered`);
       expect(status.exitCode).not.toBe(0);

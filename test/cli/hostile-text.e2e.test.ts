@@ -56,8 +56,7 @@ beforeAll(async () => {
     .map((l) => JSON.parse(l) as Logged);
 });
 
-const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 
 describe('when a proposer writes control characters into its output, rationale, hypothesis and keys', () => {
   it('keeps the raw values in the log', () => {
@@ -91,7 +90,9 @@ describe('when a proposer writes control characters into its output, rationale, 
     expect(notes).toContain(`Rationale: raise lr${TAIL_SHOWN}\n`);
     expect(readFileSync(join(ws, 'journal', 'notes.md'), 'utf8')).toContain(`- Rationale: raise lr${TAIL_SHOWN}\n`);
 
-    const entries = readFileSync(join(ws, 'journal', 'labbook.md'), 'utf8').split('\n').filter((l) => l.startsWith('- '));
+    const entries = readFileSync(join(ws, 'journal', 'labbook.md'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('- '));
     const actions = log.filter((e) => ['LoopStarted', 'ProposalFailed', 'ProposalRejected', 'JournalWritten', 'LoopHalted', 'LoopCompleted'].includes(e.type));
     expect(entries).toHaveLength(actions.length);
     for (const l of entries) expect(l).toMatch(/^- \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ( \| [^|]*){4}$/);

@@ -33,7 +33,7 @@ async function initialised(trainerArgs: string): Promise<{ dir: string; ws: stri
 }
 
 describe('when the loop runs on a workspace init wrote for a Python trainer', () => {
-  it('dry-runs, then trains each of 3 runs with its config as flags and judges it by the trainer\'s summary', async () => {
+  it("dry-runs, then trains each of 3 runs with its config as flags and judges it by the trainer's summary", async () => {
     const record = join(tmpdir(), `autopilot-init-loop-${process.pid}-${Date.now()}.jsonl`);
     const { dir, ws } = await initialised(`--record ${record}`);
 
@@ -46,7 +46,10 @@ describe('when the loop runs on a workspace init wrote for a Python trainer', ()
     const loop = await cli(['loop', '--runs', '3', '--workspace', ws], dir);
     expect(loop.exitCode, loop.all).toBe(0);
     expect(loop.stdout).toMatch(/loop completed: 3 run\(s\)/);
-    const calls = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; cwd: string; unbuffered: string; run_id: string });
+    const calls = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; cwd: string; unbuffered: string; run_id: string });
     // The dry run's call, then the loop's three.
     expect(calls.map((c) => c.run_id).slice(1)).toEqual(['001', '002', '003']);
     for (const call of calls.slice(1)) {

@@ -53,7 +53,7 @@ describe('init for a Python trainer', () => {
   const trainer = [PYTHON, TRAINER, '--record', record, ...odd.flatMap((t) => ['--tag', `'${t.replaceAll("'", `'\\''`)}'`])].join(' ');
   writeFileSync(join(dir, 'baseline.json'), JSON.stringify({ train: { learning_rate: 0.01, seed: 1 } }));
 
-  it('writes a complete workspace that autopilot\'s own parsers accept', async () => {
+  it("writes a complete workspace that autopilot's own parsers accept", async () => {
     const r = await init(dir, ['--trainer', trainer, '--metric', 'score', '--maximize', '--config', 'baseline.json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'autopilot');
@@ -81,7 +81,10 @@ describe('init for a Python trainer', () => {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', PUFFER_AUTOPILOT_SUMMARY: summary, PUFFER_AUTOPILOT_RUN_ID: '001' },
     });
-    const calls = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; args: { tag: string[]; note: string; learning_rate: number }; cwd: string; unbuffered: string; run_id: string });
+    const calls = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; args: { tag: string[]; note: string; learning_rate: number }; cwd: string; unbuffered: string; run_id: string });
     expect(calls).toHaveLength(1);
     const call = calls[0]!;
     expect(call.argv).toEqual(['--record', record, ...odd.flatMap((t) => ['--tag', t]), ...flags]);
@@ -175,7 +178,10 @@ describe('init --builtin', () => {
       .split('\n')
       .filter((l) => /^!?\/autopilot\//.test(l))
       .map((l) => l.replace('/autopilot/', '/'));
-    const ignoredHere = written.get('.gitignore')!.split('\n').filter((l) => l.startsWith('/') || l.startsWith('!'));
+    const ignoredHere = written
+      .get('.gitignore')!
+      .split('\n')
+      .filter((l) => l.startsWith('/') || l.startsWith('!'));
     expect(ignoredHere.sort()).toEqual(ignoredByRepo.sort());
   });
 
@@ -185,7 +191,9 @@ describe('init --builtin', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'ws');
     const settings = readFileSync(join(ws, 'autopilot.json'), 'utf8');
-    expect(drawnSeed(settings).rest).toBe(readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8').replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`));
+    expect(drawnSeed(settings).rest).toBe(
+      readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8').replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`),
+    );
     for (const path of shipped.filter((p) => p !== 'autopilot.json')) expect(readFileSync(join(ws, path), 'latin1'), path).toBe(readFileSync(join(ROOT, 'autopilot', path), 'latin1'));
     const env = (JSON.parse(settings) as { trainer: { env: Record<string, string> } }).trainer.env;
     const help = await execa('bash', ['scripts/run_training.sh', '--help'], { cwd: ws, env, reject: false });
@@ -197,7 +205,17 @@ describe('init --builtin', () => {
 describe('init --from-puffer', () => {
   it('takes the baselines from drone_pp.ini merged over default.ini, and writes a policy that policy check accepts', async () => {
     const dir = project();
-    const r = await init(dir, ['--trainer', `${PYTHON} -m pufferlib.pufferl train puffer_drone_pp`, '--from-puffer', join(PUFFER, 'ocean/drone_pp.ini'), '--env', 'puffer_drone_pp', '--metric', 'score', '--maximize']);
+    const r = await init(dir, [
+      '--trainer',
+      `${PYTHON} -m pufferlib.pufferl train puffer_drone_pp`,
+      '--from-puffer',
+      join(PUFFER, 'ocean/drone_pp.ini'),
+      '--env',
+      'puffer_drone_pp',
+      '--metric',
+      'score',
+      '--maximize',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`note: merged ${join(PUFFER, 'default.ini')} under`);
     // default.ini sweeps train.total_timesteps around its own 10M; drone_pp.ini's 200M is the base it is swept from.
@@ -226,8 +244,14 @@ describe('init --from-puffer', () => {
   it('imports the sweeps of both files and the [sweep] metric and goal, so no --metric is needed', async () => {
     const dir = project();
     mkdirSync(join(dir, 'config', 'ocean'), { recursive: true });
-    writeFileSync(join(dir, 'config/default.ini'), '[train]\ngamma = 0.99\nlearning_rate = 0.015\n[sweep]\nmetric = score\ngoal = maximize\n[sweep.train.gamma]\ndistribution = logit_normal\nmin = 0.9\nmax = 0.999\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.001\nmax = 0.1\n');
-    writeFileSync(join(dir, 'config/ocean/toy.ini'), '[base]\nenv_name = toy\n[env]\nnum_agents = 16\n[train]\nlearning_rate = 0.003\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.0001\nmax = 0.01\n[sweep.env.num_agents]\ndistribution = uniform_pow2\nmin = 4\nmax = 64\n');
+    writeFileSync(
+      join(dir, 'config/default.ini'),
+      '[train]\ngamma = 0.99\nlearning_rate = 0.015\n[sweep]\nmetric = score\ngoal = maximize\n[sweep.train.gamma]\ndistribution = logit_normal\nmin = 0.9\nmax = 0.999\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.001\nmax = 0.1\n',
+    );
+    writeFileSync(
+      join(dir, 'config/ocean/toy.ini'),
+      '[base]\nenv_name = toy\n[env]\nnum_agents = 16\n[train]\nlearning_rate = 0.003\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.0001\nmax = 0.01\n[sweep.env.num_agents]\ndistribution = uniform_pow2\nmin = 4\nmax = 64\n',
+    );
     const r = await init(dir, ['--trainer', 'python3 train.py', '--from-puffer', 'config/ocean/toy.ini', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'autopilot');
@@ -251,12 +275,30 @@ describe('bad input', () => {
     [
       'shell code, both directions, a lone --env, a missing --trainer-cwd',
       ['--trainer', 'python train.py | tee log', '--metric', 'm', '--maximize', '--minimize', '--env', 'x', '--trainer-cwd', 'nowhere'],
-      [/4 problems:/, /- --maximize and --minimize both given: give one/, /- --env is for --from-puffer FILE\.ini/, /- --trainer: "\|" at character 17 is a pipe .*argv only/, /- --trainer-cwd nowhere: no such folder/],
+      [
+        /4 problems:/,
+        /- --maximize and --minimize both given: give one/,
+        /- --env is for --from-puffer FILE\.ini/,
+        /- --trainer: "\|" at character 17 is a pipe .*argv only/,
+        /- --trainer-cwd nowhere: no such folder/,
+      ],
     ],
-    ['$( and no direction', ['--trainer', 'python $(which train)', '--metric', 'm'], [/--trainer: "\$" .*substitution/, /missing --maximize or --minimize: whether a higher or a lower m is better/]],
+    [
+      '$( and no direction',
+      ['--trainer', 'python $(which train)', '--metric', 'm'],
+      [/--trainer: "\$" .*substitution/, /missing --maximize or --minimize: whether a higher or a lower m is better/],
+    ],
     ['an unbalanced quote', ['--trainer', "python 'train.py", '--metric', 'm', '--maximize'], [/^autopilot init: --trainer: the ' at character 8 is never closed/]],
-    ['a missing --config', ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'nope.json'], [/--config nope\.json: cannot read it \(ENOENT\); give an existing file/]],
-    ['a --config that is no config', ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'bad.json'], [/--config bad\.json is not a config of nested sections:\n {2}- train\.lr: is null/]],
+    [
+      'a missing --config',
+      ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'nope.json'],
+      [/--config nope\.json: cannot read it \(ENOENT\); give an existing file/],
+    ],
+    [
+      'a --config that is no config',
+      ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'bad.json'],
+      [/--config bad\.json is not a config of nested sections:\n {2}- train\.lr: is null/],
+    ],
     ['--builtin with a trainer', ['--builtin', '--trainer', 'python train.py'], [/--builtin writes the shipped CartPole workspace as it is and takes no --trainer/]],
   ];
 

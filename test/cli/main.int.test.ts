@@ -51,7 +51,10 @@ describe('when a loop has run on a workspace', () => {
 
   it('prints the log as JSON lines, filterable by type and run', async () => {
     const r = await run(['events', '--workspace', ws, '--json', '--type', 'RunFinished']);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { runId: string } });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { runId: string } });
     expect(events.map((e) => [e.type, e.data.runId])).toEqual([
       ['RunFinished', '001'],
       ['RunFinished', '002'],

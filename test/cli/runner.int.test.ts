@@ -82,9 +82,7 @@ describe('the CLI runner', () => {
     expect(r.stderr).toMatch(/\n\s+at .*runner\.int\.test\.ts/);
     expect(r.stderr).toContain(`autopilot: the event log of ${ws} ends at seq ${events.length}\n`);
     const from = Math.max(1, events.length - 19);
-    expect(r.stderr).toContain(
-      `autopilot: this is a bug in autopilot: please report it with the output above and \`autopilot events --workspace ${ws} --from ${from}\`\n`,
-    );
+    expect(r.stderr).toContain(`autopilot: this is a bug in autopilot: please report it with the output above and \`autopilot events --workspace ${ws} --from ${from}\`\n`);
   });
 
   it('creates nothing in a workspace without a log while reporting an internal error', async () => {

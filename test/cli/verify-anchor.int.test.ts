@@ -161,7 +161,9 @@ describe('a loop’s untouched log', () => {
     const recorded = [...files(original)].filter((f) => !f.includes('checkpoints'));
     expect(recorded.some((f) => f.endsWith('events.db'))).toBe(true);
     for (const f of recorded) expect(readFileSync(f).includes(KEY), f).toBe(false);
-    const probe = readFileSync(join(dirname(original), 'key-probe'), 'utf8').trim().split('\n');
+    const probe = readFileSync(join(dirname(original), 'key-probe'), 'utf8')
+      .trim()
+      .split('\n');
     expect(probe).toEqual(probe.map(() => 'unset'));
     expect(probe.length).toBeGreaterThanOrEqual(2);
   });
@@ -276,7 +278,6 @@ describe('when the attacker also rewrites journal/anchor to match the forged cha
     expect(withKey.exitCode, withKey.stdout).toBe(1);
     expect(withKey.stdout).toMatch(/ANCHOR MISMATCH: journal\/anchor line \d+ \(seq \d+\): no HMAC although the anchor key is set and no anchor line carries one/);
   });
-
 });
 
 describe('when the attacker deletes the anchor lines from the edited event on', () => {
@@ -285,7 +286,13 @@ describe('when the attacker deletes the anchor lines from the edited event on', 
     const edited = seqOf('RunFinished', '002');
     forge(ws, `UPDATE messages SET message_data = json_set(message_data, '$.metrics.mean_reward', 999) WHERE global_position = ${edited}`);
     const text = readFileSync(anchorPath(ws), 'utf8');
-    writeFileSync(anchorPath(ws), text.split('\n').filter((l) => !l.startsWith('seq=') || Number(/^seq=(\d+)/.exec(l)![1]) < edited).join('\n'));
+    writeFileSync(
+      anchorPath(ws),
+      text
+        .split('\n')
+        .filter((l) => !l.startsWith('seq=') || Number(/^seq=(\d+)/.exec(l)![1]) < edited)
+        .join('\n'),
+    );
     const [plain, withKey, withKept] = await Promise.all([verify(ws), verify(ws, [], WITH_KEY), verify(ws, ['--anchor', `${kept.seq}:${kept.hash}`])]);
     expect(plain.exitCode, plain.stdout).toBe(0);
     expect(plain.stdout).toMatch(/WARNING: 1 journal step\(s\) of the log come after the last anchor line, though the loop anchors each one: anchor lines may have been removed/);

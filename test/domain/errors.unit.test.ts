@@ -42,7 +42,7 @@ describe('AutopilotError', () => {
     expect(isAutopilotError(new Error('plain'))).toBe(false);
   });
 
-  it('reports itself after the one prefix, in its command\'s name when it has a scope', () => {
+  it("reports itself after the one prefix, in its command's name when it has a scope", () => {
     expect(new UsageError('nothing written').report()).toBe('autopilot: nothing written');
     expect(new UsageError('nothing written', { scope: 'init' }).report()).toBe('autopilot init: nothing written');
     expect(prefixed('x', 'mcp')).toBe('autopilot mcp: x');

@@ -46,7 +46,9 @@ describe('checkAnchorFile', () => {
       [4, 20],
       [5, 30],
     ]);
-    expect(r.problems[0]!.message).toMatch(/^journal\/anchor line 4 \(seq 20\): the log's hash at seq 20 is [0-9a-f]{16}…, the anchor says [0-9a-f]{16}…: the log was changed at or before seq 20, after seq 11, whose anchor still matches$/);
+    expect(r.problems[0]!.message).toMatch(
+      /^journal\/anchor line 4 \(seq 20\): the log's hash at seq 20 is [0-9a-f]{16}…, the anchor says [0-9a-f]{16}…: the log was changed at or before seq 20, after seq 11, whose anchor still matches$/,
+    );
   });
 
   it('names an anchor beyond the end of a log whose tail was cut', () => {

@@ -10,9 +10,7 @@ const MAC = 'f'.repeat(63) + '0';
 describe('formatAnchorLine', () => {
   it('writes seq, hash and time, and the HMAC when there is one', () => {
     expect(formatAnchorLine({ seq: 57, hash: H1, at: '2026-11-30T01:02:03.456Z' })).toBe(`seq=57 sha256=${H1} at=2026-11-30T01:02:03.456Z`);
-    expect(formatAnchorLine({ seq: 1, hash: H2, at: '2026-11-30T01:02:03.456Z', hmac: MAC })).toBe(
-      `seq=1 sha256=${H2} at=2026-11-30T01:02:03.456Z hmac-sha256=${MAC}`,
-    );
+    expect(formatAnchorLine({ seq: 1, hash: H2, at: '2026-11-30T01:02:03.456Z', hmac: MAC })).toBe(`seq=1 sha256=${H2} at=2026-11-30T01:02:03.456Z hmac-sha256=${MAC}`);
   });
 
   it('refuses what would not parse back: a bad seq, hash, time or HMAC', () => {

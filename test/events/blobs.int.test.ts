@@ -224,7 +224,7 @@ describe('when a reference is parsed', () => {
     const { path, blobs } = logWithBlob();
     const db = new Database(path);
     db.exec('DROP TRIGGER messages_no_update');
-    db.prepare("UPDATE messages SET message_data = '{\"$blob\":{\"sha256\":\"../../etc/passwd\"}}' WHERE global_position = 2").run();
+    db.prepare('UPDATE messages SET message_data = \'{"$blob":{"sha256":"../../etc/passwd"}}\' WHERE global_position = 2').run();
     db.close();
     const store = openSqliteStore(path, testCodec, { readonly: true, blobs });
     expect(() => [...store.readAll()]).toThrow(/Event seq 2 .*malformed blob reference/);

@@ -11,15 +11,11 @@ describe('when serialising to canonical JSON', () => {
   });
 
   it('sorts nested objects inside arrays and keeps array order', () => {
-    expect(canonicalJson({ list: [{ y: 1, x: [3, { q: 'q', p: 'p' }] }, 2, 'a'] })).toBe(
-      '{"list":[{"x":[3,{"p":"p","q":"q"}],"y":1},2,"a"]}',
-    );
+    expect(canonicalJson({ list: [{ y: 1, x: [3, { q: 'q', p: 'p' }] }, 2, 'a'] })).toBe('{"list":[{"x":[3,{"p":"p","q":"q"}],"y":1},2,"a"]}');
   });
 
   it('writes no whitespace and escapes strings like JSON.stringify', () => {
-    expect(canonicalJson({ 'key with space': 'line\nbreak "quoted" \u2028 é' })).toBe(
-      JSON.stringify({ 'key with space': 'line\nbreak "quoted" \u2028 é' }),
-    );
+    expect(canonicalJson({ 'key with space': 'line\nbreak "quoted" \u2028 é' })).toBe(JSON.stringify({ 'key with space': 'line\nbreak "quoted" \u2028 é' }));
     expect(canonicalJson([1.5, -0, 1e21, true, false, null])).toBe('[1.5,0,1e+21,true,false,null]');
   });
 
@@ -87,7 +83,9 @@ describe('when hashing the chain', () => {
   });
 
   it('is sha256 hex of prevHash followed by the canonical record', () => {
-    const expected = createHash('sha256').update(GENESIS_HASH + canonicalJson(record)).digest('hex');
+    const expected = createHash('sha256')
+      .update(GENESIS_HASH + canonicalJson(record))
+      .digest('hex');
     expect(chainHash(GENESIS_HASH, record)).toBe(expected);
     expect(chainHash(GENESIS_HASH, record)).toMatch(/^[0-9a-f]{64}$/);
   });

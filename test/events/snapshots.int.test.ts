@@ -14,7 +14,11 @@ afterEach(() => dirs.cleanup());
 function logOf(n: number) {
   const path = join(dirs.make(), 'events.db');
   const store = openSqliteStore(path, testCodec);
-  store.append('tasks', Array.from({ length: n }, (_, i) => created(String(i))), { expectedVersion: 'no_stream' });
+  store.append(
+    'tasks',
+    Array.from({ length: n }, (_, i) => created(String(i))),
+    { expectedVersion: 'no_stream' },
+  );
   return { path, store };
 }
 

@@ -27,7 +27,17 @@ function entries(events: AutopilotEvent[]): string[] {
 describe('the state entries the machine emits', () => {
   it('name every state entered, on the event that took the transition, including reentries and transient states', () => {
     const events: AutopilotEvent[] = [
-      ev('LoopStarted', { session: '0001', runsRequested: 1, mode: 'quick', proposer: 'builtin', firstRunIndex: 1, incumbent: null, limits, metric: { name: 'm', direction: 'maximize' }, pid: 1 }),
+      ev('LoopStarted', {
+        session: '0001',
+        runsRequested: 1,
+        mode: 'quick',
+        proposer: 'builtin',
+        firstRunIndex: 1,
+        incumbent: null,
+        limits,
+        metric: { name: 'm', direction: 'maximize' },
+        pid: 1,
+      }),
       ev('RunPlanned', { runId: '001', index: 1, kind: 'baseline', mode: 'quick' }),
       ev('ProposalAccepted', { runId: '001', attempt: 0, proposer: 'baseline', base: 'baseline', config: {}, override: {}, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }),
       started('001', 1),

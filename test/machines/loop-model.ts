@@ -82,7 +82,12 @@ export function modelEvents(s: ModelState): ModelEvent[] {
   ];
   switch (s.value) {
     case 'bootstrap':
-      return s.started ? [{ type: 'RunPlanned', runId: '001', index: 1, kind: 'baseline' }] : [{ type: 'LoopStarted', resumed: false }, { type: 'LoopStarted', resumed: true }];
+      return s.started
+        ? [{ type: 'RunPlanned', runId: '001', index: 1, kind: 'baseline' }]
+        : [
+            { type: 'LoopStarted', resumed: false },
+            { type: 'LoopStarted', resumed: true },
+          ];
     case 'propose':
       if (!r) return [{ type: 'RunPlanned', runId: runIdOf(s.nextRunIndex), index: s.nextRunIndex, kind: 'proposal' }, ...stops];
       return r.awaiting ? [{ type: 'ProposalReceived' }, { type: 'ProposalFailed' }] : [{ type: 'ProposalRequested', attempt: r.asked + 1 }];
@@ -93,10 +98,7 @@ export function modelEvents(s: ModelState): ModelEvent[] {
     case 'evaluate':
       return [{ type: 'RunEvaluated' }];
     case 'journal':
-      return [
-        ...(r?.evaluated && s.incumbent !== r.runId ? [{ type: 'IncumbentChanged' } as const] : []),
-        { type: 'JournalWritten', status: r?.finished ? 'completed' : 'failed' },
-      ];
+      return [...(r?.evaluated && s.incumbent !== r.runId ? [{ type: 'IncumbentChanged' } as const] : []), { type: 'JournalWritten', status: r?.finished ? 'completed' : 'failed' }];
     default:
       return [];
   }
@@ -144,7 +146,19 @@ export function modelStep(s: ModelState, e: ModelEvent): ModelState {
     case 'bootstrap/RunPlanned':
     case 'propose/RunPlanned': {
       const p = e as Extract<ModelEvent, { type: 'RunPlanned' }>;
-      const run: ModelRun = { runId: p.runId, kind: p.kind, asked: 0, awaiting: false, fallback: false, fallbackAt: 0, attempt: 0, running: false, accepted: false, finished: false, evaluated: false };
+      const run: ModelRun = {
+        runId: p.runId,
+        kind: p.kind,
+        asked: 0,
+        awaiting: false,
+        fallback: false,
+        fallbackAt: 0,
+        attempt: 0,
+        running: false,
+        accepted: false,
+        finished: false,
+        evaluated: false,
+      };
       // The baseline is the config unchanged: no proposer is asked, it goes to validation at once.
       return { ...s, run, nextRunIndex: p.index + 1, value: p.kind === 'baseline' ? 'validate' : 'propose' };
     }

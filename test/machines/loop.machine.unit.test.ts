@@ -15,7 +15,12 @@ const at = '2026-01-01T00:00:00.000Z';
 const meta = { session: '0001', at };
 const ev = <T extends AutopilotEvent['type']>(type: T, data: DataOf<T>) => ({ type, data, metadata: meta }) as Extract<AutopilotEvent, { type: T }>;
 
-const limits = { maxProposalAttempts: MODEL_LIMITS.maxProposalAttempts, maxRunAttempts: MODEL_LIMITS.maxRunAttempts, maxConsecutiveFailures: MODEL_LIMITS.maxConsecutiveFailures, onExhausted: 'fallback' as const };
+const limits = {
+  maxProposalAttempts: MODEL_LIMITS.maxProposalAttempts,
+  maxRunAttempts: MODEL_LIMITS.maxRunAttempts,
+  maxConsecutiveFailures: MODEL_LIMITS.maxConsecutiveFailures,
+  onExhausted: 'fallback' as const,
+};
 const metric = { name: 'mean_reward', direction: 'maximize' as const };
 const incumbent = { runId: '001', metric: 'mean_reward', mean: 100, n: 2, sample: [90, 110], override: {} };
 const started = (fresh: boolean) =>
@@ -70,7 +75,17 @@ function toEvent(s: ModelState, e: ModelEvent): AutopilotEvent {
     case 'RunFailed':
       return ev('RunFailed', { runId, attempt: s.run!.attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'boom' });
     case 'RunEvaluated':
-      return ev('RunEvaluated', { runId, metric: 'mean_reward', direction: 'maximize', verdict: 'improved', method: 'difference of means', candidate: { mean: 120, n: 2 }, incumbent: null, delta: null, seed: null });
+      return ev('RunEvaluated', {
+        runId,
+        metric: 'mean_reward',
+        direction: 'maximize',
+        verdict: 'improved',
+        method: 'difference of means',
+        candidate: { mean: 120, n: 2 },
+        incumbent: null,
+        delta: null,
+        seed: null,
+      });
     case 'IncumbentChanged':
       return ev('IncumbentChanged', { runId, previous: null, incumbent: { ...incumbent, runId } });
     case 'JournalWritten':
@@ -140,7 +155,13 @@ describe('when the loop machine is driven through every shortest path of an inde
       expect(asModel(sut.getSnapshot())).toEqual(path.states[0]);
       path.events.forEach((e, i) => {
         sut.send(toEvent(path.states[i]!, e));
-        expect(asModel(sut.getSnapshot()), `after ${path.events.slice(0, i + 1).map((x) => x.type).join(' > ')}`).toEqual(path.states[i + 1]);
+        expect(
+          asModel(sut.getSnapshot()),
+          `after ${path.events
+            .slice(0, i + 1)
+            .map((x) => x.type)
+            .join(' > ')}`,
+        ).toEqual(path.states[i + 1]);
       });
     });
   }

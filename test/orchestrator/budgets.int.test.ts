@@ -42,12 +42,8 @@ function runOnce(actor: ReturnType<typeof startSession>, index: number, atSecond
   actor.send(ev('RunPlanned', { runId, index, kind: 'proposal', mode: 'quick' }));
   actor.send(ev('ProposalRequested', { runId, attempt: 1, proposer: 'random', previousErrors: [] }));
   actor.send(ev('ProposalReceived', { runId, attempt: 1, proposer: 'random', seed: 1, overrides: {}, rationale: 'r', hypothesis: 'h' }));
-  actor.send(
-    ev('ProposalAccepted', { runId, attempt: 1, proposer: 'random', base: '001', config: {}, override: {}, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }),
-  );
-  actor.send(
-    ev('RunStarted', { runId, attempt: 1, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 }),
-  );
+  actor.send(ev('ProposalAccepted', { runId, attempt: 1, proposer: 'random', base: '001', config: {}, override: {}, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }));
+  actor.send(ev('RunStarted', { runId, attempt: 1, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 }));
   actor.send(ev('RunFailed', { runId, attempt: 1, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'boom' }));
   actor.send(ev('JournalWritten', { runId, status: 'failed', action: 'a', observation: 'o', outcome: 'x', next: 'n' }, atSeconds));
 }
@@ -93,7 +89,10 @@ function loop(ws: string, runs: number): Promise<Result> {
   return execa(process.execPath, [CLI, 'loop', '--workspace', ws, '--runs', String(runs), '--mode', 'quick'], { reject: false, all: true });
 }
 const runDirs = (ws: string) => eventsOf(ws, 'RunPlanned').map((e) => e.data.runId);
-const labbookHas = (ws: string, re: RegExp) => readText(ws, 'journal/labbook.md').split('\n').some((l) => re.test(l));
+const labbookHas = (ws: string, re: RegExp) =>
+  readText(ws, 'journal/labbook.md')
+    .split('\n')
+    .some((l) => re.test(l));
 
 describe('when budgets.max_runs is reached', () => {
   let ws: string;

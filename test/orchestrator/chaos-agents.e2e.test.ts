@@ -119,7 +119,9 @@ describe('when the orchestrator is SIGKILLed during agent steps until its runs c
   });
 
   it('leaves no agent process alive', () => {
-    const pids = agentRecords(records).filter((r) => Array.isArray(r.argv)).map((r) => r.pid as number);
+    const pids = agentRecords(records)
+      .filter((r) => Array.isArray(r.argv))
+      .map((r) => r.pid as number);
     expect(pids.length).toBeGreaterThan(RUNS);
     expect(pids.filter((p) => processAlive(p))).toEqual([]);
   });

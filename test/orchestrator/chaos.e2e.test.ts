@@ -270,7 +270,10 @@ describe('when the orchestrator is SIGKILLed at random points until its runs com
       const attempts = attemptsByRun(log).get(id) ?? [];
       expect(attempts, `run ${id}`).toEqual(attempts.map((_, i) => i + 1));
       const failed = log.filter((e) => e.type === 'RunFailed' && e.data.runId === id);
-      expect(failed.map((e) => [e.data.attempt, e.data.reason]), `run ${id}`).toEqual(attempts.slice(0, -1).map((a) => [a, 'orphaned']));
+      expect(
+        failed.map((e) => [e.data.attempt, e.data.reason]),
+        `run ${id}`,
+      ).toEqual(attempts.slice(0, -1).map((a) => [a, 'orphaned']));
       const finished = log.find((e) => e.type === 'RunFinished' && e.data.runId === id);
       expect(finished?.data.attempt, `run ${id}`).toBe(attempts.at(-1));
     }
@@ -294,7 +297,10 @@ describe('when the orchestrator is SIGKILLed at random points until its runs com
     const neverRan = (id: string) => log.filter((e) => e.type === 'RunFailed' && e.data.runId === id && e.data.started === false).length;
     const launches = (id: string) => (attemptsByRun(log).get(id)?.length ?? 0) - neverRan(id);
     const starts = (id: string) => fakeTrainerPids(ws).filter((c) => c.runId === id).length;
-    expect(RUN_IDS.map((id) => [id, starts(id)]), `seed ${seed}`).toEqual(RUN_IDS.map((id) => [id, launches(id)]));
+    expect(
+      RUN_IDS.map((id) => [id, starts(id)]),
+      `seed ${seed}`,
+    ).toEqual(RUN_IDS.map((id) => [id, launches(id)]));
   });
 
   it('keeps the sequence gapless and the hash chain intact', async () => {
@@ -529,9 +535,19 @@ describe('when the orchestrator died right after any one event of a finished loo
       'seqs are not gapless',
     );
     const of = (type: string, id?: string) => log.filter((e) => e.type === type && (id === undefined || e.data.runId === id));
-    check(of('LoopStarted').length === 1, `${of('LoopStarted').length} LoopStarted (sessions ${of('LoopStarted').map((e) => e.stream).join(', ')})`);
+    check(
+      of('LoopStarted').length === 1,
+      `${of('LoopStarted').length} LoopStarted (sessions ${of('LoopStarted')
+        .map((e) => e.stream)
+        .join(', ')})`,
+    );
     check(of('LoopCompleted').length === 1, `${of('LoopCompleted').length} LoopCompleted`);
-    check(JSON.stringify(of('RunPlanned').map((e) => e.data.runId)) === '["001","002"]', `runs planned: ${of('RunPlanned').map((e) => e.data.runId).join(', ')}`);
+    check(
+      JSON.stringify(of('RunPlanned').map((e) => e.data.runId)) === '["001","002"]',
+      `runs planned: ${of('RunPlanned')
+        .map((e) => e.data.runId)
+        .join(', ')}`,
+    );
     for (const id of ['001', '002']) {
       check(of('RunFinished', id).length === 1, `run ${id}: ${of('RunFinished', id).length} RunFinished`);
       check(of('JournalWritten', id).length === 1, `run ${id}: ${of('JournalWritten', id).length} JournalWritten`);

@@ -22,10 +22,7 @@ async function events(ws: string): Promise<Logged[]> {
 function largestEventBytes(ws: string): number {
   const db = new Database(join(ws, 'events.db'), { readonly: true });
   try {
-    return db
-      .prepare<[], number>('SELECT MAX(LENGTH(CAST(message_data AS BLOB)) + LENGTH(CAST(message_metadata AS BLOB))) FROM messages')
-      .pluck()
-      .get()!;
+    return db.prepare<[], number>('SELECT MAX(LENGTH(CAST(message_data AS BLOB)) + LENGTH(CAST(message_metadata AS BLOB))) FROM messages').pluck().get()!;
   } finally {
     db.close();
   }

@@ -62,8 +62,7 @@ describe('when npm run loop runs 3 quick iterations on a copy of the shipped wor
     expect(before.size).toBeGreaterThan(15);
     rmSync(join(ws, 'journal'), { recursive: true });
     rmSync(join(ws, 'runs/best.json'));
-    for (const r of ['001', '002', '003'])
-      for (const f of readdirSync(join(ws, 'runs', r))) if (!TRAINER_OUTPUTS.has(f) && f !== 'checkpoints') rmSync(join(ws, 'runs', r, f));
+    for (const r of ['001', '002', '003']) for (const f of readdirSync(join(ws, 'runs', r))) if (!TRAINER_OUTPUTS.has(f) && f !== 'checkpoints') rmSync(join(ws, 'runs', r, f));
     for (const f of readdirSync(join(ws, 'proposals'))) if (f.startsWith('run_')) rmSync(join(ws, 'proposals', f));
     expect(projectionHashes(ws).size).toBe(0);
     const r = await execa('node', [CLI, 'rebuild', '--workspace', ws], { reject: false });

@@ -58,9 +58,7 @@ describe('when formatting progress', () => {
   });
 
   it('builds the run line from steps, total, SPS, ETA and the latest metric', () => {
-    expect(progressText('003', at(12_288, { mean_reward: 87.5, epoch: 3 }), { etaS: 4 })).toBe(
-      'run 003 ▸ 12,288/40,960 steps (30%) · 21.3k SPS · ETA 0:04 · mean_reward 87.5',
-    );
+    expect(progressText('003', at(12_288, { mean_reward: 87.5, epoch: 3 }), { etaS: 4 })).toBe('run 003 ▸ 12,288/40,960 steps (30%) · 21.3k SPS · ETA 0:04 · mean_reward 87.5');
   });
 
   it('leaves out what it does not know', () => {
@@ -215,7 +213,12 @@ describe('when the console is not a TTY', () => {
     clock.advance(1);
     r.update('003', at(3));
     r.done();
-    expect(out().split('\n').filter(Boolean).map((l) => l.slice(0, 12))).toEqual(['run 003 ▸ 1/', 'run 002: inc', 'run 003 ▸ 3/']);
+    expect(
+      out()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(0, 12)),
+    ).toEqual(['run 003 ▸ 1/', 'run 002: inc', 'run 003 ▸ 3/']);
   });
 });
 

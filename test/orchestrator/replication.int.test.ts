@@ -44,7 +44,10 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
     expect(of('RunEvaluated', '002')[0]!.data.verdict).toBe('improved');
     expect(of('JournalWritten', '002')[0]!.data.replication).toEqual({ parent: '002', reason: 'improved', target: 1, done: 0, decision: 'replicate' });
     expect(of('RunPlanned', '003')[0]!.data).toMatchObject({ kind: 'replicate', parent: '001' });
-    expect(of('ProposalReceived', '003')[0]!.data).toMatchObject({ proposer: 'replicate', rationale: expect.stringMatching(/^re-run 1 of 1 of the incumbent 001 before replicate 1 of 1 of run 002/) });
+    expect(of('ProposalReceived', '003')[0]!.data).toMatchObject({
+      proposer: 'replicate',
+      rationale: expect.stringMatching(/^re-run 1 of 1 of the incumbent 001 before replicate 1 of 1 of run 002/),
+    });
     expect(of('RunPlanned', '004')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
     expect(of('ProposalReceived', '004')[0]!.data).toMatchObject({ proposer: 'replicate', overrides: of('ProposalAccepted', '002')[0]!.data.override });
   });
@@ -74,7 +77,9 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
     const text = readFileSync(join(ws, 'journal/labbook.md'), 'utf8');
     const lines = text.split('\n');
     const run = (id: string) => lines.find((l) => l.includes(`| run ${id} (`))!;
-    expect(text).toMatch(/\| started; at most 0\.19% chance of promoting a config no better than the incumbent \(3 comparisons x 2\.5% screening x 2\.5% per confirmation on fresh samples\) \|/);
+    expect(text).toMatch(
+      /\| started; at most 0\.19% chance of promoting a config no better than the incumbent \(3 comparisons x 2\.5% screening x 2\.5% per confirmation on fresh samples\) \|/,
+    );
     expect(run('002')).toMatch(/improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 time\(s\) before promoting; incumbent stays 001/);
     expect(run('003')).toMatch(/\(re-run of the incumbent 001\).*re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\); incumbent 001 now [\d.]+ \(n=64\)/);
     expect(run('004')).toMatch(/\(replicate of 002\).*improved: \+[\d.]+ \[[\d.]+, [\d.]+\] vs 001 \(n=32\/32\); replicate 1 of 1 of 002 on its own sample: confirmed -> incumbent 002/);

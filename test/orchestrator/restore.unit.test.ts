@@ -18,7 +18,17 @@ describe('a restored snapshot', () => {
     });
     let [snapshot] = initialTransition(machine);
     for (const e of [
-      ev('LoopStarted', { session: '0001', runsRequested: 1, mode: 'quick', proposer: 'builtin', firstRunIndex: 1, incumbent: null, limits, metric: { name: 'm', direction: 'maximize' }, pid: 1 }),
+      ev('LoopStarted', {
+        session: '0001',
+        runsRequested: 1,
+        mode: 'quick',
+        proposer: 'builtin',
+        firstRunIndex: 1,
+        incumbent: null,
+        limits,
+        metric: { name: 'm', direction: 'maximize' },
+        pid: 1,
+      }),
       ev('RunPlanned', { runId: '001', index: 1, kind: 'baseline', mode: 'quick' }),
       ev('ProposalAccepted', { runId: '001', attempt: 0, proposer: 'baseline', base: 'baseline', config: {}, override: {}, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }),
       // Folded after train was entered: the restarted train actor must see the launch in flight (to reattach, not launch again).

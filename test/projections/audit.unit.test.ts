@@ -9,19 +9,18 @@ function audit(log: LogBuilder, runId: string): RunAudit {
   return found.audit;
 }
 
-const evaluated = (runId: string, extra: Record<string, unknown> = {}): DataOf<'RunEvaluated'> =>
-  ({
-    runId,
-    metric: 'mean_reward',
-    direction: 'maximize',
-    verdict: 'improved',
-    method: 'bootstrap CI of the difference of means',
-    candidate: { mean: 130, n: 2 },
-    incumbent: { runId: '001', mean: 100, n: 2 },
-    delta: 30,
-    seed: 99,
-    ...extra,
-  });
+const evaluated = (runId: string, extra: Record<string, unknown> = {}): DataOf<'RunEvaluated'> => ({
+  runId,
+  metric: 'mean_reward',
+  direction: 'maximize',
+  verdict: 'improved',
+  method: 'bootstrap CI of the difference of means',
+  candidate: { mean: 130, n: 2 },
+  incumbent: { runId: '001', mean: 100, n: 2 },
+  delta: 30,
+  seed: 99,
+  ...extra,
+});
 
 /** Session 0001: baseline 001, then 002 rejected once, accepted, crashed once, retried, improved. */
 function eventfulLog(extraEvaluation: Record<string, unknown> = {}) {
@@ -272,9 +271,7 @@ describe('when the proposer failed before it answered', () => {
   const a = audit(log, '002');
 
   it('records the attempt as failed with the message, and no proposer yet', () => {
-    expect(a.proposals).toEqual([
-      { attempt: 1, proposer: 'codex', seed: null, seq: null, result: 'failed', result_seq: failed, errors: [], message: 'timed out after 600s' },
-    ]);
+    expect(a.proposals).toEqual([{ attempt: 1, proposer: 'codex', seed: null, seq: null, result: 'failed', result_seq: failed, errors: [], message: 'timed out after 600s' }]);
     expect(a.proposer).toBeNull();
     expect(a.status).toBe('in progress');
     expect(renderAudit(a)).toContain('proposer:   none yet');

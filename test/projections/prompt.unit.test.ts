@@ -144,7 +144,15 @@ function history(): WorkspaceView {
   });
 
   log.add('RunPlanned', { runId: '004', index: 4, kind: 'proposal', mode: 'quick' });
-  log.add('ProposalReceived', { runId: '004', attempt: 1, proposer: 'command', seed: null, overrides: { train: { ent_coef: 0.02 } }, rationale: 'explore more', hypothesis: 'more entropy helps' });
+  log.add('ProposalReceived', {
+    runId: '004',
+    attempt: 1,
+    proposer: 'command',
+    seed: null,
+    overrides: { train: { ent_coef: 0.02 } },
+    rationale: 'explore more',
+    hypothesis: 'more entropy helps',
+  });
   log.add('ProposalAccepted', {
     runId: '004',
     attempt: 1,
@@ -317,7 +325,11 @@ describe('when the shipped templates are rendered', () => {
     const p = loadPolicy(paths);
     const s = loadSettings(paths);
     const text = template(paths);
-    expect(templatePlaceholders(text).map((x) => x.name).every((n) => (PROMPT_VARS as readonly string[]).includes(n))).toBe(true);
+    expect(
+      templatePlaceholders(text)
+        .map((x) => x.name)
+        .every((n) => (PROMPT_VARS as readonly string[]).includes(n)),
+    ).toBe(true);
     const prompt = renderPrompt(text, input({ policy: p, settings: s }), 'prompts/propose.md');
     expect(prompt).toMatch(new RegExp(`Goal: maximize\\s\`${s.metric.name}\``));
     expect(prompt).toContain('# Propose run 005 (attempt 2 of');
@@ -380,7 +392,15 @@ describe('when an agent or a trainer put control characters into what the prompt
       ...proposal,
     });
     log.add('RunStarted', runStarted('002', 1, 1002));
-    log.add('RunFinished', { runId: '002', attempt: 1, exitCode: 0, durationMs: 1, summarySource: 'summary', metrics: { mean_reward: 120, [`evil${TAIL}`]: 1 }, samples: { mean_reward: [120] } });
+    log.add('RunFinished', {
+      runId: '002',
+      attempt: 1,
+      exitCode: 0,
+      durationMs: 1,
+      summarySource: 'summary',
+      metrics: { mean_reward: 120, [`evil${TAIL}`]: 1 },
+      samples: { mean_reward: [120] },
+    });
     log.add('RunStarted', runStarted('002', 2, 1003));
     log.add('RunFailed', { runId: '002', attempt: 2, reason: 'crashed', exitCode: 3, signal: null, durationMs: 1, message: `trainer said${TAIL}` });
     log.add('RunPlanned', { runId: '003', index: 3, kind: 'proposal', mode: 'quick' });

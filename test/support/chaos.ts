@@ -273,13 +273,7 @@ export function projectionHashes(ws: string): Map<string, string> {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'checkpoints') walk(p);
-      } else if (
-        !TRAINER_OUTPUTS.has(e.name) &&
-        e.name !== '.gitkeep' &&
-        e.name !== 'next_config.json' &&
-        !TEMP_FILE.test(e.name) &&
-        relative(ws, p) !== ANCHOR_FILE
-      ) {
+      } else if (!TRAINER_OUTPUTS.has(e.name) && e.name !== '.gitkeep' && e.name !== 'next_config.json' && !TEMP_FILE.test(e.name) && relative(ws, p) !== ANCHOR_FILE) {
         out.set(relative(ws, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
       }
     }
@@ -294,8 +288,7 @@ export function deleteProjectionFiles(ws: string): void {
   rmSync(join(ws, 'runs', 'best.json'), { force: true });
   for (const r of readdirSync(join(ws, 'runs'), { withFileTypes: true }))
     if (r.isDirectory())
-      for (const f of readdirSync(join(ws, 'runs', r.name)))
-        if (!TRAINER_OUTPUTS.has(f) && f !== 'checkpoints') rmSync(join(ws, 'runs', r.name, f), { recursive: true, force: true });
+      for (const f of readdirSync(join(ws, 'runs', r.name))) if (!TRAINER_OUTPUTS.has(f) && f !== 'checkpoints') rmSync(join(ws, 'runs', r.name, f), { recursive: true, force: true });
   for (const f of readdirSync(join(ws, 'proposals'))) if (f.startsWith('run_')) rmSync(join(ws, 'proposals', f), { force: true });
 }
 

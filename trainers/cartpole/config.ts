@@ -70,9 +70,7 @@ export interface KeySpec {
 }
 
 const f = (min: number, max: number | undefined, opts: { minEx?: boolean; maxEx?: boolean } = {}): KeyType =>
-  max === undefined
-    ? { kind: 'float', min, minExclusive: opts.minEx ?? false }
-    : { kind: 'float', min, minExclusive: opts.minEx ?? false, max, maxExclusive: opts.maxEx ?? false };
+  max === undefined ? { kind: 'float', min, minExclusive: opts.minEx ?? false } : { kind: 'float', min, minExclusive: opts.minEx ?? false, max, maxExclusive: opts.maxEx ?? false };
 const i = (min: number, max: number): KeyType => ({ kind: 'int', min, max });
 const b: KeyType = { kind: 'bool' };
 

@@ -7,10 +7,7 @@ import type { ConfigError, KeySpec, TrainerConfig } from './config.js';
 import { defaultConfig, describeType, flagName, KEY_SPECS, validateConfig } from './config.js';
 
 /** Result of {@link parseFlags}. */
-export type ParseResult =
-  | { readonly kind: 'ok'; readonly config: TrainerConfig }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'error'; readonly error: ConfigError };
+export type ParseResult = { readonly kind: 'ok'; readonly config: TrainerConfig } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly error: ConfigError };
 
 const SPEC_BY_KEY = new Map<string, KeySpec>(KEY_SPECS.map((s) => [s.key, s]));
 

@@ -83,14 +83,7 @@ function sampleRow(logp: Float64Array, row: number, k: number, rng: Rng): number
  * Fill `buf` by stepping `env` `buf.horizon` times with actions sampled from the policy.
  * @param onEpisode receives every episode that ends during the rollout
  */
-export function collectRollout(
-  policy: ActorCritic,
-  env: CartPoleVec,
-  buf: RolloutBuffer,
-  gamma: number,
-  rng: Rng,
-  onEpisode: (ep: Episode) => void,
-): void {
+export function collectRollout(policy: ActorCritic, env: CartPoleVec, buf: RolloutBuffer, gamma: number, rng: Rng, onEpisode: (ep: Episode) => void): void {
   const n = env.numEnvs;
   const k = policy.arch.num_actions;
   const logp = new Float64Array(n * k);

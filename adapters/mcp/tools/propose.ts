@@ -96,9 +96,7 @@ export function propose(ctx: ProposeContext, args: Record<string, unknown>): Cal
   ctx.log?.(`propose: wrote ${file} (${outcome.diff.length} change${outcome.diff.length === 1 ? '' : 's'})`);
   return jsonResult({
     ok: true,
-    message:
-      `proposal${ctx.runId ? ` for run ${ctx.runId}` : ''} is valid and was written to ${file}. ` +
-      'The loop validates it again after you exit; calling propose again replaces it.',
+    message: `proposal${ctx.runId ? ` for run ${ctx.runId}` : ''} is valid and was written to ${file}. ` + 'The loop validates it again after you exit; calling propose again replaces it.',
     base: outcome.base,
     override: outcome.override,
     diff: outcome.diff,

@@ -19,11 +19,7 @@ import type { CategoricalDim, NumericDim } from './space.js';
  * compared (no other point, or no shared numeric dimension): the estimator
  * then uses its default width.
  */
-export function nearestRunWidths(
-  dims: ReadonlyArray<NumericDim | CategoricalDim>,
-  all: ReadonlyArray<readonly Coordinate[]>,
-  group: readonly number[],
-): Array<number | null> {
+export function nearestRunWidths(dims: ReadonlyArray<NumericDim | CategoricalDim>, all: ReadonlyArray<readonly Coordinate[]>, group: readonly number[]): Array<number | null> {
   const numeric = dims.flatMap((dim, d) => (dim.kind === 'numeric' ? [d] : []));
   const positions = all.map((coords) => numeric.map((d) => position(coords[d] ?? null)));
   return group.map((i) => {

@@ -35,12 +35,7 @@ export function shortNames(keys: readonly string[]): Map<string, string> {
  * key's search scale), as `learning_rate x0.7`, `gamma 0.99→0.995` or
  * `optimizer "adam"→"muon"`; the first few are named, the others counted.
  */
-export function describeChanges(
-  dims: ReadonlyArray<NumericDim | CategoricalDim>,
-  from: Record<string, Scalar>,
-  to: Record<string, Scalar>,
-  names: Map<string, string>,
-): string {
+export function describeChanges(dims: ReadonlyArray<NumericDim | CategoricalDim>, from: Record<string, Scalar>, to: Record<string, Scalar>, names: Map<string, string>): string {
   const changes: Array<{ size: number; text: string }> = [];
   let small = 0;
   for (const dim of dims) {

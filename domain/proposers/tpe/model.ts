@@ -25,13 +25,7 @@ export interface Model {
  * `broad` (Optuna 3.1's multivariate estimator: Scott's width floored at its magic clip
  * 1 / min(100, n + 2), and its scoring, tpe/parzen.ts).
  */
-export function fitModel(
-  space: Space,
-  points: readonly Point[],
-  direction: 'maximize' | 'minimize',
-  gamma: (n: number) => number,
-  widths: 'nearest' | 'broad' = 'nearest',
-): Model {
+export function fitModel(space: Space, points: readonly Point[], direction: 'maximize' | 'minimize', gamma: (n: number) => number, widths: 'nearest' | 'broad' = 'nearest'): Model {
   const scored = points.filter((p) => p.status === 'scored');
   const sign = direction === 'maximize' ? -1 : 1;
   const ranked = scored
@@ -50,7 +44,14 @@ export function fitModel(
 
 /** Optuna 3.1's estimator of `group`: one width for every kernel, never under its magic clip, scored as Optuna scores it. */
 function fitBroad(space: Space, points: readonly Point[], group: readonly Point[]): Parzen {
-  return fitParzen(space.modelled, group.map((p) => p.coords), group.map((p) => points.indexOf(p)), [], broadMinWidth(group.length), 'optuna');
+  return fitParzen(
+    space.modelled,
+    group.map((p) => p.coords),
+    group.map((p) => points.indexOf(p)),
+    [],
+    broadMinWidth(group.length),
+    'optuna',
+  );
 }
 
 /**
@@ -60,6 +61,16 @@ function fitBroad(space: Space, points: readonly Point[], group: readonly Point[
  */
 function fit(space: Space, points: readonly Point[], group: readonly Point[], minWidth: number): Parzen {
   const anchors = group.map((p) => points.indexOf(p));
-  const widths = nearestRunWidths(space.modelled, points.map((p) => p.coords), anchors);
-  return fitParzen(space.modelled, group.map((p) => p.coords), anchors, widths, minWidth);
+  const widths = nearestRunWidths(
+    space.modelled,
+    points.map((p) => p.coords),
+    anchors,
+  );
+  return fitParzen(
+    space.modelled,
+    group.map((p) => p.coords),
+    anchors,
+    widths,
+    minWidth,
+  );
 }

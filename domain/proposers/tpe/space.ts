@@ -118,11 +118,27 @@ export function dimOf(key: string, spec: KeySpec): Dim {
 /** Halves values whose range overflows a double, so every width below is finite. */
 function linearDim(key: string, min: number, max: number): NumericDim {
   const k = Number.isFinite(max - min) ? 1 : 0.5;
-  return numeric(key, 'linear', min * k, max * k, (v) => v * k, (z) => clamp(round(z / k), min, max), null);
+  return numeric(
+    key,
+    'linear',
+    min * k,
+    max * k,
+    (v) => v * k,
+    (z) => clamp(round(z / k), min, max),
+    null,
+  );
 }
 
 function logDim(key: string, min: number, max: number): NumericDim {
-  return numeric(key, 'log', Math.log(min), Math.log(max), (v) => (v > 0 ? Math.log(v) : -Infinity), (z) => clamp(round(Math.exp(z)), min, max), null);
+  return numeric(
+    key,
+    'log',
+    Math.log(min),
+    Math.log(max),
+    (v) => (v > 0 ? Math.log(v) : -Infinity),
+    (z) => clamp(round(Math.exp(z)), min, max),
+    null,
+  );
 }
 
 /** Discount-like keys: -log(1 - x) spreads 0.99, 0.999, 0.9999 evenly, as random search's log-uniform draw of 1 - x does. */
@@ -140,7 +156,15 @@ function log1mDim(key: string, min: number, max: number): NumericDim {
 
 /** Integers own the cell [v - 0.5, v + 0.5]. */
 function intDim(key: string, min: number, max: number): NumericDim {
-  return numeric(key, 'int', min - 0.5, max + 0.5, (v) => v, (z) => clamp(Math.round(z), min, max), (v) => ({ lo: v - 0.5, width: 1 }));
+  return numeric(
+    key,
+    'int',
+    min - 0.5,
+    max + 0.5,
+    (v) => v,
+    (z) => clamp(Math.round(z), min, max),
+    (v) => ({ lo: v - 0.5, width: 1 }),
+  );
 }
 
 /** Log-spaced integers own the cell [log(v - 0.5), log(v + 0.5)]; min >= 1 by the policy schema. */

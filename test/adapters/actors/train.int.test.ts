@@ -31,7 +31,13 @@ describe('when the supervisor of a trainer is killed from outside (subreaper: no
     expect(eventsOfType(ws, 'RunFailed').map((e) => [e.data.attempt, e.data.reason])).toEqual([[1, 'killed']]);
     const loose = eventsOfType(ws, 'GuardrailViolation');
     expect(loose.map((e) => e.data)).toEqual([
-      expect.objectContaining({ runId: '001', attempt: 1, source: 'trainer', action: 'detected', paths: [expect.objectContaining({ path: 'runs/001', note: expect.stringMatching(/^processes not contained \(subreaper\)/) })] }),
+      expect.objectContaining({
+        runId: '001',
+        attempt: 1,
+        source: 'trainer',
+        action: 'detected',
+        paths: [expect.objectContaining({ path: 'runs/001', note: expect.stringMatching(/^processes not contained \(subreaper\)/) })],
+      }),
     ]);
     expect(r.all).toMatch(/run 001: GUARDRAIL the trainer changed runs\/001 \(directory\); detected/);
   }, 150_000);
@@ -61,12 +67,23 @@ describe('when a trainer leaves a writer that outlives it (process-group contain
       expect(late).toHaveLength(1);
       expect(late[0]!.data).toMatchObject({ runId: '001', attempt: 1, action: 'detected' });
       expect(late[0]!.data.paths).toEqual([
-        { path: 'runs/001/late.log', change: expect.stringMatching(/^(created|modified)$/), restored: false, note: 'changed after the run ended and its result was read; the recorded result stands' },
+        {
+          path: 'runs/001/late.log',
+          change: expect.stringMatching(/^(created|modified)$/),
+          restored: false,
+          note: 'changed after the run ended and its result was read; the recorded result stands',
+        },
       ]);
       expect(eventsOfType(ws, 'JournalWritten')[0]?.data.runId).toBe('001');
     } finally {
       // The writer ends by itself; make sure of it.
-      const writer = existsSync(pids) ? (readFileSync(pids, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { role: string; pid: number }).find((p) => p.role === 'writer')?.pid) : undefined;
+      const writer = existsSync(pids)
+        ? readFileSync(pids, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { role: string; pid: number })
+            .find((p) => p.role === 'writer')?.pid
+        : undefined;
       if (writer !== undefined && processAlive(writer)) process.kill(writer, 'SIGKILL');
     }
   }, 150_000);

@@ -5,7 +5,11 @@ import { createCappedLog, OVER_CAP_ALLOWANCE } from '../../../adapters/launcher/
 function capped(maxBytes: number) {
   const stored: Buffer[] = [];
   let t = 0;
-  const log = createCappedLog((b) => void stored.push(Buffer.from(b)), maxBytes, () => t);
+  const log = createCappedLog(
+    (b) => void stored.push(Buffer.from(b)),
+    maxBytes,
+    () => t,
+  );
   return { log, tick: (ms: number) => (t += ms), bytes: () => stored.reduce((n, b) => n + b.length, 0), text: () => Buffer.concat(stored).toString('utf8') };
 }
 

@@ -75,7 +75,9 @@ describe('when the loop runs a trainer that keeps printing past the wall clock',
   });
 
   it('says so in the labbook line and in runs/001/summary.json', () => {
-    expect(readText(ws, 'journal/labbook.md')).toMatch(/\| run 001 \(baseline\): config unchanged \| failed after 1 attempt\(s\): timeout SIGTERM: wall-clock limit of 2s reached.* \| failed \(timeout\) \|/);
+    expect(readText(ws, 'journal/labbook.md')).toMatch(
+      /\| run 001 \(baseline\): config unchanged \| failed after 1 attempt\(s\): timeout SIGTERM: wall-clock limit of 2s reached.* \| failed \(timeout\) \|/,
+    );
     expect(JSON.parse(readText(ws, 'runs/001/summary.json'))).toMatchObject({ status: 'failed', failure: { reason: 'timeout', signal: 'SIGTERM' } });
   });
 

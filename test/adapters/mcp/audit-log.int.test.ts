@@ -26,7 +26,11 @@ function fresh() {
   const name = `00${++n}.proposer-1.mcp.jsonl`;
   return { name, path: join(ws, 'logs', name), warnings: [] as string[] };
 }
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const asides = (name: string) => readdirSync(join(ws, 'logs')).filter((f) => f.startsWith(`${name}.unsafe-`));
 
 describe('where AUTOPILOT_MCP_LOG may point', () => {

@@ -38,7 +38,11 @@ function widen(ws: string): void {
 /** The propose tool as the server runs it (a workspace error becomes a tool error). */
 const call = async (ws: string) => {
   const args = { overrides: { 'train.learning_rate': 42 }, rationale: 'the policy allows it now', hypothesis: 'faster' };
-  const r = await guardedTool('propose', () => undefined, () => propose({ ws: new McpWorkspace(ws), audit: null, runId: '002' }, args));
+  const r = await guardedTool(
+    'propose',
+    () => undefined,
+    () => propose({ ws: new McpWorkspace(ws), audit: null, runId: '002' }, args),
+  );
   return { isError: r.isError === true, text: (r.content[0] as { text: string }).text };
 };
 

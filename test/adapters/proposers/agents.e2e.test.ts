@@ -280,7 +280,11 @@ describe('when an agent reports an error about itself', () => {
 
 describe('when claude prints --output-format json with verbose on', () => {
   it('reads the JSON array of messages it prints instead of one result', async () => {
-    const { loop, of, calls } = await runWithAgent({ kind: 'claude', script: ['file'], settings: { proposer: { kind: 'claude', claude: { mcp: false, args: ['--output-format', 'json'] } } } });
+    const { loop, of, calls } = await runWithAgent({
+      kind: 'claude',
+      script: ['file'],
+      settings: { proposer: { kind: 'claude', claude: { mcp: false, args: ['--output-format', 'json'] } } },
+    });
     expect(loop.exitCode, loop.all).toBe(0);
     expect(calls(1).argv).toContain('json');
     expect(of('ProposalReceived')[0]!.data.process).toMatchObject({ sessionId: 'session-1', turns: 3, mcpServers: [], permissionDenials: ['Bash'] });

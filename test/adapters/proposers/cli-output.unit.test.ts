@@ -92,7 +92,14 @@ describe('when claude output is read', () => {
 
   it('reads the JSON array --output-format json prints with verbose on (anthropics/claude-code#84784)', () => {
     const out = `[${init},{"type":"assistant","message":{}},${result({ num_turns: 2, result: 'ok' })}]\n`;
-    expect(parseClaudeOutput(out)).toMatchObject({ sessionId: 's-9', turns: 2, mcpServers: [{ name: 'autopilot', status: 'connected' }, { name: 'other', status: 'failed' }] });
+    expect(parseClaudeOutput(out)).toMatchObject({
+      sessionId: 's-9',
+      turns: 2,
+      mcpServers: [
+        { name: 'autopilot', status: 'connected' },
+        { name: 'other', status: 'failed' },
+      ],
+    });
     expect(parseClaudeOutput(out)).not.toHaveProperty('error');
   });
 

@@ -17,7 +17,13 @@ function workspace(actions: string, allowNext: boolean) {
   const d = decoys();
   const { ws, records } = hostileWorkspace(
     // Every attempt prints a line: output appended through a planted link would reach a decoy.
-    { HOSTILE_AGENT_SAY: 'thinking out loud\n', HOSTILE_AGENT_ACTIONS: actions, HOSTILE_DECOY: d.file, HOSTILE_DECOY_HARD: join(d.folder, 'propose.md'), HOSTILE_AGENT_PROPOSAL: '{"overrides": {"train": {"learning_rate": "fast"}}, "rationale": "r", "hypothesis": "h"}' },
+    {
+      HOSTILE_AGENT_SAY: 'thinking out loud\n',
+      HOSTILE_AGENT_ACTIONS: actions,
+      HOSTILE_DECOY: d.file,
+      HOSTILE_DECOY_HARD: join(d.folder, 'propose.md'),
+      HOSTILE_AGENT_PROPOSAL: '{"overrides": {"train": {"learning_rate": "fast"}}, "rationale": "r", "hypothesis": "h"}',
+    },
     { max_attempts: 2, on_exhausted: 'fallback' },
   );
   cleanup.push(() => {

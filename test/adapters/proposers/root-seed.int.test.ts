@@ -21,7 +21,11 @@ interface Logged {
 async function events(ws: string, type: string): Promise<Logged[]> {
   const r = await run(['events', '--workspace', ws, '--json', '--type', type]);
   expect(r.exitCode, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Logged);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Logged);
 }
 
 async function loop(ws: string, ...args: string[]): Promise<void> {

@@ -64,7 +64,10 @@ describe('when the loop runs the built-in optimizer (proposer.kind "builtin", a 
     // …unless it failed for a reason not of its config's making: then it says nothing of the config.
     for (const reason of ['cannot-start', 'metric-missing', 'killed', 'orphaned'] as const) {
       failed.failures = [{ runId: '005', attempt: 1, reason, exitCode: null, signal: null, durationMs: 1, message: 'x', at: failed.journal.at }];
-      expect(observationsOf(view, ['train.learning_rate'], 'mean_reward', '010').map((o) => o.runId), reason).not.toContain('005');
+      expect(
+        observationsOf(view, ['train.learning_rate'], 'mean_reward', '010').map((o) => o.runId),
+        reason,
+      ).not.toContain('005');
     }
     failed.failures = [{ runId: '005', attempt: 1, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'x', at: failed.journal.at }];
     expect(observationsOf(view, ['train.learning_rate'], 'mean_reward', '010').find((o) => o.runId === '005')!.value).toBeNull();

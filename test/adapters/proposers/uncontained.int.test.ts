@@ -31,7 +31,9 @@ describe('when an agent kills its own supervisor under subreaper containment', (
       expect.objectContaining({ path: 'logs/002.proposer-1.log', restored: false, note: expect.stringMatching(/^not every process of this agent launch was ended \(containment subreaper/) }),
     );
     // The second attempt was contained: nothing said of it.
-    const second = eventsOfType(ws, 'GuardrailViolation').filter((e) => e.data.attempt === 2).flatMap((e) => e.data.paths);
+    const second = eventsOfType(ws, 'GuardrailViolation')
+      .filter((e) => e.data.attempt === 2)
+      .flatMap((e) => e.data.paths);
     expect(second.filter((p) => p.note?.startsWith('not every process'))).toEqual([]);
   });
 });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, chainHash } from '../../../adapters/store/hash.js';
-import {
-  ChainChecker,
-  JsonlError,
-  LOG_ROW_KEYS,
-  checkedRows,
-  formatLogRow,
-  formatStoredRow,
-  parseLogRow,
-  splitLines,
-  type LogRow,
-} from '../../../adapters/store/jsonl.js';
+import { ChainChecker, JsonlError, LOG_ROW_KEYS, checkedRows, formatLogRow, formatStoredRow, parseLogRow, splitLines, type LogRow } from '../../../adapters/store/jsonl.js';
 
 type Draft = Pick<LogRow, 'streamId' | 'type' | 'data'> & Partial<Pick<LogRow, 'seq' | 'streamPosition' | 'schemaVersion'>>;
 

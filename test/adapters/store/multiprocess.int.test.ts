@@ -275,4 +275,3 @@ describe('when readers read while a writer appends in a loop', () => {
     expect(verifyLog(path)).toMatchObject({ ok: true, events: total, streams: 2 });
   });
 });
-

@@ -28,7 +28,11 @@ describe('when appending and reading back', () => {
     expect(store.append('a', [closed('1')], { expectedVersion: 2 })).toEqual({ firstSeq: 4, lastSeq: 4, nextExpectedVersion: 3 });
 
     const a = store.readStream('a');
-    expect(a.map((e) => [e.seq, e.streamPosition])).toEqual([[1, 1], [2, 2], [4, 3]]);
+    expect(a.map((e) => [e.seq, e.streamPosition])).toEqual([
+      [1, 1],
+      [2, 2],
+      [4, 3],
+    ]);
     expect(a.map((e) => e.event)).toEqual([created('1', 'first', { actor: 'test' }), renamed('1', 'second'), closed('1')]);
     expect(a[0]).toMatchObject({ streamId: 'a', schemaVersion: 1, createdAt: '2024-05-06T07:08:09.010Z', prevHash: GENESIS_HASH });
     expect(a[1]?.schemaVersion).toBe(2);
@@ -69,7 +73,10 @@ describe('when appending and reading back', () => {
     for (let i = 1; i <= 6; i++) store.append(`s${i % 2}`, [created(String(i))], { expectedVersion: 'any' });
     expect([...store.readAll()].map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect([...store.readAll({ fromSeq: 2, toSeq: 4 })].map((e) => e.seq)).toEqual([2, 3, 4]);
-    expect([...store.readAll({ fromSeq: 5 })].map((e) => e.event.data)).toEqual([{ taskId: '5', title: 'task 5' }, { taskId: '6', title: 'task 6' }]);
+    expect([...store.readAll({ fromSeq: 5 })].map((e) => e.event.data)).toEqual([
+      { taskId: '5', title: 'task 5' },
+      { taskId: '6', title: 'task 6' },
+    ]);
     expect([...store.readAll({ fromSeq: 7 })]).toEqual([]);
     expect([...store.readAll({ toSeq: 0 })]).toEqual([]);
     store.close();
@@ -297,13 +304,8 @@ describe('when the store is opened read-only', () => {
   });
 });
 
-function insertRaw(
-  db: Database.Database,
-  row: { streamId: string; type: string; schemaVersion: number; data: unknown; metadata?: Record<string, unknown> },
-): void {
-  const last = db.prepare('SELECT global_position AS seq, hash FROM messages ORDER BY global_position DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+function insertRaw(db: Database.Database, row: { streamId: string; type: string; schemaVersion: number; data: unknown; metadata?: Record<string, unknown> }): void {
+  const last = db.prepare('SELECT global_position AS seq, hash FROM messages ORDER BY global_position DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const streamPosition = ((db.prepare('SELECT stream_position FROM streams WHERE stream_id = ?').pluck().get(row.streamId) as number | undefined) ?? 0) + 1;
@@ -313,9 +315,12 @@ function insertRaw(
   db.prepare(
     'INSERT INTO messages (global_position, stream_id, stream_position, message_type, schema_version, message_data, message_metadata, created, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(seq, row.streamId, streamPosition, row.type, row.schemaVersion, JSON.stringify(row.data), JSON.stringify(metadata), createdAt, prevHash, hash);
-  db.prepare(
-    'INSERT INTO streams (stream_id, stream_position, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET stream_position = excluded.stream_position',
-  ).run(row.streamId, streamPosition, createdAt, createdAt);
+  db.prepare('INSERT INTO streams (stream_id, stream_position, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET stream_position = excluded.stream_position').run(
+    row.streamId,
+    streamPosition,
+    createdAt,
+    createdAt,
+  );
 }
 
 function catchError(fn: () => unknown): unknown {
@@ -326,4 +331,3 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected the call to throw');
 }
-

@@ -145,13 +145,16 @@ describe('when the log has been tampered with', () => {
     const path = seededLog();
     const head = rowOf(path, 8).hash;
     const record = {
-      seq: 9, streamId: 'a', streamPosition: 5, type: 'TaskClosed', schemaVersion: 1,
-      data: { outcome: 'done', taskId: '1' }, metadata: {}, createdAt: '2024-01-01T00:00:00.000Z',
+      seq: 9,
+      streamId: 'a',
+      streamPosition: 5,
+      type: 'TaskClosed',
+      schemaVersion: 1,
+      data: { outcome: 'done', taskId: '1' },
+      metadata: {},
+      createdAt: '2024-01-01T00:00:00.000Z',
     };
-    tamper(
-      path,
-      `INSERT INTO messages VALUES (9, 'a', 5, 'TaskClosed', 1, '{"outcome":"done","taskId":"1"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`,
-    );
+    tamper(path, `INSERT INTO messages VALUES (9, 'a', 5, 'TaskClosed', 1, '{"outcome":"done","taskId":"1"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`);
     expect(verifyLog(path)).toMatchObject({ ok: false, events: 8, firstBadSeq: 9, reason: expect.stringMatching(/streams-table version 4/) });
   });
 
@@ -159,13 +162,16 @@ describe('when the log has been tampered with', () => {
     const path = seededLog();
     const head = rowOf(path, 8).hash;
     const record = {
-      seq: 9, streamId: 'ghost', streamPosition: 1, type: 'TaskCreated', schemaVersion: 1,
-      data: { taskId: 'g', title: 'boo' }, metadata: {}, createdAt: '2024-01-01T00:00:00.000Z',
+      seq: 9,
+      streamId: 'ghost',
+      streamPosition: 1,
+      type: 'TaskCreated',
+      schemaVersion: 1,
+      data: { taskId: 'g', title: 'boo' },
+      metadata: {},
+      createdAt: '2024-01-01T00:00:00.000Z',
     };
-    tamper(
-      path,
-      `INSERT INTO messages VALUES (9, 'ghost', 1, 'TaskCreated', 1, '{"taskId":"g","title":"boo"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`,
-    );
+    tamper(path, `INSERT INTO messages VALUES (9, 'ghost', 1, 'TaskCreated', 1, '{"taskId":"g","title":"boo"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`);
     expect(verifyLog(path)).toMatchObject({ ok: false, firstBadSeq: 9, reason: expect.stringMatching(/missing from the streams table/) });
   });
 

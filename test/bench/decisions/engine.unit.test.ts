@@ -36,7 +36,10 @@ describe('when the engine decides a session as the loop would', () => {
 
   it('keeps the incumbent when the replicate does not confirm the improvement', () => {
     const s = new DecidedSession(10, stats);
-    for (const [override, mean] of [[{ lr: 1 }, 10], [{ lr: 3 }, 20]] as const) {
+    for (const [override, mean] of [
+      [{ lr: 1 }, 10],
+      [{ lr: 3 }, 20],
+    ] as const) {
       const n = s.next();
       s.record({ ...n, override }, values(mean));
     }

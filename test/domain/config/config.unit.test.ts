@@ -107,7 +107,10 @@ describe('when merging an override into a base', () => {
   });
 
   it('ignores an own __proto__ key in an override built by JSON.parse', () => {
-    const override = withOwn([['__proto__', 1], ['train.lr', 2]]) as Record<string, Scalar>;
+    const override = withOwn([
+      ['__proto__', 1],
+      ['train.lr', 2],
+    ]) as Record<string, Scalar>;
     expect(mergeConfig({}, override)).toEqual({ train: { lr: 2 } });
     expect(prototypeIsClean()).toBe(true);
   });

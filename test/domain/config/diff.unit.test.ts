@@ -3,12 +3,7 @@ import { compareKeys, diffConfigs } from '../../../domain/config/diff.js';
 
 describe('when diffing two configs', () => {
   it('lists added, removed and changed keys sorted by key', () => {
-    expect(
-      diffConfigs(
-        { train: { lr: 0.1, gamma: 0.99 }, env: { n: 8 }, z: 'same' },
-        { train: { lr: 0.2, gamma: 0.99 }, env: { name: 'x' }, z: 'same', a: true },
-      ),
-    ).toEqual([
+    expect(diffConfigs({ train: { lr: 0.1, gamma: 0.99 }, env: { n: 8 }, z: 'same' }, { train: { lr: 0.2, gamma: 0.99 }, env: { name: 'x' }, z: 'same', a: true })).toEqual([
       { key: 'a', from: null, to: true },
       { key: 'env.n', from: 8, to: null },
       { key: 'env.name', from: null, to: 'x' },

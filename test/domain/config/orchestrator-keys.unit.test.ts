@@ -115,9 +115,7 @@ describe('when the policy lists an orchestrator key itself', () => {
   });
 
   it('checks it by the policy (the policy wins)', () => {
-    expect(errorsOf({ 'autopilot.resume_mode': 'continue' }, own)).toEqual([
-      expect.objectContaining({ key: 'autopilot.resume_mode', rule: 'choices', expected: 'one of ["fresh"]' }),
-    ]);
+    expect(errorsOf({ 'autopilot.resume_mode': 'continue' }, own)).toEqual([expect.objectContaining({ key: 'autopilot.resume_mode', rule: 'choices', expected: 'one of ["fresh"]' })]);
     expect(validateOverrides({ autopilot: { resume_mode: 'fresh', max_checkpoints: 2, save_strategy: 'best' } }, baseConfig(), own).ok).toBe(true);
   });
 

@@ -4,13 +4,13 @@ import { policy } from '../fixtures.js';
 
 describe('when collecting overrides', () => {
   it('flattens nested and dotted keys into one entry per policy key', () => {
-    const { entries, errors } = collectOverrides({ train: { learning_rate: 0.001, 'gamma': 0.95 }, 'env.num_envs': 64 }, policy);
+    const { entries, errors } = collectOverrides({ train: { learning_rate: 0.001, gamma: 0.95 }, 'env.num_envs': 64 }, policy);
     expect(errors).toEqual([]);
     expect(Object.fromEntries(entries)).toEqual({ 'train.learning_rate': 0.001, 'train.gamma': 0.95, 'env.num_envs': 64 });
   });
 
   it('splits dotted keys inside nested sections', () => {
-    const { entries } = collectOverrides({ train: {}, env: { 'num_envs': 8 } }, policy);
+    const { entries } = collectOverrides({ train: {}, env: { num_envs: 8 } }, policy);
     expect([...entries.keys()]).toEqual(['env.num_envs']);
   });
 

@@ -13,9 +13,7 @@ describe('the error budget of a session', () => {
     const e = errorControl(defaults, 30);
     expect(e).toEqual({ screening: 0.025, confirmation: 0.025, rounds: 1, comparisons: 29, bound: 29 * 0.025 * 0.025 });
     expect(e.bound!).toBeLessThanOrEqual(0.05);
-    expect(describeErrorControl(e)).toBe(
-      'at most 1.8% chance of promoting a config no better than the incumbent (29 comparisons x 2.5% screening x 2.5% per confirmation on fresh samples)',
-    );
+    expect(describeErrorControl(e)).toBe('at most 1.8% chance of promoting a config no better than the incumbent (29 comparisons x 2.5% screening x 2.5% per confirmation on fresh samples)');
   });
 
   it('tightens the confirmation level for a long session so the bound stays at session_alpha', () => {

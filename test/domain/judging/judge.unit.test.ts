@@ -8,7 +8,17 @@ const stats = parseSettings({ trainer: { command: ['x'] }, metric: { name: 'scor
 const metric = { name: 'score', direction: 'maximize' as const };
 const incumbent = { runId: '001', metric: 'score', mean: 10, n: 4, sample: [9, 10, 11, 10], override: {} };
 const first = [20, 21, 19, 20];
-const replication: Replication = { parent: '002', reason: 'improved', target: 1, done: 0, runs: ['002'], sample: first, override: { lr: 1 }, remeasures: ['003'], remeasureSample: [30, 31, 29, 30] };
+const replication: Replication = {
+  parent: '002',
+  reason: 'improved',
+  target: 1,
+  done: 0,
+  runs: ['002'],
+  sample: first,
+  override: { lr: 1 },
+  remeasures: ['003'],
+  remeasureSample: [30, 31, 29, 30],
+};
 
 describe('what a run is judged on and against', () => {
   it('judges a confirming replicate on its own sample against the incumbent’s fresh re-runs, one-sided at the confirmation level', () => {

@@ -4,7 +4,14 @@ import { decideReplication, incumbentOf, nextReplication, pooledSample, type Rep
 const K1 = { replicates: 1, inconclusiveReplicates: 0 };
 /** The rule before independent confirmation: replicates pool with the sample that selected them. */
 const P1 = { ...K1, confirmation: 'pooled' as const };
-const run = (over: Partial<ReplicationFacts>): ReplicationFacts => ({ runId: '005', kind: 'proposal', verdict: 'improved', sample: [1, 2, 3], override: { 'train.learning_rate': 0.01 }, ...over });
+const run = (over: Partial<ReplicationFacts>): ReplicationFacts => ({
+  runId: '005',
+  kind: 'proposal',
+  verdict: 'improved',
+  sample: [1, 2, 3],
+  override: { 'train.learning_rate': 0.01 },
+  ...over,
+});
 const replicating = (over: Partial<Replication> = {}): Replication => ({
   parent: '005',
   reason: 'improved',
@@ -62,7 +69,10 @@ describe('when a replicate has been evaluated on the pooled sample (confirmation
   it('lets pooling settle an inconclusive candidate: promoted once improved with K replicates, dropped when regressed or out of budget', () => {
     const inc = replicating({ reason: 'inconclusive', target: 2 });
     expect(decideReplication(rep('improved'), inc, P1)).toMatchObject({ record: { decision: 'confirmed' }, promote: 'parent' });
-    expect(decideReplication(rep('improved'), inc, { replicates: 2, inconclusiveReplicates: 2, confirmation: 'pooled' })).toMatchObject({ record: { decision: 'replicate', target: 2 }, promote: null });
+    expect(decideReplication(rep('improved'), inc, { replicates: 2, inconclusiveReplicates: 2, confirmation: 'pooled' })).toMatchObject({
+      record: { decision: 'replicate', target: 2 },
+      promote: null,
+    });
     expect(decideReplication(rep('regressed'), inc, K1).record).toMatchObject({ decision: 'not-confirmed' });
     expect(decideReplication(rep('inconclusive'), inc, K1).record).toMatchObject({ decision: 'replicate', done: 1 });
     expect(decideReplication(rep('inconclusive'), { ...inc, done: 1 }, K1).record).toMatchObject({ decision: 'budget-spent', done: 2 });

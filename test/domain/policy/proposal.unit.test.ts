@@ -71,11 +71,18 @@ describe('when the proposal is malformed', () => {
 
   it('never throws and names a key in every error (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.anything().map((v) => JSON.stringify(v) ?? '')), (text) => {
-        const result = parseProposalText(text);
-        if (!result.ok) for (const e of result.errors) if (!e.message.startsWith(`${formatKey(e.key)} = `)) return false;
-        return true;
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.anything().map((v) => JSON.stringify(v) ?? ''),
+        ),
+        (text) => {
+          const result = parseProposalText(text);
+          if (!result.ok) for (const e of result.errors) if (!e.message.startsWith(`${formatKey(e.key)} = `)) return false;
+          return true;
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -87,9 +87,7 @@ describe('when equal, lte, gte and product rules apply', () => {
     });
     const outcome = applyRules({ a: { x: 20, y: 20 }, train: { batch_size: 10 } }, policy);
     expect(outcome.errors).toEqual([expect.objectContaining({ key: 'train.batch_size', value: 400, rule: 'product' })]);
-    expect(outcome.errors[0]?.message).toBe(
-      'train.batch_size = 400 is out of range: allowed integer in [1, 100] (set by rule product: train.batch_size = a.x * a.y)',
-    );
+    expect(outcome.errors[0]?.message).toBe('train.batch_size = 400 is out of range: allowed integer in [1, 100] (set by rule product: train.batch_size = a.x * a.y)');
   });
 
   it('fails on non-numeric inputs and overflowing products', () => {

@@ -21,11 +21,7 @@ function onlyError(overrides: unknown): ValidationError {
 
 describe('when the overrides are valid', () => {
   it('merges nested, dotted and mixed overrides into the base', () => {
-    const result = validateOverrides(
-      { train: { learning_rate: 0.001, optimizer: 'muon' }, 'train.anneal_lr': false, 'train.update_epochs': 2 },
-      baseConfig(),
-      policy,
-    );
+    const result = validateOverrides({ train: { learning_rate: 0.001, optimizer: 'muon' }, 'train.anneal_lr': false, 'train.update_epochs': 2 }, baseConfig(), policy);
     expect(result).toMatchObject({
       ok: true,
       override: { 'train.anneal_lr': false, 'train.learning_rate': 0.001, 'train.optimizer': 'muon', 'train.update_epochs': 2 },
@@ -144,17 +140,26 @@ describe('when a value breaks the policy', () => {
     ]);
   });
 
-  it.each([null, undefined, 42, 'train.learning_rate=0.1', [{ 'train.learning_rate': 0.1 }], true, new Date(0), new Map()])(
-    'rejects a root that is not a plain object (%s)',
-    (overrides) => {
-      expect(onlyError(overrides)).toMatchObject({ key: 'overrides', rule: 'shape' });
-    },
-  );
+  it.each([null, undefined, 42, 'train.learning_rate=0.1', [{ 'train.learning_rate': 0.1 }], true, new Date(0), new Map()])('rejects a root that is not a plain object (%s)', (overrides) => {
+    expect(onlyError(overrides)).toMatchObject({ key: 'overrides', rule: 'shape' });
+  });
 
   it('does not throw on hostile objects (throwing getters, proxies)', () => {
-    const getter = Object.defineProperty({}, 'train.learning_rate', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const getter = Object.defineProperty({}, 'train.learning_rate', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(onlyError(getter)).toMatchObject({ key: 'train.learning_rate', rule: 'type' });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(onlyError(proxy)).toMatchObject({ key: 'overrides', rule: 'shape' });
     const revocable = Proxy.revocable({}, {});
     revocable.revoke();
@@ -188,11 +193,7 @@ describe('when the overrides try to pollute prototypes', () => {
 
 describe('when derived rules apply', () => {
   it('normalizes the merged config and records each change', () => {
-    const result = validateOverrides(
-      { 'vec.num_workers': 3, 'train.bptt_horizon': 128, 'train.minibatch_size': 65536, 'train.clip_coef': 0.3 },
-      baseConfig(),
-      policy,
-    );
+    const result = validateOverrides({ 'vec.num_workers': 3, 'train.bptt_horizon': 128, 'train.minibatch_size': 65536, 'train.clip_coef': 0.3 }, baseConfig(), policy);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.normalizations).toEqual([
@@ -281,16 +282,9 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Overrides: benign (valid flat or nested), near-valid, or hostile trees with own __proto__ keys. */
-const benign = fc.record(
-  Object.fromEntries(Object.entries(policy.keys).map(([key, spec]) => [key, validValue(spec)])),
-  { requiredKeys: [] },
-);
+const benign = fc.record(Object.fromEntries(Object.entries(policy.keys).map(([key, spec]) => [key, validValue(spec)])), { requiredKeys: [] });
 const hostileTree: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small' },
-    hostileValue,
-    fc.array(fc.tuple(hostileKey, tie('node')), { maxLength: 5 }).map(withOwn),
-  ),
+  node: fc.oneof({ depthSize: 'small' }, hostileValue, fc.array(fc.tuple(hostileKey, tie('node')), { maxLength: 5 }).map(withOwn)),
 })).node;
 const overridesArb = fc.oneof(
   benign,
@@ -370,7 +364,6 @@ describe('when fed thousands of generated proposals (property)', () => {
     );
   }, 60_000);
 });
-
 
 describe('when a uniform_pow2 key is proposed', () => {
   it('rejects a value in range that is not a power of two, listing the powers allowed', () => {

@@ -46,7 +46,10 @@ describe('when a derived rule names a key', () => {
     const policy = parsePolicy({
       version: 1,
       keys: { 'train.horizon': { type: 'integer', min: 1, max: 64, optional: true } },
-      rules: [{ rule: 'product', key: 'train.batch_size', of: ['train.horizon', 'env.num_envs'] }, { rule: 'product', key: 'train.batch_size', of: ['env.nope', 'env.nope'] }],
+      rules: [
+        { rule: 'product', key: 'train.batch_size', of: ['train.horizon', 'env.num_envs'] },
+        { rule: 'product', key: 'train.batch_size', of: ['env.nope', 'env.nope'] },
+      ],
     });
     const problems = ruleKeyProblems(policy, baseline);
     expect(problems.map((p) => p.key)).toEqual(['rules[1]']);
@@ -61,7 +64,11 @@ describe('the baseline run', () => {
   });
 
   it('is a problem of the baseline file when a rule rejects it', () => {
-    const policy = parsePolicy({ version: 1, keys: { 'train.minibatch_size': { type: 'integer', min: 100, max: 512 } }, rules: [{ rule: 'lte', key: 'train.minibatch_size', than: 'env.num_envs' }] });
+    const policy = parsePolicy({
+      version: 1,
+      keys: { 'train.minibatch_size': { type: 'integer', min: 100, max: 512 } },
+      rules: [{ rule: 'lte', key: 'train.minibatch_size', than: 'env.num_envs' }],
+    });
     const run = baselineRunConfig(baseline.config, policy, { key: 'train.seed', policy: 'increment' }, baseline.file);
     expect(run.ok).toBe(false);
     if (!run.ok) expect(run.problems[0]).toMatchObject({ file: 'configs/baseline_quick.json', key: 'train.minibatch_size' });

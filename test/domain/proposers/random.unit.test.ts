@@ -51,26 +51,22 @@ const keySpec: fc.Arbitrary<unknown> = fc.oneof(
     if (distribution === 'logit_normal' && !(min >= 0 && max < 1)) return { type: 'number', min, max };
     return distribution === undefined ? { type: 'number', min, max } : { type: 'number', min, max, distribution };
   }),
-  fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })).map(
-    ([a, b]) => ({ type: 'number', min: Math.min(a, b), max: Math.max(a, b), distribution: 'logit_normal' }),
-  ),
-  fc.tuple(fc.maxSafeInteger(), fc.maxSafeInteger(), fc.constantFrom(undefined, 'int_uniform', 'uniform_pow2', 'log_normal')).map(
-    ([a, b, distribution]) => {
-      const [min, max] = a <= b ? [a, b] : [b, a];
-      const spec = { type: 'integer', min, max };
-      if (distribution === 'log_normal' && min < 1) return spec;
-      if (distribution === 'uniform_pow2' && !(isPowerOfTwo(min) && isPowerOfTwo(max))) return pow2Spec(min, max) ?? spec;
-      return distribution === undefined ? spec : { ...spec, distribution };
-    },
-  ),
-  fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 5000 }), fc.constantFrom('int_uniform', 'uniform_pow2', 'log_normal')).map(
-    ([low, width, distribution]) => {
-      const min = Math.max(1, low);
-      const spec = { type: 'integer', min, max: min + width };
-      if (distribution === 'uniform_pow2') return pow2Spec(min, min + width) ?? spec;
-      return { ...spec, distribution };
-    },
-  ),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
+    .map(([a, b]) => ({ type: 'number', min: Math.min(a, b), max: Math.max(a, b), distribution: 'logit_normal' })),
+  fc.tuple(fc.maxSafeInteger(), fc.maxSafeInteger(), fc.constantFrom(undefined, 'int_uniform', 'uniform_pow2', 'log_normal')).map(([a, b, distribution]) => {
+    const [min, max] = a <= b ? [a, b] : [b, a];
+    const spec = { type: 'integer', min, max };
+    if (distribution === 'log_normal' && min < 1) return spec;
+    if (distribution === 'uniform_pow2' && !(isPowerOfTwo(min) && isPowerOfTwo(max))) return pow2Spec(min, max) ?? spec;
+    return distribution === undefined ? spec : { ...spec, distribution };
+  }),
+  fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 5000 }), fc.constantFrom('int_uniform', 'uniform_pow2', 'log_normal')).map(([low, width, distribution]) => {
+    const min = Math.max(1, low);
+    const spec = { type: 'integer', min, max: min + width };
+    if (distribution === 'uniform_pow2') return pow2Spec(min, min + width) ?? spec;
+    return { ...spec, distribution };
+  }),
   fc.constant({ type: 'boolean' }),
   fc.uniqueArray(fc.oneof(finite, fc.string(), fc.boolean()), { minLength: 1, maxLength: 5, comparator: 'SameValueZero' }).map((choices) => ({
     type: 'enum',

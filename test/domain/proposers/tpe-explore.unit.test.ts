@@ -69,7 +69,7 @@ describe('the steps of the TPE', () => {
     expect(staleSteps([5, 4, 3], 'minimize', 0)).toBe(0);
   });
 
-  it('fit Optuna\'s wide kernels in a broad step: Scott\'s width, never under the magic clip 1 / (n + 2), scored as Optuna scores', () => {
+  it("fit Optuna's wide kernels in a broad step: Scott's width, never under the magic clip 1 / (n + 2), scored as Optuna scores", () => {
     const points = pooledPoints(space, history(12));
     const broad = fitModel(space, points, 'maximize', defaultGamma, 'broad');
     const nearest = fitModel(space, points, 'maximize', defaultGamma, 'nearest');

@@ -79,7 +79,12 @@ describe('when 50 runs share one value of every key', () => {
   it('the check catches an optimizer that collapses on the shared values (control)', () => {
     // What the TPE did before the floor (0 of 300 proposals moved any key): propose the best run again.
     const best = history.reduce((a, b) => ((b.value as number) > (a.value as number) ? b : a));
-    expect(belowFloor(awayShares(N, () => best.overrides), N)).toHaveLength(Object.keys(shared).length);
+    expect(
+      belowFloor(
+        awayShares(N, () => best.overrides),
+        N,
+      ),
+    ).toHaveLength(Object.keys(shared).length);
   });
 
   it('refuses a priorCandidates count that is not a non-negative integer', () => {

@@ -162,7 +162,7 @@ describe('when choosing kernel widths', () => {
     expect(other(narrow)).toBeLessThan(other(broad));
   });
 
-  it("scores as Optuna 3.1 does when asked: no 1/sigma on a continuous kernel, a categorical one smoothed by 1 / (n + 1)", () => {
+  it('scores as Optuna 3.1 does when asked: no 1/sigma on a continuous kernel, a categorical one smoothed by 1 / (n + 1)', () => {
     const truncated = (u: number, mu: number, sigma: number, scaled: boolean) => {
       const z = (u - mu) / sigma;
       const mass = normalCdf((1 - mu) / sigma, 0, 1) - normalCdf((0 - mu) / sigma, 0, 1);
@@ -198,4 +198,3 @@ describe('when choosing kernel widths', () => {
     expect(kernelOnly(6)).toBeCloseTo(neighbour, 6);
   });
 });
-

@@ -46,7 +46,10 @@ function toParams(o: Record<string, Scalar>): Record<string, Scalar> {
 }
 
 const score = (o: Record<string, Scalar>) =>
-  -((Math.log10(o['train.learning_rate'] as number) + 3.5) ** 2) - 4 * ((o['train.clip_coef'] as number) - 0.2) ** 2 - ((o['train.update_epochs'] as number) - 4) ** 2 / 20 + (o['model.activation'] === 'relu' ? 0.3 : 0);
+  -((Math.log10(o['train.learning_rate'] as number) + 3.5) ** 2) -
+  4 * ((o['train.clip_coef'] as number) - 0.2) ** 2 -
+  ((o['train.update_epochs'] as number) - 4) ** 2 / 20 +
+  (o['model.activation'] === 'relu' ? 0.3 : 0);
 
 function history(n: number, seed: number): Observation[] {
   return Array.from({ length: n }, (_, i) => {

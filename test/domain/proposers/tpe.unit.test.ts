@@ -74,7 +74,9 @@ describe('when proposing with TPE', () => {
     // With one candidate from l and none from the prior alone, the first draw is proposed, so l's prior draws (about 1 in 3 here) show up.
     const picks = Array.from({ length: 20 }, (_, seed) => proposeTpe(shipped, history, maximize(seed, { candidates: 1, priorCandidates: 0, broadSteps: 0, patience: 0 }))[0]);
     const explore = picks.find((p) => p?.rationale.startsWith('explore'));
-    expect(explore?.rationale).toMatch(/^explore: broad draw from the prior, not near one good run; vs best \d{3} \(-?[\d.e-]+\): .+\. TPE seed \d+: good group = best 2 of 12 scored runs; highest l\/g \([\d.e+-]+\) of 1 candidates\.$/);
+    expect(explore?.rationale).toMatch(
+      /^explore: broad draw from the prior, not near one good run; vs best \d{3} \(-?[\d.e-]+\): .+\. TPE seed \d+: good group = best 2 of 12 scored runs; highest l\/g \([\d.e+-]+\) of 1 candidates\.$/,
+    );
     expect(explore?.hypothesis).toMatch(/^Tests a region the good runs do not cover yet/);
     expect(picks.some((p) => p?.rationale.startsWith('exploit'))).toBe(true);
   });
@@ -183,21 +185,25 @@ describe('when the validator checks TPE proposals (property)', () => {
     ['puffer_drone_pp on baseline_full', drone, droneFull],
     ['the fixture policy (every key type and rule)', fixturePolicy, baseConfig()],
   ];
-  it.each(cases)('never rejects one, for %s, over many seeds and histories', (_name, policy, base) => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-        fc.integer({ min: 0, max: 30 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.constantFrom<'maximize' | 'minimize'>('maximize', 'minimize'),
-        (seed, n, batch, direction) => {
-          const history = arbitraryHistory(policy, seed, n);
-          for (const p of proposeTpe(policy, history, { seed, direction, batch, base })) expectValid(policy, base, p.overrides);
-        },
-      ),
-      { numRuns: 100 },
-    );
-  }, 30_000);
+  it.each(cases)(
+    'never rejects one, for %s, over many seeds and histories',
+    (_name, policy, base) => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          fc.integer({ min: 0, max: 30 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.constantFrom<'maximize' | 'minimize'>('maximize', 'minimize'),
+          (seed, n, batch, direction) => {
+            const history = arbitraryHistory(policy, seed, n);
+            for (const p of proposeTpe(policy, history, { seed, direction, batch, base })) expectValid(policy, base, p.overrides);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    },
+    30_000,
+  );
 
   it('gives values every key spec accepts, for arbitrary policies without rules', () => {
     const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
@@ -206,9 +212,9 @@ describe('when the validator checks TPE proposals (property)', () => {
         const [min, max] = a <= b ? [a, b] : [b, a];
         return distribution === 'log_normal' && !(min > 0) ? { type: 'number', min, max } : { type: 'number', min, max, distribution };
       }),
-      fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })).map(
-        ([a, b]) => ({ type: 'number', min: Math.min(a, b), max: Math.max(a, b), distribution: 'logit_normal' }),
-      ),
+      fc
+        .tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
+        .map(([a, b]) => ({ type: 'number', min: Math.min(a, b), max: Math.max(a, b), distribution: 'logit_normal' })),
       fc.tuple(fc.maxSafeInteger(), fc.maxSafeInteger(), fc.constantFrom(undefined, 'uniform_pow2', 'log_normal')).map(([a, b, distribution]) => {
         const [min, max] = a <= b ? [a, b] : [b, a];
         if (distribution === 'log_normal' && min < 1) return { type: 'integer', min, max };

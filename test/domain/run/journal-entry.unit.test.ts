@@ -116,7 +116,11 @@ describe('when an inconclusive run may be replicated for power', () => {
     const d = decideJournal(facts(ev), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
     expect(d.entry.replication).toMatchObject({ reason: 'inconclusive', target: 2, decision: 'replicate' });
     expect(d.entry.outcome).toContain('; its interval reaches min_effect 5: up to 2 replicate(s), pooled with it, before it is dropped');
-    const short = decideJournal(facts(evaluation({ verdict: 'inconclusive', interval: [-2, 4] })), incumbent, { name: 'mean_reward' }, 3, 10, null, { replicates: 1, inconclusiveReplicates: 2, minEffect: 5 });
+    const short = decideJournal(facts(evaluation({ verdict: 'inconclusive', interval: [-2, 4] })), incumbent, { name: 'mean_reward' }, 3, 10, null, {
+      replicates: 1,
+      inconclusiveReplicates: 2,
+      minEffect: 5,
+    });
     expect(short.entry.replication).toBeUndefined();
   });
 });

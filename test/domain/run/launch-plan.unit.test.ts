@@ -95,7 +95,11 @@ describe('when a run continues from a checkpoint', () => {
 
   it('says no run has recorded a checkpoint when the log knows none', () => {
     const plan = planLaunch(
-      args({ config: continuing('runs/001/checkpoints/model_000010.json'), override: { 'autopilot.resume_from': 'runs/001/checkpoints/model_000010.json' }, checkpoints: { latest: null, best: null, known: [] } }),
+      args({
+        config: continuing('runs/001/checkpoints/model_000010.json'),
+        override: { 'autopilot.resume_from': 'runs/001/checkpoints/model_000010.json' },
+        checkpoints: { latest: null, best: null, known: [] },
+      }),
     );
     expect(!plan.ok && plan.errors[0]?.expected).toMatch(/no run has recorded a checkpoint yet/);
   });

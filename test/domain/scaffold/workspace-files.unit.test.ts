@@ -30,7 +30,7 @@ describe('a workspace for a trainer', () => {
   );
   const text = (path: string) => files.find((f) => f.path === path)?.text ?? '';
 
-  it('parses with autopilot\'s own parsers, defaults filled in', () => {
+  it("parses with autopilot's own parsers, defaults filled in", () => {
     const s = parseSettings(JSON.parse(text('autopilot.json')));
     expect(s.trainer).toEqual({ command: ['bash', 'ws/scripts/run_training.sh'], cwd: '..', env: {} });
     expect(s.metric).toEqual({ name: 'score', direction: 'minimize' });

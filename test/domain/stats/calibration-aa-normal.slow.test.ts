@@ -13,8 +13,7 @@ describe('when both samples come from the same normal distribution (A/A, n = 32 
     const t = tally(
       COMPARISONS,
       () => [sampler.normals(32, 200, 50), sampler.normals(32, 200, 50)],
-      (candidate, incumbent, runId) =>
-        compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
+      (candidate, incumbent, runId) => compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
     );
     // Two-sided 95% interval: a false "improved" is expected in ~alpha/2 = 2.5% of comparisons
     // (~2.8% measured over 5,000: the bootstrap interval is a little narrow at n = 32).

@@ -13,8 +13,7 @@ describe('when both samples come from the same skewed distribution (A/A, lognorm
     const t = tally(
       COMPARISONS,
       () => [sampler.lognormals(32), sampler.lognormals(32)],
-      (candidate, incumbent, runId) =>
-        compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
+      (candidate, incumbent, runId) => compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
     );
     // Expected ~3.8% each way (measured over 5,000): skew makes the percentile interval of a
     // difference of means at n = 32 somewhat narrow, but well inside the bound. (BCa would give

@@ -18,8 +18,7 @@ describe('when the candidate is truly better by 0.711 sd (n = 32 each), where a 
     const t = tally(
       COMPARISONS,
       () => [sampler.normals(32, 200 + 0.7115 * 50, 50), sampler.normals(32, 200, 50)],
-      (candidate, incumbent, runId) =>
-        compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
+      (candidate, incumbent, runId) => compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
     );
     expect(t.improved / t.count).toBeGreaterThanOrEqual(0.8 - 3 * Math.sqrt((0.8 * 0.2) / COMPARISONS));
   });

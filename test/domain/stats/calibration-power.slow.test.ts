@@ -24,8 +24,7 @@ describe('when the candidate is truly better by 0.5 sd (n = 32 each)', () => {
     const t = tally(
       COMPARISONS,
       () => [sampler.normals(32, 225, 50), sampler.normals(32, 200, 50)],
-      (candidate, incumbent, runId) =>
-        compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
+      (candidate, incumbent, runId) => compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA }),
     );
     const power = t.improved / t.count;
     expect(power).toBeGreaterThanOrEqual(0.504 - SLACK);

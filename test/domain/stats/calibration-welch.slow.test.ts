@@ -8,8 +8,7 @@ const ALPHA = 0.05;
 const CALIBRATION_TIMEOUT = { timeout: 120_000 };
 const welch = (candidate: number[], incumbent: number[], runId: string) =>
   compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA, method: 'welch' });
-const percentile = (candidate: number[], incumbent: number[], runId: string) =>
-  compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA });
+const percentile = (candidate: number[], incumbent: number[], runId: string) => compareSamples(candidate, incumbent, { direction: 'maximize', seed: evaluationSeed(runId), alpha: ALPHA });
 
 /** False verdicts of both kinds within alpha + 0.01, and neither kind far past its alpha/2. */
 function holdsItsLevel(t: Tally): void {

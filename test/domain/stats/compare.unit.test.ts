@@ -348,9 +348,7 @@ describe('when the BCa interval is computed', () => {
     const ux = jack(x, 1);
     const uy = jack(y, -1);
     const sum = (us: number[], p: number, n: number): number => us.reduce((s1, u) => s1 + u ** p, 0) / n ** p;
-    const expected =
-      (sum(ux, 3, x.length) + sum(uy, 3, y.length)) /
-      (6 * (sum(ux, 2, x.length) + sum(uy, 2, y.length)) ** 1.5);
+    const expected = (sum(ux, 3, x.length) + sum(uy, 3, y.length)) / (6 * (sum(ux, 2, x.length) + sum(uy, 2, y.length)) ** 1.5);
     expect(meanDifferenceAcceleration(x, y)).toBeCloseTo(expected, 12);
     expect(meanDifferenceAcceleration(x, y)).toBeGreaterThan(0); // right-skewed candidate
     expect(meanDifferenceAcceleration(Float64Array.from([2, 2]), Float64Array.from([1, 1]))).toBe(0);

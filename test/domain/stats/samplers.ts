@@ -53,7 +53,11 @@ export interface Tally {
 export function tally(
   count: number,
   generate: () => [number[], number[]],
-  compare: (candidate: number[], incumbent: number[], runId: string) => {
+  compare: (
+    candidate: number[],
+    incumbent: number[],
+    runId: string,
+  ) => {
     verdict: string;
     alpha: number;
     welch: { t: number; p: number } | null;

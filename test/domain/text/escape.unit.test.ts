@@ -8,13 +8,15 @@ const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Strings rich in the characters that matter, mixed with ordinary text. */
-const hostile = fc.array(
-  fc.oneof(
-    fc.string(),
-    fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
-    fc.constantFrom('\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069', '\ud800', '\udfff', '😀', 'é', '\\', '|'),
-  ),
-).map((parts) => parts.join(''));
+const hostile = fc
+  .array(
+    fc.oneof(
+      fc.string(),
+      fc.integer({ min: 0, max: 0x9f }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069', '\ud800', '\udfff', '😀', 'é', '\\', '|'),
+    ),
+  )
+  .map((parts) => parts.join(''));
 
 describe('when escaping a value for one line of text', () => {
   it('writes newlines, tabs and carriage returns as \\n, \\t and \\r', () => {
@@ -36,8 +38,7 @@ describe('when escaping a value for one line of text', () => {
   });
 
   it('leaves printable text alone: backslashes, pipes, accents, emoji, right-to-left scripts', () => {
-    for (const s of ['C:\\path\\n', 'a | b', 'déjà vu', '😀 ok', 'שלום', 'lr x0.7 -> 0.003', ''])
-      expect(escapeText(s)).toBe(s);
+    for (const s of ['C:\\path\\n', 'a | b', 'déjà vu', '😀 ok', 'שלום', 'lr x0.7 -> 0.003', '']) expect(escapeText(s)).toBe(s);
   });
 
   it('leaves no control character, is idempotent, and changes only what it must', () => {

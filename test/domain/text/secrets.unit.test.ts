@@ -86,8 +86,7 @@ describe('when redacting text by value', () => {
   });
 
   it('keeps URLs and addresses without credentials', () => {
-    for (const s of ['https://example.org/x', 'https://example.org/x@y', 'user@example.org', 'http://localhost:8080/?page=2', 'file:///tmp/a'])
-      expect(redactText(s), s).toBe(s);
+    for (const s of ['https://example.org/x', 'https://example.org/x@y', 'user@example.org', 'http://localhost:8080/?page=2', 'file:///tmp/a']) expect(redactText(s), s).toBe(s);
   });
 
   it('redacts a PEM private key, whole or cut off, and keeps a certificate', () => {

@@ -244,23 +244,48 @@ const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__proto__', '
 const document = fc.dictionary(key, fc.jsonValue({ maxDepth: 10 }), { maxKeys: 6 });
 const validText = document.map((d) => JSON.stringify(d));
 const token = fc.constantFrom(
-  '{', '}', '[', ']', ',', ':', '"', '\\', '"a":', '"a":1,', 'NaN', 'Infinity', '-Infinity', '1e999', '-', '.', 'e', '0', ' ', '\n', '\u0000',
-  '"__proto__":', '"constructor":{}', 'null', 'true', '\uFEFF', '\ud800', '"\\u12"', '"\\x"', '[[[[[[[[[', ']]]]]]]]]',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '"a":',
+  '"a":1,',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '-',
+  '.',
+  'e',
+  '0',
+  ' ',
+  '\n',
+  '\u0000',
+  '"__proto__":',
+  '"constructor":{}',
+  'null',
+  'true',
+  '\uFEFF',
+  '\ud800',
+  '"\\u12"',
+  '"\\x"',
+  '[[[[[[[[[',
+  ']]]]]]]]]',
 );
-const mutatedText = fc
-  .tuple(validText, fc.array(fc.tuple(fc.nat(), fc.nat(3), token), { maxLength: 5 }))
-  .map(([text, edits]) =>
-    edits.reduce((t, [at, cut, tok]) => {
-      const i = t.length === 0 ? 0 : at % (t.length + 1);
-      return t.slice(0, i) + tok + t.slice(i + cut);
-    }, text),
-  );
+const mutatedText = fc.tuple(validText, fc.array(fc.tuple(fc.nat(), fc.nat(3), token), { maxLength: 5 })).map(([text, edits]) =>
+  edits.reduce((t, [at, cut, tok]) => {
+    const i = t.length === 0 ? 0 : at % (t.length + 1);
+    return t.slice(0, i) + tok + t.slice(i + cut);
+  }, text),
+);
 const duplicateText = fc
   .array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 6 })
   .map((entries) => `{"overrides":{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}}`);
-const deepText = fc
-  .tuple(fc.nat(40), fc.nat(40), fc.constantFrom('[', '{"k":'), fc.constantFrom(']', '}'))
-  .map(([opened, closed, o, c]) => o.repeat(opened) + '1' + c.repeat(closed));
+const deepText = fc.tuple(fc.nat(40), fc.nat(40), fc.constantFrom('[', '{"k":'), fc.constantFrom(']', '}')).map(([opened, closed, o, c]) => o.repeat(opened) + '1' + c.repeat(closed));
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', 'N', 'a', 'N', ' ', '\\'), maxLength: 60 }),
@@ -271,10 +296,7 @@ const hostileText = fc.oneof(
 
 function checkNamesKeys(result: StrictJsonResult): boolean {
   if (result.ok) return true;
-  return (
-    result.errors.length > 0 &&
-    result.errors.every((e) => typeof e.key === 'string' && e.key.length > 0 && RULES.includes(e.rule) && e.message.startsWith(`${formatKey(e.key)} = `))
-  );
+  return result.errors.length > 0 && result.errors.every((e) => typeof e.key === 'string' && e.key.length > 0 && RULES.includes(e.rule) && e.message.startsWith(`${formatKey(e.key)} = `));
 }
 
 describe('when fed any text (property)', () => {

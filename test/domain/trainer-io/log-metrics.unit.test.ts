@@ -74,15 +74,7 @@ function frame(v: FrameValues, colours = true): string[] {
   const losses = Object.entries(v.losses);
   const lines: string[] = [];
   lines.push(border(`╭${'─'.repeat(WIDTH - 2)}╮`));
-  lines.push(
-    row(
-      ['PufferLib 3.0 🐡', 30, 'l', b1],
-      ['CPU: 98.2%', 16, 'l', c1],
-      ['GPU: 0.0%', 16, 'l', c1],
-      ['DRAM: 41.3%', 16, 'l', c1],
-      ['VRAM: 0.0%', 14, 'r', c1],
-    ),
-  );
+  lines.push(row(['PufferLib 3.0 🐡', 30, 'l', b1], ['CPU: 98.2%', 16, 'l', c1], ['GPU: 0.0%', 16, 'l', c1], ['DRAM: 41.3%', 16, 'l', c1], ['VRAM: 0.0%', 14, 'r', c1]));
   lines.push(row(['', 10, 'l']));
   for (let i = 0; i < 11; i++) {
     const s = i === 0 ? (['Summary', 'Value'] as const) : summary[i - 1];
@@ -108,15 +100,7 @@ function frame(v: FrameValues, colours = true): string[] {
   for (let i = 0; i < stats.length; i += 2) {
     const a = stats[i];
     const b = stats[i + 1];
-    lines.push(
-      row(
-        [a?.[0] ?? '', 20, 'l', c2],
-        [a ? a[1].toFixed(3) : '', 10, 'r', b2],
-        ['    ', 4, 'l'],
-        [b?.[0] ?? '', 20, 'l', c2],
-        [b ? b[1].toFixed(3) : '', 10, 'r', b2],
-      ),
-    );
+    lines.push(row([a?.[0] ?? '', 20, 'l', c2], [a ? a[1].toFixed(3) : '', 10, 'r', b2], ['    ', 4, 'l'], [b?.[0] ?? '', 20, 'l', c2], [b ? b[1].toFixed(3) : '', 10, 'r', b2]));
   }
   lines.push(border(`╰${'─'.repeat(WIDTH - 2)}╯`));
   // print('\033[0;0H' + capture.get()): the cursor-home escape leads the frame, print adds a blank line.

@@ -34,20 +34,12 @@ describe('when rendering trainer arguments', () => {
 
   it('keeps hostile strings verbatim as one argv item', () => {
     expect(renderArgs({ env: { name: '; touch /tmp/pwned #' } })).toEqual(['--env.name', '; touch /tmp/pwned #']);
-    expect(renderArgs({ env: { name: '$(rm -rf ~) "quoted" \'single\'\nnewline' } })).toEqual([
-      '--env.name',
-      '$(rm -rf ~) "quoted" \'single\'\nnewline',
-    ]);
+    expect(renderArgs({ env: { name: '$(rm -rf ~) "quoted" \'single\'\nnewline' } })).toEqual(['--env.name', '$(rm -rf ~) "quoted" \'single\'\nnewline']);
     expect(renderArgs({ env: { name: '' } })).toEqual(['--env.name', '']);
   });
 
   it('never renders the autopilot section', () => {
-    expect(renderArgs({ autopilot: { mode: 'quick', budget: { runs: 3 } }, autopilots: { x: 1 }, train: { lr: 1 } })).toEqual([
-      '--autopilots.x',
-      '1',
-      '--train.lr',
-      '1',
-    ]);
+    expect(renderArgs({ autopilot: { mode: 'quick', budget: { runs: 3 } }, autopilots: { x: 1 }, train: { lr: 1 } })).toEqual(['--autopilots.x', '1', '--train.lr', '1']);
     expect(renderArgs({ autopilot: 'x' })).toEqual([]);
   });
 
@@ -57,12 +49,6 @@ describe('when rendering trainer arguments', () => {
   });
 
   it('joins a value that starts with "-" to its flag, so that argparse reads it as a value', () => {
-    expect(renderArgs({ train: { gamma: -1e-5, lr: 1e-5 }, tag: '-x', seed: -3 })).toEqual([
-      '--seed=-3',
-      '--tag=-x',
-      '--train.gamma=-0.00001',
-      '--train.lr',
-      '0.00001',
-    ]);
+    expect(renderArgs({ train: { gamma: -1e-5, lr: 1e-5 }, tag: '-x', seed: -3 })).toEqual(['--seed=-3', '--tag=-x', '--train.gamma=-0.00001', '--train.lr', '0.00001']);
   });
 });

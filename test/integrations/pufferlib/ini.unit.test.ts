@@ -92,7 +92,7 @@ function iniError(fn: () => unknown): PufferIniError {
 }
 
 describe('when reading PufferLib literal values', () => {
-  it('reads integers and floats with underscores, keeping Python\'s int/float distinction', () => {
+  it("reads integers and floats with underscores, keeping Python's int/float distinction", () => {
     expect(parseIniValue('10_000_000', 1)).toEqual({ kind: 'int', value: 10_000_000 });
     expect(parseIniValue('-3', 1)).toEqual({ kind: 'int', value: -3 });
     expect(parseIniValue('1e-4', 1)).toEqual({ kind: 'float', value: 1e-4 });
@@ -113,9 +113,7 @@ describe('when reading PufferLib literal values', () => {
   });
 
   it('rejects malformed numbers and strings, naming the line', () => {
-    expect(iniError(() => parseIniValue('1__000', 7)).message).toBe(
-      'line 7: "1__000" is not a valid number (underscores go between digits, as in 10_000_000 or 1e-4)',
-    );
+    expect(iniError(() => parseIniValue('1__000', 7)).message).toBe('line 7: "1__000" is not a valid number (underscores go between digits, as in 10_000_000 or 1e-4)');
     expect(iniError(() => parseIniValue('10_', 3)).line).toBe(3);
     expect(iniError(() => parseIniValue('1e', 3)).problem).toContain('not a valid number');
     expect(iniError(() => parseIniValue("'open", 4)).message).toBe("line 4: unterminated string: no closing '");
@@ -149,9 +147,7 @@ describe('when parsing an ini file', () => {
 
   it('names the line of every structural error', () => {
     expect(iniError(() => parsePufferIni('lr = 1\n')).message).toBe('line 1: key "lr" is outside any section; add a [section] header above it');
-    expect(iniError(() => parsePufferIni('[train]\n\njust words\n')).message).toBe(
-      'line 3: expected "key = value", a [section] header or a comment, got: just words',
-    );
+    expect(iniError(() => parsePufferIni('[train]\n\njust words\n')).message).toBe('line 3: expected "key = value", a [section] header or a comment, got: just words');
     expect(iniError(() => parsePufferIni('[train]\nlr = 1\n[env]\n[train]\n')).message).toBe('line 4: section [train] is already defined on line 1');
     expect(iniError(() => parsePufferIni('[train]\nlr = 1\nLR = 2\n')).message).toBe('line 3: key "lr" is already set in [train] on line 2');
     expect(iniError(() => parsePufferIni('[train\n')).line).toBe(1);
@@ -165,14 +161,7 @@ describe('when importing a sweep', () => {
   const imported = importPufferSweep(DRONE_INI, { env: 'puffer_drone_pp' });
 
   it('turns each [sweep.<section>.<key>] into a policy key, in file order', () => {
-    expect(Object.keys(imported.policy.keys)).toEqual([
-      'train.learning_rate',
-      'train.update_epochs',
-      'train.minibatch_size',
-      'train.total_timesteps',
-      'env.w_position',
-      'train.gae_lambda',
-    ]);
+    expect(Object.keys(imported.policy.keys)).toEqual(['train.learning_rate', 'train.update_epochs', 'train.minibatch_size', 'train.total_timesteps', 'env.w_position', 'train.gae_lambda']);
   });
 
   it('keeps a float key a number and carries mean and a numeric scale', () => {
@@ -245,7 +234,8 @@ describe('when importing a sweep', () => {
   });
 
   it('reads the older [sweep.parameters.<section>.parameters.<key>] form, typing keys without a base by their bounds', () => {
-    const ini = '[sweep.parameters.env.parameters.frameskip]\ndistribution = uniform\nmin = 1\nmax = 10\n\n[sweep.parameters.env.parameters.drag]\ndistribution = uniform\nmin = 0\nmax = 1.0\n';
+    const ini =
+      '[sweep.parameters.env.parameters.frameskip]\ndistribution = uniform\nmin = 1\nmax = 10\n\n[sweep.parameters.env.parameters.drag]\ndistribution = uniform\nmin = 0\nmax = 1.0\n';
     const { policy } = importPufferSweep(ini);
     expect(policy.keys['env.frameskip']).toMatchObject({ type: 'integer', min: 1, max: 10, distribution: 'int_uniform' });
     expect(policy.keys['env.drag']).toMatchObject({ type: 'number', min: 0, max: 1, distribution: 'uniform' });
@@ -265,9 +255,7 @@ describe('when a sweep section cannot be imported', () => {
     expect(iniError(() => importPufferSweep(sweep('distribution = gaussian\nmin = 0\nmax = 1\n'))).message).toBe(
       'line 5: [sweep.train.lr]: unknown distribution gaussian; allowed are uniform, int_uniform, uniform_pow2, log_normal, logit_normal',
     );
-    expect(iniError(() => importPufferSweep(sweep('distribution = uniform\nmin = low\nmax = 1\n'))).message).toBe(
-      'line 6: [sweep.train.lr]: min must be a finite number, got low',
-    );
+    expect(iniError(() => importPufferSweep(sweep('distribution = uniform\nmin = low\nmax = 1\n'))).message).toBe('line 6: [sweep.train.lr]: min must be a finite number, got low');
     expect(iniError(() => importPufferSweep(sweep('distribution = uniform\nmin = 0\nmax = 1\nscale = wide\n'))).message).toBe(
       'line 8: [sweep.train.lr]: scale must be a number > 0, auto or time, got wide',
     );
@@ -278,9 +266,7 @@ describe('when a sweep section cannot be imported', () => {
   });
 
   it('rejects ranges the distribution cannot sample, on the line of min', () => {
-    expect(iniError(() => importPufferSweep(sweep('distribution = log_normal\nmin = 0.0\nmax = 1.0\n'))).message).toBe(
-      'line 6: [sweep.train.lr]: log_normal needs min > 0, range is [0, 1]',
-    );
+    expect(iniError(() => importPufferSweep(sweep('distribution = log_normal\nmin = 0.0\nmax = 1.0\n'))).message).toBe('line 6: [sweep.train.lr]: log_normal needs min > 0, range is [0, 1]');
     expect(iniError(() => importPufferSweep(sweep('distribution = logit_normal\nmin = 0.5\nmax = 1.0\n'))).line).toBe(6);
     expect(iniError(() => importPufferSweep(sweep('distribution = uniform\nmin = 2.0\nmax = 1.0\n'))).problem).toContain('min (2) is greater than max (1)');
     expect(iniError(() => importPufferSweep(sweep('distribution = uniform_pow2\nmin = 5\nmax = 7\n'))).problem).toContain('needs a power of two in [5, 7]');

@@ -11,13 +11,20 @@ import { createPolicy, train } from '../../../trainers/cartpole/train.js';
 
 function tinyConfig(extra: string[] = []): TrainerConfig {
   const r = parseFlags([
-    '--train.total-timesteps', '2048',
-    '--train.batch-size', '512',
-    '--train.minibatch-size', '128',
-    '--env.num-envs', '4',
-    '--train.hidden-size', '8',
-    '--train.update-epochs', '2',
-    '--train.checkpoint-interval', '2',
+    '--train.total-timesteps',
+    '2048',
+    '--train.batch-size',
+    '512',
+    '--train.minibatch-size',
+    '128',
+    '--env.num-envs',
+    '4',
+    '--train.hidden-size',
+    '8',
+    '--train.update-epochs',
+    '2',
+    '--train.checkpoint-interval',
+    '2',
     ...extra,
   ]);
   if (r.kind !== 'ok') throw new Error(JSON.stringify(r));
@@ -85,9 +92,7 @@ describe('when training emits checkpoints', () => {
     const saved: Checkpoint[] = [];
     train(tinyConfig(), null, { onCheckpoint: (c) => saved.push(c) });
     const other = createPolicy(tinyConfig(['--train.hidden-size', '16']));
-    expect(() => parseCheckpoint(saved[0], architectureFor(16), { actor: other.actorSize, critic: other.params.length - other.actorSize })).toThrow(
-      CheckpointError,
-    );
+    expect(() => parseCheckpoint(saved[0], architectureFor(16), { actor: other.actorSize, critic: other.params.length - other.actorSize })).toThrow(CheckpointError);
     expect(() => parseCheckpoint(saved[0], architectureFor(16), { actor: 0, critic: 0 })).toThrow(/architecture mismatch.*hidden-size/);
     expect(() => parseCheckpoint({ format: 'x' }, architectureFor(8), { actor: 0, critic: 0 })).toThrow(/format/);
   });

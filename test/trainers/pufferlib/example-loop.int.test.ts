@@ -55,11 +55,7 @@ function flagValues(argv: readonly string[]): Map<string, string> {
 const flagOf = (key: string) => `--${key.replaceAll('_', '-')}`;
 
 /** The flags the example's script hands PufferLib for run `id`: the config's, then the run folder as data dir. */
-const flagsOf = (ws: string, id: string) => [
-  ...renderArgs(readJson<Sections>(join(ws, 'runs', id, 'config.json'))),
-  '--train.data-dir',
-  join(ws, 'runs', id, 'checkpoints'),
-];
+const flagsOf = (ws: string, id: string) => [...renderArgs(readJson<Sections>(join(ws, 'runs', id, 'config.json'))), '--train.data-dir', join(ws, 'runs', id, 'checkpoints')];
 
 beforeAll(() => {
   expect(hasPython(), 'these tests run python3 from PATH').toBe(true);
@@ -91,8 +87,7 @@ describe('when the loop runs two quick runs of the example through the shim', ()
     const call = calls[0]!;
     expect(call.via_load_config).toBe(true);
     expect(call.argv).toEqual(flagsOf(ws, '001'));
-    for (const name of ['train', 'env', 'vec'] as const)
-      for (const [key, value] of Object.entries(config[name])) expect(call.args[name][key], `${name}.${key}`).toEqual(value);
+    for (const name of ['train', 'env', 'vec'] as const) for (const [key, value] of Object.entries(config[name])) expect(call.args[name][key], `${name}.${key}`).toEqual(value);
     expect(call.env).toMatchObject({ PUFFER_AUTOPILOT_RUN_ID: '001', PUFFER_AUTOPILOT_RUN_DIR: join(ws, 'runs', '001') });
   });
 
@@ -150,7 +145,7 @@ describe('when Weights & Biases is enabled', () => {
   });
 });
 
-describe('when PUFFER_AUTOPILOT_NATIVE=1 runs PufferLib\'s own CLI (python -m pufferlib.pufferl train)', () => {
+describe("when PUFFER_AUTOPILOT_NATIVE=1 runs PufferLib's own CLI (python -m pufferlib.pufferl train)", () => {
   let ws: string;
   let calls: FakeCall[];
   beforeAll(async () => {

@@ -26,7 +26,10 @@ function parseAll(argvs: string[][]): Parsed[] {
     env: { ...process.env, PYTHONPATH: FAKE_PUFFERLIB, PYTHONDONTWRITEBYTECODE: '1' },
   });
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Parsed);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Parsed);
 }
 
 /** The value at a dotted path of parsed args. */

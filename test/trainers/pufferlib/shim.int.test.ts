@@ -94,8 +94,7 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
 
   it('gives train() every config value with its type (numbers, booleans, strings) and the wandb flags', () => {
     const { args } = run.calls[0]!;
-    for (const name of ['train', 'env', 'vec'] as const)
-      for (const [key, value] of Object.entries(QUICK[name])) expect(args[name][key], `${name}.${key}`).toEqual(value);
+    for (const name of ['train', 'env', 'vec'] as const) for (const [key, value] of Object.entries(QUICK[name])) expect(args[name][key], `${name}.${key}`).toEqual(value);
     expect(args.train['anneal_lr']).toBe(true);
     expect(args.train['device']).toBe('cuda');
     expect(args).toMatchObject({ wandb: true, wandb_project: 'P', wandb_group: '0001', tag: '001' });
@@ -104,9 +103,7 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
   it('writes a summary that passes the contract, with the logs mapped to metrics', () => {
     expect(summary.run_id).toBe('001');
     expect(typeof summary.timestamp).toBe('string');
-    expect(Object.keys(summary.metrics).sort()).toEqual(
-      ['agent_steps', 'environment/collision_rate', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort(),
-    );
+    expect(Object.keys(summary.metrics).sort()).toEqual(['agent_steps', 'environment/collision_rate', 'episode_length', 'epoch', 'perfect_deliv', 'score', 'sps'].sort());
     // From the last training log: the final evaluation's rollouts add steps of their own.
     expect(summary.metrics['agent_steps']).toBe(QUICK.train['total_timesteps']);
     expect(summary.metrics['epoch']).toBe(4);
@@ -122,7 +119,12 @@ describe('when the shim trains the example quick baseline on the fake PufferLib'
     expect(new Set(n).size).toBeGreaterThan(1);
     expect(samples['environment/n']).toBeUndefined();
     const meanN = mean(n);
-    for (const [name, stat] of [['score', 'score'], ['perfect_deliv', 'perfect_deliv'], ['episode_length', 'episode_length'], ['environment/collision_rate', 'collision_rate']] as const) {
+    for (const [name, stat] of [
+      ['score', 'score'],
+      ['perfect_deliv', 'perfect_deliv'],
+      ['episode_length', 'episode_length'],
+      ['environment/collision_rate', 'collision_rate'],
+    ] as const) {
       const xs = reports[stat]!;
       const perEpisode = xs.reduce((a, x, i) => a + x * n[i]!, 0) / n.reduce((a, b) => a + b, 0);
       expect(summary.metrics[name], name).toBeCloseTo(perEpisode, 9);
@@ -230,7 +232,7 @@ describe('when PufferLib refuses a flag', () => {
 });
 
 describe('when the flags are not the ones the fake expects', () => {
-  it('fails (exit 4) with the fake\'s assertion', () => {
+  it("fails (exit 4) with the fake's assertion", () => {
     const run = runShim(['train', 'puffer_drone_pp', ...QUICK_FLAGS], { FAKE_PUFFERLIB_EXPECT_ARGV: JSON.stringify(QUICK_FLAGS.slice(2)) });
     expect(run.status).toBe(4);
     expect(run.stderr).toContain('fake pufferlib: unexpected flags');
