@@ -1,5 +1,6 @@
 /** `autopilot audit RUN`: the decision chain of one run, read from the log alone (read-only). */
-import { auditRun, missingRunMessage, normalizeRunId, renderAudit } from '../projections/audit.js';
+import { auditRun, missingRunMessage, normalizeRunId } from '../projections/audit/fold.js';
+import { renderAudit } from '../projections/audit/render.js';
 import { printJson, printText } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
 import { AutopilotError, EXIT } from '../domain/errors.js';

@@ -3,7 +3,7 @@
  * The lines carry raw values from the log; whoever prints them escapes them (orchestrator/console.ts,
  * the progress reporter, the replay renderer).
  */
-import { verdictLine } from '../domain/run/journal-entry.js';
+import { verdictText } from '../domain/judging/verdict-text.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/text/numbers.js';
@@ -85,7 +85,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
       // A re-run of the incumbent is judged against nothing: its values join the incumbent's.
       if (e.data.incumbent === null && e.data.method.startsWith('none (a re-run of the incumbent'))
         return `run ${e.data.runId}: ${e.data.method.slice('none ('.length, -1)}: ${e.data.metric} ${fmt(e.data.candidate.mean)} (n=${e.data.candidate.n})`;
-      return `run ${e.data.runId}: ${verdictLine(e.data)}`;
+      return `run ${e.data.runId}: ${verdictText(e.data, { style: 'labbook' })}`;
     case 'IncumbentChanged':
       return e.data.previous === e.data.runId
         ? `run ${e.data.runId}: incumbent re-measured: ${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)} (n=${e.data.incumbent.n})`

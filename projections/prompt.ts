@@ -11,7 +11,7 @@ import type { DataOf } from '../events/catalogue.js';
 import type { Scalar } from '../domain/config/config.js';
 import { compareKeys, diffConfigs, type ConfigChange } from '../domain/config/diff.js';
 import { formatKey, formatNumber, formatValue } from '../domain/text/format.js';
-import { verdictLine } from '../domain/run/journal-entry.js';
+import { verdictText } from '../domain/judging/verdict-text.js';
 import { ORCHESTRATOR_KEYS, describeOrchestratorKey, orchestratorKeys } from '../domain/config/orchestrator-keys.js';
 import { fmt } from '../domain/text/numbers.js';
 import type { KeySpec, Policy } from '../domain/policy/policy.js';
@@ -249,7 +249,7 @@ function incumbentText(input: PromptInput): string {
   const since = `incumbent since ${utc(current.changedAt)}${current.previous && current.previous !== ref.runId ? `, replacing ${current.previous}` : ''}`;
   const lines = [`Run ${ref.runId}: ${ref.metric} ${fmt(ref.mean)} (n=${ref.n}), ${since}.`];
   if (r) {
-    const why = r.kind === 'baseline' ? 'the baseline, the first run' : r.evaluation ? verdictLine(r.evaluation) : 'no evaluation recorded';
+    const why = r.kind === 'baseline' ? 'the baseline, the first run' : r.evaluation ? verdictText(r.evaluation, { style: 'labbook' }) : 'no evaluation recorded';
     const replicates = runsOf(view).filter((x) => x.kind === 'replicate' && x.parent === ref.runId && x.journal);
     const last = replicates.at(-1)?.journal?.replication;
     const confirmed = replicates.length === 0 ? '' : `; replicates ${replicates.map((x) => x.runId).join(', ')}${last ? ` (${last.decision})` : ''}, samples pooled`;
@@ -279,7 +279,7 @@ function recentRuns(input: PromptInput): string {
   const rows = shown.map((r) => {
     const own = ownResult(r, metric);
     const failure = r.failures.at(-1);
-    const verdict = r.evaluation ? verdictLine(r.evaluation) : failure ? `failed: ${failureText(failure)}` : 'no result';
+    const verdict = r.evaluation ? verdictText(r.evaluation, { style: 'labbook' }) : failure ? `failed: ${failureText(failure)}` : 'no result';
     const changes = r.accepted ? `${r.kind === 'baseline' ? '' : `vs ${r.accepted.base}: `}${describeChanges(r.accepted.diff, settings.seeds.key)}` : '—';
     return [`${r.runId}${view.incumbent?.ref.runId === r.runId ? ' (incumbent)' : ''}`, kindOf(r), changes, own ? `${fmt(own.mean)} (n=${own.n})` : '—', verdict];
   });
@@ -319,7 +319,7 @@ function lastRun(input: PromptInput): string {
   if (r.finished) {
     const own = ownResult(r, settings.metric.name);
     const result = own ? `${settings.metric.name} ${fmt(own.mean)} (n=${own.n})` : `no \`${settings.metric.name}\` in its summary`;
-    lines.push(`- Result: ${result}${r.evaluation ? `; ${verdictLine(r.evaluation)}` : ''}.`);
+    lines.push(`- Result: ${result}${r.evaluation ? `; ${verdictText(r.evaluation, { style: 'labbook' })}` : ''}.`);
     const source = r.finished.summarySource === 'summary' ? 'trainer_summary.json' : 'scraped from the log (no usable trainer_summary.json)';
     lines.push(`- Trainer metrics (${source}): ${metricsLine(r.finished.metrics, settings.metric.name) || 'none'}.`);
   }

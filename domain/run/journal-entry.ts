@@ -4,7 +4,7 @@ import type { DataOf, IncumbentRef } from '../../events/catalogue.js';
 import { fmt, runIdOf } from '../text/numbers.js';
 import { confirmsIndependently, decideReplication, incumbentOf, isRemeasure, type Replication, type ReplicationRecord, type ReplicationSettings } from '../judging/replication.js';
 import { fewValuesWarning, mean, sampleOf } from '../judging/sample.js';
-import { formatVerdict } from '../stats/index.js';
+import { verdictText } from '../judging/verdict-text.js';
 
 /** The facts of a run the journal needs (a subset of the machine's run context). */
 export interface JournalFacts {
@@ -38,26 +38,6 @@ function describeChanges(accepted: JournalFacts['accepted']): string {
 
 function nextStep(runsCompleted: number, runsRequested: number, index: number): string {
   return runsCompleted + 1 >= runsRequested ? 'finish the loop' : `propose run ${runIdOf(index + 1)}`;
-}
-
-/**
- * The verdict as the labbook states it, e.g. `improved: +41.2 [18.5, 63.0] vs 004 (n=32/32)`:
- * the difference of means and its interval in the better orientation (positive = better).
- */
-export function verdictLine(ev: DataOf<'RunEvaluated'>): string {
-  if (!ev.incumbent) return `baseline: ${ev.metric} ${fmt(ev.candidate.mean)} (n=${ev.candidate.n})`;
-  const sign = ev.direction === 'maximize' ? 1 : -1;
-  return formatVerdict(
-    {
-      verdict: ev.verdict === 'baseline' ? 'inconclusive' : ev.verdict,
-      delta: ev.delta === null ? null : sign * ev.delta,
-      interval: ev.interval ?? null,
-      candidate: { n: ev.candidate.n },
-      incumbent: { n: ev.incumbent.n },
-      ...(ev.reason ? { reason: ev.reason } : {}),
-    },
-    ev.incumbent.runId,
-  );
 }
 
 function replicationNote(r: ReplicationRecord | undefined, ownSample = false, minEffect: number | null = null): string {
@@ -145,6 +125,6 @@ export function decideJournal(
     const outcome = `re-run of the incumbent ${promote.runId} for the confirmation of ${replication?.parent ?? '?'}: ${metric.name} ${fmt(mean(sample))} (n=${sample.length}); incumbent ${promote.runId} now ${fmt(promote.mean)} (n=${promote.n})`;
     return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
   }
-  const outcome = `${verdictLine(ev)}${replicationNote(decision.record, ownSample, settings.minEffect ?? null)}${after}`;
+  const outcome = `${verdictText(ev, { style: 'labbook' })}${replicationNote(decision.record, ownSample, settings.minEffect ?? null)}${after}`;
   return { entry: { status: 'completed', action, observation, outcome, next, ...record }, promote };
 }

@@ -20,4 +20,4 @@ export {
 } from './compare.js';
 export { type BootstrapInterval, bootstrapInterval, meanDifferenceAcceleration, resampleMeanDifferences } from './bootstrap.js';
 export { welchTest } from './welch.js';
-export { decimalsFor, formatVerdict, type VerdictFacts } from './format.js';
+export { decimalsFor } from './format.js';

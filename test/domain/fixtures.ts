@@ -1,5 +1,6 @@
 import type { Config } from '../../domain/config/config.js';
 import { parsePolicy, type Policy } from '../../domain/policy/policy.js';
+import type { DataOf } from '../../events/catalogue.js';
 
 /** A policy shaped like the shipped one: every key type, every distribution, every rule. */
 export const policyJson = {
@@ -68,3 +69,22 @@ export function prototypeIsClean(): boolean {
   const probe = {} as Record<string, unknown>;
   return probe['polluted'] === undefined && probe['x'] === undefined && Object.keys(Object.prototype).length === 0;
 }
+
+/** Run 007's evaluation against incumbent 004: improved by 41.2 [18.5, 63.0], n=32/32, a bootstrap with Welch's cross-check. */
+export const evaluation = (over: Partial<DataOf<'RunEvaluated'>> = {}): DataOf<'RunEvaluated'> => ({
+  runId: '007',
+  metric: 'mean_reward',
+  direction: 'maximize',
+  verdict: 'improved',
+  method: 'bootstrap-percentile',
+  candidate: { mean: 441.2, n: 32 },
+  incumbent: { runId: '004', mean: 400, n: 32 },
+  delta: 41.2,
+  seed: 123,
+  alpha: 0.05,
+  sidedness: 'two-sided',
+  resamples: 10_000,
+  interval: [18.5, 63.0],
+  welch: { t: 3.1, df: 61.2, p: 0.003 },
+  ...over,
+});

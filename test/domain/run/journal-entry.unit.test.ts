@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decideJournal, verdictLine, type JournalFacts } from '../../../domain/run/journal-entry.js';
+import { decideJournal, type JournalFacts } from '../../../domain/run/journal-entry.js';
 import type { DataOf, IncumbentRef } from '../../../events/catalogue.js';
+import { evaluation } from '../fixtures.js';
 
-const evaluation = (over: Partial<DataOf<'RunEvaluated'>> = {}): DataOf<'RunEvaluated'> => ({
-  runId: '007',
-  metric: 'mean_reward',
-  direction: 'maximize',
-  verdict: 'improved',
-  method: 'bootstrap-percentile',
-  candidate: { mean: 441.2, n: 32 },
-  incumbent: { runId: '004', mean: 400, n: 32 },
-  delta: 41.2,
-  seed: 123,
-  alpha: 0.05,
-  sidedness: 'two-sided',
-  resamples: 10_000,
-  interval: [18.5, 63.0],
-  welch: { t: 3.1, df: 61.2, p: 0.003 },
-  ...over,
-});
 const incumbent: IncumbentRef = { runId: '004', metric: 'mean_reward', mean: 400, n: 32, sample: Array(32).fill(400), override: {} };
 const facts = (ev: DataOf<'RunEvaluated'>, over: Partial<JournalFacts> = {}): JournalFacts => ({
   runId: ev.runId,
@@ -31,22 +15,6 @@ const facts = (ev: DataOf<'RunEvaluated'>, over: Partial<JournalFacts> = {}): Jo
   failure: null,
   evaluation: ev,
   ...over,
-});
-
-describe('when the labbook states a verdict', () => {
-  it('gives the gain with its interval, the incumbent and both sample sizes', () => {
-    expect(verdictLine(evaluation())).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=32/32)');
-    expect(verdictLine(evaluation({ verdict: 'regressed', delta: -12.25, interval: [-20.5, -4.0] }))).toBe('regressed: -12.3 [-20.5, -4.0] vs 004 (n=32/32)');
-  });
-
-  it('states the gain in the better direction for a metric to minimize', () => {
-    expect(verdictLine(evaluation({ direction: 'minimize', delta: -0.0123, interval: [0.0051, 0.0195] }))).toBe('improved: +0.0123 [0.0051, 0.0195] vs 004 (n=32/32)');
-  });
-
-  it('says why there is no interval', () => {
-    const line = verdictLine(evaluation({ verdict: 'inconclusive', candidate: { mean: 441, n: 1 }, interval: null, reason: 'candidate has fewer than 2 values (n=1)' }));
-    expect(line).toBe('inconclusive: +41.2 vs 004 (n=1/32) — candidate has fewer than 2 values (n=1)');
-  });
 });
 
 describe('when the journal decides a run that improved', () => {
