@@ -8,7 +8,7 @@ import { EVENT_TYPES, type AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { emptyDoc, setSegment, type SegmentDoc } from './document.js';
 import type { Projection } from './projection.js';
-import { LABBOOK_HEAD, labbookLine, NOTES_HEAD, renderNotesSection } from './render.js';
+import { LABBOOK_HEAD, labbookEntryLine, NOTES_HEAD, renderNotesSection } from './render.js';
 import type { RunView, WorkspaceView } from './view.js';
 
 /** The labbook as segments: the head, then one line per entry of the view's labbook. */
@@ -61,7 +61,7 @@ function syncLabbook(state: LabbookState, view: WorkspaceView): LabbookState {
   // The view's labbook only grows; a shorter one is another history: render it from the start.
   const from = entries.length < state.entries ? 0 : state.entries;
   if (from === 0 && state.entries > 0) state.doc = emptyDoc(LABBOOK_HEAD);
-  for (let i = from; i < entries.length; i++) setSegment(state.doc, 1 + i, `${labbookLine(entries[i]!)}\n`);
+  for (let i = from; i < entries.length; i++) setSegment(state.doc, 1 + i, `${labbookEntryLine(entries[i]!)}\n`);
   state.entries = entries.length;
   return state;
 }

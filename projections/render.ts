@@ -4,7 +4,9 @@
  * Values from the log are escaped (domain/text/escape.ts): the text files hold printable text and
  * their own newlines only, the JSON files `\uXXXX` for every control character.
  */
-import type { LabbookLine, RunView, WorkspaceView } from './view.js';
+import type { RunView, WorkspaceView } from './view.js';
+import type { LabbookEntry, LabbookLine } from './labbook-entry.js';
+import { labbookText } from './labbook-text.js';
 import { checkpointPointers } from './view.js';
 import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
@@ -32,12 +34,17 @@ export function labbookLine(l: LabbookLine): string {
   return escapeText(`- ${utc(l.at)} | ${cell(l.action)} | ${cell(l.observation)} | ${cell(l.outcome)} | ${cell(l.next)}`);
 }
 
+/** The labbook line of an entry the view's fold kept. */
+export function labbookEntryLine(entry: LabbookEntry): string {
+  return labbookLine(labbookText(entry));
+}
+
 /** The labbook's first lines, before the entries. */
 export const LABBOOK_HEAD = '# Labbook\n\nOne line per action: `- <UTC time> | action | observation | outcome | next`. Rebuilt from `events.db`.\n\n';
 
 /** `journal/labbook.md`. */
 export function renderLabbook(view: WorkspaceView): string {
-  return LABBOOK_HEAD + view.labbook.map((l) => `${labbookLine(l)}\n`).join('');
+  return LABBOOK_HEAD + view.labbook.map((l) => `${labbookEntryLine(l)}\n`).join('');
 }
 
 /** `journal/labbook.md` from its lines, each already rendered as `${labbookLine(l)}\n` (equal to {@link renderLabbook}). */

@@ -2,13 +2,11 @@
  * The workspace view: a pure fold of the whole event log into what the projection files show.
  * `evolveView(view, stored)` never performs I/O, so a rebuild from the log is exact.
  */
-import { describeErrorControl, type ErrorControl } from '../domain/judging/error-control.js';
+import type { ErrorControl } from '../domain/judging/error-control.js';
 import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
-import { fmt, runIdOf as pad } from '../domain/text/numbers.js';
-import { summarizeProblems } from '../domain/policy/problems.js';
-import { shownPaths } from '../domain/text/violation-paths.js';
+import type { FallbackFacts, LabbookEntry } from './labbook-entry.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -95,21 +93,13 @@ export interface IncumbentView {
   seq: number;
 }
 
-/** One labbook line, kept as its fields. */
-export interface LabbookLine {
-  at: string;
-  action: string;
-  observation: string;
-  outcome: string;
-  next: string;
-}
-
 /** Everything the projection files render. */
 export interface WorkspaceView {
   runs: Map<string, RunView>;
   sessions: Map<string, SessionView>;
   incumbent: IncumbentView | null;
-  labbook: LabbookLine[];
+  /** The labbook's entries as facts (`labbook-text.ts` makes their sentences). */
+  labbook: LabbookEntry[];
   lastSeq: number;
   /** Seq of the first event recorded for each session, whatever its type. */
   firstSeq: Map<string, number>;
@@ -132,13 +122,15 @@ function launch(r: RunView, attempt: number): LaunchView | undefined {
   return r.launches.find((l) => l.attempt === attempt);
 }
 
-// What the labbook says when the built-in optimizer stands in: how the exhausted proposer's last attempt ended.
-function whyFallBack(r: RunView, from: string): string {
+// What the labbook needs when the built-in optimizer stands in: how the exhausted proposer's last attempts ended.
+function fallbackFacts(r: RunView, from: string): FallbackFacts {
   const failure = r.proposalFailures.at(-1);
   const rejected = [...r.proposals].reverse().find((p) => p.result === 'rejected');
-  if (failure && (!rejected || failure.attempt >= rejected.attempt)) return `${from} ${failure.reason ?? 'failed'}: ${failure.message}`;
-  if (rejected) return `${from} gave no valid proposal; last rejected: ${summarizeProblems(rejected.errors, rejected.omitted).slice(0, 300)}`;
-  return `${from} gave no valid proposal`;
+  return {
+    from,
+    failure: failure ? { attempt: failure.attempt, message: failure.message, ...(failure.reason ? { reason: failure.reason } : {}) } : null,
+    rejected: rejected ? { attempt: rejected.attempt, errors: rejected.errors, omitted: rejected.omitted } : null,
+  };
 }
 
 /** Folds one stored event into the view (mutating and returning it, for speed over long logs). */
@@ -165,38 +157,15 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         ...(d.errorControl ? { errorControl: d.errorControl } : {}),
         ...(d.proposerSeed ? { proposerSeed: d.proposerSeed.value } : {}),
       });
-      const inc = d.incumbent ? `incumbent ${d.incumbent.runId} (${d.metric.name} ${fmt(d.incumbent.mean)})` : 'no incumbent yet';
-      view.labbook.push({
-        at,
-        action: `loop ${d.session} started: ${d.runsRequested} ${d.mode} run(s), proposer ${d.proposer}`,
-        observation: inc,
-        outcome: d.errorControl ? `started; ${describeErrorControl(d.errorControl)}` : 'started',
-        next: d.replication
-          ? `run ${pad(d.firstRunIndex)} = replicate ${d.replication.done + 1} of ${d.replication.target} of run ${d.replication.parent}, left from the last session`
-          : d.incumbent
-            ? `propose run ${pad(d.firstRunIndex)}`
-            : `run ${pad(d.firstRunIndex)} = baseline`,
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'LockTakenOver':
-      view.labbook.push({
-        at,
-        action: `took over the workspace lock (pid ${e.data.pid})`,
-        observation: e.data.previousPid === null ? 'the lock file was unreadable' : `holder pid ${e.data.previousPid} was dead`,
-        outcome: 'lock taken over',
-        next: 'resume or start the loop',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data });
       return view;
     case 'LoopResumed': {
       const s = view.sessions.get(e.data.session);
-      view.labbook.push({
-        at,
-        action: `loop ${e.data.session} resumed (pid ${e.data.pid})`,
-        observation: `state was ${e.data.state}`,
-        outcome: 'resumed',
-        next: s ? `continue towards ${s.runsRequested} run(s)` : 'continue',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data, runsRequested: s ? s.runsRequested : null });
       return view;
     }
     case 'RunPlanned': {
@@ -224,14 +193,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'ProposalRequested':
-      if (e.data.fallbackFrom)
-        view.labbook.push({
-          at,
-          action: `run ${e.data.runId}: ask ${e.data.proposer} instead of ${e.data.fallbackFrom} (attempt ${e.data.attempt})`,
-          observation: whyFallBack(run(view, e.data.runId), e.data.fallbackFrom),
-          outcome: 'fell back to the built-in proposer',
-          next: 'validate its proposal',
-        });
+      if (e.data.fallbackFrom) view.labbook.push({ type: e.type, at, data: e.data, fallback: fallbackFacts(run(view, e.data.runId), e.data.fallbackFrom) });
       return view;
     case 'ProposalReceived': {
       const d = e.data;
@@ -253,13 +215,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'ProposalFailed': {
       const d = e.data;
       run(view, d.runId).proposalFailures.push({ attempt: d.attempt, proposer: d.proposer, message: d.message, at, ...(d.reason ? { reason: d.reason } : {}) });
-      view.labbook.push({
-        at,
-        action: `run ${d.runId}: ask ${d.proposer} for a proposal (attempt ${d.attempt})`,
-        observation: d.message,
-        outcome: 'proposer failed',
-        next: 'ask again or halt',
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'ProposalRejected': {
@@ -270,13 +226,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         p.errors = d.errors;
         p.omitted = d.omitted ?? 0;
       }
-      view.labbook.push({
-        at,
-        action: `run ${d.runId}: validate proposal (attempt ${d.attempt})`,
-        observation: summarizeProblems(d.errors, d.omitted),
-        outcome: 'rejected',
-        next: 'ask the proposer again with the errors',
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'ProposalAccepted': {
@@ -307,13 +257,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'RunReattached':
-      view.labbook.push({
-        at,
-        action: `run ${e.data.runId}: reattach attempt ${e.data.attempt} (pid ${e.data.pid})`,
-        observation: e.data.alive ? 'the trainer was still running' : 'the trainer had ended while no orchestrator watched',
-        outcome: 'reattached',
-        next: e.data.alive ? 'follow it to the end' : 'read its recorded exit and summary',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data });
       return view;
     case 'RunProgress':
       run(view, e.data.runId).progress = e.data.metrics;
@@ -350,99 +294,47 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'JournalWritten': {
       const d = e.data;
       run(view, d.runId).journal = { ...d, at };
-      view.labbook.push({ at, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'CheckpointsPruned':
       for (const r of view.runs.values()) if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
-      if (e.data.removed.length > 0)
-        view.labbook.push({
-          at,
-          action: `prune checkpoints after run ${e.data.runId} (save_strategy ${e.data.strategy})`,
-          observation: `${e.data.removed.length} removed, kept ${e.data.kept.join(', ') || 'none'}`,
-          outcome: 'pruned',
-          next: 'continue',
-        });
+      if (e.data.removed.length > 0) view.labbook.push({ type: e.type, at, data: e.data });
       return view;
     case 'GuardrailViolation': {
       const d = e.data;
       if (d.runId !== undefined) run(view, d.runId).violations.push({ ...d, at });
-      const changed = shownPaths(d.paths, (p) => `${p.path} (${p.change}${p.kind && p.kind !== 'file' ? `, ${p.kind}` : ''})`).join(', ');
-      const source = d.source ?? 'proposer';
-      view.labbook.push({
-        at,
-        action:
-          source === 'proposer'
-            ? `run ${d.runId}: check the workspace after ${d.proposer} (attempt ${d.attempt})`
-            : source === 'trainer'
-              ? `run ${d.runId}: check the run folder after its trainer (attempt ${d.attempt})`
-              : source === 'inputs'
-                ? `${d.runId ? `run ${d.runId}: ` : ''}check the session's bound inputs`
-                : `${d.runId ? `run ${d.runId}: ` : ''}check a path the loop reads or writes`,
-        observation: source === 'proposer' ? `changed outside allowed_paths: ${changed}` : `changed: ${changed}`,
-        outcome: `guardrail violation, ${d.action}`,
-        next: source === 'proposer' ? 'validate what it proposed' : 'continue with the recorded state',
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'ProposerStarted':
       return view;
     case 'ProposerStopped': {
       const d = e.data;
-      view.labbook.push({
-        at,
-        action: `run ${d.runId}: stop what is left of proposer attempt ${d.attempt} (pid ${d.pid})`,
-        observation: d.reason,
-        outcome: d.alive ? 'stopped' : 'nothing was running',
-        next: `run attempt ${d.attempt} again`,
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'InputsAccepted': {
       const d = e.data;
       for (const f of d.files) view.inputs.set(f.path, f);
-      view.labbook.push({
-        at,
-        action: `accept changed inputs (${d.by})`,
-        observation: d.files.map((f) => `${f.path} ${f.sha256 ? f.sha256.slice(0, 12) : 'missing'}`).join(', '),
-        outcome: 'inputs accepted',
-        next: d.why,
-      });
+      view.labbook.push({ type: e.type, at, data: d });
       return view;
     }
     case 'StopRequested':
-      view.labbook.push({
-        at,
-        action: e.data.now ? 'stop now requested' : 'stop requested',
-        observation: e.data.reason,
-        outcome: 'stopping',
-        next: e.data.now ? 'kill the running trainer and halt' : 'halt after the current run',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data });
       return view;
     case 'LoopHalted': {
       const s = view.sessions.get(e.metadata.session);
       if (s) Object.assign(s, { status: 'halted', endedAt: at, haltReason: e.data.reason, state: 'halted' });
       for (const r of view.runs.values()) if (!r.journal) r.interrupted = true;
-      view.labbook.push({
-        at,
-        action: `loop ${e.metadata.session} halted`,
-        observation: e.data.reason,
-        outcome: `halted after ${e.data.runsCompleted} run(s)`,
-        next: 'fix the cause, then autopilot loop resumes',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data, session: e.metadata.session });
       return view;
     }
     case 'LoopCompleted': {
       const s = view.sessions.get(e.metadata.session);
       if (s) Object.assign(s, { status: 'completed', endedAt: at, state: 'done' });
       for (const r of view.runs.values()) if (!r.journal) r.interrupted = true;
-      view.labbook.push({
-        at,
-        action: `loop ${e.metadata.session} completed`,
-        observation: `${e.data.runsCompleted} run(s)`,
-        outcome: e.data.incumbent ? `incumbent ${e.data.incumbent}` : 'no incumbent',
-        next: 'autopilot loop --runs N continues the history',
-      });
+      view.labbook.push({ type: e.type, at, data: e.data, session: e.metadata.session });
       return view;
     }
     case 'StateEntered': {

@@ -1,6 +1,6 @@
 /** `get_labbook`: journal/labbook.md as the projection renders it, or its last lines. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { labbookLine, renderLabbook } from '../../../projections/render.js';
+import { labbookEntryLine, renderLabbook } from '../../../projections/render.js';
 import type { WorkspaceView } from '../../../projections/view.js';
 import { textResult } from '../results.js';
 
@@ -13,6 +13,6 @@ export const MAX_LABBOOK_TAIL = 2000;
 export function getLabbook(view: WorkspaceView, tail = DEFAULT_LABBOOK_TAIL): CallToolResult {
   const lines = view.labbook;
   if (lines.length <= tail) return textResult(renderLabbook(view));
-  const shown = lines.slice(-tail).map((l) => `${labbookLine(l)}\n`);
+  const shown = lines.slice(-tail).map((l) => `${labbookEntryLine(l)}\n`);
   return textResult(`# Labbook (the last ${tail} of ${lines.length} lines; pass tail, up to ${MAX_LABBOOK_TAIL}, for more)\n\n${shown.join('')}`);
 }
