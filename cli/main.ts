@@ -25,6 +25,7 @@ import { statusOptimizerCommand } from './status-optimizer.js';
 import { STOP_WAIT_SECONDS, stopCommand } from './stop.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
+import { MODES, type Mode } from '../domain/config/mode.js';
 
 function positiveInt(what: string) {
   return (value: string): number => {
@@ -65,7 +66,7 @@ export function buildProgram(result: { code: number }): Command {
     .description('run the tuning loop (resumes an unfinished session, else starts N more runs)')
     .addOption(workspaceOption())
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
-    .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(MODES))
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
     .addOption(
       new Option(
@@ -84,45 +85,34 @@ export function buildProgram(result: { code: number }): Command {
     )
     .option('--dry-run', 'check the workspace, run the baseline config once in a scratch folder outside it, and report the metric; records nothing')
     .addOption(jsonOption())
-    .action(
-      async (o: {
-        workspace: string;
-        runs?: number;
-        mode?: 'quick' | 'full';
-        proposer?: ProposerKindSetting;
-        json?: boolean;
-        acceptInputChanges?: string;
-        dryRun?: boolean;
-        seed?: number;
-      }) => {
-        if (o.dryRun) {
-          const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
-          if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
-          result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
-          return;
-        }
-        result.code = await runLoop({
-          workspace: o.workspace,
-          runs: o.runs,
-          mode: o.mode,
-          proposer: o.proposer,
-          ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          json: o.json,
-          handleSignals: true,
-          ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
-        });
-      },
-    );
+    .action(async (o: { workspace: string; runs?: number; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string; dryRun?: boolean; seed?: number }) => {
+      if (o.dryRun) {
+        const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
+        if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
+        result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
+        return;
+      }
+      result.code = await runLoop({
+        workspace: o.workspace,
+        runs: o.runs,
+        mode: o.mode,
+        proposer: o.proposer,
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        json: o.json,
+        handleSignals: true,
+        ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
+      });
+    });
   program
     .command('check')
     .description(
       "the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with",
     )
     .addOption(workspaceOption())
-    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(MODES))
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
     .addOption(jsonOption())
-    .action((o: { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
+    .action((o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean }) => {
       result.code = checkCommand(o);
     });
   program
@@ -131,9 +121,9 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .option('--once', 'run the proposer once (required)')
     .addOption(proposerOption('the proposer to run (default: autopilot.json proposer.kind)'))
-    .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(MODES))
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: 'quick' | 'full'; json?: boolean }) => {
+    .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: Mode; json?: boolean }) => {
       result.code = await proposeCommand(o);
     });
   program
@@ -228,10 +218,10 @@ export function buildProgram(result: { code: number }): Command {
     .description('check a proposal file against the policy and the base config, as the loop does; print the merged config and its diff, or every error')
     .argument('<file>', 'a proposal file: {"overrides": {...}, "rationale": "...", "hypothesis": "..."}')
     .option('--base <run>', "validate against this run's accepted config (default: the incumbent's, or the baseline)")
-    .addOption(new Option('--mode <mode>', 'baseline of the default base (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline of the default base (default: autopilot.json "mode")').choices(MODES))
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((file: string, o: { workspace: string; base?: string; mode?: 'quick' | 'full'; json?: boolean }) => {
+    .action((file: string, o: { workspace: string; base?: string; mode?: Mode; json?: boolean }) => {
       result.code = validateCommand(file, o);
     });
   program

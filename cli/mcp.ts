@@ -10,11 +10,12 @@ import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { EXIT, prefixed } from '../domain/errors.js';
+import { MODES, type Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot mcp`. */
 export interface McpCommandOptions {
   workspace?: string;
-  mode?: 'quick' | 'full';
+  mode?: Mode;
   run?: string;
 }
 
@@ -24,7 +25,7 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
     .command('mcp')
     .description('serve the workspace to a coding agent over MCP (stdio): list_runs, get_run, get_policy, get_labbook, propose; read-only on the log, safe while a loop runs')
     .addOption(new Option('--workspace <dir>', 'workspace directory (default: $AUTOPILOT_WORKSPACE, else autopilot)'))
-    .addOption(new Option('--mode <mode>', 'baseline of the proposal base (default: the newest session\'s, else autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline of the proposal base (default: the newest session\'s, else autopilot.json "mode")').choices(MODES))
     .option('--run <id>', "the run being proposed, named in propose's confirmation (default: $AUTOPILOT_RUN_ID)")
     .action(async (o: McpCommandOptions) => {
       result.code = await mcpCommand(o);

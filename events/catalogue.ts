@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventCodec, EventEnvelope } from './store.js';
+import { MODES } from '../domain/config/mode.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -44,7 +45,7 @@ export const ValidationErrorSchema = z.object({
 });
 
 const RunId = z.string().regex(/^\d{3,}$/, 'run ids are zero-padded sequence numbers such as 001');
-const Mode = z.enum(['quick', 'full']);
+const Mode = z.enum(MODES);
 const Direction = z.enum(['maximize', 'minimize']);
 const ProposerKind = z.string().min(1);
 

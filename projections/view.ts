@@ -9,6 +9,7 @@ import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf as pad } from '../domain/text/numbers.js';
 import { summarizeProblems } from '../domain/policy/problems.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -52,7 +53,7 @@ export interface RunView {
   kind: 'baseline' | 'proposal' | 'replicate';
   /** The run a replicate repeats (null for other runs). */
   parent: string | null;
-  mode: 'quick' | 'full';
+  mode: Mode;
   plannedAt: string;
   proposals: ProposalView[];
   proposalFailures: { attempt: number; proposer: string; message: string; at: string; reason?: string }[];
@@ -74,7 +75,7 @@ export interface SessionView {
   session: string;
   startedAt: string;
   runsRequested: number;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   status: 'running' | 'completed' | 'halted';
   endedAt: string | null;
