@@ -3,10 +3,8 @@
  * stdio, for a coding agent to read the history and propose through. stdout carries the protocol
  * alone; diagnostics go to stderr. It serves until its client closes stdin (or a signal).
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
 import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
-import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { EXIT, prefixed } from '../domain/errors.js';
@@ -48,6 +46,8 @@ export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = 
     log(`warning: ${error.message}`);
   }
 
+  // Loaded here, not at the top: every other command's start-up skips the MCP SDK.
+  const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import('../adapters/mcp/server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
   const server = createMcpServer({ workspace, ...(o.mode ? { mode: o.mode } : {}), runId, audit, log });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
