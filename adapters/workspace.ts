@@ -9,6 +9,7 @@ import { parsePolicy, type Policy } from '../domain/policy/policy.js';
 import { jsonSyntaxError } from '../domain/text/strict-json.js';
 import { parseSettings, type Settings } from '../domain/config/settings.js';
 import { AutopilotError, type ErrorDetails } from '../domain/errors.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** The project's root directory (where `dist/`, `trainers/` and the shipped workspace live). */
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', fileURLToPath(import.meta.url).includes('/dist/') ? '..' : '.');
@@ -31,7 +32,7 @@ export interface WorkspacePaths {
   lock: string;
   stopFile: string;
   nextConfig: string;
-  baseline(mode: 'quick' | 'full'): string;
+  baseline(mode: Mode): string;
   runDir(runId: string): string;
   log(runId: string): string;
 }
@@ -89,7 +90,7 @@ export function loadPolicy(paths: WorkspacePaths, recorded?: string): Policy {
 }
 
 /** Loads the baseline config of a mode (or, given, the text a session recorded of it). */
-export function loadBaseline(paths: WorkspacePaths, mode: 'quick' | 'full', recorded?: string): Config {
+export function loadBaseline(paths: WorkspacePaths, mode: Mode, recorded?: string): Config {
   const raw = readJson(paths.root, paths.baseline(mode), `baseline config for ${mode} mode`, recorded);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WorkspaceError(`${paths.baseline(mode)} must hold a JSON object of config sections`);
   return raw as Config;

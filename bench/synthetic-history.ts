@@ -26,6 +26,7 @@ import { fromRecordable, toRecordable } from '../domain/policy/recordable.js';
 import { createRng, seedFromString } from '../domain/rng.js';
 import { validateOverrides } from '../domain/policy/validate.js';
 import { loopMachine, type LoopMachine } from '../machines/loop.machine.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of {@link syntheticHistory}. */
 export interface SyntheticOptions {
@@ -83,7 +84,7 @@ export function* syntheticHistory(o: SyntheticOptions): Generator<RunBatch> {
     // A session asks for what is left of its block of `runsPerSession` runs (all of it, unless the
     // previous session halted early), so blocks, and the last session, are whole.
     const runsRequested = Math.min(o.runsPerSession - ((index - 1) % o.runsPerSession), o.runs - index + 1);
-    const mode: 'quick' | 'full' = sessionNo % 20 === 10 ? 'full' : 'quick';
+    const mode: Mode = sessionNo % 20 === 10 ? 'full' : 'quick';
     // Every third session an agent proposes: fewer keys at a time, and sometimes invalid values.
     const proposer = sessionNo % 3 === 0 ? 'codex' : 'random';
     const orchestratorPid = nextPid();
@@ -470,7 +471,7 @@ function progressMetrics(steps: number, total: number, p: number, quality: numbe
   };
 }
 
-function launchFailure(runId: string, attempt: number, mode: 'quick' | 'full', durationMs: number, logPath: string, rng: () => number): DataOf<'RunFailed'> {
+function launchFailure(runId: string, attempt: number, mode: Mode, durationMs: number, logPath: string, rng: () => number): DataOf<'RunFailed'> {
   const u = rng();
   if (u < 0.6) return { runId, attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs, message: `trainer exited with code 1; see ${logPath}` };
   if (u < 0.85)

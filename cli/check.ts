@@ -9,9 +9,10 @@ import { preflight } from '../orchestrator/preflight/preflight.js';
 import { problemLines, reportJson, summaryLines } from '../orchestrator/preflight/report.js';
 import { EXIT } from '../domain/errors.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot check`. */
-export type CheckOptions = { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean };
+export type CheckOptions = { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean };
 
 /** Runs the preflight and prints it; returns 0 when nothing is wrong, 2 otherwise. */
 export function checkCommand(o: CheckOptions): number {

@@ -2,29 +2,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { escapeLines } from '../domain/text/escape.js';
 import { EXIT, UsageError } from '../domain/errors.js';
-import { runLoop } from '../orchestrator/run-loop.js';
 import { runCli } from './runner.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/config/settings.js';
-import { auditCommand } from './audit.js';
-import { checkCommand } from './check.js';
-import { dryRun } from '../orchestrator/dry-run.js';
-import { eventsCommand } from './events.js';
-import { exportCommand } from './export.js';
-import { importCommand } from './import.js';
 import { registerInitCommand } from './init.js';
 import { registerMcpCommand } from './mcp.js';
-import { proposeCommand } from './propose.js';
 import { registerPolicyCommand } from './policy.js';
-import { rebuildCommand } from './rebuild.js';
-import { renderArgsCommand } from './render-args.js';
-import { replayCommand } from './replay.js';
-import { resetCommand } from './reset.js';
-import { statusCommand } from './status.js';
-import { statusOptimizerCommand } from './status-optimizer.js';
-import { STOP_WAIT_SECONDS, stopCommand } from './stop.js';
-import { validateCommand } from './validate.js';
-import { verifyCommand } from './verify.js';
+import { STOP_WAIT_SECONDS } from './stop.js';
+import { MODES, type Mode } from '../domain/config/mode.js';
 
 function positiveInt(what: string) {
   return (value: string): number => {
@@ -52,6 +37,9 @@ const workspaceOption = () => new Option('--workspace <dir>', 'workspace directo
 const proposerOption = (what: string) => new Option('--proposer <kind>', what).choices(PROPOSER_KINDS.filter((k) => k !== 'tpe'));
 const jsonOption = () => new Option('--json', 'machine-readable output: one JSON object per line');
 
+// Each command's module is imported when the command runs (`await import`), so a short command
+// does not load the loop, the statistics or the MCP SDK: `autopilot --help` starts in ~0.4 s, not ~1.3 s.
+
 /** Builds the program; actions store their exit code in `result.code`. */
 export function buildProgram(result: { code: number }): Command {
   const program = new Command('autopilot')
@@ -65,7 +53,7 @@ export function buildProgram(result: { code: number }): Command {
     .description('run the tuning loop (resumes an unfinished session, else starts N more runs)')
     .addOption(workspaceOption())
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
-    .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(MODES))
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
     .addOption(
       new Option(
@@ -84,46 +72,37 @@ export function buildProgram(result: { code: number }): Command {
     )
     .option('--dry-run', 'check the workspace, run the baseline config once in a scratch folder outside it, and report the metric; records nothing')
     .addOption(jsonOption())
-    .action(
-      async (o: {
-        workspace: string;
-        runs?: number;
-        mode?: 'quick' | 'full';
-        proposer?: ProposerKindSetting;
-        json?: boolean;
-        acceptInputChanges?: string;
-        dryRun?: boolean;
-        seed?: number;
-      }) => {
-        if (o.dryRun) {
-          const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
-          if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
-          result.code = await dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
-          return;
-        }
-        result.code = await runLoop({
-          workspace: o.workspace,
-          runs: o.runs,
-          mode: o.mode,
-          proposer: o.proposer,
-          ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          json: o.json,
-          handleSignals: true,
-          ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
-        });
-      },
-    );
+    .action(async (o: { workspace: string; runs?: number; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string; dryRun?: boolean; seed?: number }) => {
+      if (o.dryRun) {
+        const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
+        if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
+        result.code = await (await import('../orchestrator/dry-run.js')).dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
+        return;
+      }
+      result.code = await (
+        await import('../orchestrator/run-loop.js')
+      ).runLoop({
+        workspace: o.workspace,
+        runs: o.runs,
+        mode: o.mode,
+        proposer: o.proposer,
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        json: o.json,
+        handleSignals: true,
+        ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
+      });
+    });
   program
     .command('check')
     .description(
       "the loop's preflight on its own: every problem that would keep a session from starting (files, policy keys, rules, trainer, prompt, metric, containment), or what it would start with",
     )
     .addOption(workspaceOption())
-    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(MODES))
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
     .addOption(jsonOption())
-    .action((o: { workspace: string; mode?: 'quick' | 'full'; proposer?: ProposerKindSetting; json?: boolean }) => {
-      result.code = checkCommand(o);
+    .action(async (o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean }) => {
+      result.code = (await import('./check.js')).checkCommand(o);
     });
   program
     .command('propose')
@@ -131,10 +110,10 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .option('--once', 'run the proposer once (required)')
     .addOption(proposerOption('the proposer to run (default: autopilot.json proposer.kind)'))
-    .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(MODES))
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: 'quick' | 'full'; json?: boolean }) => {
-      result.code = await proposeCommand(o);
+    .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: Mode; json?: boolean }) => {
+      result.code = await (await import('./propose.js')).proposeCommand(o);
     });
   program
     .command('rebuild')
@@ -143,8 +122,8 @@ export function buildProgram(result: { code: number }): Command {
     )
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; json?: boolean }) => {
-      result.code = rebuildCommand(o);
+    .action(async (o: { workspace: string; json?: boolean }) => {
+      result.code = (await import('./rebuild.js')).rebuildCommand(o);
     });
   program
     .command('events')
@@ -155,8 +134,8 @@ export function buildProgram(result: { code: number }): Command {
     .option('--run <id>', 'only events of this run')
     .option('--from <seq>', 'start at this sequence number', positiveInt('--from'))
     .option('--limit <n>', 'print at most n events', positiveInt('--limit'))
-    .action((o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }) => {
-      result.code = eventsCommand(o);
+    .action(async (o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }) => {
+      result.code = (await import('./events.js')).eventsCommand(o);
     });
   program
     .command('stop')
@@ -166,7 +145,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--wait <seconds>', `how long to wait for the loop to exit (default ${STOP_WAIT_SECONDS})`, positiveInt('--wait'))
     .addOption(jsonOption())
     .action(async (o: { workspace: string; now?: boolean; wait?: number; json?: boolean }) => {
-      result.code = await stopCommand(o);
+      result.code = await (await import('./stop.js')).stopCommand(o);
     });
   program
     .command('status')
@@ -174,8 +153,8 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .option('--optimizer', 'per policy key, what the last 20 proposals explored: distinct values, range, and how close together (a frozen key shows)')
-    .action((o: { workspace: string; json?: boolean; optimizer?: boolean }) => {
-      result.code = o.optimizer ? statusOptimizerCommand(o) : statusCommand(o);
+    .action(async (o: { workspace: string; json?: boolean; optimizer?: boolean }) => {
+      result.code = o.optimizer ? (await import('./status-optimizer.js')).statusOptimizerCommand(o) : (await import('./status.js')).statusCommand(o);
     });
   program
     .command('audit')
@@ -183,8 +162,8 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<run>', 'run id, such as 002')
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((run: string, o: { workspace: string; json?: boolean }) => {
-      result.code = auditCommand(run, o);
+    .action(async (run: string, o: { workspace: string; json?: boolean }) => {
+      result.code = (await import('./audit.js')).auditCommand(run, o);
     });
   program
     .command('replay')
@@ -192,8 +171,8 @@ export function buildProgram(result: { code: number }): Command {
     .requiredOption('--at <seq>', 'sequence number of the event to replay up to')
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; at: string; json?: boolean }) => {
-      result.code = replayCommand(o);
+    .action(async (o: { workspace: string; at: string; json?: boolean }) => {
+      result.code = (await import('./replay.js')).replayCommand(o);
     });
   program
     .command('verify')
@@ -202,8 +181,8 @@ export function buildProgram(result: { code: number }): Command {
     .option('--anchor <head>', 'a head hash kept elsewhere (HASH, or SEQ:HASH as `autopilot status` prints it): the log must hold it (at SEQ); repeatable', anchorArg, [] as GivenAnchor[])
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((o: { workspace: string; json?: boolean; verdicts?: boolean; anchor: GivenAnchor[] }) => {
-      result.code = verifyCommand({ workspace: o.workspace, json: o.json, verdicts: o.verdicts, anchors: o.anchor });
+    .action(async (o: { workspace: string; json?: boolean; verdicts?: boolean; anchor: GivenAnchor[] }) => {
+      result.code = (await import('./verify.js')).verifyCommand({ workspace: o.workspace, json: o.json, verdicts: o.verdicts, anchors: o.anchor });
     });
   program
     .command('export')
@@ -211,8 +190,8 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .requiredOption('--out <file>', 'the JSONL file to write')
     .addOption(jsonOption())
-    .action((o: { workspace: string; out: string; json?: boolean }) => {
-      result.code = exportCommand(o);
+    .action(async (o: { workspace: string; out: string; json?: boolean }) => {
+      result.code = (await import('./export.js')).exportCommand(o);
     });
   program
     .command('import')
@@ -220,27 +199,27 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<file>', 'a JSONL file written by autopilot export')
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((file: string, o: { workspace: string; json?: boolean }) => {
-      result.code = importCommand(file, o);
+    .action(async (file: string, o: { workspace: string; json?: boolean }) => {
+      result.code = (await import('./import.js')).importCommand(file, o);
     });
   program
     .command('validate')
     .description('check a proposal file against the policy and the base config, as the loop does; print the merged config and its diff, or every error')
     .argument('<file>', 'a proposal file: {"overrides": {...}, "rationale": "...", "hypothesis": "..."}')
     .option('--base <run>', "validate against this run's accepted config (default: the incumbent's, or the baseline)")
-    .addOption(new Option('--mode <mode>', 'baseline of the default base (default: autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline of the default base (default: autopilot.json "mode")').choices(MODES))
     .addOption(workspaceOption())
     .addOption(jsonOption())
-    .action((file: string, o: { workspace: string; base?: string; mode?: 'quick' | 'full'; json?: boolean }) => {
-      result.code = validateCommand(file, o);
+    .action(async (file: string, o: { workspace: string; base?: string; mode?: Mode; json?: boolean }) => {
+      result.code = (await import('./validate.js')).validateCommand(file, o);
     });
   program
     .command('render-args')
     .description('print the trainer flags for a run config (what is appended to trainer.command), to check them by hand')
     .argument('<config>', 'path of a config.json')
     .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
-    .action((config: string, o: { null?: boolean }) => {
-      result.code = renderArgsCommand(config, o);
+    .action(async (config: string, o: { null?: boolean }) => {
+      result.code = (await import('./render-args.js')).renderArgsCommand(config, o);
     });
   program
     .command('reset')
@@ -248,8 +227,8 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .option('--yes', 'do it (without, it lists what it would move)')
     .addOption(jsonOption())
-    .action((o: { workspace: string; yes?: boolean; json?: boolean }) => {
-      result.code = resetCommand(o);
+    .action(async (o: { workspace: string; yes?: boolean; json?: boolean }) => {
+      result.code = (await import('./reset.js')).resetCommand(o);
     });
   registerInitCommand(program, result);
   registerPolicyCommand(program, result);

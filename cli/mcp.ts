@@ -3,18 +3,17 @@
  * stdio, for a coding agent to read the history and propose through. stdout carries the protocol
  * alone; diagnostics go to stderr. It serves until its client closes stdin (or a signal).
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { type Command, Option } from 'commander';
 import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
-import { createMcpServer } from '../adapters/mcp/server.js';
 import { printError } from '../orchestrator/console.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { EXIT, prefixed } from '../domain/errors.js';
+import { MODES, type Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot mcp`. */
 export interface McpCommandOptions {
   workspace?: string;
-  mode?: 'quick' | 'full';
+  mode?: Mode;
   run?: string;
 }
 
@@ -24,7 +23,7 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
     .command('mcp')
     .description('serve the workspace to a coding agent over MCP (stdio): list_runs, get_run, get_policy, get_labbook, propose; read-only on the log, safe while a loop runs')
     .addOption(new Option('--workspace <dir>', 'workspace directory (default: $AUTOPILOT_WORKSPACE, else autopilot)'))
-    .addOption(new Option('--mode <mode>', 'baseline of the proposal base (default: the newest session\'s, else autopilot.json "mode")').choices(['quick', 'full']))
+    .addOption(new Option('--mode <mode>', 'baseline of the proposal base (default: the newest session\'s, else autopilot.json "mode")').choices(MODES))
     .option('--run <id>', "the run being proposed, named in propose's confirmation (default: $AUTOPILOT_RUN_ID)")
     .action(async (o: McpCommandOptions) => {
       result.code = await mcpCommand(o);
@@ -47,6 +46,8 @@ export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = 
     log(`warning: ${error.message}`);
   }
 
+  // Loaded here, not at the top: every other command's start-up skips the MCP SDK.
+  const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import('../adapters/mcp/server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
   const server = createMcpServer({ workspace, ...(o.mode ? { mode: o.mode } : {}), runId, audit, log });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {

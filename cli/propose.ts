@@ -30,13 +30,14 @@ import { emptyView, foldView } from '../projections/view.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
 import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot propose`. */
 export interface ProposeOptions {
   workspace: string;
   once?: boolean;
   proposer?: ProposerKindSetting;
-  mode?: 'quick' | 'full';
+  mode?: Mode;
   json?: boolean;
 }
 

@@ -18,12 +18,13 @@ import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../
 import { printJson, printLine } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
 import { EXIT, UsageError } from '../domain/errors.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot validate`. */
-export type ValidateCommandOptions = { workspace: string; base?: string; mode?: 'quick' | 'full'; json?: boolean };
+export type ValidateCommandOptions = { workspace: string; base?: string; mode?: Mode; json?: boolean };
 
 /** What the proposal was checked against. */
-export type BaseDescription = { kind: 'incumbent' | 'baseline' | 'run'; run: string | null; mode: 'quick' | 'full' | null; label: string };
+export type BaseDescription = { kind: 'incumbent' | 'baseline' | 'run'; run: string | null; mode: Mode | null; label: string };
 
 /**
  * Runs `validate`; returns 0 when the proposal is valid, 1 when it is rejected; throws a
@@ -99,7 +100,7 @@ function checkResume<T extends { config: Config; override: Record<string, unknow
  * (the mode's baseline with the incumbent's override, as the loop computes it), or the
  * baseline when there is no incumbent (a fresh workspace).
  */
-function resolveBase(paths: WorkspacePaths, view: WorkspaceView | null, runArg: string | undefined, mode: 'quick' | 'full'): { config: Config; description: BaseDescription } {
+function resolveBase(paths: WorkspacePaths, view: WorkspaceView | null, runArg: string | undefined, mode: Mode): { config: Config; description: BaseDescription } {
   if (runArg !== undefined) {
     const runId = /^\d+$/.test(runArg) && runArg.length < 3 ? runIdOf(Number(runArg)) : runArg;
     const accepted = view ? [...view.runs.values()].filter((r) => r.accepted !== null).map((r) => r.runId) : [];

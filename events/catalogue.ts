@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { EventCodec, EventEnvelope } from './store.js';
+import { MODES } from '../domain/config/mode.js';
+import { VERDICTS } from '../domain/stats/verdict.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -44,7 +46,7 @@ export const ValidationErrorSchema = z.object({
 });
 
 const RunId = z.string().regex(/^\d{3,}$/, 'run ids are zero-padded sequence numbers such as 001');
-const Mode = z.enum(['quick', 'full']);
+const Mode = z.enum(MODES);
 const Direction = z.enum(['maximize', 'minimize']);
 const ProposerKind = z.string().min(1);
 
@@ -56,8 +58,8 @@ const ProposerKind = z.string().min(1);
 export const FailureReason = z.enum(['timeout', 'hung', 'crashed', 'killed', 'orphaned', 'no-summary', 'launch-error', 'cannot-start', 'metric-missing']);
 export type FailureReason = z.infer<typeof FailureReason>;
 
-export const Verdict = z.enum(['baseline', 'improved', 'regressed', 'inconclusive']);
-export type Verdict = z.infer<typeof Verdict>;
+/** The verdict a `RunEvaluated` records: `baseline` for a run compared with nothing, else the comparison's {@link VERDICTS}. */
+export const RunVerdict = z.enum(['baseline', ...VERDICTS]);
 
 const IncumbentRef = z.object({
   runId: RunId,
@@ -403,7 +405,7 @@ export const RunEvaluated = event(
     runId: RunId,
     metric: z.string(),
     direction: Direction,
-    verdict: Verdict,
+    verdict: RunVerdict,
     method: z.string(),
     candidate: z.object({ mean: z.number(), n: z.number().int().nonnegative() }),
     incumbent: z.object({ runId: RunId, mean: z.number(), n: z.number().int().nonnegative() }).nullable(),

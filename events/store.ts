@@ -23,7 +23,7 @@ export interface EventEnvelope {
   metadata: Record<string, unknown>;
 }
 
-/** An event as read back from the log, with its position and integrity fields. */
+/** An event as read back from the log, decoded, with its position and integrity fields: the row type of every layer above the store. */
 export interface StoredEvent<E extends EventEnvelope = EventEnvelope> {
   /** Global sequence number: gapless, starting at 1, total order over all streams. */
   seq: number;

@@ -11,6 +11,7 @@ import { summarizeProblems } from '../domain/policy/problems.js';
 import { nextReplication, type Replication } from '../domain/judging/replication.js';
 import { sampleOf } from '../domain/judging/sample.js';
 import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** The run the loop is working on. */
 export interface RunContext {
@@ -48,7 +49,7 @@ export interface RunContext {
 /** Everything the loop knows about its session. */
 export interface LoopContext {
   session: string | null;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   runsRequested: number;
   runsCompleted: number;
@@ -92,7 +93,7 @@ export interface BootstrapInput {
 /** Input of the `propose` actor. */
 export interface ProposeInput {
   session: string;
-  mode: 'quick' | 'full';
+  mode: Mode;
   /** The proposer to ask (the built-in one when falling back). */
   proposer: string;
   /** The exhausted proposer the built-in one stands in for. */
@@ -107,14 +108,14 @@ export interface ProposeInput {
 /** Input of the `validate` actor. */
 export interface ValidateInput {
   session: string;
-  mode: 'quick' | 'full';
+  mode: Mode;
   run: RunContext;
   incumbent: IncumbentRef | null;
 }
 /** Input of the `train` actor. */
 export interface TrainInput {
   session: string;
-  mode: 'quick' | 'full';
+  mode: Mode;
   run: RunContext;
 }
 /** Input of the `evaluate` actor. */

@@ -4,11 +4,12 @@ import { catalogueCodec, type DataOf, type InputFile } from '../events/catalogue
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import type { WorkspacePaths } from '../adapters/workspace.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** The session the log's last event belongs to, when it has started and not ended: what `autopilot loop` resumes. */
 export interface UnfinishedSession {
   session: string;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   /** The inputs it is bound to (null: it bound none, as sessions of older logs). */
   inputs: Map<string, InputFile> | null;

@@ -12,6 +12,7 @@ import { FEW_VALUES, sampleOf } from '../domain/judging/sample.js';
 import type { Settings } from '../domain/config/settings.js';
 import { MDE_POWER, meanAndSd, minimalDetectableDifference } from '../domain/stats/power.js';
 import { parseTrainerSummary } from '../domain/trainer-io/trainer-summary.js';
+import type { Mode } from '../domain/config/mode.js';
 
 export { FEW_VALUES };
 
@@ -35,7 +36,7 @@ export interface MetricReport {
 }
 
 /** Reads the trainer's result the way the loop's train step does: its summary file, else the metric lines of its log. */
-export function outcomeOf(r: LaunchResult, root: string, summaryPath: string, settings: Settings, mode: 'quick' | 'full'): DryRunOutcome {
+export function outcomeOf(r: LaunchResult, root: string, summaryPath: string, settings: Settings, mode: Mode): DryRunOutcome {
   const t = settings.timeouts[mode];
   if (r.spawnError) return { ok: false, reason: `the trainer could not be started (${r.spawnError})` };
   if (r.stoppedFor === 'timeout') return { ok: false, reason: `wall-clock limit of ${t.wall_seconds}s reached (timeouts.${mode}.wall_seconds); the trainer was terminated` };

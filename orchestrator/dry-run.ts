@@ -21,11 +21,12 @@ import { preflight } from './preflight/preflight.js';
 import { problemLines } from './preflight/report.js';
 import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
 import { assertWorkspace, inWorkspace, workspacePaths } from '../adapters/workspace.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot loop --dry-run`. */
 export interface DryRunOptions {
   workspace: string;
-  mode?: 'quick' | 'full' | undefined;
+  mode?: Mode | undefined;
   proposer?: ProposerKindSetting | undefined;
   json?: boolean | undefined;
 }

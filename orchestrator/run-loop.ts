@@ -43,12 +43,13 @@ import { headLine, headOf, type ChainHead } from '../events/anchor.js';
 import { anchorContext, anchorHead } from './anchor.js';
 import { passesPreflight } from './preflight/gate.js';
 import { EXIT, prefixed } from '../domain/errors.js';
+import type { Mode } from '../domain/config/mode.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
   workspace: string;
   runs?: number;
-  mode?: 'quick' | 'full';
+  mode?: Mode;
   /** The proposer of this invocation's session (default: autopilot.json proposer.kind). */
   proposer?: ProposerKindSetting;
   /** The root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */

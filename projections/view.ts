@@ -6,6 +6,7 @@ import type { ErrorControl } from '../domain/judging/error-control.js';
 import type { AutopilotEvent, DataOf, IncumbentRef, InputFile } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
+import type { Mode } from '../domain/config/mode.js';
 import type { FallbackFacts, LabbookEntry } from './labbook-entry.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
@@ -50,7 +51,7 @@ export interface RunView {
   kind: 'baseline' | 'proposal' | 'replicate';
   /** The run a replicate repeats (null for other runs). */
   parent: string | null;
-  mode: 'quick' | 'full';
+  mode: Mode;
   plannedAt: string;
   proposals: ProposalView[];
   proposalFailures: { attempt: number; proposer: string; message: string; at: string; reason?: string }[];
@@ -72,7 +73,7 @@ export interface SessionView {
   session: string;
   startedAt: string;
   runsRequested: number;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   status: 'running' | 'completed' | 'halted';
   endedAt: string | null;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,12 +22,8 @@ function check(files: Record<string, string>): { status: number | null; output: 
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+// `npm test` runs the rules on this repository (`npm run deps`); these cases show they can fail.
 describe('the dependency rules (npm run deps)', () => {
-  it('pass on this repository', () => {
-    const out = execFileSync('npm', ['run', '--silent', 'deps'], { cwd: root, encoding: 'utf8' });
-    expect(out).toMatch(/no dependency violations found/);
-  });
-
   it('accept a layout that points inward', () => {
     const r = check({ 'domain/a.ts': 'export const a = 1;\n', 'adapters/b.ts': "import { a } from '../domain/a.js';\nexport const b = a;\n" });
     expect(r.output).toMatch(/no dependency violations found/);

@@ -5,11 +5,12 @@ import type { Settings } from '../../domain/config/settings.js';
 import type { WorkspacePaths } from '../workspace.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import type { Recorder } from '../recorder.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** The options of one `autopilot loop` invocation. */
 export interface LoopOptions {
   runs: number;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   /** `--seed`: the root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
   seed?: number;

@@ -4,6 +4,7 @@ import type { EventOf, InputFile } from '../../events/catalogue.js';
 import { loadBaseline } from '../workspace.js';
 import { changedInputs, revertInputs } from '../inputs.js';
 import { makeEvent, type LoopDeps } from './deps.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /**
  * Compares the bound inputs with the disk; each one changed without a command is put back, and the
@@ -35,6 +36,6 @@ export function recordedText(input: InputFile | undefined): string | undefined {
 }
 
 /** The baseline of `mode` as the session bound it (the disk's when the log holds no copy). */
-export function boundBaseline(deps: LoopDeps, mode: 'quick' | 'full'): Config {
+export function boundBaseline(deps: LoopDeps, mode: Mode): Config {
   return loadBaseline(deps.paths, mode, recordedText(deps.history().inputs.get(`configs/baseline_${mode}.json`)));
 }

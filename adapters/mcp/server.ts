@@ -14,7 +14,8 @@ import { DEFAULT_LABBOOK_TAIL, getLabbook, MAX_LABBOOK_TAIL } from './tools/labb
 import { getPolicy } from './tools/policy.js';
 import { propose } from './tools/propose.js';
 import { DEFAULT_RUN_LIMIT, getRun, listRuns, MAX_RUN_LIMIT } from './tools/runs.js';
-import { McpWorkspace, type Mode } from './workspace.js';
+import { McpWorkspace } from './workspace.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions {

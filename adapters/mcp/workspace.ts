@@ -15,9 +15,7 @@ import { workspaceBlobs } from '../blob-files.js';
 import { assertWorkspace, loadBaseline, loadPolicy, loadSettings, workspacePaths, type WorkspacePaths } from '../workspace.js';
 import { emptyView, evolveView, type WorkspaceView } from '../../projections/view.js';
 import { boundInputText } from './bound-input.js';
-
-/** A baseline mode. */
-export type Mode = 'quick' | 'full';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** What proposals are validated against: the config, and where it came from in words. */
 export interface ProposalBase {

@@ -12,6 +12,7 @@ import { boundBaseline } from '../actors/input-guard.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import { SETUP_FAILURES } from '../../machines/loop.machine.js';
 import type { LoopDeps } from '../actors/deps.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** Failure reasons that are no verdict on the config that ran. */
 const NOT_THE_CONFIG: ReadonlySet<string> = new Set([...SETUP_FAILURES, 'killed', 'orphaned', 'launch-error']);
@@ -34,7 +35,7 @@ export function observationsOf(view: WorkspaceView, policyKeys: string[], metric
 }
 
 /** One TPE proposal for `runId`, merged (by the validator) into the incumbent's config. */
-export function proposeWithTpe(deps: LoopDeps, a: { runId: string; mode: 'quick' | 'full'; incumbent: IncumbentRef | null; seed: number }): TpeProposal {
+export function proposeWithTpe(deps: LoopDeps, a: { runId: string; mode: Mode; incumbent: IncumbentRef | null; seed: number }): TpeProposal {
   const base = baseConfigFor(boundBaseline(deps, a.mode), a.incumbent?.override);
   const history = observationsOf(deps.history(), Object.keys(deps.policy.keys), deps.settings.metric.name, a.runId);
   const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base });

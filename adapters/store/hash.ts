@@ -6,7 +6,7 @@ import { GENESIS_HASH, canonicalJson } from '../../events/canonical.js';
 
 export { GENESIS_HASH };
 
-/** The fields of one event covered by the hash chain. */
+/** The fields of one event covered by the hash chain: what every layer's row of the log holds, payloads as JSON values. */
 export interface HashedRecord {
   seq: number;
   streamId: string;

@@ -12,19 +12,16 @@
  * and stream positions); it does no I/O. Hashing is delegated to `adapters/store/hash.ts`.
  */
 import { canonicalJson } from '../../events/canonical.js';
-import { GENESIS_HASH, chainHash } from './hash.js';
+import { GENESIS_HASH, chainHash, type HashedRecord } from './hash.js';
 import { AutopilotError } from '../../domain/errors.js';
+import type { StoredRow } from './sqlite-store.js';
 
-/** One stored row of the log with its payloads as JSON values, as it appears on a line. */
-export interface LogRow {
-  seq: number;
-  streamId: string;
-  streamPosition: number;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
+/**
+ * The export format's row: one line of the file. Unlike a {@link StoredRow} its payloads are JSON
+ * values (not stored text), and it may carry the content of a blob the stored row only refers to.
+ */
+export interface LogRow extends HashedRecord {
   metadata: Record<string, unknown>;
-  createdAt: string;
   prevHash: string;
   hash: string;
   /**
@@ -64,15 +61,12 @@ export function formatLogRow(row: LogRow): string {
   return formatLine(row, canonicalJson(row.data), canonicalJson(row.metadata), row.blob === undefined ? undefined : canonicalJson(row.blob));
 }
 
-/** A stored row whose payloads are the JSON texts the store keeps. */
-export type StoredRowText = Omit<LogRow, 'data' | 'metadata'> & { dataJson: string; metadataJson: string };
-
 /**
  * One line for a row as the store keeps it, its payload texts re-emitted canonically: for a row
  * the store wrote (payloads already canonical) the payload bytes are unchanged.
  * @throws TypeError naming the seq when a stored payload is not valid JSON.
  */
-export function formatStoredRow(row: StoredRowText, blobJson?: string): string {
+export function formatStoredRow(row: StoredRow, blobJson?: string): string {
   const canonical = (text: string, field: string): string => {
     try {
       return canonicalJson(JSON.parse(text));

@@ -105,21 +105,22 @@ export type SqliteEventStore<E extends EventEnvelope> = EventStore<E> &
     readonly db: import('better-sqlite3').Database;
   };
 
-interface MessageRow {
+/** The storage layer's row: one `messages` row as stored, payloads their stored JSON text (never decoded or upcast). */
+export interface StoredRow {
   seq: number;
-  stream_id: string;
-  stream_position: number;
-  message_type: string;
-  schema_version: number;
-  message_data: string;
-  message_metadata: string;
-  created: string;
-  prev_hash: string;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+  createdAt: string;
+  prevHash: string;
   hash: string;
 }
 
-/** A `messages` row selected with {@link MESSAGE_COLUMNS}, as an array (`.raw()`), in that column order. */
-export type MessageTuple = [
+/** A {@link StoredRow} fetched as an array (`.raw()`, no per-row object), in {@link MESSAGE_COLUMNS} order. */
+export type StoredRowTuple = [
   seq: number,
   streamId: string,
   streamPosition: number,
@@ -132,14 +133,13 @@ export type MessageTuple = [
   hash: string,
 ];
 
-interface EncodedEvent {
-  type: string;
-  schemaVersion: number;
-  dataJson: string;
-  metadataJson: string;
-}
+/** An event encoded for the `messages` table, before the append gives it its place in the log. */
+type EncodedEvent = Pick<StoredRow, 'type' | 'schemaVersion' | 'dataJson' | 'metadataJson'>;
 
-const MESSAGE_COLUMNS = 'global_position AS seq, stream_id, stream_position, message_type, schema_version, ' + 'message_data, message_metadata, created, prev_hash, hash';
+/** The columns of a {@link StoredRow}, in {@link StoredRowTuple} order and named as its keys. */
+export const MESSAGE_COLUMNS =
+  'global_position AS seq, stream_id AS streamId, stream_position AS streamPosition, message_type AS type, schema_version AS schemaVersion, ' +
+  'message_data AS dataJson, message_metadata AS metadataJson, created AS createdAt, prev_hash AS prevHash, hash';
 
 /**
  * Opens (and, unless read-only, creates) the event store at `path`.
@@ -166,10 +166,10 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
 
   const selectStreamVersion = db.prepare<[string], number>('SELECT stream_position FROM streams WHERE stream_id = ?').pluck();
   const selectLastSeq = db.prepare<[], number>('SELECT COALESCE(MAX(global_position), 0) FROM messages').pluck();
-  const selectStream = db.prepare<[string, number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`);
-  // readAll fetches rows as arrays (no per-row object with named columns to build and throw away).
+  // Reads fetch rows as arrays (no per-row object with named columns to build and throw away).
+  const selectStream = db.prepare<[string, number], StoredRowTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`).raw();
   const selectPage = db
-    .prepare<[number, number, number], MessageTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`)
+    .prepare<[number, number, number], StoredRowTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE global_position >= ? AND global_position <= ? ORDER BY global_position LIMIT ?`)
     .raw();
 
   // A log written before snapshots existed, opened read-only, has no such table: then there are none.
@@ -184,7 +184,7 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
   const lastSeq = (): number => selectLastSeq.get() ?? 0;
   const streamVersion = (streamId: string): number => selectStreamVersion.get(streamId) ?? 0;
 
-  const decode = ([seq, streamId, streamPosition, type, schemaVersion, dataJson, metadataJson, createdAt, prevHash, hash]: MessageTuple): StoredEvent<E> => {
+  const decode = ([seq, streamId, streamPosition, type, schemaVersion, dataJson, metadataJson, createdAt, prevHash, hash]: StoredRowTuple): StoredEvent<E> => {
     let data: unknown;
     let metadata: unknown;
     try {
@@ -219,9 +219,6 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
       throw new CorruptEventError(seq, describeDecodeError(error), { cause: error });
     }
   };
-  const decodeRow = (row: MessageRow): StoredEvent<E> =>
-    decode([row.seq, row.stream_id, row.stream_position, row.message_type, row.schema_version, row.message_data, row.message_metadata, row.created, row.prev_hash, row.hash]);
-
   const encode = (event: E): EncodedEvent => {
     const envelope = codec.encode(event);
     if (typeof envelope.type !== 'string' || envelope.type.length === 0) {
@@ -302,7 +299,7 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
     },
 
     readStream(streamId, { fromPosition = 1 } = {}) {
-      return selectStream.all(streamId, fromPosition).map(decodeRow);
+      return selectStream.all(streamId, fromPosition).map((row) => decode(row));
     },
 
     *readAll({ fromSeq = 1, toSeq }: { fromSeq?: number; toSeq?: number } = {}) {
@@ -345,20 +342,6 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
   };
 }
 
-/** A row of the `messages` table exactly as stored: payloads are their stored JSON text, never decoded or upcast. */
-export interface StoredRow {
-  seq: number;
-  streamId: string;
-  streamPosition: number;
-  type: string;
-  schemaVersion: number;
-  dataJson: string;
-  metadataJson: string;
-  createdAt: string;
-  prevHash: string;
-  hash: string;
-}
-
 /**
  * Streams every row of the event log at `path` in global order, verbatim, through its own read-only
  * connection inside one read transaction: a consistent snapshot with constant memory that neither
@@ -373,21 +356,8 @@ export function* readStoredRows(path: string): Generator<StoredRow, void, undefi
     assertStoreFormat(db, path);
     db.exec('BEGIN');
     try {
-      const rows = db.prepare<[], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`).iterate();
-      for (const row of rows) {
-        yield {
-          seq: row.seq,
-          streamId: row.stream_id,
-          streamPosition: row.stream_position,
-          type: row.message_type,
-          schemaVersion: row.schema_version,
-          dataJson: row.message_data,
-          metadataJson: row.message_metadata,
-          createdAt: row.created,
-          prevHash: row.prev_hash,
-          hash: row.hash,
-        };
-      }
+      const rows = db.prepare<[], StoredRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`).iterate();
+      for (const row of rows) yield row;
     } finally {
       db.exec('COMMIT');
     }

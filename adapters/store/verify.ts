@@ -4,16 +4,13 @@
 import Database from 'better-sqlite3';
 import { blobFileName, blobRefOfText, looksLikeBlobRef, type BlobStore } from '../../events/blobs.js';
 import { GENESIS_HASH, canonicalRecordText, chainHash, sha256Hex } from './hash.js';
-import { BUSY_TIMEOUT_MS, assertStoreFormat, type MessageTuple } from './sqlite-store.js';
+import { BUSY_TIMEOUT_MS, MESSAGE_COLUMNS, assertStoreFormat, type StoredRowTuple } from './sqlite-store.js';
 
 /**
  * Outcome of {@link verifyLog}. On failure, `events` is the number of events verified before
  * `firstBadSeq`, and `reason` says what is wrong there.
  */
 export type VerifyResult = { ok: true; events: number; streams: number; lastSeq: number; headHash: string } | { ok: false; events: number; firstBadSeq: number; reason: string };
-
-/** A stored row, in the store's column order. */
-type Row = MessageTuple;
 
 /**
  * Verifies the event log at `path` through its own read-only connection, streaming the rows in
@@ -52,13 +49,7 @@ export function verifyLog(path: string, options: { onRow?: (seq: number, hash: s
 
 function walk(db: Database.Database, blobs: BlobStore | undefined, onRow?: (seq: number, hash: string, type: string) => void): VerifyResult {
   const declared = new Map<string, number>(db.prepare<[], [string, number]>('SELECT stream_id, stream_position FROM streams ORDER BY stream_id').raw().all());
-  const rows = db
-    .prepare<[], Row>(
-      'SELECT global_position, stream_id, stream_position, message_type, schema_version, message_data, ' +
-        'message_metadata, created, prev_hash, hash FROM messages ORDER BY global_position',
-    )
-    .raw()
-    .iterate();
+  const rows = db.prepare<[], StoredRowTuple>(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY global_position`).raw().iterate();
 
   const seen = new Map<string, number>();
   let events = 0;
@@ -126,7 +117,7 @@ function checkBlob(dataJson: string, blobs: BlobStore | undefined): string | und
 }
 
 /** Returns undefined when the row's hash recomputes, else a description of the problem. */
-function checkHash(row: Row, prevHash: string): string | undefined {
+function checkHash(row: StoredRowTuple, prevHash: string): string | undefined {
   const [seq, streamId, streamPosition, type, schemaVersion, dataJson, metadataJson, createdAt, , hash] = row;
   const fields = { seq, streamId, streamPosition, type, schemaVersion, createdAt };
   try {

@@ -1,6 +1,7 @@
 /** `autopilot.json`: how the loop runs — trainer command, launcher, proposer, metric, timeouts, budgets. */
 import { z } from 'zod';
 import { AutopilotError, type ErrorDetails } from '../errors.js';
+import { MODES } from './mode.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -166,7 +167,7 @@ export const SettingsSchema = z.strictObject({
   metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
   /** Runs per `autopilot loop` invocation when `--runs` is not given. */
   runs: z.number().int().positive().default(5),
-  mode: z.enum(['quick', 'full']).default('quick'),
+  mode: z.enum(MODES).default('quick'),
   /** Limits of one training run per mode; `full` may be left out (FULL_TIMEOUT_DEFAULTS: 8 h, 20 min without output). */
   timeouts: z.strictObject({ quick: ModeTimeouts, full: ModeTimeouts.default(FULL_TIMEOUT_DEFAULTS) }),
   retries: z

@@ -14,15 +14,13 @@ import { type IntervalMethod, bootstrapInterval, meanDifferenceAcceleration, res
 import { type WelchResult, welchTest } from './welch.js';
 import ttest2 from '@stdlib/stats-ttest2';
 import { studentizedPermutation } from './permutation.js';
+import type { Verdict } from './verdict.js';
 
 export type { WelchResult } from './welch.js';
 export type { IntervalMethod } from './bootstrap.js';
 
 /** Which way the metric is better. */
 export type Direction = 'maximize' | 'minimize';
-
-/** The verdict of a comparison. */
-export type Verdict = 'improved' | 'regressed' | 'inconclusive';
 
 /**
  * How `alpha` is spent on the interval. The verdict is three-way, so both tails count:

@@ -10,7 +10,6 @@ export {
   type IntervalMethod,
   type SampleSummary,
   type Sidedness,
-  type Verdict,
   type WelchResult,
   DEFAULT_ALPHA,
   MAX_RESAMPLES,
@@ -20,4 +19,5 @@ export {
 } from './compare.js';
 export { type BootstrapInterval, bootstrapInterval, meanDifferenceAcceleration, resampleMeanDifferences } from './bootstrap.js';
 export { welchTest } from './welch.js';
+export { VERDICTS, type Verdict } from './verdict.js';
 export { decimalsFor } from './format.js';

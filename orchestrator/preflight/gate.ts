@@ -11,9 +11,10 @@ import { unfinishedSession } from '../bound-inputs.js';
 import type { WorkspacePaths } from '../../adapters/workspace.js';
 import { preflight } from './preflight.js';
 import { prefixed } from '../../domain/errors.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** Runs the preflight for the session `autopilot loop` is about to start or resume; false when it must not. */
-export function passesPreflight(paths: WorkspacePaths, options: { mode?: 'quick' | 'full' | undefined; proposer?: ProposerKindSetting | undefined }, err: (line: string) => void): boolean {
+export function passesPreflight(paths: WorkspacePaths, options: { mode?: Mode | undefined; proposer?: ProposerKindSetting | undefined }, err: (line: string) => void): boolean {
   const resuming = unfinishedSession(paths);
   const recordedProposer = PROPOSER_KINDS.find((k) => k === resuming?.proposer);
   const report = preflight(

@@ -12,6 +12,7 @@ import type { PreflightProblem } from '../../domain/preflight/problem.js';
 import { SettingsSchema, type Settings } from '../../domain/config/settings.js';
 import { jsonSyntaxError } from '../../domain/text/strict-json.js';
 import type { WorkspacePaths } from '../../adapters/workspace.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** A parsed file, or the problems that kept it from parsing. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: PreflightProblem[]; missing?: true };
@@ -69,12 +70,12 @@ export function parsePolicyFile(paths: WorkspacePaths): Parsed<Policy> {
 }
 
 /** The workspace-relative file of a mode's baseline. */
-export function baselineFile(mode: 'quick' | 'full'): string {
+export function baselineFile(mode: Mode): string {
   return `configs/baseline_${mode}.json`;
 }
 
 /** A mode's baseline: a JSON object of config sections. */
-export function parseBaselineFile(paths: WorkspacePaths, mode: 'quick' | 'full'): Parsed<Config> {
+export function parseBaselineFile(paths: WorkspacePaths, mode: Mode): Parsed<Config> {
   const file = baselineFile(mode);
   const raw = readJsonFile(paths, file, `baseline config for ${mode} mode`);
   if (!raw.ok) return raw;

@@ -21,16 +21,17 @@ import { emptyView } from '../../projections/view.js';
 import type { WorkspacePaths } from '../../adapters/workspace.js';
 import { baselineFile, parseBaselineFile, parsePolicyFile, parseSettingsFile } from './inputs.js';
 import { checkTrainer, findExecutable, type ResolvedTrainer } from './trainer.js';
+import { MODES, type Mode } from '../../domain/config/mode.js';
 
 /** What a session would use: the mode and proposer given on the command line (else autopilot.json's). */
 export interface PreflightOptions {
-  mode?: 'quick' | 'full';
+  mode?: Mode;
   proposer?: ProposerKindSetting;
 }
 
 /** What the preflight found usable (each part present when it could be checked). */
 export interface PreflightFacts {
-  mode: 'quick' | 'full';
+  mode: Mode;
   settings?: Settings;
   policy?: Policy;
   baseline?: Config;
@@ -64,7 +65,7 @@ export function preflight(paths: WorkspacePaths, options: PreflightOptions = {})
   const mode = options.mode ?? settings?.mode ?? 'quick';
   const facts: PreflightFacts = { mode, ...(settings ? { settings } : {}), ...(policy ? { policy } : {}) };
   // Both baselines must parse when present; only the one of the mode in use must exist.
-  for (const m of ['quick', 'full'] as const) {
+  for (const m of MODES) {
     const parsed = parseBaselineFile(paths, m);
     if (parsed.ok) {
       if (m === mode) facts.baseline = parsed.value;

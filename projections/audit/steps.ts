@@ -3,6 +3,7 @@
  * is one event of the run's decision chain with the fields an auditor reads, its seq and its time.
  */
 import type { DataOf } from '../../events/catalogue.js';
+import type { Mode } from '../../domain/config/mode.js';
 
 /** The validation errors a proposal step carries. */
 export type ValidationErrors = DataOf<'ProposalRejected'>['errors'];
@@ -24,7 +25,7 @@ type Extra = Record<string, unknown>;
 /** One event of a run's decision chain, with the fields an auditor reads (samples left out). */
 export type AuditStep = StepBase &
   (
-    | { type: 'RunPlanned'; index: number; kind: 'baseline' | 'proposal' | 'replicate'; mode: 'quick' | 'full'; parent?: string }
+    | { type: 'RunPlanned'; index: number; kind: 'baseline' | 'proposal' | 'replicate'; mode: Mode; parent?: string }
     | ({ type: 'ProposalRequested'; attempt: number; proposer: string; previous_errors: ValidationErrors } & Extra)
     | ({
         type: 'ProposalReceived';
@@ -171,7 +172,7 @@ export interface AuditSession {
   session: string;
   seq: number;
   at: string;
-  mode: 'quick' | 'full';
+  mode: Mode;
   proposer: string;
   metric: string;
   direction: 'maximize' | 'minimize';
@@ -183,7 +184,7 @@ export interface RunAudit {
   run_id: string;
   index: number;
   kind: 'baseline' | 'proposal' | 'replicate';
-  mode: 'quick' | 'full';
+  mode: Mode;
   status: AuditStatus;
   session: AuditSession | null;
   proposer: AuditProposer | null;
