@@ -11,6 +11,7 @@ import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { EXIT, isAutopilotError, prefixed } from '../domain/errors.js';
 import { escapeLines } from '../domain/text/escape.js';
 import { workspacePaths } from '../adapters/workspace.js';
+import { unsafeStoreFile } from '../adapters/store-files.js';
 
 /** Where the runner writes problems (stderr by default). */
 export type ErrorStream = { write(text: string): unknown };
@@ -20,9 +21,10 @@ const REPORT_EVENTS = 20;
 
 /** The last sequence number of `workspace`'s log, read-only; null when there is no log or it cannot be read. */
 export function lastLoggedSeq(workspace: string): number | null {
-  const path = workspacePaths(workspace).events;
-  // Never creates anything: no log, no number.
-  if (!existsSync(path)) return null;
+  const paths = workspacePaths(workspace);
+  const path = paths.events;
+  // Never creates anything: no log, no number. A link, FIFO or device planted at the log's files is never opened.
+  if (!existsSync(path) || unsafeStoreFile(paths.root)) return null;
   try {
     const store = openSqliteStore(path, catalogueCodec, { readonly: true });
     try {

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -104,5 +105,34 @@ describe('the CLI runner', () => {
     }, ['--workspace', missing]);
     expect(gone.stderr).toContain('this is a bug in autopilot');
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('never opens a link or FIFO planted at the log while reporting an internal error', async () => {
+    // A symlink to a real log elsewhere (the decoy) and a FIFO: neither is followed nor opened, so nothing hangs or reads the decoy.
+    const decoyDir = mkdtempSync(join(tmpdir(), 'autopilot-runner-decoy-'));
+    temps.push(decoyDir);
+    const decoy = join(decoyDir, 'events.db');
+    appendAll(decoy, syntheticEvents(3)).close();
+    const before = readFileSync(decoy);
+
+    const linked = copyShippedWorkspace('autopilot-runner-');
+    temps.push(join(linked, '..'));
+    symlinkSync(decoy, join(linked, 'events.db'));
+    const viaLink = await run(() => {
+      throw new Error('boom');
+    }, ['--workspace', linked]);
+    expect(viaLink.code).toBe(EXIT.failed);
+    expect(viaLink.stderr).not.toContain('ends at seq');
+    expect(viaLink.stderr).toContain('autopilot: this is a bug in autopilot: please report it with the output above\n');
+    expect(readFileSync(decoy).equals(before)).toBe(true);
+
+    const fifo = copyShippedWorkspace('autopilot-runner-');
+    temps.push(join(fifo, '..'));
+    execFileSync('mkfifo', [join(fifo, 'events.db')]);
+    const viaFifo = await run(() => {
+      throw new Error('boom');
+    }, ['--workspace', fifo]);
+    expect(viaFifo.code).toBe(EXIT.failed);
+    expect(viaFifo.stderr).not.toContain('ends at seq');
   });
 });
