@@ -106,11 +106,15 @@ export interface WorkspaceView {
   firstSeq: Map<string, number>;
   /** The workspace inputs as last bound (LoopStarted) or accepted (InputsAccepted), by path. */
   inputs: Map<string, InputFile>;
+  /** Each run's place in `runs` (0 first), so two runs' order is known without a scan. */
+  runOrdinal: Map<string, number>;
+  /** The last run in `runs` whose checkpoints (less those pruned) are not empty: `checkpointPointers`' latest, kept by the fold so it costs nothing per run. */
+  latestCheckpoint: string | null;
 }
 
 /** An empty workspace. */
 export function emptyView(): WorkspaceView {
-  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map(), inputs: new Map() };
+  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map(), inputs: new Map(), runOrdinal: new Map(), latestCheckpoint: null };
 }
 
 function run(view: WorkspaceView, runId: string): RunView {
@@ -171,6 +175,8 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'RunPlanned': {
       const d = e.data;
+      // A run planned again keeps its place in the map, and so its ordinal.
+      if (!view.runs.has(d.runId)) view.runOrdinal.set(d.runId, view.runs.size);
       view.runs.set(d.runId, {
         runId: d.runId,
         index: d.index,
@@ -268,6 +274,10 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       r.finished = { ...e.data, at };
       const l = launch(r, e.data.attempt);
       if (l) Object.assign(l, { endedAt: at, outcome: 'finished', exitCode: e.data.exitCode, durationMs: e.data.durationMs });
+      if (hasCheckpoint(r)) {
+        const latest = view.latestCheckpoint;
+        if (latest === null || (view.runOrdinal.get(r.runId) ?? 0) >= (view.runOrdinal.get(latest) ?? 0)) view.latestCheckpoint = r.runId;
+      } else if (view.latestCheckpoint === r.runId) view.latestCheckpoint = scanLatestCheckpoint(view);
       return view;
     }
     case 'RunFailed': {
@@ -300,6 +310,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'CheckpointsPruned':
       for (const r of view.runs.values()) if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
+      if (view.latestCheckpoint !== null && !hasCheckpoint(view.runs.get(view.latestCheckpoint))) view.latestCheckpoint = scanLatestCheckpoint(view);
       if (e.data.removed.length > 0) view.labbook.push({ type: e.type, at, data: e.data });
       return view;
     case 'GuardrailViolation': {
@@ -355,6 +366,18 @@ export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): Workspa
   return view;
 }
 
+/** Whether the run's last checkpoint names one (the test the pointers have always used). */
+function hasCheckpoint(r: RunView | undefined): boolean {
+  return Boolean(r?.finished?.checkpoints?.at(-1));
+}
+
+/** The last run in `runs` with a checkpoint, by a full scan: only when the one the fold kept lost its checkpoints. */
+function scanLatestCheckpoint(view: WorkspaceView): string | null {
+  let latest: string | null = null;
+  for (const r of view.runs.values()) if (hasCheckpoint(r)) latest = r.runId;
+  return latest;
+}
+
 /** Every checkpoint the log records (each run's RunFinished.checkpoints, less those pruned since), oldest run first. */
 export function knownCheckpoints(view: WorkspaceView): string[] {
   const known: string[] = [];
@@ -364,11 +387,9 @@ export function knownCheckpoints(view: WorkspaceView): string[] {
 
 /** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative. */
 export function checkpointPointers(view: WorkspaceView): { latest: { runId: string; path: string } | null; best: { runId: string; path: string } | null } {
-  let latest: { runId: string; path: string } | null = null;
-  for (const r of view.runs.values()) {
-    const last = r.finished?.checkpoints?.at(-1);
-    if (last) latest = { runId: r.runId, path: last };
-  }
+  const newest = view.latestCheckpoint === null ? undefined : view.runs.get(view.latestCheckpoint);
+  const newestPath = newest?.finished?.checkpoints?.at(-1);
+  const latest = newest && newestPath ? { runId: newest.runId, path: newestPath } : null;
   const inc = view.incumbent ? view.runs.get(view.incumbent.ref.runId) : undefined;
   const bestPath = inc?.finished?.checkpoints?.at(-1);
   return { latest, best: inc && bestPath ? { runId: inc.runId, path: bestPath } : null };
