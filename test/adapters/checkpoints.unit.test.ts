@@ -10,7 +10,10 @@ function view(incumbent: string): WorkspaceView {
       journal: { status: 'completed' },
       finished: { checkpoints: [`runs/${id}/checkpoints/model_000010.json`, `runs/${id}/checkpoints/model_000020.json`] },
     } as unknown as RunView;
+    // As the fold would: each run's place in the map, and the newest run with a checkpoint.
+    v.runOrdinal.set(id, v.runs.size);
     v.runs.set(id, r);
+    v.latestCheckpoint = id;
   }
   v.incumbent = { ref: { runId: incumbent, metric: 'm', mean: 1, n: 1, sample: [1], override: {} }, previous: null, changedAt: '', seq: 1 };
   return v;
