@@ -5,9 +5,9 @@
  * {@link TAIL_LINES} are kept.
  */
 import { closeSync, readSync } from 'node:fs';
-import { Subject, throttleTime } from 'rxjs';
 import { kindConfined, openConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { createLineSplitter } from './lines.js';
+import { throttle, type Throttle } from './throttle.js';
 
 /** Lines of output kept for the log fallback. */
 export const TAIL_LINES = 200;
@@ -79,8 +79,7 @@ export function followLog(root: string, path: string, from?: number): Follower {
   let lastOutput = Date.now();
   let lastMetrics: Record<string, number> | null = null;
   const tail: string[] = [];
-  const metrics$ = new Subject<Record<string, number>>();
-  let subscription: { unsubscribe(): void } | null = null;
+  let progress: Throttle<Record<string, number>> | null = null;
   let onMetrics: FollowListeners['onMetrics'];
   const splitter = createLineSplitter((line) => {
     tail.push(detached(line.length > TAIL_LINE_CHARS ? line.slice(0, TAIL_LINE_CHARS) : line));
@@ -88,7 +87,7 @@ export function followLog(root: string, path: string, from?: number): Follower {
     const m = parseMetricLine(line);
     if (m) {
       lastMetrics = m;
-      metrics$.next(m);
+      progress?.push(m);
       onMetrics?.(m);
     }
   });
@@ -98,7 +97,7 @@ export function followLog(root: string, path: string, from?: number): Follower {
     replaced,
     listen(l) {
       onMetrics = l.onMetrics;
-      if (l.onProgress) subscription = metrics$.pipe(throttleTime(l.progressEveryMs ?? 5000, undefined, { leading: true, trailing: true })).subscribe(l.onProgress);
+      if (l.onProgress) progress = throttle(l.progressEveryMs ?? 5000, l.onProgress);
     },
     drain(all = false) {
       if (fd === null) return;
@@ -114,8 +113,7 @@ export function followLog(root: string, path: string, from?: number): Follower {
     lastOutputAt: () => lastOutput,
     close() {
       splitter.end();
-      metrics$.complete();
-      subscription?.unsubscribe();
+      progress?.stop();
       if (fd !== null) closeSync(fd);
       return { lastMetrics, tail };
     },
