@@ -3,10 +3,11 @@ import { auditRun, missingRunMessage, normalizeRunId } from '../projections/audi
 import { renderAudit } from '../projections/audit/render.js';
 import { printJson, printText } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 import { AutopilotError, EXIT } from '../domain/errors.js';
 
 /** Runs `audit`; returns the exit code (1 when the log holds no such run). */
-export function auditCommand(runArg: string, o: { workspace: string; json?: boolean }): number {
+export function auditCommand(runArg: string, o: { workspace: string; json?: boolean }, io: CliIo): number {
   const runId = normalizeRunId(runArg);
   const { store } = openReader(o.workspace);
   if (!store) throw new AutopilotError('not-found', missingRunMessage(runId, []));
@@ -17,7 +18,7 @@ export function auditCommand(runArg: string, o: { workspace: string; json?: bool
     store.close();
   }
   if (!found.found) throw new AutopilotError('not-found', missingRunMessage(runId, found.runIds));
-  if (o.json) printJson(found.audit);
-  else printText(renderAudit(found.audit));
+  if (o.json) printJson(found.audit, io.out);
+  else printText(renderAudit(found.audit), io.out);
   return EXIT.ok;
 }

@@ -10,28 +10,29 @@ import { problemLines, reportJson, summaryLines } from '../orchestrator/prefligh
 import { EXIT } from '../domain/errors.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import type { Mode } from '../domain/config/mode.js';
+import type { CliIo } from './io.js';
 
 /** Options of `autopilot check`. */
 export type CheckOptions = { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean };
 
 /** Runs the preflight and prints it; returns 0 when nothing is wrong, 2 otherwise. */
-export function checkCommand(o: CheckOptions): number {
+export function checkCommand(o: CheckOptions, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   try {
     assertWorkspace(paths);
   } catch (e) {
     // --json reports it as a problem like the others; otherwise the runner prints it (exit 2).
     if (!(e instanceof WorkspaceError) || !o.json) throw e;
-    printJson({ ok: false, workspace: paths.root, problems: [{ file: 'autopilot.json', problem: e.message }] });
+    printJson({ ok: false, workspace: paths.root, problems: [{ file: 'autopilot.json', problem: e.message }] }, io.out);
     return EXIT.usage;
   }
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });
-  if (o.json) printJson(reportJson(paths.root, report));
-  else if (report.problems.length === 0) for (const line of summaryLines(paths.root, report)) printLine(line);
+  if (o.json) printJson(reportJson(paths.root, report), io.out);
+  else if (report.problems.length === 0) for (const line of summaryLines(paths.root, report)) printLine(line, io.out);
   else {
     const n = report.problems.length;
-    printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`);
-    for (const line of problemLines(report)) printLine(line);
+    printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`, io.out);
+    for (const line of problemLines(report)) printLine(line, io.out);
   }
   return report.problems.length === 0 ? EXIT.ok : EXIT.usage;
 }

@@ -1,17 +1,18 @@
 /** `autopilot events`: the log, one line per event (or JSON lines). */
 import { EVENT_TYPES, isCatalogueType } from '../events/catalogue.js';
-import { printError, printLine } from '../orchestrator/console.js';
+import { printLine, printText } from '../orchestrator/console.js';
 import { describeEvent, eventJson } from '../orchestrator/output.js';
 import { utc } from '../projections/render.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 import { EXIT, prefixed, UsageError } from '../domain/errors.js';
 
 /** Runs `events`; returns the exit code. */
-export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }): number {
+export function eventsCommand(o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }, io: CliIo): number {
   if (o.type !== undefined && !isCatalogueType(o.type)) throw new UsageError(`--type ${o.type} is not an event type`, { key: '--type', hint: `the types are: ${EVENT_TYPES.join(', ')}` });
   const { store } = openReader(o.workspace);
   if (!store) {
-    printError(prefixed('no events yet (run autopilot loop first)'));
+    printText(prefixed('no events yet (run autopilot loop first)'), io.err);
     return EXIT.ok;
   }
   try {
@@ -22,12 +23,12 @@ export function eventsCommand(o: { workspace: string; json?: boolean; type?: str
       if (o.limit !== undefined && printed >= o.limit) break;
       printed++;
       if (o.json) {
-        process.stdout.write(`${eventJson(stored)}\n`);
+        io.out.write(`${eventJson(stored)}\n`);
         continue;
       }
       const e = stored.event;
       const detail = e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : (describeEvent(e) ?? JSON.stringify(e.data).slice(0, 160));
-      printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`);
+      printLine(`${String(stored.seq).padStart(6)}  ${utc(e.metadata.at)}  ${stored.streamId.padEnd(13)} ${e.type.padEnd(18)} ${detail}`, io.out);
     }
     return EXIT.ok;
   } finally {

@@ -9,6 +9,7 @@ import { readStoredRows, type StoredRow } from '../adapters/store/sqlite-store.j
 import { assertWorkspace, workspacePaths } from '../adapters/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 
 /** Characters buffered before a write to the output file. */
 const FLUSH_CHARS = 256 * 1024;
@@ -36,7 +37,7 @@ function blobOf(row: StoredRow, blobs: BlobStore): string | undefined {
  * failed export never leaves half a file. A row whose data is in a blob carries the blob's
  * content (checked against its sha256) under `blob`. Never blocks a running loop.
  */
-export function exportCommand(o: { workspace: string; out: string; json?: boolean }): number {
+export function exportCommand(o: { workspace: string; out: string; json?: boolean }, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   if (!existsSync(paths.events)) throw new AutopilotError('no-log', `no event log at ${paths.events}`, { file: paths.events, hint: 'nothing to export' });
@@ -71,7 +72,7 @@ export function exportCommand(o: { workspace: string; out: string; json?: boolea
   }
   closeSync(fd);
   renameSync(tmp, out);
-  if (o.json) printJson({ out, events, lastSeq, headHash });
-  else printLine(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}`);
+  if (o.json) printJson({ out, events, lastSeq, headHash }, io.out);
+  else printLine(`exported ${events} event(s) to ${out}, head ${headHash.slice(0, 12)}`, io.out);
   return EXIT.ok;
 }

@@ -11,12 +11,13 @@ import { assertWorkspace, workspacePaths } from '../adapters/workspace.js';
 import { rebuildProjections } from '../adapters/projection-rebuild.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT, UsageError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 
 /**
  * Runs `import`; returns 0 when imported, or throws an AutopilotError: exit 1 refused (log not empty,
  * workspace locked, a line failed its checks — nothing is written then), exit 2 bad usage (no such file, not a workspace).
  */
-export function importCommand(file: string, o: { workspace: string; json?: boolean }): number {
+export function importCommand(file: string, o: { workspace: string; json?: boolean }, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   const source = resolve(file);
@@ -46,8 +47,12 @@ export function importCommand(file: string, o: { workspace: string; json?: boole
     } finally {
       store.close();
     }
-    if (o.json) printJson({ ...result, files: files.length });
-    else printLine(`imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` + `rebuilt ${files.length} projection file(s)`);
+    if (o.json) printJson({ ...result, files: files.length }, io.out);
+    else
+      printLine(
+        `imported ${result.events} event(s) in ${result.streams} stream(s) from ${source}, head ${result.headHash.slice(0, 12)}; ` + `rebuilt ${files.length} projection file(s)`,
+        io.out,
+      );
     return EXIT.ok;
   } finally {
     lock.release();

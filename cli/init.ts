@@ -15,9 +15,10 @@ import { EXIT, UsageError } from '../domain/errors.js';
 import { builtinPlan, trainerPlan, type InitOptions, type Plan } from './init-plan.js';
 import { initInputError } from './init-sources.js';
 import { checkRoot, findConflicts, irreplaceable, writeFiles, type Conflict } from './init-write.js';
+import type { CliIo } from './io.js';
 
 /** Adds `init` to `program`; the action stores its exit code in `result.code`. */
-export function registerInitCommand(program: Command, result: { code: number }): void {
+export function registerInitCommand(program: Command, result: { code: number }, io: CliIo): void {
   program
     .command('init')
     .description('scaffold a workspace for a trainer (or, with --builtin, the shipped CartPole one); never overwrites without --force')
@@ -36,12 +37,12 @@ export function registerInitCommand(program: Command, result: { code: number }):
     .option('--force', 'replace files that exist (and list them)')
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
     .action((dir: string, o: InitOptions) => {
-      result.code = initCommand(dir, o);
+      result.code = initCommand(dir, o, io);
     });
 }
 
 /** Runs `init`; returns the exit code, or throws an AutopilotError (exit 2) for bad input or files in the way. */
-export function initCommand(dir: string, o: InitOptions): number {
+export function initCommand(dir: string, o: InitOptions, io: CliIo): number {
   const root = resolve(dir);
   checkRoot(root);
   const plan = o.builtin ? builtinPlan(root, o) : trainerPlan(root, o);
@@ -55,7 +56,7 @@ export function initCommand(dir: string, o: InitOptions): number {
   writeFiles(root, plan.files, o.force === true);
   if (kindConfined(root, join(root, 'events.db')) !== null)
     plan.notes.push(`${root} holds an event log (events.db) already: init leaves it, and the next loop continues its history with these files (move it away for a fresh start)`);
-  report(dir, root, plan, conflicts, o.json === true);
+  report(dir, root, plan, conflicts, o.json === true, io);
   return EXIT.ok;
 }
 
@@ -76,7 +77,7 @@ function list(conflicts: readonly Conflict[]): string {
   return conflicts.map((c) => `  - ${c.path} (${c.what})`).join('\n');
 }
 
-function report(dir: string, root: string, plan: Plan, replaced: readonly Conflict[], json: boolean): void {
+function report(dir: string, root: string, plan: Plan, replaced: readonly Conflict[], json: boolean, io: CliIo): void {
   const ws = shellQuote(dir);
   const next = [
     `edit ${dir}/policy.json: the keys the proposer may tune, with their ranges (autopilot policy schema prints what the file may hold)`,
@@ -86,16 +87,16 @@ function report(dir: string, root: string, plan: Plan, replaced: readonly Confli
   ];
   const written = plan.files.map((f) => f.path);
   if (json) {
-    printJson({ workspace: root, written, replaced: replaced.map((c) => c.path), notes: plan.notes, next });
+    printJson({ workspace: root, written, replaced: replaced.map((c) => c.path), notes: plan.notes, next }, io.out);
     return;
   }
-  printLine(`wrote ${written.length} files in ${root} (${plan.summary})`);
-  for (const path of written) printLine(`  ${path}`);
+  printLine(`wrote ${written.length} files in ${root} (${plan.summary})`, io.out);
+  for (const path of written) printLine(`  ${path}`, io.out);
   if (replaced.length > 0) {
-    printLine(`replaced (--force):`);
-    for (const c of replaced) printLine(`  ${c.path} (was ${c.what})`);
+    printLine(`replaced (--force):`, io.out);
+    for (const c of replaced) printLine(`  ${c.path} (was ${c.what})`, io.out);
   }
-  for (const note of plan.notes) printLine(`note: ${note}`);
-  printLine('next steps:');
-  next.forEach((step, i) => printLine(`  ${i + 1}. ${step}`));
+  for (const note of plan.notes) printLine(`note: ${note}`, io.out);
+  printLine('next steps:', io.out);
+  next.forEach((step, i) => printLine(`  ${i + 1}. ${step}`, io.out));
 }

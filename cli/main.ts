@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { escapeLines } from '../domain/text/escape.js';
 import { EXIT, UsageError } from '../domain/errors.js';
 import { runCli } from './runner.js';
+import { processIo, type CliIo } from './io.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/config/settings.js';
 import { registerInitCommand } from './init.js';
@@ -40,13 +41,13 @@ const jsonOption = () => new Option('--json', 'machine-readable output: one JSON
 // Each command's module is imported when the command runs (`await import`), so a short command
 // does not load the loop, the statistics or the MCP SDK: `autopilot --help` starts in ~0.4 s, not ~1.3 s.
 
-/** Builds the program; actions store their exit code in `result.code`. */
-export function buildProgram(result: { code: number }): Command {
+/** Builds the program; actions print to `io` and store their exit code in `result.code`. */
+export function buildProgram(result: { code: number }, io: CliIo): Command {
   const program = new Command('autopilot')
     .description('Event-sourced tuning loop for RL training runs')
     .exitOverride()
     // Help and usage errors echo what was typed: escaped like every other output.
-    .configureOutput({ writeOut: (s) => process.stdout.write(escapeLines(s)), writeErr: (s) => process.stderr.write(escapeLines(s)) })
+    .configureOutput({ writeOut: (s) => io.out.write(escapeLines(s)), writeErr: (s) => io.err.write(escapeLines(s)) })
     .showHelpAfterError('(run autopilot --help for usage)');
   program
     .command('loop')
@@ -76,7 +77,7 @@ export function buildProgram(result: { code: number }): Command {
       if (o.dryRun) {
         const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
         if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
-        result.code = await (await import('../orchestrator/dry-run.js')).dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json });
+        result.code = await (await import('../orchestrator/dry-run.js')).dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json, ...io });
         return;
       }
       result.code = await (
@@ -89,6 +90,7 @@ export function buildProgram(result: { code: number }): Command {
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         json: o.json,
         handleSignals: true,
+        ...io,
         ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
       });
     });
@@ -102,7 +104,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
     .addOption(jsonOption())
     .action(async (o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean }) => {
-      result.code = (await import('./check.js')).checkCommand(o);
+      result.code = (await import('./check.js')).checkCommand(o, io);
     });
   program
     .command('propose')
@@ -113,7 +115,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(new Option('--mode <mode>', 'baseline config the proposal is validated against').choices(MODES))
     .addOption(jsonOption())
     .action(async (o: { workspace: string; once?: boolean; proposer?: ProposerKindSetting; mode?: Mode; json?: boolean }) => {
-      result.code = await (await import('./propose.js')).proposeCommand(o);
+      result.code = await (await import('./propose.js')).proposeCommand(o, io);
     });
   program
     .command('rebuild')
@@ -123,7 +125,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (o: { workspace: string; json?: boolean }) => {
-      result.code = (await import('./rebuild.js')).rebuildCommand(o);
+      result.code = (await import('./rebuild.js')).rebuildCommand(o, io);
     });
   program
     .command('events')
@@ -135,7 +137,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--from <seq>', 'start at this sequence number', positiveInt('--from'))
     .option('--limit <n>', 'print at most n events', positiveInt('--limit'))
     .action(async (o: { workspace: string; json?: boolean; type?: string; run?: string; from?: number; limit?: number }) => {
-      result.code = (await import('./events.js')).eventsCommand(o);
+      result.code = (await import('./events.js')).eventsCommand(o, io);
     });
   program
     .command('stop')
@@ -145,7 +147,7 @@ export function buildProgram(result: { code: number }): Command {
     .option('--wait <seconds>', `how long to wait for the loop to exit (default ${STOP_WAIT_SECONDS})`, positiveInt('--wait'))
     .addOption(jsonOption())
     .action(async (o: { workspace: string; now?: boolean; wait?: number; json?: boolean }) => {
-      result.code = await (await import('./stop.js')).stopCommand(o);
+      result.code = await (await import('./stop.js')).stopCommand(o, io);
     });
   program
     .command('status')
@@ -154,7 +156,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(jsonOption())
     .option('--optimizer', 'per policy key, what the last 20 proposals explored: distinct values, range, and how close together (a frozen key shows)')
     .action(async (o: { workspace: string; json?: boolean; optimizer?: boolean }) => {
-      result.code = o.optimizer ? (await import('./status-optimizer.js')).statusOptimizerCommand(o) : (await import('./status.js')).statusCommand(o);
+      result.code = o.optimizer ? (await import('./status-optimizer.js')).statusOptimizerCommand(o, io) : (await import('./status.js')).statusCommand(o, io);
     });
   program
     .command('audit')
@@ -163,7 +165,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (run: string, o: { workspace: string; json?: boolean }) => {
-      result.code = (await import('./audit.js')).auditCommand(run, o);
+      result.code = (await import('./audit.js')).auditCommand(run, o, io);
     });
   program
     .command('replay')
@@ -172,7 +174,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (o: { workspace: string; at: string; json?: boolean }) => {
-      result.code = (await import('./replay.js')).replayCommand(o);
+      result.code = (await import('./replay.js')).replayCommand(o, io);
     });
   program
     .command('verify')
@@ -182,7 +184,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (o: { workspace: string; json?: boolean; verdicts?: boolean; anchor: GivenAnchor[] }) => {
-      result.code = (await import('./verify.js')).verifyCommand({ workspace: o.workspace, json: o.json, verdicts: o.verdicts, anchors: o.anchor });
+      result.code = (await import('./verify.js')).verifyCommand({ workspace: o.workspace, json: o.json, verdicts: o.verdicts, anchors: o.anchor }, io);
     });
   program
     .command('export')
@@ -191,7 +193,7 @@ export function buildProgram(result: { code: number }): Command {
     .requiredOption('--out <file>', 'the JSONL file to write')
     .addOption(jsonOption())
     .action(async (o: { workspace: string; out: string; json?: boolean }) => {
-      result.code = (await import('./export.js')).exportCommand(o);
+      result.code = (await import('./export.js')).exportCommand(o, io);
     });
   program
     .command('import')
@@ -200,7 +202,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (file: string, o: { workspace: string; json?: boolean }) => {
-      result.code = (await import('./import.js')).importCommand(file, o);
+      result.code = (await import('./import.js')).importCommand(file, o, io);
     });
   program
     .command('validate')
@@ -211,7 +213,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .action(async (file: string, o: { workspace: string; base?: string; mode?: Mode; json?: boolean }) => {
-      result.code = (await import('./validate.js')).validateCommand(file, o);
+      result.code = (await import('./validate.js')).validateCommand(file, o, io);
     });
   program
     .command('render-args')
@@ -219,7 +221,7 @@ export function buildProgram(result: { code: number }): Command {
     .argument('<config>', 'path of a config.json')
     .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
     .action(async (config: string, o: { null?: boolean }) => {
-      result.code = (await import('./render-args.js')).renderArgsCommand(config, o);
+      result.code = (await import('./render-args.js')).renderArgsCommand(config, o, io);
     });
   program
     .command('reset')
@@ -228,16 +230,16 @@ export function buildProgram(result: { code: number }): Command {
     .option('--yes', 'do it (without, it lists what it would move)')
     .addOption(jsonOption())
     .action(async (o: { workspace: string; yes?: boolean; json?: boolean }) => {
-      result.code = (await import('./reset.js')).resetCommand(o);
+      result.code = (await import('./reset.js')).resetCommand(o, io);
     });
-  registerInitCommand(program, result);
-  registerPolicyCommand(program, result);
-  registerMcpCommand(program, result);
+  registerInitCommand(program, result, io);
+  registerPolicyCommand(program, result, io);
+  registerMcpCommand(program, result, io);
   return program;
 }
 
-/** Runs the CLI with `argv` (as in process.argv) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs the CLI with `argv` (as in process.argv), printing to `io`, and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const result = { code: EXIT.ok as number };
-  return runCli(buildProgram(result), argv, result);
+  return runCli(buildProgram(result, io), argv, result, io.err);
 }

@@ -5,7 +5,8 @@
  */
 import { type Command, Option } from 'commander';
 import { openAuditLog, type AuditLog } from '../adapters/mcp/audit-log.js';
-import { printError } from '../orchestrator/console.js';
+import { printText } from '../orchestrator/console.js';
+import type { CliIo } from './io.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { EXIT, prefixed } from '../domain/errors.js';
 import { MODES, type Mode } from '../domain/config/mode.js';
@@ -18,7 +19,7 @@ export interface McpCommandOptions {
 }
 
 /** Adds `mcp` to `program`; its action stores the exit code in `result.code` once the client disconnects. */
-export function registerMcpCommand(program: Command, result: { code: number }): void {
+export function registerMcpCommand(program: Command, result: { code: number }, io: CliIo): void {
   program
     .command('mcp')
     .description('serve the workspace to a coding agent over MCP (stdio): list_runs, get_run, get_policy, get_labbook, propose; read-only on the log, safe while a loop runs')
@@ -26,13 +27,14 @@ export function registerMcpCommand(program: Command, result: { code: number }): 
     .addOption(new Option('--mode <mode>', 'baseline of the proposal base (default: the newest session\'s, else autopilot.json "mode")').choices(MODES))
     .option('--run <id>', "the run being proposed, named in propose's confirmation (default: $AUTOPILOT_RUN_ID)")
     .action(async (o: McpCommandOptions) => {
-      result.code = await mcpCommand(o);
+      result.code = await mcpCommand(o, io);
     });
 }
 
 /** Runs the server until the client goes away; returns the exit code (0, or 2 for an AUTOPILOT_MCP_LOG that is not an absolute path inside the workspace). */
-export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = (line: string) => printError(prefixed(line, 'mcp'));
+export async function mcpCommand(o: McpCommandOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Diagnostics go to the injected err stream; the protocol itself is the stdio transport's (process.stdin/stdout), below.
+  const log = (line: string) => printText(prefixed(line, 'mcp'), io.err);
   // The command proposer sets AUTOPILOT_WORKSPACE and AUTOPILOT_RUN_ID for the agent, and so for servers it starts.
   const workspace = o.workspace ?? nonEmpty(env['AUTOPILOT_WORKSPACE']) ?? 'autopilot';
   const runId = o.run ?? nonEmpty(env['AUTOPILOT_RUN_ID']) ?? null;
@@ -49,6 +51,7 @@ export async function mcpCommand(o: McpCommandOptions, env: NodeJS.ProcessEnv = 
   // Loaded here, not at the top: every other command's start-up skips the MCP SDK.
   const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import('../adapters/mcp/server.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
   const server = createMcpServer({ workspace, ...(o.mode ? { mode: o.mode } : {}), runId, audit, log });
+  // The protocol needs the real stdin/stdout (a byte stream both ways), so the transport keeps the process's own.
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;

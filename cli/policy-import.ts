@@ -6,13 +6,14 @@ import { importPufferSweepIni, parsePufferIni, PufferIniError, type PufferIni } 
 import { printLine } from '../orchestrator/console.js';
 import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
 import { formatPolicyJson, listIssues, writeText } from './policy-text.js';
+import type { CliIo } from './io.js';
 
 /**
  * `policy import-puffer [DEFAULT.ini] FILE [--env NAME] [--out FILE]`: with two files, the second is
  * merged over the first as PufferLib's `load_config` reads them (configparser: sections merged, the
  * env's keys winning). Returns the exit code; throws an AutopilotError (exit 2) for an unreadable or invalid ini, or a third file.
  */
-export function importPufferCommand(list: readonly string[], o: { env?: string; out?: string }): number {
+export function importPufferCommand(list: readonly string[], o: { env?: string; out?: string }, io: CliIo): number {
   if (list.length < 1 || list.length > 2) throw new UsageError(`import-puffer takes an env's .ini file, optionally after default.ini (PufferLib merges the two); got ${list.length} files`);
   const inis: PufferIni[] = [];
   for (const file of list) {
@@ -35,12 +36,12 @@ export function importPufferCommand(list: readonly string[], o: { env?: string; 
     const merged = inis.length === 2 ? mergePufferInis(inis[0]!, inis[1]!) : inis[0]!;
     const { policy, notes } = importPufferSweepIni(merged, o.env === undefined ? {} : { env: o.env });
     if (list.length === 2) notes.unshift(`merged ${list[1]} over ${list[0]}, as PufferLib does`);
-    for (const note of notes) printLine(`note: ${note}`, process.stderr);
+    for (const note of notes) printLine(`note: ${note}`, io.err);
     const json = formatPolicyJson(policy);
-    if (o.out === undefined) process.stdout.write(json);
+    if (o.out === undefined) io.out.write(json);
     else {
       writeText(o.out, json);
-      printLine(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}`, process.stderr);
+      printLine(`wrote ${Object.keys(policy.keys).length} key(s) to ${o.out}`, io.err);
     }
     return EXIT.ok;
   } catch (e) {

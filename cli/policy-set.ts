@@ -18,9 +18,10 @@ import { assertWorkspace, workspacePaths } from '../adapters/workspace.js';
 import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { emptyView, foldView } from '../projections/view.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
+import type { CliIo } from './io.js';
 
 /** Runs `policy set`; returns the exit code. */
-export function policySetCommand(file: string, o: { workspace: string; why?: string; json?: boolean }): number {
+export function policySetCommand(file: string, o: { workspace: string; why?: string; json?: boolean }, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   const why = o.why?.trim() ?? '';
@@ -54,9 +55,9 @@ export function policySetCommand(file: string, o: { workspace: string; why?: str
       writeConfined(paths.root, paths.policy, text);
       new ProjectionWriter(paths.root).catchUp(store);
       const now = readInput(paths.root, 'policy.json');
-      if (o.json) process.stdout.write(`${JSON.stringify({ ok: true, sha256: now.sha256, recorded: seq, why })}\n`);
+      if (o.json) io.out.write(`${JSON.stringify({ ok: true, sha256: now.sha256, recorded: seq, why })}\n`);
       else
-        process.stdout.write(
+        io.out.write(
           seq === null
             ? `wrote ${paths.policy} (no session has bound the inputs yet: the next loop binds it)\n`
             : `wrote ${paths.policy} (sha256 ${now.sha256?.slice(0, 12)}…), recorded at seq ${seq}: ${why}\n`,

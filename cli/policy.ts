@@ -18,9 +18,10 @@ import { EXIT, failure, UsageError } from '../domain/errors.js';
 import { workspacePaths } from '../adapters/workspace.js';
 import { policySetCommand } from './policy-set.js';
 import { listIssues, writeText } from './policy-text.js';
+import type { CliIo } from './io.js';
 
 /** Adds `policy import-puffer | check | schema` to `program`; actions store their exit code in `result.code`. */
-export function registerPolicyCommand(program: Command, result: { code: number }): void {
+export function registerPolicyCommand(program: Command, result: { code: number }, io: CliIo): void {
   const policy = program.command('policy').description('import, check and describe policy.json (what a proposer may change)');
   policy
     .command('import-puffer')
@@ -32,7 +33,7 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .option('--env <name>', "the env to import for (one of the file's [base] env_name)")
     .option('--out <file>', 'write the policy here instead of printing it')
     .action((files: string[], o: { env?: string; out?: string }) => {
-      result.code = importPufferCommand(files, o);
+      result.code = importPufferCommand(files, o, io);
     });
   policy
     .command('check')
@@ -41,7 +42,7 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .option('--file <file>', "check this policy file instead of the workspace's")
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
     .action((o: { workspace: string; file?: string; json?: boolean }) => {
-      result.code = checkPolicyCommand(o);
+      result.code = checkPolicyCommand(o, io);
     });
   policy
     .command('set')
@@ -51,19 +52,19 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .option('--why <reason>', 'why the policy changes (recorded)')
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
     .action((file: string, o: { workspace: string; why?: string; json?: boolean }) => {
-      result.code = policySetCommand(file, o);
+      result.code = policySetCommand(file, o, io);
     });
   policy
     .command('schema')
     .description('print the JSON Schema of policy.json (for editors), or write it with --out')
     .option('--out <file>', 'write the schema here instead of printing it')
     .action((o: { out?: string }) => {
-      result.code = policySchemaCommand(o);
+      result.code = policySchemaCommand(o, io);
     });
 }
 
 /** `policy check [--workspace DIR] [--file FILE] [--json]`; returns 0 when valid; throws an AutopilotError, exit 1 when not, 2 when there is no file. */
-export function checkPolicyCommand(o: { workspace: string; file?: string; json?: boolean }): number {
+export function checkPolicyCommand(o: { workspace: string; file?: string; json?: boolean }, io: CliIo): number {
   const path = o.file === undefined ? workspacePaths(o.workspace).policy : resolve(o.file);
   if (!existsSync(path)) throw new UsageError(`policy not found at ${path}`, { file: path, ...(o.file === undefined ? { hint: 'pass --workspace DIR or --file FILE' } : {}) });
   const problems: string[] = [];
@@ -76,18 +77,18 @@ export function checkPolicyCommand(o: { workspace: string; file?: string; json?:
     else throw e;
   }
   if (o.json) {
-    printJson(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems });
+    printJson(policy ? { file: path, ok: true, policy } : { file: path, ok: false, problems }, io.out);
     return policy ? EXIT.ok : EXIT.failed;
   }
   if (!policy) throw failure(`policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${listIssues(problems)}`, { file: path });
-  for (const line of describePolicy(policy, path)) printLine(line);
+  for (const line of describePolicy(policy, path)) printLine(line, io.out);
   return EXIT.ok;
 }
 
 /** `policy schema [--out FILE]`. */
-export function policySchemaCommand(o: { out?: string }): number {
+export function policySchemaCommand(o: { out?: string }, io: CliIo): number {
   const json = `${escapeJson(JSON.stringify(policyJsonSchema(), null, 2))}\n`;
-  if (o.out === undefined) process.stdout.write(json);
+  if (o.out === undefined) io.out.write(json);
   else writeText(o.out, json);
   return EXIT.ok;
 }

@@ -5,7 +5,7 @@
  */
 import { readConfined, removeConfined, writeConfined } from '../adapters/fs/confined.js';
 import { MAX_PROPOSAL_BYTES } from '../domain/policy/proposal.js';
-import { resolveContainmentSetting } from '../orchestrator/run-loop.js';
+import { resolveContainmentSetting } from '../orchestrator/loop-start.js';
 import { join } from 'node:path';
 import { baseConfigFor } from '../domain/config/base-config.js';
 import { fmt } from '../domain/text/numbers.js';
@@ -30,6 +30,7 @@ import { emptyView, foldView } from '../projections/view.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
 import { AutopilotError, EXIT, failure, UsageError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot propose`. */
@@ -42,7 +43,7 @@ export interface ProposeOptions {
 }
 
 /** Runs `propose --once`; returns the exit code (0: a valid proposal, 1: none, 2: usage). */
-export async function proposeCommand(o: ProposeOptions): Promise<number> {
+export async function proposeCommand(o: ProposeOptions, io: CliIo): Promise<number> {
   if (!o.once) throw new UsageError('propose needs --once: it runs the proposer once against the current history and records nothing', { key: '--once' });
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
@@ -127,9 +128,9 @@ export async function proposeCommand(o: ProposeOptions): Promise<number> {
       process: answer.process,
       violations: answer.violations,
     };
-    if (o.json) printJson(report);
+    if (o.json) printJson(report, io.out);
     else {
-      const out = printLine;
+      const out = (line: string) => printLine(line, io.out);
       out(`proposer ${kind} for run ${runId} (on ${report.base}); nothing is recorded`);
       if (!incumbent) out('note: with no incumbent yet the loop runs the baseline unchanged first; this is what the proposer says now');
       if (promptFile) out(`prompt: ${join(paths.root, promptFile)}`);

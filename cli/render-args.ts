@@ -4,9 +4,10 @@ import type { Config } from '../domain/config/config.js';
 import { renderArgs } from '../domain/trainer-io/render-args.js';
 import { printLine } from '../orchestrator/console.js';
 import { EXIT, UsageError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 
 /** Runs `render-args`; returns the exit code. */
-export function renderArgsCommand(path: string, o: { null?: boolean }): number {
+export function renderArgsCommand(path: string, o: { null?: boolean }, io: CliIo): number {
   let config: unknown;
   try {
     config = JSON.parse(readFileSync(path, 'utf8'));
@@ -17,7 +18,7 @@ export function renderArgsCommand(path: string, o: { null?: boolean }): number {
   const args = renderArgs(config as Config);
   if (args.some((a) => a.includes('\0'))) throw new UsageError(`${path} has a value with a NUL byte, which no argv can carry`, { file: path });
   // --null is data for run_training.sh's mapfile: verbatim. One per line is for reading: escaped.
-  if (o.null) process.stdout.write(args.map((a) => `${a}\0`).join(''));
-  else for (const a of args) printLine(a);
+  if (o.null) io.out.write(args.map((a) => `${a}\0`).join(''));
+  else for (const a of args) printLine(a, io.out);
   return EXIT.ok;
 }

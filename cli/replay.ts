@@ -2,10 +2,11 @@
 import { outOfRangeMessage } from '../projections/replay.js';
 import { replayAt } from '../orchestrator/replay.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 import { EXIT, UsageError } from '../domain/errors.js';
 
 /** Runs `replay`; returns 0, or throws a UsageError (exit 2) when SEQ is not a sequence number of the log. */
-export function replayCommand(o: { workspace: string; at: string; json?: boolean }): number {
+export function replayCommand(o: { workspace: string; at: string; json?: boolean }, io: CliIo): number {
   const { store } = openReader(o.workspace);
   const last = store?.lastSeq() ?? 0;
   const seq = /^\d+$/.test(o.at) ? Number(o.at) : Number.NaN;
@@ -14,7 +15,7 @@ export function replayCommand(o: { workspace: string; at: string; json?: boolean
     throw new UsageError(outOfRangeMessage(o.at, last), { key: '--at' });
   }
   try {
-    replayAt(store, seq, o, { out: process.stdout });
+    replayAt(store, seq, o, io);
     return EXIT.ok;
   } finally {
     store.close();

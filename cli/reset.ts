@@ -13,6 +13,7 @@ import { writeConfined } from '../adapters/fs/confined.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { EXIT, UsageError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 
 /** Workspace-relative paths reset moves, as they are now. */
 export function historyPaths(paths: WorkspacePaths): string[] {
@@ -25,15 +26,15 @@ export function historyPaths(paths: WorkspacePaths): string[] {
 }
 
 /** Runs `reset`; returns the exit code. */
-export function resetCommand(o: { workspace: string; yes?: boolean; json?: boolean }): number {
+export function resetCommand(o: { workspace: string; yes?: boolean; json?: boolean }, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   const lock = acquireLock(paths.lock, 'a history is reset between sessions');
   try {
     const moving = historyPaths(paths);
     if (moving.length === 0) {
-      if (o.json) printJson({ moved: [], archive: null });
-      else printLine(`nothing to reset in ${paths.root}: it holds no history`);
+      if (o.json) printJson({ moved: [], archive: null }, io.out);
+      else printLine(`nothing to reset in ${paths.root}: it holds no history`, io.out);
       return EXIT.ok;
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -50,8 +51,8 @@ export function resetCommand(o: { workspace: string; yes?: boolean; json?: boole
     copyFileSync(paths.settings, join(target, 'autopilot.json'));
     // The proposer's answer file starts empty again.
     writeConfined(paths.root, paths.nextConfig, '{}\n');
-    if (o.json) printJson({ moved: moving, archive });
-    else printLine(`moved the history of ${paths.root} (${moving.length} path(s)) to ${archive}/; the next autopilot loop starts with run 001`);
+    if (o.json) printJson({ moved: moving, archive }, io.out);
+    else printLine(`moved the history of ${paths.root} (${moving.length} path(s)) to ${archive}/; the next autopilot loop starts with run 001`, io.out);
     return EXIT.ok;
   } finally {
     lock.release();

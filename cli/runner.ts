@@ -9,12 +9,9 @@ import { CommanderError, type Command } from 'commander';
 import { catalogueCodec } from '../events/catalogue.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { EXIT, isAutopilotError, prefixed } from '../domain/errors.js';
-import { escapeLines } from '../domain/text/escape.js';
 import { workspacePaths } from '../adapters/workspace.js';
 import { unsafeStoreFile } from '../adapters/store-files.js';
-
-/** Where the runner writes problems (stderr by default). */
-export type ErrorStream = { write(text: string): unknown };
+import { printText, type Stream } from '../orchestrator/console.js';
 
 /** How many events the report line asks for. */
 const REPORT_EVENTS = 20;
@@ -51,9 +48,9 @@ export function internalErrorLines(error: unknown, workspace: string | undefined
 
 /**
  * Parses `argv` with `program` and returns the exit code: the one its action stored in
- * `result.code`, or the one the error it threw maps to.
+ * `result.code`, or the one the error it threw maps to, whose report goes to `stderr`.
  */
-export async function runCli(program: Command, argv: string[], result: { code: number }, stderr: ErrorStream = process.stderr): Promise<number> {
+export async function runCli(program: Command, argv: string[], result: { code: number }, stderr: Stream): Promise<number> {
   let workspace: string | undefined;
   // The workspace the failing command was given, to say where its log ends.
   program.hook('preAction', (_program, action) => {
@@ -70,15 +67,10 @@ export async function runCli(program: Command, argv: string[], result: { code: n
       return EXIT.usage;
     }
     if (isAutopilotError(e)) {
-      writeBlock(stderr, e.report());
+      printText(e.report(), stderr);
       return e.exitCode;
     }
-    writeBlock(stderr, internalErrorLines(e, workspace).join('\n'));
+    printText(internalErrorLines(e, workspace).join('\n'), stderr);
     return EXIT.failed;
   }
-}
-
-function writeBlock(stream: ErrorStream, text: string): void {
-  const escaped = escapeLines(text);
-  stream.write(escaped.endsWith('\n') ? escaped : `${escaped}\n`);
 }

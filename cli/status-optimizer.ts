@@ -9,6 +9,7 @@ import { goodKernels, type KeyKernels } from '../domain/proposers/tpe/kernels.js
 import { ordinal } from '../domain/proposers/tpe/explain.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 import { EXIT } from '../domain/errors.js';
 
 /** The model's kernels for a key: how wide the good runs' kernels are, against the floor they keep. */
@@ -27,7 +28,7 @@ function describe(k: KeyDiagnostics): string {
 }
 
 /** Runs `status --optimizer`; returns the exit code. */
-export function statusOptimizerCommand(o: { workspace: string; json?: boolean }): number {
+export function statusOptimizerCommand(o: { workspace: string; json?: boolean }, io: CliIo): number {
   const { paths, store } = openReader(o.workspace);
   const policy = loadPolicy(paths);
   let view;
@@ -41,16 +42,17 @@ export function statusOptimizerCommand(o: { workspace: string; json?: boolean })
   const history = observationsOf(view, Object.keys(policy.keys), settings.metric.name, '');
   const kernels = goodKernels(policy, history, { direction: settings.metric.direction, startupTrials: TPE_DEFAULTS.startupTrials, gamma: defaultGamma });
   if (o.json) {
-    printJson({ workspace: paths.root, ...d, kernels });
+    printJson({ workspace: paths.root, ...d, kernels }, io.out);
     return EXIT.ok;
   }
-  printLine(`optimizer: the last ${d.runs.length} proposal run(s)${d.runs.length > 0 ? ` (${d.runs[0]}..${d.runs.at(-1)})` : ''}, per policy key`);
+  printLine(`optimizer: the last ${d.runs.length} proposal run(s)${d.runs.length > 0 ? ` (${d.runs[0]}..${d.runs.at(-1)})` : ''}, per policy key`, io.out);
   const width = Math.max(...d.keys.map((k) => k.key.length), 3);
-  for (const k of d.keys) printLine(`${k.key.padEnd(width)}  ${describe(k)}${kernelText(kernels?.find((x) => x.key === k.key))}`);
+  for (const k of d.keys) printLine(`${k.key.padEnd(width)}  ${describe(k)}${kernelText(kernels?.find((x) => x.key === k.key))}`, io.out);
   printLine(
     kernels === null
       ? `model: not fitted yet (fewer than ${TPE_DEFAULTS.startupTrials} scored configs)`
       : `model: nearest-run kernels of the good runs, as exploit steps fit them; the first ${TPE_DEFAULTS.broadSteps} model proposals use Optuna's wide kernels instead, and after ${TPE_DEFAULTS.patience} without a better run every ${ordinal(TPE_DEFAULTS.jumpEvery)} proposal jumps (keys of a good run redrawn from the prior), the others use the wide kernels`,
+    io.out,
   );
   return EXIT.ok;
 }

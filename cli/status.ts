@@ -6,15 +6,16 @@ import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { emptySummary, foldSummary, summaryReport } from '../projections/summary.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 import { EXIT } from '../domain/errors.js';
 
 /** Runs `status`; returns the exit code. */
-export function statusCommand(o: { workspace: string; json?: boolean }): number {
+export function statusCommand(o: { workspace: string; json?: boolean }, io: CliIo): number {
   const { paths, store } = openReader(o.workspace);
   const holder = liveHolder(paths.lock)?.pid ?? null;
   if (!store) {
-    if (o.json) printJson({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null, head: null });
-    else printLine(`workspace ${paths.root}: no events yet`);
+    if (o.json) printJson({ workspace: paths.root, events: 0, running: holder, sessions: [], runs: [], incumbent: null, head: null }, io.out);
+    else printLine(`workspace ${paths.root}: no events yet`, io.out);
     return EXIT.ok;
   }
   let summary;
@@ -29,10 +30,10 @@ export function statusCommand(o: { workspace: string; json?: boolean }): number 
   }
   const { sessions, runs, incumbent } = summary;
   if (o.json) {
-    printJson({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent, head });
+    printJson({ workspace: paths.root, events: summary.events, running: holder, sessions, runs, incumbent, head }, io.out);
     return EXIT.ok;
   }
-  const out = printLine;
+  const out = (line: string) => printLine(line, io.out);
   out(`workspace ${paths.root}: ${summary.events} event(s)${holder ? `, loop running (pid ${holder})` : ''}`);
   for (const s of sessions) {
     out(`session ${s.session}: ${s.status} (${s.state}), ${s.runs_requested} run(s) requested${s.halt_reason ? ` — ${s.halt_reason}` : ''}`);

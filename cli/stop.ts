@@ -13,6 +13,7 @@ import { assertWorkspace, workspacePaths, type WorkspacePaths } from '../adapter
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT } from '../domain/errors.js';
 import { openReader } from './open-store.js';
+import type { CliIo } from './io.js';
 
 /** Options of `autopilot stop`. */
 export interface StopOptions {
@@ -67,12 +68,12 @@ function describeLoop(view: WorkspaceView | null, pid: number): string {
 }
 
 /** Runs `stop`; resolves to the exit code. */
-export async function stopCommand(o: StopOptions): Promise<number> {
+export async function stopCommand(o: StopOptions, io: CliIo): Promise<number> {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   const now = o.now === true;
   const waitMs = (o.wait ?? STOP_WAIT_SECONDS) * 1000;
-  const out = (human: string, json: Record<string, unknown>) => (o.json ? printJson(json) : printLine(human));
+  const out = (human: string, json: Record<string, unknown>) => (o.json ? printJson(json, io.out) : printLine(human, io.out));
 
   const text = formatStopFile(now, `autopilot stop${now ? ' --now' : ''} (pid ${process.pid})`);
   writeConfined(paths.root, paths.stopFile, text);

@@ -18,6 +18,7 @@ import { loadBaseline, loadPolicy, loadSettings, type WorkspacePaths } from '../
 import { printJson, printLine } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
 import { EXIT, UsageError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 import type { Mode } from '../domain/config/mode.js';
 
 /** Options of `autopilot validate`. */
@@ -30,7 +31,7 @@ export type BaseDescription = { kind: 'incumbent' | 'baseline' | 'run'; run: str
  * Runs `validate`; returns 0 when the proposal is valid, 1 when it is rejected; throws a
  * UsageError or WorkspaceError (exit 2) for an unreadable file, an unknown `--base` run, bad workspace files.
  */
-export function validateCommand(file: string, o: ValidateCommandOptions): number {
+export function validateCommand(file: string, o: ValidateCommandOptions, io: CliIo): number {
   const { paths, store } = openReader(o.workspace);
   let view: WorkspaceView | null = null;
   if (store) {
@@ -58,10 +59,10 @@ export function validateCommand(file: string, o: ValidateCommandOptions): number
     const out = result.ok
       ? { ok: true, base: base.description, config: result.config, diff: result.diff, normalizations: result.normalizations }
       : { ok: false, base: base.description, errors: result.errors.map(recordableError) };
-    printJson(out);
+    printJson(out, io.out);
     return result.ok ? EXIT.ok : EXIT.failed;
   }
-  const out = printLine;
+  const out = (line: string) => printLine(line, io.out);
   if (!result.ok) {
     out(`rejected: ${file} (${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; base: ${base.description.label})`);
     for (const e of result.errors) out(`  ${e.key} [${e.rule}]: ${e.message}`);

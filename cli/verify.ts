@@ -11,12 +11,13 @@ import { assertWorkspace, workspacePaths } from '../adapters/workspace.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { anchorReportLines, prepareAnchorCheck } from './verify-anchor.js';
 import { AutopilotError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
 
 /**
  * Runs `verify`; returns the exit code. With `verdicts`, also recomputes every verdict from the log.
  * Checks `journal/anchor` when present, and every head hash in `anchors` (`--anchor`).
  */
-export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?: boolean; anchors?: GivenAnchor[] }): number {
+export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?: boolean; anchors?: GivenAnchor[] }, io: CliIo): number {
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   if (!existsSync(paths.events)) throw new AutopilotError('no-log', `no event log at ${paths.events}`, { file: paths.events });
@@ -27,15 +28,15 @@ export function verifyCommand(o: { workspace: string; json?: boolean; verdicts?:
   const a = anchors.check(r);
   // Verdicts are recomputed only from a log whose chain holds: a broken one is not evidence.
   const v = o.verdicts && r.ok ? reevaluateLog(paths.events, blobs) : null;
-  if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) });
+  if (o.json) printJson({ ...r, anchor: a, ...(v ? { verdicts: v } : {}) }, io.out);
   else {
-    if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`);
-    else printLine(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}`);
-    for (const line of anchorReportLines(a, r)) printLine(line);
+    if (r.ok) printLine(`ok: ${r.events} event(s) in ${r.streams} stream(s), chain intact, head ${r.headHash.slice(0, 12)}`, io.out);
+    else printLine(`BROKEN at seq ${r.firstBadSeq}: ${r.reason}`, io.out);
+    for (const line of anchorReportLines(a, r)) printLine(line, io.out);
     if (v) {
       const skipped = v.skipped ? `, ${v.skipped} recorded by an older method skipped` : '';
-      if (v.mismatches.length === 0) printLine(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}`);
-      for (const m of v.mismatches) printLine(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}`);
+      if (v.mismatches.length === 0) printLine(`ok: ${v.checked} verdict(s) recomputed from the log, bit for bit as recorded${skipped}`, io.out);
+      for (const m of v.mismatches) printLine(`VERDICT MISMATCH at seq ${m.seq} (run ${m.runId}): ${m.why}`, io.out);
     }
   }
   return r.ok && a.ok && (!v || v.mismatches.length === 0) ? 0 : 1;

@@ -22,9 +22,10 @@ import { problemLines } from './preflight/report.js';
 import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
 import { assertWorkspace, inWorkspace, workspacePaths } from '../adapters/workspace.js';
 import type { Mode } from '../domain/config/mode.js';
+import type { Streams } from './console.js';
 
-/** Options of `autopilot loop --dry-run`. */
-export interface DryRunOptions {
+/** Options of `autopilot loop --dry-run`: what to run, and the streams it prints to. */
+export interface DryRunOptions extends Streams {
   workspace: string;
   mode?: Mode | undefined;
   proposer?: ProposerKindSetting | undefined;
@@ -38,8 +39,8 @@ const TAIL_SHOWN = 20;
 
 /** Runs the dry run; exit 0 when the metric came back with at least 2 values, 1 when not (or the trainer failed); throws an AutopilotError for preflight problems (exit 2) or a trainer that cannot start (exit 1). */
 export async function dryRun(o: DryRunOptions): Promise<number> {
-  const out = (l: string) => process.stdout.write(`${escapeText(l)}\n`);
-  const err = (l: string) => process.stderr.write(`${escapeLines(l)}\n`);
+  const out = (l: string) => o.out.write(`${escapeText(l)}\n`);
+  const err = (l: string) => o.err.write(`${escapeLines(l)}\n`);
   const paths = workspacePaths(o.workspace);
   assertWorkspace(paths);
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });

@@ -1,17 +1,15 @@
-/** The body of `autopilot replay --at SEQ`, printing to the streams it is given (the CLI passes stdout; the benchmark a sink). */
+/** The body of `autopilot replay --at SEQ`, printing to the stream it is given (the CLI passes its out stream; the benchmark a sink). */
 import { loopMachine } from '../machines/loop.machine.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { EventStore, SnapshotStore } from '../events/store.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
 import { buildReplay, renderReplay, scanTo } from '../projections/replay.js';
-import { printJson, printText } from './console.js';
+import { printJson, printText, type Streams } from './console.js';
 import { describeEvent } from './output.js';
 import { foldSession } from './restore.js';
 
-/** Where a command prints. */
-export interface OutputStreams {
-  out: { write(text: string): unknown };
-}
+/** Where the replay prints: an `out` stream alone. */
+export type OutputStreams = Pick<Streams, 'out'>;
 
 function headline(e: AutopilotEvent): string | null {
   return e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : describeEvent(e);

@@ -4,9 +4,8 @@
  * machine enters, and resumes an unfinished session by folding its events.
  */
 import { createActor, type SnapshotFrom } from 'xstate';
-import { catalogueCodec, isCatalogueType, streamOf, type AutopilotEvent, type Containment } from '../events/catalogue.js';
+import { catalogueCodec, isCatalogueType, type AutopilotEvent } from '../events/catalogue.js';
 import { createRecorder, machineDelivery, storeAppender, type Recorder } from '../adapters/recorder.js';
-import { resolveContainment } from '../adapters/launcher/containment.js';
 import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
@@ -14,35 +13,31 @@ import { hasSnapshots, type StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
 import { removeStaleTempFiles } from '../adapters/projection-cleanup.js';
 import { ProjectionWriter } from '../adapters/projection-writer.js';
-import { acquireLock, LockHeldError, type Lock } from '../adapters/lock.js';
 import { bootstrapActor } from '../adapters/actors/bootstrap.js';
 import { proposeActor } from '../adapters/actors/propose.js';
 import { validateActor } from '../adapters/actors/validate.js';
 import { trainActor } from '../adapters/actors/train.js';
 import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
-import { makeEvent, type ActorDeps, type LoopDeps, type StoppedAgent } from '../adapters/actors/deps.js';
-import { stopInterrupted } from '../adapters/proposers/interrupted.js';
-import { interruptedAgent } from './bound-inputs.js';
+import { makeEvent, type ActorDeps, type LoopDeps } from '../adapters/actors/deps.js';
 import { interruptedStepTrace } from './interrupted-trace.js';
 import { allowedPaths, lastRunId } from '../adapters/proposers/agent-run.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
 import { changedInputs } from '../adapters/inputs.js';
-import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { createProgressReporter } from './progress.js';
 import { foldSession, restorableSnapshot } from './restore.js';
 import { takeStopRequest } from './stop-request.js';
 import { describeEvent, detailLines, eventJson } from './output.js';
 import { escapeLines, escapeText } from '../domain/text/escape.js';
-import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import { fmt } from '../domain/text/numbers.js';
 import type { ProposerKindSetting } from '../domain/config/settings.js';
 import { getPath } from '../domain/config/config.js';
 import { pruneCheckpoints } from '../adapters/checkpoints.js';
 import { headLine, headOf, type ChainHead } from '../events/anchor.js';
 import { anchorContext, anchorHead } from './anchor.js';
-import { passesPreflight } from './preflight/gate.js';
 import { EXIT, prefixed } from '../domain/errors.js';
+import type { Stream } from './console.js';
+import { startLoop, type LoopStart } from './loop-start.js';
 import type { Mode } from '../domain/config/mode.js';
 
 /** Options of one `autopilot loop` invocation. */
@@ -55,11 +50,11 @@ export interface LoopRunOptions {
   /** The root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
   seed?: number;
   json?: boolean;
-  /** Where lines go (stdout by default). */
-  out?: (line: string) => void;
-  /** Where problems go (stderr by default). */
-  err?: (line: string) => void;
-  /** Force the live progress line on or off (default: when stdout is a TTY). */
+  /** Where the loop's lines and live progress go (the CLI passes its own stdout). */
+  out: Stream;
+  /** Where problems go (the CLI passes its own stderr). */
+  err: Stream;
+  /** Force the live progress line on or off (default: when `out` is the process's stdout and that is a TTY). */
   tty?: boolean;
   /** Turn SIGINT/SIGTERM into stop requests (the CLI does; tests driving it in-process do not). */
   handleSignals?: boolean;
@@ -102,69 +97,21 @@ function nextSessionId(sessions: Iterable<string>): string {
   return String(max + 1).padStart(4, '0');
 }
 
-/** Runs the loop to completion (or halt) and returns the process exit code. */
+/**
+ * Runs the loop to completion (or halt) and returns the process exit code. What keeps a session from
+ * starting is thrown as an AutopilotError (see loop-start.ts), for the CLI's runner to report.
+ */
 export async function runLoop(options: LoopRunOptions): Promise<number> {
   // Every line the loop prints is escaped here (the progress reporter escapes its own); messages keep the newlines they were built with.
-  const toOut = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const toErr = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const out = (l: string) => toOut(escapeText(l));
-  const err = (l: string) => toErr(escapeLines(l));
-  const paths = workspacePaths(options.workspace);
-  try {
-    assertWorkspace(paths);
-  } catch (e) {
-    if (e instanceof WorkspaceError) {
-      err(prefixed(e.message));
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  let lock: Lock;
-  try {
-    lock = acquireLock(paths.lock);
-  } catch (e) {
-    if (e instanceof LockHeldError) {
-      err(prefixed(e.message));
-      return EXIT.failed;
-    }
-    throw e;
-  }
-  let settings;
-  let policy;
-  let containment: Containment['mode'];
-  let inputs: InputsOutcome;
-  let stoppedAgent: StoppedAgent | null = null;
-  try {
-    // Resuming: an agent attempt the dead loop left running is stopped first, so it cannot rewrite what is put back.
-    const interrupted = interruptedAgent(paths);
-    if (interrupted) {
-      const { runId, attempt, pid, proposer } = interrupted.started;
-      stoppedAgent = { runId, attempt, pid, proposer, startedAt: interrupted.at, alive: await stopInterrupted(paths.root, interrupted.started) };
-    }
-    // Then the inputs the session is bound to are put back (or, told so, accepted) before they are loaded.
-    inputs = checkResumedInputs(paths, options.acceptInputChanges);
-    if (inputs && 'reverted' in inputs && inputs.reverted.some((p) => !p.restored)) return refuseResume(paths, inputs, lock, err);
-    // Before anything is recorded: a session that cannot start leaves no trace (see preflight-gate.ts).
-    if (!passesPreflight(paths, options, err)) {
-      lock.release();
-      return EXIT.usage;
-    }
-    settings = loadSettings(paths);
-    policy = loadPolicy(paths);
-    containment = resolveContainmentSetting(settings.containment);
-  } catch (e) {
-    lock.release();
-    if (e instanceof WorkspaceError) {
-      err(prefixed(e.message));
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  const out = (l: string) => options.out.write(`${escapeText(l)}\n`);
+  const err = (l: string) => options.err.write(`${escapeLines(l)}\n`);
+  const start = await startLoop(options, err);
+  const { paths, settings, lock } = start;
   // Events larger than limits.max_event_bytes keep their data in blobs/, referenced by sha256.
   // Guarded: a log file deleted or replaced under the loop is written again from its connection (see store-guard.ts).
   const store = guardStore(paths.root, () => openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths), maxEventBytes: settings.limits.max_event_bytes }));
   try {
-    return await drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err });
+    return await drive({ ...start, options, store, out, err });
   } finally {
     store.close();
     lock.release();
@@ -172,18 +119,9 @@ export async function runLoop(options: LoopRunOptions): Promise<number> {
 }
 
 /** What `drive` runs a loop with: the invocation, the loaded workspace, and the open log and lock. */
-interface DriveOptions {
+interface DriveOptions extends LoopStart {
   options: LoopRunOptions;
-  paths: ReturnType<typeof workspacePaths>;
-  settings: ReturnType<typeof loadSettings>;
-  policy: ReturnType<typeof loadPolicy>;
-  containment: Containment['mode'];
-  /** What the resume check did to the bound inputs. */
-  inputs: InputsOutcome;
-  /** The interrupted agent attempt stopped before the inputs were checked. */
-  stoppedAgent: StoppedAgent | null;
   store: GuardedStore<AutopilotEvent>;
-  lock: Lock;
   out: (l: string) => void;
   err: (l: string) => void;
 }
@@ -209,11 +147,13 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     containment,
     stoppedAgent,
   };
+  // Only the process's own stdout can be a terminal: an injected stream gets plain lines, never the redrawn live line.
+  const terminal = options.out === process.stdout ? process.stdout : null;
   const progress = createProgressReporter({
-    mode: options.json ? 'json' : (options.tty ?? process.stdout.isTTY) ? 'tty' : 'plain',
-    write: (text) => (options.out ? options.out(text.replace(/\n$/, '')) : process.stdout.write(text)),
+    mode: options.json ? 'json' : (options.tty ?? terminal?.isTTY === true) ? 'tty' : 'plain',
+    write: (text) => options.out.write(text),
     metric: settings.metric.name,
-    ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
+    ...(terminal?.columns ? { columns: terminal.columns } : {}),
   });
   deps.onMetrics = (runId, metrics) => progress.update(runId, metrics);
   let fatal: Error | null = null;
@@ -408,40 +348,6 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   // A halted night never looks like a finished one: the reason is the last thing said, and the exit is 1.
   if (final.value !== 'done') err(prefixed(`loop halted: ${ctx.haltReason ?? 'halted'}`));
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
-}
-
-/**
- * An unfinished session whose inputs changed and could not be put back (they held secrets the file
- * no longer has) does not resume: the violation is recorded, and the user restores the file or
- * accepts the change.
- */
-function refuseResume(paths: ReturnType<typeof workspacePaths>, inputs: Extract<InputsOutcome, { reverted: unknown }>, lock: Lock, err: (l: string) => void): number {
-  const store = openSqliteStore(paths.events, catalogueCodec, { blobs: workspaceBlobs(paths) });
-  try {
-    const event = makeEvent('GuardrailViolation', { source: 'inputs', paths: inputs.reverted, action: 'detected' }, inputs.session);
-    const stream = streamOf(event);
-    store.append(stream, [event], { expectedVersion: store.streamVersion(stream) });
-  } finally {
-    store.close();
-    lock.release();
-  }
-  const kept = inputs.reverted.filter((p) => !p.restored);
-  err(
-    prefixed(
-      `cannot resume session ${inputs.session}: ${kept.map((p) => `${p.path} (${p.note ?? 'not restored'})`).join(', ')} changed during the session and could not be put back; ` +
-        'restore it by hand, or resume with --accept-input-changes "<why>"',
-    ),
-  );
-  return EXIT.failed;
-}
-
-/** The containment mode the setting resolves to here; a forced mode that cannot be had is a workspace error (exit 2, nothing recorded). */
-export function resolveContainmentSetting(setting: Parameters<typeof resolveContainment>[0]): Containment['mode'] {
-  try {
-    return resolveContainment(setting);
-  } catch (e) {
-    throw new WorkspaceError(`autopilot.json containment: ${(e as Error).message}`);
-  }
 }
 
 function persistQuietly(f: () => void): void {

@@ -10,11 +10,15 @@ import { PROPOSER_KINDS, type ProposerKindSetting } from '../../domain/config/se
 import { unfinishedSession } from '../bound-inputs.js';
 import type { WorkspacePaths } from '../../adapters/workspace.js';
 import { preflight } from './preflight.js';
-import { prefixed } from '../../domain/errors.js';
+import { AutopilotError, prefixed } from '../../domain/errors.js';
 import type { Mode } from '../../domain/config/mode.js';
 
-/** Runs the preflight for the session `autopilot loop` is about to start or resume; false when it must not. */
-export function passesPreflight(paths: WorkspacePaths, options: { mode?: Mode | undefined; proposer?: ProposerKindSetting | undefined }, err: (line: string) => void): boolean {
+/**
+ * Runs the preflight for the session `autopilot loop` is about to start or resume; throws an
+ * AutopilotError (code `workspace`, exit 2) when it must not, and tells `warn` what a resumed
+ * session goes on despite.
+ */
+export function requirePreflight(paths: WorkspacePaths, options: { mode?: Mode | undefined; proposer?: ProposerKindSetting | undefined }, warn: (line: string) => void): void {
   const resuming = unfinishedSession(paths);
   const recordedProposer = PROPOSER_KINDS.find((k) => k === resuming?.proposer);
   const report = preflight(
@@ -24,19 +28,17 @@ export function passesPreflight(paths: WorkspacePaths, options: { mode?: Mode | 
       : { ...(options.mode ? { mode: options.mode } : {}), ...(options.proposer ? { proposer: options.proposer } : {}) },
   );
   const n = report.problems.length;
-  if (n === 0) return true;
+  if (n === 0) return;
   const list = report.problems.map((p) => `- ${formatProblem(p)}`).join('\n');
   const { settings, policy, containment } = report.facts;
   if (!resuming || !settings || !policy || !containment) {
     const refused = resuming ? `session ${resuming.session} cannot resume` : 'no session was started';
-    err(prefixed(`the preflight found ${n} problem${n === 1 ? '' : 's'}; ${refused} and nothing was recorded:\n${list}\n(autopilot check lists them again)`));
-    return false;
+    throw new AutopilotError('workspace', `the preflight found ${n} problem${n === 1 ? '' : 's'}; ${refused} and nothing was recorded:\n${list}\n(autopilot check lists them again)`);
   }
-  err(
+  warn(
     prefixed(
       `resuming session ${resuming.session} with the inputs it was started with; the preflight found ${n} problem${n === 1 ? '' : 's'} in them ` +
         `that would refuse a new session (the resumed one goes on):\n${list}`,
     ),
   );
-  return true;
 }

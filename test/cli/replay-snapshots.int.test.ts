@@ -22,7 +22,7 @@ function replay(ws: string, at: number): { view: unknown; view_from: { snapshot_
     return true;
   });
   try {
-    expect(replayCommand({ workspace: ws, at: String(at), json: true })).toBe(0);
+    expect(replayCommand({ workspace: ws, at: String(at), json: true }, { out: process.stdout, err: process.stderr })).toBe(0);
   } finally {
     spy.mockRestore();
   }

@@ -485,7 +485,7 @@ describe('when the orchestrator died right after any one event of a finished loo
     source = fakeTrainerWorkspace();
     shellTrainer(source);
     const lines: string[] = [];
-    const code = await runLoop({ workspace: source, runs: 2, out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const code = await runLoop({ workspace: source, runs: 2, out: { write: (l: string) => lines.push(l) }, err: { write: (l: string) => lines.push(l) } });
     expect(code, lines.join('\n')).toBe(0);
     full = readLogDirect(source);
     const gone = execa(process.execPath, ['-e', '']);
@@ -580,7 +580,13 @@ describe('when the orchestrator died right after any one event of a finished loo
       let timer: NodeJS.Timeout | undefined;
       const code = await Promise.race([
         // The copy's autopilot.json points the fake trainer's record at the copy: a change the session accepts.
-        runLoop({ workspace: ws, runs: 2, out: (l) => output.push(l), err: (l) => output.push(l), acceptInputChanges: 'the crash copy records its trainer launches in its own folder' }),
+        runLoop({
+          workspace: ws,
+          runs: 2,
+          out: { write: (l: string) => output.push(l) },
+          err: { write: (l: string) => output.push(l) },
+          acceptInputChanges: 'the crash copy records its trainer launches in its own folder',
+        }),
         new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 30_000))),
       ]).catch((e: Error) => {
         output.push(`threw: ${e.message}`);

@@ -42,7 +42,13 @@ describe('when the proposer sends hostile proposals', () => {
     const ws = fakeTrainerWorkspace();
     patchSettings(ws, { proposer: { max_attempts: hostile.length } });
     const lines: string[] = [];
-    const code = await runLoop({ workspace: ws, runs: 2, out: (l) => lines.push(l), err: (l) => lines.push(l), actors: (deps) => ({ propose: scriptedProposer(deps) }) });
+    const code = await runLoop({
+      workspace: ws,
+      runs: 2,
+      out: { write: (l: string) => lines.push(l) },
+      err: { write: (l: string) => lines.push(l) },
+      actors: (deps) => ({ propose: scriptedProposer(deps) }),
+    });
 
     expect(code, lines.join('\n')).toBe(1);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
