@@ -53,11 +53,13 @@ export interface EventCodec<E extends EventEnvelope> {
 }
 
 /** Where an append landed. For an empty batch `firstSeq === lastSeq + 1` (an empty range). */
-export interface AppendResult {
+export interface AppendResult<E extends EventEnvelope = EventEnvelope> {
   firstSeq: number;
   lastSeq: number;
   /** The stream version after the append: pass it as `expectedVersion` to the next append. */
   nextExpectedVersion: number;
+  /** Decodes the appended events as stored, in order: what `readStream` returns for them, without reading them back. */
+  stored: () => StoredEvent<E>[];
 }
 
 /** An append-only event log. All methods are synchronous. */
@@ -69,7 +71,7 @@ export interface EventStore<E extends EventEnvelope> {
    * @throws the codec's error when an event is invalid (nothing is written).
    * @throws ReadOnlyStoreError on a read-only store.
    */
-  append(streamId: string, events: readonly E[], options: { expectedVersion: ExpectedVersion }): AppendResult;
+  append(streamId: string, events: readonly E[], options: { expectedVersion: ExpectedVersion }): AppendResult<E>;
   /** Events of one stream in order, from `fromPosition` (inclusive, default 1). @throws CorruptEventError */
   readStream(streamId: string, options?: { fromPosition?: number }): StoredEvent<E>[];
   /**

@@ -134,7 +134,10 @@ export type StoredRowTuple = [
 ];
 
 /** An event encoded for the `messages` table, before the append gives it its place in the log. */
-type EncodedEvent = Pick<StoredRow, 'type' | 'schemaVersion' | 'dataJson' | 'metadataJson'>;
+type EncodedEvent = Pick<StoredRow, 'type' | 'schemaVersion' | 'dataJson' | 'metadataJson'> & {
+  /** The data's own JSON text: `dataJson`, unless that is the reference to the blob it went to. */
+  fullDataJson: string;
+};
 
 /** The columns of a {@link StoredRow}, in {@link StoredRowTuple} order and named as its keys. */
 export const MESSAGE_COLUMNS =
@@ -184,12 +187,14 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
   const lastSeq = (): number => selectLastSeq.get() ?? 0;
   const streamVersion = (streamId: string): number => selectStreamVersion.get(streamId) ?? 0;
 
-  const decode = ([seq, streamId, streamPosition, type, schemaVersion, dataJson, metadataJson, createdAt, prevHash, hash]: StoredRowTuple): StoredEvent<E> => {
+  // One cheap prefix test per row: only a blob reference starts this way.
+  const decode = (row: StoredRowTuple): StoredEvent<E> => decodeWith(row, looksLikeBlobRef(row[5]) ? readBlob(row[0], row[5]) : row[5]);
+  /** Decodes a row, its data taken from `dataText`, the data's own JSON (so an append decodes what it wrote without reading its blob). */
+  const decodeWith = ([seq, streamId, streamPosition, type, schemaVersion, , metadataJson, createdAt, prevHash, hash]: StoredRowTuple, dataText: string): StoredEvent<E> => {
     let data: unknown;
     let metadata: unknown;
     try {
-      // One cheap prefix test per row: only a blob reference starts this way.
-      data = looksLikeBlobRef(dataJson) ? JSON.parse(readBlob(seq, dataJson)) : JSON.parse(dataJson);
+      data = JSON.parse(dataText);
       metadata = JSON.parse(metadataJson);
     } catch (error) {
       if (error instanceof CorruptEventError) throw error;
@@ -233,7 +238,8 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
       throw new TypeError(`Invalid schema version ${String(schemaVersion)} for event type ${envelope.type}`);
     }
     const metadataJson = canonicalJson(metadata);
-    return { type: envelope.type, schemaVersion, dataJson: bounded(envelope.type, canonicalJson(envelope.data), metadataJson), metadataJson };
+    const fullDataJson = canonicalJson(envelope.data);
+    return { type: envelope.type, schemaVersion, dataJson: bounded(envelope.type, fullDataJson, metadataJson), metadataJson, fullDataJson };
   };
 
   /** `dataJson`, or the reference to the blob it was moved to when the event would pass `maxEventBytes`. */
@@ -249,7 +255,9 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
     return ref;
   };
 
-  let appendTransaction: ((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion) => AppendResult) | undefined;
+  /** Where a batch landed, with each row as written (its data's own JSON text in place of a blob reference). */
+  type Appended = Omit<AppendResult, 'stored'> & { rows: StoredRowTuple[] };
+  let appendTransaction: ((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion) => Appended) | undefined;
   if (!readonly) {
     const selectLastRow = db.prepare<[], { seq: number; hash: string }>('SELECT global_position AS seq, hash FROM messages ORDER BY global_position DESC LIMIT 1');
     const insertMessage = db.prepare<[number, string, number, string, number, string, string, string, string, string]>(
@@ -260,7 +268,7 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
       'INSERT INTO streams (stream_id, stream_position, created, updated) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (stream_id) DO UPDATE SET stream_position = excluded.stream_position, updated = excluded.updated',
     );
-    const transaction = db.transaction((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion): AppendResult => {
+    const transaction = db.transaction((streamId: string, batch: EncodedEvent[], expected: ExpectedVersion): Appended => {
       const actual = streamVersion(streamId);
       const wanted = expected === 'no_stream' ? 0 : expected;
       if (wanted !== 'any' && wanted !== actual) throw new ConcurrencyError(streamId, expected, actual);
@@ -271,16 +279,18 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
       let position = actual;
       const firstSeq = seq + 1;
       const createdAt = now().toISOString();
+      const rows: StoredRowTuple[] = [];
       for (const event of batch) {
         seq += 1;
         position += 1;
         const text = canonicalRecordText({ seq, streamId, streamPosition: position, type: event.type, schemaVersion: event.schemaVersion, createdAt }, event.dataJson, event.metadataJson);
         const hash = sha256Hex(prevHash + text);
         insertMessage.run(seq, streamId, position, event.type, event.schemaVersion, event.dataJson, event.metadataJson, createdAt, prevHash, hash);
+        rows.push([seq, streamId, position, event.type, event.schemaVersion, event.fullDataJson, event.metadataJson, createdAt, prevHash, hash]);
         prevHash = hash;
       }
       if (batch.length > 0) upsertStream.run(streamId, position, createdAt, createdAt);
-      return { firstSeq, lastSeq: seq, nextExpectedVersion: position };
+      return { firstSeq, lastSeq: seq, nextExpectedVersion: position, rows };
     });
     appendTransaction = (streamId, batch, expected) => transaction.immediate(streamId, batch, expected);
   }
@@ -295,7 +305,9 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
       assertExpectedVersion(expectedVersion);
       // Validate and serialise the whole batch before touching the database.
       const batch = events.map(encode);
-      return appendTransaction(streamId, batch, expectedVersion);
+      const { rows, ...landed } = appendTransaction(streamId, batch, expectedVersion);
+      // Decoded when asked (a batch import needs none), as `readStream` would, from the text just written.
+      return { ...landed, stored: () => rows.map((row) => decodeWith(row, row[5])) };
     },
 
     readStream(streamId, { fromPosition = 1 } = {}) {

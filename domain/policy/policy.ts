@@ -46,17 +46,22 @@ function checkRange(spec: { min: number; max: number; mean?: number | undefined;
   }
 }
 
+/** The fields of a number or integer key: `bound` types min and max, `distributions` are the search distributions it may use. */
+function rangeKey<const T extends 'number' | 'integer', B extends z.ZodType<number>, const D extends readonly [string, ...string[]]>(type: T, bound: B, distributions: D) {
+  return strict({
+    type: z.literal(type),
+    min: bound,
+    max: bound,
+    distribution: z.enum(distributions).optional(),
+    mean: z.number().optional(),
+    scale: z.number().optional(),
+    description: z.string().optional(),
+    optional: Optional,
+  });
+}
+
 /** A real-valued key. `log_normal` needs min > 0; `logit_normal` needs 0 <= min and max < 1. */
-export const NumberKeySchema = strict({
-  type: z.literal('number'),
-  min: z.number(),
-  max: z.number(),
-  distribution: z.enum(['uniform', 'log_normal', 'logit_normal']).optional(),
-  mean: z.number().optional(),
-  scale: z.number().optional(),
-  description: z.string().optional(),
-  optional: Optional,
-}).superRefine((spec, ctx) => {
+export const NumberKeySchema = rangeKey('number', z.number(), ['uniform', 'log_normal', 'logit_normal']).superRefine((spec, ctx) => {
   checkRange(spec, ctx);
   if (spec.distribution === 'log_normal' && !(spec.min > 0)) {
     ctx.addIssue({ code: 'custom', path: ['distribution'], message: `log_normal needs min > 0 (min is ${spec.min})` });
@@ -71,16 +76,7 @@ export const NumberKeySchema = strict({
 });
 
 /** An integer key. `uniform_pow2` needs min and max to be powers of two; `log_normal` needs min >= 1. */
-export const IntegerKeySchema = strict({
-  type: z.literal('integer'),
-  min: z.int(),
-  max: z.int(),
-  distribution: z.enum(['int_uniform', 'uniform_pow2', 'log_normal']).optional(),
-  mean: z.number().optional(),
-  scale: z.number().optional(),
-  description: z.string().optional(),
-  optional: Optional,
-}).superRefine((spec, ctx) => {
+export const IntegerKeySchema = rangeKey('integer', z.int(), ['int_uniform', 'uniform_pow2', 'log_normal']).superRefine((spec, ctx) => {
   checkRange(spec, ctx);
   if (spec.distribution === 'log_normal' && !(spec.min >= 1)) {
     ctx.addIssue({ code: 'custom', path: ['distribution'], message: `log_normal needs min >= 1 (min is ${spec.min})` });

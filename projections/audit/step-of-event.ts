@@ -1,7 +1,38 @@
 /** The audit step an event makes: a run's own event, or a session event that happened while the run was open. Pure. */
-import type { AutopilotEvent, DataOf } from '../../events/catalogue.js';
+import type { AutopilotEvent, AutopilotEventType, DataOf } from '../../events/catalogue.js';
 import { assertNever } from '../../domain/assert-never.js';
-import type { AuditStep, StepBase } from './steps.js';
+import type { AuditStep, AuditStepOf, StepBase } from './steps.js';
+
+/** Steps that copy fields of their event's data, in this order, each under its snake_case name. */
+const COPIED = {
+  ProposerStarted: ['attempt', 'proposer', 'pid', 'pidStartTime', 'containment'],
+  ProposerStopped: ['attempt', 'pid', 'alive', 'reason'],
+  ProposalAccepted: ['attempt', 'proposer', 'base', 'override', 'diff', 'normalizations', 'config', 'rationale', 'hypothesis'],
+  RunStarted: ['attempt', 'launcher', 'argv', 'cwd', 'pid', 'pidStartTime', 'seed', 'logPath', 'logOffset', 'exitFile'],
+  RunReattached: ['attempt', 'pid', 'alive'],
+  CheckpointsPruned: ['strategy', 'removed', 'kept'],
+  LockTakenOver: ['previousPid', 'pid'],
+  LoopResumed: ['pid', 'state'],
+  StopRequested: ['reason', 'now'],
+  LoopHalted: ['reason', 'runsCompleted'],
+} as const satisfies { [T in AutopilotEventType]?: readonly (keyof DataOf<T> & string)[] };
+
+type Copying = keyof typeof COPIED;
+/** `camelCase` → `snake_case`, as the audit names its fields. */
+type Snake<S extends string> = S extends `${infer H}${infer R}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<R>}` : S;
+/** What {@link copiedStep} builds for an event of type `T`. */
+type CopiedStep<T extends Copying> = StepBase & { type: T } & { [K in (typeof COPIED)[T][number] as Snake<K>]: K extends keyof DataOf<T> ? DataOf<T>[K] : never };
+/** Fails to compile when a row of the table no longer builds its audit step. */
+type Builds<T extends true> = T;
+type _TableBuildsSteps = Builds<{ [T in Copying]: CopiedStep<T> extends AuditStepOf<T> ? true : false }[Copying]>;
+
+/** The step of an event the table covers: its listed data fields, renamed. */
+function copiedStep(base: StepBase, e: Extract<AutopilotEvent, { type: Copying }>): AuditStep {
+  const data = e.data as Record<string, unknown>;
+  const step: Record<string, unknown> = { ...base, type: e.type };
+  for (const key of COPIED[e.type]) step[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = data[key];
+  return step as AuditStep;
+}
 
 /** The step for a run's own event (null for events that are not steps: progress). */
 export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
@@ -22,51 +53,15 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     }
     case 'GuardrailViolation':
       return violationStep(base, e.data);
-    case 'ProposerStarted': {
-      const d = e.data;
-      return { ...base, type: e.type, attempt: d.attempt, proposer: d.proposer, pid: d.pid, pid_start_time: d.pidStartTime, containment: d.containment };
-    }
-    case 'ProposerStopped': {
-      const d = e.data;
-      return { ...base, type: e.type, attempt: d.attempt, pid: d.pid, alive: d.alive, reason: d.reason };
-    }
+    case 'ProposerStarted':
+    case 'ProposerStopped':
+    case 'ProposalAccepted':
+    case 'RunStarted':
+    case 'RunReattached':
+    case 'CheckpointsPruned':
+      return copiedStep(base, e);
     case 'ProposalRejected':
       return { ...base, type: e.type, attempt: e.data.attempt, errors: e.data.errors, ...(e.data.omitted ? { omitted: e.data.omitted } : {}) };
-    case 'ProposalAccepted': {
-      const d = e.data;
-      return {
-        ...base,
-        type: e.type,
-        attempt: d.attempt,
-        proposer: d.proposer,
-        base: d.base,
-        override: d.override,
-        diff: d.diff,
-        normalizations: d.normalizations,
-        config: d.config,
-        rationale: d.rationale,
-        hypothesis: d.hypothesis,
-      };
-    }
-    case 'RunStarted': {
-      const d = e.data;
-      return {
-        ...base,
-        type: e.type,
-        attempt: d.attempt,
-        launcher: d.launcher,
-        argv: d.argv,
-        cwd: d.cwd,
-        pid: d.pid,
-        pid_start_time: d.pidStartTime,
-        seed: d.seed,
-        log_path: d.logPath,
-        log_offset: d.logOffset,
-        exit_file: d.exitFile,
-      };
-    }
-    case 'RunReattached':
-      return { ...base, type: e.type, attempt: e.data.attempt, pid: e.data.pid, alive: e.data.alive };
     case 'RunProgress':
       return null;
     case 'RunFinished': {
@@ -109,8 +104,6 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
       const i = e.data.incumbent;
       return { ...base, type: e.type, previous: e.data.previous, run_id: i.runId, metric: i.metric, mean: i.mean, n: i.n };
     }
-    case 'CheckpointsPruned':
-      return { ...base, type: e.type, strategy: e.data.strategy, removed: e.data.removed, kept: e.data.kept };
     case 'JournalWritten': {
       const d = e.data;
       return {
@@ -158,13 +151,10 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'InputsAccepted':
       return { ...base, type: e.type, files: e.data.files.map((f) => f.path), why: e.data.why, by: e.data.by };
     case 'LockTakenOver':
-      return { ...base, type: e.type, previous_pid: e.data.previousPid, pid: e.data.pid };
     case 'LoopResumed':
-      return { ...base, type: e.type, pid: e.data.pid, state: e.data.state };
     case 'StopRequested':
-      return { ...base, type: e.type, reason: e.data.reason, now: e.data.now };
     case 'LoopHalted':
-      return { ...base, type: e.type, reason: e.data.reason, runs_completed: e.data.runsCompleted };
+      return copiedStep(base, e);
     case 'LoopStarted':
     case 'LoopCompleted':
     case 'StateEntered':

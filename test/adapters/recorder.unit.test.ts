@@ -6,6 +6,7 @@ import { createActor, fromCallback, type EventObject } from 'xstate';
 import { makeEvent } from '../../adapters/actors/deps.js';
 import { createRecorder, machineDelivery, reporter, storeAppender } from '../../adapters/recorder.js';
 import { catalogueCodec, streamOf, type AutopilotEvent } from '../../events/catalogue.js';
+import type { StoredEvent } from '../../events/store.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
 import { loopMachine } from '../../machines/loop.machine.js';
 import { memoryRecorder } from '../support/memory-recorder.js';
@@ -29,6 +30,19 @@ describe('the recorder', () => {
     recorder.record(stop('a'));
     recorder.record(stop('b'));
     expect(steps).toEqual(['append a', 'project 1', 'deliver a', 'append b', 'project 4', 'deliver b']);
+  });
+
+  it('projects each event exactly as the store holds it, without reading it back', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'recorder-')), 'events.db');
+    const store = openSqliteStore(file, catalogueCodec);
+    const projected: StoredEvent<AutopilotEvent>[] = [];
+    const recorder = createRecorder({ append: storeAppender(store), project: (s) => projected.push(s), deliver: () => undefined });
+    const started = makeEvent('LoopResumed', { session: '0001', pid: 1, state: 'train' }, '0001', at);
+    for (const event of [stop('first'), started, stop('second')]) recorder.record(event);
+    const read = [...store.readAll()];
+    store.close();
+    expect(projected.map((s) => s.seq)).toEqual([1, 2, 3]);
+    expect(projected).toStrictEqual(read);
   });
 
   it('delivers nothing and projects nothing when the append fails, and keeps what was recorded before', () => {

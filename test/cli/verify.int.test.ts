@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tamper } from '../events/support/temp.js';
 import { cli, readEvents, type LoggedEvent } from '../support/chaos.js';
 import { historyWorkspace } from '../support/histories.js';
+import { swapPayloads, swapRows } from '../support/tampering.js';
 
 let original: string;
 let log: LoggedEvent[];
@@ -32,17 +34,6 @@ function copy(): string {
   return ws;
 }
 
-/** Runs SQL on the workspace's log with the append-only triggers dropped first. */
-function tamper(ws: string, sql: string): void {
-  const db = new Database(join(ws, 'events.db'));
-  try {
-    db.exec('DROP TRIGGER IF EXISTS messages_no_update; DROP TRIGGER IF EXISTS messages_no_delete;');
-    db.exec(sql);
-  } finally {
-    db.close();
-  }
-}
-
 /** The seq of the first event of `type` (for `runId`, when given). */
 function seqOf(type: string, runId?: string): number {
   const e = log.find((x) => x.type === type && (runId === undefined || x.data.runId === runId));
@@ -50,7 +41,10 @@ function seqOf(type: string, runId?: string): number {
   return e.seq;
 }
 
-async function expectBrokenAt(ws: string, seq: number): Promise<void> {
+/** Runs `sql` on a fresh copy's log (append-only triggers dropped), then expects verify, text and JSON, to fail at `seq`. */
+async function expectTamperedAt(sql: string, seq: number): Promise<void> {
+  const ws = copy();
+  tamper(join(ws, 'events.db'), sql);
   const [text, json] = await Promise.all([cli(['verify', '--workspace', ws]), cli(['verify', '--workspace', ws, '--json'])]);
   expect(text.exitCode, text.stdout + text.stderr).toBe(1);
   expect(text.stdout).toContain(`BROKEN at seq ${seq}:`);
@@ -79,59 +73,36 @@ describe('when the log of a real loop is untouched', () => {
 
 describe('when an event payload is edited', () => {
   it('exits 1 naming that event’s seq', async () => {
-    const ws = copy();
     const seq = seqOf('RunFinished', '001');
-    tamper(ws, `UPDATE messages SET message_data = json_set(message_data, '$.metrics.mean_reward', 999) WHERE global_position = ${seq}`);
-    await expectBrokenAt(ws, seq);
+    await expectTamperedAt(`UPDATE messages SET message_data = json_set(message_data, '$.metrics.mean_reward', 999) WHERE global_position = ${seq}`, seq);
   });
 
   it('exits 1 naming the seq when a verdict is rewritten', async () => {
-    const ws = copy();
     const seq = seqOf('RunEvaluated', '002');
     const forged = log[seq - 1]!.data.verdict === 'improved' ? 'regressed' : 'improved';
-    tamper(ws, `UPDATE messages SET message_data = json_set(message_data, '$.verdict', '${forged}') WHERE global_position = ${seq}`);
-    await expectBrokenAt(ws, seq);
+    await expectTamperedAt(`UPDATE messages SET message_data = json_set(message_data, '$.verdict', '${forged}') WHERE global_position = ${seq}`, seq);
   });
 });
 
 describe('when a row is deleted', () => {
   it('exits 1 naming the missing seq', async () => {
-    const ws = copy();
     const seq = seqOf('ProposalAccepted', '002');
-    tamper(ws, `DELETE FROM messages WHERE global_position = ${seq}`);
-    await expectBrokenAt(ws, seq);
+    await expectTamperedAt(`DELETE FROM messages WHERE global_position = ${seq}`, seq);
   });
 
   it('exits 1 naming the last seq when the last row is deleted', async () => {
-    const ws = copy();
-    tamper(ws, `DELETE FROM messages WHERE global_position = ${log.length}`);
-    await expectBrokenAt(ws, log.length);
+    await expectTamperedAt(`DELETE FROM messages WHERE global_position = ${log.length}`, log.length);
   });
 });
 
 describe('when two rows are swapped', () => {
   it('exits 1 naming the earlier seq when two whole rows swap places', async () => {
-    const ws = copy();
     const [a, b] = [seqOf('RunStarted', '001'), seqOf('RunStarted', '002')];
-    tamper(
-      ws,
-      `UPDATE messages SET global_position = -1 WHERE global_position = ${a};
-       UPDATE messages SET global_position = ${a} WHERE global_position = ${b};
-       UPDATE messages SET global_position = ${b} WHERE global_position = -1;`,
-    );
-    await expectBrokenAt(ws, a);
+    await expectTamperedAt(swapRows(a, b), a);
   });
 
   it('exits 1 naming the earlier seq when two rows swap payloads', async () => {
-    const ws = copy();
     const [a, b] = [seqOf('RunFinished', '001'), seqOf('RunFinished', '002')];
-    tamper(
-      ws,
-      `UPDATE messages SET message_data = CASE global_position
-         WHEN ${a} THEN (SELECT message_data FROM messages WHERE global_position = ${b})
-         ELSE (SELECT message_data FROM messages WHERE global_position = ${a}) END
-       WHERE global_position IN (${a}, ${b})`,
-    );
-    await expectBrokenAt(ws, a);
+    await expectTamperedAt(swapPayloads(a, b), a);
   });
 });

@@ -68,6 +68,16 @@ describe('when an event is larger than max_event_bytes', () => {
     expect(verifyLog(path, { blobs })).toMatchObject({ ok: true, events: 3 });
   });
 
+  it('returns from the append the full data of an event it moved to a blob, as a reader reads it', () => {
+    const dir = temp.make();
+    const blobs = new FileBlobStore(join(dir, 'blobs'));
+    const store = openSqliteStore(join(dir, 'events.db'), testCodec, { blobs, maxEventBytes: LIMIT });
+    const stored = store.append('a', [created('1', 'small'), created('2', bigTitle)], { expectedVersion: 'no_stream' }).stored();
+    expect(stored[1]?.event.data).toEqual({ taskId: '2', title: bigTitle });
+    expect(stored).toStrictEqual(store.readStream('a'));
+    store.close();
+  });
+
   it('writes one blob for equal data (content-addressed) and keeps small events inline', () => {
     const dir = temp.make();
     const blobs = new FileBlobStore(join(dir, 'blobs'));

@@ -1,17 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createActor, fromCallback, type EventObject } from 'xstate';
-import type { AutopilotEvent, DataOf } from '../../events/catalogue.js';
+import { createActor } from 'xstate';
+import type { AutopilotEvent } from '../../events/catalogue.js';
 import { BUILTIN_PROPOSERS, PROPOSER_KINDS } from '../../domain/config/settings.js';
 import { isBuiltin, loopMachine, type LoopStateValue, type StateEnteredNotice } from '../../machines/loop.machine.js';
+import { ev, inertLoop, intoTrain, started } from '../support/loop-harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one inert actor stands in for every input type
-const noop = fromCallback<EventObject, any>(() => undefined);
-const machine = loopMachine.provide({ actors: { bootstrap: noop, propose: noop, validate: noop, train: noop, evaluate: noop, journal: noop } });
-const meta = { session: '0001', at: '2026-01-01T00:00:00.000Z' };
-const ev = <T extends AutopilotEvent['type']>(type: T, data: DataOf<T>) => ({ type, data, metadata: meta }) as Extract<AutopilotEvent, { type: T }>;
+const machine = inertLoop();
 const limits = { maxProposalAttempts: 2, maxRunAttempts: 2, maxConsecutiveFailures: 1, onExhausted: 'fallback' as const };
-const started = (runId: string, attempt: number) =>
-  ev('RunStarted', { runId, attempt, launcher: 'local', argv: ['t'], cwd: '/', pid: 1, pidStartTime: null, seed: 1, logPath: 'l', exitFile: null, logOffset: 0 });
 const failed = (runId: string, attempt: number) => ev('RunFailed', { runId, attempt, reason: 'crashed', exitCode: 1, signal: null, durationMs: 1, message: 'boom' });
 
 /** Runs the machine through `events` and returns each state it said it entered, as `to (cause)`. */
@@ -27,19 +22,7 @@ function entries(events: AutopilotEvent[]): string[] {
 describe('the state entries the machine emits', () => {
   it('name every state entered, on the event that took the transition, including reentries and transient states', () => {
     const events: AutopilotEvent[] = [
-      ev('LoopStarted', {
-        session: '0001',
-        runsRequested: 1,
-        mode: 'quick',
-        proposer: 'builtin',
-        firstRunIndex: 1,
-        incumbent: null,
-        limits,
-        metric: { name: 'm', direction: 'maximize' },
-        pid: 1,
-      }),
-      ev('RunPlanned', { runId: '001', index: 1, kind: 'baseline', mode: 'quick' }),
-      ev('ProposalAccepted', { runId: '001', attempt: 0, proposer: 'baseline', base: 'baseline', config: {}, override: {}, diff: [], normalizations: [], rationale: 'r', hypothesis: 'h' }),
+      ...intoTrain(limits),
       started('001', 1),
       failed('001', 1),
       started('001', 2),

@@ -22,7 +22,7 @@ const shape = (jsonl: string) =>
 
 describe.each(Object.keys(HISTORIES) as HistoryName[])('the committed history %s', (name) => {
   it(WRITE ? 'is written from a fresh loop' : 'is what a loop of its recipe records now', async () => {
-    const { jsonl } = await recordHistory(name);
+    const { jsonl } = await recordHistory(name, { neutral: WRITE });
     if (WRITE) copyFileSync(jsonl, historyFixture(name));
     expect(shape(readFileSync(historyFixture(name), 'utf8')), `stale fixture: regenerate it with ${REGENERATE}`).toEqual(shape(readFileSync(jsonl, 'utf8')));
   });

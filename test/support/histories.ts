@@ -5,11 +5,11 @@
  * in every test file. Regenerate them after a change to what a loop records:
  *   AUTOPILOT_WRITE_HISTORIES=1 npx vitest run test/support/histories.int.test.ts
  */
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { CLI, ROOT, fakeTrainerWorkspace } from './workspace.js';
+import { CLI, FAKE_TRAINER, ROOT, fakeTrainerWorkspace, patchSettings } from './workspace.js';
 
 /** Each history's recipe: a fake-trainer workspace (pinned proposer seed) looped this many runs. */
 export const HISTORIES = { 'loop-2': { runs: 2 }, 'loop-3': { runs: 3 } } as const;
@@ -19,15 +19,46 @@ export type HistoryName = keyof typeof HISTORIES;
 /** Where a history's fixture is committed. */
 export const historyFixture = (name: HistoryName) => join(ROOT, 'test', 'fixtures', 'histories', `${name}.jsonl`);
 
-async function cli(args: string[]): Promise<void> {
-  const r = await execa('node', [CLI, ...args], { reject: false });
+/** Runs the CLI; `node` options come before its script (`cli` is the script, the checkout's by default). */
+async function cli(args: string[], { node = [], script = CLI }: { node?: string[]; script?: string } = {}): Promise<void> {
+  const r = await execa('node', [...node, script, ...args], { reject: false });
   if (r.exitCode !== 0) throw new Error(`autopilot ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
 }
 
-/** Runs a history's recipe in a fresh workspace and exports its log; returns the export's path. */
-export async function recordHistory(name: HistoryName): Promise<{ workspace: string; jsonl: string }> {
-  const workspace = fakeTrainerWorkspace();
-  await cli(['loop', '--runs', String(HISTORIES[name].runs), '--workspace', workspace]);
+/**
+ * Where the fixtures are recorded: a fixed folder, so the paths the log holds (the workspace, the
+ * fake trainer, autopilot's own folder) are the same wherever the repository is checked out.
+ */
+export const NEUTRAL_PLACE = join(tmpdir(), 'autopilot-fixture-history');
+
+/**
+ * A fake-trainer workspace at {@link NEUTRAL_PLACE} (made afresh), with the fake trainer copied beside
+ * it and autopilot reached through a link there; returns how to run the CLI so it sees itself there.
+ */
+function neutralWorkspace(): { workspace: string; run: { node: string[]; script: string } } {
+  rmSync(NEUTRAL_PLACE, { recursive: true, force: true });
+  mkdirSync(NEUTRAL_PLACE, { recursive: true });
+  const workspace = join(NEUTRAL_PLACE, 'autopilot');
+  const made = fakeTrainerWorkspace();
+  renameSync(made, workspace);
+  rmSync(dirname(made), { recursive: true, force: true });
+  const trainer = join(NEUTRAL_PLACE, 'fake-trainer.mjs');
+  copyFileSync(FAKE_TRAINER, trainer);
+  patchSettings(workspace, { trainer: { env: { AUTOPILOT_TRAINER: trainer, FAKE_TRAINER_RECORD: join(workspace, 'fake-trainer.jsonl') } } });
+  const home = join(NEUTRAL_PLACE, 'home');
+  symlinkSync(ROOT, home);
+  // Node keeps the link's path for the CLI and what it imports: autopilot's folder (AUTOPILOT_HOME) is the link.
+  return { workspace, run: { node: ['--preserve-symlinks', '--preserve-symlinks-main'], script: join(home, 'bin', 'autopilot.js') } };
+}
+
+/**
+ * Runs a history's recipe in a fresh workspace and exports its log; returns the export's path.
+ * `neutral`: in the workspace at {@link NEUTRAL_PLACE}, as the committed fixtures are recorded (one
+ * recording at a time on a machine).
+ */
+export async function recordHistory(name: HistoryName, { neutral = false } = {}): Promise<{ workspace: string; jsonl: string }> {
+  const { workspace, run } = neutral ? neutralWorkspace() : { workspace: fakeTrainerWorkspace(), run: {} };
+  await cli(['loop', '--runs', String(HISTORIES[name].runs), '--workspace', workspace], run);
   const jsonl = join(mkdtempSync(join(tmpdir(), 'history-')), `${name}.jsonl`);
   await cli(['export', '--out', jsonl, '--workspace', workspace]);
   return { workspace, jsonl };

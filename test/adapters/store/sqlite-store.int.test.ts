@@ -19,15 +19,17 @@ const openTemp = (options = {}) => openSqliteStore(join(temp.make(), 'events.db'
 describe('when appending and reading back', () => {
   it('round-trips events with global seq, stream positions, metadata and timestamps', () => {
     const store = openTemp();
-    expect(store.append('a', [created('1', 'first', { actor: 'test' }), renamed('1', 'second')], { expectedVersion: 'no_stream' })).toEqual({
-      firstSeq: 1,
-      lastSeq: 2,
-      nextExpectedVersion: 2,
-    });
-    expect(store.append('b', [created('2')], { expectedVersion: 0 })).toEqual({ firstSeq: 3, lastSeq: 3, nextExpectedVersion: 1 });
-    expect(store.append('a', [closed('1')], { expectedVersion: 2 })).toEqual({ firstSeq: 4, lastSeq: 4, nextExpectedVersion: 3 });
+    const first = store.append('a', [created('1', 'first', { actor: 'test' }), renamed('1', 'second')], { expectedVersion: 'no_stream' });
+    expect(first).toMatchObject({ firstSeq: 1, lastSeq: 2, nextExpectedVersion: 2 });
+    const second = store.append('b', [created('2')], { expectedVersion: 0 });
+    expect(second).toMatchObject({ firstSeq: 3, lastSeq: 3, nextExpectedVersion: 1 });
+    const third = store.append('a', [closed('1')], { expectedVersion: 2 });
+    expect(third).toMatchObject({ firstSeq: 4, lastSeq: 4, nextExpectedVersion: 3 });
 
     const a = store.readStream('a');
+    // Each append returns its events as stored: what reading them back gives.
+    expect([...first.stored(), ...third.stored()]).toStrictEqual(a);
+    expect(second.stored()).toStrictEqual(store.readStream('b'));
     expect(a.map((e) => [e.seq, e.streamPosition])).toEqual([
       [1, 1],
       [2, 2],
@@ -119,9 +121,11 @@ describe('when appending and reading back', () => {
   it('treats an empty batch as a version check that writes nothing', () => {
     const store = openTemp();
     store.append('a', [created('1')], { expectedVersion: 'no_stream' });
-    expect(store.append('a', [], { expectedVersion: 1 })).toEqual({ firstSeq: 2, lastSeq: 1, nextExpectedVersion: 1 });
+    const empty = store.append('a', [], { expectedVersion: 1 });
+    expect(empty).toMatchObject({ firstSeq: 2, lastSeq: 1, nextExpectedVersion: 1 });
+    expect(empty.stored()).toEqual([]);
     expect(() => store.append('a', [], { expectedVersion: 0 })).toThrow(ConcurrencyError);
-    expect(store.append('new', [], { expectedVersion: 'no_stream' })).toEqual({ firstSeq: 2, lastSeq: 1, nextExpectedVersion: 0 });
+    expect(store.append('new', [], { expectedVersion: 'no_stream' })).toMatchObject({ firstSeq: 2, lastSeq: 1, nextExpectedVersion: 0 });
     expect(store.lastSeq()).toBe(1);
     expect(verifyLog(store.path)).toMatchObject({ ok: true, streams: 1 });
     store.close();

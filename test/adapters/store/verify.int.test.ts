@@ -7,6 +7,7 @@ import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { verifyLog } from '../../../adapters/store/verify.js';
 import { closed, created, renamed, testCodec } from '../../events/support/test-codec.js';
 import { tamper, tempDirs } from '../../events/support/temp.js';
+import { swapPayloads, swapRows } from '../../support/tampering.js';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
@@ -36,6 +37,16 @@ function rowOf(path: string, seq: number): { hash: string } {
   } finally {
     db.close();
   }
+}
+
+/** Inserts a row 9 after the head whose hash the chain would give it, leaving the streams table as it was. */
+function forgeChainedRow(path: string, streamId: string, streamPosition: number, type: string, data: Record<string, string>): void {
+  const head = rowOf(path, 8).hash;
+  const record = { seq: 9, streamId, streamPosition, type, schemaVersion: 1, data, metadata: {}, createdAt: '2024-01-01T00:00:00.000Z' };
+  tamper(
+    path,
+    `INSERT INTO messages VALUES (9, '${streamId}', ${streamPosition}, '${type}', 1, '${JSON.stringify(data)}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`,
+  );
 }
 
 describe('when the log is intact', () => {
@@ -98,13 +109,7 @@ describe('when the log has been tampered with', () => {
 
   it('reports the first seq when two rows swap payloads', () => {
     const path = seededLog();
-    tamper(
-      path,
-      `UPDATE messages SET message_data = CASE global_position
-         WHEN 2 THEN (SELECT message_data FROM messages WHERE global_position = 4)
-         ELSE (SELECT message_data FROM messages WHERE global_position = 2) END
-       WHERE global_position IN (2, 4)`,
-    );
+    tamper(path, swapPayloads(2, 4));
     expect(verifyLog(path)).toMatchObject({ ok: false, firstBadSeq: 2 });
   });
 
@@ -121,12 +126,7 @@ describe('when the log has been tampered with', () => {
 
   it('reports the first seq out of place when two whole rows swap places in global order', () => {
     const path = seededLog();
-    tamper(
-      path,
-      `UPDATE messages SET global_position = -3 WHERE global_position = 3;
-       UPDATE messages SET global_position = 3 WHERE global_position = 6;
-       UPDATE messages SET global_position = 6 WHERE global_position = -3;`,
-    );
+    tamper(path, swapRows(3, 6));
     expect(verifyLog(path)).toMatchObject({ ok: false, events: 2, firstBadSeq: 3 });
   });
 
@@ -143,35 +143,13 @@ describe('when the log has been tampered with', () => {
 
   it('detects a forged row with a correct hash when the streams table was not updated', () => {
     const path = seededLog();
-    const head = rowOf(path, 8).hash;
-    const record = {
-      seq: 9,
-      streamId: 'a',
-      streamPosition: 5,
-      type: 'TaskClosed',
-      schemaVersion: 1,
-      data: { outcome: 'done', taskId: '1' },
-      metadata: {},
-      createdAt: '2024-01-01T00:00:00.000Z',
-    };
-    tamper(path, `INSERT INTO messages VALUES (9, 'a', 5, 'TaskClosed', 1, '{"outcome":"done","taskId":"1"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`);
+    forgeChainedRow(path, 'a', 5, 'TaskClosed', { outcome: 'done', taskId: '1' });
     expect(verifyLog(path)).toMatchObject({ ok: false, events: 8, firstBadSeq: 9, reason: expect.stringMatching(/streams-table version 4/) });
   });
 
   it('detects a forged row in a stream the streams table does not know', () => {
     const path = seededLog();
-    const head = rowOf(path, 8).hash;
-    const record = {
-      seq: 9,
-      streamId: 'ghost',
-      streamPosition: 1,
-      type: 'TaskCreated',
-      schemaVersion: 1,
-      data: { taskId: 'g', title: 'boo' },
-      metadata: {},
-      createdAt: '2024-01-01T00:00:00.000Z',
-    };
-    tamper(path, `INSERT INTO messages VALUES (9, 'ghost', 1, 'TaskCreated', 1, '{"taskId":"g","title":"boo"}', '{}', '${record.createdAt}', '${head}', '${chainHash(head, record)}')`);
+    forgeChainedRow(path, 'ghost', 1, 'TaskCreated', { taskId: 'g', title: 'boo' });
     expect(verifyLog(path)).toMatchObject({ ok: false, firstBadSeq: 9, reason: expect.stringMatching(/missing from the streams table/) });
   });
 
