@@ -96,6 +96,12 @@ export interface SqliteStoreOptions {
    * @throws RangeError on append when an event is larger and there is no blob store.
    */
   maxEventBytes?: number;
+  /**
+   * With `readonly`: the store file's bytes, already read, opened as a copy in memory instead of the
+   * file. SQLite opening a WAL-mode file creates its `-wal` and `-shm` beside it, even read-only;
+   * a copy creates nothing (the inspector reads a log no writer has open this way).
+   */
+  image?: Uint8Array;
 }
 
 /** A SQLite-backed event store, exposing its file path and connection (for tests and tooling). */
@@ -159,7 +165,7 @@ export function openSqliteStore<E extends EventEnvelope>(path: string, codec: Ev
   const now = options.now ?? (() => new Date());
   const { blobs, maxEventBytes } = options;
 
-  const db = readonly ? openReadOnly(path) : openWriter(path);
+  const db = readonly ? (options.image ? openImage(options.image) : openReadOnly(path)) : openWriter(path);
   try {
     assertStoreFormat(db, path);
   } catch (error) {
@@ -401,6 +407,15 @@ function openWriter(path: string): Database.Database {
 function openReadOnly(path: string): Database.Database {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   // Connection-local and needs no write: belt and braces against accidental writes.
+  db.pragma('query_only = ON');
+  return db;
+}
+
+// A copy of the bytes, marked as a rollback-journal file (header bytes 18-19 = 1): in memory there is no WAL to read.
+function openImage(image: Uint8Array): Database.Database {
+  const copy = Buffer.from(image);
+  if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) copy.fill(1, 18, 20);
+  const db = new Database(copy, { readonly: true });
   db.pragma('query_only = ON');
   return db;
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -291,6 +291,22 @@ describe('when the store is opened read-only', () => {
     expect(reader.readStream('a', { fromPosition: 2 })).toHaveLength(1);
     reader.close();
     writer.close();
+  });
+
+  it('reads a copy of the file in memory (image), creating no -wal or -shm beside it', () => {
+    const dir = temp.make();
+    const path = join(dir, 'events.db');
+    const writer = openSqliteStore(path, testCodec);
+    writer.append('a', [created('1'), closed('1')], { expectedVersion: 'no_stream' });
+    writer.close();
+    const before = readdirSync(dir);
+    const image = readFileSync(path);
+    const reader = openSqliteStore(path, testCodec, { readonly: true, image });
+    expect([...reader.readAll()].map((e) => e.event)).toEqual([created('1'), closed('1')]);
+    expect(() => reader.append('a', [closed('1')], { expectedVersion: 2 })).toThrow(ReadOnlyStoreError);
+    reader.close();
+    expect(readdirSync(dir)).toEqual(before);
+    expect(readFileSync(path).equals(image)).toBe(true);
   });
 
   it('refuses a missing file or a file that is not an event store', () => {
