@@ -7,6 +7,7 @@ import { processIo, type CliIo } from './io.js';
 import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/config/settings.js';
 import { registerInitCommand } from './init.js';
+import { registerInspectCommand } from './inspect.js';
 import { registerMcpCommand } from './mcp.js';
 import { registerPolicyCommand } from './policy.js';
 import { STOP_WAIT_SECONDS } from './stop.js';
@@ -235,6 +236,7 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
   registerInitCommand(program, result, io);
   registerPolicyCommand(program, result, io);
   registerMcpCommand(program, result, io);
+  registerInspectCommand(program, result, io);
   return program;
 }
 
