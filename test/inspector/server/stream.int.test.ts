@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../../events/catalogue.js';
 import { createInspectorApp, type InspectorApp } from '../../../inspector/server/app.js';
+import { resumeAfter } from '../../../inspector/server/stream.js';
 import { historyFixture, historyWorkspace } from '../../support/histories.js';
 import { logSeqs, readSse } from '../../support/sse.js';
 import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
@@ -19,6 +20,17 @@ function inspectorOf(workspace: string): InspectorApp {
   opened.push(i);
   return i;
 }
+
+describe('where a stream resumes', () => {
+  it('is after the larger of Last-Event-ID (seq, or seq:k) and ?after=, ignoring what is not a seq', () => {
+    expect(resumeAfter(undefined, undefined)).toBe(0);
+    expect(resumeAfter('12', undefined)).toBe(12);
+    expect(resumeAfter('12:3', '7')).toBe(12);
+    expect(resumeAfter('5', '9')).toBe(9);
+    expect(resumeAfter('-4', 'x')).toBe(0);
+    expect(resumeAfter('1e9', '2.5')).toBe(0);
+  });
+});
 
 describe('GET /api/stream while another connection appends to the log', () => {
   it('resumes from Last-Event-ID with no event lost or sent twice', async () => {
