@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   cli,
   directFakeTrainer,
@@ -26,20 +26,28 @@ import {
 } from '../support/chaos.js';
 import { fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
 
-describe('when the orchestrator is killed while its trainer sleeps', () => {
+// Each test has its own workspace and waits on its loop and trainer: the two run at once.
+describe.concurrent('when the orchestrator is killed while its trainer sleeps', () => {
   // Long enough that the trainer is certainly still running when the loop restarts. A loop that
   // reattaches to a live trainer (rather than killing it) waits for this sleep to end.
   const LONG = 'sleep:5000';
-  let ws: string;
 
-  afterEach(async () => {
-    await killLiveChildren();
-    if (ws) killFakeTrainers(ws);
-    removeWorkspace(ws);
-  });
+  // Only once both tests are over: killing every live CLI child after one would kill the other's.
+  afterAll(killLiveChildren);
+
+  /** A fake-trainer workspace whose trainer sleeps LONG, removed with what it ran when the test ends. */
+  function workspace(onTestFinished: (fn: () => void) => void): string {
+    const ws = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: LONG });
+    onTestFinished(() => {
+      killFakeTrainers(ws);
+      removeWorkspace(ws);
+    });
+    directFakeTrainer(ws);
+    return ws;
+  }
 
   /** Starts a 1-run loop, waits for the trainer to be running, SIGKILLs the loop; returns the pids. */
-  async function killDuringTraining(): Promise<{ trainerPid: number; launchPid: number }> {
+  async function killDuringTraining(ws: string): Promise<{ trainerPid: number; launchPid: number }> {
     const loop = startCli(['loop', '--runs', '1', '--workspace', ws, '--json']);
     const started = await until('RunStarted', () => loop.lines.map((l) => JSON.parse(l) as LoggedEvent).find((e) => e.type === 'RunStarted'));
     const trainer = await until('the trainer to record its start', () => fakeTrainerPids(ws)[0]);
@@ -49,7 +57,7 @@ describe('when the orchestrator is killed while its trainer sleeps', () => {
   }
 
   /** Restarts the loop with a quick trainer and lets it finish. */
-  async function recover(): Promise<LoggedEvent[]> {
+  async function recover(ws: string): Promise<LoggedEvent[]> {
     patchSettings(ws, { trainer: { env: { FAKE_TRAINER_BEHAVIOUR: 'sleep:50' } } });
     // A change of autopilot.json mid-session: the resumed session takes it only when told to.
     const again = await cli(['loop', '--runs', '1', '--workspace', ws, '--accept-input-changes', 'a faster trainer for the retry']);
@@ -80,37 +88,35 @@ describe('when the orchestrator is killed while its trainer sleeps', () => {
     expect(String(runEvents[1]!.data.message)).toMatch(/killed/);
   }
 
-  it('kills the orphaned trainer on restart (or reattaches to it) and records what became of the attempt', async () => {
-    ws = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: LONG });
-    directFakeTrainer(ws);
+  it('kills the orphaned trainer on restart (or reattaches to it) and records what became of the attempt', async ({ onTestFinished }) => {
+    const ws = workspace(onTestFinished);
     patchSettings(ws, { retries: { max_attempts: 3 }, timeouts: { quick: { grace_seconds: 1 } } });
-    const { trainerPid, launchPid } = await killDuringTraining();
+    const { trainerPid, launchPid } = await killDuringTraining(ws);
     expect(processGroup(trainerPid)).toBe(launchPid);
     expect(fakeTrainerAlive(trainerPid)).toBe(true);
 
-    const log = await recover();
+    const log = await recover(ws);
     expect(fakeTrainerAlive(trainerPid), JSON.stringify(processState(trainerPid))).toBe(false);
     expectAccountedFor(log, launchPid);
   });
 
-  it("leaves no process of the orphaned trainer's tree alive, not just its leader", async () => {
+  it("leaves no process of the orphaned trainer's tree alive, not just its leader", async ({ onTestFinished }) => {
     // The trainer command runs under a shell that starts it as a child (not exec): a tree of processes.
-    ws = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: LONG });
-    directFakeTrainer(ws);
+    const ws = workspace(onTestFinished);
     const settings = JSON.parse(readFileSync(join(ws, 'autopilot.json'), 'utf8')) as { trainer: { command: string[] } };
     patchSettings(ws, {
       trainer: { command: ['bash', '-c', '"$0" "$@" & wait', ...settings.trainer.command] },
       retries: { max_attempts: 3 },
       timeouts: { quick: { grace_seconds: 1 } },
     });
-    const { trainerPid, launchPid } = await killDuringTraining();
+    const { trainerPid, launchPid } = await killDuringTraining(ws);
     const shell = parentPid(trainerPid)!;
     expect(launchPid).not.toBe(trainerPid);
     expect(processGroup(trainerPid)).toBe(launchPid);
     expect(processState(shell)).toMatchObject({ state: 'running', cmdline: expect.stringContaining('bash') });
     expect(fakeTrainerAlive(trainerPid)).toBe(true);
 
-    const log = await recover();
+    const log = await recover(ws);
     expect(fakeTrainerAlive(trainerPid), JSON.stringify(processState(trainerPid))).toBe(false);
     expect(['gone', 'zombie']).toContain(processState(shell).state);
     expect(['gone', 'zombie']).toContain(processState(launchPid).state);
