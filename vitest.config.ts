@@ -16,6 +16,8 @@ const waitWorkers = Math.min(cap, Math.max(4, cores + 2));
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
+    // A temp root per test file, removed when the file ends (TMPDIR points at it while it runs).
+    setupFiles: ['test/support/temp-root.ts'],
     pool: 'forks',
     // `vitest run --coverage`, or AUTOPILOT_COVERAGE=1 (CI: bin/test-all.sh), prints a summary; it sees
     // code run in the test processes, not in the CLI and trainer processes the int and e2e tests spawn.

@@ -46,7 +46,8 @@ function contents(dir: string, rels: string[]): Map<string, string | null> {
   return new Map(rels.map((r) => [r, existsSync(join(dir, r)) ? readFileSync(join(dir, r), 'utf8') : null]));
 }
 
-describe('when an agent proposer changes files it may not touch', () => {
+// Each test has its own workspace and waits on the processes it starts: the tests run at once.
+describe.concurrent('when an agent proposer changes files it may not touch', () => {
   it('reverts every change inside and outside the workspace, records it, and still validates its proposal', async () => {
     const { repo, workspace } = repoWithWorkspace({
       HOSTILE_AGENT_ACTIONS: 'edit-config,edit-policy,edit-script,delete-prompt,create-file,edit-outside,create-outside',
@@ -103,7 +104,7 @@ describe('when an agent proposer changes files it may not touch', () => {
   });
 });
 
-describe('when an agent proposer fails', () => {
+describe.concurrent('when an agent proposer fails', () => {
   it('falls back to the built-in proposer for the run when configured, and says so in the labbook', async () => {
     const { workspace } = repoWithWorkspace({ HOSTILE_AGENT_ACTIONS: 'crash' });
     patchSettings(workspace, { proposer: { on_exhausted: 'fallback' } });
@@ -131,7 +132,7 @@ describe('when an agent proposer fails', () => {
   });
 });
 
-describe('when a config value looks like shell code', () => {
+describe.concurrent('when a config value looks like shell code', () => {
   it('reaches the trainer as literal argv text through run_training.sh', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'pwned-')), 'pwned');
     const hostile = [`; touch ${marker} #`, '$(id)', '`id`', '\' " \\ \n'];
@@ -156,7 +157,7 @@ describe('when a config value looks like shell code', () => {
   });
 });
 
-describe('when the environment holds secrets', () => {
+describe.concurrent('when the environment holds secrets', () => {
   // Fake credentials, built at run time so no scanner mistakes this file for a leak.
   const githubToken = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
   const agentToken = `hf_${'Z9y8X7w6V5'.repeat(3)}`;

@@ -31,7 +31,8 @@ function widen(ws: string): string {
   return text;
 }
 
-describe('a session bound to its inputs', () => {
+// Each test has its own workspace and waits on the processes it starts: the tests run at once.
+describe.concurrent('a session bound to its inputs', () => {
   it('records each input’s hash and text, but no secret value', async () => {
     const ws = await interruptedSession();
     const started = eventsOfType(ws, 'LoopStarted')[0]!;
@@ -100,7 +101,7 @@ describe('a session bound to its inputs', () => {
   });
 });
 
-describe('autopilot policy set', () => {
+describe.concurrent('autopilot policy set', () => {
   it('records the new policy and why before writing it, and the MCP server then validates against it', async () => {
     const ws = fakeTrainerWorkspace();
     expect((await loop(ws, ['--runs', '1'])).exitCode).toBe(0);
@@ -133,7 +134,7 @@ describe('autopilot policy set', () => {
   });
 });
 
-describe('the MCP server', () => {
+describe.concurrent('the MCP server', () => {
   it('validates against the policy the session recorded, not a policy.json an agent widened', async () => {
     const ws = await interruptedSession();
     widen(ws);

@@ -33,7 +33,8 @@ const said: Record<keyof typeof plants, RegExp> = {
   'char device': /is a character device/,
 };
 
-describe('a loop on a workspace whose log or lock file is not a regular file of its own', () => {
+// Each test has its own workspace and waits on the processes it starts: the tests run at once.
+describe.concurrent('a loop on a workspace whose log or lock file is not a regular file of its own', () => {
   const cases = (['events.db', 'events.db-wal', 'autopilot.lock', 'autopilot.lock.db'] as const).flatMap((name) =>
     (Object.keys(plants) as (keyof typeof plants)[]).map((kind) => [name, kind] as const),
   );
@@ -54,7 +55,7 @@ describe('a loop on a workspace whose log or lock file is not a regular file of 
   );
 });
 
-describe('a reporting command on a workspace whose log is a symlink', () => {
+describe.concurrent('a reporting command on a workspace whose log is a symlink', () => {
   it('refuses it too, without opening the target', async () => {
     const ws = fakeTrainerWorkspace();
     const d = decoy();

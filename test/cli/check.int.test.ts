@@ -22,7 +22,8 @@ async function expectRefused(ws: string, needles: string[]): Promise<void> {
   expect(existsSync(join(ws, 'events.db'))).toBe(false);
 }
 
-describe('autopilot check on the shipped workspace', () => {
+// Each test has its own workspace and waits on the processes it starts: the tests run at once.
+describe.concurrent('autopilot check on the shipped workspace', () => {
   it('says ok with the trainer, the baseline argv, the keys and the metric', async () => {
     const ws = fakeTrainerWorkspace();
     const r = await run(['check', '--workspace', ws]);
@@ -38,7 +39,7 @@ describe('autopilot check on the shipped workspace', () => {
   });
 });
 
-describe('the preflight refuses a session, recording nothing', () => {
+describe.concurrent('the preflight refuses a session, recording nothing', () => {
   it('for a misspelled policy key, naming the closest baseline key', async () => {
     const ws = fakeTrainerWorkspace();
     const policy = readPolicy(ws);
@@ -94,7 +95,7 @@ describe('the preflight refuses a session, recording nothing', () => {
   });
 });
 
-describe('autopilot check on what only some sessions use', () => {
+describe.concurrent('autopilot check on what only some sessions use', () => {
   it('needs baseline_full.json only for mode full', async () => {
     const ws = fakeTrainerWorkspace();
     rmSync(join(ws, 'configs', 'baseline_full.json'));

@@ -4,6 +4,7 @@
  * each run's config as flags (appended by the launcher to trainer.command, passed on as "$@"), and
  * its summary decides the runs. A Python trainer that prints only every 2 s is not taken for hung,
  * because the script exports PYTHONUNBUFFERED (without it, the same trainer is stopped as silent).
+ * Each test has its own project folder and mostly waits on its trainer's clock: they run at once.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ async function initialised(trainerArgs: string): Promise<{ dir: string; ws: stri
   return { dir, ws: join(dir, 'autopilot') };
 }
 
-describe('when the loop runs on a workspace init wrote for a Python trainer', () => {
+describe.concurrent('when the loop runs on a workspace init wrote for a Python trainer', () => {
   it("dry-runs, then trains each of 3 runs with its config as flags and judges it by the trainer's summary", async () => {
     const record = join(tmpdir(), `autopilot-init-loop-${process.pid}-${Date.now()}.jsonl`);
     const { dir, ws } = await initialised(`--record ${record}`);
@@ -64,7 +65,7 @@ describe('when the loop runs on a workspace init wrote for a Python trainer', ()
   });
 });
 
-describe('when a Python trainer prints a line only every 2 s and the silence limit is 5 s', () => {
+describe.concurrent('when a Python trainer prints a line only every 2 s and the silence limit is 5 s', () => {
   const limits = { timeouts: { quick: { wall_seconds: 60, no_output_seconds: 5, grace_seconds: 1 } } };
 
   it('is not killed as hung with the scaffolded script', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPath, mergeConfig, type Config, type Scalar } from '../../domain/config/config.js';
-import { CLI, copyShippedWorkspace, fakeTrainerWorkspace } from '../support/workspace.js';
+import { historyWorkspace } from '../support/histories.js';
+import { CLI, copyShippedWorkspace } from '../support/workspace.js';
 
 type Output = {
   ok: boolean;
@@ -135,9 +136,8 @@ describe('when a loop has run', () => {
   let first: Record<string, Record<string, unknown>>;
   let epochs: number;
   beforeAll(async () => {
-    ws = fakeTrainerWorkspace();
-    const r = await run(['loop', '--runs', '2', '--workspace', ws]);
-    expect(r.exitCode, r.stderr).toBe(0);
+    // A committed 2-run history: validate only reads it.
+    ws = await historyWorkspace('loop-2');
     incumbent = readJson(join(ws, 'runs', 'best.json'));
     baseline = readJson(join(ws, 'configs', 'baseline_quick.json'));
     first = readJson(join(ws, 'runs', '001', 'config.json'));

@@ -103,7 +103,8 @@ function firstAnchorFrom(ws: string, seq: number): { line: number; seq: number }
   return { line: a.line, seq: a.anchor.seq };
 }
 
-describe('a loop’s untouched log', () => {
+// The tests read the looped workspace or attack a copy of their own, and wait on the CLI: they run at once.
+describe.concurrent('a loop’s untouched log', () => {
   it('prints the head at the end of the loop and in status, and anchors it at each journal step and at the end', async () => {
     const last = log.at(-1)!;
     expect(kept.seq).toBe(last.seq);
@@ -169,7 +170,7 @@ describe('a loop’s untouched log', () => {
   });
 });
 
-describe('when an event is edited and the whole chain recomputed', () => {
+describe.concurrent('when an event is edited and the whole chain recomputed', () => {
   let ws: string;
   let edited: number;
   beforeAll(() => {
@@ -209,7 +210,7 @@ describe('when an event is edited and the whole chain recomputed', () => {
   });
 });
 
-describe('when the tail of the log is cut and the streams table fixed', () => {
+describe.concurrent('when the tail of the log is cut and the streams table fixed', () => {
   let ws: string;
   let end: number;
   beforeAll(() => {
@@ -241,7 +242,7 @@ describe('when the tail of the log is cut and the streams table fixed', () => {
   });
 });
 
-describe('when the attacker also rewrites journal/anchor to match the forged chain', () => {
+describe.concurrent('when the attacker also rewrites journal/anchor to match the forged chain', () => {
   let keptHmacs: string;
   let stripped: string;
   let firstForged: { line: number; seq: number };
@@ -280,7 +281,7 @@ describe('when the attacker also rewrites journal/anchor to match the forged cha
   });
 });
 
-describe('when the attacker deletes the anchor lines from the edited event on', () => {
+describe.concurrent('when the attacker deletes the anchor lines from the edited event on', () => {
   it('passes without the key, the documented limit, but warns that journal steps come after the last anchor', async () => {
     const ws = copy();
     const edited = seqOf('RunFinished', '002');
@@ -303,7 +304,7 @@ describe('when the attacker deletes the anchor lines from the edited event on', 
   });
 });
 
-describe('when projections drift and autopilot rebuild runs', () => {
+describe.concurrent('when projections drift and autopilot rebuild runs', () => {
   it('leaves journal/anchor untouched and the projection files byte-identical', async () => {
     const ws = copy();
     const before = projectionHashes(ws);
@@ -321,7 +322,7 @@ describe('when projections drift and autopilot rebuild runs', () => {
   });
 });
 
-describe('when journal/anchor is replaced by a symlink to a decoy', () => {
+describe.concurrent('when journal/anchor is replaced by a symlink to a decoy', () => {
   it('the loop never writes through it: the decoy is unchanged, a fresh anchor file takes its place', async () => {
     const ws = copy();
     const decoyDir = mkdtempSync(join(tmpdir(), 'autopilot-decoy-'));

@@ -17,7 +17,8 @@ function projectionText(ws: string): string {
   return files.map((f) => (existsSync(join(ws, f)) ? readFileSync(join(ws, f), 'utf8') : '')).join('\n');
 }
 
-describe('when the agent replaces the proposal file by a symlink to a file outside', () => {
+// Each test has its own workspace and waits on the processes it starts: the tests run at once.
+describe.concurrent('when the agent replaces the proposal file by a symlink to a file outside', () => {
   it('never reads or truncates the target: the link is removed, recorded, and the next attempt is asked', async () => {
     const d = decoys();
     const { ws } = hostileWorkspace({ HOSTILE_AGENT_ACTIONS: 'link-proposal', HOSTILE_DECOY: d.file });
@@ -37,7 +38,7 @@ describe('when the agent replaces the proposal file by a symlink to a file outsi
   });
 });
 
-describe('when a FIFO is put where the loop reads', () => {
+describe.concurrent('when a FIFO is put where the loop reads', () => {
   it('does not block on a FIFO at the proposal path: recorded, removed, asked again', async () => {
     const { ws } = hostileWorkspace({ HOSTILE_AGENT_ACTIONS: 'fifo-proposal' });
     const t0 = Date.now();
@@ -85,7 +86,7 @@ describe('when a FIFO is put where the loop reads', () => {
   });
 });
 
-describe('when the agent swaps a log it may not touch for a link before the integrity revert', () => {
+describe.concurrent('when the agent swaps a log it may not touch for a link before the integrity revert', () => {
   it('puts the log back as a file of its own, and the link target is not written', async () => {
     const d = decoys();
     const { ws } = hostileWorkspace(
@@ -124,7 +125,7 @@ describe('when the agent swaps a log it may not touch for a link before the inte
   });
 });
 
-describe('a run’s output', () => {
+describe.concurrent('a run’s output', () => {
   it('is stored once: the run folder’s train.log is the log itself', async () => {
     const { ws } = hostileWorkspace({}, { kind: 'builtin' });
     const r = await loop(ws, ['--runs', '1'], 60_000);
@@ -137,7 +138,7 @@ describe('a run’s output', () => {
   });
 });
 
-describe('when the workspace holds a file larger than 2 GiB', () => {
+describe.concurrent('when the workspace holds a file larger than 2 GiB', () => {
   it('checks an agent step without reading it whole, and names it when the agent changed it', async () => {
     const { ws } = hostileWorkspace({ HOSTILE_AGENT_ACTIONS: 'append-big' });
     const big = join(ws, 'data', 'big.bin');
@@ -157,7 +158,7 @@ describe('when the workspace holds a file larger than 2 GiB', () => {
   }, 180_000);
 });
 
-describe('when the MCP server is asked to write through a proposals/ folder the agent swapped for a link', () => {
+describe.concurrent('when the MCP server is asked to write through a proposals/ folder the agent swapped for a link', () => {
   it('refuses, naming the link, and writes nothing outside', () => {
     const d = decoys();
     const ws = fakeTrainerWorkspace();

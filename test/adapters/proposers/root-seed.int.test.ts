@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy, workspacePaths } from '../../../adapters/workspace.js';
 import { proposeRandom } from '../../../domain/proposers/random.js';
 import { proposalSeed } from '../../../domain/proposers/seed.js';
+import { readLogDirect } from '../../support/chaos.js';
 import { CLI, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
 
 const run = (args: string[]) => execa('node', [CLI, ...args], { reject: false });
@@ -18,14 +19,9 @@ interface Logged {
   data: { runId?: string; attempt?: number; seed?: number | null; overrides?: unknown; session?: string; proposerSeed?: { value: number; source: string } };
 }
 
+/** The log's events of `type`, read from events.db (a Node start less than `events --json --type` each time). */
 async function events(ws: string, type: string): Promise<Logged[]> {
-  const r = await run(['events', '--workspace', ws, '--json', '--type', type]);
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Logged);
+  return Promise.resolve(readLogDirect(ws).filter((e) => e.type === type) as Logged[]);
 }
 
 async function loop(ws: string, ...args: string[]): Promise<void> {
@@ -82,7 +78,8 @@ describe('when workspaces loop with and without a proposer seed', () => {
   });
 });
 
-describe('when the seed is asked about or given wrong', () => {
+// Independent CLI calls: at once.
+describe.concurrent('when the seed is asked about or given wrong', () => {
   it('documents --seed in loop --help', async () => {
     const r = await run(['loop', '--help']);
     expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/--seed <n> root seed of every draw of the builtin and random proposers .* recorded in LoopStarted/);

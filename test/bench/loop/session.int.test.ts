@@ -45,7 +45,8 @@ async function session(method: LoopMethod, seed = SEED) {
   return { ...s, cleanup: () => rmSync(dirname(s.workspace), { recursive: true, force: true }) };
 }
 
-describe('when the loop suite runs a session through the real loop', () => {
+// The sessions are independent loops in their own workspaces that wait on their processes: run at once.
+describe.concurrent('when the loop suite runs a session through the real loop', () => {
   it('reads the built-in and random sessions back: baseline first, values as the trainer drew them, the same noise at the same run id', async () => {
     const [builtin, random] = await Promise.all([session('builtin'), session('random')]);
     try {
