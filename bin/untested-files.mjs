@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIRS = ['machines', 'events', 'domain', 'projections', 'integrations', 'adapters', 'orchestrator', 'cli', 'trainers', 'bench'];
+const DIRS = ['machines', 'events', 'domain', 'projections', 'integrations', 'adapters', 'orchestrator', 'inspector', 'cli', 'trainers', 'bench'];
 const TIERS = ['unit', 'int', 'e2e', 'slow'];
 
 function walk(dir) {
