@@ -16,9 +16,7 @@ export interface Point {
 }
 
 /** One series: `points` (markers, whiskers), `step` (a step line held to the right edge), `line`, or `crosses` (× markers; y null sits on the x axis). */
-export type Series =
-  | { kind: 'points' | 'step' | 'line'; name: string; points: Point[] }
-  | { kind: 'crosses'; name: string; points: { x: number; y: number | null }[] };
+export type Series = { kind: 'points' | 'step' | 'line'; name: string; points: Point[] } | { kind: 'crosses'; name: string; points: { x: number; y: number | null }[] };
 
 /** What to draw. */
 export interface ChartSpec {
@@ -82,7 +80,14 @@ export function renderChart(spec: ChartSpec): string {
   const [y0, y1] = padded(ly(yt.domain.min), ly(yt.domain.max));
   const sx = (x: number) => plot.x0 + ((x - x0) / (x1 - x0)) * (plot.x1 - plot.x0);
   const sy = (y: number) => plot.y1 - ((ly(y) - y0) / (y1 - y0)) * (plot.y1 - plot.y0);
-  out.push(...axes(spec, plot, xt.ticks.map((t) => [sx(t), t] as const), yt.ticks.map((t) => [sy(t), t] as const)));
+  out.push(
+    ...axes(
+      spec,
+      plot,
+      xt.ticks.map((t) => [sx(t), t] as const),
+      yt.ticks.map((t) => [sy(t), t] as const),
+    ),
+  );
   spec.series.forEach((s, i) => out.push(...drawSeries(s, PALETTE[i % PALETTE.length]!, sx, sy, ok, plot.y1, xt.domain.max)));
   out.push(...legend(spec.series, plot.x1 + 16, plot.y0));
   out.push('</svg>');

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changedRunFolder, recordRunFolder } from '../../adapters/actors/run-folder-after.js';
-import { svgToPng } from '../../adapters/png.js';
-import { isAutopilotError } from '../../domain/errors.js';
 import { runInProcess } from '../support/cli-in-process.js';
 import { historyWorkspace } from '../support/histories.js';
 import { xmlProblem } from '../support/xml.js';
@@ -101,13 +99,5 @@ describe('autopilot plot where links were planted', () => {
     expect(xmlProblem(readFileSync(join(ws, 'runs', '001', 'learning_curve.svg'), 'utf8'))).toBeNull();
     expect(r.stderr).toContain(`journal/plots was a symlink (-> ${join(outside, 'dir')}) where a plot goes; removed, not followed`);
     expect(r.stderr).toContain('runs/001/learning_curve.svg was a symlink');
-  });
-});
-
-describe('svgToPng', () => {
-  it('says PNG needs @resvg/resvg-js, and to use --format svg, when the module does not load', async () => {
-    const error = await svgToPng('<svg xmlns="http://www.w3.org/2000/svg"/>', 100, () => Promise.reject(new Error("Cannot find module '@resvg/resvg-js'"))).catch((e: unknown) => e);
-    expect(isAutopilotError(error, 'failed')).toBe(true);
-    expect((error as Error).message).toMatch(/^PNG needs @resvg\/resvg-js, which could not be loaded \(Cannot find module '@resvg\/resvg-js'\); .*use --format svg$/);
   });
 });
