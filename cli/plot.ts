@@ -5,7 +5,7 @@
  * leaves `learning_curve.*` out (adapters/actors/run-folder-after.ts).
  */
 import { join } from 'node:path';
-import { writeConfined } from '../adapters/fs/confined.js';
+import { writeConfined, type UnsafeEntry } from '../adapters/fs/confined.js';
 import { svgToPng } from '../adapters/png.js';
 import { AutopilotError, EXIT, prefixed, UsageError } from '../domain/errors.js';
 import { printJson, printLine } from '../orchestrator/console.js';
@@ -56,14 +56,16 @@ export async function plotCommand(o: PlotCommandOptions, io: CliIo): Promise<num
   const runs = o.run !== undefined ? [o.run] : [...log.progress.keys()];
   for (const runId of runs) plots.push({ rel: `${learningCurveFile(runId)}.${format}`, svg: curveSvg(view, runId, log.progress.get(runId) ?? [], opts) });
   const written: string[] = [];
+  const unsafe: UnsafeEntry[] = [];
   for (const p of plots) {
     const data = format === 'png' ? await svgToPng(p.svg, width) : p.svg;
     // Through a temp file and a rename, never through a link planted at the path or on the way to it.
-    const unsafe = writeConfined(paths.root, join(paths.root, p.rel), data);
-    for (const u of unsafe) io.err.write(`${prefixed(`${u.path} was a ${u.kind}${u.target !== undefined ? ` (-> ${u.target})` : ''} where a plot goes; removed, not followed`)}\n`);
+    const removed = writeConfined(paths.root, join(paths.root, p.rel), data);
+    unsafe.push(...removed);
+    for (const u of removed) io.err.write(`${prefixed(`${u.path} was a ${u.kind}${u.target !== undefined ? ` (-> ${u.target})` : ''} where a plot goes; removed, not followed`)}\n`);
     written.push(p.rel);
   }
-  if (o.json) printJson({ format, width, written }, io.out);
+  if (o.json) printJson({ format, width, written, unsafe }, io.out);
   else for (const rel of written) printLine(`wrote ${rel}`, io.out);
   return EXIT.ok;
 }

@@ -42,7 +42,7 @@ describe('autopilot plot on a two-run history', () => {
   it('writes PNGs of the requested width for one run, and says what it wrote as JSON', async () => {
     const r = await runInProcess(['plot', '--workspace', ws, '--format', 'png', '--width', '640', '--run', '002', '--log-y', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ format: 'png', width: 640, written: ['journal/plots/progress.png', 'runs/002/learning_curve.png'] });
+    expect(JSON.parse(r.stdout)).toEqual({ format: 'png', width: 640, written: ['journal/plots/progress.png', 'runs/002/learning_curve.png'], unsafe: [] });
     expect(pngSize(readFileSync(join(ws, 'journal/plots/progress.png')))).toEqual({ width: 640, height: 360 });
     expect(pngSize(readFileSync(join(ws, 'runs/002/learning_curve.png'))).width).toBe(640);
   });
