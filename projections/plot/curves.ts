@@ -7,6 +7,16 @@ import { renderChart, type ChartSpec, type Point } from './svg.js';
 /** The x of the curve: the first of these every report has, else the report's place in the run. */
 const X_KEYS = ['agent_steps', 'epoch'] as const;
 
+/** Most points drawn per attempt: a long run's every report would make a file of megabytes and no finer picture. */
+export const MAX_CURVE_POINTS = 2000;
+
+/** Every k-th point (and the last), so at most `max` remain. */
+function thin(points: Point[], max: number): Point[] {
+  if (points.length <= max) return points;
+  const k = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % k === 0 || i === points.length - 1);
+}
+
 /** The learning-curve spec of run `runId` from its progress reports. */
 export function curveSpec(view: WorkspaceView, runId: string, reports: readonly ProgressReport[], opts: PlotOptions = {}): ChartSpec {
   const metric = metricOfView(view) ?? 'metric';
@@ -22,11 +32,11 @@ export function curveSpec(view: WorkspaceView, runId: string, reports: readonly 
   const attempts = [...byAttempt.keys()].sort((a, b) => a - b);
   return {
     title: `Run ${runId}: learning curve`,
-    subtitle: `${reports.length} progress report(s)`,
+    subtitle: `${reports.length} progress report(s)${[...byAttempt.values()].some((p) => p.length > MAX_CURVE_POINTS) ? `; at most ${MAX_CURVE_POINTS} drawn per attempt` : ''}`,
     xLabel: xKey ?? 'progress report',
     yLabel: metric,
     integerX: xKey !== undefined || reports.length > 0,
-    series: attempts.map((a) => ({ kind: 'line' as const, name: `attempt ${a}`, points: byAttempt.get(a)! })),
+    series: attempts.map((a) => ({ kind: 'line' as const, name: `attempt ${a}`, points: thin(byAttempt.get(a)!, MAX_CURVE_POINTS) })),
     empty: `no ${metric} in run ${runId}'s progress reports`,
     ...(opts.logY ? { logY: true } : {}),
     ...(opts.width !== undefined ? { width: opts.width } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveSpec, curveSvg } from '../../../projections/plot/curves.js';
+import { curveSpec, curveSvg, MAX_CURVE_POINTS } from '../../../projections/plot/curves.js';
 import { foldForPlots } from '../../../projections/plot/fold.js';
 import { xmlProblem } from '../../support/xml.js';
 import { loop3 } from './loop-history.js';
@@ -37,6 +37,17 @@ describe('learning curves', () => {
       ],
     ]);
     expect(xmlProblem(curveSvg(view, '004', log.progress.get('004')!))).toBeNull();
+  });
+
+  it('draws at most MAX_CURVE_POINTS of an attempt, the last one included, and says so', () => {
+    const { view } = foldForPlots(loop3().events);
+    const reports = Array.from({ length: 5001 }, (_, i) => ({ attempt: 1, metrics: { agent_steps: i * 10, mean_reward: i } }));
+    const spec = curveSpec(view, '001', reports);
+    const points = spec.series[0]!.points;
+    expect(points.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
+    expect(points[0]).toEqual({ x: 0, y: 0 });
+    expect(points[points.length - 1]).toEqual({ x: 50000, y: 5000 });
+    expect(spec.subtitle).toBe(`5001 progress report(s); at most ${MAX_CURVE_POINTS} drawn per attempt`);
   });
 
   it('falls back to the order of the reports without step counts, and says when the metric is missing', () => {

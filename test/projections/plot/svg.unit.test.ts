@@ -68,6 +68,13 @@ describe('renderChart', () => {
     expect(svg).toContain('&lt;/text&gt;&lt;/svg&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;amp;&#39;\uFFFD\uFFFD');
   });
 
+  it('draws a curve of 200,000 points', () => {
+    const points = Array.from({ length: 200_000 }, (_, i) => ({ x: i, y: Math.sin(i / 1000) }));
+    const svg = renderChart({ ...spec, series: [{ kind: 'line', name: 'long', points }] });
+    expect(svg).toContain('>long</text>');
+    expect(xmlProblem(svg)).toBeNull();
+  });
+
   it('says so when there is nothing to plot', () => {
     const svg = renderChart({ ...spec, series: [{ kind: 'points', name: 'run mean', points: [] }] });
     expect(xmlProblem(svg)).toBeNull();
