@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changedRunFolder, recordRunFolder } from '../../adapters/actors/run-folder-after.js';
+import { execa } from 'execa';
 import { runInProcess } from '../support/cli-in-process.js';
 import { historyWorkspace } from '../support/histories.js';
+import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
 import { xmlProblem } from '../support/xml.js';
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -99,5 +101,18 @@ describe('autopilot plot where links were planted', () => {
     expect(xmlProblem(readFileSync(join(ws, 'runs', '001', 'learning_curve.svg'), 'utf8'))).toBeNull();
     expect(r.stderr).toContain(`journal/plots was a symlink (-> ${join(outside, 'dir')}) where a plot goes; removed, not followed`);
     expect(r.stderr).toContain('runs/001/learning_curve.svg was a symlink');
+  });
+});
+
+describe('autopilot plot before any run', () => {
+  it('draws a progress chart saying there is nothing yet, as PNG from the built CLI, and no curve', async () => {
+    const ws = fakeTrainerWorkspace();
+    const r = await execa('node', [CLI, 'plot', '--workspace', ws, '--format', 'png', '--json'], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ written: ['journal/plots/progress.png'] });
+    expect(pngSize(readFileSync(join(ws, 'journal/plots/progress.png')))).toEqual({ width: 960, height: 540 });
+    const svg = await runInProcess(['plot', '--workspace', ws]);
+    expect(svg.stdout).toBe('wrote journal/plots/progress.svg\n');
+    expect(readFileSync(join(ws, 'journal/plots/progress.svg'), 'utf8')).toContain('>no evaluated runs yet</text>');
   });
 });
