@@ -178,6 +178,20 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
       result.code = (await import('./replay.js')).replayCommand(o, io);
     });
   program
+    .command('plot')
+    .description(
+      "draw the optimizer progress (journal/plots/progress.svg: each run's mean with its 95% t-interval, the incumbent, failed runs) and each run's learning curve (runs/<id>/learning_curve.svg) from the log, for reading without a browser; read-only on the log, safe while a loop runs",
+    )
+    .addOption(workspaceOption())
+    .addOption(new Option('--format <format>', 'file format').choices(['svg', 'png']).default('svg'))
+    .option('--run <id>', "only this run's learning curve (with the progress chart)")
+    .option('--log-y', 'a log scale on the metric axis')
+    .option('--width <px>', 'width in pixels (default 960)', positiveInt('--width'))
+    .addOption(jsonOption())
+    .action(async (o: { workspace: string; format: 'svg' | 'png'; run?: string; logY?: boolean; width?: number; json?: boolean }) => {
+      result.code = await (await import('./plot.js')).plotCommand(o, io);
+    });
+  program
     .command('verify')
     .description('walk the hash chain and stream versions of the event log, and check it against journal/anchor and --anchor head hashes')
     .option('--verdicts', 'also recompute every verdict from the log (samples, incumbent, seed) and check it is bit for bit the recorded one')

@@ -3,11 +3,12 @@
  * so the folder must stay as it is: its entries are recorded (no link followed) in RunFinished and
  * listed again at the journal step; an entry created, modified or deleted in between is a
  * GuardrailViolation (the recorded result stands). The projection files the loop itself writes
- * into the folder (run.json, notes.txt, …) are left out.
+ * into the folder (run.json, notes.txt, …) and the plot `autopilot plot` writes there are left out.
  */
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { folderChanges, type FolderChange, type FolderEntry } from '../../domain/run/run-folder.js';
+import { isPlotFile } from '../../projections/plot/files.js';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
 import { kindConfined } from '../fs/confined.js';
 import { kindOf } from '../fs/entry.js';
@@ -16,9 +17,9 @@ import { walkEntries } from '../fs/walk.js';
 /** Most entries recorded: a trainer that leaves a million files must not make a million-entry event. */
 export const MAX_FOLDER_ENTRIES = 10_000;
 
-/** The loop's own files in a run folder (and their temp files while written). */
+/** The loop's own files in a run folder (and their temp files while written), and the learning curve `autopilot plot` may draw there at any time. */
 function isProjection(rel: string): boolean {
-  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`));
+  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel);
 }
 
 /** What identifies an entry unchanged: kind and inode, a file's size and times, a link's target. Null when gone. */
