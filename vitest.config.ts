@@ -29,6 +29,7 @@ export default defineConfig({
         'projections/**/*.ts',
         'adapters/**/*.ts',
         'orchestrator/**/*.ts',
+        'inspector/**/*.ts',
         'cli/**/*.ts',
         'trainers/**/*.ts',
         'bench/**/*.ts',

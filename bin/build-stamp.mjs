@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every folder tsconfig.build.json compiles into dist/. */
-const SOURCE_DIRS = ['machines', 'events', 'projections', 'adapters', 'domain', 'orchestrator', 'integrations', 'cli', 'trainers', 'bench'];
+const SOURCE_DIRS = ['machines', 'events', 'projections', 'adapters', 'domain', 'orchestrator', 'inspector', 'integrations', 'cli', 'trainers', 'bench'];
 /** Files outside those folders that change what the build emits. */
 const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 /** Where the stamp is kept. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/workspace.js';
 
 /** The source folders held to XState's public API. */
-const FOLDERS = ['adapters', 'orchestrator', 'machines', 'cli', 'projections', 'domain', 'events'];
+const FOLDERS = ['adapters', 'orchestrator', 'inspector', 'machines', 'cli', 'projections', 'domain', 'events'];
 /** The one adapter file that binds the recording seam to the running actor (it needs no internals either, today). */
 const SEAM = 'adapters/recorder.ts';
 
