@@ -1,9 +1,12 @@
-/** The body of `autopilot replay --at SEQ`, printing to the stream it is given (the CLI passes its out stream; the benchmark a sink). */
+/**
+ * The body of `autopilot replay --at SEQ`: the report (`replayReport`, which the inspector serves as
+ * well) and its printing to the stream it is given (the CLI passes its out stream; the benchmark a sink).
+ */
 import { loopMachine } from '../machines/loop.machine.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { EventStore, SnapshotStore } from '../events/store.js';
 import { loadSummarySnapshot } from '../projections/snapshots.js';
-import { buildReplay, renderReplay, scanTo } from '../projections/replay.js';
+import { buildReplay, renderReplay, scanTo, type ReplayReport } from '../projections/replay.js';
 import { printJson, printText, type Streams } from './console.js';
 import { describeEvent } from './output.js';
 import { foldSession } from './restore.js';
@@ -16,10 +19,12 @@ function headline(e: AutopilotEvent): string | null {
 }
 
 /**
- * Prints the machine's state and context, and the workspace view, right after event `seq` of
- * `store` (a sequence number of the log: the caller checked it), as JSON with `json`.
+ * The machine's state and context, and the workspace view, right after event `seq` of `store` (a
+ * sequence number of the log: the caller checked it), as the report `replay --at SEQ --json` prints.
+ * The view folds on from the nearest summary snapshot at or before `seq`; the machine folds the
+ * event's session from its first event. Reads, never writes.
  */
-export function replayAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number, o: { json?: boolean }, io: OutputStreams): void {
+export function replayReport(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number): ReplayReport {
   const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
   if (!target) throw new Error(`event ${seq} vanished from the log`);
   const session = target.event.metadata.session;
@@ -28,7 +33,16 @@ export function replayAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq:
   const scan = scanTo(store.readAll({ fromSeq: (from?.lastSeq ?? 0) + 1, toSeq: seq }), session, from);
   // The plain machine: the pure transition records invocations but never runs an actor.
   const snapshot = foldSession(loopMachine, store, session, scan.sessionFirstSeq, seq);
-  const report = buildReplay(target, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context }, headline(target.event));
+  return buildReplay(target, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context }, headline(target.event));
+}
+
+/** Prints a replay report: as JSON with `json`, else as text. */
+export function printReplay(report: ReplayReport, o: { json?: boolean }, io: OutputStreams): void {
   if (o.json) printJson(report, io.out);
   else printText(renderReplay(report), io.out);
+}
+
+/** The body of `replay --at SEQ`: {@link replayReport}, printed. */
+export function replayAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number, o: { json?: boolean }, io: OutputStreams): void {
+  printReplay(replayReport(store, seq), o, io);
 }

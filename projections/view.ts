@@ -84,6 +84,8 @@ export interface SessionView {
   errorControl?: ErrorControl;
   /** The root seed of the session's built-in and random proposals (absent in early logs). */
   proposerSeed?: number;
+  /** The metric the session judges runs on. */
+  metric: { name: string; direction: 'maximize' | 'minimize' };
 }
 
 /** The incumbent with when and why it became one. */
@@ -159,6 +161,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         haltReason: null,
         state: 'bootstrap',
         firstSeq: stored.seq,
+        metric: d.metric,
         ...(d.errorControl ? { errorControl: d.errorControl } : {}),
         ...(d.proposerSeed ? { proposerSeed: d.proposerSeed.value } : {}),
       });

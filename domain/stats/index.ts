@@ -21,3 +21,4 @@ export { type BootstrapInterval, bootstrapInterval, meanDifferenceAcceleration, 
 export { welchTest } from './welch.js';
 export { VERDICTS, type Verdict } from './verdict.js';
 export { decimalsFor } from './format.js';
+export { type MeanInterval, meanInterval } from './mean-interval.js';

@@ -1,0 +1,81 @@
+/**
+ * The inspector's contract: the JSON shapes its server sends and its web app reads. Types only (no
+ * runtime code), so the browser bundle can import this file with nothing of the server behind it.
+ * The pure folds that build these shapes live in `projections/inspector/`.
+ */
+import type { AutopilotEvent } from '../events/catalogue.js';
+import type { Curve, EdgeCounts, MetricInfo, RunRow, StatechartGraph } from '../projections/inspector/types.js';
+
+export type { MachineAt, ReplayReport, RunSummary, SessionSummary, ViewSummary } from '../projections/replay.js';
+export type * from '../projections/inspector/types.js';
+
+/** One session, as the inspector's header lists it. */
+export interface SessionInfo {
+  session: string;
+  status: 'running' | 'completed' | 'halted';
+  /** The machine's current state (`StateEntered.to`). */
+  state: string | null;
+  runsRequested: number;
+  startedAt: string;
+  firstSeq: number;
+  metric: MetricInfo;
+}
+
+/** `GET /api/meta`: what the workspace holds. */
+export interface MetaResponse {
+  /** The workspace's path. */
+  workspace: string;
+  /** Seq of the last event in the log (0: empty). */
+  lastSeq: number;
+  sessions: SessionInfo[];
+  /** The metric of the latest session (null: no session yet). */
+  metric: MetricInfo | null;
+  /** True when the workspace has no event log yet (the page waits for one). */
+  empty: boolean;
+}
+
+/** `GET /api/runs`: the rows in run order, as of `lastSeq`. */
+export interface RunsResponse {
+  lastSeq: number;
+  rows: RunRow[];
+}
+
+/** `GET /api/runs/:id/curve`: one attempt's learning curve, downsampled (first, last and extremes kept). */
+export interface CurveResponse extends Curve {
+  runId: string;
+  /** The metric on the y axis. */
+  metric: string;
+}
+
+/** Positions computed by the layout (ELK), by node and edge id. */
+export interface StatechartLayout {
+  width: number;
+  height: number;
+  nodes: Record<string, { x: number; y: number; width: number; height: number }>;
+  edges: Record<string, { points: [number, number][]; label?: { x: number; y: number } }>;
+}
+
+/** `GET /api/statechart`: the graph, its layout, the counts, and where the selected session stands. */
+export interface StatechartResponse {
+  graph: StatechartGraph;
+  layout: StatechartLayout | null;
+  counts: EdgeCounts;
+  /** Counts of `StateEntered` events that match no edge (a machine changed since they were recorded). */
+  unmatched: number;
+  /** The session's current state key (null: no session). */
+  current: string | null;
+  /** The id of the last edge taken (null: none yet). */
+  last: string | null;
+}
+
+/** SSE `message` of the live tail (and a row of `GET /api/events`): one event of the log; the SSE id is `seq`. */
+export interface LogMessage {
+  seq: number;
+  streamId: string;
+  event: AutopilotEvent;
+}
+
+/** SSE `meta` message: the log grew or a session changed (sent at most once a second). */
+export interface MetaMessage {
+  lastSeq: number;
+}
