@@ -1,7 +1,7 @@
 /** The optimizer-progress chart: each evaluated run's metric mean with its interval, the incumbent over time, failed runs. */
 import type { WorkspaceView } from '../view.js';
 import { metricOfView, type PlotLog } from './fold.js';
-import { meanInterval } from './mean-interval.js';
+import { meanInterval } from '../../domain/stats/mean-interval.js';
 import { renderChart, type ChartSpec, type Point } from './svg.js';
 
 /** Options of the plots. */
@@ -19,7 +19,7 @@ export function progressSpec(view: WorkspaceView, log: PlotLog, opts: PlotOption
   for (const r of view.runs.values()) {
     if (r.evaluation) {
       direction = r.evaluation.direction;
-      const interval = meanInterval(r.finished?.samples[r.evaluation.metric] ?? []);
+      const interval = meanInterval(r.finished?.samples[r.evaluation.metric] ?? []).interval;
       runs.push({ x: r.index, y: r.evaluation.candidate.mean, ...(interval ? { lo: interval[0], hi: interval[1] } : {}) });
     } else if (r.journal?.status === 'failed' || (r.interrupted && r.failures.length > 0)) failed.push({ x: r.index, y: null });
   }

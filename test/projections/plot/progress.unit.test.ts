@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldForPlots } from '../../../projections/plot/fold.js';
-import { meanInterval } from '../../../projections/plot/mean-interval.js';
+import { meanInterval } from '../../../domain/stats/mean-interval.js';
 import { progressSpec, progressSvg } from '../../../projections/plot/progress.js';
 import type { Point } from '../../../projections/plot/svg.js';
 import { xmlProblem } from '../../support/xml.js';
@@ -26,7 +26,7 @@ describe('progress chart', () => {
       if (!r.evaluation) continue;
       const p = runs!.points.find((q) => q.x === r.index) as Point;
       expect(p.y).toBe(r.evaluation.candidate.mean);
-      const [lo, hi] = meanInterval(r.finished!.samples['mean_reward']!)!;
+      const [lo, hi] = meanInterval(r.finished!.samples['mean_reward']!).interval!;
       expect([p.lo, p.hi]).toEqual([lo, hi]);
     }
     expect(incumbent!.points).toEqual(log.incumbents.map((c) => ({ x: c.at, y: c.mean })));
