@@ -19,6 +19,8 @@ export default function setup(): void {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // The containment helper (C) the launcher starts supervisors through in subreaper mode.
   execFileSync(process.execPath, ['dist/adapters/launcher/build-contain.js'], { cwd: root, stdio: 'inherit' });
+  // The statechart's layout, laid out once here so the inspector never runs ELK on its own thread.
+  execFileSync(process.execPath, ['dist/inspector/layout-statechart.js'], { cwd: root, stdio: 'inherit' });
   // Sources edited during the build leave the stamp unwritten, so the next run builds again.
   if (sourceHash() !== hash) return;
   writeStamp(hash);
