@@ -4,6 +4,8 @@
  */
 import { Hono } from 'hono';
 import { assertWorkspace, workspacePaths } from '../../adapters/workspace.js';
+import { addDataRoutes, type DataCaches } from './data-routes.js';
+import type { LayoutPlaces } from './layout-cache.js';
 import { openLogSource, type LogSource } from './log-source.js';
 import { addApiRoutes } from './routes.js';
 import { hostCheck, securityHeaders, tokenCheck } from './security.js';
@@ -20,12 +22,16 @@ export interface InspectorAppOptions {
   /** Where the web app's build is (default `dist/inspector/web`). */
   webRoot?: string;
   timing?: StreamTiming;
+  /** Where the statechart's stored layout and its worker are (the build's unless a test says otherwise). */
+  layout?: LayoutPlaces;
 }
 
 /** The app and its log source (to close when the server stops). */
 export interface InspectorApp {
   app: Hono;
   source: LogSource;
+  /** The rows fold and the statechart layout the data routes keep. */
+  caches: DataCaches;
   close(): void;
 }
 
@@ -43,8 +49,9 @@ export function createInspectorApp(options: InspectorAppOptions): InspectorApp {
   app.use('*', hostCheck(typeof hosts === 'function' ? hosts : () => hosts));
   app.use('*', tokenCheck(options.token));
   addApiRoutes(app, paths, source);
+  const caches = addDataRoutes(app, source, options.layout);
   addStreamRoute(app, source, options.timing ?? STREAM_TIMING);
   addStaticRoutes(app, options.webRoot);
   app.notFound((c) => c.text('inspector: not found\n', 404));
-  return { app, source, close: () => source.close() };
+  return { app, source, caches, close: () => source.close() };
 }

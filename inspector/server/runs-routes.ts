@@ -1,0 +1,67 @@
+/**
+ * `GET /api/runs` (the runs table, folded on as the log grows), `GET /api/runs/:id/curve` (one
+ * attempt's learning curve) and `GET /api/runs/:id/audit` (the run's audit, JSON and text).
+ */
+import type { Hono } from 'hono';
+import { curvesOf } from '../../projections/inspector/curves.js';
+import { missingRunMessage, normalizeRunId } from '../../projections/audit/fold.js';
+import { assemble } from '../../projections/inspector/row-columns.js';
+import { rowsOf, type RowsFold } from '../../projections/inspector/rows.js';
+import type { CurveResponse } from '../api.js';
+import { auditOf } from './audit.js';
+import type { LogSource } from './log-source.js';
+import { apiError, RUN_ID_PATTERN, wholeNumber } from './params.js';
+import type { RowsCache } from './rows-cache.js';
+
+const badRunId = (id: string) => apiError(400, `run id ${JSON.stringify(id.slice(0, 40))} is not one: give the run's number, such as 007 or 7`);
+
+/** The run a route names, with the fold it was found in; or the error answer. */
+function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string; fold: RowsFold } | Response {
+  if (!RUN_ID_PATTERN.test(id)) return badRunId(id);
+  const runId = normalizeRunId(id);
+  const store = source.current();
+  const fold = store ? rows.update(store) : null;
+  if (!fold?.runs.has(runId)) return apiError(404, missingRunMessage(runId, fold ? [...fold.runs.keys()].sort() : []));
+  return { runId, fold };
+}
+
+/** Adds the runs routes to `app`, reading rows through `rows`. */
+export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): void {
+  // The body of the last answer, kept while the fold has not moved (the page polls it).
+  let last: { fold: RowsFold; seq: number; body: string } | null = null;
+
+  app.get('/api/runs', (c) => {
+    const store = source.current();
+    if (!store) return c.json({ lastSeq: 0, rows: [] });
+    const fold = rows.update(store);
+    if (last?.fold !== fold || last.seq !== fold.lastSeq) last = { fold, seq: fold.lastSeq, body: JSON.stringify({ lastSeq: fold.lastSeq, rows: rowsOf(fold) }) };
+    c.header('Cache-Control', 'no-store');
+    return c.body(last.body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+
+  app.get('/api/runs/:id/curve', (c) => {
+    const found = runOf(source, rows, c.req.param('id'));
+    if (found instanceof Response) return found;
+    const { runId, fold } = found;
+    const store = source.current()!;
+    const run = fold.runs.get(runId)!;
+    const row = assemble(run.row, run);
+    const metric = fold.metrics.get(row.session)?.name ?? '';
+    const curves = curvesOf(store.readStream(`run-${runId}`), runId, metric);
+    const attempts = Math.max(1, row.attempts);
+    const asked = c.req.query('attempt');
+    const attempt = asked === undefined ? (curves.at(-1)?.attempt ?? attempts) : wholeNumber(asked);
+    if (attempt === null || attempt < 1) return apiError(400, `attempt ${JSON.stringify(asked?.slice(0, 40))} is not one: give a whole number from 1 to ${attempts}`);
+    if (attempt > attempts) return apiError(404, `run ${runId} has ${row.attempts} attempt(s); attempt ${attempt} is not one of them`, { attempts: row.attempts });
+    const curve = curves.find((x) => x.attempt === attempt) ?? { attempt, x: 'order' as const, points: [], total: 0 };
+    const body: CurveResponse = { runId, metric, ...curve };
+    return c.json(body);
+  });
+
+  app.get('/api/runs/:id/audit', (c) => {
+    const found = runOf(source, rows, c.req.param('id'));
+    if (found instanceof Response) return found;
+    const audit = auditOf(source.current()!, found.runId);
+    return audit ? c.json(audit) : apiError(404, missingRunMessage(found.runId, [...found.fold.runs.keys()].sort()));
+  });
+}

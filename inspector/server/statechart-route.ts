@@ -1,0 +1,42 @@
+/**
+ * `GET /api/statechart?session=`: the loop machine's graph, its layout, and how a session moved
+ * through it (edge counts from its `StateEntered` events, its current state, the last edge taken).
+ * The session is the latest one unless named. Its counts are kept until its stream grows.
+ */
+import type { Hono } from 'hono';
+import { edgeCounts, type StatechartActivity } from '../../projections/inspector/statechart.js';
+import type { StatechartResponse } from '../api.js';
+import type { LayoutCache } from './layout-cache.js';
+import type { LogSource } from './log-source.js';
+import { apiError, SESSION_PATTERN } from './params.js';
+import type { RowsCache } from './rows-cache.js';
+
+const NO_ACTIVITY: StatechartActivity = { counts: {}, unmatched: 0, current: null, last: null };
+
+/** Adds `/api/statechart` to `app`: the graph and layout of `layout`, the sessions known to `rows`. */
+export function addStatechartRoute(app: Hono, source: LogSource, rows: RowsCache, layout: LayoutCache): void {
+  const graph = layout.graph;
+  let kept: { session: string; version: number; hash: string; activity: StatechartActivity } | null = null;
+
+  app.get('/api/statechart', (c) => {
+    const asked = c.req.query('session');
+    if (asked !== undefined && !SESSION_PATTERN.test(asked)) return apiError(400, `session ${JSON.stringify(asked.slice(0, 40))} is not one: give a session id such as 0001`);
+    const store = source.current();
+    const sessions = store ? [...rows.update(store).metrics.keys()] : [];
+    const session = asked ?? sessions.at(-1);
+    if (asked !== undefined && !sessions.includes(asked))
+      return apiError(404, `no session ${asked} in the log; ${sessions.length === 0 ? 'it holds none yet' : `sessions are ${sessions.join(', ')}`}`);
+    let activity = NO_ACTIVITY;
+    if (store && session !== undefined) {
+      const stream = `session-${session}`;
+      const version = store.streamVersion(stream);
+      const [newest] = version > 0 ? store.readStream(stream, { fromPosition: version }) : [];
+      const hash = newest?.hash ?? '';
+      // The same stream, not grown, and still the same log (its newest event unchanged): the counts stand.
+      if (kept?.session !== session || kept.version !== version || kept.hash !== hash) kept = { session, version, hash, activity: edgeCounts(graph, store.readStream(stream), session) };
+      activity = kept.activity;
+    }
+    const body: StatechartResponse = { graph, layout: layout.current(), ...activity };
+    return c.json(body);
+  });
+}
