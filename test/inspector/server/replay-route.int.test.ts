@@ -1,0 +1,28 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliOut, errorsOf, useInspectedHistory } from '../../support/inspector.js';
+
+describe('GET /api/at/:seq on an imported history (loop-3)', () => {
+  const h = useInspectedHistory('loop-3');
+  let lastSeq: number;
+  beforeAll(async () => {
+    lastSeq = ((await (await h.get('/api/meta')).json()) as { lastSeq: number }).lastSeq;
+  });
+
+  it('is what `replay --at N --json` prints, at several N, computed or cached', async () => {
+    for (const seq of [1, 9, Math.floor(lastSeq / 2), lastSeq - 3, lastSeq]) {
+      const expected = JSON.parse(await cliOut(h.ws, 'replay', '--at', String(seq), '--json'));
+      expect(await (await h.get(`/api/at/${seq}`)).json(), `seq ${seq}`).toEqual(expected);
+      expect(await (await h.get(`/api/at/${seq}`)).json(), `seq ${seq}, again`).toEqual(expected);
+    }
+  });
+
+  it('answers a seq that is not one with a 400 naming the range, and one past the log with a 404 and its last seq', async () => {
+    expect(await errorsOf(h.get, ['/api/at/abc', '/api/at/0', '/api/at/-3', `/api/at/${lastSeq + 1}`])).toEqual([
+      ['/api/at/abc', 400, `seq "abc" is not one: give a whole number from 1 to ${lastSeq}`],
+      ['/api/at/0', 400, `seq "0" is not one: give a whole number from 1 to ${lastSeq}`],
+      ['/api/at/-3', 400, `seq "-3" is not one: give a whole number from 1 to ${lastSeq}`],
+      [`/api/at/${lastSeq + 1}`, 404, `seq ${lastSeq + 1} is past the end of the log: its last seq is ${lastSeq}`],
+    ]);
+    expect(await (await h.get(`/api/at/${lastSeq + 5}`)).json()).toMatchObject({ lastSeq });
+  });
+});
