@@ -3,6 +3,8 @@
  * attempt's learning curve) and `GET /api/runs/:id/audit` (the run's audit, JSON and text).
  */
 import type { Hono } from 'hono';
+import type { SqliteEventStore } from '../../adapters/store/sqlite-store.js';
+import type { AutopilotEvent } from '../../events/catalogue.js';
 import { curvesOf } from '../../projections/inspector/curves.js';
 import { missingRunMessage, normalizeRunId } from '../../projections/audit/fold.js';
 import { assemble } from '../../projections/inspector/row-columns.js';
@@ -15,14 +17,14 @@ import type { RowsCache } from './rows-cache.js';
 
 const badRunId = (id: string) => apiError(400, `run id ${JSON.stringify(id.slice(0, 40))} is not one: give the run's number, such as 007 or 7`);
 
-/** The run a route names, with the fold it was found in; or the error answer. */
-function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string; fold: RowsFold } | Response {
+/** The run a route names, with the log and the fold it was found in; or the error answer. */
+function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string; store: SqliteEventStore<AutopilotEvent>; fold: RowsFold } | Response {
   if (!RUN_ID_PATTERN.test(id)) return badRunId(id);
   const runId = normalizeRunId(id);
   const store = source.current();
   const fold = store ? rows.update(store) : null;
-  if (!fold?.runs.has(runId)) return apiError(404, missingRunMessage(runId, fold ? [...fold.runs.keys()].sort() : []));
-  return { runId, fold };
+  if (!store || !fold?.runs.has(runId)) return apiError(404, missingRunMessage(runId, fold ? [...fold.runs.keys()].sort() : []));
+  return { runId, store, fold };
 }
 
 /** Adds the runs routes to `app`, reading rows through `rows`. */
@@ -42,8 +44,7 @@ export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): vo
   app.get('/api/runs/:id/curve', (c) => {
     const found = runOf(source, rows, c.req.param('id'));
     if (found instanceof Response) return found;
-    const { runId, fold } = found;
-    const store = source.current()!;
+    const { runId, store, fold } = found;
     const run = fold.runs.get(runId)!;
     const row = assemble(run.row, run);
     const metric = fold.metrics.get(row.session)?.name ?? '';
@@ -61,7 +62,7 @@ export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): vo
   app.get('/api/runs/:id/audit', (c) => {
     const found = runOf(source, rows, c.req.param('id'));
     if (found instanceof Response) return found;
-    const audit = auditOf(source.current()!, found.runId);
+    const audit = auditOf(found.store, found.runId);
     return audit ? c.json(audit) : apiError(404, missingRunMessage(found.runId, [...found.fold.runs.keys()].sort()));
   });
 }

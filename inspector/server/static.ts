@@ -16,7 +16,7 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>autopilot inspector</title></head>
 <body><h1>autopilot inspector</h1>
 <p>The web app is not built: <code>dist/inspector/web/</code> does not exist. Run <code>npm run build</code> in autopilot's folder.</p>
-<p>The API answers already: <a href="api/meta">api/meta</a>, <a href="api/events">api/events</a>, <a href="api/labbook">api/labbook</a>, <code>api/stream</code> (server-sent events).</p>
+<p>The API answers already: <a href="api/meta">api/meta</a>, <a href="api/events">api/events</a>, <a href="api/labbook">api/labbook</a>, <a href="api/runs">api/runs</a>, <a href="api/statechart">api/statechart</a>, <code>api/runs/ID/curve</code>, <code>api/runs/ID/audit</code>, <code>api/at/SEQ</code>, <code>api/stream</code> (server-sent events).</p>
 </body></html>
 `;
 
