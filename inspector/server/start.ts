@@ -46,6 +46,8 @@ export async function startInspector(o: { workspace: string; port: number; host?
   const token = o.token ?? (host === DEFAULT_HOST ? undefined : newToken());
   let bound = o.port;
   const inspector = createInspectorApp({ workspace: o.workspace, allowedHosts: () => hostsFor(host, bound), ...(token !== undefined ? { token } : {}) });
+  // A stale or missing stored layout starts its worker now, so the page's first request likely finds it done.
+  inspector.caches.layout.current();
   let server: ServerType | undefined;
   try {
     server = await new Promise<ServerType>((resolve, reject) => {
