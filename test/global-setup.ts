@@ -19,6 +19,8 @@ export default function setup(): void {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   // The containment helper (C) the launcher starts supervisors through in subreaper mode.
   execFileSync(process.execPath, ['dist/adapters/launcher/build-contain.js'], { cwd: root, stdio: 'inherit' });
+  // The inspector's web app (vite compiles inspector/web/, which tsconfig.build.json leaves out).
+  execFileSync('npx', ['vite', 'build', '-c', 'inspector/web/vite.config.ts'], { cwd: root, stdio: 'inherit' });
   // Sources edited during the build leave the stamp unwritten, so the next run builds again.
   if (sourceHash() !== hash) return;
   writeStamp(hash);
