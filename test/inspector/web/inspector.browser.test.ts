@@ -11,7 +11,7 @@ import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../../events/catalogue.js';
 import { launchChromium, screenshot, startInspect, watchedPage, type InspectChild, type WatchedPage } from '../../support/browser.js';
 import { historyWorkspace } from '../../support/histories.js';
-import { CLI } from '../../support/workspace.js';
+import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
 
 let ws: string;
 let browser: Browser;
@@ -144,6 +144,19 @@ describe('an inspector bound to 127.0.0.2', () => {
     expect(opened!.status()).toBe(200);
     // The cookie the token set carries the API reads.
     expect(await runIds(p.page)).toHaveLength(3);
+    expect(p.outside).toEqual([]);
+    await p.context.close();
+  });
+});
+
+describe('an inspector on a workspace with no log yet', () => {
+  it('says how to start one', async () => {
+    const empty = await startInspect(['--workspace', fakeTrainerWorkspace(), '--port', '0']);
+    stops.push(() => empty.stop());
+    const p = await watchedPage(browser);
+    await p.page.goto(empty.url.href);
+    expect(await p.page.textContent('[data-testid=empty]')).toBe('no runs yet — start autopilot loop');
+    await screenshot(p.page, 'empty');
     expect(p.outside).toEqual([]);
     await p.context.close();
   });
