@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { assertWorkspace, workspacePaths } from '../../adapters/workspace.js';
+import { openLiveTail } from './live.js';
 import { openLogSource, type LogSource } from './log-source.js';
 import { addApiRoutes } from './routes.js';
 import { hostCheck, securityHeaders, tokenCheck } from './security.js';
@@ -43,7 +44,7 @@ export function createInspectorApp(options: InspectorAppOptions): InspectorApp {
   app.use('*', hostCheck(typeof hosts === 'function' ? hosts : () => hosts));
   app.use('*', tokenCheck(options.token));
   addApiRoutes(app, paths, source);
-  addStreamRoute(app, source, options.timing ?? STREAM_TIMING);
+  addStreamRoute(app, source, options.timing ?? STREAM_TIMING, () => openLiveTail(paths));
   addStaticRoutes(app, options.webRoot);
   app.notFound((c) => c.text('inspector: not found\n', 404));
   return { app, source, close: () => source.close() };
