@@ -31,9 +31,6 @@ export const LIVE_KINDS: ReadonlySet<string> = new Set(['event', 'microstep', 'a
 /** Where a session's live stream goes, relative to the workspace. */
 export const liveFile = (session: string): string => join('logs', `inspect-${session}.ndjson`);
 
-/** The names live stream files have (the inspector tails the highest session). */
-export const LIVE_FILE = /^inspect-(\d{1,12})\.ndjson$/;
-
 /** Where the stream stops (one last `capped` record is written past it). */
 export const LIVE_MAX_BYTES = 8 * 1024 * 1024;
 

@@ -7,6 +7,7 @@ import { assertWorkspace, workspacePaths } from '../../adapters/workspace.js';
 import { openLiveTail } from './live.js';
 import { openLogSource, type LogSource } from './log-source.js';
 import { addApiRoutes } from './routes.js';
+import { SessionIndex } from './sessions.js';
 import { hostCheck, securityHeaders, tokenCheck } from './security.js';
 import { addStaticRoutes } from './static.js';
 import { addStreamRoute, STREAM_TIMING, type StreamTiming } from './stream.js';
@@ -44,7 +45,13 @@ export function createInspectorApp(options: InspectorAppOptions): InspectorApp {
   app.use('*', hostCheck(typeof hosts === 'function' ? hosts : () => hosts));
   app.use('*', tokenCheck(options.token));
   addApiRoutes(app, paths, source);
-  addStreamRoute(app, source, options.timing ?? STREAM_TIMING, () => openLiveTail(paths));
+  const sessions = new SessionIndex();
+  // The live stream followed is the one of the log's latest session, never a file merely found in logs/.
+  const latestSession = (): string | null => {
+    const store = source.current();
+    return store === null ? null : (sessions.list(store, store.lastSeq()).at(-1)?.session ?? null);
+  };
+  addStreamRoute(app, source, options.timing ?? STREAM_TIMING, () => openLiveTail(paths, latestSession));
   addStaticRoutes(app, options.webRoot);
   app.notFound((c) => c.text('inspector: not found\n', 404));
   return { app, source, close: () => source.close() };

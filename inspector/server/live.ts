@@ -1,13 +1,14 @@
 /**
  * The inspector's tail of a running loop's live machine stream (`logs/inspect-<session>.ndjson`, see
- * adapters/live-inspect.ts): the newest session's file, read from an offset through a confined open
+ * adapters/live-inspect.ts): the file of the log's latest session, read from an offset through a confined open
  * (never a link, never a FIFO), in size-capped reads, each complete line checked and handed on. The
- * file is written by the loop and reachable by its agents: a line that is not a plain record is dropped.
+ * file is written by the loop and reachable by its agents: a line that is not a plain record is dropped,
+ * and only the session the log names is followed (an agent's planted `inspect-999999.ndjson` is not).
  */
-import { closeSync, fstatSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { openConfined } from '../../adapters/fs/confined.js';
-import { LIVE_FILE, LIVE_KINDS } from '../../adapters/live-inspect.js';
+import { LIVE_KINDS, liveFile } from '../../adapters/live-inspect.js';
 import type { WorkspacePaths } from '../../adapters/workspace.js';
 
 /** Most bytes read from the file per call; the rest is read on the next ones. */
@@ -18,22 +19,6 @@ const MAX_LINE = 16 * 1024;
 /** One connection's tail: each call returns the records written since the last (as JSON text). */
 export interface LiveTail {
   next(): string[];
-}
-
-// The newest session's file under logs/ (the highest session number), or null.
-function newestFile(logs: string): string | null {
-  let best: { name: string; n: number } | null = null;
-  let names: string[];
-  try {
-    names = readdirSync(logs);
-  } catch {
-    return null;
-  }
-  for (const name of names) {
-    const m = LIVE_FILE.exec(name);
-    if (m && (best === null || Number(m[1]) > best.n)) best = { name, n: Number(m[1]) };
-  }
-  return best && join(logs, best.name);
 }
 
 // A line of the stream as relayed: a JSON object of a known kind, or null.
@@ -50,16 +35,16 @@ function checked(line: string): string | null {
 }
 
 /**
- * Tails the newest live stream of the workspace from its current end (what was written before the
- * connection is history, told by the log): a new session's file, or a file replaced or cut short, is
- * read from its start.
+ * Tails the live stream of `session()` (the latest session of the log, null before the first) from
+ * its current end (what was written before the connection is history, told by the log): a new
+ * session's file, or a file replaced or cut short, is read from its start.
  */
-export function openLiveTail(paths: WorkspacePaths, readBytes = LIVE_READ_BYTES): LiveTail {
-  const logs = join(paths.root, 'logs');
+export function openLiveTail(paths: WorkspacePaths, session: () => string | null, readBytes = LIVE_READ_BYTES): LiveTail {
   let file: { path: string; id: string; offset: number } | null = null;
   let first = true;
   const next = (): string[] => {
-    const path = newestFile(logs);
+    const current = session();
+    const path = current === null ? null : join(paths.root, liveFile(current));
     if (path === null) {
       first = false;
       return [];

@@ -18,12 +18,13 @@ afterAll(() => rmSync(decoy.dir, { recursive: true, force: true }));
 const line = (r: object) => `${JSON.stringify(r)}\n`;
 const micro = (value: string, event: string) => ({ root: true, actor: 'x:0', at: '2026-01-01T00:00:00.000Z', kind: 'microstep', value, event });
 
-describe('the tail of the newest live stream', () => {
+describe("the tail of the log's latest session's live stream", () => {
   it('starts at the end, reads complete lines only, drops what is not a record, and follows a new session from its start', () => {
     const ws = copyShippedWorkspace();
     const file = join(ws, liveFile('0001'));
     writeFileSync(file, line(micro('bootstrap', 'LoopStarted')));
-    const tail = openLiveTail(workspacePaths(ws), 150);
+    let session = '0001';
+    const tail = openLiveTail(workspacePaths(ws), () => session, 150);
     // Reads of 150 bytes: a record fits, the 200-byte junk line below does not.
     const drain = () => Array.from({ length: 8 }, () => tail.next()).flat();
     expect(drain()).toEqual([]);
@@ -34,15 +35,27 @@ describe('the tail of the newest live stream', () => {
     // A line longer than a read and with no end is skipped, not waited on forever.
     appendFileSync(file, 'x'.repeat(200) + '\n' + line({ kind: 'capped' }));
     expect(drain()).toEqual([JSON.stringify({ kind: 'capped' })]);
+    // A file of a session the log does not name (planted by an agent) is not followed.
     writeFileSync(join(ws, liveFile('0002')), line(micro('bootstrap', 'LoopStarted')));
+    writeFileSync(join(ws, liveFile('999999')), line(micro('planted', 'Planted')));
+    expect(drain()).toEqual([]);
+    session = '0002';
     expect(tail.next()).toEqual([JSON.stringify(micro('bootstrap', 'LoopStarted'))]);
+  });
+
+  it('follows nothing before the log has a session', () => {
+    const ws = copyShippedWorkspace();
+    writeFileSync(join(ws, liveFile('0001')), line(micro('bootstrap', 'LoopStarted')));
+    const tail = openLiveTail(workspacePaths(ws), () => null);
+    appendFileSync(join(ws, liveFile('0001')), line(micro('validate', 'RunPlanned')));
+    expect([tail.next(), tail.next()].flat()).toEqual([]);
   });
 
   it('reads nothing through a symlink at the path or at logs/', () => {
     const ws = copyShippedWorkspace();
     writeFileSync(decoy.file, line(micro('decoy', 'Decoy')) + decoy.text);
     try {
-      const tail = openLiveTail(workspacePaths(ws));
+      const tail = openLiveTail(workspacePaths(ws), () => '0001');
       tail.next();
       symlinkSync(decoy.file, join(ws, liveFile('0001')));
       expect(tail.next()).toEqual([]);
