@@ -57,6 +57,13 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
+    // The inspector's web app runs in the browser: its globals, and no Node built-in (vite.config.ts runs in Node).
+    files: ['inspector/web/**'],
+    ignores: ['inspector/web/vite.config.ts'],
+    languageOptions: { globals: globals.browser },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'inspector/web/ runs in the browser: no Node built-ins.' }] }] },
+  },
+  {
     files: ['machines/**', 'events/**', 'domain/**', 'projections/**', 'integrations/**'],
     rules: { 'no-restricted-imports': ['error', pureCore] },
   },

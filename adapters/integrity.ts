@@ -40,7 +40,10 @@ export interface Change {
   note?: string;
 }
 
-const ownFile = (rel: string) => !rel.includes('/') && OWN_FILES.test(rel);
+/** The loop's live machine stream (adapters/live-inspect.ts): appended to while an agent runs, as the machine takes its events. */
+const OWN_LOGS = /^logs\/inspect-\d+\.ndjson$/;
+
+const ownFile = (rel: string) => (!rel.includes('/') && OWN_FILES.test(rel)) || OWN_LOGS.test(rel);
 
 /**
  * Records the workspace's entries, and the dirty entries of the repository it lives in. Copies to

@@ -38,6 +38,7 @@ import { anchorContext, anchorHead } from './anchor.js';
 import { EXIT, prefixed } from '../domain/errors.js';
 import type { Stream } from './console.js';
 import { startLoop, type LoopStart } from './loop-start.js';
+import { liveInspector, openLiveSink } from '../adapters/live-inspect.js';
 import type { Mode } from '../domain/config/mode.js';
 
 /** Options of one `autopilot loop` invocation. */
@@ -280,7 +281,10 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     previous = to;
   }
 
-  const actor = createActor(machine, restored ? { snapshot: restorableSnapshot(machine, restored) } : {});
+  // What the actor does streams to logs/inspect-<session>.ndjson for the inspector (a live view: off on any error, never failing the loop).
+  const live = openLiveSink(paths.root, session);
+  const inspect = liveInspector(live);
+  const actor = createActor(machine, restored ? { snapshot: restorableSnapshot(machine, restored), inspect } : { inspect });
   // Every state the machine enters after its start (a reentry too) is recorded where it happens, before the state's actor runs.
   actor.on('entered', (notice) => guarded(() => isCatalogueType(notice.cause) && recordEntry(notice.state, notice.cause)));
 
@@ -317,6 +321,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   delivery.attach(actor);
   actor.start();
   const final = await finished;
+  live.close();
   clearInterval(poll);
   progress.done();
   if (options.handleSignals) {

@@ -21,6 +21,8 @@ export default function setup(): void {
   execFileSync(process.execPath, ['dist/adapters/launcher/build-contain.js'], { cwd: root, stdio: 'inherit' });
   // The statechart's layout, laid out once here so the inspector never runs ELK on its own thread.
   execFileSync(process.execPath, ['dist/inspector/layout-statechart.js'], { cwd: root, stdio: 'inherit' });
+  // The inspector's web app (vite compiles inspector/web/, which tsconfig.build.json leaves out).
+  execFileSync('npx', ['vite', 'build', '-c', 'inspector/web/vite.config.ts'], { cwd: root, stdio: 'inherit' });
   // Sources edited during the build leave the stamp unwritten, so the next run builds again.
   if (sourceHash() !== hash) return;
   writeStamp(hash);

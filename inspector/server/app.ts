@@ -6,8 +6,10 @@ import { Hono } from 'hono';
 import { assertWorkspace, workspacePaths } from '../../adapters/workspace.js';
 import { addDataRoutes, type DataCaches } from './data-routes.js';
 import type { LayoutPlaces } from './layout-cache.js';
+import { openLiveTail } from './live.js';
 import { openLogSource, type LogSource } from './log-source.js';
 import { addApiRoutes } from './routes.js';
+import { SessionIndex } from './sessions.js';
 import { hostCheck, securityHeaders, tokenCheck } from './security.js';
 import { addStaticRoutes } from './static.js';
 import { addStreamRoute, STREAM_TIMING, type StreamTiming } from './stream.js';
@@ -50,7 +52,13 @@ export function createInspectorApp(options: InspectorAppOptions): InspectorApp {
   app.use('*', tokenCheck(options.token));
   addApiRoutes(app, paths, source);
   const caches = addDataRoutes(app, source, options.layout);
-  addStreamRoute(app, source, options.timing ?? STREAM_TIMING);
+  const sessions = new SessionIndex();
+  // The live stream followed is the one of the log's latest session, never a file merely found in logs/.
+  const latestSession = (): string | null => {
+    const store = source.current();
+    return store === null ? null : (sessions.list(store, store.lastSeq()).at(-1)?.session ?? null);
+  };
+  addStreamRoute(app, source, options.timing ?? STREAM_TIMING, () => openLiveTail(paths, latestSession));
   addStaticRoutes(app, options.webRoot);
   app.notFound((c) => c.text('inspector: not found\n', 404));
   return { app, source, caches, close: () => source.close() };

@@ -3,10 +3,13 @@
  * `autopilot events --json` prints it. It resumes after the larger of `Last-Event-ID` (what
  * EventSource resends when it reconnects) and `?after=`, so a reconnect loses and repeats nothing;
  * then it polls the log with short read-only statements (no read transaction held across a wait).
+ * A running loop's live machine records follow as `event: machine`, `id: <last seq>:<k>` (a reconnect
+ * resumes the log after that seq; machine records are live only and are not sent again).
  */
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { eventJson } from '../../orchestrator/output.js';
+import type { LiveTail } from './live.js';
 import type { LogSource } from './log-source.js';
 import { seqParam } from './routes.js';
 
@@ -28,8 +31,8 @@ export function resumeAfter(lastEventId: string | undefined, after: string | und
   return Math.max(fromHeader, seqParam(after, 0));
 }
 
-/** Adds `/api/stream` to `app`. */
-export function addStreamRoute(app: Hono, source: LogSource, timing: StreamTiming = STREAM_TIMING): void {
+/** Adds `/api/stream` to `app`; `live` opens a connection's tail of the loop's live machine stream. */
+export function addStreamRoute(app: Hono, source: LogSource, timing: StreamTiming = STREAM_TIMING, live?: () => LiveTail): void {
   app.get('/api/stream', (c) => {
     let last = resumeAfter(c.req.header('last-event-id'), c.req.query('after'));
     c.header('Cache-Control', 'no-store');
@@ -39,6 +42,8 @@ export function addStreamRoute(app: Hono, source: LogSource, timing: StreamTimin
         open = false;
       });
       let quietSince = Date.now();
+      const tail = live?.();
+      let k = 0;
       while (open && !s.aborted && !s.closed) {
         const store = source.current();
         const head = store?.lastSeq() ?? 0;
@@ -53,6 +58,11 @@ export function addStreamRoute(app: Hono, source: LogSource, timing: StreamTimin
           }
           quietSince = Date.now();
           continue;
+        }
+        for (const data of tail?.next() ?? []) {
+          if (!open) return;
+          await s.writeSSE({ event: 'machine', id: `${last}:${++k}`, data });
+          quietSince = Date.now();
         }
         if (Date.now() - quietSince >= timing.heartbeatMs) {
           await s.write(': heartbeat\n\n');

@@ -1,0 +1,44 @@
+/** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
+import type { RunAudit } from '../../projections/audit/steps.js';
+import type { CurveResponse, MetaResponse, RunsResponse } from '../api.js';
+
+/** An answer that was not 2xx, with the server's text. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    text: string,
+  ) {
+    super(`${status}: ${text.trim()}`);
+  }
+}
+
+async function get(path: string, signal?: AbortSignal): Promise<Response> {
+  const res = await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
+  if (!res.ok) throw new HttpError(res.status, await res.text());
+  return res;
+}
+
+/** The journal files' text (null: absent). */
+export interface LabbookResponse {
+  labbook: string | null;
+  notes: string | null;
+  problems: string[];
+}
+
+export const api = {
+  meta: async (): Promise<MetaResponse> => (await get('api/meta')).json() as Promise<MetaResponse>,
+  runs: async (): Promise<RunsResponse> => (await get('api/runs')).json() as Promise<RunsResponse>,
+  curve: async (id: string): Promise<CurveResponse> => (await get(`api/runs/${encodeURIComponent(id)}/curve`)).json() as Promise<CurveResponse>,
+  labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
+  /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */
+  audit: async (id: string): Promise<string> => {
+    const res = await get(`api/runs/${encodeURIComponent(id)}/audit`);
+    if (!(res.headers.get('content-type') ?? '').includes('json')) return res.text();
+    const body = (await res.json()) as { text?: unknown; audit?: RunAudit; steps?: unknown } | null;
+    if (typeof body?.text === 'string') return body.text;
+    // The renderer pulls in the event catalogue (~200 KB): loaded only when an audit comes as data.
+    const audit = body?.audit ?? (Array.isArray(body?.steps) ? (body as RunAudit) : null);
+    if (audit) return (await import('../../projections/audit/render.js')).renderAudit(audit);
+    return JSON.stringify(body, null, 2);
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * The inspector's page: a header with the workspace and its sessions, tabs, and the view the URL's
+ * hash names. Data comes from the inspector's API on the same origin; nothing is fetched elsewhere.
+ */
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { MetaResponse, RunRow } from '../api.js';
+import { api } from './api-client.js';
+import { el, replace } from './dom.js';
+import { renderLabbook } from './labbook-view.js';
+import { renderProgress } from './progress-view.js';
+import { parseHash, tabOf, TABS, type Route } from './router.js';
+import { renderRun } from './run-view.js';
+import { renderRunsTable } from './runs-view.js';
+import { LiveTail } from './tail-view.js';
+
+const app = document.getElementById('app')!;
+const main = el('main', { id: 'view' });
+const nav = el('nav', { class: 'tabs' });
+let rows: RunRow[] | null = null;
+let painted = false;
+
+async function loadRows(): Promise<RunRow[]> {
+  rows ??= (await api.runs()).rows;
+  return rows;
+}
+
+function error(where: string, e: unknown): HTMLElement {
+  return el('p', { class: 'error', 'data-testid': 'error' }, `${where}: ${(e as Error).message}`);
+}
+
+// The runs view: the progress chart above the table; the first time both are drawn marks the first paint.
+async function showRuns(meta: MetaResponse): Promise<void> {
+  const chartHost = el('section', { class: 'progress' });
+  const tableHost = el('section', { class: 'runs' });
+  replace(main, chartHost, tableHost);
+  let all: RunRow[];
+  try {
+    all = await loadRows();
+  } catch (e) {
+    return replace(main, error('runs', e));
+  }
+  renderRunsTable(tableHost, all);
+  // uPlot paints on its own schedule: the mark waits for its first draw (the table is drawn by then).
+  renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
+    if (painted) return;
+    painted = true;
+    performance.mark('ap:first-paint');
+  });
+}
+
+function header(meta: MetaResponse): HTMLElement {
+  const last = meta.sessions.at(-1);
+  // Each part only when the server sent it.
+  const about = last ? [`session ${last.session}`, last.status, last.state && `(${last.state})`].filter(Boolean).join(' ') + ' · ' : '';
+  return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
+}
+
+async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
+  const route: Route = parseHash(location.hash);
+  const tab = tabOf(route);
+  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['view'] === tab);
+  main.dataset['view'] = route.view;
+  if (route.view === 'runs') return showRuns(meta);
+  if (route.view === 'progress') {
+    const host = el('section', { class: 'progress' });
+    replace(main, host);
+    try {
+      renderProgress(host, await loadRows(), meta.metric ?? null);
+    } catch (e) {
+      replace(main, error('runs', e));
+    }
+    return;
+  }
+  if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
+  if (route.view === 'tail') return tail.render(main);
+  return renderLabbook(main);
+}
+
+// An empty workspace: say how to start, and look again every 2 s until a log appears.
+function emptyState(meta: MetaResponse): void {
+  replace(app, header(meta), el('p', { class: 'empty', 'data-testid': 'empty' }, 'no runs yet — start ', el('code', {}, 'autopilot loop')));
+  const poll = setInterval(() => {
+    void api.meta().then((m) => {
+      if (!m.empty) {
+        clearInterval(poll);
+        location.reload();
+      }
+    });
+  }, 2000);
+}
+
+async function start(): Promise<void> {
+  let meta: MetaResponse;
+  try {
+    meta = await api.meta();
+  } catch (e) {
+    return replace(app, error('inspector', e));
+  }
+  if (meta.empty) return emptyState(meta);
+  for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
+  replace(app, header(meta), nav, main);
+  const tail = new LiveTail(meta.lastSeq);
+  // New events may change the rows: read them again when the runs are next shown.
+  tail.onEvent = () => (rows = null);
+  tail.resume();
+  window.addEventListener('hashchange', () => void show(meta, tail));
+  await show(meta, tail);
+}
+
+void start();

@@ -1,0 +1,35 @@
+/** The page's routes, read from the URL's hash (`#/runs`, `#/runs/007`, `#/tail`…). Pure. */
+
+/** Where the page is. */
+export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' };
+
+/** The tabs, in the order they are shown, with the hash each opens. */
+export const TABS = [
+  { view: 'runs', label: 'Runs', hash: '#/runs' },
+  { view: 'progress', label: 'Progress', hash: '#/progress' },
+  { view: 'tail', label: 'Live tail', hash: '#/tail' },
+  { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
+] as const;
+
+/** The route a hash names; anything unknown (or empty) is the runs table. */
+export function parseHash(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
+  const [head, arg] = parts;
+  if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
+  if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
+  return { view: 'runs' };
+}
+
+/** The hash of a route (`{view:'run', id:'007'}` → `#/runs/007`). */
+export function hashOf(route: Route): string {
+  return route.view === 'run' ? `#/runs/${encodeURIComponent(route.id)}` : `#/${route.view}`;
+}
+
+/** The tab a route belongs to (a run's page is under Runs). */
+export function tabOf(route: Route): (typeof TABS)[number]['view'] {
+  return route.view === 'run' ? 'runs' : route.view;
+}
