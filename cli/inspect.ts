@@ -60,6 +60,16 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<numb
   // Loaded here, not at the top: every other command's start-up skips hono.
   const { startInspector } = await import('../inspector/server/start.js');
   const server = await startInspector({ workspace: o.workspace, port: o.port, ...(o.host !== undefined ? { host: o.host } : {}) });
+  // The signals are heard before the URL is printed: whoever reads the URL may stop the server at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   printLine(`inspector: ${server.url}`, io.out);
   printLine(prefixed(`serving ${o.workspace} read-only on ${server.host}:${server.port}; Ctrl-C stops it`, 'inspect'), io.err);
   if (o.open) {
@@ -70,15 +80,7 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<numb
         .on('error', () => undefined)
         .unref();
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   await server.close();
   return EXIT.ok;
 }
