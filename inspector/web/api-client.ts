@@ -12,9 +12,20 @@ export class HttpError extends Error {
   }
 }
 
+/** The message of an error body: the server's `{"error": "…"}` JSON, else the text as sent (a 401 or 404 is plain text). */
+export function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { error?: unknown }).error === 'string') return (parsed as { error: string }).error;
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return body;
+}
+
 async function get(path: string, signal?: AbortSignal): Promise<Response> {
   const res = await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
-  if (!res.ok) throw new HttpError(res.status, await res.text());
+  if (!res.ok) throw new HttpError(res.status, errorText(await res.text()));
   return res;
 }
 
