@@ -73,9 +73,14 @@ describe('the inspector page (Chromium, a real server)', () => {
     await w.page.click('.th[data-column=mean]');
     await w.page.click('.th[data-column=mean]');
     expect(await w.page.getAttribute('[data-run-id]:first-child', 'data-run-id')).toBe(best);
-    // Filtering: only the baseline.
+    // Filtering: every word must appear in the row (003, the baseline's replicate, shows 001 as its parent and the verdict "baseline").
+    const shown = () => w.page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    await w.page.fill('[data-testid=run-filter]', 'builtin improved');
+    expect(await shown()).toEqual(['002']);
+    await w.page.fill('[data-testid=run-filter]', 'replicate 001');
+    expect(await shown()).toEqual(['003']);
     await w.page.fill('[data-testid=run-filter]', 'baseline 001');
-    expect(await w.page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual(['001']);
+    expect((await shown()).sort()).toEqual(['001', '003']);
   });
 
   it('draws the optimizer progress, with a log axis on request', async () => {
