@@ -7,12 +7,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Integration and end-to-end tests spawn the compiled CLI and trainer, so dist/ must be built from the
- * sources as they are now. Vitest calls this once per project (unit, int, e2e, slow); the first call
+ * sources as they are now. Vitest calls this once per project (unit, int, e2e, slow, browser); the first call
  * builds and stamps dist/ with the sources' hash, the others (and later runs on unchanged sources, or
  * a dist/ that `npm run build` stamped) find the stamp equal and skip. Any changed byte in a source
- * changes the hash, so a stale dist is never tested.
+ * changes the hash, so a stale dist is never tested. The unit tier runs nothing from dist/, so
+ * `npm run test:unit` alone does not wait for a build.
  */
-export default function setup(): void {
+export default function setup(project: { name: string }): void {
+  if (project.name === 'unit') return;
   const hash = sourceHash();
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) return;
   rmSync(STAMP, { force: true });
