@@ -73,6 +73,11 @@ export class MachineTracker {
   #base: LoopSnapshot | null = null;
   #pending: AutopilotEvent[] = [];
 
+  /** The session open at the last observed event (null before any). */
+  get session(): string | null {
+    return this.#session;
+  }
+
   /** Takes in the next event of the log. */
   observe(stored: StoredEvent<AutopilotEvent>): void {
     const session = stored.event.metadata.session;

@@ -38,9 +38,13 @@ const RowsState = z.object({
   metrics: z.array(z.tuple([z.string(), z.object({ name: z.string(), direction: z.enum(['maximize', 'minimize']) })])),
 });
 
-/** The rows fold's state as JSON text (runs in run order). */
-export function serializeRows(s: RowsFold): string {
-  return JSON.stringify({ lastSeq: s.lastSeq, runs: [...s.runs.values()], metrics: [...s.metrics] });
+/**
+ * The rows fold's state as JSON text (runs in run order), each run's text given by `runText` (a
+ * writer passes a cache of the runs' texts, since most runs do not change between two snapshots).
+ */
+export function serializeRows(s: RowsFold, runText: (runId: string, r: RunFold) => string = (_, r) => JSON.stringify(r)): string {
+  const runs = [...s.runs].map(([runId, r]) => runText(runId, r));
+  return `{"lastSeq":${JSON.stringify(s.lastSeq)},"runs":[${runs.join(',')}],"metrics":${JSON.stringify([...s.metrics])}}`;
 }
 
 /** Reads {@link serializeRows}' text back; throws (a zod error) when it is not a rows fold of this format. */
