@@ -8,7 +8,7 @@ import { atomicWrite, sameContent } from './projection-files.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { hasSnapshots, type EventStore } from '../events/store.js';
 import { MODEL_POINTERS, RUN_PROJECTION_FILES, renderAll } from '../projections/render.js';
-import { isSnapshotPoint, saveSummarySnapshot, SUMMARY_SNAPSHOT } from '../projections/snapshots.js';
+import { isSnapshotPoint, SNAPSHOT_NAMES, SnapshotTaker } from '../projections/snapshots.js';
 import { emptyView, evolveView } from '../projections/view.js';
 
 /** Up to this many files, {@link syncAll} fsyncs each one rather than the whole filesystem. */
@@ -89,7 +89,7 @@ export interface RebuildResult {
 
 /**
  * Renders every projection again from the log and makes the workspace match it byte for byte
- * (and takes the summary snapshots afresh, every SNAPSHOT_EVERY events (projections/snapshots.ts)):
+ * (and takes the snapshots afresh, every SNAPSHOT_EVERY events (projections/snapshots.ts)):
  * a file that differs (edited, truncated) or is missing is rewritten, a projection file the log
  * does not render is removed, and a file that already matches is left alone (so a rebuild costs
  * reads, not writes, where nothing drifted). Files are written atomically but not fsynced one by
@@ -105,11 +105,13 @@ export function rebuildProjections(workspace: string, store: EventStore<Autopilo
   };
   const snapshots = hasSnapshots(store) ? store : null;
   // Snapshots are redone with the fold, so a rebuild also repairs them.
-  snapshots?.clearSnapshots(SUMMARY_SNAPSHOT);
+  for (const name of SNAPSHOT_NAMES) snapshots?.clearSnapshots(name);
+  const taker = snapshots ? new SnapshotTaker(snapshots) : null;
   const view = emptyView();
   for (const stored of store.readAll()) {
     evolveView(view, stored);
-    if (snapshots && isSnapshotPoint(stored.seq)) saveSummarySnapshot(snapshots, view);
+    taker?.observe(stored);
+    if (isSnapshotPoint(stored.seq)) taker?.save(view);
   }
   step('fold');
   const files = renderAll(view);

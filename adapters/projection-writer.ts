@@ -16,7 +16,7 @@ import { labbookOf, NOTE_EVENTS, notesOf, type LabbookState, type NotesState } f
 import { evolveIfHandled } from '../projections/projection.js';
 import { labbookProjection, notesProjection, workspaceProjection } from '../projections/registry.js';
 import { MODEL_POINTERS, renderAll, renderBest, renderModelPointers, renderRunFiles } from '../projections/render.js';
-import { ensureSummarySnapshot, isSnapshotPoint, saveSummarySnapshot } from '../projections/snapshots.js';
+import { isSnapshotPoint, SnapshotTaker } from '../projections/snapshots.js';
 import type { WorkspaceView } from '../projections/view.js';
 
 const LABBOOK = labbookProjection.name;
@@ -31,15 +31,19 @@ export class ProjectionWriter {
   #written = new Map<string, FileIdentity>();
   /** Unsafe entries (links, FIFOs) met and removed where projections are written, until taken. */
   #unsafe: UnsafeEntry[] = [];
+  /** Takes the snapshots (summary, rows, machine) every SNAPSHOT_EVERY events; null: none. */
+  #snapshots: SnapshotTaker | null;
 
   /**
-   * @param snapshots where to keep the summary snapshots (every SNAPSHOT_EVERY events); the loop passes its
+   * @param snapshots where to keep the snapshots (every SNAPSHOT_EVERY events); the loop passes its
    *   store. Without it the writer takes none.
    */
   constructor(
     private readonly workspace: string,
     private readonly snapshots: SnapshotStore | null = null,
-  ) {}
+  ) {
+    this.#snapshots = snapshots ? new SnapshotTaker(snapshots) : null;
+  }
 
   /** The current fold. */
   get view(): WorkspaceView {
@@ -87,11 +91,13 @@ export class ProjectionWriter {
   /** Folds the whole log and rewrites every projection file that differs (used at startup, after a crash). */
   catchUp(store: EventStore<AutopilotEvent>): void {
     this.#view = workspaceProjection.initialState();
+    this.#snapshots = this.snapshots ? new SnapshotTaker(this.snapshots) : null;
     this.#written.clear();
     for (const stored of store.readAll()) {
       this.#view = workspaceProjection.evolve(this.#view, stored);
+      this.#snapshots?.observe(stored);
       // Fill in snapshots a log written before they existed (or by an older version) lacks.
-      if (this.snapshots && isSnapshotPoint(stored.seq)) ensureSummarySnapshot(this.snapshots, this.#view);
+      if (isSnapshotPoint(stored.seq)) this.#snapshots?.ensure(this.#view);
     }
     this.#labbook = labbookOf(this.#view);
     this.#notes = notesOf(this.#view);
@@ -105,7 +111,8 @@ export class ProjectionWriter {
   apply(stored: StoredEvent<AutopilotEvent>): void {
     const incumbentBefore = this.#view.incumbent;
     this.#view = workspaceProjection.evolve(this.#view, stored);
-    if (this.snapshots && isSnapshotPoint(stored.seq)) saveSummarySnapshot(this.snapshots, this.#view);
+    this.#snapshots?.observe(stored);
+    if (isSnapshotPoint(stored.seq)) this.#snapshots?.save(this.#view);
     this.#labbook = evolveIfHandled(labbookProjection, this.#labbook, stored, this.#view);
     this.#notes = evolveIfHandled(notesProjection, this.#notes, stored, this.#view);
     const e = stored.event;

@@ -15,10 +15,17 @@
  * - the floor: a plain sequential read of the messages table (JSON.parse of the data), which every
  *   other read is compared with;
  * - the loop's journaling: what its projection writer costs per run around run 100 and at the last
- *   runs (the ratio must stay <= 1.5x), and its start-up catch-up on the whole history.
+ *   runs (the ratio must stay <= 1.5x), and its start-up catch-up on the whole history;
+ * - (info) jumps, as the inspector makes them (bench/history-jump.ts): `replayReport` near the end with
+ *   the machine snapshot and without, the runs table from its snapshot and from event 1, and the audit
+ *   of the last run from its streams and from the whole log.
  *
  *   npm run bench:history [-- --runs 10000 --per-session 100 --repeat 3 --rebuilds 1 --seed 1
- *                            --dir /tmp --keep --json --no-loop-info]
+ *                            --dir /tmp --keep --json --no-loop-info --short]
+ *
+ * --short leaves out what only the full report needs (the loop's journaling and the cold write
+ * floor), for a quick look at the reads: `--short --per-session 10000` is the machine snapshot's
+ * worst case, one session of the whole history.
  *
  * The workspace is a temp copy of the shipped one under --dir (default: the OS temp dir), removed
  * at the end unless --keep. (--dir /dev/shm shows what the code costs without the disk: fsync is
@@ -36,9 +43,7 @@ import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../adapters/store/sqlite-store.js';
 import type { EventStore } from '../events/store.js';
 import { verifyLog } from '../adapters/store/verify.js';
-import { loopMachine } from '../machines/loop.machine.js';
-import { foldSession } from '../orchestrator/restore.js';
-import { replayAt } from '../orchestrator/replay.js';
+import { machineAt, replayAt } from '../orchestrator/replay.js';
 import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } from '../adapters/workspace.js';
 import { buildReplay, scanTo } from '../projections/replay.js';
 import { loadSummarySnapshot, SNAPSHOT_EVERY } from '../projections/snapshots.js';
@@ -46,6 +51,7 @@ import { createRng } from '../domain/rng.js';
 import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { rebuildProjections, type RebuildStep } from '../adapters/projection-rebuild.js';
 import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
+import { measureJumps, type JumpPair } from './history-jump.js';
 
 interface Args {
   runs: number;
@@ -57,12 +63,13 @@ interface Args {
   keep: boolean;
   json: boolean;
   loopInfo: boolean;
+  short: boolean;
 }
 
-const USAGE = 'usage: node dist/bench/history.js [--runs N] [--per-session N] [--repeat N] [--rebuilds N] [--seed N] [--dir DIR] [--keep] [--json] [--no-loop-info]';
+const USAGE = 'usage: node dist/bench/history.js [--runs N] [--per-session N] [--repeat N] [--rebuilds N] [--seed N] [--dir DIR] [--keep] [--json] [--no-loop-info] [--short]';
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 10_000, perSession: 100, repeat: 3, rebuilds: 1, seed: 1, dir: tmpdir(), keep: false, json: false, loopInfo: true };
+  const args: Args = { runs: 10_000, perSession: 100, repeat: 3, rebuilds: 1, seed: 1, dir: tmpdir(), keep: false, json: false, loopInfo: true, short: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -84,6 +91,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keep') args.keep = true;
     else if (a === '--json') args.json = true;
     else if (a === '--no-loop-info') args.loopInfo = false;
+    else if (a === '--short') args.short = true;
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   return args;
@@ -346,10 +354,11 @@ function main(): number {
     if (differs) throw new Error(`rebuild is not byte-identical from one run to the next: ${differs}`);
     // The disk's own floor for a cold rebuild: the same files (same names, same bytes) created with
     // plain writeFileSync in an empty directory, no fold, no render, no rename.
-    progress('cold write floor (the same files, plain writeFileSync)...');
     const floorDir = mkdtempSync(join(args.dir, 'autopilot-bench-files-'));
     extraDirs.push(floorDir);
+    if (!args.short) progress('cold write floor (the same files, plain writeFileSync)...');
     const coldFloor = measure(() => {
+      if (args.short) return;
       const made = new Set<string>();
       for (const [rel, content] of firstFiles) {
         const path = join(floorDir, rel);
@@ -394,7 +403,7 @@ function main(): number {
         const snapshotSeq = from?.lastSeq ?? 0;
         const scan = scanTo(reader.readAll({ fromSeq: snapshotSeq + 1, toSeq: at }), session, from);
         const t1 = performance.now();
-        const snapshot = foldSession(loopMachine, reader, session, scan.sessionFirstSeq, at);
+        const { snapshot, snapshotSeq: machineSeq } = machineAt(reader, session, scan.sessionFirstSeq, at);
         const t2 = performance.now();
         const report = buildReplay(target!, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context });
         const json = JSON.stringify(report.view);
@@ -404,7 +413,8 @@ function main(): number {
         if (JSON.stringify(buildReplay(target!, full, report.machine).view) !== json) throw new Error('the view from the snapshot differs from the full fold');
         return {
           session,
-          sessionEvents: at - scan.sessionFirstSeq + 1,
+          sessionEvents: at - (machineSeq ?? scan.sessionFirstSeq - 1),
+          machineSeq,
           state: String(snapshot.value),
           snapshotSeq,
           view: t1 - t0,
@@ -417,10 +427,20 @@ function main(): number {
       }
     })();
 
+    progress('jumps (replay, rows, audit; with and without the new snapshots and streams)...');
+    const jumps = (() => {
+      const reader = openSqliteStore(paths.events, catalogueCodec, { readonly: true, blobs: workspaceBlobs(paths) });
+      try {
+        return measureJumps(reader, at, args.repeat);
+      } finally {
+        reader.close();
+      }
+    })();
+
     // ------------------------------------------------------------------ the loop's journaling (projection writes) per run
     type Journaling = { from: number; to: number; ms: number[]; cpu: number[]; catchUp: Time };
     let journaling: { early: Journaling; late: Journaling; ratio: number; cpuRatio: number } | null = null;
-    if (args.loopInfo && args.runs >= 2 * JOURNAL_WINDOW + 100) {
+    if (args.loopInfo && !args.short && args.runs >= 2 * JOURNAL_WINDOW + 100) {
       progress('loop journaling per run...');
       const upTo = (seq: number): EventStore<AutopilotEvent> => ({ ...store, readAll: (o = {}) => store.readAll({ ...o, toSeq: Math.min(o.toSeq ?? seq, seq) }) });
       // Time ProjectionWriter.apply over the events of each run from..to (read beforehand), after a catch-up to the run before.
@@ -495,6 +515,7 @@ function main(): number {
           },
           rebuild: { times: rebuild.times, cold: cold.time, coldWriteFloor: coldFloor.time, steps, files: r.files.length, drift: DRIFT },
           replay: { at, times: replay.times, reportBytes: replay.result, steps: replaySteps },
+          jumps,
           verify: verify.times,
           journaling,
           verdicts,
@@ -514,21 +535,29 @@ function main(): number {
       perRunAppend(late, `late/early ${growth.toFixed(2)}x <= 1.2x (cpu ${cpuGrowth.toFixed(2)}x)`);
       row(`rebuild (${r.files.length.toLocaleString('en-US')} files; ${DRIFT.deleted} deleted, ${DRIFT.edited} edited, ${DRIFT.stale} stale)`, rebuildTime, stepLine, true, '<= 10 s');
       row('(info) cold rebuild: empty workspace, every file new', cold.time, coldStepLine, true, '');
-      row(
-        '(info)   the disk alone: the same files, plain writeFileSync',
-        coldFloor.time,
-        `${((coldFloor.time.wall * 1000) / firstFiles.size).toFixed(0)} µs per file; cold rebuild / this = ${(cold.time.wall / coldFloor.time.wall).toFixed(2)}x`,
-        true,
-        '',
-      );
+      if (!args.short)
+        row(
+          '(info)   the disk alone: the same files, plain writeFileSync',
+          coldFloor.time,
+          `${((coldFloor.time.wall * 1000) / firstFiles.size).toFixed(0)} µs per file; cold rebuild / this = ${(cold.time.wall / coldFloor.time.wall).toFixed(2)}x`,
+          true,
+          '',
+        );
       row(
         `replay --at ${at} --json`,
         replayTime,
-        `view ${replaySteps.snapshotSeq ? `from the snapshot at ${replaySteps.snapshotSeq}` : 'from event 1 (no snapshot yet)'} ${fmtMs(replaySteps.view)}; machine fold of session ${replaySteps.session} (${replaySteps.sessionEvents} events, ends in ${replaySteps.state}) ${fmtMs(replaySteps.machine)}; report ${fmtMs(replaySteps.report)}`,
+        `view ${replaySteps.snapshotSeq ? `from the snapshot at ${replaySteps.snapshotSeq}` : 'from event 1 (no snapshot yet)'} ${fmtMs(replaySteps.view)}; machine fold of session ${replaySteps.session} (${replaySteps.sessionEvents} events${replaySteps.machineSeq ? ` from the machine snapshot at ${replaySteps.machineSeq}` : ''}, ends in ${replaySteps.state}) ${fmtMs(replaySteps.machine)}; report ${fmtMs(replaySteps.report)}`,
         true,
         '<= 1 s',
       );
       row('(info) replay view folded from event 1', { wall: replaySteps.fullFold }, 'the same view without a snapshot', true, '');
+      const jump = (what: string, p: JumpPair) => {
+        row(`(info) ${what}`, { wall: p.fast }, p.detail, true, '');
+        row(`(info)   ${what}, the slow way`, { wall: p.slow }, `${(p.slow / p.fast).toFixed(1)}x the time`, true, '');
+      };
+      jump(`replayReport at ${at}`, jumps.replay);
+      jump('runs table (rows) at the end', jumps.rows);
+      jump(`audit ${jumps.audit.runId}`, jumps.audit);
       row('verify', verifyTime, eps(verifyTime.wall), true, '<= 3 s');
       if (journaling) {
         const { early: je, late: jl } = journaling;

@@ -1,5 +1,6 @@
-/** `autopilot audit RUN`: the decision chain of one run, read from the log alone (read-only). */
-import { auditRun, missingRunMessage, normalizeRunId } from '../projections/audit/fold.js';
+/** `autopilot audit RUN`: the decision chain of one run, read from the log alone (its run's and session's streams; read-only). */
+import { missingRunMessage, normalizeRunId } from '../projections/audit/fold.js';
+import { auditRunFromStreams } from '../orchestrator/audit-streams.js';
 import { renderAudit } from '../projections/audit/render.js';
 import { printJson, printText } from '../orchestrator/console.js';
 import { openReader } from './open-store.js';
@@ -13,7 +14,7 @@ export function auditCommand(runArg: string, o: { workspace: string; json?: bool
   if (!store) throw new AutopilotError('not-found', missingRunMessage(runId, []));
   let found;
   try {
-    found = auditRun(store.readAll(), runId);
+    found = auditRunFromStreams(store, runId);
   } finally {
     store.close();
   }

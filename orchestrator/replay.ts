@@ -4,8 +4,9 @@
  */
 import { loopMachine } from '../machines/loop.machine.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
-import type { EventStore, SnapshotStore } from '../events/store.js';
-import { loadSummarySnapshot } from '../projections/snapshots.js';
+import type { EventStore, SnapshotStore, StoredEvent } from '../events/store.js';
+import { loadMachineSnapshot, loadSummarySnapshot } from '../projections/snapshots.js';
+import { foldMachine, type LoopSnapshot } from '../projections/machine-snapshot.js';
 import { buildReplay, renderReplay, scanTo, type ReplayReport } from '../projections/replay.js';
 import { printJson, printText, type Streams } from './console.js';
 import { describeEvent } from './output.js';
@@ -18,11 +19,34 @@ function headline(e: AutopilotEvent): string | null {
   return e.type === 'StateEntered' ? `${e.data.from ?? '(start)'} -> ${e.data.to} on ${e.data.event}` : describeEvent(e);
 }
 
+/** The events of `session` among `stored`. */
+function* ofSession(stored: Iterable<StoredEvent<AutopilotEvent>>, session: string): Generator<AutopilotEvent> {
+  for (const s of stored) if (s.event.metadata.session === session) yield s.event;
+}
+
+/** The machine right after an event, and the machine snapshot it was folded on from (null: from the session's first event). */
+export interface MachineFold {
+  snapshot: LoopSnapshot;
+  snapshotSeq: number | null;
+}
+
+/**
+ * The machine of `session` (whose first event is `firstSeq`) right after event `seq`: folded on from
+ * the nearest machine snapshot at or before `seq` when that one holds this session from its first
+ * event, else from the session's first event.
+ */
+export function machineAt(store: EventStore<AutopilotEvent> & SnapshotStore, session: string, firstSeq: number, seq: number): MachineFold {
+  const snap = loadMachineSnapshot(store, seq);
+  if (snap?.session === session && snap.firstSeq === firstSeq)
+    return { snapshot: foldMachine(ofSession(store.readAll({ fromSeq: snap.seq + 1, toSeq: seq }), session), snap.snapshot), snapshotSeq: snap.seq };
+  return { snapshot: foldSession(loopMachine, store, session, firstSeq, seq), snapshotSeq: null };
+}
+
 /**
  * The machine's state and context, and the workspace view, right after event `seq` of `store` (a
  * sequence number of the log: the caller checked it), as the report `replay --at SEQ --json` prints.
- * The view folds on from the nearest summary snapshot at or before `seq`; the machine folds the
- * event's session from its first event. Reads, never writes.
+ * The view folds on from the nearest summary snapshot at or before `seq`; the machine from the
+ * nearest machine snapshot of the event's session, else from the session's first event. Reads, never writes.
  */
 export function replayReport(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number): ReplayReport {
   const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
@@ -32,7 +56,7 @@ export function replayReport(store: EventStore<AutopilotEvent> & SnapshotStore, 
   const from = loadSummarySnapshot(store, seq);
   const scan = scanTo(store.readAll({ fromSeq: (from?.lastSeq ?? 0) + 1, toSeq: seq }), session, from);
   // The plain machine: the pure transition records invocations but never runs an actor.
-  const snapshot = foldSession(loopMachine, store, session, scan.sessionFirstSeq, seq);
+  const { snapshot } = machineAt(store, session, scan.sessionFirstSeq, seq);
   return buildReplay(target, scan, { state: String(snapshot.value), status: snapshot.status, context: snapshot.context }, headline(target.event));
 }
 

@@ -12,7 +12,7 @@ import type { RunView, WorkspaceView } from '../view.js';
 import { assemble, deltaStat, metricStat, type RowFields } from './row-columns.js';
 
 /** One run as the fold holds it: the row's fixed fields, and what its status and live column derive from. */
-interface RunFold {
+export interface RunFold {
   row: RowFields;
   /** Each launch's trainer seed and start, in launch order. */
   launches: { seed: number | null; at: string }[];
@@ -58,7 +58,20 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'RunPlanned': {
       const d = e.data;
       s.runs.set(d.runId, {
-        row: { id: d.runId, session: e.metadata.session, index: d.index, kind: d.kind, parent: d.parent ?? null, proposer: null, changed: [], metric: null, delta: null, verdict: null, durationMs: null, plannedAt: e.metadata.at },
+        row: {
+          id: d.runId,
+          session: e.metadata.session,
+          index: d.index,
+          kind: d.kind,
+          parent: d.parent ?? null,
+          proposer: null,
+          changed: [],
+          metric: null,
+          delta: null,
+          verdict: null,
+          durationMs: null,
+          plannedAt: e.metadata.at,
+        },
         launches: [],
         finished: false,
         journal: null,
@@ -145,8 +158,8 @@ export function rowsOf(s: RowsFold): RunRow[] {
   return [...s.runs.values()].map((r) => assemble(r.row, r));
 }
 
-/** The row of one run of the full view (what a snapshot taken by a writer that folds the view holds). */
-function rowOfView(view: WorkspaceView, r: RunView): RunRow {
+/** One run of the full view as the rows fold holds it (what a snapshot taken by a writer that folds the view holds). */
+function runFoldOfView(view: WorkspaceView, r: RunView): RunFold {
   const metric = view.sessions.get(r.session)?.metric;
   const row: RowFields = {
     id: r.runId,
@@ -163,10 +176,19 @@ function rowOfView(view: WorkspaceView, r: RunView): RunRow {
     plannedAt: r.plannedAt,
   };
   const launches = r.launches.map((l) => ({ seed: l.seed, at: l.startedAt }));
-  return assemble(row, { journal: r.journal?.status ?? null, interrupted: r.interrupted, launches, finished: r.finished !== null, progress: r.progress });
+  return { row, launches, finished: r.finished !== null, journal: r.journal?.status ?? null, interrupted: r.interrupted, progress: r.progress };
+}
+
+/** The rows fold's state derived from a full view (folded up to `view.lastSeq`): what `foldRows` gives for the same events. */
+export function rowsFoldOfView(view: WorkspaceView): RowsFold {
+  const metrics = new Map<string, MetricInfo>();
+  for (const [session, s] of view.sessions) metrics.set(session, { name: s.metric.name, direction: s.metric.direction });
+  const runs = new Map<string, RunFold>();
+  for (const r of view.runs.values()) runs.set(r.runId, runFoldOfView(view, r));
+  return { lastSeq: view.lastSeq, runs, metrics };
 }
 
 /** The rows of a full view, in run order. */
 export function rowsOfView(view: WorkspaceView): RunRow[] {
-  return [...view.runs.values()].map((r) => rowOfView(view, r));
+  return rowsOf(rowsFoldOfView(view));
 }
