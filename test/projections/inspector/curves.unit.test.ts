@@ -10,7 +10,10 @@ const progress = (runId: string, attempt: number, metrics: Record<string, number
 
 describe('downsampling a curve', () => {
   it('leaves a short curve as it is', () => {
-    const points = [{ x: 1, y: 3 }, { x: 2, y: 1 }];
+    const points = [
+      { x: 1, y: 3 },
+      { x: 2, y: 1 },
+    ];
     expect(downsample(points, 5)).toEqual(points);
     expect(downsample([], 5)).toEqual([]);
   });
@@ -47,7 +50,7 @@ describe('downsampling a curve', () => {
 });
 
 describe('the learning curves of a run', () => {
-  it('read a committed history\'s progress on the agent_steps axis', () => {
+  it("read a committed history's progress on the agent_steps axis", () => {
     const events = historyEvents('loop-2');
     const reported = events.flatMap((e) => (e.event.type === 'RunProgress' && e.event.data.runId === '002' ? [e.event.data.metrics] : []));
     expect(curvesOf(events, '002', 'mean_reward')).toEqual([
@@ -68,10 +71,34 @@ describe('the learning curves of a run', () => {
       progress('007', 3, { agent_steps: 20, score: 9 }),
     ]);
     expect(curvesOf(events, '007', 'score')).toEqual([
-      { attempt: 1, x: 'agent_steps', points: [{ x: 100, y: 1 }, { x: 200, y: 2 }], total: 2 },
-      { attempt: 2, x: 'epoch', points: [{ x: 1, y: 5 }, { x: 2, y: 6 }], total: 2 },
+      {
+        attempt: 1,
+        x: 'agent_steps',
+        points: [
+          { x: 100, y: 1 },
+          { x: 200, y: 2 },
+        ],
+        total: 2,
+      },
+      {
+        attempt: 2,
+        x: 'epoch',
+        points: [
+          { x: 1, y: 5 },
+          { x: 2, y: 6 },
+        ],
+        total: 2,
+      },
       // Mixed reports fall back to their order; the one without the metric keeps its place but no point.
-      { attempt: 3, x: 'order', points: [{ x: 1, y: 7 }, { x: 3, y: 9 }], total: 2 },
+      {
+        attempt: 3,
+        x: 'order',
+        points: [
+          { x: 1, y: 7 },
+          { x: 3, y: 9 },
+        ],
+        total: 2,
+      },
     ]);
   });
 

@@ -16,7 +16,10 @@ const STATUS_OF_SUMMARY: Record<string, string> = { completed: 'finished', faile
 function expectSameRunsAsView(events: StoredEvent<AutopilotEvent>[], label: string): void {
   const rows = rowsOf(foldRows(events));
   const view = foldView(events);
-  expect(rows.map((r) => r.id), label).toEqual([...view.runs.keys()]);
+  expect(
+    rows.map((r) => r.id),
+    label,
+  ).toEqual([...view.runs.keys()]);
   expect(new Set(rows.map((r) => r.id)).size, label).toBe(rows.length);
   const summary = summarizeView(view).runs;
   for (const [i, s] of summary.entries()) {
@@ -104,14 +107,14 @@ describe('the runs table of the committed histories', () => {
 describe('the runs table of long synthetic histories', () => {
   const events = asStored(syntheticEvents(240, 20, 11));
 
-  it('is the view\'s: same runs, once each, same status and verdict', () => {
+  it("is the view's: same runs, once each, same status and verdict", () => {
     expectSameRunsAsView(events, 'synthetic');
     const statuses = new Set(rowsOf(foldRows(events)).map((r) => r.status));
     expect(statuses).toContain('failed');
     expect(statuses).toContain('finished');
   });
 
-  it('folded in one go equals folded prefix by prefix, and the view\'s rows at every cut (property)', () => {
+  it("folded in one go equals folded prefix by prefix, and the view's rows at every cut (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: events.length }), { minLength: 1, maxLength: 6 }), (cuts) => {
         const sorted = [...new Set(cuts)].sort((a, b) => a - b);

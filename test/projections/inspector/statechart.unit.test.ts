@@ -8,7 +8,7 @@ const graph = loopStatechart();
 const edge = (source: string, event: string | null, target: string) => graph.edges.find((e) => e.id === edgeId(source, event, target));
 
 describe('the statechart of the loop machine', () => {
-  it('has exactly the machine\'s states, in definition order, with their actors', () => {
+  it("has exactly the machine's states, in definition order, with their actors", () => {
     expect(graph.nodes.map((n) => n.key)).toEqual(Object.keys(loopMachine.root.states));
     expect(graph.initial).toBe('bootstrap');
     const byKey = new Map(graph.nodes.map((n) => [n.key, n]));
@@ -40,7 +40,7 @@ describe('the statechart of the loop machine', () => {
     expect(graph.nodes.find((n) => n.key === 'journal')?.internal).toEqual(expect.arrayContaining(['IncumbentChanged', 'StopRequested']));
   });
 
-  it('draws the root\'s stop from every state that does not handle it itself', () => {
+  it("draws the root's stop from every state that does not handle it itself", () => {
     expect(edge('propose', 'StopRequested', 'stopping')?.guards).toEqual(['stopNow']);
     expect(edge('bootstrap', 'StopRequested', 'stopping')).toBeDefined();
     // The train state stops its trainer first: its own handler always takes the event.
@@ -56,7 +56,19 @@ describe('the statechart of the loop machine', () => {
       id: 'm',
       initial: 'a',
       states: {
-        a: { on: { GO: [{ target: 'b', guard: { type: 'ready', params: { n: 1 } } }, { target: 'b', guard: function quick() { return true; } }] } },
+        a: {
+          on: {
+            GO: [
+              { target: 'b', guard: { type: 'ready', params: { n: 1 } } },
+              {
+                target: 'b',
+                guard: function quick() {
+                  return true;
+                },
+              },
+            ],
+          },
+        },
         b: { type: 'final' },
       },
     });
