@@ -11,6 +11,7 @@ import { capText, planCopies, type CopyPlan } from './fs/copy-plan.js';
 import type { EntryKind } from './fs/entry.js';
 import { completeEntry, entryState, recordTree, sameEntry, statEntry, statTree, toPlatform, TREE_LIMITS, type EntryState, type TreeLimits } from './fs/tree.js';
 import { gitDirty, gitHeadEntry, gitTop, streamBlob } from './git-state.js';
+import { isLiveFile } from './live-inspect.js';
 
 /** Files the orchestrator itself writes during a step; never the agent's doing. */
 const OWN_FILES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP)$/;
@@ -40,10 +41,8 @@ export interface Change {
   note?: string;
 }
 
-/** The loop's live machine stream (adapters/live-inspect.ts): appended to while an agent runs, as the machine takes its events. */
-const OWN_LOGS = /^logs\/inspect-\d+\.ndjson$/;
-
-const ownFile = (rel: string) => (!rel.includes('/') && OWN_FILES.test(rel)) || OWN_LOGS.test(rel);
+// The loop's live machine stream is appended to while an agent runs, as the machine takes its events.
+const ownFile = (rel: string) => (!rel.includes('/') && OWN_FILES.test(rel)) || isLiveFile(rel);
 
 /**
  * Records the workspace's entries, and the dirty entries of the repository it lives in. Copies to

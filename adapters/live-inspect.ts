@@ -31,6 +31,12 @@ export const LIVE_KINDS: ReadonlySet<string> = new Set(['event', 'microstep', 'a
 /** Where a session's live stream goes, relative to the workspace. */
 export const liveFile = (session: string): string => join('logs', `inspect-${session}.ndjson`);
 
+/**
+ * Whether `rel` (relative to the workspace, `/`-separated) is a live stream file: the loop appends to
+ * it while an agent runs, so the checks of what an agent step changed take it as the loop's own.
+ */
+export const isLiveFile = (rel: string): boolean => /^logs\/inspect-\d{1,12}\.ndjson$/.test(rel);
+
 /** Where the stream stops (one last `capped` record is written past it). */
 export const LIVE_MAX_BYTES = 8 * 1024 * 1024;
 

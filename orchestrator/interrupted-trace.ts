@@ -9,8 +9,9 @@ import type { StoppedAgent } from '../adapters/actors/deps.js';
 import { changedSince } from '../adapters/fs/changed-since.js';
 import { invocationFiles } from '../adapters/proposers/agent-run.js';
 import { TEMP } from '../adapters/projection-cleanup.js';
+import { isLiveFile } from '../adapters/live-inspect.js';
 
-/** What the loop itself writes while an agent step runs (its log, lock, projections, anchor, blobs). */
+/** What the loop itself writes while an agent step runs (its log, lock, projections, anchor, blobs; and its live stream, see isLiveFile). */
 const LOOP_WRITES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-journal)?)?|STOP|journal|blobs|runs\/best\.json|models\/(latest|best)\.json)$/;
 
 /**
@@ -19,7 +20,7 @@ const LOOP_WRITES = /^(events\.db(-wal|-shm|-journal)?|autopilot\.lock(\.db(-jou
  */
 export function interruptedStepTrace(root: string, stopped: StoppedAgent, allowed: readonly string[]): DataOf<'GuardrailViolation'> | null {
   const own = new Set(Object.values(invocationFiles(stopped.runId, stopped.attempt)));
-  const skip = (rel: string) => LOOP_WRITES.test(rel) || TEMP.test(rel) || own.has(rel) || allowed.includes(rel);
+  const skip = (rel: string) => LOOP_WRITES.test(rel) || isLiveFile(rel) || TEMP.test(rel) || own.has(rel) || allowed.includes(rel);
   const { entries, more } = changedSince(root, Date.parse(stopped.startedAt), skip);
   if (entries.length === 0) return null;
   const note = 'changed while the interrupted attempt ran; not put back: its snapshot of the workspace did not survive the loop';

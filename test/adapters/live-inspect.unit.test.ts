@@ -1,6 +1,6 @@
 import { createActor, type InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { mapInspection, type LiveRecord } from '../../adapters/live-inspect.js';
+import { isLiveFile, liveFile, mapInspection, type LiveRecord } from '../../adapters/live-inspect.js';
 import { ev, inertLoop, intoTrain } from '../support/loop-harness.js';
 
 const AT = new Date('2026-01-02T03:04:05.000Z');
@@ -82,5 +82,14 @@ describe('mapInspection on a real loop actor', () => {
     expect([...skipped].every((t) => ['@xstate.snapshot', '@xstate.transition', '@xstate.action'].includes(t))).toBe(true);
     expect(skipped.has('@xstate.snapshot')).toBe(true);
     expect([...kept].sort()).toEqual(['@xstate.actor', '@xstate.event', '@xstate.microstep']);
+  });
+});
+
+describe('isLiveFile', () => {
+  it("names a session's live stream under logs/, and nothing else", () => {
+    expect(isLiveFile(liveFile('0001'))).toBe(true);
+    expect(isLiveFile('logs/inspect-000123.ndjson')).toBe(true);
+    for (const other of ['logs/inspect-0001.ndjson.bak', 'inspect-0001.ndjson', 'logs/sub/inspect-0001.ndjson', 'logs/inspect-x.ndjson', 'logs/train.log', 'xlogs/inspect-0001.ndjson'])
+      expect(isLiveFile(other)).toBe(false);
   });
 });
