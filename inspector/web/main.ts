@@ -12,6 +12,7 @@ import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
 import { renderRun } from './run-view.js';
 import { renderRunsTable } from './runs-view.js';
+import { StatechartView } from './statechart-view.js';
 import { LiveTail } from './tail-view.js';
 
 const app = document.getElementById('app')!;
@@ -56,7 +57,7 @@ function header(meta: MetaResponse): HTMLElement {
   return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
 }
 
-async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
+async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartView): Promise<void> {
   const route: Route = parseHash(location.hash);
   const tab = tabOf(route);
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['view'] === tab);
@@ -74,6 +75,7 @@ async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
   }
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
+  if (route.view === 'statechart') return statechart.render(main);
   return renderLabbook(main);
 }
 
@@ -102,10 +104,15 @@ async function start(): Promise<void> {
   replace(app, header(meta), nav, main);
   const tail = new LiveTail(meta.lastSeq);
   // New events may change the rows: read them again when the runs are next shown.
-  tail.onEvent = () => (rows = null);
+  const statechart = new StatechartView(meta);
+  tail.onEvent = (e) => {
+    rows = null;
+    statechart.onEvent(e);
+  };
+  tail.onMachine = (r) => statechart.onMachine(r);
   tail.resume();
-  window.addEventListener('hashchange', () => void show(meta, tail));
-  await show(meta, tail);
+  window.addEventListener('hashchange', () => void show(meta, tail, statechart));
+  await show(meta, tail, statechart);
 }
 
 void start();

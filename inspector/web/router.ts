@@ -1,12 +1,13 @@
 /** The page's routes, read from the URL's hash (`#/runs`, `#/runs/007`, `#/tail`…). Pure. */
 
 /** Where the page is. */
-export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' };
+export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'statechart' };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
   { view: 'runs', label: 'Runs', hash: '#/runs' },
   { view: 'progress', label: 'Progress', hash: '#/progress' },
+  { view: 'statechart', label: 'Statechart', hash: '#/statechart' },
   { view: 'tail', label: 'Live tail', hash: '#/tail' },
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
 ] as const;
@@ -21,6 +22,7 @@ export function parseHash(hash: string): Route {
   const [head, arg] = parts;
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
   if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
+  if (head === 'statechart') return { view: head };
   return { view: 'runs' };
 }
 
