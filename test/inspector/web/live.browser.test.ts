@@ -86,7 +86,8 @@ describe('the inspector beside a running loop (Chromium, real processes)', () =>
 
   it('loses and repeats nothing through pauses and restarts of the server while the loop runs', async () => {
     const port = server.url.port;
-    const running = loop(ws, ['--runs', '3']);
+    // Long enough for both rounds of pauses and restarts below.
+    const running = loop(ws, ['--runs', '5']);
     const grows = async () => {
       const seq = loggedEvents(ws).at(-1)!.seq;
       await expect.poll(() => loggedEvents(ws).at(-1)!.seq, { timeout: 30_000 }).toBeGreaterThan(seq);
@@ -99,8 +100,10 @@ describe('the inspector beside a running loop (Chromium, real processes)', () =>
       await tail.page.click('[data-testid=tail-pause]');
       // EventSource's reconnect: the server goes away and comes back on the same port; the browser resends Last-Event-ID.
       await server.stop();
+      await tail.page.waitForSelector('[data-testid=tail-state]:text("reconnecting")');
       await grows();
       server = await startInspect(['--workspace', ws, '--port', port]);
+      await tail.page.waitForSelector('[data-testid=tail-state]:text("live")', { timeout: 15_000 });
     }
     const ran = await running;
     expect(ran.exitCode, ran.all).toBe(0);
