@@ -20,6 +20,9 @@ const main = el('main', { id: 'view' });
 const nav = el('nav', { class: 'tabs' });
 let rows: RunRow[] | null = null;
 let painted = false;
+/** The runs table on show, to follow the log with (null on any other view). */
+let table: ((rows: RunRow[]) => void) | null = null;
+let follow: 'idle' | 'busy' | 'again' = 'idle';
 
 async function loadRows(): Promise<RunRow[]> {
   rows ??= (await api.runs()).rows;
@@ -41,7 +44,7 @@ async function showRuns(meta: MetaResponse): Promise<void> {
   } catch (e) {
     return replace(main, error('runs', e));
   }
-  renderRunsTable(tableHost, all);
+  table = renderRunsTable(tableHost, all);
   // uPlot paints on its own schedule: the mark waits for its first draw (the table is drawn by then).
   renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
     if (painted) return;
@@ -57,8 +60,27 @@ function header(meta: MetaResponse): HTMLElement {
   return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
 }
 
+// While the runs table is shown it follows the log: new rows at most every 500 ms, and once more after the last event.
+function followRuns(): void {
+  if (!table) return;
+  if (follow !== 'idle') return void (follow = 'again');
+  follow = 'busy';
+  setTimeout(() => {
+    rows = null;
+    void loadRows()
+      .then((r) => table?.(r))
+      .catch(() => {}) // the table stays as it was; the next event tries again
+      .finally(() => {
+        const again = follow === 'again';
+        follow = 'idle';
+        if (again) followRuns();
+      });
+  }, 500);
+}
+
 async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartView): Promise<void> {
   const route: Route = parseHash(location.hash);
+  table = null;
   const tab = tabOf(route);
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['view'] === tab);
   main.dataset['view'] = route.view;
@@ -103,10 +125,11 @@ async function start(): Promise<void> {
   for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
   replace(app, header(meta), nav, main);
   const tail = new LiveTail(meta.lastSeq);
-  // New events may change the rows: read them again when the runs are next shown.
+  // New events may change the rows: read them again when the runs are next shown, or now if they are.
   const statechart = new StatechartView(meta);
   tail.onEvent = (e) => {
     rows = null;
+    followRuns();
     statechart.onEvent(e);
   };
   tail.onMachine = (r) => statechart.onMachine(r);
