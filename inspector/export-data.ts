@@ -54,8 +54,15 @@ class Collector {
     return { answer, size: Buffer.byteLength(text) + path.length + 32 };
   }
 
-  /** Asks for `path` and keeps the answer if it fits; false when it did not (it is then listed as left out). */
+  /**
+   * Asks for `path` and keeps the answer if it fits; null when it did not (it is then listed as
+   * left out, and so is every path after it, unasked: the paths come most needed first).
+   */
   async add(path: string): Promise<EmbeddedAnswer | null> {
+    if (this.over.length > 0) {
+      this.over.push(path);
+      return null;
+    }
     const got = await this.ask(path);
     if (got === null) return null;
     if (this.bytes + got.size > this.cap) {
@@ -68,7 +75,7 @@ class Collector {
   }
 
   finish(): string[] {
-    if (this.over.length > 0) this.omitted.push(`${this.over.length} answers past the ${this.cap} byte cap, such as ${this.over.slice(0, 3).join(', ')}`);
+    if (this.over.length > 0) this.omitted.push(`${this.over.length} answers from the ${this.cap} byte cap on, such as ${this.over.slice(0, 3).join(', ')}`);
     return this.omitted;
   }
 }

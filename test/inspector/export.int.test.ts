@@ -105,7 +105,7 @@ describe('autopilot inspect --export (inspector/export.ts)', () => {
     expect(data.answers['api/meta']).toBeDefined();
     expect(data.answers['api/runs']).toBeDefined();
     expect(done.omitted).toHaveLength(1);
-    expect(done.omitted[0]).toMatch(new RegExp(`^\\d+ answers past the ${maxBytes} byte cap, such as api/`));
+    expect(done.omitted[0]).toMatch(new RegExp(`^\\d+ answers from the ${maxBytes} byte cap on, such as api/`));
     expect(data.omitted).toEqual(done.omitted);
   });
 
