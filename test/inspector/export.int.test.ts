@@ -14,6 +14,7 @@ import type { EmbeddedExport, MetaResponse, RunsResponse } from '../../inspector
 import { exportInspector, EXPORT_FILE } from '../../inspector/export.js';
 import { createInspectorApp } from '../../inspector/server/app.js';
 import { historyWorkspace } from '../support/histories.js';
+import { fakeTrainerWorkspace } from '../support/workspace.js';
 
 const HOSTILE = '</script><script>globalThis.pwned=1</script><!-- <script> </SCRIPT \u2028 & done';
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
@@ -128,6 +129,16 @@ describe('autopilot inspect --export (inspector/export.ts)', () => {
     const budget = dataOf(readFileSync(none.path, 'utf8')).data;
     expect(Object.keys(budget.answers).filter((k) => k.startsWith('api/at/'))).toEqual([]);
     expect(none.omitted).toEqual([`time travel at ${lastSeq} more seqs past the 0 s the export spends on it`]);
+  });
+
+  it('exports an empty workspace: its meta says so, with no tail and no time travel', async () => {
+    const empty = fakeTrainerWorkspace();
+    const done = await exportInspector({ workspace: empty, dir: temp('export-empty-') });
+    const { data } = dataOf(readFileSync(done.path, 'utf8'));
+    expect(data.answers['api/meta']).toEqual({ status: 200, json: await serverJson(empty, '/api/meta') });
+    expect((data.answers['api/meta'] as { json: MetaResponse }).json.empty).toBe(true);
+    expect(data.tail).toBeNull();
+    expect(Object.keys(data.answers).filter((k) => k.startsWith('api/at/'))).toEqual([]);
   });
 
   it('refuses a DIR that is a symlink (its decoy untouched) or a file, naming what is allowed', async () => {
