@@ -127,6 +127,8 @@ export async function collectAnswers(app: Hono, limits: ExportLimits = EXPORT_LI
   const meta = jsonOf<MetaResponse>(await c.add('api/meta'));
   const runs = await c.add('api/runs');
   for (const path of ['api/labbook', 'api/statechart', 'api/params']) await c.add(path);
+  // The statechart of each session, as the view's session picker asks for it.
+  for (const s of meta?.sessions ?? []) await c.add(`api/statechart?session=${encodeURIComponent(s.session)}`);
   const lastSeq = meta?.lastSeq ?? 0;
   const tail = lastSeq > 0 ? `api/events?from=${Math.max(1, lastSeq - EXPORT_TAIL_EVENTS + 1)}&limit=${EXPORT_TAIL_EVENTS}` : null;
   if (tail !== null) await c.add(tail);

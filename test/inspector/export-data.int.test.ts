@@ -16,6 +16,7 @@ describe('collectAnswers', () => {
     const paths = Object.keys(got.answers);
     expect(paths.slice(0, 2)).toEqual(['api/meta', 'api/runs']);
     expect(paths).toContain('api/labbook');
+    expect(paths).toEqual(expect.arrayContaining(['api/statechart', 'api/statechart?session=0001']));
     expect(paths.every((p) => !p.startsWith('/'))).toBe(true);
     // A route this server lacks is left out, not embedded as an error.
     const params = await inspector.app.request('/api/params');

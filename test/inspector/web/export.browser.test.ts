@@ -53,6 +53,13 @@ describe('the exported inspector (Chromium, file://, no server)', () => {
     await w.page.waitForSelector('[data-testid=curve] :is(canvas, .error)', { timeout: 15_000 });
     expect(await w.page.$('[data-testid=curve] .error')).toBeNull();
 
+    // The statechart, with its session picked as the view asks for it.
+    await w.page.goto(`${page}#/statechart`);
+    await w.page.waitForSelector('[data-testid=statechart] svg .state, [data-testid=error]');
+    expect(await w.page.$('[data-testid=error]')).toBeNull();
+    await w.page.selectOption('[data-testid=statechart-session]', '0001');
+    await w.page.waitForSelector('[data-testid=statechart] .state.current[data-state=done]');
+
     // The tail shows the log's last events as exported, and opens no stream.
     await w.page.goto(`${page}#/tail`);
     await w.page.waitForSelector('[data-testid=tail] li[data-seq="48"]');
