@@ -1,6 +1,7 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
 import type { CurveResponse, MetaResponse, RunsResponse, StatechartResponse } from '../api.js';
+import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */
 export class HttpError extends Error {
@@ -24,7 +25,9 @@ export function errorText(body: string): string {
 }
 
 async function get(path: string, signal?: AbortSignal): Promise<Response> {
-  const res = await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
+  // A static export answers from the data embedded in the page and makes no request.
+  const data = embeddedExport();
+  const res = data ? embeddedAnswer(data, path) : await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
   if (!res.ok) throw new HttpError(res.status, errorText(await res.text()));
   return res;
 }

@@ -7,6 +7,7 @@ import './style.css';
 import type { MetaResponse, RunRow } from '../api.js';
 import { api } from './api-client.js';
 import { el, replace } from './dom.js';
+import { showExportNote } from './embedded.js';
 import { renderLabbook } from './labbook-view.js';
 import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
@@ -124,6 +125,7 @@ async function start(): Promise<void> {
   if (meta.empty) return emptyState(meta);
   for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
   replace(app, header(meta), nav, main);
+  showExportNote();
   const tail = new LiveTail(meta.lastSeq);
   // New events may change the rows: read them again when the runs are next shown, or now if they are.
   const statechart = new StatechartView(meta);
