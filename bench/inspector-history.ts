@@ -50,6 +50,7 @@ const SOURCES = [
   'adapters/projection-rebuild.ts',
   'autopilot/autopilot.json',
   'autopilot/policy.json',
+  'autopilot/configs',
 ];
 
 function sourceKey(o: HistoryOptions): string {
