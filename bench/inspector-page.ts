@@ -85,11 +85,26 @@ async function markTime(page: Page, name: string, since: number, seq: number | n
   return (await handle.jsonValue()) as number;
 }
 
-/** Loads `url` (or reloads the page when it is there) and returns the `ap:first-paint` mark's time from the navigation start (ms). */
-export async function firstPaint(page: Page, url: string | null): Promise<number> {
+/** A first paint: its time from the navigation start, and how long each API request the page made by then took (path → ms). */
+export interface Paint {
+  ms: number;
+  api: Record<string, number>;
+}
+
+/** Loads `url` (or reloads the page when it is there) and waits for the `ap:first-paint` mark. */
+export async function firstPaint(page: Page, url: string | null): Promise<Paint> {
   if (url === null) await page.reload({ waitUntil: 'commit' });
   else await page.goto(url, { waitUntil: 'commit' });
-  return markTime(page, 'ap:first-paint', 0, null, 60_000);
+  const ms = await markTime(page, 'ap:first-paint', 0, null, 60_000);
+  // Resource timing of the finished API requests (an event stream never finishes, so it is not there).
+  const api = await page.evaluate(() =>
+    Object.fromEntries(
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.responseEnd > 0)
+        .map((e) => [new URL(e.name).pathname, Math.round(e.responseEnd - e.startTime)]),
+    ),
+  );
+  return { ms, api };
 }
 
 /** How a jump ended: its time, or why there is none. */

@@ -116,6 +116,7 @@ async function main(): Promise<number> {
     const spawnMs: number[] = [];
     const cold: number[] = [];
     const warm: number[] = [];
+    const coldApi: Record<string, number>[] = [];
     let memory: { afterLoad: Memory; afterJumps: Memory } | null = null;
     const points = jumpPoints(history.events);
     const jumps: JumpLine[] = points.map((p) => ({ label: p.label, seqs: [], times: [], missing: null, serverSeqs: [], serverTimes: [] }));
@@ -126,8 +127,10 @@ async function main(): Promise<number> {
       try {
         spawnMs.push(server.startMs);
         const page = await context.newPage();
-        cold.push(await firstPaint(page, server.url));
-        warm.push(await firstPaint(page, null));
+        const paint = await firstPaint(page, server.url);
+        cold.push(paint.ms);
+        coldApi.push(paint.api);
+        warm.push((await firstPaint(page, null)).ms);
         const afterLoad = memoryOf(server.pid);
         for (const [i, p] of points.entries()) {
           const line = jumps[i]!;
@@ -182,7 +185,7 @@ async function main(): Promise<number> {
           repeat: args.repeat,
           floorMs: floor.times.map((t) => t.wall),
           spawnMs,
-          firstPaint: { coldMs: cold, warmMs: warm },
+          firstPaint: { coldMs: cold, warmMs: warm, coldApiMs: coldApi },
           jumps: jumps.map((j) => ({ label: j.label, seqs: j.seqs, ms: j.times, missing: j.missing, server: { seqs: j.serverSeqs, ms: j.serverTimes } })),
           memory,
           verdicts,
@@ -196,6 +199,11 @@ async function main(): Promise<number> {
       row('floor: SELECT * ORDER BY seq, JSON.parse(data)', floorMs, `${Math.round((history.events * 1000) / floorMs).toLocaleString('en-US')} ev/s`);
       row('inspect --port 0: spawn -> URL printed', median(spawnMs), all(spawnMs));
       row('first paint, cold: goto -> ap:first-paint', coldMs, `new server and browser context; ${all(cold)}`, `< ${fmtMs(FIRST_PAINT_MS)}`);
+      // Where the cold first paint waits: each API request the page made by then (resource timing), medians.
+      for (const path of [...new Set(coldApi.flatMap((a) => Object.keys(a)))].sort()) {
+        const times = coldApi.flatMap((a) => (a[path] === undefined ? [] : [a[path]]));
+        row(`  of which GET ${path}`, median(times), `request -> response end, in the page; ${all(times)}`);
+      }
       row('first paint, warm: reload -> ap:first-paint', warmMs, all(warm));
       for (const j of jumps) {
         if (j.missing !== null) row(`jump #/at/N, ${j.label}`, null, j.missing, `< ${fmtMs(JUMP_MS)}`);

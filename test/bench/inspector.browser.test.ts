@@ -21,7 +21,7 @@ interface BenchJson {
   history: { generated: boolean };
   floorMs: number[];
   spawnMs: number[];
-  firstPaint: { coldMs: number[]; warmMs: number[] };
+  firstPaint: { coldMs: number[]; warmMs: number[]; coldApiMs: Record<string, number>[] };
   jumps: { label: string; seqs: number[]; ms: number[]; missing: string | null; server: { seqs: number[]; ms: number[] } }[];
   memory: { afterLoad: { rssKb: number; hwmKb: number }; afterJumps: { rssKb: number; hwmKb: number } };
   verdicts: { target: string; pass: boolean }[];
@@ -37,6 +37,8 @@ describe('npm run bench:inspector', () => {
       expect(xs).toHaveLength(1);
       expect(xs[0]).toBeGreaterThan(0);
     }
+    // Where the cold paint waited: the page's API requests, the runs table among them.
+    expect(json.firstPaint.coldApiMs[0]).toHaveProperty('/api/runs');
     const { afterLoad, afterJumps } = json.memory;
     expect(afterLoad.rssKb).toBeGreaterThan(10_000);
     expect(afterLoad.hwmKb).toBeGreaterThanOrEqual(afterLoad.rssKb);
