@@ -28,7 +28,8 @@ import { workspacePaths } from '../adapters/workspace.js';
 import { SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { benchHistory } from './inspector-history.js';
 import { firstPaint, jump, launchBrowser, memoryOf, NO_TIME_TRAVEL, serverAt, startInspectServer, type Memory } from './inspector-page.js';
-import { fmtMs, load, median, medianTime, readLogOnce, repeated, tableLines } from './measure.js';
+import { reportLines, verdictsOf, type InspectorReport, type JumpReport } from './inspector-report.js';
+import { load, readLogOnce, repeated } from './measure.js';
 
 interface Args {
   runs: number;
@@ -69,9 +70,6 @@ function fail(message: string): never {
   throw new Error(`${message}\n${USAGE}`);
 }
 
-/** Budgets of the issue. */
-const FIRST_PAINT_MS = 2_000;
-const JUMP_MS = 1_000;
 /** Seqs asked for in successive repeats are this far apart (the server caches reports by seq). */
 const STRIDE = 101;
 
@@ -87,17 +85,6 @@ function jumpPoints(lastSeq: number): { label: string; seq: number }[] {
   ];
 }
 
-/** One jump point's measurements over the repeats. */
-interface JumpLine {
-  label: string;
-  seqs: number[];
-  times: number[];
-  /** Why the page gave no time (then the target fails). */
-  missing: string | null;
-  serverSeqs: number[];
-  serverTimes: number[];
-}
-
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -111,7 +98,6 @@ async function main(): Promise<number> {
     progress('floor...');
     const floor = repeated(args.repeat, () => readLogOnce(events));
     if (floor.result !== history.events) throw new Error(`the floor read ${floor.result} rows of ${history.events}`);
-    const floorMs = medianTime(floor.times).wall;
 
     const spawnMs: number[] = [];
     const cold: number[] = [];
@@ -119,7 +105,7 @@ async function main(): Promise<number> {
     const coldApi: Record<string, number>[] = [];
     let memory: { afterLoad: Memory; afterJumps: Memory } | null = null;
     const points = jumpPoints(history.events);
-    const jumps: JumpLine[] = points.map((p) => ({ label: p.label, seqs: [], times: [], missing: null, serverSeqs: [], serverTimes: [] }));
+    const jumps: JumpReport[] = points.map((p) => ({ label: p.label, seqs: [], ms: [], missing: null, server: { seqs: [], ms: [] } }));
     for (let r = 0; r < args.repeat; r++) {
       progress(`repeat ${r + 1}/${args.repeat}: inspect, first paint cold and warm, jumps...`);
       const server = await startInspectServer(history.root);
@@ -139,7 +125,7 @@ async function main(): Promise<number> {
             const outcome = await jump(page, seq);
             if ('ms' in outcome) {
               line.seqs.push(seq);
-              line.times.push(outcome.ms);
+              line.ms.push(outcome.ms);
             } else {
               line.missing = outcome.missing;
               // A build without the view has it for no seq: the other points need not wait 3 s each to find that out.
@@ -147,8 +133,8 @@ async function main(): Promise<number> {
             }
           }
           const serverSeq = Math.max(1, seq - (STRIDE >> 1));
-          line.serverSeqs.push(serverSeq);
-          line.serverTimes.push(await serverAt(server.url, serverSeq));
+          line.server.seqs.push(serverSeq);
+          line.server.ms.push(await serverAt(server.url, serverSeq));
         }
         memory = { afterLoad, afterJumps: memoryOf(server.pid) };
       } finally {
@@ -157,77 +143,28 @@ async function main(): Promise<number> {
       }
     }
 
-    const coldMs = median(cold);
-    const warmMs = median(warm);
-    const verdicts = [
-      { target: `first paint (cold) ${fmtMs(coldMs)} < ${fmtMs(FIRST_PAINT_MS)}`, pass: coldMs < FIRST_PAINT_MS },
-      ...jumps.map((j) =>
-        j.missing !== null
-          ? { target: `jump to ${j.label}: ${j.missing}`, pass: false }
-          : { target: `jump to ${j.label} (seq ${j.seqs[0]}) ${fmtMs(median(j.times))} < ${fmtMs(JUMP_MS)}`, pass: median(j.times) < JUMP_MS },
-      ),
-    ];
-    const dbBytes = statSync(events).size;
-    const loadAfter = load();
-    if (args.json) {
-      out(
-        JSON.stringify({
-          runs: args.runs,
-          perSession: args.perSession,
-          seed: args.seed,
-          events: history.events,
-          sessions: history.sessions,
-          dbBytes,
-          history: { generated: history.generated, appendMs: history.appendMs, rebuildMs: history.rebuildMs },
-          cores: cpus().length,
-          loadBefore,
-          loadAfter,
-          repeat: args.repeat,
-          floorMs: floor.times.map((t) => t.wall),
-          spawnMs,
-          firstPaint: { coldMs: cold, warmMs: warm, coldApiMs: coldApi },
-          jumps: jumps.map((j) => ({ label: j.label, seqs: j.seqs, ms: j.times, missing: j.missing, server: { seqs: j.serverSeqs, ms: j.serverTimes } })),
-          memory,
-          verdicts,
-        }),
-      );
-    } else {
-      const rows: string[][] = [];
-      const row = (what: string, ms: number | null, detail: string, target = '') =>
-        rows.push([what, ms === null ? '' : fmtMs(ms), ms === null ? '' : `${(ms / floorMs).toFixed(2)}x`, detail, target]);
-      const all = (xs: number[]) => `all: ${xs.map(fmtMs).join(', ')}`;
-      row('floor: SELECT * ORDER BY seq, JSON.parse(data)', floorMs, `${Math.round((history.events * 1000) / floorMs).toLocaleString('en-US')} ev/s`);
-      row('inspect --port 0: spawn -> URL printed', median(spawnMs), all(spawnMs));
-      row('first paint, cold: goto -> ap:first-paint', coldMs, `new server and browser context; ${all(cold)}`, `< ${fmtMs(FIRST_PAINT_MS)}`);
-      // Where the cold first paint waits: each API request the page made by then (resource timing), medians.
-      for (const path of [...new Set(coldApi.flatMap((a) => Object.keys(a)))].sort()) {
-        const times = coldApi.flatMap((a) => (a[path] === undefined ? [] : [a[path]]));
-        row(`  of which GET ${path}`, median(times), `request -> response end, in the page; ${all(times)}`);
-      }
-      row('first paint, warm: reload -> ap:first-paint', warmMs, all(warm));
-      for (const j of jumps) {
-        if (j.missing !== null) row(`jump #/at/N, ${j.label}`, null, j.missing, `< ${fmtMs(JUMP_MS)}`);
-        else row(`jump #/at/N, ${j.label}`, median(j.times), `hashchange -> ap:at-rendered; N = ${j.seqs.join(', ')}; ${all(j.times)}`, `< ${fmtMs(JUMP_MS)}`);
-      }
-      for (const j of jumps) row(`(server) GET /api/at/N, ${j.label}`, median(j.serverTimes), `no page; N = ${j.serverSeqs.join(', ')}; ${all(j.serverTimes)}`);
-      const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-      if (memory)
-        for (const [when, m] of [
-          ['after the load', memory.afterLoad],
-          ['after the jumps', memory.afterJumps],
-        ] as const)
-          row(`server memory ${when}`, null, `VmRSS ${mb(m.rssKb)}, VmHWM ${mb(m.hwmKb)}`);
-      out(
-        `history: ${args.runs.toLocaleString('en-US')} runs in ${history.sessions} sessions, ${history.events.toLocaleString('en-US')} events, events.db ${(dbBytes / 1e6).toFixed(1)} MB` +
-          (history.generated ? ` (generated ${fmtMs(history.appendMs)}, rebuilt ${fmtMs(history.rebuildMs)})` : ' (from the cache)'),
-      );
-      out(`machine: ${cpus().length} core(s), load average ${loadBefore} before, ${loadAfter} after; medians of ${args.repeat}; the inspector and Chromium run beside this process`);
-      out('');
-      for (const l of tableLines(['measurement', 'time', 'x floor', 'detail', 'target'], rows, (i) => i === 1 || i === 2)) out(l);
-      out('');
-      for (const v of verdicts) out(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}`);
-    }
-    return verdicts.every((v) => v.pass) ? 0 : 1;
+    const measured = {
+      runs: args.runs,
+      perSession: args.perSession,
+      seed: args.seed,
+      events: history.events,
+      sessions: history.sessions,
+      dbBytes: statSync(events).size,
+      history: { generated: history.generated, appendMs: history.appendMs, rebuildMs: history.rebuildMs },
+      cores: cpus().length,
+      loadBefore,
+      loadAfter: load(),
+      repeat: args.repeat,
+      floorMs: floor.times.map((t) => t.wall),
+      spawnMs,
+      firstPaint: { coldMs: cold, warmMs: warm, coldApiMs: coldApi },
+      jumps,
+      memory,
+    };
+    const report: InspectorReport = { ...measured, verdicts: verdictsOf(measured) };
+    if (args.json) out(JSON.stringify(report));
+    else for (const line of reportLines(report)) out(line);
+    return report.verdicts.every((v) => v.pass) ? 0 : 1;
   } finally {
     await browser.close();
     history.dispose();
