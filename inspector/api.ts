@@ -4,6 +4,7 @@
  * The pure folds that build these shapes live in `projections/inspector/`.
  */
 import type { AutopilotEvent } from '../events/catalogue.js';
+import type { ParamsView } from '../projections/inspector/params.js';
 import type { Curve, EdgeCounts, MetricInfo, RunRow, StatechartGraph } from '../projections/inspector/types.js';
 
 export type { MachineAt, ReplayReport, RunSummary, SessionSummary, ViewSummary } from '../projections/replay.js';
@@ -77,5 +78,13 @@ export interface LogMessage {
 
 /** SSE `meta` message: the log grew or a session changed (sent at most once a second). */
 export interface MetaMessage {
+  lastSeq: number;
+}
+
+// Parameters view (issue 17, round 3).
+export type { ParamKey, ParamRun, ParamScale } from '../projections/inspector/params.js';
+
+/** `GET /api/params[?session=S]`: the session's policy keys and, per run with an accepted config, each key's value, its metric mean and status. */
+export interface ParamsResponse extends ParamsView {
   lastSeq: number;
 }
