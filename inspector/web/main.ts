@@ -7,7 +7,9 @@ import './style.css';
 import type { MetaResponse, RunRow } from '../api.js';
 import { api } from './api-client.js';
 import { el, replace } from './dom.js';
+import { curvesOnEvent, renderCurves } from './curves-view.js';
 import { renderLabbook } from './labbook-view.js';
+import { renderParams } from './params-view.js';
 import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
 import { renderRun } from './run-view.js';
@@ -74,6 +76,8 @@ async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
   }
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
+  if (route.view === 'params') return renderParams(main);
+  if (route.view === 'curves') return renderCurves(main, route.ids, (await loadRows().catch(() => null)) ?? [], meta.metric ?? meta.sessions.at(-1)?.metric ?? null);
   return renderLabbook(main);
 }
 
@@ -103,6 +107,12 @@ async function start(): Promise<void> {
   const tail = new LiveTail(meta.lastSeq);
   // New events may change the rows: read them again when the runs are next shown.
   tail.onEvent = () => (rows = null);
+  // Chained, not replaced: the curves view also hears each event (the running run's curve grows).
+  const clearRows = tail.onEvent;
+  tail.onEvent = (e) => {
+    clearRows(e);
+    curvesOnEvent(e);
+  };
   tail.resume();
   window.addEventListener('hashchange', () => void show(meta, tail));
   await show(meta, tail);
