@@ -39,6 +39,11 @@ export function defaultCurveRuns(rows: readonly RunRow[], direction: MetricDirec
   return [...new Set([incumbent, latest].filter((id): id is string => id !== null))];
 }
 
+/** The default runs once run `started` has started: the first (the incumbent) kept, the latest now `started`. */
+export function withLatest(ids: readonly string[], started: string): string[] {
+  return [...new Set([...ids.slice(0, 1), started])];
+}
+
 /** The run ids of `#/curves/007,012`'s list: each as written, blanks and repeats dropped. */
 export function runList(text: string): string[] {
   return [

@@ -8,7 +8,7 @@ import type { CurveResponse, MetricInfo, RunRow } from '../api.js';
 import type { TailEvent } from './tail-buffer.js';
 import { api } from './api-client.js';
 import { seriesColour } from './colour-map.js';
-import { defaultCurveRuns, overlayCurves, runList } from './curves-data.js';
+import { defaultCurveRuns, overlayCurves, runList, withLatest } from './curves-data.js';
 import { el, replace } from './dom.js';
 import { hashOf } from './router.js';
 import { Throttle } from './throttle.js';
@@ -43,9 +43,11 @@ export async function renderCurves(main: HTMLElement, asked: readonly string[], 
   const ids = asked.length > 0 ? [...asked] : defaultCurveRuns(rows, metric?.direction);
   const box = el('div', { class: 'chart', 'data-testid': 'curves-chart' });
   const note = el('p', { class: 'muted' });
-  const host = el('section', { class: 'curves', 'data-testid': 'curves' }, el('div', { class: 'toolbar' }, el('strong', {}, 'Learning curves'), picker(ids, rows)), note, box);
+  const toolbar = el('div', { class: 'toolbar' });
+  const host = el('section', { class: 'curves', 'data-testid': 'curves' }, toolbar, note, box);
   replace(main, host);
-  if (ids.length === 0) return void replace(note, 'no run to plot yet');
+  replace(toolbar, el('strong', {}, 'Learning curves'), picker(ids, rows));
+  if (ids.length === 0) replace(note, 'no run to plot yet');
 
   const curves = new Map<string, CurveResponse | null>();
   let chart: uPlot | null = null;
@@ -70,7 +72,7 @@ export async function renderCurves(main: HTMLElement, asked: readonly string[], 
     chart = new uPlot(opts, data, box);
   };
   await Promise.all(ids.map(fetchCurve));
-  draw();
+  if (ids.length > 0) draw();
 
   // Live: the runs whose progress arrived since the last refetch, fetched again at most once a second.
   const stale = new Set<string>();
@@ -79,11 +81,22 @@ export async function renderCurves(main: HTMLElement, asked: readonly string[], 
     stale.clear();
     void Promise.all(now.map(fetchCurve)).then(() => host.isConnected && draw());
   }, 1000);
+  // Shown by default (no run named), the view follows the latest run: a run that starts replaces it.
+  const follow = async (runId: string) => {
+    ids.splice(0, ids.length, ...withLatest(ids, runId));
+    replace(toolbar, el('strong', {}, 'Learning curves'), picker(ids, rows));
+    chart?.destroy();
+    chart = null;
+    await fetchCurve(runId);
+    if (host.isConnected) draw();
+  };
   shown = {
     host,
     onEvent: (e) => {
       const runId = (e.data as { runId?: unknown } | null)?.runId;
-      if (e.type !== 'RunProgress' || typeof runId !== 'string' || !ids.includes(runId)) return;
+      if (typeof runId !== 'string') return;
+      if (e.type === 'RunStarted' && asked.length === 0 && !ids.includes(runId)) return void follow(runId);
+      if (e.type !== 'RunProgress' || !ids.includes(runId)) return;
       stale.add(runId);
       refetch.request();
     },

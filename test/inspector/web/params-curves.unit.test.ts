@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParamsResponse } from '../../../inspector/api.js';
 import { goodness, jitter, sequential, seriesColour } from '../../../inspector/web/colour-map.js';
-import { defaultCurveRuns, overlayCurves, runList } from '../../../inspector/web/curves-data.js';
+import { defaultCurveRuns, overlayCurves, runList, withLatest } from '../../../inspector/web/curves-data.js';
 import { categoricalAxis, keyAxis, nearestLine, numericAxis, parallelModel, plottedRuns } from '../../../inspector/web/params-data.js';
 import { hashOf, parseHash, tabOf } from '../../../inspector/web/router.js';
 import { extent, linearTicks, logTicks, numericScale } from '../../../inspector/web/scales.js';
@@ -143,6 +143,13 @@ describe('the learning curves data', () => {
     expect(defaultCurveRuns(rows)).toEqual(['002']);
     expect(defaultCurveRuns(rows, 'minimize')).toEqual(['001', '002']);
     expect(defaultCurveRuns([])).toEqual([]);
+  });
+
+  it('follows a run that starts: the incumbent kept, the latest replaced', () => {
+    expect(withLatest(['001', '003'], '004')).toEqual(['001', '004']);
+    expect(withLatest(['001'], '004')).toEqual(['001', '004']);
+    expect(withLatest([], '001')).toEqual(['001']);
+    expect(withLatest(['001'], '001')).toEqual(['001']);
   });
 
   it('reads the run list of #/curves/…, and the router keeps it', () => {

@@ -27,6 +27,16 @@ function policyKeys(): string[] {
   });
 }
 
+/** Appends one event (with metadata of session 0001, now) to `stream`, as a loop would. */
+function append(stream: string, e: Omit<AutopilotEvent, 'metadata'>): void {
+  const writer = openSqliteStore(join(h.ws, 'events.db'), catalogueCodec);
+  try {
+    writer.append(stream, [{ ...e, metadata: { session: '0001', at: new Date().toISOString() } } as AutopilotEvent], { expectedVersion: 'any' });
+  } finally {
+    writer.close();
+  }
+}
+
 async function curvePoints(id: string): Promise<number> {
   return ((await (await fetch(new URL(`api/runs/${id}/curve`, h.server.url))).json()) as CurveResponse).points.length;
 }
@@ -93,19 +103,21 @@ describe('the parameters and curves views (Chromium, a real server)', () => {
     await shown('[data-testid=curves-chart] canvas');
     const before = await curvePoints('003');
     expect(await h.w.page.getAttribute('[data-testid=curves-chart]', 'data-points')).toBe(String(before));
-    const writer = openSqliteStore(join(h.ws, 'events.db'), catalogueCodec);
-    try {
-      const event: AutopilotEvent = {
-        type: 'RunProgress',
-        data: { runId: '003', attempt: 1, metrics: { agent_steps: 2000, mean_reward: 420 } },
-        metadata: { session: '0001', at: new Date().toISOString() },
-      };
-      writer.append('run-003', [event], { expectedVersion: 'any' });
-    } finally {
-      writer.close();
-    }
+    append('run-003', { type: 'RunProgress', data: { runId: '003', attempt: 1, metrics: { agent_steps: 2000, mean_reward: 420 } } });
     await h.w.page.waitForSelector(`[data-testid=curves-chart][data-points="${before + 1}"]`, { timeout: 5_000 });
     expect(await curvePoints('003')).toBe(before + 1);
+  });
+
+  it('shown by default, follows a run that starts: the incumbent kept, the new run drawn as it reports', async () => {
+    await h.w.page.goto(new URL('#/curves', h.server.url).href);
+    await h.w.page.waitForSelector('[data-testid=curves-chart][data-series="001,003"]');
+    append('run-004', { type: 'RunPlanned', data: { runId: '004', index: 4, kind: 'proposal', mode: 'quick' } });
+    const started = { attempt: 1, launcher: 'local' as const, argv: ['true'], cwd: h.ws, pid: 1, pidStartTime: null, seed: null, logPath: 'logs/004.log', exitFile: null, logOffset: 0 };
+    append('run-004', { type: 'RunStarted', data: { runId: '004', ...started } });
+    await h.w.page.waitForSelector('[data-testid=curves-chart][data-series="001,004"]', { timeout: 5_000 });
+    append('run-004', { type: 'RunProgress', data: { runId: '004', attempt: 1, metrics: { agent_steps: 500, mean_reward: 100 } } });
+    await h.w.page.waitForSelector('[data-testid=curves-chart][data-points="1,1"]', { timeout: 5_000 });
+    expect(await curvePoints('004')).toBe(1);
   });
 
   it('sent no request anywhere but 127.0.0.1', () => {
