@@ -14,6 +14,7 @@ import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
 import { renderRun } from './run-view.js';
 import { renderRunsTable } from './runs-view.js';
+import { StatechartView } from './statechart-view.js';
 import { LiveTail } from './tail-view.js';
 
 const app = document.getElementById('app')!;
@@ -21,6 +22,9 @@ const main = el('main', { id: 'view' });
 const nav = el('nav', { class: 'tabs' });
 let rows: RunRow[] | null = null;
 let painted = false;
+/** The runs table on show, to follow the log with (null on any other view). */
+let table: ((rows: RunRow[]) => void) | null = null;
+let follow: 'idle' | 'busy' | 'again' = 'idle';
 
 async function loadRows(): Promise<RunRow[]> {
   rows ??= (await api.runs()).rows;
@@ -42,7 +46,7 @@ async function showRuns(meta: MetaResponse): Promise<void> {
   } catch (e) {
     return replace(main, error('runs', e));
   }
-  renderRunsTable(tableHost, all);
+  table = renderRunsTable(tableHost, all);
   // uPlot paints on its own schedule: the mark waits for its first draw (the table is drawn by then).
   renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
     if (painted) return;
@@ -58,8 +62,27 @@ function header(meta: MetaResponse): HTMLElement {
   return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
 }
 
-async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
+// While the runs table is shown it follows the log: new rows at most every 500 ms, and once more after the last event.
+function followRuns(): void {
+  if (!table) return;
+  if (follow !== 'idle') return void (follow = 'again');
+  follow = 'busy';
+  setTimeout(() => {
+    rows = null;
+    void loadRows()
+      .then((r) => table?.(r))
+      .catch(() => {}) // the table stays as it was; the next event tries again
+      .finally(() => {
+        const again = follow === 'again';
+        follow = 'idle';
+        if (again) followRuns();
+      });
+  }, 500);
+}
+
+async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartView): Promise<void> {
   const route: Route = parseHash(location.hash);
+  table = null;
   const tab = tabOf(route);
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['view'] === tab);
   main.dataset['view'] = route.view;
@@ -76,6 +99,7 @@ async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
   }
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
+  if (route.view === 'statechart') return statechart.render(main);
   if (route.view === 'params') return renderParams(main);
   if (route.view === 'curves') return renderCurves(main, route.ids, (await loadRows().catch(() => null)) ?? [], meta.metric ?? meta.sessions.at(-1)?.metric ?? null);
   return renderLabbook(main);
@@ -105,17 +129,18 @@ async function start(): Promise<void> {
   for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
   replace(app, header(meta), nav, main);
   const tail = new LiveTail(meta.lastSeq);
-  // New events may change the rows: read them again when the runs are next shown.
-  tail.onEvent = () => (rows = null);
-  // Chained, not replaced: the curves view also hears each event (the running run's curve grows).
-  const clearRows = tail.onEvent;
+  // New events may change the rows: read them again when the runs are next shown, or now if they are.
+  const statechart = new StatechartView(meta);
   tail.onEvent = (e) => {
-    clearRows(e);
+    rows = null;
+    followRuns();
+    statechart.onEvent(e);
     curvesOnEvent(e);
   };
+  tail.onMachine = (r) => statechart.onMachine(r);
   tail.resume();
-  window.addEventListener('hashchange', () => void show(meta, tail));
-  await show(meta, tail);
+  window.addEventListener('hashchange', () => void show(meta, tail, statechart));
+  await show(meta, tail, statechart);
 }
 
 void start();

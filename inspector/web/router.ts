@@ -2,12 +2,21 @@
 import { runList } from './curves-data.js';
 
 /** Where the page is. */
-export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'params' } | { view: 'curves'; ids: string[] };
+export type Route =
+  | { view: 'runs' }
+  | { view: 'run'; id: string }
+  | { view: 'progress' }
+  | { view: 'tail' }
+  | { view: 'labbook' }
+  | { view: 'statechart' }
+  | { view: 'params' }
+  | { view: 'curves'; ids: string[] };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
   { view: 'runs', label: 'Runs', hash: '#/runs' },
   { view: 'progress', label: 'Progress', hash: '#/progress' },
+  { view: 'statechart', label: 'Statechart', hash: '#/statechart' },
   { view: 'tail', label: 'Live tail', hash: '#/tail' },
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
   { view: 'params', label: 'Parameters', hash: '#/params' },
@@ -23,7 +32,9 @@ export function parseHash(hash: string): Route {
     .map(decodeURIComponent);
   const [head, arg] = parts;
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
-  if (head === 'progress' || head === 'tail' || head === 'labbook' || head === 'params') return { view: head };
+  if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
+  if (head === 'statechart') return { view: head };
+  if (head === 'params') return { view: head };
   if (head === 'curves') return { view: 'curves', ids: arg === undefined ? [] : runList(arg) };
   return { view: 'runs' };
 }

@@ -9,12 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../../events/catalogue.js';
 import type { CurveResponse } from '../../../inspector/api.js';
-import { screenshot } from '../../support/browser.js';
-import { useInspectedPage } from '../../support/inspected-page.js';
+import { screenshot, useBrowserOnHistory } from '../../support/browser.js';
 import { fromLog } from '../../support/inspector.js';
 import { CLI } from '../../support/workspace.js';
 
-const h = useInspectedPage('loop-3');
+const h = useBrowserOnHistory('loop-3');
 
 /** The keys of the policy the session bound (its `LoopStarted`), read from the log. */
 function policyKeys(): string[] {
