@@ -4,6 +4,7 @@
  * The pure folds that build these shapes live in `projections/inspector/`.
  */
 import type { AutopilotEvent } from '../events/catalogue.js';
+import type { ParamsView } from '../projections/inspector/params.js';
 import type { Curve, EdgeCounts, MetricInfo, RunRow, StatechartGraph } from '../projections/inspector/types.js';
 
 export type { MachineAt, ReplayReport, RunSummary, SessionSummary, ViewSummary } from '../projections/replay.js';
@@ -99,4 +100,12 @@ export interface EmbeddedExport {
   /** What was left out (time-travel seqs past the cap, paths past the size cap), as sentences. */
   omitted: string[];
   answers: Record<string, EmbeddedAnswer>;
+}
+
+// Parameters view (issue 17, round 3).
+export type { ParamKey, ParamRun, ParamScale } from '../projections/inspector/params.js';
+
+/** `GET /api/params[?session=S]`: the session's policy keys and, per run with an accepted config, each key's value, its metric mean and status. */
+export interface ParamsResponse extends ParamsView {
+  lastSeq: number;
 }

@@ -1,6 +1,6 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type { CurveResponse, MetaResponse, RunsResponse, StatechartResponse } from '../api.js';
+import type { CurveResponse, MetaResponse, ParamsResponse, RunsResponse, StatechartResponse } from '../api.js';
 import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */
@@ -45,6 +45,7 @@ export const api = {
   curve: async (id: string): Promise<CurveResponse> => (await get(`api/runs/${encodeURIComponent(id)}/curve`)).json() as Promise<CurveResponse>,
   statechart: async (session?: string): Promise<StatechartResponse> =>
     (await get(`api/statechart${session ? `?session=${encodeURIComponent(session)}` : ''}`)).json() as Promise<StatechartResponse>,
+  params: async (): Promise<ParamsResponse> => (await get('api/params')).json() as Promise<ParamsResponse>,
   labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
   /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */
   audit: async (id: string): Promise<string> => {

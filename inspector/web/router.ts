@@ -1,7 +1,16 @@
 /** The page's routes, read from the URL's hash (`#/runs`, `#/runs/007`, `#/tail`…). Pure. */
+import { runList } from './curves-data.js';
 
 /** Where the page is. */
-export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'statechart' };
+export type Route =
+  | { view: 'runs' }
+  | { view: 'run'; id: string }
+  | { view: 'progress' }
+  | { view: 'tail' }
+  | { view: 'labbook' }
+  | { view: 'statechart' }
+  | { view: 'params' }
+  | { view: 'curves'; ids: string[] };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
@@ -10,6 +19,8 @@ export const TABS = [
   { view: 'statechart', label: 'Statechart', hash: '#/statechart' },
   { view: 'tail', label: 'Live tail', hash: '#/tail' },
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
+  { view: 'params', label: 'Parameters', hash: '#/params' },
+  { view: 'curves', label: 'Curves', hash: '#/curves' },
 ] as const;
 
 /** The route a hash names; anything unknown (or empty) is the runs table. */
@@ -23,11 +34,14 @@ export function parseHash(hash: string): Route {
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
   if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
   if (head === 'statechart') return { view: head };
+  if (head === 'params') return { view: head };
+  if (head === 'curves') return { view: 'curves', ids: arg === undefined ? [] : runList(arg) };
   return { view: 'runs' };
 }
 
 /** The hash of a route (`{view:'run', id:'007'}` → `#/runs/007`). */
 export function hashOf(route: Route): string {
+  if (route.view === 'curves') return route.ids.length > 0 ? `#/curves/${route.ids.map(encodeURIComponent).join(',')}` : '#/curves';
   return route.view === 'run' ? `#/runs/${encodeURIComponent(route.id)}` : `#/${route.view}`;
 }
 
