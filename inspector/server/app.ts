@@ -26,6 +26,8 @@ export interface InspectorAppOptions {
   timing?: StreamTiming;
   /** Where the statechart's stored layout and its worker are (the build's unless a test says otherwise). */
   layout?: LayoutPlaces;
+  /** Gzip the data routes' answers for clients that accept it (default true; pointless over loopback, where it only costs time). */
+  compress?: boolean;
 }
 
 /** The app and its log source (to close when the server stops). */
@@ -51,7 +53,7 @@ export function createInspectorApp(options: InspectorAppOptions): InspectorApp {
   app.use('*', hostCheck(typeof hosts === 'function' ? hosts : () => hosts));
   app.use('*', tokenCheck(options.token));
   addApiRoutes(app, paths, source);
-  const caches = addDataRoutes(app, source, options.layout);
+  const caches = addDataRoutes(app, source, options.layout, options.compress ?? true);
   const sessions = new SessionIndex();
   // The live stream followed is the one of the log's latest session, never a file merely found in logs/.
   const latestSession = (): string | null => {

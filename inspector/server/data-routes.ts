@@ -1,7 +1,7 @@
 /**
  * The routes the page's views read, over the folds of `projections/inspector/` and the replay:
- * `/api/runs` (+ `/curve`, `/audit`), `/api/at/:seq` and `/api/statechart`, gzipped when the
- * client accepts it. They share one rows fold, folded on as the log grows.
+ * `/api/runs` (+ `/curve`, `/audit`), `/api/at/:seq`, `/api/statechart` and `/api/params`, gzipped
+ * when the client accepts it and the server is reached over the network. They share one rows fold, folded on as the log grows.
  */
 import type { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -20,11 +20,11 @@ export interface DataCaches {
   layout: LayoutCache;
 }
 
-/** Adds the data routes to `app`; `places` says where the statechart's stored layout and its worker are. */
-export function addDataRoutes(app: Hono, source: LogSource, places: LayoutPlaces = {}): DataCaches {
+/** Adds the data routes to `app`; `places` says where the statechart's stored layout and its worker are; `zip` whether to gzip. */
+export function addDataRoutes(app: Hono, source: LogSource, places: LayoutPlaces = {}, zip = true): DataCaches {
   const caches: DataCaches = { rows: new RowsCache(), layout: new LayoutCache(loopStatechart(), places) };
   // Only these JSON answers: the event stream must not be buffered by a compressor.
-  for (const path of ['/api/runs', '/api/runs/*', '/api/at/*', '/api/statechart']) app.use(path, compress());
+  if (zip) for (const path of ['/api/runs', '/api/runs/*', '/api/at/*', '/api/statechart', '/api/params']) app.use(path, compress());
   addRunsRoutes(app, source, caches.rows);
   addReplayRoute(app, source);
   addStatechartRoute(app, source, caches.rows, caches.layout);

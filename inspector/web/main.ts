@@ -21,15 +21,20 @@ import { LiveTail } from './tail-view.js';
 const app = document.getElementById('app')!;
 const main = el('main', { id: 'view' });
 const nav = el('nav', { class: 'tabs' });
-let rows: RunRow[] | null = null;
+/** The rows as last asked for (null: ask again); a promise, so a view and the start-up prefetch share one request. */
+let rows: Promise<RunRow[]> | null = null;
 let painted = false;
 /** The runs table on show, to follow the log with (null on any other view). */
 let table: ((rows: RunRow[]) => void) | null = null;
 let follow: 'idle' | 'busy' | 'again' = 'idle';
 
-async function loadRows(): Promise<RunRow[]> {
-  rows ??= (await api.runs()).rows;
-  return rows;
+function loadRows(): Promise<RunRow[]> {
+  const asked = (rows ??= api.runs().then((r) => r.rows));
+  // A failed read is not kept: the next view asks again.
+  asked.catch(() => {
+    if (rows === asked) rows = null;
+  });
+  return asked;
 }
 
 function error(where: string, e: unknown): HTMLElement {
@@ -121,6 +126,8 @@ function emptyState(meta: MetaResponse): void {
 
 async function start(): Promise<void> {
   let meta: MetaResponse;
+  // Asked for beside the meta data, not after it: the first paint waits for both.
+  void loadRows().catch(() => {});
   try {
     meta = await api.meta();
   } catch (e) {

@@ -18,6 +18,17 @@ describe('the data routes, gzipped', () => {
     }
   });
 
+  it('never when the app is told not to (a server bound to loopback)', async () => {
+    const app = createInspectorApp({ workspace: h.ws, allowedHosts: null, compress: false });
+    try {
+      const r = await app.app.request('http://localhost/api/runs', { headers: { 'accept-encoding': 'gzip' } });
+      expect(r.headers.get('content-encoding')).toBeNull();
+      expect(((await r.json()) as { rows: unknown[] }).rows).toHaveLength(2);
+    } finally {
+      app.close();
+    }
+  });
+
   it('but never the event stream, which a compressor would hold back', async () => {
     const r = await h.get('/api/stream', { 'accept-encoding': 'gzip' });
     expect(r.headers.get('content-encoding')).toBeNull();
