@@ -51,7 +51,7 @@ import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { rebuildProjections, type RebuildStep } from '../adapters/projection-rebuild.js';
 import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
 import { measureJumps, type JumpPair } from './history-jump.js';
-import { fmtMs, freshWorkspace, load, measure, median, medianTime, quantile, readLogOnce, repeated, tableLines, type Time } from './measure.js';
+import { BenchUsageError, fmtMs, freshWorkspace, load, measure, median, medianTime, quantile, readLogOnce, repeated, runBench, tableLines, type Time } from './measure.js';
 
 interface Args {
   runs: number;
@@ -74,12 +74,12 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (v === undefined) throw new BenchUsageError(`${a} needs a value`);
       return v;
     };
     const num = () => {
       const v = Number(value());
-      if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${a} needs a positive integer\n${USAGE}`);
+      if (!Number.isSafeInteger(v) || v < 1) throw new BenchUsageError(`${a} needs a positive integer`);
       return v;
     };
     if (a === '--runs') args.runs = num();
@@ -92,7 +92,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--no-loop-info') args.loopInfo = false;
     else if (a === '--short') args.short = true;
-    else throw new Error(`unknown argument ${a}\n${USAGE}`);
+    else throw new BenchUsageError(`unknown argument ${a}`);
   }
   return args;
 }
@@ -511,4 +511,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+await runBench(USAGE, main);

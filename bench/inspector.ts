@@ -29,7 +29,7 @@ import { SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { benchHistory } from './inspector-history.js';
 import { firstPaint, jump, launchBrowser, memoryOf, NO_TIME_TRAVEL, serverAt, startInspectServer, type Memory } from './inspector-page.js';
 import { reportLines, verdictsOf, type InspectorReport, type JumpReport } from './inspector-report.js';
-import { load, readLogOnce, repeated } from './measure.js';
+import { BenchUsageError, load, readLogOnce, repeated, runBench } from './measure.js';
 
 interface Args {
   runs: number;
@@ -67,7 +67,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function fail(message: string): never {
-  throw new Error(`${message}\n${USAGE}`);
+  throw new BenchUsageError(message);
 }
 
 /** Seqs asked for in successive repeats are this far apart (the server caches reports by seq). */
@@ -171,4 +171,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+await runBench(USAGE, main);

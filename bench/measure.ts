@@ -107,3 +107,21 @@ export function tableLines(head: string[], rows: string[][], right: (column: num
   const line = (cells: string[]) => `| ${cells.map((c, i) => (right(i) ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join(' | ')} |`;
   return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)];
 }
+
+/** A bench's command line was wrong: {@link runBench} prints the message and the usage, with no stack, and exits 2. */
+export class BenchUsageError extends Error {}
+
+/** Runs a bench's `main`: `--help` prints `usage`; a {@link BenchUsageError} prints its message and `usage` and exits 2. */
+export async function runBench(usage: string, main: () => number | Promise<number>): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`${error.message}\n${usage}\n`);
+    process.exitCode = 2;
+  }
+}
