@@ -79,3 +79,22 @@ export interface LogMessage {
 export interface MetaMessage {
   lastSeq: number;
 }
+
+/** A row of `GET /api/events` (what `autopilot events --json` prints for one event). */
+export interface EventRow {
+  seq: number;
+  stream: string;
+  type: AutopilotEvent['type'];
+  at: string;
+  data: unknown;
+}
+
+/** What the time-travel view draws at seq N: `GET /api/at/N` and `/api/at/N-1`, the event's row, and `GET /api/runs?at=N`. */
+export interface TimeTravelData {
+  seq: number;
+  report: import('../projections/replay.js').ReplayReport;
+  /** The report at N-1 (null at the first event), for "what changed". */
+  previous: import('../projections/replay.js').ReplayReport | null;
+  event: EventRow;
+  runs: RunsResponse;
+}

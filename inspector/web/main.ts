@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { MetaResponse, RunRow } from '../api.js';
 import { api } from './api-client.js';
+import { showTimeTravel } from './at-view.js';
 import { el, replace } from './dom.js';
 import { renderLabbook } from './labbook-view.js';
 import { renderProgress } from './progress-view.js';
@@ -74,6 +75,7 @@ async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
   }
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
+  if (route.view === 'at') return showTimeTravel(main, route.seq, meta.lastSeq);
   return renderLabbook(main);
 }
 

@@ -1,7 +1,7 @@
 /** The page's routes, read from the URL's hash (`#/runs`, `#/runs/007`, `#/tail`…). Pure. */
 
 /** Where the page is. */
-export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' };
+export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'at'; seq: number | null };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
@@ -9,6 +9,7 @@ export const TABS = [
   { view: 'progress', label: 'Progress', hash: '#/progress' },
   { view: 'tail', label: 'Live tail', hash: '#/tail' },
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
+  { view: 'at', label: 'Time travel', hash: '#/at' },
 ] as const;
 
 /** The route a hash names; anything unknown (or empty) is the runs table. */
@@ -20,12 +21,14 @@ export function parseHash(hash: string): Route {
     .map(decodeURIComponent);
   const [head, arg] = parts;
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
+  if (head === 'at') return { view: 'at', seq: arg !== undefined && /^\d{1,15}$/.test(arg) && Number(arg) > 0 ? Number(arg) : null };
   if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
   return { view: 'runs' };
 }
 
 /** The hash of a route (`{view:'run', id:'007'}` → `#/runs/007`). */
 export function hashOf(route: Route): string {
+  if (route.view === 'at') return route.seq === null ? '#/at' : `#/at/${route.seq}`;
   return route.view === 'run' ? `#/runs/${encodeURIComponent(route.id)}` : `#/${route.view}`;
 }
 

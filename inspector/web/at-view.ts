@@ -1,0 +1,165 @@
+/**
+ * Time travel (`#/at/N`): a slider and step buttons over the log (and ←/→). At seq N it shows the
+ * event, the machine's state, status and context as `autopilot replay --at N --json` reports them,
+ * what changed since N-1, and the runs table as of N. A dragged slider reads only once it rests,
+ * and an answer for a seq no longer asked for is dropped (its request aborted).
+ */
+import type { TimeTravelData } from '../api.js';
+import { api } from './api-client.js';
+import { showValue, whatChanged, type Change } from './at-diff.js';
+import { el, pre, replace } from './dom.js';
+import { fmtTime } from './format.js';
+import { renderRunsTable } from './runs-view.js';
+
+/** How long the slider must rest before its seq is read (ms). */
+export const SLIDER_REST_MS = 120;
+/** Changes listed at most (the first event adds everything). */
+export const MAX_CHANGES = 200;
+
+/** The steps the buttons take, with their labels. */
+const STEPS = [
+  { by: -Infinity, label: '⏮', title: 'first event' },
+  { by: -10, label: '−10', title: '10 events back' },
+  { by: -1, label: '−1', title: 'previous event (←)' },
+  { by: 1, label: '+1', title: 'next event (→)' },
+  { by: 10, label: '+10', title: '10 events on' },
+  { by: Infinity, label: '⏭', title: 'last event' },
+] as const;
+
+const typing = (t: EventTarget | null) => t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type !== 'button');
+
+/** The view: built once, then moved from seq to seq. */
+class TimeTravel {
+  readonly root = el('section', { class: 'time-travel', 'data-testid': 'time-travel' });
+  private readonly slider = el('input', { type: 'range', min: '1', step: '1', 'aria-label': 'sequence number', 'data-testid': 'at-slider' });
+  private readonly label = el('span', { class: 'at-seq', 'data-testid': 'at-seq' });
+  private readonly body = el('div', { class: 'at-body' });
+  private seq = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private controller: AbortController | null = null;
+
+  constructor(private lastSeq: number) {
+    this.slider.addEventListener('input', () => this.goTo(Number(this.slider.value), SLIDER_REST_MS));
+    const buttons = STEPS.map((s) => {
+      const b = el('button', { type: 'button', title: s.title, 'data-step': String(s.by) }, s.label);
+      b.addEventListener('click', () => this.goTo(this.seq + s.by));
+      return b;
+    });
+    this.setLast(lastSeq);
+    replace(this.root, el('div', { class: 'at-controls' }, ...buttons.slice(0, 3), this.slider, ...buttons.slice(3), this.label), this.body);
+    document.addEventListener('keydown', this.onKey);
+  }
+
+  /** Moves to `seq` (clamped to the log), writes it in the hash, and reads it after `delay` ms. */
+  goTo(seq: number, delay = 0): void {
+    const to = Math.min(this.lastSeq, Math.max(1, seq));
+    this.seq = to;
+    this.slider.value = String(to);
+    this.label.textContent = `#${to} of ${this.lastSeq}`;
+    // replaceState: stepping through thousands of events must not fill the browser's history.
+    if (location.hash !== `#/at/${to}`) history.replaceState(null, '', `#/at/${to}`);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.load(to), delay);
+  }
+
+  /** Takes a longer log into the slider's range. */
+  setLast(lastSeq: number): void {
+    this.lastSeq = Math.max(1, lastSeq);
+    this.slider.max = String(this.lastSeq);
+    if (this.seq) this.label.textContent = `#${this.seq} of ${this.lastSeq}`;
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (!this.root.isConnected) return document.removeEventListener('keydown', this.onKey);
+    // The slider steps itself on ←/→ (and says so with an input event); a text field keeps its keys.
+    if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || e.target === this.slider || typing(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    this.goTo(this.seq + (e.key === 'ArrowRight' ? 1 : -1));
+  };
+
+  private async load(seq: number): Promise<void> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.root.dataset['loading'] = String(seq);
+    let data: TimeTravelData;
+    try {
+      data = await api.at(seq, controller.signal);
+    } catch (e) {
+      if (controller.signal.aborted || seq !== this.seq) return;
+      delete this.root.dataset['loading'];
+      return replace(this.body, el('p', { class: 'error', 'data-testid': 'error' }, `seq ${seq}: ${(e as Error).message}`));
+    }
+    if (controller.signal.aborted || seq !== this.seq || !this.root.isConnected) return;
+    this.draw(data);
+    delete this.root.dataset['loading'];
+    this.root.dataset['seq'] = String(seq);
+    performance.mark('ap:at-rendered', { detail: { seq } });
+  }
+
+  private draw({ seq, report, previous, event, runs }: TimeTravelData): void {
+    const m = report.machine;
+    const eventPane = el(
+      'section',
+      { class: 'at-event', 'data-testid': 'at-event' },
+      el('h2', {}, `Event #${seq}`),
+      el('dl', { class: 'summary' }, ...pair('type', event.type, 'at-type'), ...pair('stream', event.stream), ...pair('time', fmtTime(event.at)), ...pair('summary', report.summary ?? '—')),
+      el('h3', {}, 'Payload'),
+      withId(pre(JSON.stringify(event.data, null, 2), 'json'), 'at-payload'),
+    );
+    const machinePane = el(
+      'section',
+      { class: 'at-machine', 'data-testid': 'at-machine' },
+      el('h2', {}, `Machine (session ${m.session}, folded from #${m.from_seq})`),
+      el('dl', { class: 'summary' }, ...pair('state', m.state, 'at-state'), ...pair('status', m.status, 'at-status')),
+      el('details', { open: '' }, el('summary', {}, 'context'), withId(pre(JSON.stringify(m.context, null, 2), 'json'), 'at-context')),
+      el('details', {}, el('summary', {}, 'view summary'), withId(pre(JSON.stringify(report.view, null, 2), 'json'), 'at-view-summary')),
+    );
+    const runsHost = el('section', { class: 'runs at-runs', 'data-testid': 'at-runs' });
+    replace(this.body, el('div', { class: 'at-panes' }, eventPane, machinePane), changesPane(whatChanged(previous, report), seq), el('h2', {}, `Runs as of #${seq}`), runsHost);
+    renderRunsTable(runsHost, runs.rows);
+  }
+}
+
+function pair(term: string, value: string, testid?: string): HTMLElement[] {
+  return [el('dt', {}, term), el('dd', testid ? { 'data-testid': testid } : {}, value)];
+}
+
+function withId<T extends HTMLElement>(node: T, testid: string): T {
+  node.dataset['testid'] = testid;
+  return node;
+}
+
+/** The list of what changed from N-1 to N: the path, then old → new. */
+function changesPane(changes: Change[], seq: number): HTMLElement {
+  const title = el('h2', {}, seq === 1 ? 'What changed (the first event: all of it is new)' : `What changed since #${seq - 1}`);
+  if (changes.length === 0) return el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, title, el('p', { class: 'muted' }, 'nothing in the machine or the view'));
+  const items = changes
+    .slice(0, MAX_CHANGES)
+    .map((c) =>
+      el(
+        'li',
+        { class: c.kind, 'data-path': c.path },
+        el('code', { class: 'path' }, c.path),
+        el('span', { class: 'before' }, c.kind === 'added' ? 'added' : showValue(c.before)),
+        el('span', { class: 'arrow' }, '→'),
+        el('span', { class: 'after' }, c.kind === 'removed' ? 'removed' : showValue(c.after)),
+      ),
+    );
+  const more = changes.length > MAX_CHANGES ? el('p', { class: 'muted' }, `and ${changes.length - MAX_CHANGES} more`) : null;
+  return el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, title, el('ul', {}, ...items), more);
+}
+
+let mounted: TimeTravel | null = null;
+
+/** Shows time travel at `seq` (null: the last event) in `host`, moving the view already there if there is one. */
+export async function showTimeTravel(host: HTMLElement, seq: number | null, lastSeq: number): Promise<void> {
+  // The log may have grown since the page read it (a live loop): the slider reaches its end as it is now.
+  const last = (await api.meta().catch(() => null))?.lastSeq ?? lastSeq;
+  if (!location.hash.startsWith('#/at')) return; // the reader moved on meanwhile
+  if (!mounted || mounted.root.parentElement !== host) {
+    mounted = new TimeTravel(last);
+    replace(host, mounted.root);
+  } else mounted.setLast(last);
+  mounted.goTo(seq ?? last);
+}
