@@ -18,12 +18,12 @@ export const MAX_CHANGES = 200;
 
 /** The steps the buttons take, with their labels. */
 const STEPS = [
-  { by: -Infinity, label: '⏮', title: 'first event' },
+  { by: -Infinity, label: '|← first', title: 'first event' },
   { by: -10, label: '−10', title: '10 events back' },
   { by: -1, label: '−1', title: 'previous event (←)' },
   { by: 1, label: '+1', title: 'next event (→)' },
   { by: 10, label: '+10', title: '10 events on' },
-  { by: Infinity, label: '⏭', title: 'last event' },
+  { by: Infinity, label: 'last →|', title: 'last event' },
 ] as const;
 
 const typing = (t: EventTarget | null) => t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type !== 'button');
