@@ -9,13 +9,13 @@ import { curvesOf } from '../../projections/inspector/curves.js';
 import { missingRunMessage, normalizeRunId } from '../../projections/audit/fold.js';
 import { assemble } from '../../projections/inspector/row-columns.js';
 import { rowsOf, type RowsFold } from '../../projections/inspector/rows.js';
-import { rowsAt } from '../../orchestrator/rows-at.js';
 import type { CurveResponse } from '../api.js';
 import { auditOf } from './audit.js';
 import type { LogSource } from './log-source.js';
 import { eventAt } from './event-at.js';
 import { Lru } from './lru.js';
 import { apiError, RUN_ID_PATTERN, wholeNumber } from './params.js';
+import { RowsAtCache } from './rows-at-cache.js';
 import type { RowsCache } from './rows-cache.js';
 
 const badRunId = (id: string) => apiError(400, `run id ${JSON.stringify(id.slice(0, 40))} is not one: give the run's number, such as 007 or 7`);
@@ -34,13 +34,13 @@ function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string;
 export const RUNS_AT_CACHE_SIZE = 64;
 
 /** The body of `/api/runs?at=N`: the rows as of seq N (from the nearest rows snapshot), or the error answer. */
-function runsAtBody(source: LogSource, asked: string, cache: Lru<string, string>): string | Response {
+function runsAtBody(source: LogSource, asked: string, cache: Lru<string, string>, folds: RowsAtCache): string | Response {
   const found = eventAt(source, asked, 'at');
   if (found instanceof Response) return found;
   const { store, target } = found;
   let body = cache.get(target.hash);
   if (body === undefined) {
-    body = JSON.stringify({ lastSeq: target.seq, rows: rowsOf(rowsAt(store, target.seq).rows) });
+    body = JSON.stringify({ lastSeq: target.seq, rows: rowsOf(folds.at(store, target)) });
     cache.set(target.hash, body);
   }
   return body;
@@ -52,11 +52,12 @@ export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): vo
   let last: { fold: RowsFold; seq: number; body: string } | null = null;
 
   const atCache = new Lru<string, string>(RUNS_AT_CACHE_SIZE);
+  const atFolds = new RowsAtCache();
 
   app.get('/api/runs', (c) => {
     const at = c.req.query('at');
     if (at !== undefined) {
-      const body = runsAtBody(source, at, atCache);
+      const body = runsAtBody(source, at, atCache, atFolds);
       if (body instanceof Response) return body;
       c.header('Cache-Control', 'no-store');
       return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
