@@ -89,12 +89,10 @@ export interface EventRow {
   data: unknown;
 }
 
-/** What the time-travel view draws at seq N: `GET /api/at/N` and `/api/at/N-1`, the event's row, and `GET /api/runs?at=N`. */
+/** What the time-travel view draws at seq N (besides what changed since N-1): `GET /api/at/N`, the event's row, and `GET /api/runs?at=N`. */
 export interface TimeTravelData {
   seq: number;
   report: import('../projections/replay.js').ReplayReport;
-  /** The report at N-1 (null at the first event), for "what changed". */
-  previous: import('../projections/replay.js').ReplayReport | null;
   event: EventRow;
   runs: RunsResponse;
 }

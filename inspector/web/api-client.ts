@@ -40,18 +40,19 @@ export const api = {
   meta: async (): Promise<MetaResponse> => (await get('api/meta')).json() as Promise<MetaResponse>,
   runs: async (): Promise<RunsResponse> => (await get('api/runs')).json() as Promise<RunsResponse>,
   curve: async (id: string): Promise<CurveResponse> => (await get(`api/runs/${encodeURIComponent(id)}/curve`)).json() as Promise<CurveResponse>,
-  /** Time travel to `seq`: its replay report and the one before, its event and the runs as of it, read side by side. */
+  /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
+  replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
+  /** Time travel to `seq`: its replay report, its event and the runs as of it, read side by side. */
   at: async (seq: number, signal?: AbortSignal): Promise<TimeTravelData> => {
     const json = async <T>(path: string): Promise<T> => (await get(path, signal)).json() as Promise<T>;
-    const [report, previous, events, runs] = await Promise.all([
+    const [report, events, runs] = await Promise.all([
       json<ReplayReport>(`api/at/${seq}`),
-      seq > 1 ? json<ReplayReport>(`api/at/${seq - 1}`) : null,
       json<{ events: EventRow[] }>(`api/events?from=${seq}&limit=1`),
       json<RunsResponse>(`api/runs?at=${seq}`),
     ]);
     const event = events.events[0];
     if (event?.seq !== seq) throw new Error(`the log has no event ${seq}`);
-    return { seq, report, previous, event, runs };
+    return { seq, report, event, runs };
   },
   labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
   /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */

@@ -2,9 +2,11 @@
  * Time travel (`#/at/N`): a slider and step buttons over the log (and ←/→). At seq N it shows the
  * event, the machine's state, status and context as `autopilot replay --at N --json` reports them,
  * what changed since N-1, and the runs table as of N. A dragged slider reads only once it rests,
- * and an answer for a seq no longer asked for is dropped (its request aborted).
+ * and an answer for a seq no longer asked for is dropped (its request aborted). What changed needs
+ * the report at N-1: kept from the step before, or read after the rest is drawn. `ap:at-rendered`
+ * is marked once all of seq N is on the page.
  */
-import type { TimeTravelData } from '../api.js';
+import type { ReplayReport, TimeTravelData } from '../api.js';
 import { api } from './api-client.js';
 import { showValue, whatChanged, type Change } from './at-diff.js';
 import { el, pre, replace } from './dom.js';
@@ -15,6 +17,8 @@ import { renderRunsTable } from './runs-view.js';
 export const SLIDER_REST_MS = 120;
 /** Changes listed at most (the first event adds everything). */
 export const MAX_CHANGES = 200;
+/** Replay reports the page keeps, by seq (a step forward finds N-1's there). */
+const KEPT_REPORTS = 16;
 
 /** The steps the buttons take, with their labels. */
 const STEPS = [
@@ -37,6 +41,7 @@ class TimeTravel {
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | null = null;
+  private readonly reports = new Map<number, ReplayReport>();
 
   constructor(private lastSeq: number) {
     this.slider.addEventListener('input', () => this.goTo(Number(this.slider.value), SLIDER_REST_MS));
@@ -82,22 +87,35 @@ class TimeTravel {
     const controller = new AbortController();
     this.controller = controller;
     this.root.dataset['loading'] = String(seq);
-    let data: TimeTravelData;
+    const current = () => !controller.signal.aborted && seq === this.seq && this.root.isConnected;
     try {
-      data = await api.at(seq, controller.signal);
+      const data = await api.at(seq, controller.signal);
+      if (!current()) return;
+      this.keep(data.report);
+      const changes = this.draw(data);
+      // What changed needs N-1 too: drawn with the rest when the page has it, else filled in once read.
+      const previous = seq === 1 ? null : (this.reports.get(seq - 1) ?? (await api.replay(seq - 1, controller.signal)));
+      if (!current()) return;
+      if (previous) this.keep(previous);
+      replace(changes, ...changesPane(whatChanged(previous, data.report), seq));
     } catch (e) {
-      if (controller.signal.aborted || seq !== this.seq) return;
+      if (!current()) return;
       delete this.root.dataset['loading'];
       return replace(this.body, el('p', { class: 'error', 'data-testid': 'error' }, `seq ${seq}: ${(e as Error).message}`));
     }
-    if (controller.signal.aborted || seq !== this.seq || !this.root.isConnected) return;
-    this.draw(data);
     delete this.root.dataset['loading'];
     this.root.dataset['seq'] = String(seq);
     performance.mark('ap:at-rendered', { detail: { seq } });
   }
 
-  private draw({ seq, report, previous, event, runs }: TimeTravelData): void {
+  private keep(report: ReplayReport): void {
+    this.reports.delete(report.seq);
+    this.reports.set(report.seq, report);
+    if (this.reports.size > KEPT_REPORTS) this.reports.delete(this.reports.keys().next().value!);
+  }
+
+  /** Draws everything but what changed; returns the section that will hold it. */
+  private draw({ seq, report, event, runs }: TimeTravelData): HTMLElement {
     const m = report.machine;
     const eventPane = el(
       'section',
@@ -116,8 +134,10 @@ class TimeTravel {
       el('details', {}, el('summary', {}, 'view summary'), withId(pre(JSON.stringify(report.view, null, 2), 'json'), 'at-view-summary')),
     );
     const runsHost = el('section', { class: 'runs at-runs', 'data-testid': 'at-runs' });
-    replace(this.body, el('div', { class: 'at-panes' }, eventPane, machinePane), changesPane(whatChanged(previous, report), seq), el('h2', {}, `Runs as of #${seq}`), runsHost);
+    const changes = el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, el('p', { class: 'muted' }, `reading #${seq - 1}…`));
+    replace(this.body, el('div', { class: 'at-panes' }, eventPane, machinePane), changes, el('h2', {}, `Runs as of #${seq}`), runsHost);
     renderRunsTable(runsHost, runs.rows);
+    return changes;
   }
 }
 
@@ -130,10 +150,10 @@ function withId<T extends HTMLElement>(node: T, testid: string): T {
   return node;
 }
 
-/** The list of what changed from N-1 to N: the path, then old → new. */
-function changesPane(changes: Change[], seq: number): HTMLElement {
+/** The content of what changed from N-1 to N: a title, then each path with old → new. */
+function changesPane(changes: Change[], seq: number): HTMLElement[] {
   const title = el('h2', {}, seq === 1 ? 'What changed (the first event: all of it is new)' : `What changed since #${seq - 1}`);
-  if (changes.length === 0) return el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, title, el('p', { class: 'muted' }, 'nothing in the machine or the view'));
+  if (changes.length === 0) return [title, el('p', { class: 'muted' }, 'nothing in the machine or the view')];
   const items = changes
     .slice(0, MAX_CHANGES)
     .map((c) =>
@@ -147,7 +167,7 @@ function changesPane(changes: Change[], seq: number): HTMLElement {
       ),
     );
   const more = changes.length > MAX_CHANGES ? el('p', { class: 'muted' }, `and ${changes.length - MAX_CHANGES} more`) : null;
-  return el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, title, el('ul', {}, ...items), more);
+  return more ? [title, el('ul', {}, ...items), more] : [title, el('ul', {}, ...items)];
 }
 
 let mounted: TimeTravel | null = null;

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ReplayReport } from '../../../inspector/api.js';
+import { whatChanged } from '../../../inspector/web/at-diff.js';
 import { screenshot } from '../../support/browser.js';
 import { useInspectedPage } from '../../support/inspected-page.js';
 import { cliOut, fromLog } from '../../support/inspector.js';
@@ -19,7 +20,7 @@ async function drawn(page: Page, n: number): Promise<void> {
   if (error) throw new Error(`the page shows an error at seq ${n}: ${await error.textContent()}`);
 }
 
-/** What the page shows at the seq it has drawn, in the terms of a replay report. */
+/** What the page shows at the seq it has drawn, in the terms of a replay report; what changed as [path, kind]. */
 async function shown(page: Page) {
   const text = (testid: string) => page.textContent(`[data-testid=${testid}]`);
   return {
@@ -28,19 +29,23 @@ async function shown(page: Page) {
     status: await text('at-status'),
     context: JSON.parse((await text('at-context'))!) as unknown,
     runs: await page.$$eval('[data-testid=at-runs] [data-run-id]', (rows) => rows.map((r) => [r.getAttribute('data-run-id'), r.querySelector('.col-verdict')?.textContent ?? null])),
+    changes: await page.$$eval('[data-testid=at-changes] li', (lis) => lis.map((li) => [li.getAttribute('data-path'), li.className])),
   };
 }
 
-/** The same, from `autopilot replay --at N --json` (a run with no verdict yet shows an empty cell). */
+const report = async (n: number) => JSON.parse(await cliOut(h.ws, 'replay', '--at', String(n), '--json')) as ReplayReport;
+
+/** The same, from `autopilot replay --at N --json` (a run with no verdict yet shows an empty cell), and N-1's for what changed. */
 async function replayed(n: number) {
-  const r = JSON.parse(await cliOut(h.ws, 'replay', '--at', String(n), '--json')) as ReplayReport;
-  return { type: r.type, state: r.machine.state, status: r.machine.status, context: r.machine.context, runs: r.view.runs.map((run) => [run.run_id, run.verdict ?? '']) };
+  const r = await report(n);
+  const changes = whatChanged(n > 1 ? await report(n - 1) : null, r).map((c) => [c.path, c.kind]);
+  return { type: r.type, state: r.machine.state, status: r.machine.status, context: r.machine.context, runs: r.view.runs.map((run) => [run.run_id, run.verdict ?? '']), changes };
 }
 
 const rendered = (page: Page) => page.evaluate(() => performance.getEntriesByName('ap:at-rendered').map((m) => (m as PerformanceMark).detail as { seq: number }));
 
 describe('time travel (Chromium, a real server)', () => {
-  it('shows at N the state, status, context and runs `autopilot replay --at N --json` gives: first, middle, a run boundary, last', async () => {
+  it('shows at N the state, status, context, runs and changes since N-1 that `autopilot replay --at N --json` gives: first, middle, a run boundary, last', async () => {
     const events = fromLog(h.ws, (s) => [...s.readAll()].map((e) => ({ seq: e.seq, type: e.event.type })));
     const last = events.at(-1)!.seq;
     // The second run's plan: the runs table gains a row there.
@@ -53,10 +58,8 @@ describe('time travel (Chromium, a real server)', () => {
       expect((await rendered(h.w.page)).at(-1), `seq ${n}`).toEqual({ seq: n });
     }
     expect((await shown(h.w.page)).runs.length).toBe(3);
-    // The boundary event adds the run: the view says so under what changed.
-    await h.w.page.goto(new URL(`#/at/${boundary}`, h.server.url).href);
-    await drawn(h.w.page, boundary);
-    expect(await h.w.page.$$eval('[data-testid=at-changes] li[data-path^="view.runs["]', (lis) => lis.map((li) => li.className))).toContain('added');
+    // The boundary adds the second run: what changed says so.
+    expect((await replayed(boundary)).changes).toContainEqual(['view.runs[1]', 'added']);
   });
 
   it('opens #/at at the last event, steps by one on ←/→ with the hash following (history not grown), and draws only where a dragged slider rests', async () => {
