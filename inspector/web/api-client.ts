@@ -1,6 +1,6 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type { CurveResponse, EventRow, MetaResponse, ReplayReport, RunsResponse, TimeTravelData } from '../api.js';
+import type { CurveResponse, EventRow, MetaResponse, ReplayReport, RunsResponse, StatechartResponse, TimeTravelData } from '../api.js';
 
 /** An answer that was not 2xx, with the server's text. */
 export class HttpError extends Error {
@@ -40,6 +40,8 @@ export const api = {
   meta: async (): Promise<MetaResponse> => (await get('api/meta')).json() as Promise<MetaResponse>,
   runs: async (): Promise<RunsResponse> => (await get('api/runs')).json() as Promise<RunsResponse>,
   curve: async (id: string): Promise<CurveResponse> => (await get(`api/runs/${encodeURIComponent(id)}/curve`)).json() as Promise<CurveResponse>,
+  statechart: async (session?: string): Promise<StatechartResponse> =>
+    (await get(`api/statechart${session ? `?session=${encodeURIComponent(session)}` : ''}`)).json() as Promise<StatechartResponse>,
   /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
   replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
   /** Time travel to `seq`: its replay report, its event and the runs as of it, read side by side. */

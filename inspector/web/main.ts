@@ -13,6 +13,7 @@ import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
 import { renderRun } from './run-view.js';
 import { renderRunsTable } from './runs-view.js';
+import { StatechartView } from './statechart-view.js';
 import { LiveTail } from './tail-view.js';
 
 const app = document.getElementById('app')!;
@@ -20,6 +21,9 @@ const main = el('main', { id: 'view' });
 const nav = el('nav', { class: 'tabs' });
 let rows: RunRow[] | null = null;
 let painted = false;
+/** The runs table on show, to follow the log with (null on any other view). */
+let table: ((rows: RunRow[]) => void) | null = null;
+let follow: 'idle' | 'busy' | 'again' = 'idle';
 
 async function loadRows(): Promise<RunRow[]> {
   rows ??= (await api.runs()).rows;
@@ -41,7 +45,7 @@ async function showRuns(meta: MetaResponse): Promise<void> {
   } catch (e) {
     return replace(main, error('runs', e));
   }
-  renderRunsTable(tableHost, all);
+  table = renderRunsTable(tableHost, all);
   // uPlot paints on its own schedule: the mark waits for its first draw (the table is drawn by then).
   renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
     if (painted) return;
@@ -57,8 +61,27 @@ function header(meta: MetaResponse): HTMLElement {
   return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
 }
 
-async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
+// While the runs table is shown it follows the log: new rows at most every 500 ms, and once more after the last event.
+function followRuns(): void {
+  if (!table) return;
+  if (follow !== 'idle') return void (follow = 'again');
+  follow = 'busy';
+  setTimeout(() => {
+    rows = null;
+    void loadRows()
+      .then((r) => table?.(r))
+      .catch(() => {}) // the table stays as it was; the next event tries again
+      .finally(() => {
+        const again = follow === 'again';
+        follow = 'idle';
+        if (again) followRuns();
+      });
+  }, 500);
+}
+
+async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartView): Promise<void> {
   const route: Route = parseHash(location.hash);
+  table = null;
   const tab = tabOf(route);
   for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['view'] === tab);
   main.dataset['view'] = route.view;
@@ -75,6 +98,7 @@ async function show(meta: MetaResponse, tail: LiveTail): Promise<void> {
   }
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
+  if (route.view === 'statechart') return statechart.render(main);
   if (route.view === 'at') return showTimeTravel(main, route.seq, meta.lastSeq);
   return renderLabbook(main);
 }
@@ -103,11 +127,17 @@ async function start(): Promise<void> {
   for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
   replace(app, header(meta), nav, main);
   const tail = new LiveTail(meta.lastSeq);
-  // New events may change the rows: read them again when the runs are next shown.
-  tail.onEvent = () => (rows = null);
+  // New events may change the rows: read them again when the runs are next shown, or now if they are.
+  const statechart = new StatechartView(meta);
+  tail.onEvent = (e) => {
+    rows = null;
+    followRuns();
+    statechart.onEvent(e);
+  };
+  tail.onMachine = (r) => statechart.onMachine(r);
   tail.resume();
-  window.addEventListener('hashchange', () => void show(meta, tail));
-  await show(meta, tail);
+  window.addEventListener('hashchange', () => void show(meta, tail, statechart));
+  await show(meta, tail, statechart);
 }
 
 void start();

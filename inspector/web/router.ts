@@ -1,12 +1,14 @@
 /** The page's routes, read from the URL's hash (`#/runs`, `#/runs/007`, `#/tail`…). Pure. */
 
 /** Where the page is. */
-export type Route = { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'at'; seq: number | null };
+export type Route =
+  { view: 'runs' } | { view: 'run'; id: string } | { view: 'progress' } | { view: 'tail' } | { view: 'labbook' } | { view: 'statechart' } | { view: 'at'; seq: number | null };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
   { view: 'runs', label: 'Runs', hash: '#/runs' },
   { view: 'progress', label: 'Progress', hash: '#/progress' },
+  { view: 'statechart', label: 'Statechart', hash: '#/statechart' },
   { view: 'tail', label: 'Live tail', hash: '#/tail' },
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
   { view: 'at', label: 'Time travel', hash: '#/at' },
@@ -23,6 +25,7 @@ export function parseHash(hash: string): Route {
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
   if (head === 'at') return { view: 'at', seq: arg !== undefined && /^\d{1,15}$/.test(arg) && Number(arg) > 0 ? Number(arg) : null };
   if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
+  if (head === 'statechart') return { view: head };
   return { view: 'runs' };
 }
 

@@ -12,8 +12,12 @@ import { tableIndex, visibleRange, type SortKey } from './table-index.js';
 /** Each row's height in px (the scroller's arithmetic depends on it being fixed). */
 export const ROW_HEIGHT = 26;
 
-/** Builds the table over `rows` into `host` and draws the rows in view before it returns. */
-export function renderRunsTable(host: HTMLElement, rows: readonly RunRow[]): void {
+/**
+ * Builds the table over `initial` into `host` and draws the rows in view before it returns. The
+ * function it returns shows new rows (a live loop's) in the same table: sort, filter and scroll kept.
+ */
+export function renderRunsTable(host: HTMLElement, initial: readonly RunRow[]): (rows: readonly RunRow[]) => void {
+  let rows = initial;
   const shown = new Set(COLUMNS.filter((c) => c.shown).map((c) => c.key));
   let sort: SortKey | null = null;
   let filter = '';
@@ -105,4 +109,9 @@ export function renderRunsTable(host: HTMLElement, rows: readonly RunRow[]): voi
   replace(host, el('div', { class: 'toolbar' }, input, count, chooser), table);
   drawHeader();
   drawRows(true);
+  return (next) => {
+    rows = next;
+    index = tableIndex(rows, COLUMNS, filter, sort);
+    drawRows(true);
+  };
 }

@@ -4,6 +4,7 @@
  * or shown twice.
  */
 import { el, replace } from './dom.js';
+import { parseMachineRecord, type MachineRecord } from './statechart-live.js';
 import { parseTailEvent, TailBuffer, type TailEvent } from './tail-buffer.js';
 
 /** Events shown at most (older ones leave the list). */
@@ -33,6 +34,8 @@ export class LiveTail {
   private readonly button = el('button', { type: 'button', 'data-testid': 'tail-pause' }, 'pause');
   /** Called on each new event (the runs table refreshes on them). */
   onEvent: (e: TailEvent) => void = () => {};
+  /** Called on each live machine record of a running loop (SSE `machine`; the statechart moves with them). */
+  onMachine: (record: MachineRecord) => void = () => {};
 
   constructor(private readonly lastSeq: number) {
     this.button.addEventListener('click', () => (this.source ? this.pause() : this.resume()));
@@ -48,6 +51,10 @@ export class LiveTail {
     es.addEventListener('open', () => (this.state.textContent = 'live'));
     es.addEventListener('error', () => (this.state.textContent = es.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…'));
     es.addEventListener('log', (m) => this.receive((m as MessageEvent<string>).data));
+    es.addEventListener('machine', (m) => {
+      const record = parseMachineRecord((m as MessageEvent<string>).data);
+      if (record) this.onMachine(record);
+    });
   }
 
   /** Closes the stream; what arrives meanwhile is read on resume. */

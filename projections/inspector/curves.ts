@@ -44,28 +44,41 @@ export function downsample(points: readonly CurvePoint[], max: number): CurvePoi
   return [...kept].sort((a, b) => a - b).map((i) => ({ ...points[i]! }));
 }
 
+/** One progress report of a launch attempt: the metrics it carried. */
+export interface AttemptReport {
+  attempt: number;
+  metrics: Record<string, number>;
+}
+
 /**
- * The learning curves of run `runId`, one per attempt in attempt order: `metric` against the axis its
- * reports share, reports without a finite value of the metric left out, each curve at most
- * `maxPoints` points. `total` counts the points before downsampling. A run with no report has none.
+ * The learning curves of `reports` (one run's, in log order), one per attempt in attempt order:
+ * `metric` against the axis each attempt's reports share, reports without a finite value of the
+ * metric left out, each curve at most `maxPoints` points. `total` counts the points before
+ * downsampling. No report, no curve.
  */
-export function curvesOf(events: Iterable<StoredEvent<AutopilotEvent>>, runId: string, metric: string, maxPoints = MAX_CURVE_POINTS): Curve[] {
+export function curvesOfReports(reports: Iterable<AttemptReport>, metric: string, maxPoints = MAX_CURVE_POINTS): Curve[] {
   const byAttempt = new Map<number, Record<string, number>[]>();
-  for (const { event: e } of events) {
-    if (e.type !== 'RunProgress' || e.data.runId !== runId) continue;
-    const reports = byAttempt.get(e.data.attempt) ?? [];
-    reports.push(e.data.metrics);
-    byAttempt.set(e.data.attempt, reports);
+  for (const r of reports) {
+    const list = byAttempt.get(r.attempt) ?? [];
+    list.push(r.metrics);
+    byAttempt.set(r.attempt, list);
   }
   return [...byAttempt.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([attempt, reports]) => {
-      const x = axisOf(reports);
+    .map(([attempt, list]) => {
+      const x = axisOf(list);
       const points: CurvePoint[] = [];
-      reports.forEach((m, i) => {
+      list.forEach((m, i) => {
         const y = m[metric];
         if (y !== undefined && Number.isFinite(y)) points.push({ x: x === 'order' ? i + 1 : (m[x] as number), y });
       });
       return { attempt, x, points: downsample(points, maxPoints), total: points.length };
     });
+}
+
+/** The learning curves of run `runId` from its events (its `RunProgress` reports), as `curvesOfReports` draws them. */
+export function curvesOf(events: Iterable<StoredEvent<AutopilotEvent>>, runId: string, metric: string, maxPoints = MAX_CURVE_POINTS): Curve[] {
+  const reports: AttemptReport[] = [];
+  for (const { event: e } of events) if (e.type === 'RunProgress' && e.data.runId === runId) reports.push({ attempt: e.data.attempt, metrics: e.data.metrics });
+  return curvesOfReports(reports, metric, maxPoints);
 }

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { historyWorkspace, type HistoryName } from './histories.js';
 import { CLI, ROOT } from './workspace.js';
 
 /** Where Debian installs Chromium (`apt-get install chromium`). */
@@ -89,4 +91,31 @@ export async function startInspect(args: string[]): Promise<InspectChild> {
       await child;
     },
   };
+}
+
+/** A browser test file's setting: a workspace holding a history, Chromium, an inspector on the workspace and a watched page. */
+export interface BrowserOnHistory {
+  ws: string;
+  browser: Browser;
+  server: InspectChild;
+  w: WatchedPage;
+  /** Closed after the file's tests, last first (a test adds what it starts). */
+  stops: (() => Promise<unknown>)[];
+}
+
+/** The setting of {@link BrowserOnHistory} on history `name`, made before the file's tests and closed after them (fields set once they start). */
+export function useBrowserOnHistory(name: HistoryName): BrowserOnHistory {
+  const h = { stops: [] } as unknown as BrowserOnHistory;
+  beforeAll(async () => {
+    h.ws = await historyWorkspace(name);
+    h.browser = await launchChromium();
+    h.stops.push(() => h.browser.close());
+    h.server = await startInspect(['--workspace', h.ws, '--port', '0']);
+    h.stops.push(() => h.server.stop());
+    h.w = await watchedPage(h.browser);
+  });
+  afterAll(async () => {
+    for (const stop of h.stops.reverse()) await stop().catch(() => {});
+  });
+  return h;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { curveSpec, curveSvg, MAX_CURVE_POINTS } from '../../../projections/plot/curves.js';
-import { foldForPlots } from '../../../projections/plot/fold.js';
+import { foldForPlots, type ProgressReport } from '../../../projections/plot/fold.js';
 import { xmlProblem } from '../../support/xml.js';
 import { loop3 } from './loop-history.js';
 
@@ -48,6 +48,25 @@ describe('learning curves', () => {
     expect(points[0]).toEqual({ x: 0, y: 0 });
     expect(points[points.length - 1]).toEqual({ x: 50000, y: 5000 });
     expect(spec.subtitle).toBe(`5001 progress report(s); at most ${MAX_CURVE_POINTS} drawn per attempt`);
+  });
+
+  it('keeps a one-report spike when it thins a long curve, as the inspector does', () => {
+    const { view } = foldForPlots(loop3().events);
+    const reports = Array.from({ length: 9001 }, (_, i) => ({ attempt: 1, metrics: { agent_steps: i, mean_reward: i === 4567 ? 1e6 : i % 7 } }));
+    const ys = curveSpec(view, '001', reports).series[0]!.points.map((p) => p.y as number);
+    expect(ys.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
+    expect(Math.max(...ys)).toBe(1e6);
+  });
+
+  it('names each axis when attempts count on different ones', () => {
+    const { view } = foldForPlots(loop3().events);
+    const reports: ProgressReport[] = [
+      { attempt: 1, metrics: { agent_steps: 10, mean_reward: 1 } },
+      { attempt: 2, metrics: { mean_reward: 2 } },
+    ];
+    const spec = curveSpec(view, '001', reports);
+    expect(spec.xLabel).toBe('agent_steps / progress report');
+    expect(spec.series.map((s) => s.points)).toEqual([[{ x: 10, y: 1 }], [{ x: 1, y: 2 }]]);
   });
 
   it('falls back to the order of the reports without step counts, and says when the metric is missing', () => {
