@@ -7,11 +7,10 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ReplayReport } from '../../../inspector/api.js';
 import { whatChanged } from '../../../inspector/web/at-diff.js';
-import { screenshot } from '../../support/browser.js';
-import { useInspectedPage } from '../../support/inspected-page.js';
+import { screenshot, useBrowserOnHistory } from '../../support/browser.js';
 import { cliOut, fromLog } from '../../support/inspector.js';
 
-const h = useInspectedPage('loop-3');
+const h = useBrowserOnHistory('loop-3');
 
 /** Waits until the view has drawn seq `n`, failing at once with the page's error if it shows one. */
 async function drawn(page: Page, n: number): Promise<void> {
