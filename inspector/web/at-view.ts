@@ -8,15 +8,14 @@
  */
 import type { ReplayReport, TimeTravelData } from '../api.js';
 import { api } from './api-client.js';
-import { showValue, whatChanged, type Change } from './at-diff.js';
+import { changesPane } from './at-changes.js';
+import { whatChanged } from './at-diff.js';
 import { el, pre, replace } from './dom.js';
 import { fmtTime } from './format.js';
 import { renderRunsTable } from './runs-view.js';
 
 /** How long the slider must rest before its seq is read (ms). */
 export const SLIDER_REST_MS = 120;
-/** Changes listed at most (the first event adds everything). */
-export const MAX_CHANGES = 200;
 /** Replay reports the page keeps, by seq (a step forward finds N-1's there). */
 const KEPT_REPORTS = 16;
 
@@ -38,6 +37,12 @@ class TimeTravel {
   private readonly slider = el('input', { type: 'range', min: '1', step: '1', 'aria-label': 'sequence number', 'data-testid': 'at-slider' });
   private readonly label = el('span', { class: 'at-seq', 'data-testid': 'at-seq' });
   private readonly body = el('div', { class: 'at-body' });
+  // The runs table and its title stay from step to step, so its sort, filter and scroll do too.
+  private readonly runsTitle = el('h2', {});
+  private readonly runsHost = el('section', { class: 'runs at-runs', 'data-testid': 'at-runs' });
+  private updateRuns: ((rows: TimeTravelData['runs']['rows']) => void) | null = null;
+  /** Which of the folded sections the reader has open. */
+  private readonly open = { context: true, view: false };
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | null = null;
@@ -51,7 +56,9 @@ class TimeTravel {
       return b;
     });
     this.setLast(lastSeq);
-    replace(this.root, el('div', { class: 'at-controls' }, ...buttons.slice(0, 3), this.slider, ...buttons.slice(3), this.label), this.body);
+    const runs = el('div', { class: 'at-runs-pane' }, this.runsTitle, this.runsHost);
+    runs.hidden = true;
+    replace(this.root, el('div', { class: 'at-controls' }, ...buttons.slice(0, 3), this.slider, ...buttons.slice(3), this.label), this.body, runs);
     document.addEventListener('keydown', this.onKey);
   }
 
@@ -101,6 +108,7 @@ class TimeTravel {
     } catch (e) {
       if (!current()) return;
       delete this.root.dataset['loading'];
+      this.runsHost.parentElement!.hidden = true;
       return replace(this.body, el('p', { class: 'error', 'data-testid': 'error' }, `seq ${seq}: ${(e as Error).message}`));
     }
     delete this.root.dataset['loading'];
@@ -130,14 +138,24 @@ class TimeTravel {
       { class: 'at-machine', 'data-testid': 'at-machine' },
       el('h2', {}, `Machine (session ${m.session}, folded from #${m.from_seq})`),
       el('dl', { class: 'summary' }, ...pair('state', m.state, 'at-state'), ...pair('status', m.status, 'at-status')),
-      el('details', { open: '' }, el('summary', {}, 'context'), withId(pre(JSON.stringify(m.context, null, 2), 'json'), 'at-context')),
-      el('details', {}, el('summary', {}, 'view summary'), withId(pre(JSON.stringify(report.view, null, 2), 'json'), 'at-view-summary')),
+      this.folded('context', 'context', withId(pre(JSON.stringify(m.context, null, 2), 'json'), 'at-context')),
+      this.folded('view', 'view summary', withId(pre(JSON.stringify(report.view, null, 2), 'json'), 'at-view-summary')),
     );
-    const runsHost = el('section', { class: 'runs at-runs', 'data-testid': 'at-runs' });
     const changes = el('section', { class: 'at-changes', 'data-testid': 'at-changes' }, el('p', { class: 'muted' }, `reading #${seq - 1}…`));
-    replace(this.body, el('div', { class: 'at-panes' }, eventPane, machinePane), changes, el('h2', {}, `Runs as of #${seq}`), runsHost);
-    renderRunsTable(runsHost, runs.rows);
+    replace(this.body, el('div', { class: 'at-panes' }, eventPane, machinePane), changes);
+    this.runsTitle.textContent = `Runs as of #${seq}`;
+    this.runsHost.parentElement!.hidden = false;
+    if (this.updateRuns) this.updateRuns(runs.rows);
+    else this.updateRuns = renderRunsTable(this.runsHost, runs.rows);
     return changes;
+  }
+
+  /** A `<details>` that opens as the reader last left it. */
+  private folded(key: keyof TimeTravel['open'], title: string, content: HTMLElement): HTMLDetailsElement {
+    const d = el('details', {}, el('summary', {}, title), content);
+    d.open = this.open[key];
+    d.addEventListener('toggle', () => (this.open[key] = d.open));
+    return d;
   }
 }
 
@@ -148,26 +166,6 @@ function pair(term: string, value: string, testid?: string): HTMLElement[] {
 function withId<T extends HTMLElement>(node: T, testid: string): T {
   node.dataset['testid'] = testid;
   return node;
-}
-
-/** The content of what changed from N-1 to N: a title, then each path with old → new. */
-function changesPane(changes: Change[], seq: number): HTMLElement[] {
-  const title = el('h2', {}, seq === 1 ? 'What changed (the first event: all of it is new)' : `What changed since #${seq - 1}`);
-  if (changes.length === 0) return [title, el('p', { class: 'muted' }, 'nothing in the machine or the view')];
-  const items = changes
-    .slice(0, MAX_CHANGES)
-    .map((c) =>
-      el(
-        'li',
-        { class: c.kind, 'data-path': c.path },
-        el('code', { class: 'path' }, c.path),
-        el('span', { class: 'before' }, c.kind === 'added' ? 'added' : showValue(c.before)),
-        el('span', { class: 'arrow' }, '→'),
-        el('span', { class: 'after' }, c.kind === 'removed' ? 'removed' : showValue(c.after)),
-      ),
-    );
-  const more = changes.length > MAX_CHANGES ? el('p', { class: 'muted' }, `and ${changes.length - MAX_CHANGES} more`) : null;
-  return more ? [title, el('ul', {}, ...items), more] : [title, el('ul', {}, ...items)];
 }
 
 let mounted: TimeTravel | null = null;

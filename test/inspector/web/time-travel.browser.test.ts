@@ -78,6 +78,14 @@ describe('time travel (Chromium, a real server)', () => {
     expect(await h.w.page.evaluate(() => history.length)).toBe(length);
     expect(await shown(h.w.page)).toEqual(await replayed(last - 1));
 
+    // The runs table keeps its filter from step to step (a button press: ←/→ in the filter box move its caret).
+    await h.w.page.fill('[data-testid=at-runs] [data-testid=run-filter]', 'replicate');
+    await h.w.page.click('[data-step="-1"]');
+    await drawn(h.w.page, last - 2);
+    expect(await h.w.page.inputValue('[data-testid=at-runs] [data-testid=run-filter]')).toBe('replicate');
+    expect(await h.w.page.$$eval('[data-testid=at-runs] [data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual(['003']);
+    await h.w.page.fill('[data-testid=at-runs] [data-testid=run-filter]', '');
+
     // A drag: many values in quick succession; the page reads and draws the one it rests on, once.
     const before = (await rendered(h.w.page)).length;
     await h.w.page.evaluate(() => {
