@@ -81,8 +81,8 @@ module.exports = {
     {
       name: 'web-no-builtins',
       severity: 'error',
-      comment: 'The web app runs in a browser: node builtins are not there (its vite build config runs in node).',
-      from: { path: '^inspector/web/', pathNot: '^inspector/web/vite[.]config[.]ts$' },
+      comment: 'The web app runs in a browser: node builtins are not there (its vite build configs run in node).',
+      from: { path: '^inspector/web/', pathNot: '^inspector/web/vite[.](export[.])?config[.]ts$' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -57,9 +57,9 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // The inspector's web app runs in the browser: its globals, and no Node built-in (vite.config.ts runs in Node).
+    // The inspector's web app runs in the browser: its globals, and no Node built-in (the vite configs run in Node).
     files: ['inspector/web/**'],
-    ignores: ['inspector/web/vite.config.ts'],
+    ignores: ['inspector/web/vite.config.ts', 'inspector/web/vite.export.config.ts'],
     languageOptions: { globals: globals.browser },
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'inspector/web/ runs in the browser: no Node built-ins.' }] }] },
   },

@@ -33,18 +33,17 @@
  * shared machine wall time varies with whatever else runs; the report prints the load average.
  * Progress goes to stderr; the table (or, with --json, one JSON object) to stdout.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { catalogueCodec, type AutopilotEvent } from '../events/catalogue.js';
 import { openSqliteStore, type SqliteEventStore } from '../adapters/store/sqlite-store.js';
 import type { EventStore } from '../events/store.js';
 import { verifyLog } from '../adapters/store/verify.js';
 import { machineAt, replayAt } from '../orchestrator/replay.js';
-import { loadBaseline, loadPolicy, loadSettings, PROJECT_ROOT, workspacePaths } from '../adapters/workspace.js';
+import { loadBaseline, loadPolicy, loadSettings, workspacePaths } from '../adapters/workspace.js';
 import { buildReplay, scanTo } from '../projections/replay.js';
 import { loadSummarySnapshot, SNAPSHOT_EVERY } from '../projections/snapshots.js';
 import { createRng } from '../domain/rng.js';
@@ -52,6 +51,7 @@ import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { rebuildProjections, type RebuildStep } from '../adapters/projection-rebuild.js';
 import { appendInStreams, MachineCheck, syntheticHistory } from './synthetic-history.js';
 import { measureJumps, type JumpPair } from './history-jump.js';
+import { fmtMs, freshWorkspace, load, measure, median, medianTime, quantile, readLogOnce, repeated, tableLines, type Time } from './measure.js';
 
 interface Args {
   runs: number;
@@ -97,69 +97,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** A copy of the shipped workspace's user files (no generated state) in a fresh temp dir under `base`. */
-function freshWorkspace(base: string): string {
-  const src = join(PROJECT_ROOT, 'autopilot');
-  const dir = join(mkdtempSync(join(base, 'autopilot-bench-history-')), 'autopilot');
-  cpSync(src, dir, {
-    recursive: true,
-    filter: (from) => {
-      const rel = relative(src, from);
-      if (rel === '') return true;
-      if (/^(events\.db.*|autopilot\.lock|STOP)$/.test(basename(rel))) return false;
-      const [top, ...rest] = rel.split('/');
-      if (['runs', 'logs', 'journal', 'models'].includes(top!) && rest.length > 0) return rest[0] === '.gitkeep';
-      if (top === 'proposals' && rest.length > 0) return rest[0] === 'next_config.json';
-      return true;
-    },
-  });
-  return dir;
-}
-
-/** Wall and CPU (user + system, this process) time of one measurement, in ms. */
-interface Time {
-  wall: number;
-  cpu: number;
-}
-
-function measure<T>(f: () => T): { time: Time; result: T } {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const result = f();
-  const c = process.cpuUsage(c0);
-  return { time: { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 }, result };
-}
-
-/** Runs `f` `n` times; returns every time and the last result. */
-function repeated<T>(n: number, f: () => T): { times: Time[]; result: T } {
-  const times: Time[] = [];
-  let result!: T;
-  for (let i = 0; i < n; i++) {
-    const m = measure(f);
-    times.push(m.time);
-    result = m.result;
-  }
-  return { times, result };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
-
-/** The median measurement (by wall time) of several. */
-function medianTime(times: Time[]): Time {
-  const s = [...times].sort((a, b) => a.wall - b.wall);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : { wall: (s[m - 1]!.wall + s[m]!.wall) / 2, cpu: (s[m - 1]!.cpu + s[m]!.cpu) / 2 };
-}
-
 /** Count and size of the files under `dir`. */
 function treeSize(dir: string): { files: number; bytes: number } {
   let files = 0;
@@ -185,10 +122,6 @@ function sameFiles(a: Map<string, string>, b: Map<string, string>): string | nul
   return null;
 }
 
-function fmtMs(x: number): string {
-  return x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)} ms`;
-}
-
 /** Runs in each window the loop's journaling is timed over (around run 100, and the last ones). */
 const JOURNAL_WINDOW = 100;
 
@@ -208,11 +141,6 @@ function drift(root: string, files: readonly string[], rng: () => number): void 
     writeFileSync(join(root, 'runs', `9${String(i).padStart(5, '0')}`, 'run.json'), '{}\n');
   }
 }
-
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
@@ -304,19 +232,7 @@ function main(): number {
 
     // ------------------------------------------------------------------ floor
     progress('floor...');
-    const floor = repeated(args.repeat, () => {
-      const db = new Database(paths.events, { readonly: true, fileMustExist: true });
-      try {
-        let n = 0;
-        for (const row of db.prepare<[], { message_data: string }>('SELECT * FROM messages ORDER BY global_position').iterate()) {
-          JSON.parse(row.message_data);
-          n += 1;
-        }
-        return n;
-      } finally {
-        db.close();
-      }
-    });
+    const floor = repeated(args.repeat, () => readLogOnce(paths.events));
     if (floor.result !== events) throw new Error(`the floor read ${floor.result} rows`);
     const floorTime = medianTime(floor.times);
 
@@ -568,8 +484,6 @@ function main(): number {
         perRunJournal(jl, `late/early ${journaling.ratio.toFixed(2)}x <= ${JOURNAL_GROWTH}x (cpu ${journaling.cpuRatio.toFixed(2)}x)`);
       }
       const head = ['measurement', 'wall', 'cpu', 'x floor', 'detail', 'target'];
-      const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join(' | ')} |`;
       out(
         `history: ${args.runs.toLocaleString('en-US')} runs in ${sessions} sessions, ${events.toLocaleString('en-US')} events, ` +
           `events.db ${(dbBytes / 1e6).toFixed(1)} MB; workspace ${tree.files.toLocaleString('en-US')} files, ${(tree.bytes / 1e6).toFixed(1)} MB`,
@@ -586,9 +500,7 @@ function main(): number {
         `machine: ${cpus().length} core(s), load average ${loadBefore} before, ${load()} after; wall = elapsed, cpu = this process; median of ${args.repeat} (rebuild: of ${args.rebuilds})`,
       );
       out('');
-      out(line(head));
-      out(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-      for (const r of rows) out(line(r));
+      for (const l of tableLines(head, rows, (i) => i >= 1 && i <= 3)) out(l);
       out('');
       for (const v of verdicts) out(`${v.pass ? 'PASS' : 'FAIL'} ${v.target}`);
     }

@@ -1,13 +1,14 @@
 /**
  * `autopilot inspect [--workspace DIR] [--port N] [--host H] [--open]`: serves the visual inspector
  * of a workspace's log, read-only, until SIGINT or SIGTERM. The first line it prints is the URL.
+ * `--export DIR` instead writes the inspector as one self-contained HTML file and prints its path.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { printLine } from '../orchestrator/console.js';
-import { EXIT, prefixed } from '../domain/errors.js';
+import { EXIT, prefixed, UsageError } from '../domain/errors.js';
 import type { CliIo } from './io.js';
 
 /** The port `inspect` listens on unless told otherwise. */
@@ -19,6 +20,8 @@ export interface InspectOptions {
   port: number;
   host?: string;
   open?: boolean;
+  /** Write a static export into this directory instead of serving. */
+  export?: string;
 }
 
 function portArg(value: string): number {
@@ -36,6 +39,7 @@ export function registerInspectCommand(program: Command, result: { code: number 
     .addOption(new Option('--port <n>', 'port to listen on (0: a free one)').default(DEFAULT_INSPECT_PORT).argParser(portArg))
     .option('--host <address>', 'address to listen on (default 127.0.0.1; any other requires the token the printed URL carries)')
     .option('--open', 'open the URL in a browser (xdg-open)')
+    .option('--export <dir>', 'write the inspector with its data as one HTML file, DIR/inspector.html, that opens from file:// with no request, and serve nothing')
     .action(async (o: InspectOptions) => {
       result.code = await inspectCommand(o, io);
     });
@@ -55,8 +59,24 @@ function onPath(name: string): string | null {
   return null;
 }
 
-/** Serves until a signal; returns the exit code (0). Listen errors are thrown as AutopilotErrors. */
+// `--export DIR`: writes the file, prints its path (stdout) and what it left out (stderr).
+async function exportCommand(o: InspectOptions & { export: string }, io: CliIo): Promise<number> {
+  if (o.host !== undefined || o.open) throw new UsageError('--export writes a file and serves nothing', { hint: 'drop --host and --open, or drop --export to serve', scope: 'inspect' });
+  const { exportInspector } = await import('../inspector/export.js');
+  const done = await exportInspector({ workspace: o.workspace, dir: o.export });
+  printLine(done.path, io.out);
+  for (const r of done.replaced)
+    printLine(prefixed(`replaced ${r.path} (${r.kind}${r.target !== undefined ? ` to ${r.target}` : ''}) by the export; nothing was written through it`, 'inspect'), io.err);
+  printLine(
+    prefixed(`exported ${o.workspace} (${done.bytes} bytes): opens from file:// with no request${done.omitted.length > 0 ? `; left out: ${done.omitted.join('; ')}` : ''}`, 'inspect'),
+    io.err,
+  );
+  return EXIT.ok;
+}
+
+/** Serves until a signal (or writes the export); returns the exit code (0). Listen and export errors are thrown as AutopilotErrors. */
 export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<number> {
+  if (o.export !== undefined) return exportCommand({ ...o, export: o.export }, io);
   // Loaded here, not at the top: every other command's start-up skips hono.
   const { startInspector } = await import('../inspector/server/start.js');
   const server = await startInspector({ workspace: o.workspace, port: o.port, ...(o.host !== undefined ? { host: o.host } : {}) });

@@ -4,6 +4,7 @@
  * The pure folds that build these shapes live in `projections/inspector/`.
  */
 import type { AutopilotEvent } from '../events/catalogue.js';
+import type { ParamsView } from '../projections/inspector/params.js';
 import type { Curve, EdgeCounts, MetricInfo, RunRow, StatechartGraph } from '../projections/inspector/types.js';
 
 export type { MachineAt, ReplayReport, RunSummary, SessionSummary, ViewSummary } from '../projections/replay.js';
@@ -77,6 +78,35 @@ export interface LogMessage {
 
 /** SSE `meta` message: the log grew or a session changed (sent at most once a second). */
 export interface MetaMessage {
+  lastSeq: number;
+}
+
+// --- Static export (`autopilot inspect --export`, inspector/export.ts) ---
+
+/** The id of the `<script type="application/json">` element that holds an export's data. */
+export const EMBEDDED_DATA_ID = 'ap-data';
+
+/** One embedded answer: a JSON body (kept as its value) or a text one, with the status it had. */
+export type EmbeddedAnswer = { status: number; json: unknown } | { status: number; type: string; text: string };
+
+/** The data an exported page holds in `#ap-data`: the server's answers by API path (no leading slash, query included). */
+export interface EmbeddedExport {
+  format: 'autopilot-inspector-export/1';
+  /** When the export was written (ISO 8601). */
+  exportedAt: string;
+  workspace: string;
+  /** The path of the events page the tail shows (the log's last events). */
+  tail: string | null;
+  /** What was left out (time-travel seqs past the cap, paths past the size cap), as sentences. */
+  omitted: string[];
+  answers: Record<string, EmbeddedAnswer>;
+}
+
+// Parameters view (issue 17, round 3).
+export type { ParamKey, ParamRun, ParamScale } from '../projections/inspector/params.js';
+
+/** `GET /api/params[?session=S]`: the session's policy keys and, per run with an accepted config, each key's value, its metric mean and status. */
+export interface ParamsResponse extends ParamsView {
   lastSeq: number;
 }
 

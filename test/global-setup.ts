@@ -25,6 +25,8 @@ export default function setup(project: { name: string }): void {
   execFileSync(process.execPath, ['dist/inspector/layout-statechart.js'], { cwd: root, stdio: 'inherit' });
   // The inspector's web app (vite compiles inspector/web/, which tsconfig.build.json leaves out).
   execFileSync('npx', ['vite', 'build', '-c', 'inspector/web/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+  // Its single-file build, which `inspect --export` inlines.
+  execFileSync('npx', ['vite', 'build', '-c', 'inspector/web/vite.export.config.ts'], { cwd: root, stdio: 'inherit' });
   // Sources edited during the build leave the stamp unwritten, so the next run builds again.
   if (sourceHash() !== hash) return;
   writeStamp(hash);

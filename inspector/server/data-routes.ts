@@ -8,6 +8,7 @@ import { compress } from 'hono/compress';
 import { loopStatechart } from '../../projections/inspector/statechart.js';
 import { LayoutCache, type LayoutPlaces } from './layout-cache.js';
 import type { LogSource } from './log-source.js';
+import { addParamsRoute } from './params-route.js';
 import { addReplayRoute } from './replay-route.js';
 import { RowsCache } from './rows-cache.js';
 import { addRunsRoutes } from './runs-routes.js';
@@ -27,5 +28,6 @@ export function addDataRoutes(app: Hono, source: LogSource, places: LayoutPlaces
   addRunsRoutes(app, source, caches.rows);
   addReplayRoute(app, source);
   addStatechartRoute(app, source, caches.rows, caches.layout);
+  addParamsRoute(app, source, caches.rows);
   return caches;
 }

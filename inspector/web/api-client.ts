@@ -1,6 +1,7 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type { CurveResponse, EventRow, MetaResponse, ReplayReport, RunsResponse, StatechartResponse, TimeTravelData } from '../api.js';
+import type { CurveResponse, EventRow, MetaResponse, ParamsResponse, ReplayReport, RunsResponse, StatechartResponse, TimeTravelData } from '../api.js';
+import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */
 export class HttpError extends Error {
@@ -24,7 +25,9 @@ export function errorText(body: string): string {
 }
 
 async function get(path: string, signal?: AbortSignal): Promise<Response> {
-  const res = await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
+  // A static export answers from the data embedded in the page and makes no request.
+  const data = embeddedExport();
+  const res = data ? embeddedAnswer(data, path) : await fetch(path, { signal: signal ?? null, credentials: 'same-origin' });
   if (!res.ok) throw new HttpError(res.status, errorText(await res.text()));
   return res;
 }
@@ -42,6 +45,7 @@ export const api = {
   curve: async (id: string): Promise<CurveResponse> => (await get(`api/runs/${encodeURIComponent(id)}/curve`)).json() as Promise<CurveResponse>,
   statechart: async (session?: string): Promise<StatechartResponse> =>
     (await get(`api/statechart${session ? `?session=${encodeURIComponent(session)}` : ''}`)).json() as Promise<StatechartResponse>,
+  params: async (): Promise<ParamsResponse> => (await get('api/params')).json() as Promise<ParamsResponse>,
   /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
   replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
   /** Time travel to `seq`: its replay report, its event and the runs as of it, read side by side. */

@@ -8,7 +8,10 @@ import type { MetaResponse, RunRow } from '../api.js';
 import { api } from './api-client.js';
 import { showTimeTravel } from './at-view.js';
 import { el, replace } from './dom.js';
+import { showExportNote } from './embedded.js';
+import { curvesOnEvent, renderCurves } from './curves-view.js';
 import { renderLabbook } from './labbook-view.js';
+import { renderParams } from './params-view.js';
 import { renderProgress } from './progress-view.js';
 import { parseHash, tabOf, TABS, type Route } from './router.js';
 import { renderRun } from './run-view.js';
@@ -99,6 +102,8 @@ async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartVi
   if (route.view === 'run') return renderRun(main, route.id, await loadRows().catch(() => null));
   if (route.view === 'tail') return tail.render(main);
   if (route.view === 'statechart') return statechart.render(main);
+  if (route.view === 'params') return renderParams(main);
+  if (route.view === 'curves') return renderCurves(main, route.ids, (await loadRows().catch(() => null)) ?? [], meta.metric ?? meta.sessions.at(-1)?.metric ?? null);
   if (route.view === 'at') return showTimeTravel(main, route.seq, meta.lastSeq);
   return renderLabbook(main);
 }
@@ -126,6 +131,7 @@ async function start(): Promise<void> {
   if (meta.empty) return emptyState(meta);
   for (const t of TABS) nav.append(el('a', { href: t.hash, 'data-view': t.view }, t.label));
   replace(app, header(meta), nav, main);
+  showExportNote();
   const tail = new LiveTail(meta.lastSeq);
   // New events may change the rows: read them again when the runs are next shown, or now if they are.
   const statechart = new StatechartView(meta);
@@ -133,6 +139,7 @@ async function start(): Promise<void> {
     rows = null;
     followRuns();
     statechart.onEvent(e);
+    curvesOnEvent(e);
   };
   tail.onMachine = (r) => statechart.onMachine(r);
   tail.resume();

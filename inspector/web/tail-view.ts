@@ -4,6 +4,7 @@
  * or shown twice.
  */
 import { el, replace } from './dom.js';
+import { embeddedExport, embeddedTail, staticNote } from './embedded.js';
 import { parseMachineRecord, type MachineRecord } from './statechart-live.js';
 import { parseTailEvent, TailBuffer, type TailEvent } from './tail-buffer.js';
 
@@ -44,6 +45,14 @@ export class LiveTail {
   /** Opens the stream (if it is not open) after the last seq seen, or the backlog's start. */
   resume(): void {
     if (this.source) return;
+    const data = embeddedExport();
+    if (data) {
+      // A static export has no server to stream from: it shows the log's last events as exported.
+      this.state.textContent = staticNote(data);
+      this.button.disabled = true;
+      for (const row of embeddedTail(data)) this.receive(JSON.stringify(row));
+      return;
+    }
     const after = this.buffer.last || Math.max(0, this.lastSeq - BACKLOG);
     const es = new EventSource(`api/stream?after=${after}`);
     this.source = es;

@@ -33,13 +33,16 @@ export interface WatchedPage {
   outside: string[];
 }
 
-/** A fresh context and page that let requests reach only `hosts` (default 127.0.0.1). */
-export async function watchedPage(browser: Browser, hosts: readonly string[] = ['127.0.0.1']): Promise<WatchedPage> {
+/**
+ * A fresh context and page that let requests reach only `hosts` (default 127.0.0.1); with
+ * `files: true`, file: URLs too (an exported page: pass `[]` as `hosts` to allow nothing else).
+ */
+export async function watchedPage(browser: Browser, hosts: readonly string[] = ['127.0.0.1'], { files = false }: { files?: boolean } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const outside: string[] = [];
   const allowed = (url: string) => {
     const u = new URL(url);
-    return u.protocol === 'data:' || u.protocol === 'blob:' || (u.protocol === 'http:' && hosts.includes(u.hostname));
+    return u.protocol === 'data:' || u.protocol === 'blob:' || (files && u.protocol === 'file:') || (u.protocol === 'http:' && hosts.includes(u.hostname));
   };
   // Seen at the context, so popups and workers count too; aborted, so nothing ever leaves.
   context.on('request', (r) => {

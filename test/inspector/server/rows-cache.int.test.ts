@@ -6,7 +6,9 @@ import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../../events/catalogue.js';
 import type { RunsResponse } from '../../../inspector/api.js';
 import { createInspectorApp } from '../../../inspector/server/app.js';
+import { serializeRows } from '../../../projections/inspector/rows-snapshot.js';
 import { foldRows, rowsOf } from '../../../projections/inspector/rows.js';
+import { ROWS_SNAPSHOT } from '../../../projections/snapshots.js';
 import { historyFixture } from '../../support/histories.js';
 import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
 
@@ -69,6 +71,26 @@ describe('GET /api/runs while the log grows', () => {
         reader.close();
       }
       expect((await runs()).rows.map((r) => r.id)).toEqual(['001', '002']);
+    } finally {
+      inspector.close();
+    }
+  });
+
+  it('starts from the latest rows snapshot, folding only the events after it', async () => {
+    const ws = fakeTrainerWorkspace();
+    await execa('node', [CLI, 'import', historyFixture('loop-3'), '--workspace', ws]);
+    const writer = openSqliteStore(join(ws, 'events.db'), catalogueCodec);
+    const all = [...writer.readAll()];
+    const at = Math.floor(all.length / 2);
+    // A loop takes these every SNAPSHOT_EVERY events; one taken halfway through this short log stands in.
+    writer.saveSnapshot(ROWS_SNAPSHOT, at, serializeRows(foldRows(all.slice(0, at))));
+    writer.close();
+    const inspector = createInspectorApp({ workspace: ws, allowedHosts: null });
+    try {
+      const body = (await (await inspector.app.request('http://localhost/api/runs')).json()) as RunsResponse;
+      expect(body.rows).toEqual(rowsOf(foldRows(all)));
+      expect(inspector.caches.rows.startedFrom).toBe(at);
+      expect(inspector.caches.rows.folded).toBe(all.length - at);
     } finally {
       inspector.close();
     }
