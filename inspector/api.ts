@@ -119,10 +119,11 @@ export interface EventRow {
   data: unknown;
 }
 
-/** What the time-travel view draws at seq N (besides what changed since N-1): `GET /api/at/N`, the event's row, and `GET /api/runs?at=N`. */
+/** What the time-travel view draws at seq N (besides what changed since N-1): `GET /api/at/N`, the event's payload from `GET /api/events`, and `GET /api/runs?at=N`. */
 export interface TimeTravelData {
   seq: number;
   report: import('../projections/replay.js').ReplayReport;
-  event: EventRow;
+  /** The event's data (null: not to be had, as in a static export that holds no row for it). */
+  payload: { data: unknown } | null;
   runs: RunsResponse;
 }

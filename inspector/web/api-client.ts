@@ -48,17 +48,16 @@ export const api = {
   params: async (): Promise<ParamsResponse> => (await get('api/params')).json() as Promise<ParamsResponse>,
   /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
   replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
-  /** Time travel to `seq`: its replay report, its event and the runs as of it, read side by side. */
+  /** Time travel to `seq`: its replay report, its event's payload and the runs as of it, read side by side. */
   at: async (seq: number, signal?: AbortSignal): Promise<TimeTravelData> => {
     const json = async <T>(path: string): Promise<T> => (await get(path, signal)).json() as Promise<T>;
-    const [report, events, runs] = await Promise.all([
-      json<ReplayReport>(`api/at/${seq}`),
-      json<{ events: EventRow[] }>(`api/events?from=${seq}&limit=1`),
-      json<RunsResponse>(`api/runs?at=${seq}`),
-    ]);
-    const event = events.events[0];
-    if (event?.seq !== seq) throw new Error(`the log has no event ${seq}`);
-    return { seq, report, event, runs };
+    // A static export holds the reports and the runs but not every event's row: no payload there, rather than no view.
+    const payload = json<{ events: EventRow[] }>(`api/events?from=${seq}&limit=1`).then(
+      (page) => (page.events[0]?.seq === seq ? { data: page.events[0].data } : null),
+      (e: unknown) => (e instanceof HttpError && e.status === 404 ? null : Promise.reject(e as Error)),
+    );
+    const [report, event, runs] = await Promise.all([json<ReplayReport>(`api/at/${seq}`), payload, json<RunsResponse>(`api/runs?at=${seq}`)]);
+    return { seq, report, payload: event, runs };
   },
   labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
   /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */

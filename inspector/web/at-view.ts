@@ -123,15 +123,24 @@ class TimeTravel {
   }
 
   /** Draws everything but what changed; returns the section that will hold it. */
-  private draw({ seq, report, event, runs }: TimeTravelData): HTMLElement {
+  private draw({ seq, report, payload, runs }: TimeTravelData): HTMLElement {
     const m = report.machine;
     const eventPane = el(
       'section',
       { class: 'at-event', 'data-testid': 'at-event' },
       el('h2', {}, `Event #${seq}`),
-      el('dl', { class: 'summary' }, ...pair('type', event.type, 'at-type'), ...pair('stream', event.stream), ...pair('time', fmtTime(event.at)), ...pair('summary', report.summary ?? '—')),
+      el(
+        'dl',
+        { class: 'summary' },
+        ...pair('type', report.type, 'at-type'),
+        ...pair('stream', report.stream),
+        ...pair('time', fmtTime(report.at)),
+        ...pair('summary', report.summary ?? '—'),
+      ),
       el('h3', {}, 'Payload'),
-      withId(pre(JSON.stringify(event.data, null, 2), 'json'), 'at-payload'),
+      payload
+        ? withId(pre(JSON.stringify(payload.data, null, 2), 'json'), 'at-payload')
+        : el('p', { class: 'muted', 'data-testid': 'at-payload' }, 'not held here (a static export keeps no row for this event)'),
     );
     const machinePane = el(
       'section',

@@ -46,6 +46,7 @@ const rendered = (page: Page) => page.evaluate(() => performance.getEntriesByNam
 describe('time travel (Chromium, a real server)', () => {
   it('shows at N the state, status, context, runs and changes since N-1 that `autopilot replay --at N --json` gives: first, middle, a run boundary, last', async () => {
     const events = fromLog(h.ws, (s) => [...s.readAll()].map((e) => ({ seq: e.seq, type: e.event.type })));
+    const payloads = fromLog(h.ws, (s) => new Map([...s.readAll()].map((e) => [e.seq, e.event.data as unknown])));
     const last = events.at(-1)!.seq;
     // The second run's plan: the runs table gains a row there.
     const boundary = events.filter((e) => e.type === 'RunPlanned')[1]!.seq;
@@ -55,6 +56,7 @@ describe('time travel (Chromium, a real server)', () => {
       await drawn(h.w.page, n);
       expect(await shown(h.w.page), `seq ${n}`).toEqual(await replayed(n));
       expect((await rendered(h.w.page)).at(-1), `seq ${n}`).toEqual({ seq: n });
+      expect(JSON.parse((await h.w.page.textContent('[data-testid=at-payload]'))!), `payload at ${n}`).toEqual(payloads.get(n));
     }
     expect((await shown(h.w.page)).runs.length).toBe(3);
     // The boundary adds the second run: what changed says so.
