@@ -109,3 +109,21 @@ export type { ParamKey, ParamRun, ParamScale } from '../projections/inspector/pa
 export interface ParamsResponse extends ParamsView {
   lastSeq: number;
 }
+
+/** A row of `GET /api/events` (what `autopilot events --json` prints for one event). */
+export interface EventRow {
+  seq: number;
+  stream: string;
+  type: AutopilotEvent['type'];
+  at: string;
+  data: unknown;
+}
+
+/** What the time-travel view draws at seq N (besides what changed since N-1): `GET /api/at/N`, the event's payload from `GET /api/events`, and `GET /api/runs?at=N`. */
+export interface TimeTravelData {
+  seq: number;
+  report: import('../projections/replay.js').ReplayReport;
+  /** The event's data (null: not to be had, as in a static export that holds no row for it). */
+  payload: { data: unknown } | null;
+  runs: RunsResponse;
+}

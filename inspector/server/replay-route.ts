@@ -6,9 +6,9 @@
  */
 import type { Hono } from 'hono';
 import { replayReport } from '../../orchestrator/replay.js';
+import { eventAt } from './event-at.js';
 import type { LogSource } from './log-source.js';
 import { Lru } from './lru.js';
-import { apiError, wholeNumber } from './params.js';
 
 /** Replay reports kept (as their JSON). */
 export const REPLAY_CACHE_SIZE = 64;
@@ -16,16 +16,12 @@ export const REPLAY_CACHE_SIZE = 64;
 /** Adds `/api/at/:seq` to `app`. */
 export function addReplayRoute(app: Hono, source: LogSource, cache = new Lru<string, string>(REPLAY_CACHE_SIZE)): void {
   app.get('/api/at/:seq', (c) => {
-    const asked = c.req.param('seq');
-    const store = source.current();
-    const lastSeq = store?.lastSeq() ?? 0;
-    const seq = wholeNumber(asked);
-    if (seq === null || seq < 1) return apiError(400, `seq ${JSON.stringify(asked.slice(0, 40))} is not one: give a whole number from 1 to ${lastSeq}`);
-    const [target] = store && seq <= lastSeq ? store.readAll({ fromSeq: seq, toSeq: seq }) : [];
-    if (!store || !target) return apiError(404, `seq ${seq} is past the end of the log: its last seq is ${lastSeq}`, { lastSeq });
+    const found = eventAt(source, c.req.param('seq'), 'seq');
+    if (found instanceof Response) return found;
+    const { store, target } = found;
     let body = cache.get(target.hash);
     if (body === undefined) {
-      body = JSON.stringify(replayReport(store, seq));
+      body = JSON.stringify(replayReport(store, target.seq));
       cache.set(target.hash, body);
     }
     c.header('Cache-Control', 'no-store');

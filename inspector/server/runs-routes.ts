@@ -1,5 +1,5 @@
 /**
- * `GET /api/runs` (the runs table, folded on as the log grows), `GET /api/runs/:id/curve` (one
+ * `GET /api/runs` (the runs table, folded on as the log grows; with `?at=N`, as of seq N), `GET /api/runs/:id/curve` (one
  * attempt's learning curve) and `GET /api/runs/:id/audit` (the run's audit, JSON and text).
  */
 import type { Hono } from 'hono';
@@ -12,7 +12,10 @@ import { rowsOf, type RowsFold } from '../../projections/inspector/rows.js';
 import type { CurveResponse } from '../api.js';
 import { auditOf } from './audit.js';
 import type { LogSource } from './log-source.js';
+import { eventAt } from './event-at.js';
+import { Lru } from './lru.js';
 import { apiError, RUN_ID_PATTERN, wholeNumber } from './params.js';
+import { RowsAtCache } from './rows-at-cache.js';
 import type { RowsCache } from './rows-cache.js';
 
 const badRunId = (id: string) => apiError(400, `run id ${JSON.stringify(id.slice(0, 40))} is not one: give the run's number, such as 007 or 7`);
@@ -27,12 +30,38 @@ function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string;
   return { runId, store, fold };
 }
 
+/** Bodies of `/api/runs?at=N` kept, keyed by the hash of event N (which fixes every event up to it). */
+export const RUNS_AT_CACHE_SIZE = 64;
+
+/** The body of `/api/runs?at=N`: the rows as of seq N (from the nearest rows snapshot), or the error answer. */
+function runsAtBody(source: LogSource, asked: string, cache: Lru<string, string>, folds: RowsAtCache): string | Response {
+  const found = eventAt(source, asked, 'at');
+  if (found instanceof Response) return found;
+  const { store, target } = found;
+  let body = cache.get(target.hash);
+  if (body === undefined) {
+    body = JSON.stringify({ lastSeq: target.seq, rows: rowsOf(folds.at(store, target)) });
+    cache.set(target.hash, body);
+  }
+  return body;
+}
+
 /** Adds the runs routes to `app`, reading rows through `rows`. */
 export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): void {
   // The body of the last answer, kept while the fold has not moved (the page polls it).
   let last: { fold: RowsFold; seq: number; body: string } | null = null;
 
+  const atCache = new Lru<string, string>(RUNS_AT_CACHE_SIZE);
+  const atFolds = new RowsAtCache();
+
   app.get('/api/runs', (c) => {
+    const at = c.req.query('at');
+    if (at !== undefined) {
+      const body = runsAtBody(source, at, atCache, atFolds);
+      if (body instanceof Response) return body;
+      c.header('Cache-Control', 'no-store');
+      return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+    }
     const store = source.current();
     if (!store) return c.json({ lastSeq: 0, rows: [] });
     const fold = rows.update(store);

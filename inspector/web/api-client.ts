@@ -1,6 +1,6 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type { CurveResponse, MetaResponse, ParamsResponse, RunsResponse, StatechartResponse } from '../api.js';
+import type { CurveResponse, EventRow, MetaResponse, ParamsResponse, ReplayReport, RunsResponse, StatechartResponse, TimeTravelData } from '../api.js';
 import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */
@@ -46,6 +46,19 @@ export const api = {
   statechart: async (session?: string): Promise<StatechartResponse> =>
     (await get(`api/statechart${session ? `?session=${encodeURIComponent(session)}` : ''}`)).json() as Promise<StatechartResponse>,
   params: async (): Promise<ParamsResponse> => (await get('api/params')).json() as Promise<ParamsResponse>,
+  /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
+  replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
+  /** Time travel to `seq`: its replay report, its event's payload and the runs as of it, read side by side. */
+  at: async (seq: number, signal?: AbortSignal): Promise<TimeTravelData> => {
+    const json = async <T>(path: string): Promise<T> => (await get(path, signal)).json() as Promise<T>;
+    // A static export holds the reports and the runs but not every event's row: no payload there, rather than no view.
+    const payload = json<{ events: EventRow[] }>(`api/events?from=${seq}&limit=1`).then(
+      (page) => (page.events[0]?.seq === seq ? { data: page.events[0].data } : null),
+      (e: unknown) => (e instanceof HttpError && e.status === 404 ? null : Promise.reject(e as Error)),
+    );
+    const [report, event, runs] = await Promise.all([json<ReplayReport>(`api/at/${seq}`), payload, json<RunsResponse>(`api/runs?at=${seq}`)]);
+    return { seq, report, payload: event, runs };
+  },
   labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
   /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */
   audit: async (id: string): Promise<string> => {

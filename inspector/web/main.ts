@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { MetaResponse, RunRow } from '../api.js';
 import { api } from './api-client.js';
+import { showTimeTravel } from './at-view.js';
 import { el, replace } from './dom.js';
 import { showExportNote } from './embedded.js';
 import { curvesOnEvent, renderCurves } from './curves-view.js';
@@ -108,6 +109,7 @@ async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartVi
   if (route.view === 'statechart') return statechart.render(main);
   if (route.view === 'params') return renderParams(main);
   if (route.view === 'curves') return renderCurves(main, route.ids, (await loadRows().catch(() => null)) ?? [], meta.metric ?? meta.sessions.at(-1)?.metric ?? null);
+  if (route.view === 'at') return showTimeTravel(main, route.seq, meta.lastSeq);
   return renderLabbook(main);
 }
 

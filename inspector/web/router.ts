@@ -10,7 +10,8 @@ export type Route =
   | { view: 'labbook' }
   | { view: 'statechart' }
   | { view: 'params' }
-  | { view: 'curves'; ids: string[] };
+  | { view: 'curves'; ids: string[] }
+  | { view: 'at'; seq: number | null };
 
 /** The tabs, in the order they are shown, with the hash each opens. */
 export const TABS = [
@@ -21,6 +22,7 @@ export const TABS = [
   { view: 'labbook', label: 'Labbook', hash: '#/labbook' },
   { view: 'params', label: 'Parameters', hash: '#/params' },
   { view: 'curves', label: 'Curves', hash: '#/curves' },
+  { view: 'at', label: 'Time travel', hash: '#/at' },
 ] as const;
 
 /** The route a hash names; anything unknown (or empty) is the runs table. */
@@ -32,6 +34,7 @@ export function parseHash(hash: string): Route {
     .map(decodeURIComponent);
   const [head, arg] = parts;
   if (head === 'runs' && arg !== undefined) return { view: 'run', id: arg };
+  if (head === 'at') return { view: 'at', seq: arg !== undefined && /^\d{1,15}$/.test(arg) && Number(arg) > 0 ? Number(arg) : null };
   if (head === 'progress' || head === 'tail' || head === 'labbook') return { view: head };
   if (head === 'statechart') return { view: head };
   if (head === 'params') return { view: head };
@@ -42,6 +45,7 @@ export function parseHash(hash: string): Route {
 /** The hash of a route (`{view:'run', id:'007'}` → `#/runs/007`). */
 export function hashOf(route: Route): string {
   if (route.view === 'curves') return route.ids.length > 0 ? `#/curves/${route.ids.map(encodeURIComponent).join(',')}` : '#/curves';
+  if (route.view === 'at') return route.seq === null ? '#/at' : `#/at/${route.seq}`;
   return route.view === 'run' ? `#/runs/${encodeURIComponent(route.id)}` : `#/${route.view}`;
 }
 

@@ -20,6 +20,29 @@ describe('the runs routes on an imported history (loop-3)', () => {
     expect(body.rows).toEqual(fromLog(h.ws, (s) => rowsOf(foldRows(s.readAll()))));
   });
 
+  it('GET /api/runs?at=N gives the rows as of seq N: the fold of the events up to N, at every N', async () => {
+    const events = fromLog(h.ws, (s) => [...s.readAll()]);
+    expect(events.length).toBeGreaterThan(40);
+    for (const { seq } of events) {
+      const body = (await (await h.get(`/api/runs?at=${seq}`)).json()) as RunsResponse;
+      expect(body, `at ${seq}`).toEqual({ lastSeq: seq, rows: rowsOf(foldRows(events.filter((e) => e.seq <= seq))) });
+    }
+    // The rows grow as runs are planned: none at the first event, every run at the last.
+    expect(((await (await h.get('/api/runs?at=1')).json()) as RunsResponse).rows).toEqual([]);
+    expect(await (await h.get(`/api/runs?at=${events.length}`)).json()).toEqual(await (await h.get('/api/runs')).json());
+  });
+
+  it('answers an ?at= that is not a seq with a 400 naming the range, and one past the log with a 404 and its last seq', async () => {
+    const lastSeq = fromLog(h.ws, (s) => s.lastSeq());
+    expect(await errorsOf(h.get, ['/api/runs?at=abc', '/api/runs?at=0', '/api/runs?at=', `/api/runs?at=${lastSeq + 1}`])).toEqual([
+      ['/api/runs?at=abc', 400, `at "abc" is not one: give a whole number from 1 to ${lastSeq}`],
+      ['/api/runs?at=0', 400, `at "0" is not one: give a whole number from 1 to ${lastSeq}`],
+      ['/api/runs?at=', 400, `at "" is not one: give a whole number from 1 to ${lastSeq}`],
+      [`/api/runs?at=${lastSeq + 1}`, 404, `seq ${lastSeq + 1} is past the end of the log: its last seq is ${lastSeq}`],
+    ]);
+    expect(await (await h.get(`/api/runs?at=${lastSeq + 9}`)).json()).toMatchObject({ lastSeq });
+  });
+
   it('GET /api/runs/:id/curve gives the last attempt of the learning curve of the session metric, or the one asked for', async () => {
     const metric = fromLog(h.ws, (s) => {
       for (const { event } of s.readAll()) if (event.type === 'LoopStarted') return event.data.metric.name;

@@ -63,3 +63,13 @@ describe('the tail buffer', () => {
     expect(parseTailEvent('{"seq":"4"}')).toBeNull();
   });
 });
+
+describe('the time-travel route', () => {
+  it('reads #/at/N, and #/at alone (or with no seq in it) as the last event', () => {
+    expect(parseHash('#/at/1234')).toEqual({ view: 'at', seq: 1234 });
+    expect(parseHash('#/at')).toEqual({ view: 'at', seq: null });
+    for (const h of ['#/at/0', '#/at/x', '#/at/-3', '#/at/1e3']) expect(parseHash(h)).toEqual({ view: 'at', seq: null });
+    for (const h of ['#/at', '#/at/7']) expect(hashOf(parseHash(h))).toBe(h);
+    expect(tabOf({ view: 'at', seq: 7 })).toBe('at');
+  });
+});
