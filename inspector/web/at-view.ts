@@ -96,12 +96,16 @@ class TimeTravel {
     this.root.dataset['loading'] = String(seq);
     const current = () => !controller.signal.aborted && seq === this.seq && this.root.isConnected;
     try {
-      const data = await api.at(seq, controller.signal);
+      const asked = api.at(seq, controller.signal);
+      // What changed needs N-1 too: asked for behind N's reads, so the server works on it while the page draws N.
+      const kept = seq === 1 ? null : this.reports.get(seq - 1);
+      const before = seq === 1 || kept ? Promise.resolve(kept ?? null) : api.replay(seq - 1, controller.signal);
+      before.catch(() => {}); // awaited below; an abort while N is read must not go unhandled
+      const data = await asked;
       if (!current()) return;
       this.keep(data.report);
       const changes = this.draw(data);
-      // What changed needs N-1 too: drawn with the rest when the page has it, else filled in once read.
-      const previous = seq === 1 ? null : (this.reports.get(seq - 1) ?? (await api.replay(seq - 1, controller.signal)));
+      const previous = await before;
       if (!current()) return;
       if (previous) this.keep(previous);
       replace(changes, ...changesPane(whatChanged(previous, data.report), seq));
