@@ -22,6 +22,8 @@ import { LiveTail } from './tail-view.js';
 const app = document.getElementById('app')!;
 const main = el('main', { id: 'view' });
 const nav = el('nav', { class: 'tabs' });
+/** The header's count of events, kept current by the live tail. */
+const events = el('span', { 'data-testid': 'event-count' });
 /** The rows as last asked for (null: ask again); a promise, so a view and the start-up prefetch share one request. */
 let rows: Promise<RunRow[]> | null = null;
 let painted = false;
@@ -53,20 +55,25 @@ async function showRuns(meta: MetaResponse): Promise<void> {
   } catch (e) {
     return replace(main, error('runs', e));
   }
-  table = renderRunsTable(tableHost, all);
+  const updateTable = renderRunsTable(tableHost, all);
   // uPlot paints on its own schedule: the mark waits for its first draw (the table is drawn by then).
-  renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
+  const updateChart = renderProgress(chartHost, all, meta.metric ?? meta.sessions.at(-1)?.metric ?? null, () => {
     if (painted) return;
     painted = true;
     performance.mark('ap:first-paint');
   });
+  table = (r) => {
+    updateTable(r);
+    updateChart(r);
+  };
 }
 
 function header(meta: MetaResponse): HTMLElement {
   const last = meta.sessions.at(-1);
   // Each part only when the server sent it.
   const about = last ? [`session ${last.session}`, last.status, last.state && `(${last.state})`].filter(Boolean).join(' ') + ' · ' : '';
-  return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}${meta.lastSeq} events`));
+  events.textContent = `${meta.lastSeq} events`;
+  return el('header', {}, el('h1', {}, 'autopilot inspector'), el('span', { class: 'muted', 'data-testid': 'workspace' }, `${meta.workspace} · ${about}`, events));
 }
 
 // While the runs table is shown it follows the log: new rows at most every 500 ms, and once more after the last event.
@@ -98,7 +105,7 @@ async function show(meta: MetaResponse, tail: LiveTail, statechart: StatechartVi
     const host = el('section', { class: 'progress' });
     replace(main, host);
     try {
-      renderProgress(host, await loadRows(), meta.metric ?? null);
+      table = renderProgress(host, await loadRows(), meta.metric ?? null);
     } catch (e) {
       replace(main, error('runs', e));
     }
@@ -144,6 +151,7 @@ async function start(): Promise<void> {
   const statechart = new StatechartView(meta);
   tail.onEvent = (e) => {
     rows = null;
+    events.textContent = `${e.seq} events`;
     followRuns();
     statechart.onEvent(e);
     curvesOnEvent(e);

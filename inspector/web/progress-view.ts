@@ -59,17 +59,22 @@ function yRange(d: ProgressData, log: boolean): [number, number] {
 }
 
 /** Draws the progress chart of `rows` into `host`; calls `drawn` once the canvas has been painted. */
-export function renderProgress(host: HTMLElement, rows: readonly RunRow[], metric: MetricInfo | null, drawn: () => void = () => {}): void {
-  const d = progressData(rows);
-  const canLog = logAxisPossible(d);
+export function renderProgress(host: HTMLElement, rows: readonly RunRow[], metric: MetricInfo | null, drawn: () => void = () => {}): (rows: readonly RunRow[]) => void {
+  let d = progressData(rows);
   let log = false;
   let chart: uPlot | null = null;
   const box = el('div', { class: 'chart', 'data-testid': 'progress-chart' });
   const toggle = el('button', { type: 'button', 'data-testid': 'log-toggle' }, 'log y axis');
-  if (!canLog) {
-    toggle.disabled = true;
-    toggle.title = 'a log axis needs every value above 0';
-  }
+  const allowLog = () => {
+    const canLog = logAxisPossible(d);
+    toggle.disabled = !canLog;
+    toggle.title = canLog ? '' : 'a log axis needs every value above 0';
+    if (!canLog && log) {
+      log = false;
+      toggle.classList.remove('on');
+    }
+  };
+  allowLog();
   const name = metric ? `${metric.name} (${metric.direction === 'maximize' ? 'higher' : 'lower'} is better)` : 'metric';
 
   const draw = () => {
@@ -93,6 +98,7 @@ export function renderProgress(host: HTMLElement, rows: readonly RunRow[], metri
       hooks: { draw: [() => drawn()] },
     };
     chart = new uPlot(opts, [d.x, d.mean, d.incumbent, d.failed] as uPlot.AlignedData, box);
+    box.dataset['runs'] = String(d.x.length);
   };
   toggle.addEventListener('click', () => {
     log = !log;
@@ -100,10 +106,20 @@ export function renderProgress(host: HTMLElement, rows: readonly RunRow[], metri
     draw();
   });
   replace(host, el('div', { class: 'toolbar' }, el('strong', {}, 'Optimizer progress'), toggle), box);
+  // Drawn again with new rows (a live loop), keeping the axis the user chose.
+  const update = (next: readonly RunRow[]) => {
+    d = progressData(next);
+    allowLog();
+    if (d.x.length > 0) {
+      replace(box);
+      draw();
+    }
+  };
   if (d.x.length === 0) {
     box.append(el('p', { class: 'muted' }, 'no runs to plot yet'));
     drawn();
-    return;
+    return update;
   }
   draw();
+  return update;
 }

@@ -62,6 +62,10 @@ describe('the inspector beside a running loop (Chromium, real processes)', () =>
     expect(ids).toContain(id);
     await runs.page.waitForFunction((n) => document.querySelectorAll('[data-run-id].finished').length === n, ids.length, { timeout: 5_000 });
     expect(await runs.page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual(ids);
+    // The progress chart above it and the header's event count followed too.
+    await runs.page.waitForFunction((n) => document.querySelector('[data-testid=progress-chart]')?.getAttribute('data-runs') === String(n), ids.length, { timeout: 5_000 });
+    const last = loggedEvents(ws).at(-1)!.seq;
+    await runs.page.waitForFunction((n) => document.querySelector('[data-testid=event-count]')?.textContent === `${n} events`, last, { timeout: 5_000 });
     expect(await runs.page.evaluate(() => (window as unknown as { apSame?: boolean }).apSame)).toBe(true);
     await screenshot(runs.page, 'inspector-live-runs');
     expect(runs.outside).toEqual([]);
