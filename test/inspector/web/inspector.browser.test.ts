@@ -3,6 +3,7 @@
  * on a workspace imported from the loop-3 history. Every view is visited; no request may leave
  * 127.0.0.1 (any other is aborted and recorded). Screenshots go to test/artifacts/.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Browser } from 'playwright-core';
@@ -102,10 +103,13 @@ describe('the inspector page (Chromium, a real server)', () => {
     expect(await w.page.textContent('[data-testid=audit] pre')).toContain('Audit of run 002');
   });
 
-  it('shows the labbook and notes as text', async () => {
+  it('renders the labbook and notes: one list item per labbook line, one heading per run’s section', async () => {
     await w.page.goto(new URL('#/labbook', server.url).href);
-    const labbook = await w.page.waitForSelector('pre.labbook');
-    expect((await labbook.textContent())!.length).toBeGreaterThan(0);
+    await w.page.waitForSelector('article.labbook li');
+    const labbook = readFileSync(join(ws, 'journal', 'labbook.md'), 'utf8');
+    const notes = readFileSync(join(ws, 'journal', 'notes.md'), 'utf8');
+    expect(await w.page.$$eval('article.labbook li', (lis) => lis.length)).toBe(labbook.split('\n').filter((l) => l.startsWith('- ')).length);
+    expect(await w.page.$$eval('article.notes h4', (hs) => hs.map((h) => h.textContent))).toEqual([...notes.matchAll(/^## (.*)$/gm)].map((m) => m[1]));
     await screenshot(w.page, 'labbook');
   });
 
