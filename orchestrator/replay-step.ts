@@ -22,8 +22,7 @@ export interface ReplayStep {
 type Reader = EventStore<AutopilotEvent> & SnapshotStore;
 
 // A snapshot at exactly `seq` is one the report at seq starts from and the one at seq-1 does not.
-const snapshotRightAt = (store: Reader, seq: number): boolean =>
-  store.loadSnapshot(SUMMARY_SNAPSHOT, seq)?.seq === seq || store.loadSnapshot(MACHINE_SNAPSHOT, seq)?.seq === seq;
+const snapshotRightAt = (store: Reader, seq: number): boolean => store.loadSnapshot(SUMMARY_SNAPSHOT, seq)?.seq === seq || store.loadSnapshot(MACHINE_SNAPSHOT, seq)?.seq === seq;
 
 /**
  * `replayReport(store, seq - 1)` and `replayReport(store, seq)` (`seq` an event of the log: the caller
@@ -31,13 +30,13 @@ const snapshotRightAt = (store: Reader, seq: number): boolean =>
  */
 export function replayStep(store: Reader, seq: number, read: RangeReader = readerOf(store)): ReplayStep {
   const [prev, target] = seq > 1 ? [...read(seq - 1, seq)] : [];
-  const session = target?.event.metadata.session;
-  if (!prev || !target || prev.event.metadata.session !== session || snapshotRightAt(store, seq))
+  if (!prev || !target || prev.event.metadata.session !== target.event.metadata.session || snapshotRightAt(store, seq))
     return { before: seq > 1 ? replayReport(store, seq - 1, read) : null, at: replayReport(store, seq, read) };
-  // No snapshot at seq: both reports fold on from the same summary and machine snapshots.
+  // One session, no snapshot at seq: both reports fold on from the same summary and machine snapshots.
+  const session = target.event.metadata.session;
   const from = loadSummarySnapshot(store, seq - 1);
-  const scan = scanTo(read((from?.lastSeq ?? 0) + 1, seq - 1), target.event.metadata.session, from);
-  const { snapshot } = machineAt(store, target.event.metadata.session, scan.sessionFirstSeq, seq - 1, read);
+  const scan = scanTo(read((from?.lastSeq ?? 0) + 1, seq - 1), session, from);
+  const { snapshot } = machineAt(store, session, scan.sessionFirstSeq, seq - 1, read);
   // The report copies the summary's parts, and a machine snapshot is never changed in place.
   const before = buildReplay(prev, scan, machineOf(snapshot), headline(prev.event));
   evolveSummary(scan.summary, target);

@@ -40,13 +40,7 @@ export interface MachineFold {
  * the nearest machine snapshot at or before `seq` when that one holds this session from its first
  * event, else from the session's first event.
  */
-export function machineAt(
-  store: EventStore<AutopilotEvent> & SnapshotStore,
-  session: string,
-  firstSeq: number,
-  seq: number,
-  read: RangeReader = readerOf(store),
-): MachineFold {
+export function machineAt(store: EventStore<AutopilotEvent> & SnapshotStore, session: string, firstSeq: number, seq: number, read: RangeReader = readerOf(store)): MachineFold {
   const snap = loadMachineSnapshot(store, seq);
   if (snap?.session === session && snap.firstSeq === firstSeq) return { snapshot: foldMachine(ofSession(read(snap.seq + 1, seq), session), snap.snapshot), snapshotSeq: snap.seq };
   // foldMachine from the initial snapshot is `foldSession`: the same transitions, the unhandled events skipped.

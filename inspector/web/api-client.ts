@@ -1,16 +1,6 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type {
-  CurveResponse,
-  EventRow,
-  MetaResponse,
-  ParamsResponse,
-  ReplayReport,
-  ReplayStepResponse,
-  RunsResponse,
-  StatechartResponse,
-  TimeTravelStepData,
-} from '../api.js';
+import type { CurveResponse, EventRow, MetaResponse, ParamsResponse, ReplayReport, ReplayStepResponse, RunsResponse, StatechartResponse, TimeTravelStepData } from '../api.js';
 import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */

@@ -102,7 +102,18 @@ describe('DecodedRange', () => {
       const range = new DecodedRange();
       const folds = new RowsAtCache();
       // Forward in steps (the span kept and gone on from), back, and across the boundary.
-      const seqs = [SNAPSHOT_EVERY - 1, SNAPSHOT_EVERY, SNAPSHOT_EVERY + 1, SNAPSHOT_EVERY + 300, SNAPSHOT_EVERY + 301, SNAPSHOT_EVERY + 200, boundary - 1, boundary, boundary + 1, events.length];
+      const seqs = [
+        SNAPSHOT_EVERY - 1,
+        SNAPSHOT_EVERY,
+        SNAPSHOT_EVERY + 1,
+        SNAPSHOT_EVERY + 300,
+        SNAPSHOT_EVERY + 301,
+        SNAPSHOT_EVERY + 200,
+        boundary - 1,
+        boundary,
+        boundary + 1,
+        events.length,
+      ];
       for (const seq of seqs) {
         const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
         const expected = JSON.stringify({ before: replayReport(store, seq - 1), at: replayReport(store, seq) });

@@ -37,7 +37,8 @@ function places(v: unknown, path: (string | number)[] = []): (string | number)[]
 function changed(body: unknown, path: (string | number)[], to: { kind: 'set'; value: unknown } | { kind: 'drop' } | { kind: 'extra' }): unknown {
   const copy = structuredClone(body);
   if (path.length === 0) return to.kind === 'set' ? to.value : copy;
-  const parent = path.slice(0, -1).reduce((o: any, k) => o[k], copy) as Record<string | number, unknown>;
+  type Node = Record<string | number, unknown>;
+  const parent = path.slice(0, -1).reduce<Node>((o, k) => o[k] as Node, copy as Node);
   const key = path.at(-1)!;
   if (to.kind === 'set') parent[key] = to.value;
   else if (to.kind === 'drop') delete parent[key];
@@ -54,8 +55,22 @@ describe('checkRows', () => {
   });
 
   it('accepts and refuses what the schema does, and reads the same, when any one place of a snapshot is changed (property)', () => {
-    const value = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}), fc.constant([1, 2]), fc.constantFrom('proposal', 'improved', 'failed', 'minimize'));
-    const change = fc.oneof(value.map((v) => ({ kind: 'set' as const, value: v })), fc.constant({ kind: 'drop' as const }), fc.constant({ kind: 'extra' as const }));
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant([]),
+      fc.constant({}),
+      fc.constant([1, 2]),
+      fc.constantFrom('proposal', 'improved', 'failed', 'minimize'),
+    );
+    const change = fc.oneof(
+      value.map((v) => ({ kind: 'set' as const, value: v })),
+      fc.constant({ kind: 'drop' as const }),
+      fc.constant({ kind: 'extra' as const }),
+    );
     fc.assert(
       fc.property(fc.nat({ max: bodies.length - 1 }), fc.nat(), change, (b, at, to) => {
         const body = bodies[b]!;
