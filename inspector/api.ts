@@ -127,3 +127,14 @@ export interface TimeTravelData {
   payload: { data: unknown } | null;
   runs: RunsResponse;
 }
+
+/** `GET /api/at/N/step`: the reports `replay --at N-1 --json` (null at N = 1) and `replay --at N --json` print, folded in one pass. */
+export interface ReplayStepResponse {
+  before: import('../projections/replay.js').ReplayReport | null;
+  at: import('../projections/replay.js').ReplayReport;
+}
+
+/** Time travel to N read with N-1's report (`before`; undefined: not read, as in a static export, which holds no `/step` answers). */
+export interface TimeTravelStepData extends TimeTravelData {
+  before: import('../projections/replay.js').ReplayReport | null | undefined;
+}

@@ -7,6 +7,7 @@ import type { AutopilotEvent } from '../events/catalogue.js';
 import type { EventStore, SnapshotStore } from '../events/store.js';
 import { emptyRows, foldRows, type RowsFold } from '../projections/inspector/rows.js';
 import { loadRowsSnapshot } from '../projections/snapshots.js';
+import { readerOf, type RangeReader } from './range-reader.js';
 
 /** The rows fold at a seq, and the snapshot it was folded on from (null: from the start of the log). */
 export interface RowsAt {
@@ -15,11 +16,11 @@ export interface RowsAt {
 }
 
 /** The rows fold right after event `seq` (0: before any), from the nearest usable snapshot at or before it. */
-export function rowsAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number): RowsAt {
+export function rowsAt(store: EventStore<AutopilotEvent> & SnapshotStore, seq: number, read: RangeReader = readerOf(store)): RowsAt {
   const from = loadRowsSnapshot(store, seq);
   // Read before folding: the fold goes on in the snapshot's state.
   const snapshotSeq = from ? from.lastSeq : null;
-  const rows = foldRows(store.readAll({ fromSeq: (snapshotSeq ?? 0) + 1, toSeq: seq }), from ?? emptyRows());
+  const rows = foldRows(read((snapshotSeq ?? 0) + 1, seq), from ?? emptyRows());
   return { rows, snapshotSeq };
 }
 

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { loopStatechart } from '../../projections/inspector/statechart.js';
+import { DecodedRange } from './decoded-range.js';
 import { LayoutCache, type LayoutPlaces } from './layout-cache.js';
 import type { LogSource } from './log-source.js';
 import { addParamsRoute } from './params-route.js';
@@ -25,8 +26,10 @@ export function addDataRoutes(app: Hono, source: LogSource, places: LayoutPlaces
   const caches: DataCaches = { rows: new RowsCache(), layout: new LayoutCache(loopStatechart(), places) };
   // Only these JSON answers: the event stream must not be buffered by a compressor.
   if (zip) for (const path of ['/api/runs', '/api/runs/*', '/api/at/*', '/api/statechart', '/api/params']) app.use(path, compress());
-  addRunsRoutes(app, source, caches.rows);
-  addReplayRoute(app, source);
+  // A jump's requests (the replay of N-1 and N, the runs at N) read the same span of the log: decoded once.
+  const range = new DecodedRange();
+  addRunsRoutes(app, source, caches.rows, range);
+  addReplayRoute(app, source, range);
   addStatechartRoute(app, source, caches.rows, caches.layout);
   addParamsRoute(app, source, caches.rows);
   return caches;

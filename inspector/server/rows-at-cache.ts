@@ -6,6 +6,7 @@
 import type { SqliteEventStore } from '../../adapters/store/sqlite-store.js';
 import type { AutopilotEvent } from '../../events/catalogue.js';
 import type { StoredEvent } from '../../events/store.js';
+import { readerOf, type RangeReader } from '../../orchestrator/range-reader.js';
 import { rowsAt } from '../../orchestrator/rows-at.js';
 import { evolveRows, type RowsFold } from '../../projections/inspector/rows.js';
 import { SNAPSHOT_EVERY } from '../../projections/snapshots.js';
@@ -17,14 +18,14 @@ export class RowsAtCache {
   steppedOn = 0;
 
   /** The rows fold right after `target`, an event of `store`. */
-  at(store: SqliteEventStore<AutopilotEvent>, target: StoredEvent<AutopilotEvent>): RowsFold {
+  at(store: SqliteEventStore<AutopilotEvent>, target: StoredEvent<AutopilotEvent>, read: RangeReader = readerOf(store)): RowsFold {
     const kept = this.last;
     this.last = null;
     if (kept && kept.seq <= target.seq && target.seq - kept.seq < SNAPSHOT_EVERY) {
       const [stopped] = store.readAll({ fromSeq: kept.seq, toSeq: kept.seq });
       if (stopped?.hash === kept.hash) {
         // evolveRows changes the fold in place: it is no longer kept until the fold ends.
-        for (const stored of store.readAll({ fromSeq: kept.seq + 1, toSeq: target.seq })) {
+        for (const stored of read(kept.seq + 1, target.seq)) {
           evolveRows(kept.fold, stored);
           this.steppedOn++;
         }
@@ -32,7 +33,7 @@ export class RowsAtCache {
         return kept.fold;
       }
     }
-    const { rows } = rowsAt(store, target.seq);
+    const { rows } = rowsAt(store, target.seq, read);
     this.last = { fold: rows, seq: target.seq, hash: target.hash };
     return rows;
   }

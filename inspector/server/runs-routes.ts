@@ -12,6 +12,7 @@ import { rowsOf, type RowsFold } from '../../projections/inspector/rows.js';
 import type { CurveResponse } from '../api.js';
 import { auditOf } from './audit.js';
 import type { LogSource } from './log-source.js';
+import { DecodedRange } from './decoded-range.js';
 import { eventAt } from './event-at.js';
 import { Lru } from './lru.js';
 import { apiError, RUN_ID_PATTERN, wholeNumber } from './params.js';
@@ -34,20 +35,20 @@ function runOf(source: LogSource, rows: RowsCache, id: string): { runId: string;
 export const RUNS_AT_CACHE_SIZE = 64;
 
 /** The body of `/api/runs?at=N`: the rows as of seq N (from the nearest rows snapshot), or the error answer. */
-function runsAtBody(source: LogSource, asked: string, cache: Lru<string, string>, folds: RowsAtCache): string | Response {
+function runsAtBody(source: LogSource, asked: string, cache: Lru<string, string>, folds: RowsAtCache, range: DecodedRange): string | Response {
   const found = eventAt(source, asked, 'at');
   if (found instanceof Response) return found;
   const { store, target } = found;
   let body = cache.get(target.hash);
   if (body === undefined) {
-    body = JSON.stringify({ lastSeq: target.seq, rows: rowsOf(folds.at(store, target)) });
+    body = JSON.stringify({ lastSeq: target.seq, rows: rowsOf(folds.at(store, target, range.reader(store))) });
     cache.set(target.hash, body);
   }
   return body;
 }
 
-/** Adds the runs routes to `app`, reading rows through `rows`. */
-export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): void {
+/** Adds the runs routes to `app`, reading rows through `rows` (and the log's spans for `?at=N` through `range`). */
+export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache, range = new DecodedRange()): void {
   // The body of the last answer, kept while the fold has not moved (the page polls it).
   let last: { fold: RowsFold; seq: number; body: string } | null = null;
 
@@ -57,7 +58,7 @@ export function addRunsRoutes(app: Hono, source: LogSource, rows: RowsCache): vo
   app.get('/api/runs', (c) => {
     const at = c.req.query('at');
     if (at !== undefined) {
-      const body = runsAtBody(source, at, atCache, atFolds);
+      const body = runsAtBody(source, at, atCache, atFolds, range);
       if (body instanceof Response) return body;
       c.header('Cache-Control', 'no-store');
       return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });

@@ -1,6 +1,6 @@
 /** The page's reads of the inspector's API (same origin, relative URLs, so the token cookie goes along). */
 import type { RunAudit } from '../../projections/audit/steps.js';
-import type { CurveResponse, EventRow, MetaResponse, ParamsResponse, ReplayReport, RunsResponse, StatechartResponse, TimeTravelData } from '../api.js';
+import type { CurveResponse, EventRow, MetaResponse, ParamsResponse, ReplayReport, ReplayStepResponse, RunsResponse, StatechartResponse, TimeTravelStepData } from '../api.js';
 import { embeddedAnswer, embeddedExport } from './embedded.js';
 
 /** An answer that was not 2xx, with the server's text. */
@@ -48,16 +48,26 @@ export const api = {
   params: async (): Promise<ParamsResponse> => (await get('api/params')).json() as Promise<ParamsResponse>,
   /** `autopilot replay --at SEQ --json`'s report: the machine and the view right after event `seq`. */
   replay: async (seq: number, signal?: AbortSignal): Promise<ReplayReport> => (await get(`api/at/${seq}`, signal)).json() as Promise<ReplayReport>,
-  /** Time travel to `seq`: its replay report, its event's payload and the runs as of it, read side by side. */
-  at: async (seq: number, signal?: AbortSignal): Promise<TimeTravelData> => {
+  /**
+   * Time travel to `seq`: its replay report, its event's payload and the runs as of it, read side by
+   * side; with `withBefore`, seq-1's report too, folded with seq's by `/step` (where that route is not
+   * to be had, as in a static export, `before` is undefined).
+   */
+  at: async (seq: number, signal?: AbortSignal, withBefore = false): Promise<TimeTravelStepData> => {
     const json = async <T>(path: string): Promise<T> => (await get(path, signal)).json() as Promise<T>;
+    const reports = withBefore
+      ? json<ReplayStepResponse>(`api/at/${seq}/step`).catch(async (e: unknown) => {
+          if (!(e instanceof HttpError && e.status === 404)) throw e;
+          return { before: undefined, at: await json<ReplayReport>(`api/at/${seq}`) };
+        })
+      : json<ReplayReport>(`api/at/${seq}`).then((at) => ({ before: undefined, at }));
     // A static export holds the reports and the runs but not every event's row: no payload there, rather than no view.
     const payload = json<{ events: EventRow[] }>(`api/events?from=${seq}&limit=1`).then(
       (page) => (page.events[0]?.seq === seq ? { data: page.events[0].data } : null),
       (e: unknown) => (e instanceof HttpError && e.status === 404 ? null : Promise.reject(e as Error)),
     );
-    const [report, event, runs] = await Promise.all([json<ReplayReport>(`api/at/${seq}`), payload, json<RunsResponse>(`api/runs?at=${seq}`)]);
-    return { seq, report, payload: event, runs };
+    const [{ before, at: report }, event, runs] = await Promise.all([reports, payload, json<RunsResponse>(`api/runs?at=${seq}`)]);
+    return { seq, report, before, payload: event, runs };
   },
   labbook: async (): Promise<LabbookResponse> => (await get('api/labbook')).json() as Promise<LabbookResponse>,
   /** A run's audit as `autopilot audit` prints it: the route's text, or its JSON (`{text}`, `{audit}` or the audit) rendered, or the JSON indented. */

@@ -3,7 +3,8 @@
  * event, the machine's state, status and context as `autopilot replay --at N --json` reports them,
  * what changed since N-1, and the runs table as of N. A dragged slider reads only once it rests,
  * and an answer for a seq no longer asked for is dropped (its request aborted). What changed needs
- * the report at N-1: kept from the step before, or read after the rest is drawn. `ap:at-rendered`
+ * the report at N-1: kept from the step before, else read with N's (`/api/at/N/step`), or after the
+ * rest is drawn where that route is not to be had. `ap:at-rendered`
  * is marked once all of seq N is on the page.
  */
 import type { ReplayReport, TimeTravelData } from '../api.js';
@@ -96,16 +97,14 @@ class TimeTravel {
     this.root.dataset['loading'] = String(seq);
     const current = () => !controller.signal.aborted && seq === this.seq && this.root.isConnected;
     try {
-      const asked = api.at(seq, controller.signal);
-      // What changed needs N-1 too: asked for behind N's reads, so the server works on it while the page draws N.
+      // What changed needs N-1 too: unless kept from the step before, read with N (the server folds both in one pass).
       const kept = seq === 1 ? null : this.reports.get(seq - 1);
-      const before = seq === 1 || kept ? Promise.resolve(kept ?? null) : api.replay(seq - 1, controller.signal);
-      before.catch(() => {}); // awaited below; an abort while N is read must not go unhandled
-      const data = await asked;
+      const data = await api.at(seq, controller.signal, kept === undefined);
       if (!current()) return;
       this.keep(data.report);
       const changes = this.draw(data);
-      const previous = await before;
+      // Where N-1 did not come with N (a static export holds no `/step` answers): read now.
+      const previous = kept !== undefined ? kept : data.before !== undefined ? data.before : await api.replay(seq - 1, controller.signal);
       if (!current()) return;
       if (previous) this.keep(previous);
       replace(changes, ...changesPane(whatChanged(previous, data.report), seq));

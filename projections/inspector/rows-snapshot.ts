@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { RunVerdict } from '../../events/catalogue.js';
 import type { RowsFold, RunFold } from './rows.js';
+import { checkRows } from './rows-snapshot-check.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]).nullable();
 const Interval = z.tuple([z.number(), z.number()]).nullable();
@@ -32,7 +33,8 @@ const RunFoldState = z.object({
   progress: z.record(z.string(), z.number()).nullable(),
 });
 
-const RowsState = z.object({
+/** The snapshot's shape; {@link parseRows} checks it by hand (rows-snapshot-check.ts), a test holds the two equal. */
+export const RowsState = z.object({
   lastSeq: z.number().int().nonnegative(),
   runs: z.array(RunFoldState),
   metrics: z.array(z.tuple([z.string(), z.object({ name: z.string(), direction: z.enum(['maximize', 'minimize']) })])),
@@ -47,12 +49,7 @@ export function serializeRows(s: RowsFold, runText: (runId: string, r: RunFold) 
   return `{"lastSeq":${JSON.stringify(s.lastSeq)},"runs":[${runs.join(',')}],"metrics":${JSON.stringify([...s.metrics])}}`;
 }
 
-/** Reads {@link serializeRows}' text back; throws (a zod error) when it is not a rows fold of this format. */
+/** Reads {@link serializeRows}' text back; throws when it is not a rows fold of this format ({@link RowsState}). */
 export function parseRows(text: string): RowsFold {
-  const p = RowsState.parse(JSON.parse(text));
-  return {
-    lastSeq: p.lastSeq,
-    runs: new Map(p.runs.map((r): [string, RunFold] => [r.row.id, r])),
-    metrics: new Map(p.metrics),
-  };
+  return checkRows(JSON.parse(text));
 }

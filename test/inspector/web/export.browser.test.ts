@@ -1,7 +1,7 @@
 /**
  * The static export (`autopilot inspect --export DIR`) in a real browser (Debian Chromium), opened
  * from file:// with nothing else allowed: the runs table lists every run, a run's audit opens, the
- * tail says it is a static export, and no request is made besides the file itself.
+ * tail says it is a static export, time travel shows what changed, and no request is made besides the file itself.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplayReport } from '../../../inspector/api.js';
+import { whatChanged } from '../../../inspector/web/at-diff.js';
 import { launchChromium, screenshot, watchedPage, type WatchedPage } from '../../support/browser.js';
 import { historyWorkspace } from '../../support/histories.js';
 import { CLI } from '../../support/workspace.js';
@@ -64,6 +66,16 @@ describe('the exported inspector (Chromium, file://, no server)', () => {
     await w.page.goto(`${page}#/tail`);
     await w.page.waitForSelector('[data-testid=tail] li[data-seq="48"]');
     expect(await w.page.textContent('[data-testid=tail-state]')).toMatch(/^static export of .*, no live updates$/);
+
+    // Time travel: the export holds no `/step` answers, so the page reads N-1's report on its own for what changed.
+    const replayed = async (n: number) => JSON.parse((await execa(process.execPath, [CLI, 'replay', '--at', String(n), '--json', '--workspace', ws])).stdout) as ReplayReport;
+    const changes = whatChanged(await replayed(19), await replayed(20)).map((c) => c.path);
+    expect(changes.length).toBeGreaterThan(0);
+    await w.page.goto(`${page}#/at/20`);
+    await w.page.waitForSelector('[data-testid=time-travel][data-seq="20"]:not([data-loading]), [data-testid=error]');
+    expect(await w.page.$('[data-testid=error]')).toBeNull();
+    expect(await w.page.textContent('[data-testid=at-state]')).toBe((await replayed(20)).machine.state);
+    expect(await w.page.$$eval('[data-testid=at-changes] li', (lis) => lis.map((li) => li.getAttribute('data-path')))).toEqual(changes);
 
     // A path the export lacks answers a clear 404 in the page, not a request.
     await w.page.goto(`${page}#/runs/009`);
