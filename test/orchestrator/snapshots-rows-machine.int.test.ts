@@ -12,6 +12,9 @@ import { emptyRows, evolveRows, rowsOf } from '../../projections/inspector/rows.
 import { MACHINE_SNAPSHOT, ROWS_SNAPSHOT, SNAPSHOT_EVERY, SNAPSHOT_NAMES } from '../../projections/snapshots.js';
 import { machineAt, replayReport } from '../../orchestrator/replay.js';
 import { latestRows, rowsAt } from '../../orchestrator/rows-at.js';
+import { replayStep } from '../../orchestrator/replay-step.js';
+import { DecodedRange } from '../../inspector/server/decoded-range.js';
+import { RowsAtCache } from '../../inspector/server/rows-at-cache.js';
 import { appendAll, syntheticEvents } from '../support/synthetic-log.js';
 
 // About 11,000 events in two sessions: the first (650 runs) spans the snapshot point at 10,000 and
@@ -124,4 +127,41 @@ it("gets the same rows and machine snapshots from the loop's projection writer, 
   } finally {
     rebuildProjections(join(scratch, 'rebuilt'), store);
   }
+});
+
+describe('time travel around the snapshot point and the session boundary (the folds start from different places)', () => {
+  // Forward in steps (the span kept and gone on from), back, and across the boundary.
+  const seqs = () => [
+    2,
+    3,
+    SNAPSHOT_EVERY - 1,
+    SNAPSHOT_EVERY,
+    SNAPSHOT_EVERY + 1,
+    SNAPSHOT_EVERY + 2,
+    SNAPSHOT_EVERY + 300,
+    SNAPSHOT_EVERY + 301,
+    SNAPSHOT_EVERY + 200,
+    boundary - 1,
+    boundary,
+    boundary + 1,
+    events.length,
+  ];
+  const twoReports = (seq: number) => JSON.stringify({ before: seq > 1 ? replayReport(store, seq - 1) : null, at: replayReport(store, seq) });
+
+  it('replayStep gives the reports of replay --at N-1 and N', () => {
+    for (const seq of seqs()) expect(JSON.stringify(replayStep(store, seq)), `at ${seq}`).toBe(twoReports(seq));
+    // Past the point the view folds on from the snapshot.
+    expect(replayStep(store, SNAPSHOT_EVERY + 2).before?.view_from.snapshot_seq).toBe(SNAPSHOT_EVERY);
+  });
+
+  it('gives the same reports and rows through the inspector’s shared decoded range (its events frozen)', () => {
+    const range = new DecodedRange();
+    const folds = new RowsAtCache();
+    for (const seq of seqs()) {
+      const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
+      expect(JSON.stringify(replayStep(store, seq, range.reader(store))), `step at ${seq}`).toBe(twoReports(seq));
+      expect(JSON.stringify(rowsOf(folds.at(store, target!, range.reader(store)))), `rows at ${seq}`).toBe(JSON.stringify(rowsOf(rowsAt(store, seq).rows)));
+    }
+    expect(range.hits).toBeGreaterThan(seqs().length);
+  });
 });

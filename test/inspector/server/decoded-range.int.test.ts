@@ -8,17 +8,15 @@ import { RowsAtCache } from '../../../inspector/server/rows-at-cache.js';
 import { replayReport } from '../../../orchestrator/replay.js';
 import { replayStep } from '../../../orchestrator/replay-step.js';
 import { rowsAt } from '../../../orchestrator/rows-at.js';
-import { rebuildProjections } from '../../../adapters/projection-rebuild.js';
 import { rowsOf } from '../../../projections/inspector/rows.js';
-import { ROWS_SNAPSHOT, SNAPSHOT_EVERY } from '../../../projections/snapshots.js';
 import { tamper, tempDirs } from '../../events/support/temp.js';
 import { historyWorkspace } from '../../support/histories.js';
 import { fromLog } from '../../support/inspector.js';
-import { appendAll, syntheticEvents } from '../../support/synthetic-log.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
+// Over a log with snapshots: test/orchestrator/snapshots-rows-machine.int.test.ts, which has one.
 describe('DecodedRange', () => {
   let three: string;
   let two: string;
@@ -87,42 +85,6 @@ describe('DecodedRange', () => {
       expect(read.at(-1)!.hash).toBe('rewritten');
     } finally {
       b.close();
-    }
-  });
-
-  it('serves the same folds over a log with snapshots, around the snapshot point and a session boundary after it', () => {
-    // About 11,000 events in two sessions: the first spans the snapshot point at 10,000.
-    const events = syntheticEvents(700, 650);
-    const dir = dirs.make();
-    const store = appendAll(join(dir, 'events.db'), events);
-    try {
-      rebuildProjections(join(dir, 'rebuilt'), store);
-      expect(store.loadSnapshot(ROWS_SNAPSHOT, events.length)?.seq).toBe(SNAPSHOT_EVERY);
-      const boundary = events.findIndex((e) => e.metadata.session !== events[0]!.metadata.session) + 1;
-      const range = new DecodedRange();
-      const folds = new RowsAtCache();
-      // Forward in steps (the span kept and gone on from), back, and across the boundary.
-      const seqs = [
-        SNAPSHOT_EVERY - 1,
-        SNAPSHOT_EVERY,
-        SNAPSHOT_EVERY + 1,
-        SNAPSHOT_EVERY + 300,
-        SNAPSHOT_EVERY + 301,
-        SNAPSHOT_EVERY + 200,
-        boundary - 1,
-        boundary,
-        boundary + 1,
-        events.length,
-      ];
-      for (const seq of seqs) {
-        const [target] = store.readAll({ fromSeq: seq, toSeq: seq });
-        const expected = JSON.stringify({ before: replayReport(store, seq - 1), at: replayReport(store, seq) });
-        expect(JSON.stringify(replayStep(store, seq, range.reader(store))), `step at ${seq}`).toBe(expected);
-        expect(JSON.stringify(rowsOf(folds.at(store, target!, range.reader(store)))), `rows at ${seq}`).toBe(JSON.stringify(rowsOf(rowsAt(store, seq).rows)));
-      }
-      expect(range.hits).toBeGreaterThan(seqs.length);
-    } finally {
-      store.close();
     }
   });
 });
