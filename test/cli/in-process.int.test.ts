@@ -42,6 +42,7 @@ describe('when the read-only commands run in process on a committed history', ()
     ['audit 001', (w) => ['audit', '001', '--workspace', w]],
     ['audit 002 --json', (w) => ['audit', '002', '--workspace', w, '--json']],
     ['replay --at 10', (w) => ['replay', '--at', '10', '--workspace', w]],
+    ['replay --at 10 --json', (w) => ['replay', '--at', '10', '--workspace', w, '--json']],
     ['events', (w) => ['events', '--workspace', w]],
     ['events --json --run 001', (w) => ['events', '--workspace', w, '--json', '--run', '001']],
     ['verify --verdicts', (w) => ['verify', '--verdicts', '--workspace', w]],

@@ -1,16 +1,21 @@
 /** What the inspector's route tests share: an app on an imported history, the CLI's output to hold it equal to, and a read of the log. */
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { openSqliteStore, type SqliteEventStore } from '../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../events/catalogue.js';
 import { createInspectorApp, type InspectorApp } from '../../inspector/server/app.js';
+import { runInProcess } from './cli-in-process.js';
 import { historyWorkspace, type HistoryName } from './histories.js';
-import { CLI } from './workspace.js';
 
-/** What `autopilot ARGS --workspace WS` prints, its final newline kept. */
+/**
+ * What `autopilot ARGS --workspace WS` prints, its final newline kept; thrown when it fails. Run in
+ * this process (test/cli/in-process.int.test.ts holds that output byte-equal to the spawned CLI's),
+ * since the tests compare many seqs and a spawn costs about a second on this machine.
+ */
 export async function cliOut(ws: string, ...args: string[]): Promise<string> {
-  return (await execa('node', [CLI, ...args, '--workspace', ws], { stripFinalNewline: false })).stdout;
+  const r = await runInProcess([...args, '--workspace', ws]);
+  if (r.code !== 0) throw new Error(`autopilot ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 /** `read` of the workspace's log, through a read-only connection of its own. */
