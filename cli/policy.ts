@@ -9,14 +9,12 @@ import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { formatNumber } from '../domain/text/format.js';
 import { parsePolicy, PolicyError, PolicySchema, type KeySpec, type Policy } from '../domain/policy/policy.js';
-import { importPufferCommand } from './policy-import.js';
 import { jsonSyntaxError } from '../domain/text/strict-json.js';
 import { describeRule } from '../domain/policy/rules.js';
 import { escapeJson } from '../domain/text/escape.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT, failure, UsageError } from '../domain/errors.js';
 import { workspacePaths } from '../adapters/workspace.js';
-import { policySetCommand } from './policy-set.js';
 import { listIssues, writeText } from './policy-text.js';
 import type { CliIo } from './io.js';
 
@@ -32,8 +30,9 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .argument('<files...>', "[pufferlib/config/default.ini] pufferlib/config/ocean/drone_pp.ini: an env's config file, optionally after default.ini")
     .option('--env <name>', "the env to import for (one of the file's [base] env_name)")
     .option('--out <file>', 'write the policy here instead of printing it')
-    .action((files: string[], o: { env?: string; out?: string }) => {
-      result.code = importPufferCommand(files, o, io);
+    .action(async (files: string[], o: { env?: string; out?: string }) => {
+      // Imported when run, as the other commands are: every command would otherwise load it.
+      result.code = (await import('./policy-import.js')).importPufferCommand(files, o, io);
     });
   policy
     .command('check')
@@ -51,8 +50,9 @@ export function registerPolicyCommand(program: Command, result: { code: number }
     .addOption(new Option('--workspace <dir>', 'workspace directory').default('autopilot'))
     .option('--why <reason>', 'why the policy changes (recorded)')
     .addOption(new Option('--json', 'machine-readable output: one JSON object'))
-    .action((file: string, o: { workspace: string; why?: string; json?: boolean }) => {
-      result.code = policySetCommand(file, o, io);
+    .action(async (file: string, o: { workspace: string; why?: string; json?: boolean }) => {
+      // The projection writer it needs is the heaviest import of the CLI: loaded only for `policy set`.
+      result.code = (await import('./policy-set.js')).policySetCommand(file, o, io);
     });
   policy
     .command('schema')
