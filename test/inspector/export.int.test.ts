@@ -3,6 +3,7 @@
  * hostile string cannot end their script element, within the size cap, and written without ever
  * following a link planted at DIR or at the file.
  */
+import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,5 +169,19 @@ describe('autopilot inspect --export (inspector/export.ts)', () => {
     expect(readFileSync(decoy, 'utf8')).toBe('decoy');
     expect(lstatSync(done.path).isFile()).toBe(true);
     expect(done.replaced).toEqual([expect.objectContaining({ path: EXPORT_FILE, kind: 'symlink', target: decoy })]);
+  });
+
+  it('replaces a FIFO planted at DIR/inspector.html without opening it, and refuses a FIFO as DIR', async () => {
+    const root = temp('export-fifo-');
+    mkdirSync(join(root, 'out'));
+    // Opening a FIFO to write would block until a reader came: the export must never open it.
+    execFileSync('mkfifo', [join(root, 'out', EXPORT_FILE), join(root, 'pipe')]);
+    const done = await exportInspector({ workspace: ws, dir: join(root, 'out') });
+    expect(lstatSync(done.path).isFile()).toBe(true);
+    expect(done.replaced).toEqual([expect.objectContaining({ path: EXPORT_FILE, kind: 'fifo' })]);
+    const refused = await exportInspector({ workspace: ws, dir: join(root, 'pipe') }).catch((e: unknown) => e);
+    expect(isAutopilotError(refused, 'usage')).toBe(true);
+    expect((refused as Error).message).toMatch(/^--export .*pipe is a FIFO, not a directory; give a directory/);
+    expect(lstatSync(join(root, 'pipe')).isFIFO()).toBe(true);
   });
 });
