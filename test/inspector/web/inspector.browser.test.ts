@@ -6,35 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../adapters/store/sqlite-store.js';
 import { catalogueCodec, type AutopilotEvent } from '../../../events/catalogue.js';
-import { launchChromium, screenshot, startInspect, watchedPage, type InspectChild, type WatchedPage } from '../../support/browser.js';
-import { historyWorkspace } from '../../support/histories.js';
+import { screenshot, startInspect, useBrowserOnHistory, watchedPage, type WatchedPage } from '../../support/browser.js';
 import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
 
-let ws: string;
-let browser: Browser;
-let server: InspectChild;
-let w: WatchedPage;
-const stops: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  ws = await historyWorkspace('loop-3');
-  browser = await launchChromium();
-  stops.push(() => browser.close());
-  server = await startInspect(['--workspace', ws, '--port', '0']);
-  stops.push(() => server.stop());
-  w = await watchedPage(browser);
-});
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-});
+const h = useBrowserOnHistory('loop-3');
 
 /** Appends `n` probe events to the log, as another writer (a loop) would; returns their seqs. */
 function append(n: number): number[] {
-  const writer = openSqliteStore(join(ws, 'events.db'), catalogueCodec);
+  const writer = openSqliteStore(join(h.ws, 'events.db'), catalogueCodec);
   try {
     const seqs: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -56,94 +38,94 @@ async function runIds(page: WatchedPage['page']): Promise<(string | null)[]> {
   return page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
 }
 
-const tailSeqs = () => w.page.$$eval('[data-testid=tail] li', (lis) => lis.map((li) => Number(li.getAttribute('data-seq'))));
+const tailSeqs = () => h.w.page.$$eval('[data-testid=tail] li', (lis) => lis.map((li) => Number(li.getAttribute('data-seq'))));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('the inspector page (Chromium, a real server)', () => {
   it('lists every run in the table, the same ids as `autopilot status --json`, and marks its first paint', async () => {
-    const status = JSON.parse((await execa('node', [CLI, 'status', '--json', '--workspace', ws])).stdout);
+    const status = JSON.parse((await execa('node', [CLI, 'status', '--json', '--workspace', h.ws])).stdout);
     const ids: string[] = status.runs.map((r: { run_id: string }) => r.run_id);
     expect(ids).toHaveLength(3);
-    await w.page.goto(new URL('#/runs', server.url).href);
-    expect(await runIds(w.page)).toEqual(ids);
-    await expect.poll(() => w.page.evaluate(() => performance.getEntriesByName('ap:first-paint').length)).toBe(1);
-    await screenshot(w.page, 'runs');
+    await h.w.page.goto(new URL('#/runs', h.server.url).href);
+    expect(await runIds(h.w.page)).toEqual(ids);
+    await expect.poll(() => h.w.page.evaluate(() => performance.getEntriesByName('ap:first-paint').length)).toBe(1);
+    await screenshot(h.w.page, 'runs');
 
     // Sorting by mean, descending: the best run first.
     const best = [...status.runs].sort((a: { mean: number }, b: { mean: number }) => b.mean - a.mean)[0].run_id;
-    await w.page.click('.th[data-column=mean]');
-    await w.page.click('.th[data-column=mean]');
-    expect(await w.page.getAttribute('[data-run-id]:first-child', 'data-run-id')).toBe(best);
+    await h.w.page.click('.th[data-column=mean]');
+    await h.w.page.click('.th[data-column=mean]');
+    expect(await h.w.page.getAttribute('[data-run-id]:first-child', 'data-run-id')).toBe(best);
     // Filtering: every word must appear in the row (003, the baseline's replicate, shows 001 as its parent and the verdict "baseline").
-    const shown = () => w.page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
-    await w.page.fill('[data-testid=run-filter]', 'builtin improved');
+    const shown = () => h.w.page.$$eval('[data-run-id]', (rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    await h.w.page.fill('[data-testid=run-filter]', 'builtin improved');
     expect(await shown()).toEqual(['002']);
-    await w.page.fill('[data-testid=run-filter]', 'replicate 001');
+    await h.w.page.fill('[data-testid=run-filter]', 'replicate 001');
     expect(await shown()).toEqual(['003']);
-    await w.page.fill('[data-testid=run-filter]', 'baseline 001');
+    await h.w.page.fill('[data-testid=run-filter]', 'baseline 001');
     expect((await shown()).sort()).toEqual(['001', '003']);
   });
 
   it('draws the optimizer progress, with a log axis on request', async () => {
-    await w.page.goto(new URL('#/progress', server.url).href);
-    await w.page.waitForSelector('[data-testid=progress-chart] canvas, [data-testid=error]');
-    expect(await w.page.$('[data-testid=error]').then((e) => e?.textContent())).toBeUndefined();
-    await w.page.click('[data-testid=log-toggle]');
-    await w.page.waitForSelector('[data-testid=log-toggle].on');
-    await screenshot(w.page, 'progress');
+    await h.w.page.goto(new URL('#/progress', h.server.url).href);
+    await h.w.page.waitForSelector('[data-testid=progress-chart] canvas, [data-testid=error]');
+    expect(await h.w.page.$('[data-testid=error]').then((e) => e?.textContent())).toBeUndefined();
+    await h.w.page.click('[data-testid=log-toggle]');
+    await h.w.page.waitForSelector('[data-testid=log-toggle].on');
+    await screenshot(h.w.page, 'progress');
   });
 
   it('opens run 002 at #/runs/002: its audit and its learning curve', async () => {
-    await w.page.goto(new URL('#/runs/002', server.url).href);
+    await h.w.page.goto(new URL('#/runs/002', h.server.url).href);
     // Each pane shows its content or the error the server answered with.
-    await w.page.waitForSelector('[data-testid=audit] :is(pre, .error)', { timeout: 15_000 });
-    await w.page.waitForSelector('[data-testid=curve] :is(canvas, .error)', { timeout: 15_000 });
-    await screenshot(w.page, 'run-002');
-    expect(await w.page.$$eval('.error', (es) => es.map((e) => e.textContent))).toEqual([]);
-    expect(await w.page.textContent('[data-testid=audit] pre')).toContain('Audit of run 002');
+    await h.w.page.waitForSelector('[data-testid=audit] :is(pre, .error)', { timeout: 15_000 });
+    await h.w.page.waitForSelector('[data-testid=curve] :is(canvas, .error)', { timeout: 15_000 });
+    await screenshot(h.w.page, 'run-002');
+    expect(await h.w.page.$$eval('.error', (es) => es.map((e) => e.textContent))).toEqual([]);
+    expect(await h.w.page.textContent('[data-testid=audit] pre')).toContain('Audit of run 002');
   });
 
   it('renders the labbook and notes: one list item per labbook line, one heading per run’s section', async () => {
-    await w.page.goto(new URL('#/labbook', server.url).href);
-    await w.page.waitForSelector('article.labbook li');
-    const labbook = readFileSync(join(ws, 'journal', 'labbook.md'), 'utf8');
-    const notes = readFileSync(join(ws, 'journal', 'notes.md'), 'utf8');
-    expect(await w.page.$$eval('article.labbook li', (lis) => lis.length)).toBe(labbook.split('\n').filter((l) => l.startsWith('- ')).length);
-    expect(await w.page.$$eval('article.notes h4', (hs) => hs.map((h) => h.textContent))).toEqual([...notes.matchAll(/^## (.*)$/gm)].map((m) => m[1]));
-    await screenshot(w.page, 'labbook');
+    await h.w.page.goto(new URL('#/labbook', h.server.url).href);
+    await h.w.page.waitForSelector('article.labbook li');
+    const labbook = readFileSync(join(h.ws, 'journal', 'labbook.md'), 'utf8');
+    const notes = readFileSync(join(h.ws, 'journal', 'notes.md'), 'utf8');
+    expect(await h.w.page.$$eval('article.labbook li', (lis) => lis.length)).toBe(labbook.split('\n').filter((l) => l.startsWith('- ')).length);
+    expect(await h.w.page.$$eval('article.notes h4', (hs) => hs.map((h) => h.textContent))).toEqual([...notes.matchAll(/^## (.*)$/gm)].map((m) => m[1]));
+    await screenshot(h.w.page, 'labbook');
   });
 
   it('shows an appended event in the live tail in under 1 s', async () => {
-    await w.page.goto(new URL('#/tail', server.url).href);
-    await w.page.waitForSelector('[data-testid=tail] li[data-seq="48"]');
-    await w.page.waitForSelector('[data-testid=tail-state]:text("live")');
+    await h.w.page.goto(new URL('#/tail', h.server.url).href);
+    await h.w.page.waitForSelector('[data-testid=tail] li[data-seq="48"]');
+    await h.w.page.waitForSelector('[data-testid=tail-state]:text("live")');
     const [seq] = append(1);
     const appended = Date.now();
-    await w.page.waitForSelector(`[data-testid=tail] li[data-seq="${seq}"]`, { timeout: 5_000 });
+    await h.w.page.waitForSelector(`[data-testid=tail] li[data-seq="${seq}"]`, { timeout: 5_000 });
     expect(Date.now() - appended).toBeLessThan(1_000);
     expect(await tailSeqs()).toEqual(range(1, seq!));
-    await screenshot(w.page, 'tail');
+    await screenshot(h.w.page, 'tail');
   });
 
   it('loses and repeats nothing when the stream is closed and opened again', async () => {
-    await w.page.click('[data-testid=tail-pause]');
-    await w.page.waitForSelector('[data-testid=tail-state]:text("paused")');
+    await h.w.page.click('[data-testid=tail-pause]');
+    await h.w.page.waitForSelector('[data-testid=tail-state]:text("paused")');
     const seqs = append(5);
-    await w.page.click('[data-testid=tail-pause]');
-    await w.page.waitForSelector(`[data-testid=tail] li[data-seq="${seqs.at(-1)}"]`, { timeout: 5_000 });
+    await h.w.page.click('[data-testid=tail-pause]');
+    await h.w.page.waitForSelector(`[data-testid=tail] li[data-seq="${seqs.at(-1)}"]`, { timeout: 5_000 });
     expect(await tailSeqs()).toEqual(range(1, seqs.at(-1)!));
   });
 
   it('sent no request anywhere but 127.0.0.1 after every view', () => {
-    expect(w.outside).toEqual([]);
+    expect(h.w.outside).toEqual([]);
   });
 });
 
 describe('an inspector bound to 127.0.0.2', () => {
   it('answers the page without its token with 401, and with it shows the runs', async () => {
-    const other = await startInspect(['--workspace', ws, '--port', '0', '--host', '127.0.0.2']);
-    stops.push(() => other.stop());
-    const p = await watchedPage(browser, ['127.0.0.2']);
+    const other = await startInspect(['--workspace', h.ws, '--port', '0', '--host', '127.0.0.2']);
+    h.stops.push(() => other.stop());
+    const p = await watchedPage(h.browser, ['127.0.0.2']);
     const bare = new URL('/', other.url);
     const refused = await p.page.goto(bare.href);
     expect(refused!.status()).toBe(401);
@@ -161,8 +143,8 @@ describe('an inspector bound to 127.0.0.2', () => {
 describe('an inspector on a workspace with no log yet', () => {
   it('says how to start one', async () => {
     const empty = await startInspect(['--workspace', fakeTrainerWorkspace(), '--port', '0']);
-    stops.push(() => empty.stop());
-    const p = await watchedPage(browser);
+    h.stops.push(() => empty.stop());
+    const p = await watchedPage(h.browser);
     await p.page.goto(empty.url.href);
     expect(await p.page.textContent('[data-testid=empty]')).toBe('no runs yet — start autopilot loop');
     await screenshot(p.page, 'empty');
