@@ -1,10 +1,11 @@
 /** The Slurm command layer against this machine's real one-node Slurm (bin/slurm-up.sh): submit, list, inspect, cancel, and each failure's error. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountingEnabled, partitionExists, sbatch, scancel, scontrolShowJob, slurmPing, SlurmCommandError, squeueAll } from '../../../../adapters/launcher/slurm/commands.js';
-import { requireSlurm, waitForJobState } from '../../../support/slurm.js';
+import { makeJobEligibleNow, requireSlurm, waitForJobState } from '../../../support/slurm.js';
 
 const submitted: string[] = [];
 let dir: string;
@@ -53,6 +54,18 @@ describe('Slurm commands on a real Slurm', () => {
     await scancel(id);
     expect(await waitForJobState(id, ['CANCELLED'], 15_000)).toBe('CANCELLED');
     expect((await scontrolShowJob(id))?.signal).toBe(15);
+  });
+
+  it('sees a requeued job pending on BeginTime with one restart, until it is made eligible now', async () => {
+    const id = await submit('requeue', 'sleep 300', 'requeued');
+    await waitForJobState(id, ['RUNNING'], 15_000);
+    execFileSync('scontrol', ['requeue', id]);
+    await waitForJobState(id, ['PENDING'], 15_000);
+    expect(await scontrolShowJob(id)).toMatchObject({ state: 'PENDING', reason: 'BeginTime', restarts: 1, requeue: true, comment: 'requeued' });
+    expect((await squeueAll()).find((e) => e.jobId === id)).toMatchObject({ state: 'PENDING', reason: 'BeginTime', restarts: 1 });
+    makeJobEligibleNow(id);
+    expect(await waitForJobState(id, ['RUNNING'], 15_000)).toBe('RUNNING');
+    await scancel(id);
   });
 
   it('throws sbatch’s own error for a partition that does not exist', async () => {
