@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { EventCodec, EventEnvelope } from './store.js';
 import { MODES } from '../domain/config/mode.js';
 import { VERDICTS } from '../domain/stats/verdict.js';
+import { event, RunId } from './event-schema.js';
+import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -29,13 +31,7 @@ const ConfigSchema = z.custom<ConfigShape>((v) => isConfig(v), {
 const FlatConfig = z.record(z.string(), Scalar);
 const NullableScalar = z.union([Scalar, z.null()]);
 
-export const Metadata = z.object({
-  /** Loop session the event belongs to. */
-  session: z.string().min(1),
-  /** Wall-clock time the event was recorded (ISO 8601, UTC). */
-  at: z.iso.datetime(),
-});
-export type Metadata = z.infer<typeof Metadata>;
+export { Metadata } from './event-schema.js';
 
 export const ValidationErrorSchema = z.object({
   key: z.string(),
@@ -45,7 +41,6 @@ export const ValidationErrorSchema = z.object({
   message: z.string(),
 });
 
-const RunId = z.string().regex(/^\d{3,}$/, 'run ids are zero-padded sequence numbers such as 001');
 const Mode = z.enum(MODES);
 const Direction = z.enum(['maximize', 'minimize']);
 const ProposerKind = z.string().min(1);
@@ -55,7 +50,22 @@ const ProposerKind = z.string().min(1);
  * permitted) and `metric-missing` (the trainer ran but reported no value of the metric) are
  * setup problems, not a verdict on the config.
  */
-export const FailureReason = z.enum(['timeout', 'hung', 'crashed', 'killed', 'orphaned', 'no-summary', 'launch-error', 'cannot-start', 'metric-missing']);
+export const FailureReason = z.enum([
+  'timeout',
+  'hung',
+  'crashed',
+  'killed',
+  'orphaned',
+  'no-summary',
+  'launch-error',
+  'cannot-start',
+  'metric-missing',
+  // A cluster job that left the queue with no result file, or that was cancelled from outside autopilot.
+  'lost',
+  'cancelled',
+  // The launcher's own commands kept failing (Slurm's controller down, a bad partition): the loop halts.
+  'launcher-error',
+]);
 export type FailureReason = z.infer<typeof FailureReason>;
 
 /** The verdict a `RunEvaluated` records: `baseline` for a run compared with nothing, else the comparison's {@link VERDICTS}. */
@@ -106,10 +116,6 @@ export const InputFile = z.object({
 export type InputFile = z.infer<typeof InputFile>;
 
 const EntryKindSchema = z.enum(['file', 'directory', 'symlink', 'fifo', 'socket', 'block-device', 'char-device']);
-
-function event<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return z.object({ type: z.literal(type), data, metadata: Metadata });
-}
 
 export const LoopStarted = event(
   'LoopStarted',
@@ -331,10 +337,11 @@ export const ProposalAccepted = event(
 const RunStartedV1 = z.object({
   runId: RunId,
   attempt: z.number().int().positive(),
-  launcher: z.enum(['local']),
+  launcher: z.enum(['local', 'slurm']),
   argv: z.array(z.string()),
   cwd: z.string(),
-  pid: z.number().int(),
+  /** The supervisor's pid (null on Slurm, where the job runs on another machine). */
+  pid: z.number().int().nullable(),
   /** Process start time as the OS reports it, to tell a live trainer from a recycled pid. */
   pidStartTime: z.string().nullable(),
   seed: z.number().int().nullable(),
@@ -352,6 +359,8 @@ export const RunStarted = event(
     env: z.record(z.string(), z.string()).optional(),
     /** How the trainer's process tree is contained (absent in early logs: its process group only). */
     containment: Containment.optional(),
+    /** The Slurm job running the attempt (launcher `slurm`). */
+    job: SlurmJobStarted.optional(),
   }),
 );
 export const RunReattached = event(
@@ -359,7 +368,11 @@ export const RunReattached = event(
   z.object({
     runId: RunId,
     attempt: z.number().int().positive(),
-    pid: z.number().int(),
+    /** The supervisor's pid (null for a Slurm job). */
+    pid: z.number().int().nullable(),
+    /** The Slurm job reattached to, and how it was found: by its recorded id, or by its name (its submission was recorded, its id was not). */
+    jobId: z.string().optional(),
+    foundBy: z.enum(['id', 'name']).optional(),
     /** True when the trainer was still running; false when it had ended while no orchestrator watched. */
     alive: z.boolean(),
   }),
@@ -511,8 +524,11 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   ProposalFailed,
   ProposalRejected,
   ProposalAccepted,
+  AttemptPlanned,
   RunStarted,
   RunReattached,
+  RunRequeued,
+  LauncherCommandFailed,
   RunProgress,
   RunFinished,
   RunFailed,

@@ -37,6 +37,10 @@ export interface RunContext {
   accepted: DataOf<'ProposalAccepted'> | null;
   /** Launches of this run so far. */
   attempt: number;
+  /** An attempt recorded before its cluster job was submitted, and not yet known as started (a restart looks for its job by name). */
+  planned?: DataOf<'AttemptPlanned'> | null;
+  /** Slurm's restart count of the attempt in flight, as its requeues were recorded. */
+  restarts?: number;
   /** The launch in flight (started, not yet ended), with when it started. */
   started: (DataOf<'RunStarted'> & { at: string }) | null;
   finished: DataOf<'RunFinished'> | null;
@@ -142,7 +146,7 @@ export interface JournalInput {
 }
 
 /** Failures of the setup, not of the config: never retried, never a bad observation for the optimizer. */
-export const SETUP_FAILURES: ReadonlySet<string> = new Set(['cannot-start', 'metric-missing']);
+export const SETUP_FAILURES: ReadonlySet<string> = new Set(['cannot-start', 'metric-missing', 'launcher-error']);
 
 /** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
 export const BUILTIN_PROPOSER = 'builtin';
@@ -341,10 +345,25 @@ export const loopMachine = setup({
         return { ...requireRun(context), accepted: event.data, errors: [], errorsOmitted: 0 };
       },
     }),
+    attemptPlanned: assign({
+      run: ({ context, event }) => {
+        assertEvent(event, 'AttemptPlanned');
+        return { ...requireRun(context), planned: event.data };
+      },
+    }),
+    requeued: assign({
+      run: ({ context, event }) => {
+        assertEvent(event, 'RunRequeued');
+        return { ...requireRun(context), restarts: Math.max(requireRun(context).restarts ?? 0, event.data.restarts) };
+      },
+    }),
     launched: assign({
       run: ({ context, event }) => {
         assertEvent(event, 'RunStarted');
-        return { ...requireRun(context), attempt: event.data.attempt, started: { ...event.data, at: event.metadata.at }, failure: null };
+        const run = requireRun(context);
+        // Slurm's fields are set only for its launches, so a local run's context stays as it was.
+        const slurm = event.data.launcher === 'slurm' ? { planned: null, restarts: 0 } : {};
+        return { ...run, attempt: event.data.attempt, started: { ...event.data, at: event.metadata.at }, ...slurm, failure: null };
       },
     }),
     finished: assign({
@@ -358,12 +377,14 @@ export const loopMachine = setup({
         assertEvent(event, 'RunFailed');
         const d = event.data;
         // A launch that never started still uses up an attempt.
-        return { ...requireRun(context), started: null, failure: d, attempt: Math.max(requireRun(context).attempt, d.attempt) };
+        const run = requireRun(context);
+        return { ...run, started: null, ...(run.planned ? { planned: null } : {}), failure: d, attempt: Math.max(run.attempt, d.attempt) };
       },
       fatal: ({ context, event }) => {
         assertEvent(event, 'RunFailed');
         const d = event.data;
-        return d.reason === 'cannot-start' ? `run ${d.runId}: the trainer cannot start: ${d.message}` : context.fatal;
+        if (d.reason === 'cannot-start') return `run ${d.runId}: the trainer cannot start: ${d.message}`;
+        return d.reason === 'launcher-error' ? `run ${d.runId}: the launcher failed: ${d.message}` : context.fatal;
       },
     }),
     evaluated: assign({
@@ -524,7 +545,9 @@ export const loopMachine = setup({
         // Stopping now during training kills the trainer first, so the run ends as a recorded failure;
         // a stop after the current run lets the trainer finish (the train actor kills on any stop it receives).
         StopRequested: [{ guard: 'stopNow', actions: ['stop', 'forwardStop'] }, { actions: 'stop' }],
+        AttemptPlanned: { actions: 'attemptPlanned' },
         RunStarted: { actions: 'launched' },
+        RunRequeued: { actions: 'requeued' },
         RunFinished: { actions: 'finished', target: 'evaluate' },
         RunFailed: [
           { guard: 'canRetryRun', actions: 'failed', target: 'train', reenter: true },

@@ -58,10 +58,16 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: config accepted, ${e.data.diff.length} change(s) vs ${e.data.base}${
         e.data.normalizations.length ? `, ${e.data.normalizations.length} normalization(s)` : ''
       }`;
+    case 'AttemptPlanned':
+      return `run ${e.data.runId}: submitting attempt ${e.data.attempt} to Slurm as ${e.data.job.name}${e.data.resubmission ? ' again (no job of the first submission was found)' : ''}`;
     case 'RunStarted':
-      return `run ${e.data.runId}: training (attempt ${e.data.attempt}, pid ${e.data.pid}, seed ${e.data.seed ?? 'n/a'})`;
+      return `run ${e.data.runId}: training (attempt ${e.data.attempt}, ${e.data.job ? `Slurm job ${e.data.job.id}` : `pid ${e.data.pid}`}, seed ${e.data.seed ?? 'n/a'})`;
     case 'RunReattached':
-      return `run ${e.data.runId}: reattached to attempt ${e.data.attempt} (pid ${e.data.pid}, ${e.data.alive ? 'still running' : 'already ended'})`;
+      return `run ${e.data.runId}: reattached to attempt ${e.data.attempt} (${e.data.jobId ? `Slurm job ${e.data.jobId}` : `pid ${e.data.pid}`}, ${e.data.alive ? 'still running' : 'already ended'})`;
+    case 'RunRequeued':
+      return `run ${e.data.runId}: Slurm requeued job ${e.data.jobId} (${e.data.state}, ${e.data.reason}; restart ${e.data.restarts})`;
+    case 'LauncherCommandFailed':
+      return `${e.data.runId ? `run ${e.data.runId}: ` : ''}${e.data.message} (try ${e.data.try} of ${e.data.tries}${e.data.retryInMs === null ? ', no more tries' : `, again in ${fmt(e.data.retryInMs / 1000)}s`})`;
     case 'RunProgress': {
       const m = e.data.metrics;
       const steps = m.agent_steps === undefined ? '' : `step ${m.agent_steps}${m.total_timesteps ? `/${m.total_timesteps}` : ''}`;

@@ -35,6 +35,8 @@ export type LabbookEntry =
   | EntryOf<'ProposalFailed'>
   | EntryOf<'ProposalRejected'>
   | EntryOf<'RunReattached'>
+  | EntryOf<'RunRequeued'>
+  | EntryOf<'LauncherCommandFailed'>
   | EntryOf<'JournalWritten'>
   | EntryOf<'CheckpointsPruned'>
   | EntryOf<'GuardrailViolation'>

@@ -92,11 +92,31 @@ export function labbookText(entry: LabbookEntry): LabbookLine {
     case 'RunReattached':
       return {
         at,
-        action: `run ${entry.data.runId}: reattach attempt ${entry.data.attempt} (pid ${entry.data.pid})`,
+        action: `run ${entry.data.runId}: reattach attempt ${entry.data.attempt} (${entry.data.jobId ? `Slurm job ${entry.data.jobId}, found by ${entry.data.foundBy ?? 'id'}` : `pid ${entry.data.pid}`})`,
         observation: entry.data.alive ? 'the trainer was still running' : 'the trainer had ended while no orchestrator watched',
         outcome: 'reattached',
         next: entry.data.alive ? 'follow it to the end' : 'read its recorded exit and summary',
       };
+    case 'RunRequeued': {
+      const d = entry.data;
+      return {
+        at,
+        action: `run ${d.runId}: attempt ${d.attempt} (Slurm job ${d.jobId})`,
+        observation: `Slurm put the job back in the queue: ${d.state} (${d.reason}), restart ${d.restarts}`,
+        outcome: 'requeued',
+        next: 'follow the job again; the trainer resumes from its latest checkpoint if it supports resume',
+      };
+    }
+    case 'LauncherCommandFailed': {
+      const d = entry.data;
+      return {
+        at,
+        action: `${d.runId ? `run ${d.runId}: ` : ''}${d.command} (try ${d.try} of ${d.tries})`,
+        observation: d.message,
+        outcome: 'Slurm command failed',
+        next: d.retryInMs === null ? 'no more tries' : `try again in ${Math.round(d.retryInMs / 1000)}s`,
+      };
+    }
     case 'JournalWritten': {
       const d = entry.data;
       return { at, action: d.action, observation: d.observation, outcome: d.outcome, next: d.next };

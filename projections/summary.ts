@@ -187,6 +187,8 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'RunProgress':
     case 'ProposerStarted':
     case 'ProposerStopped':
+    case 'AttemptPlanned':
+    case 'RunRequeued':
       runOf(s, e.data.runId);
       return s;
     case 'GuardrailViolation':
@@ -200,6 +202,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'RunReattached':
     case 'CheckpointsPruned':
     case 'StopRequested':
+    case 'LauncherCommandFailed':
       return s;
     default:
       return assertNever(e);

@@ -28,7 +28,10 @@ export interface ProposalView {
 /** One launch of a run's trainer. */
 export interface LaunchView {
   attempt: number;
-  pid: number;
+  /** The supervisor's pid (null for a Slurm job). */
+  pid: number | null;
+  /** The Slurm job id (launcher slurm). */
+  jobId?: string;
   argv: string[];
   cwd: string;
   seed: number | null;
@@ -251,6 +254,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       run(view, d.runId).launches.push({
         attempt: d.attempt,
         pid: d.pid,
+        ...(d.job ? { jobId: d.job.id } : {}),
         argv: d.argv,
         cwd: d.cwd,
         seed: d.seed,
@@ -268,6 +272,15 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'RunReattached':
       view.labbook.push({ type: e.type, at, data: e.data });
+      return view;
+    case 'RunRequeued':
+      view.labbook.push({ type: e.type, at, data: e.data });
+      return view;
+    case 'LauncherCommandFailed':
+      view.labbook.push({ type: e.type, at, data: e.data });
+      return view;
+    case 'AttemptPlanned':
+      run(view, e.data.runId);
       return view;
     case 'RunProgress':
       run(view, e.data.runId).progress = e.data.metrics;

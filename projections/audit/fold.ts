@@ -97,11 +97,26 @@ function absorb(a: RunAudit, step: AuditStep): void {
       return;
     }
     case 'RunStarted':
-      a.launches.push({ attempt: step.attempt, seq: step.seq, pid: step.pid, seed: step.seed, outcome: 'running', end_seq: null, progress_events: 0, last_progress: null });
+      a.launches.push({
+        attempt: step.attempt,
+        seq: step.seq,
+        pid: step.pid,
+        ...(step.job ? { job_id: step.job.id } : {}),
+        seed: step.seed,
+        outcome: 'running',
+        end_seq: null,
+        progress_events: 0,
+        last_progress: null,
+      });
       a.status = 'running';
       return;
     case 'RunReattached':
       if (step.alive) a.status = 'running';
+      return;
+    // Steps shown as they are, which change no summary field.
+    case 'AttemptPlanned':
+    case 'RunRequeued':
+    case 'LauncherCommandFailed':
       return;
     case 'RunFinished':
     case 'RunFailed': {

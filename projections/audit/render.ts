@@ -20,8 +20,11 @@ function heading(step: AuditStep): string {
     case 'ProposerStarted':
     case 'ProposerStopped':
       return 'Proposal and validation';
+    case 'AttemptPlanned':
     case 'RunStarted':
     case 'RunReattached':
+    case 'RunRequeued':
+    case 'LauncherCommandFailed':
     case 'RunFinished':
     case 'RunFailed':
       return 'Training';

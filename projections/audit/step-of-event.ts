@@ -8,8 +8,11 @@ const COPIED = {
   ProposerStarted: ['attempt', 'proposer', 'pid', 'pidStartTime', 'containment'],
   ProposerStopped: ['attempt', 'pid', 'alive', 'reason'],
   ProposalAccepted: ['attempt', 'proposer', 'base', 'override', 'diff', 'normalizations', 'config', 'rationale', 'hypothesis'],
-  RunStarted: ['attempt', 'launcher', 'argv', 'cwd', 'pid', 'pidStartTime', 'seed', 'logPath', 'logOffset', 'exitFile'],
-  RunReattached: ['attempt', 'pid', 'alive'],
+  RunStarted: ['attempt', 'launcher', 'argv', 'cwd', 'pid', 'pidStartTime', 'seed', 'logPath', 'logOffset', 'exitFile', 'job'],
+  RunReattached: ['attempt', 'pid', 'jobId', 'foundBy', 'alive'],
+  AttemptPlanned: ['attempt', 'launcher', 'job', 'argv', 'resubmission'],
+  RunRequeued: ['attempt', 'jobId', 'restarts', 'state', 'reason'],
+  LauncherCommandFailed: ['attempt', 'launcher', 'command', 'argv', 'exitCode', 'message', 'try', 'tries', 'retryInMs'],
   CheckpointsPruned: ['strategy', 'removed', 'kept'],
   LockTakenOver: ['previousPid', 'pid'],
   LoopResumed: ['pid', 'state'],
@@ -58,8 +61,13 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'ProposalAccepted':
     case 'RunStarted':
     case 'RunReattached':
+    case 'AttemptPlanned':
+    case 'RunRequeued':
     case 'CheckpointsPruned':
       return copiedStep(base, e);
+    // A launcher command's failure is a run's step when it names the run; otherwise it is a session step (contextStep).
+    case 'LauncherCommandFailed':
+      return e.data.runId === undefined ? null : copiedStep(base, e);
     case 'ProposalRejected':
       return { ...base, type: e.type, attempt: e.data.attempt, errors: e.data.errors, ...(e.data.omitted ? { omitted: e.data.omitted } : {}) };
     case 'RunProgress':
@@ -148,6 +156,8 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
   switch (e.type) {
     case 'GuardrailViolation':
       return e.data.runId === undefined ? violationStep(base, e.data) : null;
+    case 'LauncherCommandFailed':
+      return e.data.runId === undefined ? copiedStep(base, e) : null;
     case 'InputsAccepted':
       return { ...base, type: e.type, files: e.data.files.map((f) => f.path), why: e.data.why, by: e.data.by };
     case 'LockTakenOver':
@@ -166,8 +176,10 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'ProposalAccepted':
     case 'ProposerStarted':
     case 'ProposerStopped':
+    case 'AttemptPlanned':
     case 'RunStarted':
     case 'RunReattached':
+    case 'RunRequeued':
     case 'RunProgress':
     case 'RunFinished':
     case 'RunFailed':

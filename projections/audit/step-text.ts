@@ -142,15 +142,27 @@ export function describe(step: AuditStep): { head: string; details: string[] } {
         ],
       };
     }
+    case 'AttemptPlanned':
+      return {
+        head: `attempt ${step.attempt} recorded before ${step.resubmission ? 'its resubmission (no job of its first submission was found)' : 'submission'}: Slurm job ${step.job.name}`,
+        details: [`submit: ${step.argv.map(shellQuote).join(' ')}`, `script: ${step.job.script} (sha256 ${step.job.scriptSha256})`, `result file: ${step.job.resultFile}`],
+      };
     case 'RunStarted':
       return {
-        head: `attempt ${step.attempt} launched (${step.launcher}): pid ${step.pid}, seed ${step.seed ?? 'n/a'}`,
+        head: `attempt ${step.attempt} launched (${step.launcher}): ${step.job ? `Slurm job ${step.job.id}` : `pid ${step.pid}`}, seed ${step.seed ?? 'n/a'}`,
         details: [`argv: ${step.argv.map(shellQuote).join(' ')}`, `cwd: ${step.cwd}`, `log: ${step.log_path}`],
       };
     case 'RunReattached':
       return {
-        head: `attempt ${step.attempt} reattached after a restart: pid ${step.pid} ${step.alive ? 'was still running' : 'had already ended'}`,
+        head: `attempt ${step.attempt} reattached after a restart: ${step.job_id ? `Slurm job ${step.job_id} (found by ${step.found_by ?? 'id'})` : `pid ${step.pid}`} ${step.alive ? 'was still running' : 'had already ended'}`,
         details: [],
+      };
+    case 'RunRequeued':
+      return { head: `attempt ${step.attempt} requeued by Slurm: job ${step.job_id} ${step.state} (${step.reason}), restart ${step.restarts}`, details: [] };
+    case 'LauncherCommandFailed':
+      return {
+        head: `${step.command} failed (try ${step.try} of ${step.tries}, exit ${step.exit_code ?? 'none'}): ${step.retry_in_ms === null ? 'no more tries' : `tried again in ${seconds(step.retry_in_ms)}`}`,
+        details: [`message: ${step.message}`, `argv: ${step.argv.map(shellQuote).join(' ')}`],
       };
     case 'RunFinished':
       return {

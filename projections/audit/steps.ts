@@ -68,14 +68,29 @@ export type AuditStep = StepBase &
         launcher: string;
         argv: string[];
         cwd: string;
-        pid: number;
+        pid: number | null;
         pid_start_time: string | null;
         seed: number | null;
         log_path: string;
         log_offset: number;
         exit_file: string | null;
+        job?: DataOf<'RunStarted'>['job'];
       }
-    | { type: 'RunReattached'; attempt: number; pid: number; alive: boolean }
+    | { type: 'RunReattached'; attempt: number; pid: number | null; job_id?: string | undefined; found_by?: DataOf<'RunReattached'>['foundBy']; alive: boolean }
+    | { type: 'AttemptPlanned'; attempt: number; launcher: 'slurm'; job: DataOf<'AttemptPlanned'>['job']; argv: string[]; resubmission?: boolean | undefined }
+    | { type: 'RunRequeued'; attempt: number; job_id: string; restarts: number; state: string; reason: string }
+    | {
+        type: 'LauncherCommandFailed';
+        attempt?: number | undefined;
+        launcher: 'slurm';
+        command: string;
+        argv: string[];
+        exit_code: number | null;
+        message: string;
+        try: number;
+        tries: number;
+        retry_in_ms: number | null;
+      }
     | {
         type: 'RunFinished';
         attempt: number;
@@ -156,7 +171,9 @@ export interface AuditProposal {
 export interface AuditLaunch {
   attempt: number;
   seq: number;
-  pid: number;
+  /** The supervisor's pid (null for a Slurm job, whose id is `job_id`). */
+  pid: number | null;
+  job_id?: string;
   seed: number | null;
   outcome: 'running' | 'finished' | 'failed';
   end_seq: number | null;

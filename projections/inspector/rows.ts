@@ -123,6 +123,8 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'ProposalReceived':
     case 'ProposalFailed':
     case 'ProposalRejected':
+    case 'AttemptPlanned':
+    case 'RunRequeued':
       runOf(s, e.data.runId);
       return s;
     case 'GuardrailViolation':
@@ -135,6 +137,7 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'ProposerStarted':
     case 'ProposerStopped':
     case 'RunReattached':
+    case 'LauncherCommandFailed':
     case 'IncumbentChanged':
     case 'CheckpointsPruned':
     case 'InputsAccepted':

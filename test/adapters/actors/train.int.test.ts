@@ -23,7 +23,7 @@ describe('when the supervisor of a trainer is killed from outside (subreaper: no
     const running = loop(ws, ['--runs', '1'], 120_000);
     const started = await firstStart(ws, 60_000);
     expect(started.data.containment?.mode).toBe('subreaper');
-    process.kill(started.data.pid, 'SIGKILL');
+    process.kill(started.data.pid!, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 500));
     writeFileSync(go, '');
     const r = await running;
