@@ -16,6 +16,7 @@ import { interruptedAgent } from './bound-inputs.js';
 import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { requirePreflight } from './preflight/gate.js';
+import { requireSlurmReady } from './slurm-check.js';
 import { failure } from '../domain/errors.js';
 import type { ProposerKindSetting } from '../domain/config/settings.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -61,6 +62,7 @@ export async function startLoop(
     const settings = loadSettings(paths);
     const policy = loadPolicy(paths);
     const containment = resolveContainmentSetting(settings.containment);
+    await requireSlurmReady(settings);
     return { paths, lock, settings, policy, containment, inputs, stoppedAgent };
   } catch (e) {
     lock.release();

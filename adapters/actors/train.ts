@@ -7,17 +7,13 @@
 import { join, relative } from 'node:path';
 import { fromCallback, type EventObject } from 'xstate';
 import type { AutopilotEvent, FailureReason } from '../../events/catalogue.js';
-import { getPath } from '../../domain/config/config.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
-import { inWorkspace } from '../workspace.js';
 import { attachLocal, launchLocal, type LaunchHandle, type LaunchResult } from '../launcher/local.js';
 import { processAlive, processStartTime } from '../launcher/process-group.js';
-import { trainerFullEnv, trainerOwnEnv as sharedOwnEnv, type TrainerPlace } from './trainer-env.js';
 import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
 import { listCheckpoints } from '../checkpoints.js';
-import { trainerArgv } from './trainer-argv.js';
 import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type ActorDeps, type LoopDeps } from './deps.js';
 import { reporter } from '../recorder.js';
@@ -25,20 +21,8 @@ import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
 import { recordRunFolder } from './run-folder-after.js';
-
-/** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
-export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  return trainerFullEnv(deps.settings, placeOf(deps, runId));
-}
-
-/** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
-function trainerOwnEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  return sharedOwnEnv(deps.settings, placeOf(deps, runId));
-}
-
-function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
-  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId };
-}
+import { slurmTrain, type Prepared } from './train-slurm.js';
+import { launchArgs, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
 
 /** Where the supervisor of a run's attempt records its end. */
 function exitFileOf(deps: LoopDeps, runId: string, attempt: number): string {
@@ -60,9 +44,6 @@ export function trainActor(deps: ActorDeps) {
     };
     let handle: LaunchHandle | null = null;
     let cancelled = false;
-    receive((event) => {
-      if ((event as AutopilotEvent).type === 'StopRequested') handle?.stop('killed');
-    });
 
     const failed = (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string, neverStarted = false, tail: string[] = []) =>
       emit(
@@ -87,6 +68,9 @@ export function trainActor(deps: ActorDeps) {
     /** Turns how a launch ended into RunFinished or RunFailed. */
     const settle = (attempt: number, r: LaunchResult) => {
       if (cancelled) return;
+      // A cluster job that vanished, was cancelled from outside or hit the scheduler's limit: its state is the outcome.
+      if (r.endedBy && !r.stoppedFor)
+        return failed(attempt, r.endedBy.reason, r.exitCode, r.signal, r.durationMs, r.endedBy.message, false, failureTail(r.tail, deps.settings.limits.failure_tail_lines));
       const log = deps.paths.log(run.runId);
       if (r.neverStarted)
         return failed(
@@ -139,6 +123,19 @@ export function trainActor(deps: ActorDeps) {
 
     const progress = (attempt: number) => (metrics: Record<string, number>) => emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
 
+    if (deps.settings.launcher.kind === 'slurm' || run.started?.launcher === 'slurm' || run.planned) {
+      const slurm = slurmTrain({ deps, input, emit, failed, settle: (attempt, r) => settle(attempt, r), progress, prepare, violation, runDir });
+      receive((event) => {
+        if ((event as AutopilotEvent).type === 'StopRequested') slurm.stop();
+      });
+      return () => {
+        cancelled = true;
+        slurm.stop();
+      };
+    }
+    receive((event) => {
+      if ((event as AutopilotEvent).type === 'StopRequested') handle?.stop('killed');
+    });
     if (run.started) {
       resume(run.started);
     } else {
@@ -150,8 +147,31 @@ export function trainActor(deps: ActorDeps) {
       handle?.stop('killed');
     };
 
+    /** What every launcher does before an attempt: the inputs put back, the folders made, an earlier attempt's leftovers removed. Null: not launched (recorded). */
+    function prepare(attempt: number, exitFile: string): Prepared | null {
+      const { argv, cwd, seed } = launchArgs(deps, run, session);
+      const root = deps.paths.root;
+      // The trainer's script and the rest of the bound inputs are as the session recorded them before anything runs.
+      const changed = guardInputs(deps, session, { runId: run.runId, attempt });
+      if (changed) emit(changed);
+      const kept = changed?.data.paths.filter((p) => !p.restored) ?? [];
+      if (kept.length > 0) {
+        failed(attempt, 'launch-error', null, null, 0, `not launched: ${kept.map((p) => p.path).join(', ')} changed and could not be put back (${kept[0]!.note ?? 'not restored'})`);
+        return null;
+      }
+      const unsafe: UnsafeEntry[] = [];
+      // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
+      unsafe.push(...writeConfined(root, deps.paths.nextConfig, '{}\n'));
+      // Leftovers of an earlier attempt must not be read as this attempt's result; the folders it writes into exist.
+      unsafe.push(...ensureDirConfined(root, runDir), ...ensureDirConfined(root, join(root, 'logs')));
+      removeConfined(root, summaryPath);
+      removeConfined(root, exitFile);
+      return { argv, cwd, seed, unsafe };
+    }
+
     function resume(s: NonNullable<RunContext['started']>) {
-      const alive = s.pidStartTime !== null && processStartTime(s.pid) === s.pidStartTime && processAlive(s.pid);
+      const pid = s.pid ?? 0;
+      const alive = s.pid !== null && s.pidStartTime !== null && processStartTime(pid) === s.pidStartTime && processAlive(pid);
       // Where this workspace keeps the attempt's files now (it may have been moved since it was recorded).
       const exitFile = s.exitFile === null ? null : exitFileOf(deps, run.runId, s.attempt);
       const ended = exitFile !== null && kindConfined(deps.paths.root, exitFile) === 'file';
@@ -166,7 +186,7 @@ export function trainActor(deps: ActorDeps) {
         progressEveryMs: 5000,
         onProgress: progress(s.attempt),
         onMetrics: (m: Record<string, number>) => deps.onMetrics?.(run.runId, m),
-        pid: s.pid,
+        pid,
         pidStartTime: s.pidStartTime,
         logOffset: s.logOffset,
         startedAtMs: Date.parse(s.at),
@@ -188,28 +208,11 @@ export function trainActor(deps: ActorDeps) {
     }
 
     function start(attempt: number) {
-      const config = run.accepted?.config;
-      if (!config) throw new Error(`run ${run.runId} has no accepted config`);
-      // Relative paths in the command resolve against the trainer's cwd (the workspace by default); no shell is involved.
-      const argv = trainerArgv(deps.settings, config, session, run.runId);
-      const cwd = inWorkspace(deps.paths, deps.settings.trainer.cwd);
-      const seedValue = getPath(config, 'train.seed');
-      const seed = typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null;
       const exitFile = exitFileOf(deps, run.runId, attempt);
       const root = deps.paths.root;
-      // The trainer's script and the rest of the bound inputs are as the session recorded them before anything runs.
-      const changed = guardInputs(deps, session, { runId: run.runId, attempt });
-      if (changed) emit(changed);
-      const kept = changed?.data.paths.filter((p) => !p.restored) ?? [];
-      if (kept.length > 0)
-        return failed(attempt, 'launch-error', null, null, 0, `not launched: ${kept.map((p) => p.path).join(', ')} changed and could not be put back (${kept[0]!.note ?? 'not restored'})`);
-      const unsafe: UnsafeEntry[] = [];
-      // The proposal file is archived by projection (proposals/run_N.json) and cleared when the run starts.
-      unsafe.push(...writeConfined(root, deps.paths.nextConfig, '{}\n'));
-      // Leftovers of an earlier attempt must not be read as this attempt's result; the folders it writes into exist.
-      unsafe.push(...ensureDirConfined(root, runDir), ...ensureDirConfined(root, join(root, 'logs')));
-      removeConfined(root, summaryPath);
-      removeConfined(root, exitFile);
+      const prepared = prepare(attempt, exitFile);
+      if (!prepared) return;
+      const { argv, cwd, seed, unsafe } = prepared;
       try {
         // The output is stored once, in logs/<id>.log; the run folder's train.log is the same file.
         unsafe.push(...linkRunLog(root, deps.paths.log(run.runId), join(runDir, 'train.log')));
@@ -252,7 +255,7 @@ export function trainActor(deps: ActorDeps) {
             logPath: deps.paths.log(run.runId),
             exitFile,
             logOffset: h.logOffset,
-            env: redactEnv(trainerOwnEnv(deps, run.runId), deps.settings.secrets.record),
+            env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
             containment: h.containment,
           },
           session,

@@ -1,0 +1,33 @@
+/** What a run's attempt is launched with, whatever the launcher: the trainer's argv, cwd, seed and environment. */
+import { getPath } from '../../domain/config/config.js';
+import type { RunContext } from '../../machines/loop.machine.js';
+import { inWorkspace } from '../workspace.js';
+import type { LoopDeps } from './deps.js';
+import { trainerArgv } from './trainer-argv.js';
+import { trainerFullEnv, trainerOwnEnv, type TrainerPlace } from './trainer-env.js';
+
+/** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
+export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
+  return trainerFullEnv(deps.settings, placeOf(deps, runId));
+}
+
+/** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
+export function trainerOwnEnvOf(deps: LoopDeps, runId: string): Record<string, string> {
+  return trainerOwnEnv(deps.settings, placeOf(deps, runId));
+}
+
+function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
+  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId };
+}
+
+/** The trainer's argv (no shell; relative paths resolve against its cwd), cwd and seed for the run's accepted config. */
+export function launchArgs(deps: LoopDeps, run: RunContext, session: string): { argv: string[]; cwd: string; seed: number | null } {
+  const config = run.accepted?.config;
+  if (!config) throw new Error(`run ${run.runId} has no accepted config`);
+  const seedValue = getPath(config, 'train.seed');
+  return {
+    argv: trainerArgv(deps.settings, config, session, run.runId),
+    cwd: inWorkspace(deps.paths, deps.settings.trainer.cwd),
+    seed: typeof seedValue === 'number' && Number.isInteger(seedValue) ? seedValue : null,
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The train actor's Slurm branch: each attempt is one batch job. The attempt is recorded
+ * (AttemptPlanned, with its job script's hash) before `sbatch`; the job id goes in RunStarted. After
+ * a restart the job is found by its recorded id, or by its name when only the submission was
+ * recorded, and followed again — never submitted twice without an event saying so.
+ */
+import { createHash } from 'node:crypto';
+import { join, relative } from 'node:path';
+import type { AutopilotEvent, DataOf, FailureReason } from '../../events/catalogue.js';
+import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
+import { SlurmSettingsSchema } from '../../domain/config/launcher-settings.js';
+import { jobOfSession, sbatchArgv, slurmJobComment, slurmJobName, slurmJobScript } from '../../domain/run/slurm-job.js';
+import { ensureDirConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
+import type { LaunchResult } from '../launcher/local.js';
+import { followLog } from '../launcher/follow.js';
+import { sbatch, scancel, squeueAll, SlurmCommandError } from '../launcher/slurm/commands.js';
+import { followSlurm, type CommandFailure, type SlurmHandle } from '../launcher/slurm/follow-job.js';
+import { activeState } from '../launcher/slurm/watch.js';
+import { redactArgv, redactEnv } from '../secrets.js';
+import { makeEvent, type ActorDeps } from './deps.js';
+import { linkRunLog } from './run-log.js';
+import { launchArgs, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
+
+/** What `prepare` hands a launcher: the trainer's argv and cwd, its seed, and unsafe entries met so far. */
+export interface Prepared {
+  argv: string[];
+  cwd: string;
+  seed: number | null;
+  unsafe: UnsafeEntry[];
+}
+
+/** What the train actor shares with this branch. */
+export interface SlurmTrainScope {
+  deps: ActorDeps;
+  input: TrainInput;
+  runDir: string;
+  emit: (e: AutopilotEvent) => void;
+  failed: (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string) => void;
+  settle: (attempt: number, r: LaunchResult) => void;
+  progress: (attempt: number) => (metrics: Record<string, number>) => void;
+  prepare: (attempt: number, exitFile: string) => Prepared | null;
+  violation: (unsafe: UnsafeEntry[], attempt: number) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts (or resumes) the run's attempt on Slurm; `stop` cancels its job and every other job of the session. */
+export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
+  const { deps, input, emit, runDir } = scope;
+  const { run, session } = input;
+  // A session resumed under other settings still follows its Slurm attempt, with Slurm's defaults.
+  const slurm = deps.settings.launcher.slurm ?? SlurmSettingsSchema.parse({});
+  const timeouts = deps.settings.timeouts[input.mode];
+  const root = deps.paths.root;
+  const tries = slurm.command_retries + 1;
+  const workspaceId = workspaceIdOf(root);
+  let handle: SlurmHandle | null = null;
+  let stopped = false;
+
+  const commandFailed = (attempt: number, f: CommandFailure) => emit(makeEvent('LauncherCommandFailed', { runId: run.runId, attempt, launcher: 'slurm', ...f }, session, deps.now()));
+  const filesOf = (attempt: number) => {
+    const dir = join(runDir, 'slurm');
+    return { dir, script: join(dir, `attempt-${attempt}.sh`), result: join(dir, `attempt-${attempt}.result.json`) };
+  };
+
+  const follow = (attempt: number, jobId: string, logOffset: number, startedAtMs: number | null, restarts: number) => {
+    handle = followSlurm({
+      root,
+      jobId,
+      logFile: deps.paths.log(run.runId),
+      logOffset,
+      resultFile: filesOf(attempt).result,
+      wallMs: timeouts.wall_seconds * 1000,
+      noOutputMs: timeouts.no_output_seconds * 1000,
+      graceMs: timeouts.grace_seconds * 1000,
+      startedAtMs,
+      restarts,
+      pollMs: slurm.poll_seconds * 1000,
+      retries: slurm.command_retries,
+      retryMs: slurm.retry_seconds * 1000,
+      onRequeued: (r) => emit(makeEvent('RunRequeued', { runId: run.runId, attempt, jobId, ...r }, session, deps.now())),
+      onCommandFailed: (f) => commandFailed(attempt, f),
+      onProgress: scope.progress(attempt),
+      progressEveryMs: 5000,
+      onMetrics: (m) => deps.onMetrics?.(run.runId, m),
+    });
+    if (stopped) handle.stop('killed');
+    void handle.result.then((r) => scope.settle(attempt, r));
+  };
+
+  /** `sbatch`, retried with backoff; null once the tries are used up (recorded as a launcher failure, which halts the loop). */
+  const submit = async (attempt: number, argv: string[], cwd: string): Promise<string | null> => {
+    for (let t = 1; ; t++) {
+      try {
+        return await sbatch(argv.slice(2, -1), argv.at(-1)!, { cwd, env: trainerEnv(deps, run.runId) });
+      } catch (err) {
+        if (!(err instanceof SlurmCommandError)) throw err;
+        const retryInMs = t < tries ? Math.round(slurm.retry_seconds * 1000 * 2 ** (t - 1)) : null;
+        commandFailed(attempt, { command: 'sbatch', argv, exitCode: err.exitCode, message: err.message, try: t, tries, retryInMs });
+        if (retryInMs === null || stopped) {
+          scope.failed(attempt, 'launcher-error', null, null, 0, `sbatch failed ${t} time(s); last: ${err.message}`);
+          return null;
+        }
+        await sleep(retryInMs);
+      }
+    }
+  };
+
+  const plan = (attempt: number, resubmission: boolean) => {
+    const files = filesOf(attempt);
+    const prepared = scope.prepare(attempt, files.result);
+    if (!prepared) return null;
+    const { argv, cwd, seed, unsafe } = prepared;
+    unsafe.push(...ensureDirConfined(root, files.dir));
+    removeConfined(root, files.result);
+    const a = { workspaceId, session, runId: run.runId, attempt };
+    const script = slurmJobScript({ ...a, argv, resultFile: files.result });
+    unsafe.push(...writeConfined(root, files.script, script));
+    // The output is stored once, in logs/<id>.log (Slurm appends to it); the run folder's train.log is the same file.
+    unsafe.push(...linkRunLog(root, deps.paths.log(run.runId), join(runDir, 'train.log')));
+    scope.violation(unsafe, attempt);
+    const submitArgv = sbatchArgv(slurm, {
+      ...a,
+      script: files.script,
+      log: deps.paths.log(run.runId),
+      cwd,
+      wallSeconds: timeouts.wall_seconds,
+    });
+    const job = {
+      name: slurmJobName(a),
+      comment: slurmJobComment(a),
+      script: relative(root, files.script),
+      scriptSha256: createHash('sha256').update(script).digest('hex'),
+      resultFile: relative(root, files.result),
+    };
+    emit(makeEvent('AttemptPlanned', { runId: run.runId, attempt, launcher: 'slurm', job, argv: submitArgv, ...(resubmission ? { resubmission: true } : {}) }, session, deps.now()));
+    return { argv, cwd, seed, submitArgv, job };
+  };
+
+  const started = (attempt: number, p: { argv: string[]; cwd: string; seed: number | null; job: DataOf<'AttemptPlanned'>['job'] }, jobId: string, logOffset: number) =>
+    emit(
+      makeEvent(
+        'RunStarted',
+        {
+          runId: run.runId,
+          attempt,
+          launcher: 'slurm',
+          argv: redactArgv(p.argv, deps.settings.secrets.record),
+          cwd: p.cwd,
+          pid: null,
+          pidStartTime: null,
+          seed: p.seed,
+          logPath: deps.paths.log(run.runId),
+          exitFile: filesOf(attempt).result,
+          logOffset,
+          env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
+          job: { ...p.job, id: jobId },
+        },
+        session,
+        deps.now(),
+      ),
+    );
+
+  const start = async (attempt: number, resubmission = false) => {
+    const p = plan(attempt, resubmission);
+    if (!p) return;
+    // Where this attempt's output starts: the log as it is before the job can append to it.
+    const offset = logSize();
+    const jobId = await submit(attempt, p.submitArgv, p.cwd);
+    if (jobId === null) return;
+    started(attempt, p, jobId, offset);
+    follow(attempt, jobId, offset, null, 0);
+  };
+
+  const logSize = () => {
+    const f = followLog(root, deps.paths.log(run.runId));
+    const at = f.offset;
+    f.close();
+    return at;
+  };
+
+  /** The queue as the controller lists it now (null: it did not answer; recorded). */
+  const queue = async (attempt: number) => {
+    try {
+      return await squeueAll();
+    } catch (err) {
+      if (!(err instanceof SlurmCommandError)) throw err;
+      commandFailed(attempt, { command: 'squeue', argv: err.argv, exitCode: err.exitCode, message: err.message, try: 1, tries: 1, retryInMs: null });
+      return null;
+    }
+  };
+
+  const reattach = async (s: NonNullable<RunContext['started']>) => {
+    const jobId = s.job!.id;
+    const entry = (await queue(s.attempt))?.find((e) => e.jobId === jobId) ?? null;
+    emit(makeEvent('RunReattached', { runId: run.runId, attempt: s.attempt, pid: null, jobId, foundBy: 'id', alive: entry !== null && activeState(entry.state) }, session, deps.now()));
+    follow(s.attempt, jobId, s.logOffset, Date.parse(s.at), run.restarts ?? 0);
+  };
+
+  // Submitted, by the record, but with no job id recorded: the job is looked for by its name and comment before anything is submitted again.
+  const findPlanned = async (p: DataOf<'AttemptPlanned'>) => {
+    const listed = await queue(p.attempt);
+    if (listed === null) return scope.failed(p.attempt, 'launcher-error', null, null, 0, `could not look for job ${p.job.name} of attempt ${p.attempt}: squeue failed`);
+    const found = listed.find((e) => e.name === p.job.name && e.comment === p.job.comment);
+    if (!found) {
+      if (p.resubmission) return scope.failed(p.attempt, 'orphaned', null, null, 0, `attempt ${p.attempt} was submitted twice and no job ${p.job.name} was found either time`);
+      return start(p.attempt, true);
+    }
+    // Its output starts where the log stood when the attempt was planned at the latest: from the log's end now, what it printed meanwhile is in the file, not in the events.
+    const offset = logSize();
+    started(p.attempt, { ...launchArgs(deps, run, session), job: p.job }, found.jobId, offset);
+    emit(makeEvent('RunReattached', { runId: run.runId, attempt: p.attempt, pid: null, jobId: found.jobId, foundBy: 'name', alive: activeState(found.state) }, session, deps.now()));
+    follow(p.attempt, found.jobId, offset, null, found.restarts);
+  };
+
+  const begin = run.started?.job ? reattach(run.started) : run.planned ? findPlanned(run.planned) : start(run.attempt + 1);
+  void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the Slurm launcher failed: ${(err as Error).message}`));
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      handle?.stop('killed');
+      void cancelSessionJobs(workspaceId, session);
+    },
+  };
+}
+
+/** A short id of the workspace for job comments: the hash of its path (two workspaces of one account each have a session 0001). */
+export function workspaceIdOf(root: string): string {
+  return createHash('sha256').update(root).digest('hex').slice(0, 12);
+}
+
+/** Cancels every job of the session still in the queue (`stop --now`, Ctrl-C): nothing of it runs on after the loop. */
+export async function cancelSessionJobs(workspaceId: string, session: string): Promise<void> {
+  let listed;
+  try {
+    listed = await squeueAll();
+  } catch {
+    return;
+  }
+  for (const e of listed) if (jobOfSession(e.comment, workspaceId, session) && activeState(e.state)) await scancel(e.jobId).catch(() => undefined);
+}

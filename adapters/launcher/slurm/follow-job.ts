@@ -1,0 +1,206 @@
+/**
+ * Following one attempt's Slurm job to its end: its log (as for a local launch), its place in the
+ * queue (one batched `squeue` per poll, see watch.ts), its requeues, and the wall-clock and
+ * no-output limits, which count from when the job runs (not while it waits in the queue). The end
+ * is read from the result file the job script writes (authoritative), or, without one, from what
+ * `scontrol` still knows: cancelled from outside, Slurm's own time limit, or lost.
+ */
+import { basename, dirname } from 'node:path';
+import { constants } from 'node:os';
+import { holdDirConfined, readConfined } from '../../fs/confined.js';
+import { followLog } from '../follow.js';
+import type { LaunchResult } from '../local.js';
+import { scancel, scontrolShowJob, SlurmCommandError } from './commands.js';
+import type { JobDetails, QueueEntry } from './parse.js';
+import { activeState, runningState, watchJob, type WatchPolicy } from './watch.js';
+
+/** A failed Slurm command, as the caller records it. */
+export interface CommandFailure {
+  command: string;
+  argv: string[];
+  exitCode: number | null;
+  message: string;
+  try: number;
+  tries: number;
+  retryInMs: number | null;
+}
+
+/** What to follow. */
+export interface SlurmFollowSpec extends WatchPolicy {
+  root: string;
+  jobId: string;
+  logFile: string;
+  logOffset: number;
+  /** Absolute path of the result file the job script writes. */
+  resultFile: string;
+  wallMs: number;
+  noOutputMs: number;
+  graceMs: number;
+  /** When the job was recorded as started (epoch ms): the wall clock counts from here on a reattach, from the first sight of it running otherwise. */
+  startedAtMs: number | null;
+  /** Slurm's restart count already recorded (a larger one is a requeue). */
+  restarts: number;
+  onRequeued(r: { restarts: number; state: string; reason: string }): void;
+  onCommandFailed(f: CommandFailure): void;
+  onProgress?: (metrics: Record<string, number>) => void;
+  progressEveryMs?: number;
+  onMetrics?: (metrics: Record<string, number>) => void;
+}
+
+/** A job being followed. */
+export interface SlurmHandle {
+  /** Cancels the job: USR1 to its script (the trainer gets TERM), then `scancel` after the grace; records why. */
+  stop(reason: 'timeout' | 'hung' | 'killed'): void;
+  result: Promise<LaunchResult>;
+}
+
+const TICK_MS = 200;
+const RESULT_MAX = 64 * 1024;
+/** How long a result file may lag behind the job's end (a shared file system's attribute cache). */
+const RESULT_LAG_MS = 5000;
+
+interface ResultRecord {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+function signalName(n: unknown): string | null {
+  if (typeof n !== 'number') return null;
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
+}
+
+function readResult(root: string, path: string): ResultRecord | null {
+  let held: ReturnType<typeof holdDirConfined> | null = null;
+  try {
+    held = holdDirConfined(root, dirname(path));
+    const read = readConfined(held.path, basename(path), RESULT_MAX);
+    if (read.kind !== 'file') return null;
+    const r = JSON.parse(read.bytes.toString('utf8')) as Record<string, unknown>;
+    return { exitCode: typeof r.exitCode === 'number' ? r.exitCode : null, signal: signalName(r.signal) };
+  } catch {
+    return null;
+  } finally {
+    held?.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Follows the job until it ends; never throws (a failing Slurm command is reported and, past its tries, ends the follow as lost). */
+export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
+  const log = followLog(spec.root, spec.logFile, spec.logOffset);
+  log.listen({
+    ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
+    ...(spec.progressEveryMs ? { progressEveryMs: spec.progressEveryMs } : {}),
+    ...(spec.onMetrics ? { onMetrics: spec.onMetrics } : {}),
+  });
+  let runningSince: number | null = spec.startedAtMs;
+  let running = false;
+  let restarts = spec.restarts;
+  let stoppedFor: LaunchResult['stoppedFor'] = null;
+  let lastEntry: QueueEntry | null = null;
+  let end: (e: { entry: QueueEntry | null; gaveUp?: string }) => void = () => undefined;
+  const ended = new Promise<{ entry: QueueEntry | null; gaveUp?: string }>((resolve) => (end = resolve));
+
+  const cancel = async (signal?: string) => {
+    try {
+      await scancel(spec.jobId, signal ? { signal, batch: true } : {});
+    } catch (err) {
+      if (err instanceof SlurmCommandError) report(err, 1, 1, null);
+    }
+  };
+  const report = (err: SlurmCommandError, attempt: number, tries: number, retryInMs: number | null) =>
+    spec.onCommandFailed({ command: err.command, argv: err.argv, exitCode: err.exitCode, message: err.message, try: attempt, tries, retryInMs });
+
+  const stop = (reason: 'timeout' | 'hung' | 'killed') => {
+    if (stoppedFor) return;
+    stoppedFor = reason;
+    // A job still waiting has no script to warn: it is cancelled at once.
+    if (!running) return void cancel();
+    void cancel('USR1');
+    setTimeout(() => void (lastEntry === null || activeState(lastEntry.state) ? cancel() : undefined), spec.graceMs).unref();
+  };
+
+  const unwatch = watchJob(spec.jobId, spec, (news) => {
+    if (news.kind === 'failed') {
+      report(news.error, news.try, news.tries, news.retryInMs);
+      if (news.retryInMs === null) end({ entry: lastEntry, gaveUp: news.error.message });
+      return;
+    }
+    const entry = news.entry;
+    if (entry === null || !activeState(entry.state)) return end({ entry });
+    // Slurm counts every requeue (by scontrol, a preemption, a node failure) in the job's restart count: one event per count.
+    if (entry.restarts > restarts) {
+      restarts = entry.restarts;
+      spec.onRequeued({ restarts, state: entry.state, reason: entry.reason });
+    }
+    running = runningState(entry.state);
+    if (running && runningSince === null) runningSince = Date.now();
+    lastEntry = entry;
+  });
+
+  const tick = setInterval(() => {
+    log.drain();
+    if (!running || runningSince === null || stoppedFor) return;
+    const now = Date.now();
+    if (now - runningSince > spec.wallMs) stop('timeout');
+    else if (now - Math.max(log.lastOutputAt(), runningSince) > spec.noOutputMs) stop('hung');
+  }, TICK_MS);
+
+  const result = (async (): Promise<LaunchResult> => {
+    const { entry, gaveUp } = await ended;
+    unwatch();
+    let record = readResult(spec.root, spec.resultFile);
+    for (let waited = 0; record === null && gaveUp === undefined && waited < RESULT_LAG_MS; waited += 250) {
+      await sleep(250);
+      record = readResult(spec.root, spec.resultFile);
+    }
+    clearInterval(tick);
+    log.drain(true);
+    const { lastMetrics, tail } = log.close();
+    const details = gaveUp === undefined ? await showJob(spec.jobId) : null;
+    const state = details?.state ?? entry?.state ?? null;
+    const base: LaunchResult = {
+      exitCode: record?.exitCode ?? details?.exitCode ?? null,
+      signal: record ? record.signal : details?.signal ? signalName(details.signal) : null,
+      durationMs: runningSince === null ? 0 : Date.now() - runningSince,
+      stoppedFor,
+      recorded: record !== null,
+      neverStarted: false,
+      spawnError: null,
+      lastMetrics,
+      tail,
+      contained: true,
+    };
+    const endedBy = stoppedFor ? undefined : outcomeOf(spec.jobId, state, details, record !== null, gaveUp);
+    return endedBy ? { ...base, endedBy } : base;
+  })();
+  return { stop, result };
+}
+
+async function showJob(jobId: string): Promise<JobDetails | null> {
+  try {
+    return await scontrolShowJob(jobId);
+  } catch {
+    return null;
+  }
+}
+
+/** The outcome when the job's state, not its exit, says how it ended (null: read its exit as usual). */
+function outcomeOf(jobId: string, state: string | null, details: JobDetails | null, recorded: boolean, gaveUp: string | undefined): LaunchResult['endedBy'] {
+  if (gaveUp !== undefined) return { reason: 'lost', message: `Slurm stopped answering about job ${jobId}: ${gaveUp}` };
+  const why = details?.reason && details.reason !== 'None' ? `, reason ${details.reason}` : '';
+  if (state === 'CANCELLED')
+    return { reason: 'cancelled', message: `Slurm job ${jobId} was cancelled from outside autopilot (scancel by a user or an administrator): state CANCELLED${why}` };
+  if (state === 'TIMEOUT') return { reason: 'timeout', message: `Slurm job ${jobId} reached its Slurm time limit (--time) and was ended by Slurm` };
+  if (state === 'PREEMPTED') return { reason: 'cancelled', message: `Slurm job ${jobId} was preempted and not requeued${why}` };
+  if (state === 'NODE_FAIL' || state === 'BOOT_FAIL') return { reason: 'lost', message: `Slurm job ${jobId} ended with ${state}: its node failed${why}` };
+  if (!recorded)
+    return {
+      reason: 'lost',
+      message: state
+        ? `Slurm job ${jobId} ended (${state}${why}) without writing its result file`
+        : `Slurm job ${jobId} left the queue without a result file (Slurm forgets finished jobs after MinJobAge; the job script never recorded an end)`,
+    };
+  return undefined;
+}

@@ -1,0 +1,117 @@
+/**
+ * Watching Slurm's queue: one `squeue` per poll for every job in flight, however many there are,
+ * so a loop with k jobs asks the controller as often as a loop with one. A failing `squeue` is
+ * retried with backoff a bounded number of times before the watchers are told it is hopeless.
+ */
+import { squeueAll, SlurmCommandError } from './commands.js';
+import type { QueueEntry } from './parse.js';
+
+/** What a watcher hears after each poll. */
+export type QueueNews =
+  | { kind: 'entry'; entry: QueueEntry | null }
+  /** `squeue` failed; `retryInMs` null: the tries are used up (the watch is over). */
+  | { kind: 'failed'; error: SlurmCommandError; try: number; tries: number; retryInMs: number | null };
+
+/** How the queue is watched: the poll interval and the retry policy of a failing `squeue`. */
+export interface WatchPolicy {
+  pollMs: number;
+  /** Retries after a failure (so `retries + 1` tries in a row before giving up). */
+  retries: number;
+  /** First wait before a retry; doubled at each further one. */
+  retryMs: number;
+}
+
+type Listener = (news: QueueNews) => void;
+
+/** One queue watcher per policy: its timer runs only while something is watched. */
+class QueueWatcher {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private polling = false;
+
+  constructor(private readonly policy: WatchPolicy) {}
+
+  watch(jobId: string, listener: Listener): () => void {
+    let set = this.listeners.get(jobId);
+    if (!set) this.listeners.set(jobId, (set = new Set()));
+    set.add(listener);
+    if (!this.timer && !this.polling) this.schedule(0);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(jobId);
+      if (this.listeners.size === 0 && this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => void this.poll(), ms);
+    // A watch never keeps the process alive by itself: the job's follower does.
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = null;
+    if (this.listeners.size === 0) return;
+    this.polling = true;
+    let news: (jobId: string) => QueueNews;
+    let next = this.policy.pollMs;
+    try {
+      const entries = new Map((await squeueAll()).map((e) => [e.jobId, e]));
+      this.failures = 0;
+      news = (id) => ({ kind: 'entry', entry: entries.get(id) ?? null });
+    } catch (err) {
+      if (!(err instanceof SlurmCommandError)) throw err;
+      this.failures += 1;
+      const tries = this.policy.retries + 1;
+      const retryInMs = this.failures < tries ? this.policy.retryMs * 2 ** (this.failures - 1) : null;
+      const failure: QueueNews = { kind: 'failed', error: err, try: this.failures, tries, retryInMs };
+      news = () => failure;
+      if (retryInMs === null) this.failures = 0;
+      else next = retryInMs;
+    } finally {
+      this.polling = false;
+    }
+    for (const [id, set] of [...this.listeners]) for (const l of [...set]) l(news(id));
+    if (this.listeners.size > 0 && !this.timer) this.schedule(next);
+  }
+}
+
+const watchers = new Map<string, QueueWatcher>();
+
+/** Calls `listener` after every poll with the job's queue entry (null: the controller no longer lists it) or a failure; returns the unwatch. */
+export function watchJob(jobId: string, policy: WatchPolicy, listener: Listener): () => void {
+  const key = `${policy.pollMs}/${policy.retries}/${policy.retryMs}`;
+  let w = watchers.get(key);
+  if (!w) watchers.set(key, (w = new QueueWatcher(policy)));
+  return w.watch(jobId, listener);
+}
+
+/** Slurm job states in which the job may still run (or run again). */
+const ACTIVE = new Set([
+  'PENDING',
+  'CONFIGURING',
+  'RUNNING',
+  'COMPLETING',
+  'REQUEUED',
+  'REQUEUE_FED',
+  'REQUEUE_HOLD',
+  'RESIZING',
+  'SUSPENDED',
+  'STOPPED',
+  'SIGNALING',
+  'STAGE_OUT',
+  'RESV_DEL_HOLD',
+]);
+/** Whether a job in `state` is not over yet. */
+export function activeState(state: string): boolean {
+  return ACTIVE.has(state);
+}
+
+/** Whether a job in `state` is running its script now. */
+export function runningState(state: string): boolean {
+  return state === 'RUNNING' || state === 'COMPLETING' || state === 'SIGNALING';
+}

@@ -1,0 +1,297 @@
+/**
+ * The Slurm launcher against the real one-node Slurm (bin/slurm-up.sh): each attempt is one batch
+ * job, recorded before it is submitted; jobs cancelled from outside, requeued, timed out and
+ * orphaned by a SIGKILLed orchestrator are all recorded, and a resumed loop reattaches, never
+ * resubmits.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { CLI, fakeTrainerCalls, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
+import { eventsOfType, logOf, loop } from '../../support/hostile.js';
+import { makeJobEligibleNow, requireSlurm, waitForJobState } from '../../support/slurm.js';
+import { squeueAll } from '../../../adapters/launcher/slurm/commands.js';
+import { workspaceIdOf } from '../../../adapters/actors/train-slurm.js';
+import type { EventOf } from '../../../events/catalogue.js';
+
+const FAST = { poll_seconds: 0.3, retry_seconds: 0.2, command_retries: 1 };
+
+function slurmWorkspace(env: Record<string, string> = {}, slurm: Record<string, unknown> = {}): string {
+  const ws = fakeTrainerWorkspace(env);
+  patchSettings(ws, { launcher: 'slurm', slurm: { ...FAST, ...slurm } });
+  return ws;
+}
+
+/** Waits until the log holds an event of `type` (matching `where`), and returns it. */
+async function waitForEvent<T extends Parameters<typeof eventsOfType>[1]>(ws: string, type: T, timeoutMs: number, where: (e: EventOf<T>) => boolean = () => true): Promise<EventOf<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = eventsOfType(ws, type).find(where);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no ${type} within ${timeoutMs} ms; log: ${logOf(ws)
+          .map((e) => e.type)
+          .join(', ')}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every job of the workspace Slurm still lists. */
+async function jobsOf(ws: string) {
+  const id = workspaceIdOf(ws);
+  return (await squeueAll()).filter((e) => e.comment.startsWith(`autopilot:${id}/`));
+}
+
+const workspaces: string[] = [];
+beforeAll(() => requireSlurm());
+afterAll(async () => {
+  for (const ws of workspaces) for (const j of await jobsOf(ws)) await execa('scancel', [j.jobId], { reject: false });
+});
+
+describe('a loop on Slurm', () => {
+  it('runs each attempt as one job, recorded before its submission, and completes', async () => {
+    const ws = slurmWorkspace();
+    workspaces.push(ws);
+    const r = await loop(ws, ['--runs', '2'], 120_000);
+    expect(r.exitCode, r.all).toBe(0);
+    const log = logOf(ws);
+    const types = log.map((e) => e.type);
+    // Each attempt: AttemptPlanned, then RunStarted with the job id, then its end.
+    expect(types.filter((t) => t === 'AttemptPlanned')).toHaveLength(2);
+    for (const [i, e] of log.entries()) {
+      if (e.type !== 'AttemptPlanned') continue;
+      const planned = e;
+      const started = log.findIndex((e, j) => j > i && e.type === 'RunStarted');
+      expect(started).toBeGreaterThan(i);
+      const s = log[started] as EventOf<'RunStarted'>;
+      expect(s.data).toMatchObject({ launcher: 'slurm', pid: null, job: { ...planned.data.job, id: expect.stringMatching(/^\d+$/) } });
+      expect(planned.data.argv).toEqual(expect.arrayContaining(['sbatch', '--parsable', `--job-name=ap-${planned.data.runId}-a1`, '--requeue', '--open-mode=append']));
+      expect(planned.data.argv).toContain(`--comment=autopilot:${workspaceIdOf(ws)}/0001/${planned.data.runId}/1`);
+      // The job script is in the run folder, as recorded.
+      const script = readFileSync(join(ws, planned.data.job.script), 'utf8');
+      expect(script).toContain(`run ${planned.data.runId}, attempt 1`);
+    }
+    expect(eventsOfType(ws, 'RunFinished')).toHaveLength(2);
+    expect(eventsOfType(ws, 'LoopCompleted')).toHaveLength(1);
+    // The trainer's output reached the run's log through Slurm's --output.
+    expect(readFileSync(join(ws, 'logs', '001.log'), 'utf8')).toContain('mean_reward');
+  });
+
+  it('records a job cancelled from outside with scancel as cancelled, saying so, and retries the run', async () => {
+    const go = join(await tempGo(), 'go');
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
+    workspaces.push(ws);
+    const running = loop(ws, ['--runs', '1'], 120_000);
+    const started = await waitForEvent(ws, 'RunStarted', 60_000);
+    const jobId = started.data.job!.id;
+    await waitForJobState(jobId, ['RUNNING'], 30_000);
+    await execa('scancel', [jobId]);
+    // The retry (attempt 2) may run to its end.
+    await waitForEvent(ws, 'RunFailed', 60_000);
+    writeFileSync(go, '');
+    const r = await running;
+    expect(r.exitCode, r.all).toBe(0);
+    const failed = eventsOfType(ws, 'RunFailed');
+    expect(failed.map((e) => [e.data.attempt, e.data.reason])).toEqual([[1, 'cancelled']]);
+    expect(failed[0]!.data.message).toMatch(new RegExp(`Slurm job ${jobId} was cancelled from outside autopilot`));
+    expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.attempt)).toEqual([2]);
+  });
+});
+
+describe('the kill switch on Slurm', () => {
+  it('stop --now cancels the running job and every other job of the session, and records the run as killed', async () => {
+    const go = join(await tempGo(), 'go');
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
+    workspaces.push(ws);
+    const running = loop(ws, ['--runs', '2'], 120_000);
+    const started = await waitForEvent(ws, 'RunStarted', 60_000);
+    const jobId = started.data.job!.id;
+    await waitForJobState(jobId, ['RUNNING'], 30_000);
+    // A stray job of the same session (as a resubmission would leave), and one of another workspace's session 0001.
+    const script = join(await tempGo(), 'sleep.sh');
+    writeFileSync(script, '#!/bin/bash\nsleep 300\n');
+    const stray = (await execa('sbatch', ['--parsable', `--comment=autopilot:${workspaceIdOf(ws)}/0001/009/1`, '--output=/dev/null', script])).stdout.trim();
+    const other = (await execa('sbatch', ['--parsable', '--comment=autopilot:000000000000/0001/001/1', '--output=/dev/null', script])).stdout.trim();
+    try {
+      const stop = await execa('node', [CLI, 'stop', '--now', '--workspace', ws], { reject: false, all: true });
+      expect(stop.exitCode, stop.all).toBe(0);
+      const r = await running;
+      expect(r.exitCode, r.all).toBe(1);
+      expect(eventsOfType(ws, 'RunFailed').map((e) => [e.data.attempt, e.data.reason])).toEqual([[1, 'killed']]);
+      // The trainer got TERM through its job script and ended (FAILED: it exited on a signal), or the scancel after the grace ended it.
+      expect(['CANCELLED', 'FAILED']).toContain(await waitForJobState(jobId, ['CANCELLED', 'FAILED', 'COMPLETED'], 30_000));
+      expect(await waitForJobState(stray, ['CANCELLED'], 30_000)).toBe('CANCELLED');
+      expect((await squeueAll()).find((e) => e.jobId === other)?.state).not.toBe('CANCELLED');
+    } finally {
+      await execa('scancel', [stray, other], { reject: false });
+    }
+  });
+});
+
+describe('Slurm putting a job back, and limits', () => {
+  it('records scontrol requeue of a running job as a requeue of the same attempt, which then completes', async () => {
+    const go = join(await tempGo(), 'go');
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
+    workspaces.push(ws);
+    const running = loop(ws, ['--runs', '1'], 180_000);
+    const started = await waitForEvent(ws, 'RunStarted', 60_000);
+    const jobId = started.data.job!.id;
+    await waitForJobState(jobId, ['RUNNING'], 30_000);
+    await execa('scontrol', ['requeue', jobId]);
+    const requeued = await waitForEvent(ws, 'RunRequeued', 30_000);
+    expect(requeued.data).toMatchObject({ runId: '001', attempt: 1, jobId, restarts: 1 });
+    // Slurm holds a requeued job back for about two minutes: let it start again now.
+    await waitForJobState(jobId, ['PENDING'], 30_000);
+    makeJobEligibleNow(jobId);
+    await waitForJobState(jobId, ['RUNNING', 'COMPLETING', 'COMPLETED'], 30_000);
+    writeFileSync(go, '');
+    const r = await running;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(eventsOfType(ws, 'RunRequeued')).toHaveLength(1);
+    expect(eventsOfType(ws, 'RunFailed')).toEqual([]);
+    expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.attempt)).toEqual([1]);
+    expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
+    // Both starts of the job appended to the same log; the audit shows the requeue.
+    const audit = await execa('node', [CLI, 'audit', '001', '--workspace', ws], { reject: false });
+    expect(audit.stdout).toContain(`requeued by Slurm: job ${jobId}`);
+  });
+
+  it('cancels a job that runs past the wall-clock limit (USR1 to its script, then scancel) and records the timeout', async () => {
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: 'tick:200' });
+    workspaces.push(ws);
+    patchSettings(ws, { timeouts: { quick: { wall_seconds: 3, no_output_seconds: 60, grace_seconds: 2 } }, retries: { max_attempts: 1 } });
+    const r = await loop(ws, ['--runs', '1'], 120_000);
+    expect(r.exitCode, r.all).not.toBe(0);
+    const failed = eventsOfType(ws, 'RunFailed');
+    expect(failed.map((e) => [e.data.attempt, e.data.reason])).toEqual([[1, 'timeout']]);
+    expect(failed[0]!.data.message).toMatch(/wall-clock limit of 3s reached/);
+    const jobId = eventsOfType(ws, 'RunStarted')[0]!.data.job!.id;
+    expect(await waitForJobState(jobId, ['CANCELLED', 'COMPLETED', 'FAILED'], 30_000)).toBeTruthy();
+    expect((await jobsOf(ws)).filter((j) => ['PENDING', 'RUNNING'].includes(j.state))).toEqual([]);
+    // The trainer got TERM through the job script, which recorded its end.
+    expect(JSON.parse(readFileSync(join(ws, 'runs', '001', 'slurm', 'attempt-1.result.json'), 'utf8'))).toMatchObject({ signal: 15 });
+  });
+});
+
+describe('an orchestrator SIGKILLed while its job is in Slurm', () => {
+  it('reattaches to the running job by its recorded id on resume: nothing resubmitted, the attempt completes once', async () => {
+    const go = join(await tempGo(), 'go');
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
+    workspaces.push(ws);
+    const first = loop(ws, ['--runs', '1'], 120_000);
+    const started = await waitForEvent(ws, 'RunStarted', 60_000);
+    const jobId = started.data.job!.id;
+    await waitForJobState(jobId, ['RUNNING'], 30_000);
+    first.kill('SIGKILL');
+    await first;
+    // The job runs on without its orchestrator.
+    expect((await jobsOf(ws)).find((j) => j.jobId === jobId)?.state).toBe('RUNNING');
+    const resumed = loop(ws, ['--runs', '1'], 120_000);
+    const reattached = await waitForEvent(ws, 'RunReattached', 60_000);
+    expect(reattached.data).toMatchObject({ runId: '001', attempt: 1, pid: null, jobId, foundBy: 'id', alive: true });
+    writeFileSync(go, '');
+    const r = await resumed;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
+    expect(eventsOfType(ws, 'RunStarted')).toHaveLength(1);
+    expect(eventsOfType(ws, 'RunFinished').map((e) => [e.data.runId, e.data.attempt])).toEqual([['001', 1]]);
+    expect(fakeTrainerCalls(ws).filter((c) => c.env.PUFFER_AUTOPILOT_RUN_ID === '001')).toHaveLength(1);
+  });
+
+  it('finds the job of a recorded submission by its name when its id was never recorded, and submits nothing again', async () => {
+    const { shim, pids } = await slowSbatch();
+    const ws = slurmWorkspace();
+    workspaces.push(ws);
+    const first = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '1'], { reject: false, all: true, env: { PATH: `${shim}:${process.env.PATH}` } });
+    await waitForEvent(ws, 'AttemptPlanned', 60_000);
+    first.kill('SIGKILL');
+    await first;
+    expect(eventsOfType(ws, 'RunStarted')).toEqual([]);
+    // The slow sbatch the dead loop started still submits the job.
+    await waitFor(async () => (await jobsOf(ws)).length === 1, 30_000);
+    expect(readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(1);
+    const r = await loop(ws, ['--runs', '1'], 120_000);
+    expect(r.exitCode, r.all).toBe(0);
+    const jobId = (await jobsOf(ws))[0]!.jobId;
+    expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
+    expect(eventsOfType(ws, 'RunStarted').map((e) => e.data.job?.id)).toEqual([jobId]);
+    expect(eventsOfType(ws, 'RunReattached').map((e) => [e.data.jobId, e.data.foundBy])).toEqual([[jobId, 'name']]);
+    expect(eventsOfType(ws, 'RunFinished')).toHaveLength(1);
+  });
+
+  it('submits a recorded attempt again, once and saying so, when no job of it exists', async () => {
+    const { shim, pids } = await slowSbatch();
+    const ws = slurmWorkspace();
+    workspaces.push(ws);
+    const first = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '1'], { reject: false, all: true, env: { PATH: `${shim}:${process.env.PATH}` } });
+    await waitForEvent(ws, 'AttemptPlanned', 60_000);
+    // The loop and its sbatch die before anything is submitted.
+    await waitFor(() => Promise.resolve(existsSync(pids)), 10_000);
+    for (const pid of readFileSync(pids, 'utf8').trim().split('\n')) process.kill(Number(pid), 'SIGKILL');
+    first.kill('SIGKILL');
+    await first;
+    expect(await jobsOf(ws)).toEqual([]);
+    const r = await loop(ws, ['--runs', '1'], 120_000);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(eventsOfType(ws, 'AttemptPlanned').map((e) => [e.data.attempt, e.data.resubmission ?? false])).toEqual([
+      [1, false],
+      [1, true],
+    ]);
+    expect(eventsOfType(ws, 'RunStarted')).toHaveLength(1);
+    expect(await jobsOf(ws)).toHaveLength(1);
+    expect(eventsOfType(ws, 'RunFinished')).toHaveLength(1);
+  });
+});
+
+describe('a Slurm loop that cannot submit', () => {
+  it('refuses to start, recording nothing, when the partition does not exist', async () => {
+    const ws = slurmWorkspace({}, { partition: 'nope' });
+    const r = await loop(ws, ['--runs', '1'], 60_000);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toContain('partition "nope" does not exist');
+    expect(existsSync(join(ws, 'events.db'))).toBe(false);
+  });
+
+  it('records each failed sbatch, retries it, then halts the loop with its message', async () => {
+    // An option sbatch refuses: the preflight cannot know it, the submission says it.
+    const ws = slurmWorkspace({}, { extra_sbatch: ['--mem-per-cpu=-5'] });
+    workspaces.push(ws);
+    const r = await loop(ws, ['--runs', '1'], 60_000);
+    expect(r.exitCode, r.all).toBe(1);
+    const failures = eventsOfType(ws, 'LauncherCommandFailed');
+    expect(failures.map((e) => [e.data.command, e.data.try, e.data.tries, e.data.retryInMs === null])).toEqual([
+      ['sbatch', 1, 2, false],
+      ['sbatch', 2, 2, true],
+    ]);
+    expect(failures[0]!.data.message).toMatch(/sbatch failed \(exit \d+\)/);
+    expect(eventsOfType(ws, 'RunFailed').map((e) => e.data.reason)).toEqual(['launcher-error']);
+    expect(eventsOfType(ws, 'LoopHalted')[0]!.data.reason).toMatch(/the launcher failed: sbatch failed 2 time\(s\)/);
+    expect(eventsOfType(ws, 'RunStarted')).toEqual([]);
+  });
+});
+
+/** A PATH folder whose sbatch records its pid, waits 3 s, then runs the real one: a window to kill the loop between its record of an attempt and the job id. */
+async function slowSbatch(): Promise<{ shim: string; pids: string }> {
+  const dir = await tempGo();
+  const pids = join(dir, 'sbatch.pids');
+  const real = (await execa('which', ['sbatch'])).stdout.trim();
+  writeFileSync(join(dir, 'sbatch'), `#!/bin/bash\necho $$ >> '${pids}'\nsleep 3\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  return { shim: dir, pids };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function tempGo(): Promise<string> {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  return mkdtempSync(join(tmpdir(), 'go-'));
+}
