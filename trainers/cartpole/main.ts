@@ -14,6 +14,7 @@
  * stderr: human-readable notes. Exit codes: 0 done, 1 failure, 2 usage
  * (bad flag, unreadable or mismatched checkpoint).
  */
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from './checkpoint.js';
 import { CheckpointError, checkpointFileName, parseCheckpoint } from './checkpoint.js';
@@ -50,6 +51,18 @@ function loadCheckpoint(path: string, cfg: TrainerConfig): Checkpoint {
   return parseCheckpoint(json, probe.arch, { actor: probe.actorSize, critic: probe.params.length - probe.actorSize });
 }
 
+/** The newest checkpoint this trainer wrote into `dir` (its names sort by epoch), or null. */
+function latestCheckpoint(dir: string): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^model_\d{6,}\.json$/.test(n));
+  } catch {
+    return null;
+  }
+  const last = names.sort((a, b) => Number(a.slice(6, -5)) - Number(b.slice(6, -5))).at(-1);
+  return last === undefined ? null : join(dir, last);
+}
+
 /** Run the trainer with `argv` (flags only). @returns the process exit code */
 function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const parsed = parseFlags(argv);
@@ -68,17 +81,19 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const ckptDir = resolve(runDir ? join(runDir, 'checkpoints') : 'checkpoints');
 
   let resume: Checkpoint | null = null;
-  if (cfg.load_model_path !== null) {
+  // A job its scheduler restarted (Slurm's requeue or preemption) continues from its own latest checkpoint.
+  const loadFrom = cfg.load_model_path ?? (Number(env['PUFFER_AUTOPILOT_RESTART_COUNT'] ?? 0) > 0 ? latestCheckpoint(ckptDir) : null);
+  if (loadFrom !== null) {
     try {
-      resume = loadCheckpoint(cfg.load_model_path, cfg);
+      resume = loadCheckpoint(loadFrom, cfg);
     } catch (e) {
       if (e instanceof CheckpointError) {
-        process.stderr.write(`error: --load-model-path: ${e.message}\n`);
+        process.stderr.write(`error: ${cfg.load_model_path === null ? 'resume' : '--load-model-path'}: ${e.message}\n`);
         return 2;
       }
       throw e;
     }
-    note(`resuming from ${cfg.load_model_path} (epoch ${resume.epoch}, ${resume.agent_steps} agent steps)`);
+    note(`resuming from ${loadFrom} (epoch ${resume.epoch}, ${resume.agent_steps} agent steps)`);
   }
 
   const t = cfg.train;
@@ -142,7 +157,7 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
     train: t,
     env: cfg.env,
     eval: cfg.eval,
-    loadModelPath: cfg.load_model_path,
+    loadModelPath: loadFrom,
     evalResult: ev,
     sps: result.sps,
     agentSteps: result.agent_steps,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,6 +138,26 @@ describe('when the compiled trainer runs a good quick config', () => {
       expect(resumedSummary.samples.mean_reward.length).toBeGreaterThanOrEqual(32);
       expect(existsSync(join(resumeDir, 'checkpoints', `model_${String(summary.metrics.epoch).padStart(6, '0')}.json`))).toBe(true);
       expect(existsSync(join(resumeDir, 'trainer_summary.json'))).toBe(false);
+    });
+
+    it('continues from its own latest checkpoint when its scheduler restarted it (PUFFER_AUTOPILOT_RESTART_COUNT > 0)', () => {
+      // A copy of the run folder's checkpoints, as a requeued Slurm job finds them; the last epoch's is taken away so the run has work left.
+      const requeuedDir = join(tmp, 'run-requeued');
+      cpSync(join(runDir, 'checkpoints'), join(requeuedDir, 'checkpoints'), { recursive: true });
+      const names = readdirSync(join(requeuedDir, 'checkpoints')).sort();
+      rmSync(join(requeuedDir, 'checkpoints', names.at(-1)!));
+      const latest = join(requeuedDir, 'checkpoints', names.at(-2)!);
+      const summaryPath = join(requeuedDir, 'summary.json');
+      const env = { PUFFER_AUTOPILOT_RUN_ID: 'int-003', PUFFER_AUTOPILOT_RUN_DIR: requeuedDir, PUFFER_AUTOPILOT_SUMMARY: summaryPath };
+      const again = runTrainer([...configToArgv(GOOD_QUICK), '--train.seed', '3'], { ...env, PUFFER_AUTOPILOT_RESTART_COUNT: '1' });
+      expect(again.status).toBe(0);
+      expect(again.stderr).toContain(`resuming from ${latest}`);
+      const epoch = (JSON.parse(readFileSync(latest, 'utf8')) as { epoch: number }).epoch;
+      expect(again.lines.find((l) => l['phase'] === 'train')!['epoch'] as number).toBe(epoch + 1);
+      expect((JSON.parse(readFileSync(summaryPath, 'utf8')) as { load_model_path: string }).load_model_path).toBe(latest);
+      // A first start (restart count 0) trains from scratch even with checkpoints there.
+      const fresh = runTrainer([...configToArgv(GOOD_QUICK), '--train.seed', '3'], { ...env, PUFFER_AUTOPILOT_RESTART_COUNT: '0' });
+      expect(fresh.stderr).not.toContain('resuming');
     });
 
     it('refuses a checkpoint of another architecture with exit 2', () => {
