@@ -87,8 +87,8 @@ export interface LaunchResult {
    * or, under a subreaper, when the supervisor did not record that nothing was left (only it can tell).
    */
   contained: boolean;
-  /** How a cluster job ended when that, not its exit, is the outcome: it vanished (`lost`), was cancelled from outside, or hit the scheduler's time limit. */
-  endedBy?: { reason: 'lost' | 'cancelled' | 'timeout'; message: string };
+  /** How a cluster job ended when that, not its exit, is the outcome: it vanished (`lost`), was cancelled from outside, hit the scheduler's time limit, or the scheduler stopped answering (`launcher-error`, which halts the loop). */
+  endedBy?: { reason: 'lost' | 'cancelled' | 'timeout' | 'launcher-error'; message: string };
 }
 
 export { TAIL_LINES, TAIL_LINE_CHARS, parseMetricLine } from './follow.js';

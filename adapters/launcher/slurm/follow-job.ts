@@ -124,7 +124,11 @@ export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
   const unwatch = watchJob(spec.jobId, spec, (news) => {
     if (news.kind === 'failed') {
       report(news.error, news.try, news.tries, news.retryInMs);
-      if (news.retryInMs === null) end({ entry: lastEntry, gaveUp: news.error.message });
+      if (news.retryInMs === null) {
+        // Nothing may run on unwatched: a cancel is tried (the controller may answer that much).
+        void cancel();
+        end({ entry: lastEntry, gaveUp: news.error.message });
+      }
       return;
     }
     const entry = news.entry;
@@ -172,7 +176,7 @@ export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
       tail,
       contained: true,
     };
-    const endedBy = stoppedFor ? undefined : outcomeOf(spec.jobId, state, details, record !== null, gaveUp);
+    const endedBy = stoppedFor ? undefined : slurmOutcome(spec.jobId, state, details, record !== null, gaveUp);
     return endedBy ? { ...base, endedBy } : base;
   })();
   return { stop, result };
@@ -186,9 +190,11 @@ async function showJob(jobId: string): Promise<JobDetails | null> {
   }
 }
 
-/** The outcome when the job's state, not its exit, says how it ended (null: read its exit as usual). */
-function outcomeOf(jobId: string, state: string | null, details: JobDetails | null, recorded: boolean, gaveUp: string | undefined): LaunchResult['endedBy'] {
-  if (gaveUp !== undefined) return { reason: 'lost', message: `Slurm stopped answering about job ${jobId}: ${gaveUp}` };
+/** The outcome when the job's state, not its exit, says how it ended (undefined: its exit and result file say it). Pure. */
+export function slurmOutcome(jobId: string, state: string | null, details: JobDetails | null, recorded: boolean, gaveUp: string | undefined): LaunchResult['endedBy'] {
+  // The job may run on: the loop halts (a launcher error), saying how to look and how to cancel it.
+  if (gaveUp !== undefined)
+    return { reason: 'launcher-error', message: `Slurm stopped answering about job ${jobId}: ${gaveUp}; it may still run: see squeue -j ${jobId}, cancel it with scancel ${jobId}` };
   const why = details?.reason && details.reason !== 'None' ? `, reason ${details.reason}` : '';
   if (state === 'CANCELLED')
     return { reason: 'cancelled', message: `Slurm job ${jobId} was cancelled from outside autopilot (scancel by a user or an administrator): state CANCELLED${why}` };

@@ -1,49 +1,19 @@
 /**
  * The Slurm launcher against the real one-node Slurm (bin/slurm-up.sh): each attempt is one batch
- * job, recorded before it is submitted; jobs cancelled from outside, requeued, timed out and
- * orphaned by a SIGKILLed orchestrator are all recorded, and a resumed loop reattaches, never
- * resubmits.
+ * job, recorded before it is submitted; jobs cancelled from outside, stopped, requeued and timed out
+ * are recorded as such. (Crashes and failing Slurm commands: train-slurm-recovery.e2e.test.ts.)
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, fakeTrainerCalls, fakeTrainerWorkspace, patchSettings } from '../../support/workspace.js';
+import { CLI, patchSettings } from '../../support/workspace.js';
 import { eventsOfType, logOf, loop } from '../../support/hostile.js';
 import { makeJobEligibleNow, requireSlurm, waitForJobState } from '../../support/slurm.js';
+import { jobsOf, slurmWorkspace, tempGo, waitForEvent } from '../../support/slurm-loop.js';
 import { squeueAll } from '../../../adapters/launcher/slurm/commands.js';
 import { workspaceIdOf } from '../../../adapters/actors/train-slurm.js';
 import type { EventOf } from '../../../events/catalogue.js';
-
-const FAST = { poll_seconds: 0.3, retry_seconds: 0.2, command_retries: 1 };
-
-function slurmWorkspace(env: Record<string, string> = {}, slurm: Record<string, unknown> = {}): string {
-  const ws = fakeTrainerWorkspace(env);
-  patchSettings(ws, { launcher: 'slurm', slurm: { ...FAST, ...slurm } });
-  return ws;
-}
-
-/** Waits until the log holds an event of `type` (matching `where`), and returns it. */
-async function waitForEvent<T extends Parameters<typeof eventsOfType>[1]>(ws: string, type: T, timeoutMs: number, where: (e: EventOf<T>) => boolean = () => true): Promise<EventOf<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = eventsOfType(ws, type).find(where);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no ${type} within ${timeoutMs} ms; log: ${logOf(ws)
-          .map((e) => e.type)
-          .join(', ')}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Every job of the workspace Slurm still lists. */
-async function jobsOf(ws: string) {
-  const id = workspaceIdOf(ws);
-  return (await squeueAll()).filter((e) => e.comment.startsWith(`autopilot:${id}/`));
-}
 
 const workspaces: string[] = [];
 beforeAll(() => requireSlurm());
@@ -175,123 +145,3 @@ describe('Slurm putting a job back, and limits', () => {
     expect(JSON.parse(readFileSync(join(ws, 'runs', '001', 'slurm', 'attempt-1.result.json'), 'utf8'))).toMatchObject({ signal: 15 });
   });
 });
-
-describe('an orchestrator SIGKILLed while its job is in Slurm', () => {
-  it('reattaches to the running job by its recorded id on resume: nothing resubmitted, the attempt completes once', async () => {
-    const go = join(await tempGo(), 'go');
-    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
-    workspaces.push(ws);
-    const first = loop(ws, ['--runs', '1'], 120_000);
-    const started = await waitForEvent(ws, 'RunStarted', 60_000);
-    const jobId = started.data.job!.id;
-    await waitForJobState(jobId, ['RUNNING'], 30_000);
-    first.kill('SIGKILL');
-    await first;
-    // The job runs on without its orchestrator.
-    expect((await jobsOf(ws)).find((j) => j.jobId === jobId)?.state).toBe('RUNNING');
-    const resumed = loop(ws, ['--runs', '1'], 120_000);
-    const reattached = await waitForEvent(ws, 'RunReattached', 60_000);
-    expect(reattached.data).toMatchObject({ runId: '001', attempt: 1, pid: null, jobId, foundBy: 'id', alive: true });
-    writeFileSync(go, '');
-    const r = await resumed;
-    expect(r.exitCode, r.all).toBe(0);
-    expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
-    expect(eventsOfType(ws, 'RunStarted')).toHaveLength(1);
-    expect(eventsOfType(ws, 'RunFinished').map((e) => [e.data.runId, e.data.attempt])).toEqual([['001', 1]]);
-    expect(fakeTrainerCalls(ws).filter((c) => c.env.PUFFER_AUTOPILOT_RUN_ID === '001')).toHaveLength(1);
-  });
-
-  it('finds the job of a recorded submission by its name when its id was never recorded, and submits nothing again', async () => {
-    const { shim, pids } = await slowSbatch();
-    const ws = slurmWorkspace();
-    workspaces.push(ws);
-    const first = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '1'], { reject: false, all: true, env: { PATH: `${shim}:${process.env.PATH}` } });
-    await waitForEvent(ws, 'AttemptPlanned', 60_000);
-    first.kill('SIGKILL');
-    await first;
-    expect(eventsOfType(ws, 'RunStarted')).toEqual([]);
-    // The slow sbatch the dead loop started still submits the job.
-    await waitFor(async () => (await jobsOf(ws)).length === 1, 30_000);
-    expect(readFileSync(pids, 'utf8').trim().split('\n')).toHaveLength(1);
-    const r = await loop(ws, ['--runs', '1'], 120_000);
-    expect(r.exitCode, r.all).toBe(0);
-    const jobId = (await jobsOf(ws))[0]!.jobId;
-    expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
-    expect(eventsOfType(ws, 'RunStarted').map((e) => e.data.job?.id)).toEqual([jobId]);
-    expect(eventsOfType(ws, 'RunReattached').map((e) => [e.data.jobId, e.data.foundBy])).toEqual([[jobId, 'name']]);
-    expect(eventsOfType(ws, 'RunFinished')).toHaveLength(1);
-  });
-
-  it('submits a recorded attempt again, once and saying so, when no job of it exists', async () => {
-    const { shim, pids } = await slowSbatch();
-    const ws = slurmWorkspace();
-    workspaces.push(ws);
-    const first = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '1'], { reject: false, all: true, env: { PATH: `${shim}:${process.env.PATH}` } });
-    await waitForEvent(ws, 'AttemptPlanned', 60_000);
-    // The loop and its sbatch die before anything is submitted.
-    await waitFor(() => Promise.resolve(existsSync(pids)), 10_000);
-    for (const pid of readFileSync(pids, 'utf8').trim().split('\n')) process.kill(Number(pid), 'SIGKILL');
-    first.kill('SIGKILL');
-    await first;
-    expect(await jobsOf(ws)).toEqual([]);
-    const r = await loop(ws, ['--runs', '1'], 120_000);
-    expect(r.exitCode, r.all).toBe(0);
-    expect(eventsOfType(ws, 'AttemptPlanned').map((e) => [e.data.attempt, e.data.resubmission ?? false])).toEqual([
-      [1, false],
-      [1, true],
-    ]);
-    expect(eventsOfType(ws, 'RunStarted')).toHaveLength(1);
-    expect(await jobsOf(ws)).toHaveLength(1);
-    expect(eventsOfType(ws, 'RunFinished')).toHaveLength(1);
-  });
-});
-
-describe('a Slurm loop that cannot submit', () => {
-  it('refuses to start, recording nothing, when the partition does not exist', async () => {
-    const ws = slurmWorkspace({}, { partition: 'nope' });
-    const r = await loop(ws, ['--runs', '1'], 60_000);
-    expect(r.exitCode, r.all).toBe(2);
-    expect(r.all).toContain('partition "nope" does not exist');
-    expect(existsSync(join(ws, 'events.db'))).toBe(false);
-  });
-
-  it('records each failed sbatch, retries it, then halts the loop with its message', async () => {
-    // An option sbatch refuses: the preflight cannot know it, the submission says it.
-    const ws = slurmWorkspace({}, { extra_sbatch: ['--mem-per-cpu=-5'] });
-    workspaces.push(ws);
-    const r = await loop(ws, ['--runs', '1'], 60_000);
-    expect(r.exitCode, r.all).toBe(1);
-    const failures = eventsOfType(ws, 'LauncherCommandFailed');
-    expect(failures.map((e) => [e.data.command, e.data.try, e.data.tries, e.data.retryInMs === null])).toEqual([
-      ['sbatch', 1, 2, false],
-      ['sbatch', 2, 2, true],
-    ]);
-    expect(failures[0]!.data.message).toMatch(/sbatch failed \(exit \d+\)/);
-    expect(eventsOfType(ws, 'RunFailed').map((e) => e.data.reason)).toEqual(['launcher-error']);
-    expect(eventsOfType(ws, 'LoopHalted')[0]!.data.reason).toMatch(/the launcher failed: sbatch failed 2 time\(s\)/);
-    expect(eventsOfType(ws, 'RunStarted')).toEqual([]);
-  });
-});
-
-/** A PATH folder whose sbatch records its pid, waits 3 s, then runs the real one: a window to kill the loop between its record of an attempt and the job id. */
-async function slowSbatch(): Promise<{ shim: string; pids: string }> {
-  const dir = await tempGo();
-  const pids = join(dir, 'sbatch.pids');
-  const real = (await execa('which', ['sbatch'])).stdout.trim();
-  writeFileSync(join(dir, 'sbatch'), `#!/bin/bash\necho $$ >> '${pids}'\nsleep 3\nexec '${real}' "$@"\n`, { mode: 0o755 });
-  return { shim: dir, pids };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function tempGo(): Promise<string> {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  return mkdtempSync(join(tmpdir(), 'go-'));
-}
