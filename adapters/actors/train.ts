@@ -21,7 +21,9 @@ import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
 import { recordRunFolder } from './run-folder-after.js';
-import { slurmTrain, type Prepared } from './train-slurm.js';
+import { clusterTrain, type Prepared } from './train-cluster.js';
+import { slurmLauncher } from '../launcher/slurm/launcher.js';
+import { SlurmSettingsSchema } from '../../domain/config/launcher-settings.js';
 import { launchArgs, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
 
 /** Where the supervisor of a run's attempt records its end. */
@@ -124,7 +126,9 @@ export function trainActor(deps: ActorDeps) {
     const progress = (attempt: number) => (metrics: Record<string, number>) => emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
 
     if (deps.settings.launcher.kind === 'slurm' || run.started?.launcher === 'slurm' || run.planned) {
-      const slurm = slurmTrain({ deps, input, emit, failed, settle: (attempt, r) => settle(attempt, r), progress, prepare, violation, runDir });
+      // A session resumed under other settings still follows its Slurm attempt, with Slurm's defaults.
+      const settings = deps.settings.launcher.slurm ?? SlurmSettingsSchema.parse({});
+      const slurm = clusterTrain(slurmLauncher(settings), settings, { deps, input, emit, failed, settle: (attempt, r) => settle(attempt, r), progress, prepare, violation, runDir });
       receive((event) => {
         if ((event as AutopilotEvent).type === 'StopRequested') slurm.stop();
       });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { squeueAll } from '../../adapters/launcher/slurm/commands.js';
-import { workspaceIdOf } from '../../adapters/actors/train-slurm.js';
+import { workspaceIdOf } from '../../adapters/actors/train-cluster.js';
 import type { AutopilotEventType, EventOf } from '../../events/catalogue.js';
 import { eventsOfType, logOf } from './hostile.js';
 import { fakeTrainerWorkspace, patchSettings } from './workspace.js';

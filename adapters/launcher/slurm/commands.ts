@@ -3,6 +3,7 @@
  * parse.ts. A command that fails throws SlurmCommandError, which names it, its exit code and its stderr.
  */
 import { execa } from 'execa';
+import { LauncherCommandError } from '../cluster.js';
 import { parseAccountingStorageType, parseJobDetails, parseQueue, parseSbatchJobId, QUEUE_FORMAT, type JobDetails, type QueueEntry } from './parse.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -15,15 +16,15 @@ export interface SlurmEnv {
 }
 
 /** A Slurm command that failed: which, its argv, exit code (null: could not run, e.g. ENOENT, or timed out), stderr (trimmed, capped at 4 KiB). */
-export class SlurmCommandError extends Error {
+export class SlurmCommandError extends LauncherCommandError {
   constructor(
-    readonly command: string,
-    readonly argv: string[],
-    readonly exitCode: number | null,
+    command: string,
+    argv: string[],
+    exitCode: number | null,
     readonly stderr: string,
     message: string,
   ) {
-    super(message);
+    super(command, argv, exitCode, message);
     this.name = 'SlurmCommandError';
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { slurmOutcome } from '../../../../adapters/launcher/slurm/follow-job.js';
-import type { JobDetails } from '../../../../adapters/launcher/slurm/parse.js';
+import { slurmOutcome } from '../../../../adapters/launcher/slurm/launcher.js';
+import type { JobEnd } from '../../../../adapters/launcher/cluster.js';
 
-const details = (state: string, reason = 'None'): JobDetails => ({ jobId: '7', name: 'ap-001-a1', state, reason, exitCode: 0, signal: 15, restarts: 0, requeue: true, comment: '' });
+const details = (state: string, reason = 'None'): JobEnd => ({ state, reason, exitCode: 0, signal: 15 });
 
 describe('how a Slurm job ended, when its state and not its exit says it', () => {
   it('leaves a job that wrote its result file and completed or failed to its exit code', () => {

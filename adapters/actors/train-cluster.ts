@@ -1,21 +1,19 @@
 /**
- * The train actor's Slurm branch: each attempt is one batch job. The attempt is recorded
- * (AttemptPlanned, with its job script's hash) before `sbatch`; the job id goes in RunStarted. After
- * a restart the job is found by its recorded id, or by its name when only the submission was
- * recorded, and followed again — never submitted twice without an event saying so.
+ * The train actor's branch for schedulers (Slurm; see adapters/launcher/cluster.ts): each attempt is
+ * one job. The attempt is recorded (AttemptPlanned, with its job script's hash) before it is
+ * submitted; the job id goes in RunStarted. After a restart the job is found by its recorded id, or
+ * by its name when only the submission was recorded, and followed again — never submitted twice
+ * without an event saying so.
  */
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { AutopilotEvent, DataOf, FailureReason } from '../../events/catalogue.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
-import { SlurmSettingsSchema } from '../../domain/config/launcher-settings.js';
-import { jobOfSession, sbatchArgv, slurmJobComment, slurmJobName, slurmJobScript } from '../../domain/run/slurm-job.js';
 import { ensureDirConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import type { LaunchResult } from '../launcher/local.js';
 import { followLog } from '../launcher/follow.js';
-import { sbatch, scancel, squeueAll, SlurmCommandError } from '../launcher/slurm/commands.js';
-import { followSlurm, type CommandFailure, type SlurmHandle } from '../launcher/slurm/follow-job.js';
-import { activeState } from '../launcher/slurm/watch.js';
+import { LauncherCommandError, type ClusterLauncher } from '../launcher/cluster.js';
+import { followJob, type CommandFailure, type JobHandle } from '../launcher/cluster-follow.js';
 import { redactArgv, redactEnv } from '../secrets.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { linkRunLog } from './run-log.js';
@@ -30,7 +28,7 @@ export interface Prepared {
 }
 
 /** What the train actor shares with this branch. */
-export interface SlurmTrainScope {
+export interface ClusterTrainScope {
   deps: ActorDeps;
   input: TrainInput;
   runDir: string;
@@ -44,27 +42,32 @@ export interface SlurmTrainScope {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts (or resumes) the run's attempt on Slurm; `stop` cancels its job and every other job of the session. */
-export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
+/** How often the queue is looked at, and how failing scheduler commands are retried. */
+export interface ClusterPolicy {
+  poll_seconds: number;
+  command_retries: number;
+  retry_seconds: number;
+}
+
+/** Starts (or resumes) the run's attempt on the scheduler; `stop` cancels its job and every other job of the session. */
+export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, scope: ClusterTrainScope): { stop(): void } {
   const { deps, input, emit, runDir } = scope;
   const { run, session } = input;
-  // A session resumed under other settings still follows its Slurm attempt, with Slurm's defaults.
-  const slurm = deps.settings.launcher.slurm ?? SlurmSettingsSchema.parse({});
   const timeouts = deps.settings.timeouts[input.mode];
   const root = deps.paths.root;
-  const tries = slurm.command_retries + 1;
+  const tries = policy.command_retries + 1;
   const workspaceId = workspaceIdOf(root);
-  let handle: SlurmHandle | null = null;
+  let handle: JobHandle | null = null;
   let stopped = false;
 
-  const commandFailed = (attempt: number, f: CommandFailure) => emit(makeEvent('LauncherCommandFailed', { runId: run.runId, attempt, launcher: 'slurm', ...f }, session, deps.now()));
+  const commandFailed = (attempt: number, f: CommandFailure) => emit(makeEvent('LauncherCommandFailed', { runId: run.runId, attempt, launcher: launcher.kind, ...f }, session, deps.now()));
   const filesOf = (attempt: number) => {
-    const dir = join(runDir, 'slurm');
+    const dir = join(runDir, launcher.kind);
     return { dir, script: join(dir, `attempt-${attempt}.sh`), result: join(dir, `attempt-${attempt}.result.json`) };
   };
 
   const follow = (attempt: number, jobId: string, logOffset: number, startedAtMs: number | null, restarts: number) => {
-    handle = followSlurm({
+    handle = followJob(launcher, {
       root,
       jobId,
       logFile: deps.paths.log(run.runId),
@@ -75,9 +78,9 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
       graceMs: timeouts.grace_seconds * 1000,
       startedAtMs,
       restarts,
-      pollMs: slurm.poll_seconds * 1000,
-      retries: slurm.command_retries,
-      retryMs: slurm.retry_seconds * 1000,
+      pollMs: policy.poll_seconds * 1000,
+      retries: policy.command_retries,
+      retryMs: policy.retry_seconds * 1000,
       onRequeued: (r) => emit(makeEvent('RunRequeued', { runId: run.runId, attempt, jobId, ...r }, session, deps.now())),
       onCommandFailed: (f) => commandFailed(attempt, f),
       onProgress: scope.progress(attempt),
@@ -88,17 +91,17 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
     void handle.result.then((r) => scope.settle(attempt, r));
   };
 
-  /** `sbatch`, retried with backoff; null once the tries are used up (recorded as a launcher failure, which halts the loop). */
+  /** The submission, retried with backoff; null once the tries are used up (recorded as a launcher failure, which halts the loop). */
   const submit = async (attempt: number, argv: string[], cwd: string): Promise<string | null> => {
     for (let t = 1; ; t++) {
       try {
-        return await sbatch(argv.slice(2, -1), argv.at(-1)!, { cwd, env: trainerEnv(deps, run.runId) });
+        return await launcher.submit(argv, cwd, trainerEnv(deps, run.runId));
       } catch (err) {
-        if (!(err instanceof SlurmCommandError)) throw err;
-        const retryInMs = t < tries ? Math.round(slurm.retry_seconds * 1000 * 2 ** (t - 1)) : null;
-        commandFailed(attempt, { command: 'sbatch', argv, exitCode: err.exitCode, message: err.message, try: t, tries, retryInMs });
+        if (!(err instanceof LauncherCommandError)) throw err;
+        const retryInMs = t < tries ? Math.round(policy.retry_seconds * 1000 * 2 ** (t - 1)) : null;
+        commandFailed(attempt, { command: err.command, argv, exitCode: err.exitCode, message: err.message, try: t, tries, retryInMs });
         if (retryInMs === null || stopped) {
-          scope.failed(attempt, 'launcher-error', null, null, 0, `sbatch failed ${t} time(s); last: ${err.message}`);
+          scope.failed(attempt, 'launcher-error', null, null, 0, `${err.command} failed ${t} time(s); last: ${err.message}`);
           return null;
         }
         await sleep(retryInMs);
@@ -113,28 +116,38 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
     const { argv, cwd, seed, unsafe } = prepared;
     unsafe.push(...ensureDirConfined(root, files.dir));
     removeConfined(root, files.result);
-    const a = { workspaceId, session, runId: run.runId, attempt };
-    const script = slurmJobScript({ ...a, argv, resultFile: files.result });
-    unsafe.push(...writeConfined(root, files.script, script));
+    const job = launcher.plan({
+      workspaceId,
+      session,
+      runId: run.runId,
+      attempt,
+      argv,
+      cwd,
+      log: deps.paths.log(run.runId),
+      resultFile: files.result,
+      script: files.script,
+      wallSeconds: timeouts.wall_seconds,
+    });
+    unsafe.push(...writeConfined(root, files.script, job.scriptText));
     // The output is stored once, in logs/<id>.log (Slurm appends to it); the run folder's train.log is the same file.
     unsafe.push(...linkRunLog(root, deps.paths.log(run.runId), join(runDir, 'train.log')));
     scope.violation(unsafe, attempt);
-    const submitArgv = sbatchArgv(slurm, {
-      ...a,
-      script: files.script,
-      log: deps.paths.log(run.runId),
-      cwd,
-      wallSeconds: timeouts.wall_seconds,
-    });
-    const job = {
-      name: slurmJobName(a),
-      comment: slurmJobComment(a),
+    const recorded = {
+      name: job.name,
+      comment: job.comment,
       script: relative(root, files.script),
-      scriptSha256: createHash('sha256').update(script).digest('hex'),
+      scriptSha256: createHash('sha256').update(job.scriptText).digest('hex'),
       resultFile: relative(root, files.result),
     };
-    emit(makeEvent('AttemptPlanned', { runId: run.runId, attempt, launcher: 'slurm', job, argv: submitArgv, ...(resubmission ? { resubmission: true } : {}) }, session, deps.now()));
-    return { argv, cwd, seed, submitArgv, job };
+    emit(
+      makeEvent(
+        'AttemptPlanned',
+        { runId: run.runId, attempt, launcher: launcher.kind, job: recorded, argv: job.argv, ...(resubmission ? { resubmission: true } : {}) },
+        session,
+        deps.now(),
+      ),
+    );
+    return { argv, cwd, seed, submitArgv: job.argv, job: recorded };
   };
 
   const started = (attempt: number, p: { argv: string[]; cwd: string; seed: number | null; job: DataOf<'AttemptPlanned'>['job'] }, jobId: string, logOffset: number) =>
@@ -144,7 +157,7 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
         {
           runId: run.runId,
           attempt,
-          launcher: 'slurm',
+          launcher: launcher.kind,
           argv: redactArgv(p.argv, deps.settings.secrets.record),
           cwd: p.cwd,
           pid: null,
@@ -182,10 +195,10 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
   /** The queue as the controller lists it now (null: it did not answer; recorded). */
   const queue = async (attempt: number) => {
     try {
-      return await squeueAll();
+      return await launcher.list();
     } catch (err) {
-      if (!(err instanceof SlurmCommandError)) throw err;
-      commandFailed(attempt, { command: 'squeue', argv: err.argv, exitCode: err.exitCode, message: err.message, try: 1, tries: 1, retryInMs: null });
+      if (!(err instanceof LauncherCommandError)) throw err;
+      commandFailed(attempt, { command: err.command, argv: err.argv, exitCode: err.exitCode, message: err.message, try: 1, tries: 1, retryInMs: null });
       return null;
     }
   };
@@ -193,14 +206,14 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
   const reattach = async (s: NonNullable<RunContext['started']>) => {
     const jobId = s.job!.id;
     const entry = (await queue(s.attempt))?.find((e) => e.jobId === jobId) ?? null;
-    emit(makeEvent('RunReattached', { runId: run.runId, attempt: s.attempt, pid: null, jobId, foundBy: 'id', alive: entry !== null && activeState(entry.state) }, session, deps.now()));
+    emit(makeEvent('RunReattached', { runId: run.runId, attempt: s.attempt, pid: null, jobId, foundBy: 'id', alive: entry !== null && launcher.active(entry.state) }, session, deps.now()));
     follow(s.attempt, jobId, s.logOffset, Date.parse(s.at), run.restarts ?? 0);
   };
 
   // Submitted, by the record, but with no job id recorded: the job is looked for by its name and comment before anything is submitted again.
   const findPlanned = async (p: DataOf<'AttemptPlanned'>) => {
     const listed = await queue(p.attempt);
-    if (listed === null) return scope.failed(p.attempt, 'launcher-error', null, null, 0, `could not look for job ${p.job.name} of attempt ${p.attempt}: squeue failed`);
+    if (listed === null) return scope.failed(p.attempt, 'launcher-error', null, null, 0, `could not look for job ${p.job.name} of attempt ${p.attempt}: the scheduler did not list its jobs`);
     const found = listed.find((e) => e.name === p.job.name && e.comment === p.job.comment);
     if (!found) {
       if (p.resubmission) return scope.failed(p.attempt, 'orphaned', null, null, 0, `attempt ${p.attempt} was submitted twice and no job ${p.job.name} was found either time`);
@@ -209,19 +222,19 @@ export function slurmTrain(scope: SlurmTrainScope): { stop(): void } {
     // Its output starts where the log stood when the attempt was planned at the latest: from the log's end now, what it printed meanwhile is in the file, not in the events.
     const offset = logSize();
     started(p.attempt, { ...launchArgs(deps, run, session), job: p.job }, found.jobId, offset);
-    emit(makeEvent('RunReattached', { runId: run.runId, attempt: p.attempt, pid: null, jobId: found.jobId, foundBy: 'name', alive: activeState(found.state) }, session, deps.now()));
+    emit(makeEvent('RunReattached', { runId: run.runId, attempt: p.attempt, pid: null, jobId: found.jobId, foundBy: 'name', alive: launcher.active(found.state) }, session, deps.now()));
     follow(p.attempt, found.jobId, offset, null, found.restarts);
   };
 
   const begin = run.started?.job ? reattach(run.started) : run.planned ? findPlanned(run.planned) : start(run.attempt + 1);
-  void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the Slurm launcher failed: ${(err as Error).message}`));
+  void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the ${launcher.kind} launcher failed: ${(err as Error).message}`));
 
   return {
     stop() {
       if (stopped) return;
       stopped = true;
       handle?.stop('killed');
-      void cancelSessionJobs(workspaceId, session);
+      void cancelSessionJobs(launcher, workspaceId, session);
     },
   };
 }
@@ -232,12 +245,12 @@ export function workspaceIdOf(root: string): string {
 }
 
 /** Cancels every job of the session still in the queue (`stop --now`, Ctrl-C): nothing of it runs on after the loop. */
-export async function cancelSessionJobs(workspaceId: string, session: string): Promise<void> {
+export async function cancelSessionJobs(launcher: ClusterLauncher, workspaceId: string, session: string): Promise<void> {
   let listed;
   try {
-    listed = await squeueAll();
+    listed = await launcher.list();
   } catch {
     return;
   }
-  for (const e of listed) if (jobOfSession(e.comment, workspaceId, session) && activeState(e.state)) await scancel(e.jobId).catch(() => undefined);
+  for (const e of listed) if (launcher.ofSession(e, workspaceId, session) && launcher.active(e.state)) await launcher.cancel(e.jobId, 'end').catch(() => undefined);
 }

@@ -1,7 +1,7 @@
 /**
  * The Slurm launcher against the real one-node Slurm (bin/slurm-up.sh): each attempt is one batch
  * job, recorded before it is submitted; jobs cancelled from outside, stopped, requeued and timed out
- * are recorded as such. (Crashes and failing Slurm commands: train-slurm-recovery.e2e.test.ts.)
+ * are recorded as such. (Crashes and failing Slurm commands: train-cluster-recovery.e2e.test.ts.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { eventsOfType, logOf, loop } from '../../support/hostile.js';
 import { makeJobEligibleNow, requireSlurm, waitForJobState } from '../../support/slurm.js';
 import { jobsOf, slurmWorkspace, tempGo, waitForEvent } from '../../support/slurm-loop.js';
 import { squeueAll } from '../../../adapters/launcher/slurm/commands.js';
-import { workspaceIdOf } from '../../../adapters/actors/train-slurm.js';
+import { workspaceIdOf } from '../../../adapters/actors/train-cluster.js';
 import type { EventOf } from '../../../events/catalogue.js';
 
 const workspaces: string[] = [];

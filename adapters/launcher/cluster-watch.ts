@@ -1,18 +1,17 @@
 /**
- * Watching Slurm's queue: one `squeue` per poll for every job in flight, however many there are,
- * so a loop with k jobs asks the controller as often as a loop with one. A failing `squeue` is
+ * Watching a scheduler's queue: one listing per poll for every job in flight, however many there
+ * are, so a loop with k jobs asks the scheduler as often as a loop with one. A failing listing is
  * retried with backoff a bounded number of times before the watchers are told it is hopeless.
  */
-import { squeueAll, SlurmCommandError } from './commands.js';
-import type { QueueEntry } from './parse.js';
+import { LauncherCommandError, type ClusterLauncher, type JobStatus } from './cluster.js';
 
 /** What a watcher hears after each poll. */
 export type QueueNews =
-  | { kind: 'entry'; entry: QueueEntry | null }
-  /** `squeue` failed; `retryInMs` null: the tries are used up (the watch is over). */
-  | { kind: 'failed'; error: SlurmCommandError; try: number; tries: number; retryInMs: number | null };
+  | { kind: 'entry'; entry: JobStatus | null }
+  /** The listing failed; `retryInMs` null: the tries are used up (the watch is over). */
+  | { kind: 'failed'; error: LauncherCommandError; try: number; tries: number; retryInMs: number | null };
 
-/** How the queue is watched: the poll interval and the retry policy of a failing `squeue`. */
+/** How the queue is watched: the poll interval and the retry policy of a failing listing. */
 export interface WatchPolicy {
   pollMs: number;
   /** Retries after a failure (so `retries + 1` tries in a row before giving up). */
@@ -23,14 +22,17 @@ export interface WatchPolicy {
 
 type Listener = (news: QueueNews) => void;
 
-/** One queue watcher per policy: its timer runs only while something is watched. */
+/** One queue watcher per scheduler and policy: its timer runs only while something is watched. */
 class QueueWatcher {
   private readonly listeners = new Map<string, Set<Listener>>();
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
   private polling = false;
 
-  constructor(private readonly policy: WatchPolicy) {}
+  constructor(
+    private readonly launcher: ClusterLauncher,
+    private readonly policy: WatchPolicy,
+  ) {}
 
   watch(jobId: string, listener: Listener): () => void {
     let set = this.listeners.get(jobId);
@@ -60,11 +62,11 @@ class QueueWatcher {
     let news: (jobId: string) => QueueNews;
     let next = this.policy.pollMs;
     try {
-      const entries = new Map((await squeueAll()).map((e) => [e.jobId, e]));
+      const entries = new Map((await this.launcher.list()).map((e) => [e.jobId, e]));
       this.failures = 0;
       news = (id) => ({ kind: 'entry', entry: entries.get(id) ?? null });
     } catch (err) {
-      if (!(err instanceof SlurmCommandError)) throw err;
+      if (!(err instanceof LauncherCommandError)) throw err;
       this.failures += 1;
       const tries = this.policy.retries + 1;
       const retryInMs = this.failures < tries ? this.policy.retryMs * 2 ** (this.failures - 1) : null;
@@ -82,36 +84,10 @@ class QueueWatcher {
 
 const watchers = new Map<string, QueueWatcher>();
 
-/** Calls `listener` after every poll with the job's queue entry (null: the controller no longer lists it) or a failure; returns the unwatch. */
-export function watchJob(jobId: string, policy: WatchPolicy, listener: Listener): () => void {
-  const key = `${policy.pollMs}/${policy.retries}/${policy.retryMs}`;
+/** Calls `listener` after every poll with the job's listing (null: the scheduler no longer lists it) or a failure; returns the unwatch. */
+export function watchJob(launcher: ClusterLauncher, jobId: string, policy: WatchPolicy, listener: Listener): () => void {
+  const key = `${launcher.kind}/${policy.pollMs}/${policy.retries}/${policy.retryMs}`;
   let w = watchers.get(key);
-  if (!w) watchers.set(key, (w = new QueueWatcher(policy)));
+  if (!w) watchers.set(key, (w = new QueueWatcher(launcher, policy)));
   return w.watch(jobId, listener);
-}
-
-/** Slurm job states in which the job may still run (or run again). */
-const ACTIVE = new Set([
-  'PENDING',
-  'CONFIGURING',
-  'RUNNING',
-  'COMPLETING',
-  'REQUEUED',
-  'REQUEUE_FED',
-  'REQUEUE_HOLD',
-  'RESIZING',
-  'SUSPENDED',
-  'STOPPED',
-  'SIGNALING',
-  'STAGE_OUT',
-  'RESV_DEL_HOLD',
-]);
-/** Whether a job in `state` is not over yet. */
-export function activeState(state: string): boolean {
-  return ACTIVE.has(state);
-}
-
-/** Whether a job in `state` is running its script now. */
-export function runningState(state: string): boolean {
-  return state === 'RUNNING' || state === 'COMPLETING' || state === 'SIGNALING';
 }

@@ -1,20 +1,19 @@
 /**
- * Following one attempt's Slurm job to its end: its log (as for a local launch), its place in the
- * queue (one batched `squeue` per poll, see watch.ts), its requeues, and the wall-clock and
- * no-output limits, which count from when the job runs (not while it waits in the queue). The end
- * is read from the result file the job script writes (authoritative), or, without one, from what
- * `scontrol` still knows: cancelled from outside, Slurm's own time limit, or lost.
+ * Following one attempt's cluster job to its end: its log (as for a local launch), its place in the
+ * queue (one listing per poll for every job, see cluster-watch.ts), its requeues, and the wall-clock
+ * and no-output limits, which count from when the job runs (not while it waits in the queue). The
+ * end is read from the result file the job script writes (authoritative), or, without one, from
+ * what the scheduler still knows: cancelled from outside, its own time limit, or lost.
  */
 import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
-import { holdDirConfined, readConfined } from '../../fs/confined.js';
-import { followLog } from '../follow.js';
-import type { LaunchResult } from '../local.js';
-import { scancel, scontrolShowJob, SlurmCommandError } from './commands.js';
-import type { JobDetails, QueueEntry } from './parse.js';
-import { activeState, runningState, watchJob, type WatchPolicy } from './watch.js';
+import { holdDirConfined, readConfined } from '../fs/confined.js';
+import { followLog } from './follow.js';
+import type { LaunchResult } from './local.js';
+import { LauncherCommandError, type ClusterLauncher, type JobEnd, type JobStatus } from './cluster.js';
+import { watchJob, type WatchPolicy } from './cluster-watch.js';
 
-/** A failed Slurm command, as the caller records it. */
+/** A failed scheduler command, as the caller records it. */
 export interface CommandFailure {
   command: string;
   argv: string[];
@@ -26,7 +25,7 @@ export interface CommandFailure {
 }
 
 /** What to follow. */
-export interface SlurmFollowSpec extends WatchPolicy {
+export interface JobFollowSpec extends WatchPolicy {
   root: string;
   jobId: string;
   logFile: string;
@@ -38,7 +37,7 @@ export interface SlurmFollowSpec extends WatchPolicy {
   graceMs: number;
   /** When the job was recorded as started (epoch ms): the wall clock counts from here on a reattach, from the first sight of it running otherwise. */
   startedAtMs: number | null;
-  /** Slurm's restart count already recorded (a larger one is a requeue). */
+  /** The scheduler's restart count already recorded (a larger one is a requeue). */
   restarts: number;
   onRequeued(r: { restarts: number; state: string; reason: string }): void;
   onCommandFailed(f: CommandFailure): void;
@@ -48,8 +47,8 @@ export interface SlurmFollowSpec extends WatchPolicy {
 }
 
 /** A job being followed. */
-export interface SlurmHandle {
-  /** Cancels the job: USR1 to its script (the trainer gets TERM), then `scancel` after the grace; records why. */
+export interface JobHandle {
+  /** Cancels the job: a warning to its script (the trainer gets TERM), then the end after the grace; records why. */
   stop(reason: 'timeout' | 'hung' | 'killed'): void;
   result: Promise<LaunchResult>;
 }
@@ -86,8 +85,8 @@ function readResult(root: string, path: string): ResultRecord | null {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Follows the job until it ends; never throws (a failing Slurm command is reported and, past its tries, ends the follow as lost). */
-export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
+/** Follows the job until it ends; never throws (a failing scheduler command is reported and, past its tries, ends the follow as a launcher error). */
+export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHandle {
   const log = followLog(spec.root, spec.logFile, spec.logOffset);
   log.listen({
     ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
@@ -98,47 +97,47 @@ export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
   let running = false;
   let restarts = spec.restarts;
   let stoppedFor: LaunchResult['stoppedFor'] = null;
-  let lastEntry: QueueEntry | null = null;
-  let end: (e: { entry: QueueEntry | null; gaveUp?: string }) => void = () => undefined;
-  const ended = new Promise<{ entry: QueueEntry | null; gaveUp?: string }>((resolve) => (end = resolve));
+  let lastEntry: JobStatus | null = null;
+  let end: (e: { entry: JobStatus | null; gaveUp?: string }) => void = () => undefined;
+  const ended = new Promise<{ entry: JobStatus | null; gaveUp?: string }>((resolve) => (end = resolve));
 
-  const cancel = async (signal?: string) => {
+  const cancel = async (how: 'warn' | 'end') => {
     try {
-      await scancel(spec.jobId, signal ? { signal, batch: true } : {});
+      await launcher.cancel(spec.jobId, how);
     } catch (err) {
-      if (err instanceof SlurmCommandError) report(err, 1, 1, null);
+      if (err instanceof LauncherCommandError) report(err, 1, 1, null);
     }
   };
-  const report = (err: SlurmCommandError, attempt: number, tries: number, retryInMs: number | null) =>
+  const report = (err: LauncherCommandError, attempt: number, tries: number, retryInMs: number | null) =>
     spec.onCommandFailed({ command: err.command, argv: err.argv, exitCode: err.exitCode, message: err.message, try: attempt, tries, retryInMs });
 
   const stop = (reason: 'timeout' | 'hung' | 'killed') => {
     if (stoppedFor) return;
     stoppedFor = reason;
     // A job still waiting has no script to warn: it is cancelled at once.
-    if (!running) return void cancel();
-    void cancel('USR1');
-    setTimeout(() => void (lastEntry === null || activeState(lastEntry.state) ? cancel() : undefined), spec.graceMs).unref();
+    if (!running) return void cancel('end');
+    void cancel('warn');
+    setTimeout(() => void (lastEntry === null || launcher.active(lastEntry.state) ? cancel('end') : undefined), spec.graceMs).unref();
   };
 
-  const unwatch = watchJob(spec.jobId, spec, (news) => {
+  const unwatch = watchJob(launcher, spec.jobId, spec, (news) => {
     if (news.kind === 'failed') {
       report(news.error, news.try, news.tries, news.retryInMs);
       if (news.retryInMs === null) {
         // Nothing may run on unwatched: a cancel is tried (the controller may answer that much).
-        void cancel();
+        void cancel('end');
         end({ entry: lastEntry, gaveUp: news.error.message });
       }
       return;
     }
     const entry = news.entry;
-    if (entry === null || !activeState(entry.state)) return end({ entry });
-    // Slurm counts every requeue (by scontrol, a preemption, a node failure) in the job's restart count: one event per count.
+    if (entry === null || !launcher.active(entry.state)) return end({ entry });
+    // The scheduler counts every requeue (by hand, a preemption, a node failure) in the job's restart count: one event per count.
     if (entry.restarts > restarts) {
       restarts = entry.restarts;
       spec.onRequeued({ restarts, state: entry.state, reason: entry.reason });
     }
-    running = runningState(entry.state);
+    running = launcher.running(entry.state);
     if (running && runningSince === null) runningSince = Date.now();
     lastEntry = entry;
   });
@@ -162,7 +161,7 @@ export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
     clearInterval(tick);
     log.drain(true);
     const { lastMetrics, tail } = log.close();
-    const details = gaveUp === undefined ? await showJob(spec.jobId) : null;
+    const details = gaveUp === undefined ? await endOf(launcher, spec.jobId) : null;
     const state = details?.state ?? entry?.state ?? null;
     const base: LaunchResult = {
       exitCode: record?.exitCode ?? details?.exitCode ?? null,
@@ -176,37 +175,16 @@ export function followSlurm(spec: SlurmFollowSpec): SlurmHandle {
       tail,
       contained: true,
     };
-    const endedBy = stoppedFor ? undefined : slurmOutcome(spec.jobId, state, details, record !== null, gaveUp);
+    const endedBy = stoppedFor ? undefined : launcher.outcome(spec.jobId, state, details, record !== null, gaveUp);
     return endedBy ? { ...base, endedBy } : base;
   })();
   return { stop, result };
 }
 
-async function showJob(jobId: string): Promise<JobDetails | null> {
+async function endOf(launcher: ClusterLauncher, jobId: string): Promise<JobEnd | null> {
   try {
-    return await scontrolShowJob(jobId);
+    return await launcher.end(jobId);
   } catch {
     return null;
   }
-}
-
-/** The outcome when the job's state, not its exit, says how it ended (undefined: its exit and result file say it). Pure. */
-export function slurmOutcome(jobId: string, state: string | null, details: JobDetails | null, recorded: boolean, gaveUp: string | undefined): LaunchResult['endedBy'] {
-  // The job may run on: the loop halts (a launcher error), saying how to look and how to cancel it.
-  if (gaveUp !== undefined)
-    return { reason: 'launcher-error', message: `Slurm stopped answering about job ${jobId}: ${gaveUp}; it may still run: see squeue -j ${jobId}, cancel it with scancel ${jobId}` };
-  const why = details?.reason && details.reason !== 'None' ? `, reason ${details.reason}` : '';
-  if (state === 'CANCELLED')
-    return { reason: 'cancelled', message: `Slurm job ${jobId} was cancelled from outside autopilot (scancel by a user or an administrator): state CANCELLED${why}` };
-  if (state === 'TIMEOUT') return { reason: 'timeout', message: `Slurm job ${jobId} reached its Slurm time limit (--time) and was ended by Slurm` };
-  if (state === 'PREEMPTED') return { reason: 'cancelled', message: `Slurm job ${jobId} was preempted and not requeued${why}` };
-  if (state === 'NODE_FAIL' || state === 'BOOT_FAIL') return { reason: 'lost', message: `Slurm job ${jobId} ended with ${state}: its node failed${why}` };
-  if (!recorded)
-    return {
-      reason: 'lost',
-      message: state
-        ? `Slurm job ${jobId} ended (${state}${why}) without writing its result file`
-        : `Slurm job ${jobId} left the queue without a result file (Slurm forgets finished jobs after MinJobAge; the job script never recorded an end)`,
-    };
-  return undefined;
 }
