@@ -25,7 +25,7 @@ export interface Sequence {
 export const STARTUP = TPE_DEFAULTS.startupTrials;
 
 /** Validates `overrides` and scores the merged config; also returns the policy keys' values as run. */
-async function evaluate(objective: Objective, overrides: Record<string, Scalar>, seed: number, index: number) {
+export async function evaluate(objective: Objective, overrides: Record<string, Scalar>, seed: number, index: number) {
   const checked = validateOverrides(overrides, objective.base, objective.policy);
   if (!checked.ok) return { value: null, asRun: overrides, rejected: true };
   const asRun = scalarsAt(checked.config, Object.keys(objective.policy.keys));
