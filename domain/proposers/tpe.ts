@@ -197,21 +197,23 @@ interface Context {
 
 function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: number): TpeProposal {
   const scored = points.filter((p) => p.status === 'scored');
+  const inFlight = points.filter((p) => p.status === 'pending').length;
   const where = batch > 1 ? `, pick ${j + 1} of ${batch}` : '';
-  if (scored.length < ctx.startupTrials) {
+  // Runs in flight count towards the startup trials: they are random draws already, and k of them at once must not stretch the random start by k - 1.
+  if (scored.length === 0 || scored.length + inFlight < ctx.startupTrials) {
     const overrides = drawValid(ctx, () => randomOverrides(ctx));
     if (overrides === null) return fallback(ctx, points, where);
     const failed = points.filter((p) => p.status === 'failed').length;
     const runs = `${scored.length} scored run${scored.length === 1 ? '' : 's'}${failed > 0 ? ` (${failed} failed)` : ''}`;
     return {
       overrides,
-      rationale: `explore: ${runs} < ${ctx.startupTrials} startup trials, seeded random sample (TPE seed ${ctx.options.seed}${where}).`,
+      rationale: `explore: ${runs}${inFlight > 0 ? ` and ${inFlight} in flight` : ''} ${scored.length + inFlight < ctx.startupTrials ? `< ${ctx.startupTrials} startup trials` : '(no score to model yet)'}, seeded random sample (TPE seed ${ctx.options.seed}${where}).`,
       hypothesis: `A random configuration spreads the first runs over the policy's ranges so the TPE model has runs to fit; a reference point, not an expected improvement.`,
     };
   }
 
   // The model's proposals so far (pooled replicates count once) and its progress set the kind of step.
-  const step = scored.length - ctx.startupTrials;
+  const step = Math.max(0, scored.length - ctx.startupTrials);
   const stale = staleSteps(
     scored.map((p) => p.value as number),
     ctx.options.direction,

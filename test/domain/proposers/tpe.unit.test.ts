@@ -59,6 +59,25 @@ describe('when proposing with TPE', () => {
     expect(modelled?.rationale).not.toMatch(/startup/);
   });
 
+  it('counts runs in flight towards the startup trials, so that k runs at once do not stretch the random start, but never models without a score', () => {
+    const history = historyOf(shipped, 2, lrScore);
+    const pending = historyOf(shipped, 3, () => null, 7).map((o) => o.overrides);
+    // 2 scored + 2 in flight < 5: still random, saying so.
+    expect(proposeTpe(shipped, history, maximize(9, { pending: pending.slice(0, 2) }))[0]?.rationale).toMatch(
+      /^explore: 2 scored runs and 2 in flight < 5 startup trials, seeded random sample/,
+    );
+    // 2 scored + 3 in flight: the model, with the runs in flight as bad (constant liar).
+    const [modelled] = proposeTpe(shipped, history, maximize(9, { pending }));
+    expect(modelled?.rationale).not.toMatch(/startup/);
+    expect(modelled?.rationale).toMatch(/3 pending counted as bad/);
+    // Without a scored run there is nothing to model, whatever is in flight.
+    expect(proposeTpe(shipped, [], maximize(9, { pending }))[0]?.rationale).toMatch(/^explore: 0 scored runs and 3 in flight < 5 startup trials/);
+    const many = historyOf(shipped, 6, () => null, 8).map((o) => o.overrides);
+    expect(proposeTpe(shipped, [], maximize(9, { pending: many }))[0]?.rationale).toMatch(/^explore: 0 scored runs and 6 in flight \(no score to model yet\), seeded random sample/);
+    // Without runs in flight the start is as long as before.
+    expect(proposeTpe(shipped, history, maximize(9))[0]?.rationale).toMatch(/^explore: 2 scored runs < 5 startup trials/);
+  });
+
   it('explains an exploit with the run it is near, its rank and score, the main changes and the model numbers', () => {
     const history = historyOf(shipped, 12, lrScore);
     const proposals = proposeTpe(shipped, history, maximize(3, { batch: 6, broadSteps: 0, patience: 0 }));
