@@ -125,7 +125,9 @@ export function trainActor(deps: ActorDeps) {
 
     const progress = (attempt: number) => (metrics: Record<string, number>) => emit(makeEvent('RunProgress', { runId: run.runId, attempt, metrics }, session, deps.now()));
 
-    if (deps.settings.launcher.kind === 'slurm' || run.started?.launcher === 'slurm' || run.planned) {
+    // An attempt in flight is followed by the launcher that started it, whatever the settings say now.
+    const onSlurm = run.started ? run.started.launcher === 'slurm' : Boolean(run.planned) || deps.settings.launcher.kind === 'slurm';
+    if (onSlurm) {
       // A session resumed under other settings still follows its Slurm attempt, with Slurm's defaults.
       const settings = deps.settings.launcher.slurm ?? SlurmSettingsSchema.parse({});
       const slurm = clusterTrain(slurmLauncher(settings), settings, { deps, input, emit, failed, settle: (attempt, r) => settle(attempt, r), progress, prepare, violation, runDir });
