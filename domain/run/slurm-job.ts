@@ -61,7 +61,8 @@ export function sbatchArgv(s: SlurmSettings, p: SubmitPlan): string[] {
     '--requeue',
     '--open-mode=append',
     `--signal=B:USR1@${s.signal_lead_seconds}`,
-    `--output=${p.log}`,
+    // sbatch reads % in a file name as a pattern (%j: the job id); %% is a literal %.
+    `--output=${p.log.replaceAll('%', '%%')}`,
     `--chdir=${p.cwd}`,
     `--time=${time}`,
     ...(s.partition ? [`--partition=${s.partition}`] : []),

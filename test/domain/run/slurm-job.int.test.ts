@@ -51,6 +51,8 @@ describe('the sbatch argv', () => {
       '/w/runs/007/slurm/attempt-3.sh',
     ]);
     expect(sbatchArgv(SlurmSettingsSchema.parse({ time: '1:00:00' }), { ...attempt, script: 's', log: 'l', cwd: 'c', wallSeconds: 60 })).toContain('--time=1:00:00');
+    // A % in the workspace's path is not read as one of sbatch's file name patterns.
+    expect(sbatchArgv(SlurmSettingsSchema.parse({}), { ...attempt, script: 's', log: '/w/100%j/logs/007.log', cwd: 'c', wallSeconds: 60 })).toContain('--output=/w/100%%j/logs/007.log');
   });
 
   it('tells the jobs of a session of this workspace from those of another workspace', () => {
