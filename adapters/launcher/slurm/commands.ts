@@ -4,7 +4,7 @@
  */
 import { execa } from 'execa';
 import { LauncherCommandError } from '../cluster.js';
-import { parseAccountingStorageType, parseJobDetails, parseQueue, parseSbatchJobId, QUEUE_FORMAT, type JobDetails, type QueueEntry } from './parse.js';
+import { parseAccountingStorageType, parseJobDetails, parseQueue, parseSacct, parseSbatchJobId, QUEUE_FORMAT, SACCT_FORMAT, type JobDetails, type QueueEntry } from './parse.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const STDERR_CAP = 4096;
@@ -98,6 +98,11 @@ export async function scontrolShowJob(jobId: string, opts?: SlurmEnv): Promise<J
 export async function scancel(jobId: string, opts: SlurmEnv & { signal?: string; batch?: boolean } = {}): Promise<void> {
   const flags = [...(opts.signal ? [`--signal=${opts.signal}`] : []), ...(opts.batch ? ['--batch'] : [])];
   await runOk('scancel', [...flags, checkedJobId(jobId)], opts);
+}
+
+/** How a job ended, from Slurm's accounting (call only where {@link accountingEnabled}: without it sacct fails); null when it lists no such job. */
+export async function sacctJob(jobId: string, opts?: SlurmEnv): Promise<ReturnType<typeof parseSacct>> {
+  return parseSacct(await runOk('sacct', ['-j', checkedJobId(jobId), '-n', '-P', '-X', '-o', SACCT_FORMAT], opts), jobId);
 }
 
 /** Whether Slurm keeps job accounting (so sacct works): AccountingStorageType is not accounting_storage/none. */

@@ -1,12 +1,13 @@
 /**
  * Slurm as a {@link ClusterLauncher}: `sbatch` with the job script of domain/run/slurm-job.ts, one
- * `squeue` for every job, `scontrol show job -o` for how one ended (no `sacct`: many clusters keep
- * no accounting), `scancel --signal=USR1 --batch` to warn the job's script, `scancel` to end it.
+ * `squeue` for every job, `scontrol show job -o` for how one ended (and `sacct` for a job the
+ * controller forgot, only where a probe shows accounting: many clusters keep none, and sacct then
+ * fails), `scancel --signal=USR1 --batch` to warn the job's script, `scancel` to end it.
  */
 import type { SlurmSettings } from '../../../domain/config/launcher-settings.js';
 import { jobOfSession, sbatchArgv, slurmJobComment, slurmJobName, slurmJobScript } from '../../../domain/run/slurm-job.js';
 import type { ClusterLauncher, JobEnd } from '../cluster.js';
-import { sbatch, scancel, scontrolShowJob, squeueAll } from './commands.js';
+import { accountingEnabled, sacctJob, sbatch, scancel, scontrolShowJob, squeueAll } from './commands.js';
 
 /** Slurm job states in which the job may still run (or run again). */
 const ACTIVE = new Set([
@@ -27,6 +28,7 @@ const ACTIVE = new Set([
 
 /** The Slurm launcher for these settings. */
 export function slurmLauncher(settings: SlurmSettings): ClusterLauncher {
+  let accounting: Promise<boolean> | undefined;
   return {
     kind: 'slurm',
     plan(spec) {
@@ -38,7 +40,10 @@ export function slurmLauncher(settings: SlurmSettings): ClusterLauncher {
     list: () => squeueAll(),
     async end(jobId) {
       const d = await scontrolShowJob(jobId);
-      return d && { state: d.state, reason: d.reason, exitCode: d.exitCode, signal: d.signal };
+      if (d) return { state: d.state, reason: d.reason, exitCode: d.exitCode, signal: d.signal };
+      // Forgotten by the controller (after MinJobAge): accounting still knows, where there is accounting (probed once).
+      accounting ??= accountingEnabled().catch(() => false);
+      return (await accounting) ? sacctJob(jobId) : null;
     },
     cancel: (jobId, how) => scancel(jobId, how === 'warn' ? { signal: 'USR1', batch: true } : {}),
     active: (state) => ACTIVE.has(state),

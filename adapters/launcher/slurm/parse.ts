@@ -111,3 +111,21 @@ export function parseAccountingStorageType(stdout: string): string {
   if (!m) throw new Error('scontrol show config printed no AccountingStorageType');
   return m[1]!;
 }
+
+/** The fields `sacct` is asked for, in order (`-n -P -X -o`): one `|`-separated line for the job's allocation. */
+export const SACCT_FORMAT = 'JobIDRaw,State,ExitCode,Reason';
+
+/**
+ * How a job ended, from `sacct -j ID -n -P -X -o JobIDRaw,State,ExitCode,Reason`; null when sacct
+ * lists no such job. The state keeps its first word (`CANCELLED by 1000` is CANCELLED).
+ */
+export function parseSacct(stdout: string, jobId: string): { state: string; reason: string; exitCode: number | null; signal: number | null } | null {
+  for (const line of stdout.split('\n')) {
+    const [id, state, exit, ...reason] = line.trim().split('|');
+    if (id !== jobId || state === undefined) continue;
+    const m = /^(\d+):(\d+)$/.exec(exit ?? '');
+    const signal = m ? Number(m[2]) : 0;
+    return { state: state.split(' ')[0]!, reason: reason.join('|') || 'None', exitCode: m ? Number(m[1]) : null, signal: signal > 0 ? signal : null };
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 /** The Slurm parsers on output captured from this machine's Slurm, and on odd lines (spaces, `|` and `Key=` inside values, unknown states). */
 import { describe, expect, it } from 'vitest';
-import { parseAccountingStorageType, parseJobDetails, parseQueue, parseSbatchJobId } from '../../../../adapters/launcher/slurm/parse.js';
+import { parseAccountingStorageType, parseSacct, parseJobDetails, parseQueue, parseSbatchJobId } from '../../../../adapters/launcher/slurm/parse.js';
 
 /** Real output captured from slurm-wlm 22.05.8 (one node, no accounting), with `\n` line ends as the commands print them. */
 const SQUEUE_ALL =
@@ -141,5 +141,19 @@ describe('parseAccountingStorageType', () => {
 
   it('throws when it is missing', () => {
     expect(() => parseAccountingStorageType('ClusterName = x\n')).toThrow(/no AccountingStorageType/);
+  });
+});
+
+describe('parseSacct', () => {
+  // Lines as sacct(1) documents them for -n -P -X -o JobIDRaw,State,ExitCode,Reason (no header; --parsable2: | between fields, none at the end; -X: the allocation only). This machine keeps no accounting, so none is captured here.
+  it('reads the state (first word: CANCELLED by UID is CANCELLED), exit code and signal of the job asked for', () => {
+    expect(parseSacct('41|COMPLETED|0:0|None\n42|CANCELLED by 1000|0:15|None\n', '42')).toEqual({ state: 'CANCELLED', reason: 'None', exitCode: 0, signal: 15 });
+    expect(parseSacct('41|FAILED|3:0|NonZeroExitCode\n', '41')).toEqual({ state: 'FAILED', reason: 'NonZeroExitCode', exitCode: 3, signal: null });
+    expect(parseSacct('41|TIMEOUT|0:0|TimeLimit\n', '41')).toMatchObject({ state: 'TIMEOUT' });
+  });
+
+  it('gives null when the job is not listed', () => {
+    expect(parseSacct('', '42')).toBeNull();
+    expect(parseSacct('41|COMPLETED|0:0|None\n', '42')).toBeNull();
   });
 });
