@@ -11,44 +11,10 @@ import { summarizeProblems } from '../domain/policy/problems.js';
 import { nextReplication, type Replication } from '../domain/judging/replication.js';
 import { sampleOf } from '../domain/judging/sample.js';
 import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
+import { evolveRun, fallBack, newRun, type RunContext } from './run-context.js';
 import type { Mode } from '../domain/config/mode.js';
 
-/** The run the loop is working on. */
-export interface RunContext {
-  runId: string;
-  index: number;
-  kind: 'baseline' | 'proposal' | 'replicate';
-  /** The run a replicate repeats (null for other runs). */
-  parent: string | null;
-  /** Proposals asked for this run so far. */
-  proposalAttempt: number;
-  /** A proposal was asked for and not answered yet (a restarted proposer answers the same attempt). */
-  awaitingProposal: boolean;
-  /** The agent process of the attempt under way, once recorded (a restart stops it before asking again). */
-  proposerProcess: DataOf<'ProposerStarted'> | null;
-  /** The built-in proposer stands in for the configured one (which was exhausted) from attempt `fallbackAt` + 1 on. */
-  fallback: boolean;
-  fallbackAt: number;
-  /** Errors of the last rejected proposal, handed back to the proposer. */
-  errors: DataOf<'ProposalRejected'>['errors'];
-  /** Errors of that rejection beyond `limits.max_problems`, counted but not kept. */
-  errorsOmitted: number;
-  proposal: DataOf<'ProposalReceived'> | null;
-  accepted: DataOf<'ProposalAccepted'> | null;
-  /** Launches of this run so far. */
-  attempt: number;
-  /** An attempt recorded before its cluster job was submitted, and not yet known as started (a restart looks for its job by name). */
-  planned?: DataOf<'AttemptPlanned'> | null;
-  /** Slurm's restart count of the attempt in flight, as its requeues were recorded. */
-  restarts?: number;
-  /** The launch in flight (started, not yet ended), with when it started. */
-  started: (DataOf<'RunStarted'> & { at: string }) | null;
-  finished: DataOf<'RunFinished'> | null;
-  failure: DataOf<'RunFailed'> | null;
-  evaluation: DataOf<'RunEvaluated'> | null;
-  /** The journal step has recorded this run's promotion already. */
-  promoted?: boolean;
-}
+export type { RunContext } from './run-context.js';
 
 /** Everything the loop knows about its session. */
 export interface LoopContext {
@@ -178,27 +144,10 @@ const initialContext: LoopContext = {
   elapsedMs: 0,
 };
 
-function newRun(data: DataOf<'RunPlanned'>): RunContext {
-  return {
-    runId: data.runId,
-    index: data.index,
-    kind: data.kind,
-    parent: data.parent ?? null,
-    proposalAttempt: 0,
-    awaitingProposal: false,
-    proposerProcess: null,
-    fallback: false,
-    fallbackAt: 0,
-    errors: [],
-    errorsOmitted: 0,
-    proposal: null,
-    accepted: null,
-    attempt: 0,
-    started: null,
-    finished: null,
-    failure: null,
-    evaluation: null,
-  };
+/** The loop's run after `event` (the restore event changes no run). */
+function evolveRunOf(context: LoopContext, event: AutopilotEvent | RestoreEvent): RunContext {
+  const run = requireRun(context);
+  return event.type === RESTORE_EVENT ? run : evolveRun(run, event);
 }
 
 function canFallBack(context: LoopContext): boolean {
@@ -309,77 +258,21 @@ export const loopMachine = setup({
       const d = event.data;
       return { run: newRun(d), nextRunIndex: d.index + 1 };
     }),
-    requested: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'ProposalRequested');
-        return { ...requireRun(context), proposalAttempt: event.data.attempt, awaitingProposal: true };
-      },
-    }),
-    received: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'ProposalReceived');
-        return { ...requireRun(context), proposal: event.data, awaitingProposal: false, proposerProcess: null };
-      },
-    }),
-    proposerFailed: assign({ run: ({ context }) => ({ ...requireRun(context), awaitingProposal: false, proposerProcess: null }) }),
-    proposerStarted: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'ProposerStarted');
-        return { ...requireRun(context), proposerProcess: event.data };
-      },
-    }),
-    proposerStopped: assign({ run: ({ context }) => ({ ...requireRun(context), proposerProcess: null }) }),
-    fallBack: assign({
-      run: ({ context }) => ({ ...requireRun(context), fallback: true, fallbackAt: requireRun(context).proposalAttempt }),
-    }),
-    rejected: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'ProposalRejected');
-        const d = event.data;
-        return { ...requireRun(context), errors: d.errors, errorsOmitted: d.omitted ?? 0 };
-      },
-    }),
-    accepted: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'ProposalAccepted');
-        return { ...requireRun(context), accepted: event.data, errors: [], errorsOmitted: 0 };
-      },
-    }),
-    attemptPlanned: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'AttemptPlanned');
-        return { ...requireRun(context), planned: event.data };
-      },
-    }),
-    requeued: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'RunRequeued');
-        return { ...requireRun(context), restarts: Math.max(requireRun(context).restarts ?? 0, event.data.restarts) };
-      },
-    }),
-    launched: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'RunStarted');
-        const run = requireRun(context);
-        // Slurm's fields are set only for its launches, so a local run's context stays as it was.
-        const slurm = event.data.launcher === 'slurm' ? { planned: null, restarts: 0 } : {};
-        return { ...run, attempt: event.data.attempt, started: { ...event.data, at: event.metadata.at }, ...slurm, failure: null };
-      },
-    }),
-    finished: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'RunFinished');
-        return { ...requireRun(context), started: null, finished: event.data };
-      },
-    }),
+    // The run's own events change it as evolveRun says (run-context.ts); failed also records a fatal failure.
+    requested: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    received: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    proposerFailed: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    proposerStarted: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    proposerStopped: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    fallBack: assign({ run: ({ context }) => fallBack(requireRun(context)) }),
+    rejected: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    accepted: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    attemptPlanned: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    requeued: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    launched: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
+    finished: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
     failed: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'RunFailed');
-        const d = event.data;
-        // A launch that never started still uses up an attempt.
-        const run = requireRun(context);
-        return { ...run, started: null, ...(run.planned ? { planned: null } : {}), failure: d, attempt: Math.max(run.attempt, d.attempt) };
-      },
+      run: ({ context, event }) => evolveRunOf(context, event),
       fatal: ({ context, event }) => {
         assertEvent(event, 'RunFailed');
         const d = event.data;
@@ -387,19 +280,14 @@ export const loopMachine = setup({
         return d.reason === 'launcher-error' ? `run ${d.runId}: the launcher failed: ${d.message}` : context.fatal;
       },
     }),
-    evaluated: assign({
-      run: ({ context, event }) => {
-        assertEvent(event, 'RunEvaluated');
-        return { ...requireRun(context), evaluation: event.data };
-      },
-    }),
+    evaluated: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
     promoted: assign({
       incumbent: ({ event }) => {
         assertEvent(event, 'IncumbentChanged');
         return event.data.incumbent;
       },
       // A journal step restarted after a crash must not promote (or grow) the incumbent twice.
-      run: ({ context }) => (context.run ? { ...context.run, promoted: true } : null),
+      run: ({ context, event }) => (context.run ? evolveRunOf(context, event) : null),
     }),
     journaled: assign(({ context, event }) => {
       assertEvent(event, 'JournalWritten');
