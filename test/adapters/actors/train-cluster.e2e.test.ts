@@ -3,14 +3,14 @@
  * job, recorded before it is submitted; jobs cancelled from outside, stopped, requeued and timed out
  * are recorded as such. (Crashes and failing Slurm commands: train-cluster-recovery.e2e.test.ts.)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { CLI, patchSettings } from '../../support/workspace.js';
+import { CLI, copyShippedWorkspace, patchSettings } from '../../support/workspace.js';
 import { eventsOfType, logOf, loop } from '../../support/hostile.js';
 import { makeJobEligibleNow, requireSlurm, waitForJobState } from '../../support/slurm.js';
-import { jobsOf, slurmWorkspace, tempGo, waitForEvent } from '../../support/slurm-loop.js';
+import { jobsOf, slurmWorkspace, tempGo, waitFor, waitForEvent } from '../../support/slurm-loop.js';
 import { squeueAll } from '../../../adapters/launcher/slurm/commands.js';
 import { workspaceIdOf } from '../../../adapters/actors/train-cluster.js';
 import type { EventOf } from '../../../events/catalogue.js';
@@ -127,6 +127,31 @@ describe('Slurm putting a job back, and limits', () => {
     // Both starts of the job appended to the same log; the audit shows the requeue.
     const audit = await execa('node', [CLI, 'audit', '001', '--workspace', ws], { reject: false });
     expect(audit.stdout).toContain(`requeued by Slurm: job ${jobId}`);
+  });
+
+  it('continues the built-in trainer from its latest checkpoint when Slurm requeues its job', async () => {
+    const ws = copyShippedWorkspace();
+    workspaces.push(ws);
+    patchSettings(ws, { launcher: 'slurm', slurm: { poll_seconds: 0.3 } });
+    // A run long enough to requeue in the middle, with a checkpoint every 2 epochs.
+    const baseline = join(ws, 'configs', 'baseline_quick.json');
+    const config = JSON.parse(readFileSync(baseline, 'utf8')) as { train: Record<string, unknown> };
+    writeFileSync(baseline, JSON.stringify({ ...config, train: { ...config.train, total_timesteps: 1024 * 300, checkpoint_interval: 2 } }));
+    const running = loop(ws, ['--runs', '1'], 240_000);
+    const started = await waitForEvent(ws, 'RunStarted', 60_000);
+    const jobId = started.data.job!.id;
+    const checkpoints = join(ws, 'runs', '001', 'checkpoints');
+    await waitFor(() => Promise.resolve(existsSync(checkpoints) && readdirSync(checkpoints).length >= 2), 120_000);
+    await execa('scontrol', ['requeue', jobId]);
+    await waitForJobState(jobId, ['PENDING'], 30_000);
+    makeJobEligibleNow(jobId);
+    const r = await running;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(eventsOfType(ws, 'RunRequeued').map((e) => e.data.restarts)).toEqual([1]);
+    const finished = eventsOfType(ws, 'RunFinished');
+    expect(finished.map((e) => [e.data.attempt, e.data.metrics.agent_steps])).toEqual([[1, 1024 * 300]]);
+    // The second start said where it resumed from, in the same log.
+    expect(readFileSync(join(ws, 'logs', '001.log'), 'utf8')).toMatch(/resuming from .*runs\/001\/checkpoints\/model_\d{6}\.json/);
   });
 
   it('cancels a job that runs past the wall-clock limit (USR1 to its script, then scancel) and records the timeout', async () => {
