@@ -11,12 +11,13 @@ import { EXIT } from '../domain/errors.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import type { Mode } from '../domain/config/mode.js';
 import type { CliIo } from './io.js';
+import { slurmProblems } from '../orchestrator/slurm-check.js';
 
 /** Options of `autopilot check`. */
 export type CheckOptions = { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean };
 
-/** Runs the preflight and prints it; returns 0 when nothing is wrong, 2 otherwise. */
-export function checkCommand(o: CheckOptions, io: CliIo): number {
+/** Runs the preflight (and, for the Slurm launcher, asks Slurm) and prints it; returns 0 when nothing is wrong, 2 otherwise. */
+export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> {
   const paths = workspacePaths(o.workspace);
   try {
     assertWorkspace(paths);
@@ -27,6 +28,7 @@ export function checkCommand(o: CheckOptions, io: CliIo): number {
     return EXIT.usage;
   }
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });
+  if (report.facts.settings) report.problems.push(...(await slurmProblems(report.facts.settings)));
   if (o.json) printJson(reportJson(paths.root, report), io.out);
   else if (report.problems.length === 0) for (const line of summaryLines(paths.root, report)) printLine(line, io.out);
   else {

@@ -105,7 +105,7 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
     .addOption(jsonOption())
     .action(async (o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean }) => {
-      result.code = (await import('./check.js')).checkCommand(o, io);
+      result.code = await (await import('./check.js')).checkCommand(o, io);
     });
   program
     .command('propose')

@@ -96,6 +96,10 @@ describe('a Slurm loop that cannot submit', () => {
     expect(r.exitCode, r.all).toBe(2);
     expect(r.all).toContain('partition "nope" does not exist');
     expect(existsSync(join(ws, 'events.db'))).toBe(false);
+    // autopilot check, before a night, says the same.
+    const check = await execa('node', [CLI, 'check', '--workspace', ws], { reject: false, all: true });
+    expect(check.exitCode, check.all).toBe(2);
+    expect(check.all).toContain('autopilot.json slurm.partition: partition "nope" does not exist on this cluster; allowed: a partition `sinfo -s` lists');
   });
 
   it("refuses to start, recording nothing, when Slurm's controller does not answer", async () => {
