@@ -47,10 +47,21 @@ export default defineConfig({
       // Statistical calibration: thousands of Monte Carlo comparisons, tens of seconds a file.
       { extends: true, test: { name: 'slow', include: ['test/**/*.slow.test.ts'], testTimeout: 300_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
-      // A real Chromium (Debian's) per file against a real inspector. Vitest runs projects of one group on
+      // A real Chromium (Debian's), one for the tier that each file connects to, against a real inspector. Vitest runs projects of one group on
       // the same worker count, so this one shares the int/e2e workers; keep browser files few and each one's
       // pages serial (a browser is heavy on 2 cores).
-      { extends: true, test: { name: 'browser', include: ['test/**/*.browser.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          globalSetup: ['test/support/chromium-server.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: waitWorkers,
+          sequence: { groupOrder: 1 },
+        },
+      },
       { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], testTimeout: 300_000, hookTimeout: 300_000, maxWorkers: waitWorkers, sequence: { groupOrder: 1 } } },
     ],
   },
