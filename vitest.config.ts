@@ -1,5 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Vitest starts a group's projects' files by project name (browser, e2e, int, slow), so the slow tier's
+ * few CPU-bound calibration files ran last and the run ended on one of them with a core idle. This
+ * order starts the long files first (slow, e2e, browser) and ends on the many short int files; within
+ * a project the order is vitest's own (failed, then longest, then largest first).
+ */
+const PROJECT_ORDER = ['unit', 'slow', 'e2e', 'browser', 'int'];
+class LongFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => [f.project.config.sequence.groupOrder, PROJECT_ORDER.indexOf(f.project.name)] as const;
+    const sorted = (await super.sort(files)).map((f, i) => ({ f, i, r: rank(f) }));
+    return sorted.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 const cores = availableParallelism();
 /**
@@ -22,6 +38,7 @@ export default defineConfig({
     setupFiles: ['test/support/temp-root.ts'],
     pool: 'forks',
     isolate: false,
+    sequence: { sequencer: LongFirstSequencer },
     // `vitest run --coverage`, or AUTOPILOT_COVERAGE=1 (CI: bin/test-all.sh), prints a summary; it sees
     // code run in the test processes, not in the CLI and trainer processes the int and e2e tests spawn.
     coverage: {
