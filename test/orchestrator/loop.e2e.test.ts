@@ -7,13 +7,25 @@ import { CLI, ROOT, copyShippedWorkspace } from '../support/workspace.js';
 
 const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log']);
 
+/** `npm run loop`: the build, then the loop command, which the tests run as npm would after `--`. */
+const SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['loop']!;
+const [BUILD, LOOP] = SCRIPT.split(' && ');
+
 describe('when npm run loop runs 3 quick iterations on a copy of the shipped workspace', () => {
   let ws: string;
   let loop: Awaited<ReturnType<typeof execa>>;
 
   beforeAll(async () => {
     ws = copyShippedWorkspace();
-    loop = await execa('npm', ['run', 'loop', '--', '--runs', '3', '--mode', 'quick', '--workspace', ws], { cwd: ROOT, reject: false, all: true });
+    // The script's command after its build: dist/ is already built from these sources (by `npm ci` and
+    // test/global-setup.ts, which compare its stamp), so the suite does not build it again mid-run.
+    const [node, ...args] = LOOP!.split(' ');
+    loop = await execa(node!, [...args, '--runs', '3', '--mode', 'quick', '--workspace', ws], { cwd: ROOT, reject: false, all: true });
+  });
+
+  it('is the build, then the loop of the CLI', () => {
+    expect(BUILD).toBe('npm run build --silent');
+    expect(LOOP).toMatch(/^node bin\/autopilot\.js loop( |$)/);
   });
 
   it('exits 0 and ends by naming the incumbent and where to look', () => {

@@ -1,28 +1,28 @@
 /**
  * Browser tests' support: Debian's Chromium driven by playwright-core (which never downloads a
- * browser), pages whose every request is watched and, unless it goes to an allowed loopback host,
+ * browser; test/support/chromium.ts), pages whose every request is watched and, unless it goes to an allowed loopback host,
  * aborted and recorded; and `autopilot inspect` started as a child process.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { connectChromium, launchChromium as launchOwnChromium } from './chromium.js';
 import { historyWorkspace, type HistoryName } from './histories.js';
 import { CLI, ROOT } from './workspace.js';
 
-/** Where Debian installs Chromium (`apt-get install chromium`). */
-export const CHROMIUM = '/usr/bin/chromium';
 /** Where the browser tests leave their screenshots (gitignored). */
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
-/** Launches headless Chromium; throws (the test fails, never skips) when it is not installed. */
+/**
+ * Headless Chromium for this file: a connection to the browser tier's shared server where there is one
+ * (test/support/chromium-server.ts), else one launched for this file; throws (the test fails, never
+ * skips) when Chromium is not installed. Closing it closes what this file opened.
+ */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} is missing: the browser tests need Debian's chromium. Install it with: apt-get update && apt-get install -y --no-install-recommends chromium (bin/test-all.sh does, as root)`,
-    );
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+  const endpoint = inject('chromiumEndpoint');
+  return endpoint === undefined ? launchOwnChromium() : connectChromium(endpoint);
 }
 
 /** A page whose requests to anywhere but `hosts` are aborted, and listed in `outside`. */

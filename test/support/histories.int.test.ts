@@ -28,7 +28,7 @@ describe.each(Object.keys(HISTORIES) as HistoryName[])('the committed history %s
   });
 
   it('imports into a fresh workspace whose log verifies', async () => {
-    const ws = await historyWorkspace(name);
+    const ws = await historyWorkspace(name, { spawned: true });
     const r = await execa('node', [CLI, 'verify', '--workspace', ws, '--json'], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });

@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { runInProcess } from './cli-in-process.js';
 import { CLI, FAKE_TRAINER, ROOT, fakeTrainerWorkspace, patchSettings } from './workspace.js';
 
 /** Each history's recipe: a fake-trainer workspace (pinned proposer seed) looped this many runs. */
@@ -66,10 +67,17 @@ export async function recordHistory(name: HistoryName, { neutral = false } = {})
 
 /**
  * A fresh fake-trainer workspace holding a committed history, imported through `autopilot import`
- * (the events as the loop stored them, its projections rebuilt from them).
+ * (the events as the loop stored them, its projections rebuilt from them): run in this process, as the
+ * setting of tests of other commands (~0.5 s of CPU less than a CLI process each); `spawned`: by
+ * `node bin/autopilot.js import` (histories.int.test.ts, which holds the fixtures to the CLI).
  */
-export async function historyWorkspace(name: HistoryName): Promise<string> {
+export async function historyWorkspace(name: HistoryName, { spawned = false } = {}): Promise<string> {
   const workspace = fakeTrainerWorkspace();
-  await cli(['import', historyFixture(name), '--workspace', workspace]);
+  const args = ['import', historyFixture(name), '--workspace', workspace];
+  if (spawned) await cli(args);
+  else {
+    const r = await runInProcess(args);
+    if (r.code !== 0) throw new Error(`autopilot ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  }
   return workspace;
 }

@@ -3,14 +3,17 @@
  * process while `autopilot inspect` serves its workspace to Chromium. Every event the loop appends
  * shows in the live tail in under 1 s (timed in the page against the event's own `at`, one clock);
  * the tail never loses or repeats a seq, through pauses and restarts of the server; the runs table
- * follows the running run to its end without a reload; and no request leaves 127.0.0.1.
+ * follows the running run to its end without a reload; the Statechart tab's mark moves with the live
+ * machine records and ends where the log does (on the same loop: one loop, one Chromium); and no
+ * request leaves 127.0.0.1.
  */
 import { execa } from 'execa';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startInspect, watchedPage, type InspectChild, type WatchedPage } from '../../support/browser.js';
-import { loop } from '../../support/hostile.js';
+import { eventsOfType, loop } from '../../support/hostile.js';
 import { loggedEvents, median, recordTailArrivals, tailArrivals, tailReaches, tailSeqs } from '../../support/live-page.js';
+import { drawnEdges, markMoves, openStatechart, recordMarkMoves } from '../../support/statechart-page.js';
 import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
 
 /** Each run's trainer sleeps this long first, so a run is seen running. */
@@ -43,7 +46,7 @@ afterAll(async () => {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('the inspector beside a running loop (Chromium, real processes)', () => {
-  it('shows each event the loop appends in the tail in under 1 s, and the running run in the runs table until it finishes', async () => {
+  it('shows each event the loop appends in the tail in under 1 s, the running run in the runs table until it finishes, and the machine on the statechart', async () => {
     const before = loggedEvents(ws).at(-1)!.seq;
     await recordTailArrivals(tail.page);
     const runs = await watchedPage(browser);
@@ -51,6 +54,10 @@ describe('the inspector beside a running loop (Chromium, real processes)', () =>
     await runs.page.waitForSelector('[data-run-id="001"]');
     // Set on this document: still there at the end only if the table changed without a reload.
     await runs.page.evaluate(() => ((window as unknown as { apSame: boolean }).apSame = true));
+    // The Statechart tab beside the same loop: every move of its mark, as the page saw it.
+    const chart = await watchedPage(browser);
+    await openStatechart(chart.page, server.url);
+    await recordMarkMoves(chart.page);
 
     const running = loop(ws, ['--runs', '2']);
     const row = await runs.page.waitForSelector('[data-run-id].running', { timeout: 30_000 });
@@ -70,6 +77,21 @@ describe('the inspector beside a running loop (Chromium, real processes)', () =>
     await screenshot(runs.page, 'inspector-live-runs');
     expect(runs.outside).toEqual([]);
     await runs.context.close();
+
+    // The statechart's mark moved with the live machine records while the loop ran, and ends where the log does.
+    const end = eventsOfType(ws, 'StateEntered').at(-1)!.data;
+    await chart.page.waitForSelector(`[data-testid=statechart] .state.current[data-state=${end.to}]`);
+    const moves = await markMoves(chart.page);
+    const byLive = moves.filter(([, moved]) => moved === 'live').map(([state]) => state);
+    expect(byLive, JSON.stringify(moves)).toEqual(expect.arrayContaining(['propose', 'validate', 'train', 'evaluate', 'journal']));
+    await chart.page.waitForSelector(`[data-testid=statechart] .edge.last[data-source=${end.from}][data-target=${end.to}]`);
+    // The counts were read again as the session's StateEntered events came: they are the new session's.
+    const session = eventsOfType(ws, 'LoopStarted').at(-1)!.metadata.session;
+    const taken = eventsOfType(ws, 'StateEntered').filter((e) => e.metadata.session === session && e.data.from !== null).length;
+    await expect.poll(async () => (await drawnEdges(chart.page)).reduce((sum, e) => sum + e.count, 0)).toBe(taken);
+    await screenshot(chart.page, 'inspector-statechart-live');
+    expect(chart.outside).toEqual([]);
+    await chart.context.close();
 
     const log = loggedEvents(ws);
     await tailReaches(tail.page, log.at(-1)!.seq);

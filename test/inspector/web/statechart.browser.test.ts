@@ -1,31 +1,18 @@
 /**
  * The Statechart tab in a real browser (Debian Chromium) against a real `autopilot inspect` child:
  * on the imported loop-3 history it marks the state `autopilot status --json` reports and the last
- * `StateEntered`'s edge, counts each edge as the log does, names the invoked actors; beside a real
- * loop it moves while the loop runs. No request may leave 127.0.0.1.
+ * `StateEntered`'s edge, counts each edge as the log does, names the invoked actors. No request may
+ * leave 127.0.0.1. Beside a real loop it moves while the loop runs: live.browser.test.ts, on its loop.
  */
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loopStatechart } from '../../../projections/inspector/statechart.js';
-import { screenshot, startInspect, useBrowserOnHistory, watchedPage, type WatchedPage } from '../../support/browser.js';
-import { eventsOfType, loop } from '../../support/hostile.js';
-import { CLI, fakeTrainerWorkspace } from '../../support/workspace.js';
+import { screenshot, useBrowserOnHistory } from '../../support/browser.js';
+import { eventsOfType } from '../../support/hostile.js';
+import { drawnEdges, openStatechart } from '../../support/statechart-page.js';
+import { CLI } from '../../support/workspace.js';
 
 const h = useBrowserOnHistory('loop-3');
-
-/** Opens the Statechart tab and waits for its drawing, failing at once with the page's error if it shows one. */
-async function openStatechart(page: WatchedPage['page'], url: URL): Promise<void> {
-  await page.goto(new URL('#/statechart', url).href);
-  await page.waitForSelector('[data-testid=statechart] svg .state, [data-testid=error]');
-  const error = await page.$('[data-testid=error]');
-  if (error) throw new Error(`the page shows an error instead of the statechart: ${await error.textContent()}`);
-}
-
-/** Each drawn edge's source, target and count. */
-const drawnEdges = (page: WatchedPage['page']) =>
-  page.$$eval('[data-testid=statechart] .edge', (gs) =>
-    gs.map((g) => ({ from: g.getAttribute('data-source')!, to: g.getAttribute('data-target')!, count: Number(g.getAttribute('data-count')) })),
-  );
 
 describe('the statechart of a finished history (Chromium, a real server)', () => {
   it('marks the state `autopilot status --json` reports, and the last StateEntered’s edge', async () => {
@@ -71,43 +58,5 @@ describe('the statechart of a finished history (Chromium, a real server)', () =>
 
   it('sent no request anywhere but 127.0.0.1', () => {
     expect(h.w.outside).toEqual([]);
-  });
-});
-
-describe('the statechart beside a running loop', () => {
-  it('moves its mark with the live machine records while the loop runs, and ends where the log does', async () => {
-    // Each launch takes 1.5 s, so the loop sits in `train` long enough to be seen there.
-    const live = fakeTrainerWorkspace({ FAKE_TRAINER_BEHAVIOUR: 'sleep:1500' });
-    const first = await loop(live, ['--runs', '1']);
-    expect(first.exitCode, first.all).toBe(0);
-    const inspector = await startInspect(['--workspace', live, '--port', '0']);
-    h.stops.push(() => inspector.stop());
-    const p = await watchedPage(h.browser);
-    await openStatechart(p.page, inspector.url);
-    // Every move of the mark, as the page saw it: the state and what moved it (a live record or the log).
-    await p.page.evaluate(() => {
-      const root = document.querySelector('[data-testid=statechart]') as HTMLElement;
-      const seen: string[][] = [];
-      (window as unknown as { seen: string[][] }).seen = seen;
-      new MutationObserver(() => {
-        const at = [root.dataset['current'] ?? '', root.dataset['moved'] ?? ''];
-        if (seen.at(-1)?.join() !== at.join()) seen.push(at);
-      }).observe(root, { attributes: true, attributeFilter: ['data-current', 'data-moved'] });
-    });
-    const ran = await loop(live, ['--runs', '2']);
-    expect(ran.exitCode, ran.all).toBe(0);
-    const end = eventsOfType(live, 'StateEntered').at(-1)!.data;
-    await p.page.waitForSelector(`[data-testid=statechart] .state.current[data-state=${end.to}]`);
-    const seen = await p.page.evaluate(() => (window as unknown as { seen: string[][] }).seen);
-    const byLive = seen.filter(([, moved]) => moved === 'live').map(([state]) => state);
-    expect(byLive, JSON.stringify(seen)).toEqual(expect.arrayContaining(['propose', 'validate', 'train', 'evaluate', 'journal']));
-    await p.page.waitForSelector(`[data-testid=statechart] .edge.last[data-source=${end.from}][data-target=${end.to}]`);
-    // The counts were read again as the session's StateEntered events came: they are the new session's.
-    const session = eventsOfType(live, 'LoopStarted').at(-1)!.metadata.session;
-    const taken = eventsOfType(live, 'StateEntered').filter((e) => e.metadata.session === session && e.data.from !== null).length;
-    await expect.poll(async () => (await drawnEdges(p.page)).reduce((sum, e) => sum + e.count, 0)).toBe(taken);
-    await screenshot(p.page, 'inspector-statechart-live');
-    expect(p.outside).toEqual([]);
-    await p.context.close();
   });
 });
