@@ -3,7 +3,7 @@
  * agent's prompt and the loop's output, or with every recorded number for the audit. Pure.
  */
 import type { DataOf } from '../../events/catalogue.js';
-import { decimalsFor } from '../stats/index.js';
+import { decimalsFor } from '../stats/format.js';
 import { fmt } from '../text/numbers.js';
 
 /** A recorded evaluation as a verdict line reads it (the audit's step keeps the same fields). */
