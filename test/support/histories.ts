@@ -30,23 +30,27 @@ async function cli(args: string[], { node = [], script = CLI }: { node?: string[
  * Where the fixtures are recorded: a fixed folder, so the paths the log holds (the workspace, the
  * fake trainer, autopilot's own folder) are the same wherever the repository is checked out.
  */
-export const NEUTRAL_PLACE = join(tmpdir(), 'autopilot-fixture-history');
+export function neutralPlace(): string {
+  // Read when used, not when loaded: a worker runs file after file, each with its own TMPDIR.
+  return join(tmpdir(), 'autopilot-fixture-history');
+}
 
 /**
- * A fake-trainer workspace at {@link NEUTRAL_PLACE} (made afresh), with the fake trainer copied beside
+ * A fake-trainer workspace at {@link neutralPlace} (made afresh), with the fake trainer copied beside
  * it and autopilot reached through a link there; returns how to run the CLI so it sees itself there.
  */
 function neutralWorkspace(): { workspace: string; run: { node: string[]; script: string } } {
-  rmSync(NEUTRAL_PLACE, { recursive: true, force: true });
-  mkdirSync(NEUTRAL_PLACE, { recursive: true });
-  const workspace = join(NEUTRAL_PLACE, 'autopilot');
+  const place = neutralPlace();
+  rmSync(place, { recursive: true, force: true });
+  mkdirSync(place, { recursive: true });
+  const workspace = join(place, 'autopilot');
   const made = fakeTrainerWorkspace();
   renameSync(made, workspace);
   rmSync(dirname(made), { recursive: true, force: true });
-  const trainer = join(NEUTRAL_PLACE, 'fake-trainer.mjs');
+  const trainer = join(place, 'fake-trainer.mjs');
   copyFileSync(FAKE_TRAINER, trainer);
   patchSettings(workspace, { trainer: { env: { AUTOPILOT_TRAINER: trainer, FAKE_TRAINER_RECORD: join(workspace, 'fake-trainer.jsonl') } } });
-  const home = join(NEUTRAL_PLACE, 'home');
+  const home = join(place, 'home');
   symlinkSync(ROOT, home);
   // Node keeps the link's path for the CLI and what it imports: autopilot's folder (AUTOPILOT_HOME) is the link.
   return { workspace, run: { node: ['--preserve-symlinks', '--preserve-symlinks-main'], script: join(home, 'bin', 'autopilot.js') } };
@@ -54,7 +58,7 @@ function neutralWorkspace(): { workspace: string; run: { node: string[]; script:
 
 /**
  * Runs a history's recipe in a fresh workspace and exports its log; returns the export's path.
- * `neutral`: in the workspace at {@link NEUTRAL_PLACE}, as the committed fixtures are recorded (one
+ * `neutral`: in the workspace at {@link neutralPlace}, as the committed fixtures are recorded (one
  * recording at a time on a machine).
  */
 export async function recordHistory(name: HistoryName, { neutral = false } = {}): Promise<{ workspace: string; jsonl: string }> {

@@ -3,7 +3,7 @@
  * under both names), for the proposer end-to-end tests: a fake-trainer workspace set to ask the agent,
  * a loop run, and what it logged and what the agent was given.
  */
-import { chmodSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -43,7 +43,8 @@ export interface Setup {
  * `events --json` prints it), the agent's recorded calls, and the environment to run it again with.
  */
 export async function runWithAgent(s: Setup) {
-  bin ??= fakeBin();
+  // Workers run file after file (isolate: false): a folder made under an earlier file's temp root is gone with it.
+  if (bin === undefined || !existsSync(bin)) bin = fakeBin();
   const ws = fakeTrainerWorkspace();
   const dir = mkdtempSync(join(tmpdir(), 'autopilot-fakeagent-'));
   patchSettings(ws, { proposer: { kind: s.kind, max_attempts: 2, [s.kind]: { no_output_seconds: 15, wall_seconds: 60 } }, statistics: { replicates: 0 } });
