@@ -42,7 +42,7 @@ export function inputPaths(paths: WorkspacePaths, settings: Settings): string[] 
 export type InputState = InputFile & { unsafe?: string };
 
 /** The input at `rel` holding `bytes`, as the log keeps it: the text and its hash, secrets redacted. */
-export function inputFile(rel: string, bytes: Buffer, record: RecordedNames = []): InputFile {
+export function inputFile(rel: string, bytes: Buffer, record: RecordedNames = [], mode?: number): InputFile {
   const raw = bytes.toString('utf8');
   const isText = Buffer.from(raw, 'utf8').equals(bytes);
   // What the log keeps holds no secret: the text, and its hash, are of the redacted text.
@@ -52,7 +52,15 @@ export function inputFile(rel: string, bytes: Buffer, record: RecordedNames = []
     .update(redacted ? Buffer.from(text, 'utf8') : bytes)
     .digest('hex');
   const keep = isText && bytes.length <= INPUT_TEXT_MAX;
-  return { path: rel, sha256, size: bytes.length, ...(keep ? { text } : {}), ...(redacted ? { redacted: true as const } : {}) };
+  return {
+    path: rel,
+    sha256,
+    size: bytes.length,
+    ...(keep ? { text } : {}),
+    ...(redacted ? { redacted: true as const } : {}),
+    // A script the trainer command runs must stay executable: its x bits are bound with it.
+    ...(mode === undefined ? {} : { executable: (mode & 0o111) !== 0 }),
+  };
 }
 
 /** Reads one input (never through a link, never a FIFO); secrets in it are redacted (`record`: names kept as they are). */
@@ -71,7 +79,7 @@ export function readInput(root: string, rel: string, record: RecordedNames = [])
     case 'too-large':
       return { path: rel, sha256: `too-large:${read.size}`, size: read.size };
     case 'file':
-      return inputFile(rel, read.bytes, record);
+      return inputFile(rel, read.bytes, record, read.mode);
     default: {
       const never: never = read;
       throw new Error(`unexpected read ${String(never)}`);
@@ -98,9 +106,14 @@ export function changedInputs(root: string, bound: ReadonlyMap<string, InputFile
   const changes: InputChange[] = [];
   for (const b of bound.values()) {
     const now = readInput(root, b.path, record);
-    if (now.unsafe !== undefined || now.sha256 !== b.sha256) changes.push({ bound: b, now });
+    if (now.unsafe !== undefined || now.sha256 !== b.sha256 || modeChanged(b, now)) changes.push({ bound: b, now });
   }
   return changes;
+}
+
+/** Whether the x bits differ from the binding's (bindings recorded before they were kept are not checked). */
+function modeChanged(bound: InputFile, now: InputState): boolean {
+  return bound.executable !== undefined && now.sha256 !== null && now.executable !== undefined && now.executable !== bound.executable;
 }
 
 type ViolationPath = DataOf<'GuardrailViolation'>['paths'][number];
@@ -131,8 +144,10 @@ export function revertInputs(root: string, changes: InputChange[]): ViolationPat
         note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored`,
       };
     }
-    writeConfined(root, abs, text);
-    return { path: bound.path, change, restored: true, ...was };
+    // As bound; a binding too old to say keeps what the file is now.
+    writeConfined(root, abs, text, { mode: (bound.executable ?? now.executable) ? 0o755 : 0o644 });
+    const note = modeChanged(bound, now) && now.sha256 === bound.sha256 ? { note: `its execute permission was ${bound.executable ? 'removed' : 'added'}` } : was;
+    return { path: bound.path, change, restored: true, ...note };
   });
 }
 

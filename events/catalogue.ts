@@ -112,6 +112,8 @@ export const InputFile = z.object({
   text: z.string().optional(),
   /** Set when the file held secrets: `text` and `sha256` are of the text with them redacted (the log keeps no key). */
   redacted: z.literal(true).optional(),
+  /** Whether the file may be executed (any x bit); absent in bindings recorded before it was kept, which are not checked for it. */
+  executable: z.boolean().optional(),
 });
 export type InputFile = z.infer<typeof InputFile>;
 

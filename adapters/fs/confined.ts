@@ -40,7 +40,8 @@ export interface UnsafeEntry {
 }
 
 /** What reading an untrusted file found. */
-export type ConfinedRead = { kind: 'file'; bytes: Buffer } | { kind: 'missing' } | { kind: 'unsafe'; entry: UnsafeEntry } | { kind: 'too-large'; size: number; max: number };
+export type ConfinedRead =
+  { kind: 'file'; bytes: Buffer; /** Permission bits. */ mode: number } | { kind: 'missing' } | { kind: 'unsafe'; entry: UnsafeEntry } | { kind: 'too-large'; size: number; max: number };
 
 /** Raised for a path that is not inside the root it is confined to. */
 export class OutsideRootError extends AutopilotError {
@@ -199,7 +200,7 @@ export function readConfined(root: string, path: string, maxBytes: number): Conf
       const st = fstatSync(fd);
       if (!st.isFile()) return { kind: 'unsafe', entry: describeEntry(dir.at(name), rel, 'ignored') };
       if (st.size > maxBytes) return { kind: 'too-large', size: st.size, max: maxBytes };
-      return readCapped(fd, maxBytes, st.size);
+      return readCapped(fd, maxBytes, st.size, st.mode & 0o7777);
     } finally {
       closeSync(fd);
     }
@@ -209,7 +210,7 @@ export function readConfined(root: string, path: string, maxBytes: number): Conf
 }
 
 // The file may grow while it is read: read at most max + 1 bytes and report more as too large.
-function readCapped(fd: number, max: number, size: number): ConfinedRead {
+function readCapped(fd: number, max: number, size: number, mode: number): ConfinedRead {
   const buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(size + 1, 1 << 16)));
   let len = 0;
   let out = buf;
@@ -225,7 +226,7 @@ function readCapped(fd: number, max: number, size: number): ConfinedRead {
     len += n;
   }
   if (len > max) return { kind: 'too-large', size: len, max };
-  return { kind: 'file', bytes: out.subarray(0, len) };
+  return { kind: 'file', bytes: out.subarray(0, len), mode };
 }
 
 /**

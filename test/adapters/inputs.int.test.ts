@@ -4,7 +4,7 @@
  * --accept-input-changes` and `policy set` are the recorded ways to change them, and the MCP
  * server validates against the recorded policy, whatever policy.json says now.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,31 @@ describe.concurrent('a session bound to its inputs', () => {
       'scripts/run_training.sh',
     ]);
     expect(rawLog(ws)).not.toContain('sekrit-wandb-4711');
+  });
+
+  it('binds the execute permission of each input, and puts back an executable script that lost it or was rewritten', async () => {
+    const ws = await interruptedSession();
+    const inputs = eventsOfType(ws, 'LoopStarted')[0]!.data.inputs ?? [];
+    expect(inputs.find((f) => f.path === 'scripts/run_training.sh')?.executable).toBe(true);
+    expect(inputs.find((f) => f.path === 'policy.json')?.executable).toBe(false);
+    const script = join(ws, 'scripts', 'run_training.sh');
+    const text = readFileSync(script, 'utf8');
+    chmodSync(script, 0o644);
+    // A rewritten input comes back with its permission too (it used to come back 0644).
+    writeFileSync(join(ws, 'prompts', 'propose.md'), 'rewritten\n');
+    chmodSync(join(ws, 'prompts', 'propose.md'), 0o755);
+    const r = await loop(ws, ['--runs', '1']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(statSync(script).mode & 0o111).toBe(0o111);
+    expect(readFileSync(script, 'utf8')).toBe(text);
+    expect(statSync(join(ws, 'prompts', 'propose.md')).mode & 0o111).toBe(0);
+    const reverted = eventsOfType(ws, 'GuardrailViolation').flatMap((e) => e.data.paths);
+    expect(reverted).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'scripts/run_training.sh', change: 'modified', restored: true, note: 'its execute permission was removed' }),
+        expect.objectContaining({ path: 'prompts/propose.md', change: 'modified', restored: true }),
+      ]),
+    );
   });
 
   it('puts back what changed while it was interrupted, secrets included, and says so', async () => {
