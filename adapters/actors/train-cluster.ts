@@ -50,7 +50,7 @@ export interface ClusterPolicy {
 }
 
 /** Starts (or resumes) the run's attempt on the scheduler; `stop` cancels its job and every other job of the session. */
-export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, scope: ClusterTrainScope): { stop(): void } {
+export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, scope: ClusterTrainScope): { stop(how: 'now' | 'leave'): void } {
   const { deps, input, emit, runDir } = scope;
   const { run, session } = input;
   const timeouts = deps.settings.timeouts[input.mode];
@@ -59,6 +59,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
   const workspaceId = workspaceIdOf(root);
   let handle: JobHandle | null = null;
   let stopped = false;
+  let ended = false;
 
   const commandFailed = (attempt: number, f: CommandFailure) => emit(makeEvent('LauncherCommandFailed', { runId: run.runId, attempt, launcher: launcher.kind, ...f }, session, deps.now()));
   const filesOf = (attempt: number) => {
@@ -88,7 +89,10 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
       onMetrics: (m) => deps.onMetrics?.(run.runId, m),
     });
     if (stopped) handle.stop('killed');
-    void handle.result.then((r) => scope.settle(attempt, r));
+    void handle.result.then((r) => {
+      ended = true;
+      scope.settle(attempt, r);
+    });
   };
 
   /** The submission, retried with backoff; null once the tries are used up (recorded as a launcher failure, which halts the loop). */
@@ -230,11 +234,12 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
   void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the ${launcher.kind} launcher failed: ${(err as Error).message}`));
 
   return {
-    stop() {
-      if (stopped) return;
+    // `now` (stop --now, Ctrl-C): this job and every other job of the session; `leave` (the loop leaves the state): this job, if it still runs.
+    stop(how) {
+      if (stopped || (how === 'leave' && ended)) return;
       stopped = true;
       handle?.stop('killed');
-      void cancelSessionJobs(launcher, workspaceId, session);
+      if (how === 'now') void cancelSessionJobs(launcher, workspaceId, session);
     },
   };
 }

@@ -132,11 +132,11 @@ export function trainActor(deps: ActorDeps) {
       const settings = deps.settings.launcher.slurm ?? SlurmSettingsSchema.parse({});
       const slurm = clusterTrain(slurmLauncher(settings), settings, { deps, input, emit, failed, settle: (attempt, r) => settle(attempt, r), progress, prepare, violation, runDir });
       receive((event) => {
-        if ((event as AutopilotEvent).type === 'StopRequested') slurm.stop();
+        if ((event as AutopilotEvent).type === 'StopRequested') slurm.stop('now');
       });
       return () => {
         cancelled = true;
-        slurm.stop();
+        slurm.stop('leave');
       };
     }
     receive((event) => {
