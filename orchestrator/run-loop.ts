@@ -157,6 +157,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     ...(terminal?.columns ? { columns: terminal.columns } : {}),
   });
   deps.onMetrics = (runId, metrics) => progress.update(runId, metrics);
+  // --json prints the log's events only.
+  if (!options.json) deps.onNote = (runId, text) => progress.line(`run ${runId}: ${text}`);
   let fatal: Error | null = null;
   // The head hash goes outside the log at each journal step and at the end (see orchestrator/anchor.ts).
   const anchors = anchorContext(paths.root, deps.now, err);

@@ -44,6 +44,8 @@ export interface LoopDeps {
   stoppedAgent?: StoppedAgent | null;
   /** Live display of running trainers' metric lines (not recorded). */
   onMetrics?: (runId: string, metrics: Record<string, number>) => void;
+  /** Live display of what is not a decision and is not recorded (a cluster job waiting in the queue, then running). */
+  onNote?: (runId: string, text: string) => void;
 }
 
 /** What the loop's actors get: the shared dependencies and the recorder every event they report goes through. */

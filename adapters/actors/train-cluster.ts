@@ -87,6 +87,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
       onProgress: scope.progress(attempt),
       progressEveryMs: 5000,
       onMetrics: (m) => deps.onMetrics?.(run.runId, m),
+      onState: (j) => deps.onNote?.(run.runId, `${launcher.name} job ${jobId} ${j.state}${j.reason && j.reason !== 'None' ? ` (${j.reason})` : ''}`),
     });
     if (stopped) handle.stop('killed');
     void handle.result.then((r) => {
@@ -231,7 +232,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
   };
 
   const begin = run.started?.job ? reattach(run.started) : run.planned ? findPlanned(run.planned) : start(run.attempt + 1);
-  void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the ${launcher.kind} launcher failed: ${(err as Error).message}`));
+  void begin.catch((err: unknown) => scope.failed(run.attempt + 1, 'launcher-error', null, null, 0, `the ${launcher.name} launcher failed: ${(err as Error).message}`));
 
   return {
     // `now` (stop --now, Ctrl-C): this job and every other job of the session; `leave` (the loop leaves the state): this job, if it still runs.

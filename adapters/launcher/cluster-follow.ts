@@ -44,6 +44,8 @@ export interface JobFollowSpec extends WatchPolicy {
   onProgress?: (metrics: Record<string, number>) => void;
   progressEveryMs?: number;
   onMetrics?: (metrics: Record<string, number>) => void;
+  /** Each change of the job's state in the queue (PENDING and why, RUNNING…), for the live display. */
+  onState?: (job: JobStatus) => void;
 }
 
 /** A job being followed. */
@@ -137,6 +139,7 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
       restarts = entry.restarts;
       spec.onRequeued({ restarts, state: entry.state, reason: entry.reason });
     }
+    if (entry.state !== lastEntry?.state || entry.reason !== lastEntry.reason) spec.onState?.(entry);
     running = launcher.running(entry.state);
     if (running && runningSince === null) runningSince = Date.now();
     lastEntry = entry;

@@ -71,6 +71,8 @@ export interface PlannedJob {
 /** A scheduler. Its methods throw {@link LauncherCommandError} when the scheduler's command fails. */
 export interface ClusterLauncher {
   readonly kind: 'slurm';
+  /** How people call it (`Slurm`), for what the loop prints. */
+  readonly name: string;
   plan(spec: JobSpec): PlannedJob;
   /** Submits the planned argv; returns the job id. */
   submit(argv: string[], cwd: string, env: Record<string, string>): Promise<string>;

@@ -31,6 +31,7 @@ export function slurmLauncher(settings: SlurmSettings): ClusterLauncher {
   let accounting: Promise<boolean> | undefined;
   return {
     kind: 'slurm',
+    name: 'Slurm',
     plan(spec) {
       const argv = sbatchArgv(settings, { ...spec, script: spec.script });
       return { name: slurmJobName(spec), comment: slurmJobComment(spec), scriptText: slurmJobScript(spec), argv };

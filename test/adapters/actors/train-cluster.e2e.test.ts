@@ -122,6 +122,9 @@ describe('Slurm putting a job back, and limits', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(eventsOfType(ws, 'RunRequeued')).toHaveLength(1);
     expect(eventsOfType(ws, 'RunFailed')).toEqual([]);
+    // The console said where the job stood in the queue (not recorded: no decision).
+    expect(r.all).toContain(`run 001: Slurm job ${jobId} RUNNING`);
+    expect(r.all).toContain(`run 001: Slurm job ${jobId} PENDING (BeginTime)`);
     expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.attempt)).toEqual([1]);
     expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
     // Both starts of the job appended to the same log; the audit shows the requeue.
