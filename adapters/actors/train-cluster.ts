@@ -87,6 +87,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
       onProgress: scope.progress(attempt),
       progressEveryMs: 5000,
       onMetrics: (m) => deps.onMetrics?.(run.runId, m),
+      onUnsafe: (entries) => scope.violation(entries, attempt),
       onState: (j) => deps.onNote?.(run.runId, `${launcher.name} job ${jobId} ${j.state}${j.reason && j.reason !== 'None' ? ` (${j.reason})` : ''}`),
     });
     if (stopped) handle.stop('killed');

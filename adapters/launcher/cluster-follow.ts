@@ -7,7 +7,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
-import { holdDirConfined, readConfined } from '../fs/confined.js';
+import { holdDirConfined, readConfined, type HeldDir, type UnsafeEntry } from '../fs/confined.js';
 import { followLog } from './follow.js';
 import type { LaunchResult } from './local.js';
 import { LauncherCommandError, type ClusterLauncher, type JobEnd, type JobStatus } from './cluster.js';
@@ -46,6 +46,8 @@ export interface JobFollowSpec extends WatchPolicy {
   onMetrics?: (metrics: Record<string, number>) => void;
   /** Each change of the job's state in the queue (PENDING and why, RUNNING…), for the live display. */
   onState?: (job: JobStatus) => void;
+  /** What stood unsafely where the result file's folder is (a link, a FIFO): removed, never followed. */
+  onUnsafe?: (entries: UnsafeEntry[]) => void;
 }
 
 /** A job being followed. */
@@ -70,18 +72,24 @@ function signalName(n: unknown): string | null {
   return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }
 
-function readResult(root: string, path: string): ResultRecord | null {
-  let held: ReturnType<typeof holdDirConfined> | null = null;
+/** The result file as the job script left it in `dir` (a held folder: a link put at its path later is not what is read). */
+function readResult(dir: HeldDir, name: string): ResultRecord | null {
   try {
-    held = holdDirConfined(root, dirname(path));
-    const read = readConfined(held.path, basename(path), RESULT_MAX);
+    const read = readConfined(dir.path, name, RESULT_MAX);
     if (read.kind !== 'file') return null;
     const r = JSON.parse(read.bytes.toString('utf8')) as Record<string, unknown>;
     return { exitCode: typeof r.exitCode === 'number' ? r.exitCode : null, signal: signalName(r.signal) };
   } catch {
     return null;
-  } finally {
-    held?.close();
+  }
+}
+
+/** Opens the folder `path` once (repairing what stands in its way); null when it cannot. */
+function hold(root: string, path: string): HeldDir | null {
+  try {
+    return holdDirConfined(root, path);
+  } catch {
+    return null;
   }
 }
 
@@ -90,6 +98,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Follows the job until it ends; never throws (a failing scheduler command is reported and, past its tries, ends the follow as a launcher error). */
 export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHandle {
   const log = followLog(spec.root, spec.logFile, spec.logOffset);
+  // Held from now on, as the job script holds it (its cwd): the result is read where it was written, whatever is put at the folder's path later.
+  const resultDir = hold(spec.root, dirname(spec.resultFile));
+  if (resultDir && resultDir.unsafe.length > 0) spec.onUnsafe?.(resultDir.unsafe);
   log.listen({
     ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
     ...(spec.progressEveryMs ? { progressEveryMs: spec.progressEveryMs } : {}),
@@ -156,11 +167,18 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
   const result = (async (): Promise<LaunchResult> => {
     const { entry, gaveUp } = await ended;
     unwatch();
-    let record = readResult(spec.root, spec.resultFile);
+    const name = basename(spec.resultFile);
+    const read = () => (resultDir ? readResult(resultDir, name) : null);
+    let record = read();
     for (let waited = 0; record === null && gaveUp === undefined && waited < RESULT_LAG_MS; waited += 250) {
       await sleep(250);
-      record = readResult(spec.root, spec.resultFile);
+      record = read();
     }
+    resultDir?.close();
+    // Whatever was put at the folder's path meanwhile is removed (never followed) and reported.
+    const after = hold(spec.root, dirname(spec.resultFile));
+    if (after && after.unsafe.length > 0) spec.onUnsafe?.(after.unsafe);
+    after?.close();
     clearInterval(tick);
     log.drain(true);
     const { lastMetrics, tail } = log.close();

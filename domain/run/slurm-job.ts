@@ -40,6 +40,15 @@ export function slurmMinutes(seconds: number): number {
   return Math.max(1, Math.ceil(seconds / 60));
 }
 
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 /** What the submission needs besides the settings. */
 export interface SubmitPlan extends SlurmAttempt {
   /** Absolute paths: the script, the log the job appends to, the trainer's working directory. */
@@ -94,7 +103,10 @@ export function slurmJobScript(p: ScriptPlan): string {
   return `#!/bin/bash
 # autopilot: session ${p.session}, run ${p.runId}, attempt ${p.attempt}. Written and recorded (sha256) by autopilot: do not edit.
 set -u
-result=${shellWord(p.resultFile)}
+job_cwd=$PWD
+# The result is written relative to its folder, held as this shell's cwd from the start: a link put at the folder's path later is not followed.
+cd -P -- ${shellWord(dirOf(p.resultFile))} || exit 1
+result=${shellWord(baseOf(p.resultFile))}
 # Slurm's USR1 (before the time limit) and a TERM (scancel, requeue) reach the trainer as TERM, so it may save a checkpoint; one that comes before it starts stops it at once.
 child=
 stopping=0
@@ -105,7 +117,7 @@ rm -f -- "$result"
 # A requeued or preempted job starts again: a trainer that supports resume continues from its latest checkpoint.
 export PUFFER_AUTOPILOT_RESTART_COUNT="\${SLURM_RESTART_COUNT:-0}"
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-${argv} &
+(cd -- "$job_cwd" && exec ${argv}) &
 child=$!
 if [ "$stopping" = 1 ]; then kill -TERM "$child" 2>/dev/null; fi
 # A trapped signal ends wait early (status > 128): wait again for the trainer's own status. A wait that finds
@@ -120,7 +132,7 @@ while :; do
   [ "$interrupted" = 1 ] || break
 done
 if [ "$code" -gt 128 ]; then exit_json=null; signal_json=$((code - 128)); else exit_json=$code; signal_json=null; fi
-tmp="$result.tmp.$$"
+tmp=".$result.tmp.$$"
 printf '{"exitCode":%s,"signal":%s,"startedAt":"%s","endedAt":"%s","restarts":%s,"jobId":"%s","host":"%s"}\\n' \\
   "$exit_json" "$signal_json" "$started" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "\${SLURM_RESTART_COUNT:-0}" "\${SLURM_JOB_ID:-}" "$(hostname)" >"$tmp" && mv -f -- "$tmp" "$result"
 exit "$code"

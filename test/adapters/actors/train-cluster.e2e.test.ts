@@ -71,6 +71,22 @@ describe('a loop on Slurm', () => {
   });
 });
 
+describe('a hostile trainer on Slurm', () => {
+  it('cannot make the loop follow a link put where its attempt folder was: the result is read where the job wrote it, the link removed and recorded', async () => {
+    const decoy = await tempGo();
+    writeFileSync(join(decoy, 'keep.txt'), 'decoy\n');
+    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `swap-slurm:${decoy}` });
+    workspaces.push(ws);
+    const r = await loop(ws, ['--runs', '1'], 120_000);
+    expect(r.exitCode, r.all).toBe(0);
+    // The job script wrote its result in the folder it held, not through the link.
+    expect(readdirSync(decoy)).toEqual(['keep.txt']);
+    expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.attempt)).toEqual([1]);
+    const violations = eventsOfType(ws, 'GuardrailViolation').filter((e) => e.data.source === 'trainer');
+    expect(violations.flatMap((e) => e.data.paths)).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'runs/001/slurm', kind: 'symlink', target: decoy })]));
+  });
+});
+
 describe('the kill switch on Slurm', () => {
   it('stop --now cancels the running job and every other job of the session, and records the run as killed', async () => {
     const go = join(await tempGo(), 'go');
@@ -122,9 +138,9 @@ describe('Slurm putting a job back, and limits', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(eventsOfType(ws, 'RunRequeued')).toHaveLength(1);
     expect(eventsOfType(ws, 'RunFailed')).toEqual([]);
-    // The console said where the job stood in the queue (not recorded: no decision).
-    expect(r.all).toContain(`run 001: Slurm job ${jobId} RUNNING`);
-    expect(r.all).toContain(`run 001: Slurm job ${jobId} PENDING (BeginTime)`);
+    // The console said where the job stood in the queue when the loop saw it requeued (a live line, not recorded).
+    const { state, reason } = requeued.data;
+    expect(r.all).toContain(`run 001: Slurm job ${jobId} ${state}${reason !== 'None' ? ` (${reason})` : ''}\n`);
     expect(eventsOfType(ws, 'RunFinished').map((e) => e.data.attempt)).toEqual([1]);
     expect(eventsOfType(ws, 'AttemptPlanned')).toHaveLength(1);
     // Both starts of the job appended to the same log; the audit shows the requeue.
