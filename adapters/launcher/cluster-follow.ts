@@ -72,8 +72,8 @@ function signalName(n: unknown): string | null {
   return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }
 
-/** The result file as the job script left it in `dir` (a held folder: a link put at its path later is not what is read). */
-function readResult(dir: HeldDir, name: string): ResultRecord | null {
+/** The result file as the job script left it in `dir` (a held folder: a link put at its path later is not what is read); null when it is missing, not a regular file, over 64 KiB or not JSON. */
+export function readResult(dir: HeldDir, name: string): ResultRecord | null {
   try {
     const read = readConfined(dir.path, name, RESULT_MAX);
     if (read.kind !== 'file') return null;
