@@ -55,6 +55,11 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
     .description('run the tuning loop (resumes an unfinished session, else starts N more runs)')
     .addOption(workspaceOption())
     .option('--runs <n>', 'runs in this session (default: autopilot.json "runs")', positiveInt('--runs'))
+    .option(
+      '--parallel <k>',
+      'runs in flight at once in a new session, recorded in LoopStarted (default: autopilot.json "parallel", else one per GPU of launcher.local.gpus, else 1)',
+      positiveInt('--parallel'),
+    )
     .addOption(new Option('--mode <mode>', 'baseline config and timeouts to use').choices(MODES))
     .addOption(proposerOption('the proposer of this session (default: autopilot.json proposer.kind)'))
     .addOption(
@@ -74,27 +79,49 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
     )
     .option('--dry-run', 'check the workspace, run the baseline config once in a scratch folder outside it, and report the metric; records nothing')
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; runs?: number; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean; acceptInputChanges?: string; dryRun?: boolean; seed?: number }) => {
-      if (o.dryRun) {
-        const given = o.runs !== undefined ? '--runs' : o.seed !== undefined ? '--seed' : o.acceptInputChanges !== undefined ? '--accept-input-changes' : null;
-        if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
-        result.code = await (await import('../orchestrator/dry-run.js')).dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json, ...io });
-        return;
-      }
-      result.code = await (
-        await import('../orchestrator/run-loop.js')
-      ).runLoop({
-        workspace: o.workspace,
-        runs: o.runs,
-        mode: o.mode,
-        proposer: o.proposer,
-        ...(o.seed !== undefined ? { seed: o.seed } : {}),
-        json: o.json,
-        handleSignals: true,
-        ...io,
-        ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
-      });
-    });
+    .action(
+      async (o: {
+        workspace: string;
+        runs?: number;
+        parallel?: number;
+        mode?: Mode;
+        proposer?: ProposerKindSetting;
+        json?: boolean;
+        acceptInputChanges?: string;
+        dryRun?: boolean;
+        seed?: number;
+      }) => {
+        if (o.dryRun) {
+          const given =
+            o.runs !== undefined
+              ? '--runs'
+              : o.parallel !== undefined
+                ? '--parallel'
+                : o.seed !== undefined
+                  ? '--seed'
+                  : o.acceptInputChanges !== undefined
+                    ? '--accept-input-changes'
+                    : null;
+          if (given) throw new UsageError(`--dry-run runs the baseline once and records nothing; ${given} does not apply`);
+          result.code = await (await import('../orchestrator/dry-run.js')).dryRun({ workspace: o.workspace, mode: o.mode, proposer: o.proposer, json: o.json, ...io });
+          return;
+        }
+        result.code = await (
+          await import('../orchestrator/run-loop.js')
+        ).runLoop({
+          workspace: o.workspace,
+          runs: o.runs,
+          mode: o.mode,
+          proposer: o.proposer,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          ...(o.parallel !== undefined ? { parallel: o.parallel } : {}),
+          json: o.json,
+          handleSignals: true,
+          ...io,
+          ...(o.acceptInputChanges !== undefined ? { acceptInputChanges: o.acceptInputChanges } : {}),
+        });
+      },
+    );
   program
     .command('check')
     .description(

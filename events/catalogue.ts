@@ -174,6 +174,18 @@ export const LoopStarted = event(
     pid: z.number().int(),
     /** The workspace inputs the session is bound to (absent in early logs): settings, policy, baselines, prompt, trainer script. */
     inputs: z.array(InputFile).optional(),
+    /**
+     * Runs kept in flight at once (absent: one at a time, on no GPU), where k came from, and the GPU
+     * each slot gives its trainer (`CUDA_VISIBLE_DEVICES`; null: none) — local launcher only.
+     */
+    parallel: z
+      .object({
+        k: z.number().int().min(1).max(64),
+        source: z.enum(['option', 'settings', 'gpus']),
+        gpus: z.array(z.string().nullable()),
+      })
+      .refine((p) => p.gpus.length === p.k, { message: 'names one GPU (or null) per slot', path: ['gpus'] })
+      .optional(),
   }),
 );
 /** The user changed bound inputs through a command (`policy set`, `loop --accept-input-changes`): the new state, and why. */
@@ -197,6 +209,8 @@ export const RunPlanned = event(
       kind: z.enum(['baseline', 'proposal', 'replicate']),
       mode: Mode,
       parent: RunId.optional(),
+      /** The slot the run is planned in, when several runs are in flight (absent: one at a time). */
+      slot: z.number().int().nonnegative().optional(),
     })
     .refine((d) => (d.kind === 'replicate') === (d.parent !== undefined), { message: 'a replicate names its parent run, and only a replicate does', path: ['parent'] }),
 );
@@ -213,6 +227,8 @@ export const ProposalRequested = event(
     fallbackFrom: z.string().optional(),
     /** The prompt an agent was given, exactly as rendered from the log (agents only). */
     prompt: z.object({ template: z.string(), text: z.string() }).optional(),
+    /** The other runs in flight when the proposal was asked for (absent: none). */
+    inFlight: z.array(RunId).min(1).optional(),
     /** How an agent was run: its CLI, the sandbox (or the recorded opt-out of it), whether the MCP server was offered. */
     agent: z
       .object({
@@ -295,6 +311,11 @@ export const ProposalReceived = event(
     problemsOmitted: z.number().int().positive().optional(),
     /** What the proposer process did, when it is one: exit, duration, and anything it reported. */
     process: ProposerProcess.optional(),
+    /** The runs in flight the built-in proposer counted as bad results (constant liars), with their configs (absent: none). */
+    pending: z
+      .array(z.object({ runId: RunId, overrides: FlatConfig }))
+      .min(1)
+      .optional(),
   }),
 );
 export const ProposalFailed = event(
@@ -363,6 +384,8 @@ export const RunStarted = event(
     containment: Containment.optional(),
     /** The Slurm job running the attempt (launcher `slurm`). */
     job: SlurmJobStarted.optional(),
+    /** The slot the run is in, when several runs are in flight (absent: one at a time); its GPU is `env.CUDA_VISIBLE_DEVICES`. */
+    slot: z.number().int().nonnegative().optional(),
   }),
 );
 export const RunReattached = event(

@@ -4,12 +4,11 @@
  * orchestrator through `.provide({ actors })`. Because the machine only moves on catalogue events,
  * folding the event log through `transition` rebuilds exactly the state the live loop had.
  */
-import { overrideFromBaseline } from '../domain/config/base-config.js';
 import { assertEvent, assign, emit, fromCallback, sendTo, setup, type EventObject, type StateValueFrom } from 'xstate';
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import { summarizeProblems } from '../domain/policy/problems.js';
-import { nextReplication, type Replication } from '../domain/judging/replication.js';
-import { sampleOf } from '../domain/judging/sample.js';
+import type { Replication } from '../domain/judging/replication.js';
+import { afterJournal, failuresReason, fatalOfFailure, proposerReason, rejectionsReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
 import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
 import { evolveRun, fallBack, newRun, type RunContext } from './run-context.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -32,6 +31,8 @@ export interface LoopContext {
   /** Replicates of inconclusive candidates journaled this session (statistics.max_extra_runs). */
   extraRuns: number;
   run: RunContext | null;
+  /** The runs in flight, one per slot (null: free), in a loop with several (see parallel.machine.ts); absent in a loop of one. */
+  slots?: (RunContext | null)[];
   consecutiveFailures: number;
   stop: DataOf<'StopRequested'> | null;
   haltReason: string | null;
@@ -59,6 +60,8 @@ export function wallBudgetSpent(limits: LoopLimits, elapsedMs: number): boolean 
 /** Input of the `bootstrap` actor: the session, once LoopStarted is recorded (a restarted bootstrap must not start another). */
 export interface BootstrapInput {
   session: string | null;
+  /** The slot the baseline is planned in, when several runs are in flight. */
+  slot?: number;
 }
 /** Input of the `propose` actor. */
 export interface ProposeInput {
@@ -74,6 +77,9 @@ export interface ProposeInput {
   incumbent: IncumbentRef | null;
   /** When set, the run to plan is the next replicate of this replication (no proposer is asked). */
   replication: Replication | null;
+  /** The slot to plan the run in, and the other runs in flight, when several are (absent: one at a time). */
+  slot?: number;
+  inFlight?: RunContext[];
 }
 /** Input of the `validate` actor. */
 export interface ValidateInput {
@@ -87,6 +93,8 @@ export interface TrainInput {
   session: string;
   mode: Mode;
   run: RunContext;
+  /** The run's slot when several are in flight (its GPU is the one LoopStarted recorded for the slot). */
+  slot?: number;
 }
 /** Input of the `evaluate` actor. */
 export interface EvaluateInput {
@@ -117,13 +125,15 @@ export const SETUP_FAILURES: ReadonlySet<string> = new Set(['cannot-start', 'met
 /** The built-in proposer, which needs no outside process and stands in for an exhausted one. */
 export const BUILTIN_PROPOSER = 'builtin';
 
-function missing(name: string) {
+/** An actor the orchestrator must supply: throws, naming it, when it was not. */
+export function missing(name: string) {
   return () => {
     throw new Error(`actor "${name}" was not provided: supply it with machine.provide({ actors })`);
   };
 }
 
-const initialContext: LoopContext = {
+/** The context of a loop before its session starts. */
+export const initialContext: LoopContext = {
   session: null,
   mode: 'quick',
   proposer: BUILTIN_PROPOSER,
@@ -275,9 +285,7 @@ export const loopMachine = setup({
       run: ({ context, event }) => evolveRunOf(context, event),
       fatal: ({ context, event }) => {
         assertEvent(event, 'RunFailed');
-        const d = event.data;
-        if (d.reason === 'cannot-start') return `run ${d.runId}: the trainer cannot start: ${d.message}`;
-        return d.reason === 'launcher-error' ? `run ${d.runId}: the launcher failed: ${d.message}` : context.fatal;
+        return fatalOfFailure(event.data, context.fatal);
       },
     }),
     evaluated: assign({ run: ({ context, event }) => evolveRunOf(context, event) }),
@@ -291,28 +299,8 @@ export const loopMachine = setup({
     }),
     journaled: assign(({ context, event }) => {
       assertEvent(event, 'JournalWritten');
-      const d = event.data;
-      const elapsedMs = context.startedAt === null ? 0 : Math.max(0, Date.parse(event.metadata.at) - Date.parse(context.startedAt));
-      const run = requireRun(context);
-      const facts = {
-        runId: run.runId,
-        kind: run.kind,
-        parent: run.parent,
-        verdict: run.evaluation?.verdict ?? null,
-        sample: run.finished ? sampleOf(run.finished, context.metric.name) : [],
-        override: overrideFromBaseline(run.accepted, context.incumbent),
-      };
-      // Nothing later is compared with a baseline that was never measured.
-      const baselineFailed = run.kind === 'baseline' && d.status === 'failed' && context.incumbent === null;
-      return {
-        fatal: context.fatal ?? (baselineFailed ? `the baseline run ${run.runId} failed: ${run.failure?.message ?? 'see its log'}` : null),
-        replication: nextReplication(d.replication, facts, context.replication),
-        extraRuns: context.extraRuns + (run.kind === 'replicate' && context.replication?.reason === 'inconclusive' && run.parent === context.replication.parent ? 1 : 0),
-        elapsedMs: Number.isFinite(elapsedMs) ? elapsedMs : 0,
-        runsCompleted: context.runsCompleted + 1,
-        consecutiveFailures: d.status === 'failed' ? context.consecutiveFailures + 1 : 0,
-        run: null,
-      };
+      const { facts, replication } = afterJournal(context, requireRun(context), event.data, event.metadata.at, context.replication);
+      return { ...facts, replication, run: null };
     }),
     stop: assign({
       stop: ({ event }) => {
@@ -325,28 +313,16 @@ export const loopMachine = setup({
     entered: emit(({ event }, params: { state: string }) => ({ type: 'entered' as const, state: params.state, cause: event.type })),
     haltOnStop: assign({ haltReason: ({ context }) => `stop requested: ${context.stop?.reason ?? 'unknown'}` }),
     haltOnFatal: assign({ haltReason: ({ context }) => context.fatal }),
-    haltOnRejections: assign({
-      haltReason: ({ context }) =>
-        `run ${requireRun(context).runId}: no valid proposal after ${requireRun(context).proposalAttempt} attempt(s); last errors: ` +
-        summarizeProblems(requireRun(context).errors, requireRun(context).errorsOmitted),
-    }),
+    haltOnRejections: assign({ haltReason: ({ context }) => rejectionsReason(requireRun(context), summarizeProblems) }),
     haltOnProposerFailure: assign({
       haltReason: ({ context, event }) => {
         assertEvent(event, 'ProposalFailed');
-        return `run ${requireRun(context).runId}: the proposer failed ${requireRun(context).proposalAttempt} time(s); last: ${event.data.message}`;
+        return proposerReason(requireRun(context), event.data.message);
       },
     }),
-    haltOnFailures: assign({
-      haltReason: ({ context }) => `${context.consecutiveFailures} consecutive failed run(s) (budget ${context.limits.maxConsecutiveFailures})`,
-    }),
-    haltOnRunBudget: assign({
-      haltReason: ({ context }) =>
-        `run budget spent: the workspace's history holds ${(context.limits.runsBefore ?? 0) + context.runsCompleted} run(s) (budgets.max_runs ${context.limits.maxRuns})`,
-    }),
-    haltOnWallBudget: assign({
-      haltReason: ({ context }) =>
-        `wall-time budget spent: the session has run ${(Math.floor(context.elapsedMs / 100) / 10).toFixed(1)}s (budgets.max_wall_seconds ${context.limits.maxWallSeconds})`,
-    }),
+    haltOnFailures: assign({ haltReason: ({ context }) => failuresReason(context.consecutiveFailures, context.limits.maxConsecutiveFailures) }),
+    haltOnRunBudget: assign({ haltReason: ({ context }) => runBudgetReason(context.limits, context.runsCompleted) }),
+    haltOnWallBudget: assign({ haltReason: ({ context }) => wallBudgetReason(context.limits, context.elapsedMs) }),
   },
 }).createMachine({
   id: 'loop',

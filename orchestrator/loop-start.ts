@@ -17,6 +17,7 @@ import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { requirePreflight } from './preflight/gate.js';
 import { requireSlurmReady } from './slurm-check.js';
+import { sessionParallel, type SessionParallel } from './loop-parallel.js';
 import { failure } from '../domain/errors.js';
 import type { ProposerKindSetting } from '../domain/config/settings.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -32,6 +33,8 @@ export interface LoopStart {
   inputs: InputsOutcome;
   /** The interrupted agent attempt stopped before the inputs were checked. */
   stoppedAgent: StoppedAgent | null;
+  /** The runs a new session keeps in flight and their GPUs (a resumed session keeps what it recorded). */
+  parallel: SessionParallel;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface LoopStart {
  * the lock held (exit 1), inputs that could not be put back (exit 1), a preflight problem (exit 2).
  */
 export async function startLoop(
-  options: { workspace: string; mode?: Mode | undefined; proposer?: ProposerKindSetting | undefined; acceptInputChanges?: string | undefined },
+  options: { workspace: string; mode?: Mode | undefined; proposer?: ProposerKindSetting | undefined; acceptInputChanges?: string | undefined; parallel?: number | undefined },
   warn: (line: string) => void,
 ): Promise<LoopStart> {
   const paths = workspacePaths(options.workspace);
@@ -63,7 +66,8 @@ export async function startLoop(
     const policy = loadPolicy(paths);
     const containment = resolveContainmentSetting(settings.containment);
     await requireSlurmReady(settings);
-    return { paths, lock, settings, policy, containment, inputs, stoppedAgent };
+    const parallel = await sessionParallel(settings, options.parallel);
+    return { paths, lock, settings, policy, containment, inputs, stoppedAgent, parallel };
   } catch (e) {
     lock.release();
     throw e;

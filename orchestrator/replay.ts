@@ -9,6 +9,7 @@ import { foldMachine, type LoopSnapshot } from '../projections/machine-snapshot.
 import { buildReplay, renderReplay, scanTo, type MachineAt, type ReplayReport } from '../projections/replay.js';
 import { printJson, printText, type Streams } from './console.js';
 import { describeEvent } from './output.js';
+import { stateName } from '../machines/machine-for.js';
 import { readerOf, type RangeReader } from './range-reader.js';
 
 /** Where the replay prints: an `out` stream alone. */
@@ -16,7 +17,7 @@ export type OutputStreams = Pick<Streams, 'out'>;
 
 /** The report's machine part of a folded snapshot. */
 export function machineOf(snapshot: LoopSnapshot): MachineAt {
-  return { state: String(snapshot.value), status: snapshot.status, context: snapshot.context };
+  return { state: stateName(snapshot.value), status: snapshot.status, context: snapshot.context };
 }
 
 /** The report's readable line for an event. */

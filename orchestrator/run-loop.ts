@@ -10,7 +10,8 @@ import { openSqliteStore } from '../adapters/store/sqlite-store.js';
 import { guardStore, type GuardedStore } from '../adapters/store-guard.js';
 import { workspaceBlobs } from '../adapters/blob-files.js';
 import { hasSnapshots, type StoredEvent } from '../events/store.js';
-import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
+import type { LoopContext, LoopMachine } from '../machines/loop.machine.js';
+import { machineFor, stateName } from '../machines/machine-for.js';
 import { removeStaleTempFiles } from '../adapters/projection-cleanup.js';
 import { ProjectionWriter } from '../adapters/projection-writer.js';
 import { bootstrapActor } from '../adapters/actors/bootstrap.js';
@@ -50,6 +51,8 @@ export interface LoopRunOptions {
   proposer?: ProposerKindSetting;
   /** The root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
   seed?: number;
+  /** Runs a new session keeps in flight (default: autopilot.json parallel, else one per listed GPU, else 1). */
+  parallel?: number;
   json?: boolean;
   /** Where the loop's lines and live progress go (the CLI passes its own stdout). */
   out: Stream;
@@ -78,8 +81,8 @@ export type LoopActors = {
   journal: ReturnType<typeof journalActor>;
 };
 
-/** Wires the real adapters into the loop machine. */
-export function provideAdapters(deps: ActorDeps, overrides: Partial<LoopActors> = {}): LoopMachine {
+/** Wires the real adapters into the loop machine for `k` runs in flight (default 1). */
+export function provideAdapters(deps: ActorDeps, overrides: Partial<LoopActors> = {}, k = 1): LoopMachine {
   const actors: LoopActors = {
     bootstrap: bootstrapActor(deps),
     propose: proposeActor(deps),
@@ -89,7 +92,7 @@ export function provideAdapters(deps: ActorDeps, overrides: Partial<LoopActors> 
     journal: journalActor(deps),
     ...overrides,
   };
-  return loopMachine.provide({ actors });
+  return machineFor(k).provide({ actors });
 }
 
 function nextSessionId(sessions: Iterable<string>): string {
@@ -127,7 +130,7 @@ interface DriveOptions extends LoopStart {
   err: (l: string) => void;
 }
 
-async function drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err }: DriveOptions): Promise<number> {
+async function drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err, parallel }: DriveOptions): Promise<number> {
   removeStaleTempFiles(paths.root);
   const writer = new ProjectionWriter(paths.root, hasSnapshots(store) ? store : null);
   writer.catchUp(store);
@@ -141,6 +144,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
       mode: options.mode ?? settings.mode,
       proposer: options.proposer ?? settings.proposer.kind,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(parallel.recorded ? { parallel: parallel.recorded } : {}),
     },
     newSession: nextSessionId(writer.view.sessions.keys()),
     history: () => writer.view,
@@ -177,7 +181,9 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     for (const detail of detailLines(stored.event)) progress.line(detail);
   };
   // Every event goes through one recorder: appended (one transaction), projected, then delivered to the machine (see adapters/recorder.ts).
-  const delivery = machineDelivery(loopMachine.events);
+  // A resumed session runs as many runs at once as it recorded; a new one as resolved (loop-parallel.ts).
+  const k = unfinished ? (unfinished.parallel ?? 1) : (parallel.recorded?.k ?? 1);
+  const delivery = machineDelivery(machineFor(k).events);
   const appendOne = storeAppender(store);
   const recorder = createRecorder({
     append: (event) => {
@@ -213,7 +219,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   };
   const loopRecorder: Recorder = { record: (event) => guarded(() => persist(event)) };
   const actorDeps: ActorDeps = { ...deps, recorder: loopRecorder };
-  const machine = provideAdapters(actorDeps, options.actors?.(actorDeps));
+  const machine = provideAdapters(actorDeps, options.actors?.(actorDeps), k);
   // The log's and the lock's files, deleted or replaced since the last append (by an agent, say), are put back first and recorded.
   const recordStoreFiles = (before: AutopilotEvent) => {
     const found = [...store.checkFiles(), ...lock.checkFiles()];
@@ -274,13 +280,18 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
       err(prefixed(`session ${session} resumes with its recorded proposer ${unfinished.proposer}; --proposer ${options.proposer} applies to new sessions`));
     if (options.seed !== undefined && options.seed !== unfinished.proposerSeed)
       err(prefixed(`session ${session} resumes with its recorded proposer seed ${unfinished.proposerSeed ?? '(none: early log)'}; --seed ${options.seed} applies to new sessions`));
+    if (options.parallel !== undefined && options.parallel !== (unfinished.parallel ?? 1))
+      err(prefixed(`session ${session} resumes with its recorded ${unfinished.parallel ?? 1} run(s) in flight; --parallel ${options.parallel} applies to new sessions`));
     restored = foldSession(machine, store, session, unfinished.firstSeq);
   } else session = deps.newSession;
 
-  let previous: string | null = restored ? String(restored.value) : null;
+  // A slotted loop's states are named `slot2.train`: each slot's `from` is the state that slot left.
+  const previous = new Map<string, string | null>();
+  const regionOf = (state: string) => (/^slot\d+\./.test(state) ? state.slice(0, state.indexOf('.')) : '');
+  if (restored) for (const [region, state] of currentStates(restored.value)) previous.set(region, state);
   function recordEntry(to: string, cause: string): void {
-    persist(makeEvent('StateEntered', { from: previous, to, event: cause }, session));
-    previous = to;
+    persist(makeEvent('StateEntered', { from: previous.get(regionOf(to)) ?? (regionOf(to) === '' ? null : (previous.get('') ?? null)), to, event: cause }, session));
+    previous.set(regionOf(to), to);
   }
 
   // What the actor does streams to logs/inspect-<session>.ndjson for the inspector (a live view: off on any error, never failing the loop).
@@ -291,7 +302,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   actor.on('entered', (notice) => guarded(() => isCatalogueType(notice.cause) && recordEntry(notice.state, notice.cause)));
 
   if (lock.takenOverFrom !== undefined) persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
-  if (restored && restored.status === 'active') persist(makeEvent('LoopResumed', { session, pid: process.pid, state: String(restored.value) }, session));
+  if (restored && restored.status === 'active') persist(makeEvent('LoopResumed', { session, pid: process.pid, state: stateName(restored.value) }, session));
 
   const finished = new Promise<SnapshotFrom<LoopMachine>>((resolve) => {
     const check = (s: SnapshotFrom<LoopMachine>) => {
@@ -355,6 +366,13 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   // A halted night never looks like a finished one: the reason is the last thing said, and the exit is 1.
   if (final.value !== 'done') err(prefixed(`loop halted: ${ctx.haltReason ?? 'halted'}`));
   return final.value === 'done' ? EXIT.ok : EXIT.failed;
+}
+
+/** The state each region of `value` is in (`''`: the loop's own), named as StateEntered names them. */
+function currentStates(value: unknown): [string, string][] {
+  if (typeof value === 'string') return [['', value]];
+  const running = (value as { running?: Record<string, string> }).running ?? {};
+  return [['', 'running'], ...Object.entries(running).map(([slot, state]): [string, string] => [slot, `${slot}.${state}`])];
 }
 
 function persistQuietly(f: () => void): void {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { StoredEvent } from '../events/store.js';
 import { loopMachine, type LoopContext, type LoopMachine } from '../machines/loop.machine.js';
+import { machineFor, parallelOf } from '../machines/machine-for.js';
 
 /** A machine snapshot of the loop. */
 export type LoopSnapshot = SnapshotFrom<LoopMachine>;
@@ -21,10 +22,19 @@ export function changesMachine(e: AutopilotEvent): boolean {
   return HANDLED.has(e.type);
 }
 
-/** Folds `events` (those of one session, in order) through the machine from `snapshot` (default: the initial one); actions are discarded. */
+/**
+ * Folds `events` (those of one session, in order) through the machine from `snapshot` (default: the
+ * initial one); actions are discarded. The session's LoopStarted, its first event the machine
+ * takes, says how many runs it keeps in flight, and so which machine folds it (machine-for.ts).
+ */
 export function foldMachine(events: Iterable<AutopilotEvent>, snapshot: LoopSnapshot = initialTransition(loopMachine)[0]): LoopSnapshot {
   let s = snapshot;
-  for (const e of events) if (changesMachine(e)) [s] = transition(loopMachine, s, e);
+  for (const e of events) {
+    if (!changesMachine(e)) continue;
+    const machine = e.type === 'LoopStarted' ? machineFor(parallelOf(e)) : s.machine;
+    if (machine !== s.machine) s = initialTransition(machine)[0];
+    [s] = transition(machine, s, e);
+  }
   return s;
 }
 
@@ -55,7 +65,8 @@ export function serializeMachine(m: SessionMachine): string {
 export function parseMachine(text: string): SessionMachine {
   const p = Body.parse(JSON.parse(text));
   // The context was written from a LoopContext by serializeMachine; the machine's own fold produced it.
-  const snapshot = loopMachine.resolveState({ value: p.value as LoopSnapshot['value'], context: p.context as unknown as LoopContext, status: p.status });
+  const k = typeof p.context['parallel'] === 'number' ? p.context['parallel'] : 1;
+  const snapshot = machineFor(k).resolveState({ value: p.value as LoopSnapshot['value'], context: p.context as unknown as LoopContext, status: p.status });
   if (snapshot.status !== p.status || JSON.stringify(snapshot.value) !== JSON.stringify(p.value)) throw new Error('the machine snapshot does not restore to its state');
   return { session: p.session, firstSeq: p.firstSeq, seq: p.seq, snapshot };
 }

@@ -116,7 +116,12 @@ export function renderReplay(r: ReplayReport): string {
   lines.push(`  incumbent: ${c.incumbent ? `run ${c.incumbent.runId}, ${c.incumbent.metric} ${fmt(c.incumbent.mean)} (n=${c.incumbent.n})` : 'none'}`);
   if (c.stop) lines.push(`  stop requested (${c.stop.now ? 'now' : 'after the current run'}): ${c.stop.reason}`);
   if (c.haltReason) lines.push(`  halt reason: ${c.haltReason}`);
-  if (c.run) lines.push(...runLines(c.run).map((l) => `  ${l}`));
+  // A loop with several runs in flight keeps them in slots: each is shown with its slot.
+  if (c.slots) {
+    const busy = c.slots.flatMap((run, i) => (run ? [{ run, i }] : []));
+    for (const { run, i } of busy) lines.push(...runLines(run).map((l, j) => (j === 0 ? `  slot ${i}: ${l}` : `  ${l}`)));
+    if (busy.length === 0) lines.push('  no run in progress');
+  } else if (c.run) lines.push(...runLines(c.run).map((l) => `  ${l}`));
   else lines.push('  no run in progress');
   const from = r.view_from.snapshot_seq;
   lines.push('', `View (events 1..${r.view.events}${from === null ? '' : `, folded on from the snapshot at #${from}`})`);

@@ -55,6 +55,8 @@ export interface RunView {
   /** The run a replicate repeats (null for other runs). */
   parent: string | null;
   mode: Mode;
+  /** The slot it ran in, when several runs were in flight (absent: one at a time). */
+  slot?: number;
   plannedAt: string;
   proposals: ProposalView[];
   proposalFailures: { attempt: number; proposer: string; message: string; at: string; reason?: string }[];
@@ -89,6 +91,10 @@ export interface SessionView {
   proposerSeed?: number;
   /** The metric the session judges runs on. */
   metric: { name: string; direction: 'maximize' | 'minimize' };
+  /** Runs kept in flight at once, as LoopStarted recorded it (absent: one at a time). */
+  parallel?: number;
+  /** The GPU of each slot (`CUDA_VISIBLE_DEVICES`; null: none), as LoopStarted recorded them (absent: none). */
+  gpus?: (string | null)[];
 }
 
 /** The incumbent with when and why it became one. */
@@ -167,6 +173,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         metric: d.metric,
         ...(d.errorControl ? { errorControl: d.errorControl } : {}),
         ...(d.proposerSeed ? { proposerSeed: d.proposerSeed.value } : {}),
+        ...(d.parallel ? { parallel: d.parallel.k, gpus: d.parallel.gpus } : {}),
       });
       view.labbook.push({ type: e.type, at, data: d });
       return view;
@@ -190,6 +197,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         kind: d.kind,
         parent: d.parent ?? null,
         mode: d.mode,
+        ...(d.slot !== undefined ? { slot: d.slot } : {}),
         plannedAt: at,
         proposals: [],
         proposalFailures: [],

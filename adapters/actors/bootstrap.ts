@@ -20,7 +20,7 @@ export function bootstrapActor(deps: ActorDeps) {
     if (input.session) {
       // Restarted after LoopStarted was recorded (and before the baseline was planned): only plan it.
       const mode = view.sessions.get(input.session)?.mode ?? deps.options.mode;
-      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode }, input.session, deps.now()));
+      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode, ...slotOf(input) }, input.session, deps.now()));
       return;
     }
     const session = deps.newSession;
@@ -53,6 +53,7 @@ export function bootstrapActor(deps: ActorDeps) {
           pid: process.pid,
           // What the session is bound to: a later change that does not come through a command is put back.
           inputs: readInputs(deps.paths.root, inputPaths(deps.paths, deps.settings), deps.settings.secrets.record),
+          ...(deps.options.parallel ? { parallel: deps.options.parallel } : {}),
         },
         session,
         deps.now(),
@@ -61,6 +62,11 @@ export function bootstrapActor(deps: ActorDeps) {
     // Run 001 of a workspace (or the first run after baselines that all failed) is the baseline, unchanged.
     // A spent run budget halts the loop on LoopStarted (the machine decides); nothing is planned then.
     if (!incumbent && !runBudgetSpent(limits, 0))
-      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode }, session, deps.now()));
+      record(makeEvent('RunPlanned', { runId: runIdOf(firstRunIndex), index: firstRunIndex, kind: 'baseline', mode: deps.options.mode, ...slotOf(input) }, session, deps.now()));
   });
+}
+
+/** The slot a baseline is planned in, when several runs are in flight. */
+function slotOf(input: BootstrapInput): { slot?: number } {
+  return input.slot === undefined ? {} : { slot: input.slot };
 }

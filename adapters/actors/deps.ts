@@ -14,6 +14,8 @@ export interface LoopOptions {
   proposer: string;
   /** `--seed`: the root seed of a new session's built-in and random proposals (default: proposer.seed, the log's, or drawn). */
   seed?: number;
+  /** What a new session records of the runs it keeps in flight and their GPUs (absent: one at a time, on no GPU). */
+  parallel?: DataOf<'LoopStarted'>['parallel'];
 }
 
 /** An interrupted agent attempt stopped on resume, and whether it was still running then. */

@@ -17,7 +17,17 @@ export function trainerOwnEnvOf(deps: LoopDeps, runId: string): Record<string, s
 }
 
 function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
-  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId };
+  const view = deps.history();
+  const run = view.runs.get(runId);
+  // The GPU LoopStarted recorded for the run's slot (a resumed session keeps the GPUs it started with).
+  const gpu = run ? (view.sessions.get(run.session)?.gpus?.[run.slot ?? 0] ?? null) : null;
+  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId, ...(gpu !== null ? { gpu } : {}) };
+}
+
+/** The slot a run is in, for RunStarted, when several runs are in flight. */
+export function slotOfRun(deps: LoopDeps, runId: string): { slot?: number } {
+  const slot = deps.history().runs.get(runId)?.slot;
+  return slot === undefined ? {} : { slot };
 }
 
 /** The trainer's argv (no shell; relative paths resolve against its cwd), cwd and seed for the run's accepted config. */

@@ -19,6 +19,7 @@ import { makeEvent, type ActorDeps } from './deps.js';
 import { reporter } from '../recorder.js';
 import { replicatePlan } from '../../domain/judging/replicate-plan.js';
 import { replicationSettings } from '../../domain/judging/judge.js';
+import { inFlightRuns, pendingOf } from './in-flight.js';
 
 /** Creates the `propose` actor. */
 export function proposeActor(deps: ActorDeps) {
@@ -35,7 +36,13 @@ export function proposeActor(deps: ActorDeps) {
       record(
         makeEvent(
           'RunPlanned',
-          rep ? { runId, index: input.nextRunIndex, kind: 'replicate', mode: input.mode, parent: plan!.parent } : { runId, index: input.nextRunIndex, kind: 'proposal', mode: input.mode },
+          {
+            runId,
+            index: input.nextRunIndex,
+            ...(rep ? { kind: 'replicate' as const, parent: plan!.parent } : { kind: 'proposal' as const }),
+            mode: input.mode,
+            ...(input.slot !== undefined ? { slot: input.slot } : {}),
+          },
           input.session,
           stamp(),
         ),
@@ -49,6 +56,8 @@ export function proposeActor(deps: ActorDeps) {
     const previousErrors = run?.errors ?? [];
     const previousOmitted = run?.errorsOmitted ?? 0;
     const replicating = run?.kind === 'replicate' || (!run && rep !== null);
+    // The other runs in flight: listed in the request, counted as liars by the built-in proposer, shown to an agent.
+    const others = input.inFlight ?? [];
     const failed = (message: string, reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error', process?: DataOf<'ProposalFailed'>['process']) =>
       record(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
     // An agent's prompt is rendered before the request is recorded, so the request holds exactly what it saw.
@@ -56,7 +65,7 @@ export function proposeActor(deps: ActorDeps) {
     let prepareError: string | null = null;
     if (!replicating && isAgentKind(input.proposer)) {
       try {
-        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors, previousOmitted });
+        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors, previousOmitted, ...(others.length > 0 ? { inFlight: inFlightRuns(deps, others) } : {}) });
       } catch (err) {
         prepareError = (err as Error).message;
       }
@@ -73,6 +82,7 @@ export function proposeActor(deps: ActorDeps) {
             ...(previousOmitted > 0 ? { previousOmitted } : {}),
             ...(input.fallbackFrom ? { fallbackFrom: input.fallbackFrom } : {}),
             ...(prepared ? { prompt: prepared.prompt, agent: prepared.agent } : {}),
+            ...(others.length > 0 ? { inFlight: others.map((r) => r.runId) } : {}),
           },
           input.session,
           stamp(),
@@ -106,11 +116,25 @@ export function proposeActor(deps: ActorDeps) {
       try {
         // Derived from the session's recorded root seed and where the draw happens: a replay of the log gives the same proposal.
         const seed = proposalSeed(deps.history().sessions.get(input.session)?.proposerSeed, input.session, runId, attempt);
-        const proposal = input.proposer === 'random' ? proposeRandom(deps.policy, seed) : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed });
+        // Runs in flight are constant liars for TPE (counted as bad results), so parallel proposals spread out; random draws need none.
+        const pending = input.proposer === 'random' ? [] : pendingOf(deps, others);
+        const proposal =
+          input.proposer === 'random'
+            ? proposeRandom(deps.policy, seed)
+            : proposeWithTpe(deps, { runId, mode: input.mode, incumbent: input.incumbent, seed, pending: pending.map((p) => p.overrides) });
         record(
           makeEvent(
             'ProposalReceived',
-            { runId, attempt, proposer: input.proposer, seed, overrides: toRecordable(proposal.overrides), rationale: proposal.rationale, hypothesis: proposal.hypothesis },
+            {
+              runId,
+              attempt,
+              proposer: input.proposer,
+              seed,
+              overrides: toRecordable(proposal.overrides),
+              rationale: proposal.rationale,
+              hypothesis: proposal.hypothesis,
+              ...(pending.length > 0 ? { pending } : {}),
+            },
             input.session,
             stamp(),
           ),

@@ -17,7 +17,7 @@ import { followJob, type CommandFailure, type JobHandle } from '../launcher/clus
 import { redactArgv, redactEnv } from '../secrets.js';
 import { makeEvent, type ActorDeps } from './deps.js';
 import { linkRunLog } from './run-log.js';
-import { launchArgs, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
+import { launchArgs, slotOfRun, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
 
 /** What `prepare` hands a launcher: the trainer's argv and cwd, its seed, and unsafe entries met so far. */
 export interface Prepared {
@@ -173,6 +173,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
           exitFile: filesOf(attempt).result,
           logOffset,
           env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
+          ...slotOfRun(deps, run.runId),
           job: { ...p.job, id: jobId },
         },
         session,

@@ -24,7 +24,7 @@ import { recordRunFolder } from './run-folder-after.js';
 import { clusterTrain, type Prepared } from './train-cluster.js';
 import { slurmLauncher } from '../launcher/slurm/launcher.js';
 import { SlurmSettingsSchema } from '../../domain/config/launcher-settings.js';
-import { launchArgs, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
+import { launchArgs, slotOfRun, trainerEnv, trainerOwnEnvOf } from './launch-args.js';
 
 /** Where the supervisor of a run's attempt records its end. */
 function exitFileOf(deps: LoopDeps, runId: string, attempt: number): string {
@@ -262,6 +262,7 @@ export function trainActor(deps: ActorDeps) {
             exitFile,
             logOffset: h.logOffset,
             env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
+            ...slotOfRun(deps, run.runId),
             containment: h.containment,
           },
           session,

@@ -10,6 +10,8 @@ export interface TrainerPlace {
   workspace: string;
   runDir: string;
   runId: string;
+  /** The GPU of the run's slot (`CUDA_VISIBLE_DEVICES`), when the session lists GPUs. */
+  gpu?: string | null;
 }
 
 /** The summary file a trainer writes (`PUFFER_AUTOPILOT_SUMMARY`). */
@@ -27,6 +29,8 @@ export function trainerOwnEnv(settings: Pick<Settings, 'trainer'>, place: Traine
     PUFFER_AUTOPILOT_RUN_ID: place.runId,
     PUFFER_AUTOPILOT_RUN_DIR: place.runDir,
     PUFFER_AUTOPILOT_SUMMARY: summaryPathOf(place.runDir),
+    // One GPU per slot: the trainer sees only its own.
+    ...(place.gpu != null ? { CUDA_VISIBLE_DEVICES: place.gpu } : {}),
   };
 }
 

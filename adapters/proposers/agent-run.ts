@@ -16,6 +16,7 @@ import { revertOutside, takeSnapshot, type Change } from '../integrity.js';
 import { redactArgv, redactText, type RecordedNames } from '../secrets.js';
 import { launchLocal, type LaunchHandle } from '../launcher/local.js';
 import type { LoopDeps } from '../actors/deps.js';
+import type { InFlightRun } from '../actors/in-flight.js';
 import { quoteAgent, redactAgent } from './agent-words.js';
 import { readMcpLog, type McpCalls } from './mcp-log.js';
 import { clearOwnFiles } from './own-files.js';
@@ -31,6 +32,8 @@ export interface ProposerRequest {
   previousOmitted?: number;
   /** `autopilot propose --once`: nothing is recorded, and its files are named apart from the loop's. */
   dryRun?: boolean;
+  /** The other runs in flight (training or being judged), which the prompt lists (absent: none). */
+  inFlight?: InFlightRun[];
 }
 
 /** What an agent CLI reported about itself (parsed from its stdout). */

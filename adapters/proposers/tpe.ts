@@ -4,7 +4,7 @@
  * given the log and the seed, so a proposer restarted after a crash proposes the same again.
  */
 import { baseConfigFor } from '../../domain/config/base-config.js';
-import { scalarsAt } from '../../domain/config/config.js';
+import { scalarsAt, type Scalar } from '../../domain/config/config.js';
 import type { IncumbentRef } from '../../events/catalogue.js';
 import { proposeTpe, type Observation, type TpeProposal } from '../../domain/proposers/tpe.js';
 import { mean, sampleOf } from '../../domain/judging/sample.js';
@@ -35,10 +35,10 @@ export function observationsOf(view: WorkspaceView, policyKeys: string[], metric
 }
 
 /** One TPE proposal for `runId`, merged (by the validator) into the incumbent's config. */
-export function proposeWithTpe(deps: LoopDeps, a: { runId: string; mode: Mode; incumbent: IncumbentRef | null; seed: number }): TpeProposal {
+export function proposeWithTpe(deps: LoopDeps, a: { runId: string; mode: Mode; incumbent: IncumbentRef | null; seed: number; pending?: ReadonlyArray<Record<string, Scalar>> }): TpeProposal {
   const base = baseConfigFor(boundBaseline(deps, a.mode), a.incumbent?.override);
   const history = observationsOf(deps.history(), Object.keys(deps.policy.keys), deps.settings.metric.name, a.runId);
-  const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base });
+  const [proposal] = proposeTpe(deps.policy, history, { seed: a.seed, direction: deps.settings.metric.direction, base, ...(a.pending?.length ? { pending: a.pending } : {}) });
   if (!proposal) throw new Error('the TPE proposer made no proposal');
   return proposal;
 }

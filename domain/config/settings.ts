@@ -172,6 +172,8 @@ export const SettingsSchema = z
     metric: z.strictObject({ name: z.string().min(1), direction: z.enum(['maximize', 'minimize']) }),
     /** Runs per `autopilot loop` invocation when `--runs` is not given. */
     runs: z.number().int().positive().default(5),
+    /** Runs kept in flight at once (absent: the number of GPUs in launcher.local.gpus, else 1); `loop --parallel` overrides it. */
+    parallel: z.number().int().min(1).max(64).optional(),
     mode: z.enum(MODES).default('quick'),
     /** Limits of one training run per mode; `full` may be left out (FULL_TIMEOUT_DEFAULTS: 8 h, 20 min without output). */
     timeouts: z.strictObject({ quick: ModeTimeouts, full: ModeTimeouts.default(FULL_TIMEOUT_DEFAULTS) }),
