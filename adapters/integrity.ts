@@ -162,7 +162,7 @@ function describe(rel: string, before: EntryState | null, now: EntryState | null
 }
 
 /** Compares the workspace tree with the record and reverts every difference outside `allowed`. */
-function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boolean): Change[] {
+function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boolean, expected: (rel: string) => boolean): Change[] {
   const root = snapshot.workspace;
   const now = recordTree(root, ownFile);
   const paths = [...new Set([...snapshot.entries.keys(), ...now.keys()])].sort();
@@ -174,6 +174,7 @@ function revertTree(snapshot: IntegritySnapshot, isAllowed: (rel: string) => boo
     const before = snapshot.entries.get(rel) ?? null;
     const after = now.get(rel) ?? null;
     if (before && after && sameEntry(before, after)) continue;
+    if (expected(rel)) continue;
     // Under a new directory that was removed: reported (a link in it is still a link it made), nothing left to undo.
     const removedWithParent = before === null && gone.some((g) => rel.startsWith(`${g}/`));
     const outcome = removedWithParent ? { restored: true } : restore(root, rel, before, after, snapshot.limits);
@@ -205,8 +206,10 @@ function revertRepo(snapshot: IntegritySnapshot): Change[] {
 /**
  * Compares the workspace (and repository) with `snapshot` and reverts every change outside
  * `allowed` (paths relative to the workspace). Returns what was changed and whether it was restored.
+ * `expected` names changed workspace paths that are not the step's doing (what the orchestrator or
+ * a trainer in flight wrote meanwhile): left as they are and not reported.
  */
-export function revertOutside(snapshot: IntegritySnapshot, allowed: readonly string[]): Change[] {
-  const changes = [...revertTree(snapshot, allowedMatcher(allowed)), ...revertRepo(snapshot)];
+export function revertOutside(snapshot: IntegritySnapshot, allowed: readonly string[], expected: (rel: string) => boolean = () => false): Change[] {
+  const changes = [...revertTree(snapshot, allowedMatcher(allowed), expected), ...revertRepo(snapshot)];
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -18,6 +18,7 @@ import { labbookProjection, notesProjection, workspaceProjection } from '../proj
 import { MODEL_POINTERS, renderAll, renderBest, renderModelPointers, renderRunFiles } from '../projections/render.js';
 import { isSnapshotPoint, SnapshotTaker } from '../projections/snapshots.js';
 import type { WorkspaceView } from '../projections/view.js';
+import type { OwnWrites } from './own-writes.js';
 
 const LABBOOK = labbookProjection.name;
 const NOTES = notesProjection.name;
@@ -41,6 +42,8 @@ export class ProjectionWriter {
   constructor(
     private readonly workspace: string,
     private readonly snapshots: SnapshotStore | null = null,
+    /** Where each write is noted, so an agent's step beside runs in flight can tell them from its own. */
+    private readonly ownWrites: OwnWrites | null = null,
   ) {
     this.#snapshots = snapshots ? new SnapshotTaker(snapshots) : null;
   }
@@ -58,6 +61,7 @@ export class ProjectionWriter {
   #write(rel: string, content: string): void {
     const path = join(this.workspace, rel);
     if (!sameContent(this.workspace, path, content)) this.#unsafe.push(...atomicWrite(this.workspace, path, content));
+    this.ownWrites?.note(rel, content);
   }
 
   /** Puts what changed in `doc` on disk: patched in place when the file is the one last written here, else written whole. */
@@ -74,6 +78,7 @@ export class ProjectionWriter {
     }
     this.#written.set(rel, identity);
     markWritten(doc);
+    this.ownWrites?.note(rel, docText(doc));
   }
 
   /** Makes the file at `rel` hold `doc` (compared byte for byte, written whole if it differs) and remembers it. */
@@ -82,6 +87,7 @@ export class ProjectionWriter {
     if (identity) {
       this.#written.set(rel, identity);
       markWritten(doc);
+      this.ownWrites?.note(rel, content);
     } else {
       this.#written.delete(rel);
       this.#writeDoc(rel, doc);
@@ -131,8 +137,10 @@ export class ProjectionWriter {
       const pointers = renderModelPointers(this.#view);
       for (const name of MODEL_POINTERS) {
         const content = pointers.get(name);
-        if (content === undefined) removeConfined(this.workspace, join(this.workspace, name));
-        else this.#write(name, content);
+        if (content === undefined) {
+          removeConfined(this.workspace, join(this.workspace, name));
+          this.ownWrites?.noteRemoved(name);
+        } else this.#write(name, content);
       }
     }
   }

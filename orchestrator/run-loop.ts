@@ -36,6 +36,8 @@ import { getPath } from '../domain/config/config.js';
 import { pruneCheckpoints } from '../adapters/checkpoints.js';
 import { headLine, headOf, type ChainHead } from '../events/anchor.js';
 import { anchorContext, anchorHead } from './anchor.js';
+import { ANCHOR_FILE } from '../events/anchor.js';
+import { OwnWrites } from '../adapters/own-writes.js';
 import { EXIT, prefixed } from '../domain/errors.js';
 import type { Stream } from './console.js';
 import { startLoop, type LoopStart } from './loop-start.js';
@@ -132,7 +134,9 @@ interface DriveOptions extends LoopStart {
 
 async function drive({ options, paths, settings, policy, containment, inputs, stoppedAgent, store, lock, out, err, parallel }: DriveOptions): Promise<number> {
   removeStaleTempFiles(paths.root);
-  const writer = new ProjectionWriter(paths.root, hasSnapshots(store) ? store : null);
+  // What the loop writes is noted, so an agent proposing beside runs in flight is not blamed for it (agent-run.ts).
+  const ownWrites = new OwnWrites(paths.root);
+  const writer = new ProjectionWriter(paths.root, hasSnapshots(store) ? store : null, ownWrites);
   writer.catchUp(store);
   const unfinished = [...writer.view.sessions.values()].filter((s) => s.status === 'running').at(-1) ?? null;
   const deps: LoopDeps = {
@@ -151,6 +155,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     now: () => new Date(),
     containment,
     stoppedAgent,
+    ownWrites,
   };
   // Only the process's own stdout can be a terminal: an injected stream gets plain lines, never the redrawn live line.
   const terminal = options.out === process.stdout ? process.stdout : null;
@@ -168,7 +173,9 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   const anchors = anchorContext(paths.root, deps.now, err);
   let head: ChainHead | null = headOf(store);
   const anchorNow = () => {
-    if (head) anchorHead(anchors, head);
+    if (!head) return;
+    anchorHead(anchors, head);
+    ownWrites.noteFile(ANCHOR_FILE);
   };
 
   const print = (stored: StoredEvent<AutopilotEvent>) => {

@@ -5,6 +5,7 @@ import type { Settings } from '../../domain/config/settings.js';
 import type { WorkspacePaths } from '../workspace.js';
 import type { WorkspaceView } from '../../projections/view.js';
 import type { Recorder } from '../recorder.js';
+import type { OwnWrites } from '../own-writes.js';
 import type { Mode } from '../../domain/config/mode.js';
 
 /** The options of one `autopilot loop` invocation. */
@@ -44,6 +45,8 @@ export interface LoopDeps {
   containment: Containment['mode'];
   /** The interrupted agent attempt the resuming loop already stopped, before it checked the inputs (see run-loop.ts). */
   stoppedAgent?: StoppedAgent | null;
+  /** What the orchestrator itself last wrote at each path, for an agent step beside runs in flight to tell from its own changes. */
+  ownWrites?: OwnWrites;
   /** Live display of running trainers' metric lines (not recorded). */
   onMetrics?: (runId: string, metrics: Record<string, number>) => void;
   /** Live display of what is not a decision and is not recorded (a cluster job waiting in the queue, then running). */

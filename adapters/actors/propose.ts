@@ -61,11 +61,12 @@ export function proposeActor(deps: ActorDeps) {
     const failed = (message: string, reason: 'timeout' | 'hung' | 'crashed' | 'no-proposal' | 'error', process?: DataOf<'ProposalFailed'>['process']) =>
       record(makeEvent('ProposalFailed', { runId, attempt, proposer: input.proposer, message, reason, ...(process ? { process } : {}) }, input.session, stamp()));
     // An agent's prompt is rendered before the request is recorded, so the request holds exactly what it saw.
+    const request = { runId, attempt, previousErrors, previousOmitted, ...(others.length > 0 ? { inFlight: inFlightRuns(deps, others) } : {}) };
     let prepared: PreparedAgent | null = null;
     let prepareError: string | null = null;
     if (!replicating && isAgentKind(input.proposer)) {
       try {
-        prepared = prepareAgent(deps, input.proposer, { runId, attempt, previousErrors, previousOmitted, ...(others.length > 0 ? { inFlight: inFlightRuns(deps, others) } : {}) });
+        prepared = prepareAgent(deps, input.proposer, request);
       } catch (err) {
         prepareError = (err as Error).message;
       }
@@ -176,7 +177,7 @@ export function proposeActor(deps: ActorDeps) {
       }
       const answer = await runAgent(
         deps,
-        { runId, attempt, previousErrors, previousOmitted },
+        request,
         agent.invocation,
         agent.prompt.text,
         (h) => (handle = h),

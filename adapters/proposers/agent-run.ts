@@ -114,6 +114,19 @@ export function allowedPaths(deps: LoopDeps, lastRunId: string | null): string[]
   return declared.map((p) => p.replace('<id>', lastRunId ?? '<none>'));
 }
 
+/**
+ * What changes during an agent's step beside other runs in flight without being the agent's: those
+ * runs' folders and logs (their trainers write there; what they leave is checked when they are
+ * journaled), and files that hold exactly what the orchestrator last wrote there (their
+ * projections, the anchor). With no other run in flight, nothing: every change is the agent's.
+ */
+export function besideRunsInFlight(deps: LoopDeps, req: ProposerRequest): (rel: string) => boolean {
+  const busy = (req.inFlight ?? []).map((r) => r.runId);
+  const own = deps.ownWrites;
+  if (busy.length === 0) return () => false;
+  return (rel) => busy.some((id) => rel === `runs/${id}` || rel.startsWith(`runs/${id}/`) || rel.startsWith(`logs/${id}.`)) || (own?.holdsOurs(rel) ?? false);
+}
+
 /** The most recent run with a result, whose variables the proposer gets. */
 export function lastRunId(deps: LoopDeps): string | null {
   let last: string | null = null;
@@ -215,7 +228,7 @@ export async function runAgent(
   handle.go();
   const r = await handle.result;
   // Everything the agent started is gone now (its cgroup or subreaper saw to it): only then is the workspace checked.
-  const reverted = revertOutside(snapshot, allowed);
+  const reverted = revertOutside(snapshot, allowed, besideRunsInFlight(deps, req));
   const output = readTail(root, logFile, handle.logOffset);
   const record = deps.settings.secrets.record;
   const reported = inv.report(readTail(root, stdoutFile, 0));
