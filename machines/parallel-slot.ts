@@ -50,7 +50,8 @@ export function slotRegion(m: ParallelSetup, i: number) {
           { guard: ({ context }: Args) => context.slots[i] !== null, target: 'validate' },
           // The lowest free slot plans next, once nobody proposes and there is an incumbent to propose from.
           {
-            guard: ({ context }: Args) => context.proposing === null && context.incumbent !== null && !ending(context) && context.slots.indexOf(null) === i,
+            // Nor while a run is being judged: a proposal sees a settled incumbent, and never a run both journaled and in flight.
+            guard: ({ context }: Args) => context.proposing === null && context.judging === null && context.incumbent !== null && !ending(context) && context.slots.indexOf(null) === i,
             target: 'propose',
           },
           { guard: ({ context }: Args) => ending(context), target: 'drained' },

@@ -61,7 +61,9 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
   let stopped = false;
   let ended = false;
 
-  const commandFailed = (attempt: number, f: CommandFailure) => emit(makeEvent('LauncherCommandFailed', { runId: run.runId, attempt, launcher: launcher.kind, ...f }, session, deps.now()));
+  // A failed listing of every job in flight is recorded once, for none of them in particular.
+  const commandFailed = (attempt: number, { shared, ...f }: CommandFailure) =>
+    emit(makeEvent('LauncherCommandFailed', { ...(shared ? {} : { runId: run.runId, attempt }), launcher: launcher.kind, ...f }, session, deps.now()));
   const filesOf = (attempt: number) => {
     const dir = join(runDir, launcher.kind);
     return { dir, script: join(dir, `attempt-${attempt}.sh`), result: join(dir, `attempt-${attempt}.result.json`) };

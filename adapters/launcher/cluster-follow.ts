@@ -22,6 +22,8 @@ export interface CommandFailure {
   try: number;
   tries: number;
   retryInMs: number | null;
+  /** The one listing of every job watched failed: it concerns them all, not this run alone. */
+  shared?: boolean;
 }
 
 /** What to follow. */
@@ -121,8 +123,8 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
       if (err instanceof LauncherCommandError) report(err, 1, 1, null);
     }
   };
-  const report = (err: LauncherCommandError, attempt: number, tries: number, retryInMs: number | null) =>
-    spec.onCommandFailed({ command: err.command, argv: err.argv, exitCode: err.exitCode, message: err.message, try: attempt, tries, retryInMs });
+  const report = (err: LauncherCommandError, attempt: number, tries: number, retryInMs: number | null, shared = false) =>
+    spec.onCommandFailed({ command: err.command, argv: err.argv, exitCode: err.exitCode, message: err.message, try: attempt, tries, retryInMs, ...(shared ? { shared } : {}) });
 
   const stop = (reason: 'timeout' | 'hung' | 'killed') => {
     if (stoppedFor) return;
@@ -135,7 +137,8 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
 
   const unwatch = watchJob(launcher, spec.jobId, spec, (news) => {
     if (news.kind === 'failed') {
-      report(news.error, news.try, news.tries, news.retryInMs);
+      // The listing of every job failed once: the first follower to hear of it records it, for all.
+      if (news.claim()) report(news.error, news.try, news.tries, news.retryInMs, news.watchers > 1);
       if (news.retryInMs === null) {
         // Nothing may run on unwatched: a cancel is tried (the controller may answer that much).
         void cancel('end');

@@ -8,8 +8,12 @@ import { LauncherCommandError, type ClusterLauncher, type JobStatus } from './cl
 /** What a watcher hears after each poll. */
 export type QueueNews =
   | { kind: 'entry'; entry: JobStatus | null }
-  /** The listing failed; `retryInMs` null: the tries are used up (the watch is over). */
-  | { kind: 'failed'; error: LauncherCommandError; try: number; tries: number; retryInMs: number | null };
+  /**
+   * The listing failed; `retryInMs` null: the tries are used up (the watch is over). One listing
+   * serves every job watched: `watchers` heard of it, and `claim()` is true for the first only, so
+   * one failure is recorded once, not once per job.
+   */
+  | { kind: 'failed'; error: LauncherCommandError; try: number; tries: number; retryInMs: number | null; watchers: number; claim: () => boolean };
 
 /** How the queue is watched: the poll interval and the retry policy of a failing listing. */
 export interface WatchPolicy {
@@ -70,7 +74,10 @@ class QueueWatcher {
       this.failures += 1;
       const tries = this.policy.retries + 1;
       const retryInMs = this.failures < tries ? this.policy.retryMs * 2 ** (this.failures - 1) : null;
-      const failure: QueueNews = { kind: 'failed', error: err, try: this.failures, tries, retryInMs };
+      let claimed = false;
+      const watchers = [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
+      const claim = () => !claimed && (claimed = true);
+      const failure: QueueNews = { kind: 'failed', error: err, try: this.failures, tries, retryInMs, watchers, claim };
       news = () => failure;
       if (retryInMs === null) this.failures = 0;
       else next = retryInMs;

@@ -154,11 +154,11 @@ describe('the loop with k runs in flight', () => {
     expect(slotsOf(s)).toEqual({ slot0: 'validate', slot1: 'idle', slot2: 'idle' });
     const baseline = [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002'), finished('002'), evaluated('002')];
     s = fold(3, [...baseline, ev('IncumbentChanged', { runId: '002', previous: null, incumbent: { ...incumbent, runId: '002' } })]);
-    // The incumbent is there: the lowest free slot proposes while the baseline is still being journaled.
+    // The incumbent is there, but nobody proposes while the baseline is still being journaled.
     expect(ctx(s).incumbent?.runId).toBe('002');
-    expect(slotsOf(s)).toEqual({ slot0: 'journal', slot1: 'propose', slot2: 'idle' });
+    expect(slotsOf(s)).toEqual({ slot0: 'journal', slot1: 'idle', slot2: 'idle' });
     s = fold(3, [...baseline, ev('IncumbentChanged', { runId: '002', previous: null, incumbent: { ...incumbent, runId: '002' } }), journaled('002')]);
-    expect(slotsOf(s)).toEqual({ slot0: 'idle', slot1: 'propose', slot2: 'idle' });
+    expect(slotsOf(s)).toEqual({ slot0: 'propose', slot1: 'idle', slot2: 'idle' });
     // A failed baseline ends the session once journaled.
     s = fold(3, [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002'), failed('002'), journaled('002', 'failed')]);
     expect(s.value).toBe('halted');
