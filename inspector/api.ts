@@ -5,7 +5,7 @@
  */
 import type { AutopilotEvent } from '../events/catalogue.js';
 import type { ParamsView } from '../projections/inspector/params.js';
-import type { Curve, EdgeCounts, MetricInfo, RunRow, StatechartGraph } from '../projections/inspector/types.js';
+import type { Curve, EdgeCounts, MetricInfo, RunRow, SlotInFlight, StatechartGraph } from '../projections/inspector/types.js';
 
 export type { MachineAt, ReplayReport, RunSummary, SessionSummary, ViewSummary } from '../projections/replay.js';
 export type * from '../projections/inspector/types.js';
@@ -67,6 +67,10 @@ export interface StatechartResponse {
   current: string | null;
   /** The id of the last edge taken (null: none yet). */
   last: string | null;
+  /** A session with several runs in flight: each slot's state, the drawn state it shows on, its run and GPU (absent: one run at a time). */
+  slots?: SlotInFlight[];
+  /** A slotted session's moves the one-run chart draws no edge for (absent: one run at a time). */
+  offChart?: number;
 }
 
 /** SSE `message` of the live tail (and a row of `GET /api/events`): one event of the log; the SSE id is `seq`. */

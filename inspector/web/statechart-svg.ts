@@ -2,8 +2,9 @@
  * The statechart as SVG, from `GET /api/statechart`: a box per state (its key, the actors it
  * invokes, a double border when final), a polyline with an arrowhead per transition (its event and
  * how often the log took it; the guards in its tooltip), the current state and the last edge taken
- * marked by class. Built as a plain tree (`SvgNode`) so it is pure and testable; the view turns it
- * into DOM nodes, and `svgText` into markup with every string escaped.
+ * marked by class, and in a slotted session the state of each slot (named over its box). Built as
+ * a plain tree (`SvgNode`) so it is pure and testable; the view turns it into DOM nodes, and
+ * `svgText` into markup with every string escaped.
  */
 import type { StatechartEdge, StatechartLayout, StatechartNode, StatechartResponse } from '../api.js';
 import { columnLayout } from './statechart-column.js';
@@ -41,15 +42,25 @@ function defs(): SvgNode {
   return node('defs', {}, marker('sc-arrow'), marker('sc-arrow-last'));
 }
 
-function stateBox(s: StatechartNode, box: StatechartLayout['nodes'][string], current: boolean, initial: boolean): SvgNode {
-  const cls = ['state', s.type, current ? 'current' : '', initial ? 'initial' : ''].filter(Boolean).join(' ');
+/** The slots whose state shows on each drawn state, by key (a slotted session's runs in flight). */
+export function slotsByNode(slots: StatechartResponse['slots']): Map<string, number[]> {
+  const by = new Map<string, number[]>();
+  for (const s of slots ?? []) if (s.node !== null) by.set(s.node, [...(by.get(s.node) ?? []), s.slot]);
+  return by;
+}
+
+function stateBox(s: StatechartNode, box: StatechartLayout['nodes'][string], current: boolean, initial: boolean, slots: number[] = []): SvgNode {
+  const cls = ['state', s.type, current ? 'current' : '', initial ? 'initial' : '', slots.length > 0 ? 'in-flight' : ''].filter(Boolean).join(' ');
   const parts: SvgNode[] = [node('rect', { x: n(box.x), y: n(box.y), width: n(box.width), height: n(box.height), rx: '8' })];
   // A final state: a second border inside the first, as statecharts draw it.
   if (s.type === 'final') parts.push(node('rect', { class: 'inner', x: n(box.x + 4), y: n(box.y + 4), width: n(box.width - 8), height: n(box.height - 8), rx: '6' }));
   parts.push(node('text', { class: 'key', x: n(box.x + box.width / 2), y: n(box.y + 20) }, s.key));
   s.invokes.forEach((src, i) => parts.push(node('text', { class: 'invoke', 'data-invoke': src, x: n(box.x + box.width / 2), y: n(box.y + 36 + 16 * i) }, `invoke ${src}`)));
   const title = [`state ${s.key} (${s.type})`, ...s.invokes.map((i) => `invokes ${i}`), ...(s.internal.length > 0 ? [`handles in place: ${s.internal.join(', ')}`] : [])].join('\n');
-  return node('g', { class: cls, 'data-state': s.key }, node('title', {}, title), ...parts);
+  if (slots.length === 0) return node('g', { class: cls, 'data-state': s.key }, node('title', {}, title), ...parts);
+  // The slots in this state, named above the box's top right corner.
+  const badge = node('text', { class: 'slot-badge', x: n(box.x + box.width - 4), y: n(box.y - 4) }, `${slots.length === 1 ? 'slot' : 'slots'} ${slots.join(', ')}`);
+  return node('g', { class: cls, 'data-state': s.key, 'data-slots': slots.join(' ') }, node('title', {}, `${title}\nslots here: ${slots.join(', ')}`), ...parts, badge);
 }
 
 function edgeLine(e: StatechartEdge, at: StatechartLayout['edges'][string], count: number, last: boolean): SvgNode {
@@ -77,9 +88,10 @@ export function statechartSvg(sc: StatechartResponse): SvgNode {
     if (at && at.points.length >= 2) edges.children.push(edgeLine(e, at, sc.counts[e.id] ?? 0, e.id === sc.last));
   }
   const states = node('g', { class: 'states' });
+  const inFlight = slotsByNode(sc.slots);
   for (const s of sc.graph.nodes) {
     const box = layout.nodes[s.id];
-    if (box) states.children.push(stateBox(s, box, s.key === sc.current, s.key === sc.graph.initial));
+    if (box) states.children.push(stateBox(s, box, s.key === sc.current, s.key === sc.graph.initial, inFlight.get(s.key)));
   }
   const [w, h] = [Math.ceil(layout.width), Math.ceil(layout.height)];
   const attrs: Record<string, string> = { xmlns: 'http://www.w3.org/2000/svg', class: 'statechart-svg', viewBox: `0 0 ${w} ${h}`, width: String(w), height: String(h) };

@@ -2,12 +2,14 @@
  * The Statechart tab: the loop machine drawn from `GET /api/statechart` (its graph, the layout made
  * at build time, the session's edge counts), the current state and the last edge marked. While a
  * loop runs, each microstep of its machine moves the marks at once, and each new `StateEntered`
- * in the log reads the counts again; a finished history is drawn from the log alone.
+ * in the log reads the counts again; a finished history is drawn from the log alone. A session with
+ * several runs in flight marks the state of each slot and lists its runs in flight.
  */
 import type { MetaResponse, StatechartResponse } from '../api.js';
 import { api } from './api-client.js';
 import { el, replace } from './dom.js';
 import { afterRecord, type MachinePosition, type MachineRecord } from './statechart-live.js';
+import { slotsList } from './statechart-slots.js';
 import { statechartSvg, type SvgNode } from './statechart-svg.js';
 import type { TailEvent } from './tail-buffer.js';
 
@@ -46,6 +48,8 @@ export class StatechartView {
   private readonly root = el('section', { class: 'statechart', 'data-testid': 'statechart' });
   private readonly scroller = el('div', { class: 'statechart-scroll fit', 'data-testid': 'statechart-canvas' });
   private readonly status = el('span', { class: 'muted', 'data-testid': 'statechart-status' });
+  /** A slotted session's runs in flight (empty for one run at a time). */
+  private readonly slots = el('div', { class: 'statechart-slots-box' });
   private readonly select = el('select', { 'data-testid': 'statechart-session' });
   private readonly fit = el('button', { type: 'button', class: 'on', 'data-testid': 'statechart-fit' }, 'fit');
   private data: StatechartResponse | null = null;
@@ -71,7 +75,7 @@ export class StatechartView {
 
   /** Shows the view in `host` and reads the statechart afresh. */
   async render(host: HTMLElement): Promise<void> {
-    replace(this.root, el('div', { class: 'toolbar' }, el('strong', {}, 'Statechart'), this.select, this.fit, this.status), this.scroller);
+    replace(this.root, el('div', { class: 'toolbar' }, el('strong', {}, 'Statechart'), this.select, this.fit, this.status), this.slots, this.scroller);
     replace(host, this.root);
     await this.load();
   }
@@ -119,6 +123,7 @@ export class StatechartView {
     this.root.dataset['moved'] = 'log';
     const { scrollLeft, scrollTop } = this.scroller;
     replace(this.scroller, toDom(statechartSvg(this.data)));
+    replace(this.slots, slotsList(this.data.slots));
     this.scroller.scrollLeft = scrollLeft;
     this.scroller.scrollTop = scrollTop;
     this.mark();
@@ -141,6 +146,7 @@ export class StatechartView {
     const taken = Object.values(this.data?.counts ?? {}).reduce((a, b) => a + b, 0);
     const unmatched = this.data?.unmatched ? ` · ${this.data.unmatched} unmatched` : '';
     const fallback = this.data && !this.data.layout ? ' · no layout: states in a column' : '';
-    this.status.textContent = `state ${current ?? '—'} · ${taken} transitions taken${unmatched}${fallback}`;
+    const slots = this.data?.slots ? ` · ${this.data.slots.length} slots · ${this.data.offChart ?? 0} moves the chart does not draw` : '';
+    this.status.textContent = `state ${current ?? '—'}${slots} · ${taken} transitions taken${unmatched}${fallback}`;
   }
 }

@@ -9,7 +9,8 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { AutopilotEvent } from '../../events/catalogue.js';
 import type { StoredEvent } from '../../events/store.js';
 import { RESTORE_EVENT, loopMachine } from '../../machines/loop.machine.js';
-import type { EdgeCounts, StatechartEdge, StatechartGraph, StatechartNode } from './types.js';
+import { SlotsFold, slotMove } from './statechart-slots.js';
+import type { EdgeCounts, SlotInFlight, StatechartEdge, StatechartGraph, StatechartNode } from './types.js';
 
 /** The parts of a transition definition the walk reads (all public fields of XState's `TransitionDefinition`). */
 interface Transition {
@@ -112,37 +113,59 @@ export function edgeOf(graph: StatechartGraph, from: string, to: string, event: 
   return edgeFinder(graph)(from, to, event);
 }
 
-/** How the log moved through the graph: each edge's count, the entries that match no edge, the current state and the last edge taken. */
+/**
+ * How the log moved through the graph: each edge's count, the entries that match no edge, the current
+ * state and the last edge taken. A slotted session adds its slots and how many of its moves the chart
+ * does not draw (into or out of idle, awaitJudge, drained, or the loop's own states of that machine).
+ */
 export interface StatechartActivity {
   counts: EdgeCounts;
   unmatched: number;
   current: string | null;
   last: string | null;
+  slots?: SlotInFlight[];
+  offChart?: number;
 }
 
 /**
  * Counts the edges the `StateEntered` events of `events` took (of `session` only, when given). A
  * session's first entry (from nothing) takes no edge; `current` and `last` are those of the last
- * `StateEntered` counted.
+ * `StateEntered` counted. In a slotted session a slot's move `slotN.X → slotN.Y` counts as the edge
+ * X → Y where the chart has it, and `current` is `running` while its slots are.
  */
 export function edgeCounts(graph: StatechartGraph, events: Iterable<StoredEvent<AutopilotEvent>>, session?: string): StatechartActivity {
   const find = edgeFinder(graph);
   const out: StatechartActivity = { counts: {}, unmatched: 0, current: null, last: null };
+  let slots: SlotsFold | null = null;
+  let offChart = 0;
+  const take = (edge: StatechartEdge | null, offChartMove: boolean): void => {
+    out.last = edge?.id ?? null;
+    if (edge) out.counts[edge.id] = (out.counts[edge.id] ?? 0) + 1;
+    else if (offChartMove) offChart++;
+    else out.unmatched++;
+  };
   for (const { event: e } of events) {
-    if (e.type !== 'StateEntered' || (session !== undefined && e.metadata.session !== session)) continue;
+    if (session !== undefined && e.metadata.session !== session) continue;
+    if (e.type === 'LoopStarted') slots = SlotsFold.of(e);
+    if (e.type === 'RunPlanned' && e.data.slot !== undefined) (slots ??= new SlotsFold()).planned(e.data.runId, e.data.slot);
+    if (e.type !== 'StateEntered') continue;
+    const move = slotMove(e.data.from, e.data.to);
+    if (move === 'cross') {
+      out.current = e.data.to;
+      take(null, false);
+      continue;
+    }
+    if (move) {
+      (slots ??= new SlotsFold()).entered(move.slot, move.from, move.to);
+      out.current = 'running';
+      if (e.data.from === null) out.last = null;
+      else take(move.from === null ? null : find(move.from, move.to, e.data.event), true);
+      continue;
+    }
     out.current = e.data.to;
-    if (e.data.from === null) {
-      out.last = null;
-      continue;
-    }
-    const edge = find(e.data.from, e.data.to, e.data.event);
-    if (!edge) {
-      out.unmatched++;
-      out.last = null;
-      continue;
-    }
-    out.counts[edge.id] = (out.counts[edge.id] ?? 0) + 1;
-    out.last = edge.id;
+    if (e.data.from === null) out.last = null;
+    // A slotted machine's own moves (bootstrap → deciding…) are not the drawn machine's: off the chart, not unmatched.
+    else take(find(e.data.from, e.data.to, e.data.event), slots !== null);
   }
-  return out;
+  return slots ? { ...out, slots: slots.list(graph), offChart } : out;
 }

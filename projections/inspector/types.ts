@@ -146,3 +146,16 @@ export interface StatechartGraph {
 
 /** How many times each edge was taken (`StateEntered` events), by edge id. */
 export type EdgeCounts = Record<string, number>;
+
+/** One slot of a session with several runs in flight, as the statechart shows it. */
+export interface SlotInFlight {
+  slot: number;
+  /** The slot's state in its region (`train`, `idle`, `awaitJudge`, `drained`…); null before its first entry. */
+  state: string | null;
+  /** The drawn state it shows on (null: one the one-run chart does not draw, as idle, awaitJudge and drained). */
+  node: string | null;
+  /** The run the slot holds (null: none, between runs). */
+  runId: string | null;
+  /** The GPU the slot's trainer gets (`LoopStarted.parallel.gpus`; null: none named). */
+  gpu: string | null;
+}
