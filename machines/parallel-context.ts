@@ -76,3 +76,22 @@ export function startOf(event: AutopilotEvent | RestoreEvent): Partial<SlotsCont
     extraRuns: 0,
   };
 }
+
+/**
+ * Whether `run` is compared with the incumbent now: it finished, and there is an incumbent (or it is
+ * the baseline, which needs none). Without one — the baseline failed — it is journaled unjudged.
+ */
+export const comparable = (c: Ctx, run: RunContext): boolean => run.finished !== null && run.failure === null && (c.incumbent !== null || run.kind === 'baseline');
+
+/** Whether a run may be judged now: the baseline and failed runs at once; the others once there is an incumbent, or none can come. */
+const judgeable = (c: Ctx, runId: string): boolean => {
+  const run = c.slots.find((r) => r?.runId === runId);
+  return run !== undefined && run !== null && (c.incumbent !== null || c.fatal !== null || run.kind === 'baseline' || run.failure !== null);
+};
+
+/** Whether slot `slot` is judged next: nobody is, and its run is the first judgeable one in the order runs ended. */
+export const myTurn = (c: Ctx, slot: number): boolean => c.judging === null && c.judgeQueue.find((id) => judgeable(c, id)) === runIn(c, slot).runId;
+
+/** Whether `written` journals the session's baseline as failed, before any incumbent: what is in flight can never be judged. */
+export const baselineFailing = (c: Ctx, written: { runId: string; status: string }): boolean =>
+  c.incumbent === null && written.status === 'failed' && c.slots.some((r) => r?.runId === written.runId && r.kind === 'baseline');

@@ -19,7 +19,22 @@ import {
 } from './loop.machine.js';
 import { evolveRun, fallBack, newRun, type RunContext } from './run-context.js';
 import { afterJournal, fatalOfFailure, proposerReason, rejectionsReason } from './session-rules.js';
-import { canAskAgainIn, canFallBackIn, ending, replicationFor, replicationOf, runIdOfEvent, runIn, session, withSlot, type Args, type Ctx } from './parallel-context.js';
+import {
+  baselineFailing,
+  canAskAgainIn,
+  canFallBackIn,
+  comparable,
+  ending,
+  myTurn,
+  replicationFor,
+  replicationOf,
+  runIdOfEvent,
+  runIn,
+  session,
+  withSlot,
+  type Args,
+  type Ctx,
+} from './parallel-context.js';
 import type { ParallelSetup } from './parallel-setup.js';
 
 /** The region of slot `i`, built with the slotted loop's setup `m`. */
@@ -48,10 +63,11 @@ export function slotRegion(m: ParallelSetup, i: number) {
         always: [
           // The baseline, planned into slot 0 by the bootstrap.
           { guard: ({ context }: Args) => context.slots[i] !== null, target: 'validate' },
-          // The lowest free slot plans next, once nobody proposes and there is an incumbent to propose from.
+          // The lowest free slot plans next, once nobody proposes — beside the baseline too, from the baseline's config: no slot
+          // waits idle while it runs. Nor while a run is being judged: a proposal sees a settled incumbent, and never a run
+          // both journaled and in flight.
           {
-            // Nor while a run is being judged: a proposal sees a settled incumbent, and never a run both journaled and in flight.
-            guard: ({ context }: Args) => context.proposing === null && context.judging === null && context.incumbent !== null && !ending(context) && context.slots.indexOf(null) === i,
+            guard: ({ context }: Args) => context.proposing === null && context.judging === null && !ending(context) && context.slots.indexOf(null) === i,
             target: 'propose',
           },
           { guard: ({ context }: Args) => ending(context), target: 'drained' },
@@ -160,12 +176,25 @@ export function slotRegion(m: ParallelSetup, i: number) {
           RunStarted: { guard: mine(i), actions: evolve(i) },
           RunRequeued: { guard: mine(i), actions: evolve(i) },
           RunFinished: { guard: mine(i), actions: [evolve(i), enqueue(i)], target: 'awaitJudge' },
+          // The baseline failed: nothing in flight can be compared with it, so this trainer is stopped as by a stop now.
+          JournalWritten: {
+            guard: ({ context, event }: Args) => event.type === 'JournalWritten' && baselineFailing(context, event.data),
+            actions: m.sendTo(`train${i}`, ({ event }: Args) => ({
+              type: 'StopRequested',
+              data: { reason: 'the baseline failed', now: true },
+              metadata: (event as AutopilotEvent).metadata,
+            })),
+          },
           RunFailed: [
             {
               guard: and([
                 mine(i),
                 ({ context, event }: Args) =>
-                  event.type === 'RunFailed' && context.stop === null && !SETUP_FAILURES.has(event.data.reason) && runIn(context, i).attempt < context.limits.maxRunAttempts,
+                  event.type === 'RunFailed' &&
+                  context.stop === null &&
+                  context.fatal === null &&
+                  !SETUP_FAILURES.has(event.data.reason) &&
+                  runIn(context, i).attempt < context.limits.maxRunAttempts,
               ]),
               actions: [evolve(i), m.assign({ fatal: ({ context, event }: Args) => (event.type === 'RunFailed' ? fatalOfFailure(event.data, context.fatal) : context.fatal) })],
               target: 'train',
@@ -183,12 +212,8 @@ export function slotRegion(m: ParallelSetup, i: number) {
       awaitJudge: {
         entry: enter(`slot${i}.awaitJudge`),
         always: [
-          {
-            guard: ({ context }: Args) =>
-              context.judging === null && context.judgeQueue[0] === runIn(context, i).runId && runIn(context, i).finished !== null && runIn(context, i).failure === null,
-            target: 'evaluate',
-          },
-          { guard: ({ context }: Args) => context.judging === null && context.judgeQueue[0] === runIn(context, i).runId, target: 'journal' },
+          { guard: ({ context }: Args) => myTurn(context, i) && comparable(context, runIn(context, i)), target: 'evaluate' },
+          { guard: ({ context }: Args) => myTurn(context, i), target: 'journal' },
         ],
       },
       evaluate: {

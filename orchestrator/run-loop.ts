@@ -191,6 +191,9 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   // A resumed session runs as many runs at once as it recorded; a new one as resolved (loop-parallel.ts).
   const k = unfinished ? (unfinished.parallel ?? 1) : (parallel.recorded?.k ?? 1);
   const delivery = machineDelivery(machineFor(k).events);
+  // The event a macrostep runs on: a state entered on the machine's own internal event (a slotted loop's slots all done) is recorded on it.
+  const handled = new Set<string>(machineFor(k).events);
+  let lastDelivered: string | null = null;
   const appendOne = storeAppender(store);
   const recorder = createRecorder({
     append: (event) => {
@@ -210,7 +213,10 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
       // The machine started in bootstrap before it had a session: that entry is recorded once the session is.
       if (event.type === 'LoopStarted') recordEntry('bootstrap', 'LoopStarted');
     },
-    deliver: delivery.deliver,
+    deliver: (event) => {
+      if (handled.has(event.type)) lastDelivered = event.type;
+      delivery.deliver(event);
+    },
   });
   const persist = (event: AutopilotEvent): void => recorder.record(event);
   // What the actors, stop requests and state entries record: the first failure to record ends the loop, and nothing is recorded after it.
@@ -297,8 +303,11 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   const regionOf = (state: string) => (/^slot\d+\./.test(state) ? state.slice(0, state.indexOf('.')) : '');
   if (restored) for (const [region, state] of currentStates(restored.value)) previous.set(region, state);
   function recordEntry(to: string, cause: string): void {
-    persist(makeEvent('StateEntered', { from: previous.get(regionOf(to)) ?? (regionOf(to) === '' ? null : (previous.get('') ?? null)), to, event: cause }, session));
-    previous.set(regionOf(to), to);
+    const region = regionOf(to);
+    persist(makeEvent('StateEntered', { from: previous.get(region) ?? (region === '' ? null : (previous.get('') ?? null)), to, event: cause }, session));
+    previous.set(region, to);
+    // The slots live in the loop's `running` state: what the loop enters after them, it enters from there.
+    if (region !== '') previous.set('', 'running');
   }
 
   // What the actor does streams to logs/inspect-<session>.ndjson for the inspector (a live view: off on any error, never failing the loop).
@@ -306,7 +315,13 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   const inspect = liveInspector(live);
   const actor = createActor(machine, restored ? { snapshot: restorableSnapshot(machine, restored), inspect } : { inspect });
   // Every state the machine enters after its start (a reentry too) is recorded where it happens, before the state's actor runs.
-  actor.on('entered', (notice) => guarded(() => isCatalogueType(notice.cause) && recordEntry(notice.state, notice.cause)));
+  actor.on('entered', (notice) =>
+    guarded(() => {
+      // A restore's reentries are not recorded (no event was delivered yet); an internal event's, on the event its macrostep runs on.
+      const cause = isCatalogueType(notice.cause) ? notice.cause : notice.cause.startsWith('xstate.') ? lastDelivered : null;
+      if (cause !== null) recordEntry(notice.state, cause);
+    }),
+  );
 
   if (lock.takenOverFrom !== undefined) persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
   if (restored && restored.status === 'active') persist(makeEvent('LoopResumed', { session, pid: process.pid, state: stateName(restored.value) }, session));

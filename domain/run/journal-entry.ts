@@ -102,7 +102,9 @@ export function decideJournal(
     // What the trainer said last, unless the message already quotes it.
     const last = f?.tail?.at(-1);
     const said = last && f && !f.message.includes(last) ? `; last output: ${last}` : '';
-    const cause = f ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}` : 'no result';
+    // A run that finished beside a baseline that failed has a result but nothing to be compared with.
+    const unjudged = run.finished && !run.evaluation && !incumbent ? 'not judged: there is no incumbent to compare it with (the baseline failed)' : 'no result';
+    const cause = f ? `${f.reason}${f.exitCode === null ? '' : ` exit ${f.exitCode}`}${f.signal ? ` ${f.signal}` : ''}: ${f.message}${said}` : unjudged;
     return {
       entry: {
         status: 'failed',

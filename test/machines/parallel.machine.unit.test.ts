@@ -149,20 +149,38 @@ describe('the loop with k runs in flight', () => {
     expect(ctx(s).runsCompleted).toBe(3);
   });
 
-  it('plans the baseline alone: no proposal before there is an incumbent', () => {
-    let s = fold(3, [started(3, { incumbent: null }), planned('002', 0, 'baseline')]);
-    expect(slotsOf(s)).toEqual({ slot0: 'validate', slot1: 'idle', slot2: 'idle' });
-    const baseline = [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002'), finished('002'), evaluated('002')];
-    s = fold(3, [...baseline, ev('IncumbentChanged', { runId: '002', previous: null, incumbent: { ...incumbent, runId: '002' } })]);
-    // The incumbent is there, but nobody proposes while the baseline is still being journaled.
+  it('proposes beside the baseline, judges nothing but the baseline before there is an incumbent', () => {
+    const begin = [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002')];
+    let s = fold(3, begin);
+    expect(slotsOf(s)).toEqual({ slot0: 'train', slot1: 'propose', slot2: 'idle' });
+    // A proposal that ends before the baseline waits; the baseline, ending later, is judged first.
+    const both = [...begin, ...intoTrain('003', 1), finished('003'), finished('002')];
+    s = fold(3, both);
+    expect(slotsOf(s)).toMatchObject({ slot0: 'evaluate', slot1: 'awaitJudge' });
+    const promoted = ev('IncumbentChanged', { runId: '002', previous: null, incumbent: { ...incumbent, runId: '002' } });
+    s = fold(3, [...both, evaluated('002'), promoted, journaled('002')]);
     expect(ctx(s).incumbent?.runId).toBe('002');
-    expect(slotsOf(s)).toEqual({ slot0: 'journal', slot1: 'idle', slot2: 'idle' });
-    s = fold(3, [...baseline, ev('IncumbentChanged', { runId: '002', previous: null, incumbent: { ...incumbent, runId: '002' } }), journaled('002')]);
-    expect(slotsOf(s)).toEqual({ slot0: 'propose', slot1: 'idle', slot2: 'idle' });
-    // A failed baseline ends the session once journaled.
-    s = fold(3, [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002'), failed('002'), journaled('002', 'failed')]);
-    expect(s.value).toBe('halted');
-    expect(ctx(s).haltReason).toBe('the baseline run 002 failed: boom');
+    expect(slotsOf(s).slot1).toBe('evaluate');
+  });
+
+  it('on a failed baseline: stops the trainers in flight, journals what finished unjudged, and halts', () => {
+    const stops: string[] = [];
+    const train = fromCallback<EventObject, TrainInput>(({ input, receive }) => receive((e) => stops.push(`${input.run.runId}:${e.type}`)));
+    const m = machineFor(3).provide({ actors: { bootstrap: noop, propose: noop, validate: noop, train, evaluate: noop, journal: noop } });
+    const actor = createActor(m);
+    actor.start();
+    const events = [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002'), ...intoTrain('003', 1), ...intoTrain('004', 2), finished('004')];
+    for (const e of [...events, failed('002'), journaled('002', 'failed')]) actor.send(e);
+    // 003 is still training: its trainer is told to stop; 004 finished and is next to be journaled (unjudged).
+    expect(stops).toEqual(['003:StopRequested']);
+    expect(stateName(actor.getSnapshot().value)).toBe('running(slot0.drained, slot1.train, slot2.journal)');
+    for (const e of [journaled('004', 'failed'), failed('003', 'killed')]) actor.send(e);
+    // Killed beside a failed baseline: not tried again.
+    expect(stateName(actor.getSnapshot().value)).toBe('running(slot0.drained, slot1.journal, slot2.drained)');
+    actor.send(journaled('003', 'failed'));
+    expect(actor.getSnapshot().value).toBe('halted');
+    expect(actor.getSnapshot().context.haltReason).toBe('the baseline run 002 failed: boom');
+    actor.stop();
   });
 
   it('on a stop now: the slots proposing drop their run, each trainer is told, and the session halts once the killed runs are journaled', () => {
