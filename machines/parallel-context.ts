@@ -95,3 +95,9 @@ export const myTurn = (c: Ctx, slot: number): boolean => c.judging === null && c
 /** Whether `written` journals the session's baseline as failed, before any incumbent: what is in flight can never be judged. */
 export const baselineFailing = (c: Ctx, written: { runId: string; status: string }): boolean =>
   c.incumbent === null && written.status === 'failed' && c.slots.some((r) => r?.runId === written.runId && r.kind === 'baseline');
+
+/**
+ * Whether every run in flight has its config accepted, so none is still being proposed: a slot that
+ * enters validate in the same step (the baseline) holds no token yet, and must still go first.
+ */
+export const settled = (c: Ctx): boolean => c.slots.every((r) => r === null || r.accepted !== null);

@@ -31,6 +31,7 @@ import {
   runIdOfEvent,
   runIn,
   session,
+  settled,
   withSlot,
   type Args,
   type Ctx,
@@ -46,7 +47,8 @@ export function slotRegion(m: ParallelSetup, i: number) {
       context.slots[slot] != null && runIdOfEvent(event) === context.slots[slot]?.runId;
   const evolve = (slot: number) => m.assign(({ context, event }: Args) => (event.type === RESTORE_EVENT ? {} : { slots: withSlot(context, slot, evolveRun(runIn(context, slot), event)) }));
   const claimProposing = (slot: number) => m.assign({ proposing: () => slot });
-  const releaseProposing = m.assign({ proposing: () => null });
+  // A slot releases only what it holds: two slots may enter and leave in one step.
+  const releaseProposing = m.assign({ proposing: ({ context }: Args) => (context.proposing === i ? null : context.proposing) });
   const claimJudging = (slot: number) => m.assign(({ context }: Args) => ({ judging: slot, judgeQueue: context.judgeQueue.filter((id) => id !== runIn(context, slot).runId) }));
   const enqueue = (slot: number) => m.assign(({ context }: Args) => ({ judgeQueue: [...context.judgeQueue, runIn(context, slot).runId] }));
   // The run of a slot that halts the session before its run ran: left unjournaled, as a halting loop of one leaves it.
@@ -67,7 +69,7 @@ export function slotRegion(m: ParallelSetup, i: number) {
           // waits idle while it runs. Nor while a run is being judged: a proposal sees a settled incumbent, and never a run
           // both journaled and in flight.
           {
-            guard: ({ context }: Args) => context.proposing === null && context.judging === null && !ending(context) && context.slots.indexOf(null) === i,
+            guard: ({ context }: Args) => context.proposing === null && context.judging === null && !ending(context) && settled(context) && context.slots.indexOf(null) === i,
             target: 'propose',
           },
           { guard: ({ context }: Args) => ending(context), target: 'drained' },
@@ -232,7 +234,7 @@ export function slotRegion(m: ParallelSetup, i: number) {
       },
       journal: {
         entry: [enter(`slot${i}.journal`), claimJudging(i)],
-        exit: m.assign({ judging: () => null }),
+        exit: m.assign({ judging: ({ context }: Args) => (context.judging === i ? null : context.judging) }),
         invoke: {
           src: 'journal' as const,
           input: ({ context }: { context: Ctx }): JournalInput => {

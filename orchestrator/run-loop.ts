@@ -318,7 +318,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   actor.on('entered', (notice) =>
     guarded(() => {
       // A restore's reentries are not recorded (no event was delivered yet); an internal event's, on the event its macrostep runs on.
-      const cause = isCatalogueType(notice.cause) ? notice.cause : notice.cause.startsWith('xstate.') ? lastDelivered : null;
+      const cause = isCatalogueType(notice.cause) ? notice.cause : notice.cause.startsWith('xstate.done.') ? lastDelivered : null;
       if (cause !== null) recordEntry(notice.state, cause);
     }),
   );

@@ -9,8 +9,8 @@
  *   launcher's supervisor start-up and reaping, which the first measure credits to the trainer.
  * - per session: the slot-time not spent in a trainer, k × (LoopCompleted − LoopStarted) − Σ trainer
  *   time, divided over the runs. It adds what the per-run figure leaves out: the hand-over between
- *   runs on a slot, the k − 1 slots that wait while the baseline runs alone (it is the first incumbent
- *   every proposal needs), and the tail where fewer than k runs are left.
+ *   runs on a slot, the slots that wait while a proposal is made or a run is judged (one slot at a
+ *   time), and the tail where fewer than k runs are left.
  */
 import { median, quantile } from '../measure.js';
 
@@ -126,6 +126,6 @@ export function overheadLines(o: Overhead, trainerMs: number): string[] {
     `per run, RunPlanned → JournalWritten less ${trainerMs / 1000} s per attempt (the launcher's own share of durationMs counted in): ` +
       `median ${o.beyondNominal.medianMs.toFixed(0)} ms (${pct(o.beyondNominal.medianMs / trainerMs)}), p90 ${o.beyondNominal.p90Ms.toFixed(0)} ms (${pct(o.beyondNominal.p90Ms / trainerMs)})`,
     `per session, slot-time not in a trainer, (k × log time ${(o.sessionMs / 1000).toFixed(1)} s − Σ trainer ${(o.trainerTotalMs / 1000).toFixed(1)} s) / ${o.runs} runs: ` +
-      `${o.idleSlotPerRunMs.toFixed(0)} ms per run (${pct(o.idleSlotPerRunFraction)}); it includes the ${o.k - 1} slots idle while the baseline runs alone and the tail with fewer than ${o.k} runs left`,
+      `${o.idleSlotPerRunMs.toFixed(0)} ms per run (${pct(o.idleSlotPerRunFraction)}); it includes the hand-over between runs on a slot and the tail with fewer than ${o.k} runs left`,
   ];
 }

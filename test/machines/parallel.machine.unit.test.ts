@@ -150,8 +150,11 @@ describe('the loop with k runs in flight', () => {
   });
 
   it('proposes beside the baseline, judges nothing but the baseline before there is an incumbent', () => {
+    // The baseline enters validate in the step the slots start: nobody proposes until it is accepted.
+    let s = fold(3, [started(3, { incumbent: null }), planned('002', 0, 'baseline')]);
+    expect(slotsOf(s)).toEqual({ slot0: 'validate', slot1: 'idle', slot2: 'idle' });
     const begin = [started(3, { incumbent: null }), planned('002', 0, 'baseline'), accepted('002'), launched('002')];
-    let s = fold(3, begin);
+    s = fold(3, begin);
     expect(slotsOf(s)).toEqual({ slot0: 'train', slot1: 'propose', slot2: 'idle' });
     // A proposal that ends before the baseline waits; the baseline, ending later, is judged first.
     const both = [...begin, ...intoTrain('003', 1), finished('003'), finished('002')];
