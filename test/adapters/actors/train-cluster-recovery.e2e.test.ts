@@ -4,7 +4,7 @@
  * cannot take the session refuses it before anything is recorded; failing commands are recorded,
  * retried, then halt the loop.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -139,37 +139,6 @@ describe('a Slurm loop that cannot submit', () => {
     ]);
     expect(eventsOfType(ws, 'LoopHalted')[0]!.data.reason).toMatch(new RegExp(`the launcher failed: .*scancel ${jobId}`));
     await execa('scancel', [jobId], { reject: false });
-  });
-
-  it('records a failed squeue once with two jobs in flight, not once per job', async () => {
-    const conf = join(await tempGo(), 'slurm.conf');
-    const real = readFileSync(process.env.SLURM_CONF ?? '/etc/slurm/slurm.conf', 'utf8');
-    writeFileSync(conf, real);
-    const go = join(await tempGo(), 'go');
-    const ws = slurmWorkspace({ FAKE_TRAINER_BEHAVIOUR: `wait:${go}` });
-    workspaces.push(ws);
-    // A baseline first (one job), then two proposals in flight at once.
-    writeFileSync(go, '');
-    const running = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '3', '--parallel', '2'], { reject: false, all: true, env: { SLURM_CONF: conf } });
-    // Taken away as soon as the baseline has ended, before the proposals' jobs can start.
-    await waitFor(async () => Promise.resolve(eventsOfType(ws, 'RunFinished').length === 1), 90_000);
-    rmSync(go);
-    await waitFor(async () => Promise.resolve(eventsOfType(ws, 'RunStarted').length === 3), 60_000);
-    const jobs = eventsOfType(ws, 'RunStarted')
-      .slice(1)
-      .map((e) => e.data.job!.id);
-    for (const id of jobs) await waitForJobState(id, ['RUNNING'], 30_000);
-    writeFileSync(conf, `${real}\nSlurmctldPort=6999\n`);
-    const r = await running;
-    expect(r.exitCode, r.all).toBe(1);
-    const failures = eventsOfType(ws, 'LauncherCommandFailed').filter((e) => e.data.command === 'squeue');
-    // One listing serves both jobs: each failure of it is one event, for no run in particular.
-    expect(failures.map((e) => [e.data.try, e.data.tries, e.data.runId ?? null])).toEqual([
-      [1, 2, null],
-      [2, 2, null],
-    ]);
-    expect(eventsOfType(ws, 'RunFailed').map((e) => e.data.reason)).toEqual(['launcher-error', 'launcher-error']);
-    for (const id of jobs) await execa('scancel', [id], { reject: false });
   });
 
   it('records each failed sbatch, retries it, then halts the loop with its message', async () => {
