@@ -8,7 +8,7 @@ import { assertEvent, assign, emit, fromCallback, sendTo, setup, type EventObjec
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import { summarizeProblems } from '../domain/policy/problems.js';
 import type { Replication } from '../domain/judging/replication.js';
-import { afterJournal, failuresReason, fatalOfFailure, proposerReason, rejectionsReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
+import { afterJournal, sessionStart, failuresReason, fatalOfFailure, proposerReason, rejectionsReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
 import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
 import { evolveRun, fallBack, newRun, type RunContext } from './run-context.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -198,18 +198,23 @@ export interface RestoreEvent {
   type: typeof RESTORE_EVENT;
 }
 
-/** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
-export const loopMachine = setup({
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- XState infers the machine's context and event types from this assertion
-  types: {} as { context: LoopContext; events: AutopilotEvent | RestoreEvent; emitted: StateEnteredNotice },
-  actors: {
+/** The actors every loop machine invokes, each to be supplied by the orchestrator (`machine.provide({ actors })`). */
+export function loopActors() {
+  return {
     bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),
     propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
     validate: fromCallback<EventObject, ValidateInput>(missing('validate')),
     train: fromCallback<EventObject, TrainInput>(missing('train')),
     evaluate: fromCallback<EventObject, EvaluateInput>(missing('evaluate')),
     journal: fromCallback<EventObject, JournalInput>(missing('journal')),
-  },
+  };
+}
+
+/** The loop statechart: bootstrap → propose → validate → train → evaluate → journal → (propose | done), plus halted. */
+export const loopMachine = setup({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- XState infers the machine's context and event types from this assertion
+  types: {} as { context: LoopContext; events: AutopilotEvent | RestoreEvent; emitted: StateEnteredNotice },
+  actors: loopActors(),
   guards: {
     hasIncumbent: ({ event }) => {
       assertEvent(event, 'LoopStarted');
@@ -246,22 +251,7 @@ export const loopMachine = setup({
   actions: {
     start: assign(({ event }) => {
       assertEvent(event, 'LoopStarted');
-      const d = event.data;
-      return {
-        startedAt: event.metadata.at,
-        elapsedMs: 0,
-        session: d.session,
-        mode: d.mode,
-        proposer: d.proposer,
-        runsRequested: d.runsRequested,
-        runsCompleted: 0,
-        nextRunIndex: d.firstRunIndex,
-        limits: d.limits,
-        metric: d.metric,
-        incumbent: d.incumbent,
-        replication: d.replication ?? null,
-        extraRuns: 0,
-      };
+      return sessionStart(event);
     }),
     plan: assign(({ event }) => {
       assertEvent(event, 'RunPlanned');

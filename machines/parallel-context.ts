@@ -8,6 +8,7 @@ import type { AutopilotEvent } from '../events/catalogue.js';
 import type { Replication } from '../domain/judging/replication.js';
 import { RESTORE_EVENT, isBuiltin, runBudgetSpent, wallBudgetSpent, type LoopContext, type RestoreEvent } from './loop.machine.js';
 import type { RunContext } from './run-context.js';
+import { sessionStart } from './session-rules.js';
 
 /** What a loop with several runs in flight knows besides what every loop knows. */
 export interface SlotsContext extends LoopContext {
@@ -59,22 +60,7 @@ export const withSlot = (c: Ctx, slot: number, run: RunContext | null): (RunCont
 
 export function startOf(event: AutopilotEvent | RestoreEvent): Partial<SlotsContext> {
   assertEvent(event, 'LoopStarted');
-  const d = event.data;
-  return {
-    startedAt: event.metadata.at,
-    elapsedMs: 0,
-    session: d.session,
-    mode: d.mode,
-    proposer: d.proposer,
-    runsRequested: d.runsRequested,
-    runsCompleted: 0,
-    nextRunIndex: d.firstRunIndex,
-    limits: d.limits,
-    metric: d.metric,
-    incumbent: d.incumbent,
-    replication: d.replication ?? null,
-    extraRuns: 0,
-  };
+  return sessionStart(event);
 }
 
 /**

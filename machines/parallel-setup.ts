@@ -1,17 +1,7 @@
 /** The actors and shared actions of the slotted loop machine (parallel.machine.ts), typed once for its regions. */
-import { assertEvent, assign, emit, fromCallback, setup, type EventObject } from 'xstate';
+import { assertEvent, assign, emit, setup } from 'xstate';
 import type { AutopilotEvent } from '../events/catalogue.js';
-import {
-  missing,
-  type BootstrapInput,
-  type EvaluateInput,
-  type JournalInput,
-  type ProposeInput,
-  type RestoreEvent,
-  type StateEnteredNotice,
-  type TrainInput,
-  type ValidateInput,
-} from './loop.machine.js';
+import { loopActors, type RestoreEvent, type StateEnteredNotice } from './loop.machine.js';
 import type { SlotsContext } from './parallel-context.js';
 
 /** The setup of the slotted loop: the same actors as the loop of one, its stop and `entered` actions. */
@@ -19,14 +9,7 @@ export function parallelSetup() {
   return setup({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- XState infers the machine's context and event types from this assertion
     types: {} as { context: SlotsContext; events: AutopilotEvent | RestoreEvent; emitted: StateEnteredNotice },
-    actors: {
-      bootstrap: fromCallback<EventObject, BootstrapInput>(missing('bootstrap')),
-      propose: fromCallback<EventObject, ProposeInput>(missing('propose')),
-      validate: fromCallback<EventObject, ValidateInput>(missing('validate')),
-      train: fromCallback<EventObject, TrainInput>(missing('train')),
-      evaluate: fromCallback<EventObject, EvaluateInput>(missing('evaluate')),
-      journal: fromCallback<EventObject, JournalInput>(missing('journal')),
-    },
+    actors: loopActors(),
     actions: {
       stop: assign({
         stop: ({ event }) => {

@@ -6,7 +6,7 @@
 import { overrideFromBaseline } from '../domain/config/base-config.js';
 import { nextReplication, type Replication } from '../domain/judging/replication.js';
 import { sampleOf } from '../domain/judging/sample.js';
-import type { DataOf, IncumbentRef } from '../events/catalogue.js';
+import type { DataOf, EventOf, IncumbentRef } from '../events/catalogue.js';
 import type { RunContext } from './run-context.js';
 
 /** The session facts a journaled run updates. */
@@ -53,6 +53,26 @@ export function afterJournal(
       consecutiveFailures: written.status === 'failed' ? session.consecutiveFailures + 1 : 0,
     },
     replication: nextReplication(written.replication, facts, replication),
+  };
+}
+
+/** What a session's `LoopStarted` sets in any loop's context. */
+export function sessionStart(event: EventOf<'LoopStarted'>) {
+  const d = event.data;
+  return {
+    startedAt: event.metadata.at,
+    elapsedMs: 0,
+    session: d.session,
+    mode: d.mode,
+    proposer: d.proposer,
+    runsRequested: d.runsRequested,
+    runsCompleted: 0,
+    nextRunIndex: d.firstRunIndex,
+    limits: d.limits,
+    metric: d.metric,
+    incumbent: d.incumbent,
+    replication: d.replication ?? null,
+    extraRuns: 0,
   };
 }
 

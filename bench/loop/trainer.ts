@@ -6,11 +6,10 @@
  * seed (AUTOPILOT_BENCH_SEED), the run id and the run's `train.seed`: every method meets the same
  * noise at the same run id, and a replicate (a fresh seed) meets fresh noise.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { getPath } from '../../domain/config/config.js';
 import { loopObjectives } from '../objectives/multimodal.js';
 import { BENCH_SEED_ENV, episodeSample, noiseSeed, parseTrainerArgs, sampleMean } from './trainer-core.js';
+import { writeBenchSummary } from './write-summary.js';
 
 function main(): number {
   const args = parseTrainerArgs(process.argv.slice(2));
@@ -27,19 +26,7 @@ function main(): number {
   const mean = sampleMean(samples);
   // The metric line is the loop's fallback when a summary is missing; the summary is the contract.
   process.stdout.write(`${JSON.stringify({ agent_steps: objective.episodes, mean_reward: mean })}\n`);
-  const summary = {
-    timestamp: new Date().toISOString(),
-    run_id: runId,
-    train: args.config['train'] ?? {},
-    env: {},
-    vec: {},
-    metrics: { mean_reward: mean },
-    samples: { mean_reward: samples },
-  };
-  mkdirSync(dirname(path), { recursive: true });
-  // Written whole, then renamed: the loop never reads half a summary.
-  writeFileSync(`${path}.tmp`, JSON.stringify(summary));
-  renameSync(`${path}.tmp`, path);
+  writeBenchSummary(path, { runId: runId, train: args.config['train'] ?? {}, mean, samples });
   return 0;
 }
 

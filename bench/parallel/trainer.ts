@@ -5,9 +5,8 @@
  * (The fake trainer's `sleep:<ms>` sleeps after Node's start-up and its imports: on two busy cores
  * that adds 0.2–0.7 s.) Its score is the fake trainer's: a peak at learning rate 0.003, 32 episodes.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeBenchSummary } from '../loop/write-summary.js';
 
 /** The variable that sets the trainer's wall time in ms (bench/parallel/wall.ts sets it; not imported, to keep this start-up small). */
 const TRAINER_MS_ENV = 'AUTOPILOT_BENCH_TRAINER_MS';
@@ -25,19 +24,7 @@ async function main(): Promise<number> {
   // performance.timeOrigin is when this process started: the sleep absorbs Node's start-up.
   await sleep(Math.max(0, performance.timeOrigin + ms - Date.now()));
   process.stdout.write(`${JSON.stringify({ agent_steps: 1000, mean_reward: mean })}\n`);
-  const summary = {
-    timestamp: new Date().toISOString(),
-    run_id: process.env['PUFFER_AUTOPILOT_RUN_ID'],
-    train: { learning_rate: lr },
-    env: {},
-    vec: {},
-    metrics: { mean_reward: mean },
-    samples: { mean_reward: samples },
-  };
-  mkdirSync(dirname(path), { recursive: true });
-  // Written whole, then renamed: the loop never reads half a summary.
-  writeFileSync(`${path}.tmp`, JSON.stringify(summary));
-  renameSync(`${path}.tmp`, path);
+  writeBenchSummary(path, { runId: process.env['PUFFER_AUTOPILOT_RUN_ID'], train: { learning_rate: lr }, mean, samples });
   return 0;
 }
 
