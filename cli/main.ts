@@ -130,8 +130,9 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
     .addOption(workspaceOption())
     .addOption(new Option('--mode <mode>', 'the mode to check for (default: autopilot.json "mode")').choices(MODES))
     .addOption(proposerOption('the proposer to check for (default: autopilot.json proposer.kind)'))
+    .option('--parallel <k>', 'the runs in flight to check for (default: autopilot.json "parallel", else one per GPU, else 1)', positiveInt('--parallel'))
     .addOption(jsonOption())
-    .action(async (o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; json?: boolean }) => {
+    .action(async (o: { workspace: string; mode?: Mode; proposer?: ProposerKindSetting; parallel?: number; json?: boolean }) => {
       result.code = await (await import('./check.js')).checkCommand(o, io);
     });
   program
