@@ -6,16 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  attemptsByRun,
   chaosSeed,
-  cli,
   directFakeTrainer,
   fakeTrainerAlive,
   fakeTrainerPids,
   killFakeTrainers,
   killLiveChildren,
   lastState,
-  leftoverTempFiles,
   processState,
   projectionHashes,
   readEvents,
@@ -25,6 +22,7 @@ import {
   type Ended,
   type LoggedEvent,
 } from '../support/chaos.js';
+import { itKeepsChaosInvariants } from '../support/chaos-invariants.js';
 import { fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
 import { baseState, describePlan, killCycle, killSchedule, planFor } from '../support/chaos-parallel.js';
 import { launches, peakConcurrency, rebuildDrift, rebuiltHashes } from '../support/loop-parallel.js';
@@ -128,52 +126,7 @@ describe(`when the orchestrator with ${K} runs in flight is SIGKILLed at random 
     for (const e of log.filter((x) => x.type === 'JournalWritten')) expect(e.data.status, `run ${e.data.runId}`).not.toBe('failed');
   });
 
-  it('shows every retry as a new attempt, each earlier one ended by an orphaned RunFailed', () => {
-    for (const id of RUN_IDS) {
-      const attempts = attemptsByRun(log).get(id) ?? [];
-      expect(attempts, `run ${id}`).toEqual(attempts.map((_, i) => i + 1));
-      const failed = log.filter((e) => e.type === 'RunFailed' && e.data.runId === id);
-      expect(
-        failed.map((e) => [e.data.attempt, e.data.reason]),
-        `seed ${seed}, run ${id}`,
-      ).toEqual(attempts.slice(0, -1).map((a) => [a, 'orphaned']));
-      expect(log.find((e) => e.type === 'RunFinished' && e.data.runId === id)?.data.attempt, `run ${id}`).toBe(attempts.at(-1));
-    }
-  });
-
-  it('follows every reattached launch to its end', () => {
-    for (const r of log.filter((e) => e.type === 'RunReattached')) {
-      const id = r.data.runId!;
-      const started = log.find((e) => e.type === 'RunStarted' && e.data.runId === id && e.data.attempt === r.data.attempt);
-      expect(started, `RunReattached at seq ${r.seq}`).toBeDefined();
-      expect(started!.seq).toBeLessThan(r.seq);
-      const end = log.find((e) => e.seq > r.seq && ['RunFinished', 'RunFailed'].includes(e.type) && e.data.runId === id);
-      expect(end?.data.attempt, `seed ${seed}: RunReattached at seq ${r.seq}`).toBe(r.data.attempt);
-    }
-  });
-
-  it('launched no trainer that the log does not record', () => {
-    // As many trainer processes per run (the fake trainer records each start) as RunStarted events
-    // for it, less the attempts whose RunFailed says the trainer never ran.
-    const neverRan = (id: string) => log.filter((e) => e.type === 'RunFailed' && e.data.runId === id && e.data.started === false).length;
-    const launched = (id: string) => (attemptsByRun(log).get(id)?.length ?? 0) - neverRan(id);
-    const starts = (id: string) => fakeTrainerPids(ws).filter((c) => c.runId === id).length;
-    expect(
-      RUN_IDS.map((id) => [id, starts(id)]),
-      `seed ${seed}`,
-    ).toEqual(RUN_IDS.map((id) => [id, launched(id)]));
-  });
-
-  it('keeps the sequence gapless and the hash chain intact', async () => {
-    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
-    const v = await cli(['verify', '--workspace', ws, '--json']);
-    expect(v.exitCode, v.stdout).toBe(0);
-    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, lastSeq: log.length });
-  });
-
-  it('leaves no temp file of an interrupted projection write behind', () => {
-    expect(leftoverTempFiles(ws), `seed ${seed}`).toEqual([]);
-  });
+  itKeepsChaosInvariants(() => ({ ws, log, seed, runIds: RUN_IDS }));
 
   it('keeps projections equal to a rebuild', async () => {
     const live = projectionHashes(ws);

@@ -22,7 +22,6 @@ import {
   killFakeTrainers,
   killLiveChildren,
   lastState,
-  leftoverTempFiles,
   lockHolder,
   processState,
   projectionHashes,
@@ -36,6 +35,7 @@ import {
   type Ended,
   type LoggedEvent,
 } from '../support/chaos.js';
+import { itKeepsChaosInvariants } from '../support/chaos-invariants.js';
 import { fakeTrainerWorkspace, patchSettings } from '../support/workspace.js';
 import { catalogueCodec } from '../../events/catalogue.js';
 import { openSqliteStore } from '../../adapters/store/sqlite-store.js';
@@ -263,56 +263,7 @@ describe('when the orchestrator is SIGKILLed at random points until its runs com
     for (const e of log.filter((x) => x.type === 'JournalWritten')) expect(e.data.status, `run ${e.data.runId}`).not.toBe('failed');
   });
 
-  it('shows every retry as a new attempt, each earlier one ended by an orphaned RunFailed', () => {
-    for (const id of RUN_IDS) {
-      const attempts = attemptsByRun(log).get(id) ?? [];
-      expect(attempts, `run ${id}`).toEqual(attempts.map((_, i) => i + 1));
-      const failed = log.filter((e) => e.type === 'RunFailed' && e.data.runId === id);
-      expect(
-        failed.map((e) => [e.data.attempt, e.data.reason]),
-        `run ${id}`,
-      ).toEqual(attempts.slice(0, -1).map((a) => [a, 'orphaned']));
-      const finished = log.find((e) => e.type === 'RunFinished' && e.data.runId === id);
-      expect(finished?.data.attempt, `run ${id}`).toBe(attempts.at(-1));
-    }
-  });
-
-  it('follows every reattached launch to its end', () => {
-    for (const r of log.filter((e) => e.type === 'RunReattached')) {
-      const id = r.data.runId!;
-      const started = log.find((e) => e.type === 'RunStarted' && e.data.runId === id && e.data.attempt === r.data.attempt);
-      expect(started, `RunReattached at seq ${r.seq}`).toBeDefined();
-      expect(started!.seq).toBeLessThan(r.seq);
-      const end = log.find((e) => e.seq > r.seq && ['RunFinished', 'RunFailed'].includes(e.type) && e.data.runId === id);
-      expect(end?.data.attempt, `RunReattached at seq ${r.seq}`).toBe(r.data.attempt);
-    }
-  });
-
-  it('launched no trainer that the log does not record', () => {
-    // "Nothing runs twice without an event saying so": as many trainer processes started per run
-    // (the fake trainer records each start) as the log has RunStarted events for it, less the
-    // attempts whose RunFailed says the trainer never ran (killed between RunStarted and the go).
-    const neverRan = (id: string) => log.filter((e) => e.type === 'RunFailed' && e.data.runId === id && e.data.started === false).length;
-    const launches = (id: string) => (attemptsByRun(log).get(id)?.length ?? 0) - neverRan(id);
-    const starts = (id: string) => fakeTrainerPids(ws).filter((c) => c.runId === id).length;
-    expect(
-      RUN_IDS.map((id) => [id, starts(id)]),
-      `seed ${seed}`,
-    ).toEqual(RUN_IDS.map((id) => [id, launches(id)]));
-  });
-
-  it('keeps the sequence gapless and the hash chain intact', async () => {
-    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
-    const v = await cli(['verify', '--workspace', ws, '--json']);
-    expect(v.exitCode, v.stdout).toBe(0);
-    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, lastSeq: log.length });
-  });
-
-  it('leaves no temp file of an interrupted projection write behind', () => {
-    // A kill between writing `<file>.tmp-<pid>-<hex>` and renaming it leaves the temp file; a restart
-    // rewrites the projection but should not leave the litter in runs/ or journal/.
-    expect(leftoverTempFiles(ws), `seed ${seed}`).toEqual([]);
-  });
+  itKeepsChaosInvariants(() => ({ ws, log, seed, runIds: RUN_IDS }));
 
   it('rebuilds byte-identical projections after they are deleted', async () => {
     const live = projectionHashes(ws);

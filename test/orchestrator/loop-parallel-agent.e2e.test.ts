@@ -4,7 +4,7 @@
  * on it, and what it does change is still reverted and reported. Then one Ctrl-C (SIGINT) with 3
  * runs in flight: they finish, nothing more is planned, and the session halts saying why.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killFakeTrainers, killLiveChildren, readEvents, removeWorkspace, startCli, until, type Ended, type LoggedEvent } from '../support/chaos.js';
@@ -20,14 +20,14 @@ afterAll(async () => {
   }
 });
 
-// The proposer: records the prompt it was given, answers a learning rate, and on its third call also edits a journal file.
+// The proposer: records the prompt it was given, answers a learning rate, and on its third call also leaves a file of its own.
 const PROPOSER = `
 import { appendFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 const env = process.env;
 const calls = existsSync(env.CALLS) ? readFileSync(env.CALLS, 'utf8').trim().split('\\n').length : 0;
 appendFileSync(env.CALLS, JSON.stringify({ runId: env.AUTOPILOT_RUN_ID, prompt: readFileSync(env.AUTOPILOT_PROMPT_FILE, 'utf8') }) + '\\n');
 await new Promise((r) => setTimeout(r, 700));
-if (calls === 2) appendFileSync(env.AUTOPILOT_WORKSPACE + '/journal/notes.md', 'the agent was here\\n');
+if (calls === 2) writeFileSync(env.AUTOPILOT_WORKSPACE + '/agent-was-here.txt', 'the agent was here\\n');
 const lr = (0.001 * (calls + 1)).toFixed(4);
 writeFileSync(env.AUTOPILOT_PROPOSAL_FILE, JSON.stringify({ overrides: { train: { learning_rate: Number(lr) } }, rationale: 'try lr ' + lr, hypothesis: 'it learns faster' }));
 `;
@@ -93,9 +93,9 @@ describe('an agent proposing beside runs in flight', () => {
 
   it('blames the agent for its own edit only: not for what the loop and the trainers wrote meanwhile', () => {
     const violations = of(log, 'GuardrailViolation');
-    expect(violations.map((v) => [v.data.source, (v.data.paths as { path: string }[]).map((p) => p.path)])).toEqual([['proposer', ['journal/notes.md']]]);
+    expect(violations.map((v) => [v.data.source, (v.data.paths as { path: string }[]).map((p) => p.path)])).toEqual([['proposer', ['agent-was-here.txt']]]);
     expect((violations[0]!.data.paths as { restored: boolean }[])[0]!.restored).toBe(true);
-    expect(readFileSync(join(ws, 'journal', 'notes.md'), 'utf8')).not.toContain('the agent was here');
+    expect(existsSync(join(ws, 'agent-was-here.txt'))).toBe(false);
   });
 
   it('leaves projections equal to a rebuild', async () => {
