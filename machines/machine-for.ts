@@ -25,11 +25,4 @@ export function parallelOf(started: AutopilotEvent | undefined): number {
   return started?.type === 'LoopStarted' ? (started.data.parallel?.k ?? 1) : 1;
 }
 
-/** A state value as one line: `train`, or `running(slot0.train, slot1.propose)` for a slotted loop. */
-export function stateName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => (typeof v === 'string' ? `${k}.${v}` : `${k}(${stateName(v)})`))
-    .join(', ');
-}
+export { enteredStateName, stateName } from './state-name.js';

@@ -11,6 +11,7 @@ import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import { describeErrorControl } from '../domain/judging/error-control.js';
 import type { WorkspaceView } from './view.js';
+import { enteredStateName } from '../machines/state-name.js';
 
 /** One session as `status --json` lists it. */
 export interface SessionSummary {
@@ -176,7 +177,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     }
     case 'StateEntered': {
       const x = s.sessions.get(e.metadata.session);
-      if (x) x.state = e.data.to;
+      if (x) x.state = enteredStateName(x.state, e.data.to);
       return s;
     }
     // Run-level events must still name a planned run, as in the full view.

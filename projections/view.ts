@@ -8,6 +8,7 @@ import type { StoredEvent } from '../events/store.js';
 import { assertNever } from '../domain/assert-never.js';
 import type { Mode } from '../domain/config/mode.js';
 import type { FallbackFacts, LabbookEntry } from './labbook-entry.js';
+import { enteredStateName } from '../machines/state-name.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -375,7 +376,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'StateEntered': {
       const s = view.sessions.get(e.metadata.session);
-      if (s) s.state = e.data.to;
+      if (s) s.state = enteredStateName(s.state, e.data.to);
       return view;
     }
     default:
