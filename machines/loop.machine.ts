@@ -117,6 +117,8 @@ export interface JournalInput {
   replication: Replication | null;
   /** Replicates of inconclusive candidates this session has journaled (statistics.max_extra_runs). */
   extraRuns: number;
+  /** With several runs in flight: the other runs in flight, and the index the next run planned gets (absent: one at a time). */
+  flight?: { inFlight: string[]; nextRunIndex: number };
 }
 
 /** Failures of the setup, not of the config: never retried, never a bad observation for the optimizer. */

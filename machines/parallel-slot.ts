@@ -248,6 +248,7 @@ export function slotRegion(m: ParallelSetup, i: number) {
               runsRequested: context.runsRequested,
               replication: replicationOf(context, run),
               extraRuns: context.extraRuns,
+              flight: { inFlight: context.slots.flatMap((r, j) => (r && j !== i ? [r.runId] : [])), nextRunIndex: context.nextRunIndex },
             };
           },
         },

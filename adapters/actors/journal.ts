@@ -37,7 +37,17 @@ export function journalActor(deps: ActorDeps) {
         ),
       );
     const s = deps.settings.statistics;
-    const { entry, promote } = decideJournal(input.run, input.incumbent, input.metric, input.runsCompleted, input.runsRequested, input.replication, replicationSettings(s), input.extraRuns);
+    const { entry, promote } = decideJournal(
+      input.run,
+      input.incumbent,
+      input.metric,
+      input.runsCompleted,
+      input.runsRequested,
+      input.replication,
+      replicationSettings(s),
+      input.extraRuns,
+      input.flight,
+    );
     // A journal step restarted after a crash must not promote the same incumbent twice.
     const already = input.incumbent !== null && promote !== null && input.incumbent.runId === promote.runId && input.incumbent.n === promote.n;
     if (promote && !already && !input.run.promoted)

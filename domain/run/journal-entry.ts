@@ -36,8 +36,14 @@ function describeChanges(accepted: JournalFacts['accepted']): string {
   return accepted.diff.map((c) => `${c.key.replace(/^[^.]+\./, '')}=${typeof c.to === 'number' ? fmt(c.to) : String(c.to)}`).join(', ');
 }
 
-function nextStep(runsCompleted: number, runsRequested: number, index: number): string {
-  return runsCompleted + 1 >= runsRequested ? 'finish the loop' : `propose run ${runIdOf(index + 1)}`;
+function nextStep(runsCompleted: number, runsRequested: number, index: number, flight?: { inFlight: string[]; nextRunIndex: number }): string {
+  if (runsCompleted + 1 >= runsRequested) return 'finish the loop';
+  if (!flight) return `propose run ${runIdOf(index + 1)}`;
+  // With runs in flight: they are waited for, and a run is proposed while the session has runs left to plan.
+  const toPlan = runsRequested - runsCompleted - 1 - flight.inFlight.length > 0;
+  const wait = flight.inFlight.length > 0 ? `wait for run(s) ${flight.inFlight.join(', ')}` : '';
+  const propose = toPlan ? `propose run ${runIdOf(flight.nextRunIndex)}` : '';
+  return [propose, wait].filter(Boolean).join(' and ') || 'finish the loop';
 }
 
 function replicationNote(r: ReplicationRecord | undefined, ownSample = false, minEffect: number | null = null): string {
@@ -70,6 +76,7 @@ export function decideJournal(
   replication: Replication | null = null,
   settings: ReplicationSettings = { replicates: 0, inconclusiveReplicates: 0 },
   extraRunsSpent = 0,
+  flight?: { inFlight: string[]; nextRunIndex: number },
 ): JournalDecision {
   const who =
     run.kind === 'baseline'
@@ -78,7 +85,7 @@ export function decideJournal(
         ? `${replication && run.parent !== replication.parent ? 're-run of the incumbent' : 'replicate of'} ${run.parent ?? '?'}`
         : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
   const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
-  const next = nextStep(runsCompleted, runsRequested, run.index);
+  const next = nextStep(runsCompleted, runsRequested, run.index, flight);
   const sample = run.finished ? sampleOf(run.finished, metric.name) : [];
   // The incumbent it was proposed on has not changed yet: promotions happen only here.
   const facts = {

@@ -92,3 +92,20 @@ describe('when an inconclusive run may be replicated for power', () => {
     expect(short.entry.replication).toBeUndefined();
   });
 });
+
+describe('what comes next, with runs in flight', () => {
+  const settings = { replicates: 0, inconclusiveReplicates: 0 };
+  it('names the runs in flight to wait for, and the run proposed next while runs are left to plan', () => {
+    const d = decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 3, 10, null, settings, 0, { inFlight: ['008', '009'], nextRunIndex: 10 });
+    expect(d.entry.next).toBe('propose run 010 and wait for run(s) 008, 009');
+  });
+
+  it('only waits once every run left is in flight, and finishes with the last', () => {
+    expect(decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 7, 10, null, settings, 0, { inFlight: ['009', '010'], nextRunIndex: 11 }).entry.next).toBe(
+      'wait for run(s) 009, 010',
+    );
+    expect(decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 9, 10, null, settings, 0, { inFlight: [], nextRunIndex: 11 }).entry.next).toBe('finish the loop');
+    // One at a time, as before.
+    expect(decideJournal(facts(evaluation()), incumbent, { name: 'mean_reward' }, 3, 10, null, settings).entry.next).toMatch(/^propose run \d{3}$/);
+  });
+});
