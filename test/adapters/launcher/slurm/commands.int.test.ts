@@ -53,7 +53,14 @@ describe('Slurm commands on a real Slurm', () => {
     expect((await scontrolShowJob(id))?.state).toBe('RUNNING');
     await scancel(id);
     expect(await waitForJobState(id, ['CANCELLED'], 15_000)).toBe('CANCELLED');
-    expect((await scontrolShowJob(id))?.signal).toBe(15);
+    // The state turns CANCELLED before the batch step's end is recorded: its signal follows (under load, later).
+    const deadline = Date.now() + 15_000;
+    let signal = (await scontrolShowJob(id))?.signal ?? null;
+    while (signal === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      signal = (await scontrolShowJob(id))?.signal ?? null;
+    }
+    expect(signal).toBe(15);
   });
 
   it('sees a requeued job pending on BeginTime with one restart, until it is made eligible now', async () => {
