@@ -105,7 +105,7 @@ export interface TpeOptions {
  * 5 broad steps, a patience of 5 and a jump every 3rd stalled step (chosen on the tuning objectives
  * griewank, salomon, styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's
  * seeds 300–339; never on the reported ones). A pending run weighs 0.1 of a finished one in g (chosen on
- * bench:parallel's seeds 0–59, checked on seeds 60–119; README "bench:parallel"): a full-weight liar
+ * bench:parallel's seeds 0–119, checked on seeds 120–179; README "bench:parallel"): a full-weight liar
  * pushes the next proposals away from the best region while it is still being refined.
  */
 export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true, pendingWeight: 0.1 } as const;
@@ -139,9 +139,10 @@ export function defaultGamma(n: number): number {
  *   …`), and the others are broad steps. A winning prior draw reads
  *   `explore: broad draw from the prior …`.
  * - A batch uses a constant liar: each proposal joins the bad group as a
- *   pending run before the next is drawn, so a batch spreads out. With runs
- *   in flight, the patience discounts one stale proposal per run in flight:
- *   those were proposed before the latest best was known.
+ *   pending run before the next is drawn, so a batch spreads out. Runs in
+ *   flight count as model proposals made (for the first `broadSteps`), and the
+ *   patience discounts one stale proposal per run in flight: those were
+ *   proposed before the latest best was known.
  *
  * Keys that `product` or `equal` rules derive are left out (the rules set them).
  * Values are rounded to 6 significant digits and kept in range, so each key's
@@ -227,8 +228,8 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     };
   }
 
-  // The model's proposals so far (pooled replicates count once) and its progress set the kind of step.
-  const step = Math.max(0, scored.length - ctx.startupTrials);
+  // The model's proposals so far (pooled replicates count once; those in flight too, so k at once do not stretch the broad start) and its progress set the kind of step.
+  const step = Math.max(0, scored.length + inFlight - ctx.startupTrials);
   // Runs in flight when the latest best came were proposed without it: their results are not the model's stale steps.
   const stale = Math.max(
     0,

@@ -117,6 +117,14 @@ describe('when proposing with TPE', () => {
     expect(() => proposeTpe(shipped, history, maximize(4, { pendingWeight: Number.NaN }))).toThrow(RangeError);
   });
 
+  it('counts runs in flight as model proposals made, so that k at once do not stretch the broad start', () => {
+    const history = historyOf(shipped, 6, lrScore);
+    const pending = historyOf(shipped, 2, () => null, 7).map((o) => o.overrides);
+    expect(proposeTpe(shipped, history, maximize(4))[0]?.rationale).toMatch(/a broad step \(model proposal 2 of the first 5/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending }))[0]?.rationale).toMatch(/a broad step \(model proposal 4 of the first 5/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending: [...pending, ...pending] }))[0]?.rationale).not.toMatch(/of the first 5/);
+  });
+
   it('does not count the results of runs that were in flight when the best came as stale model proposals', () => {
     // Run 6 is the best; the 6 after it are worse: stalled at patience 5, unless 3 of them were proposed before it was known.
     const history = historyOf(shipped, 12, (_, i) => (i === 5 ? 10 : -i));
