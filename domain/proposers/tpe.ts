@@ -62,8 +62,14 @@ export interface TpeOptions {
   direction: 'maximize' | 'minimize';
   /** How many proposals to make, for parallel runs (default 1). */
   batch?: number;
-  /** Configs of runs started but not finished: counted as bad observations (constant liar). */
+  /** Configs of runs started but not finished: counted as bad observations (constant liar), each weighing `pendingWeight` in g. */
   pending?: ReadonlyArray<Record<string, Scalar>>;
+  /**
+   * Weight of each pending run's kernel in g(x), relative to a finished run's (default
+   * {@link TPE_DEFAULTS}.pendingWeight): 1 is the plain constant liar, 0 leaves pending runs out
+   * of g (they still shape the kernel widths, the startup count and the patience).
+   */
+  pendingWeight?: number;
   /** Scored runs needed before the model is used; fewer give seeded random samples (default {@link TPE_DEFAULTS}.startupTrials). */
   startupTrials?: number;
   /** Size of the good group for n observations (default {@link defaultGamma}); clamped to [1, scored runs]. */
@@ -98,9 +104,11 @@ export interface TpeOptions {
  * expensive; 6 prior candidates beside them (chosen on bench seeds 300–499, see README "Benchmarks");
  * 5 broad steps, a patience of 5 and a jump every 3rd stalled step (chosen on the tuning objectives
  * griewank, salomon, styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's
- * seeds 300–339; never on the reported ones).
+ * seeds 300–339; never on the reported ones). A pending run weighs 0.1 of a finished one in g (chosen on
+ * bench:parallel's seeds 0–119, checked on seeds 120–179; README "bench:parallel"): a full-weight liar
+ * pushes the next proposals away from the best region while it is still being refined.
  */
-export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true } as const;
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true, pendingWeight: 0.1 } as const;
 
 /** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
 const MAX_ROUNDS = 20;
@@ -116,8 +124,9 @@ export function defaultGamma(n: number): number {
  * - Fewer than `startupTrials` scored runs: seeded random samples of every key
  *   (as random search draws them), rationale `explore: …`.
  * - Otherwise multivariate TPE: the best `gamma(n)` scored runs form the good
- *   group (n counts every observation, failed and pending included), the rest
- *   the bad group; of `candidates` draws from l(x) and `priorCandidates` draws
+ *   group (n counts every finished observation, failed included), the rest
+ *   the bad group, where each pending run weighs `pendingWeight` of a finished
+ *   one; of `candidates` draws from l(x) and `priorCandidates` draws
  *   from the prior, the one with the largest log l - log g is proposed. Each
  *   model proposal is one of three steps (tpe/explore.ts): the first
  *   `broadSteps` are broad (Optuna 3.1's estimator and scoring; rationale
@@ -130,7 +139,10 @@ export function defaultGamma(n: number): number {
  *   …`), and the others are broad steps. A winning prior draw reads
  *   `explore: broad draw from the prior …`.
  * - A batch uses a constant liar: each proposal joins the bad group as a
- *   pending run before the next is drawn, so a batch spreads out.
+ *   pending run before the next is drawn, so a batch spreads out. Runs in
+ *   flight count as model proposals made (for the first `broadSteps`), and the
+ *   patience discounts one stale proposal per run in flight: those were
+ *   proposed before the latest best was known.
  *
  * Keys that `product` or `equal` rules derive are left out (the rules set them).
  * Values are rounded to 6 significant digits and kept in range, so each key's
@@ -146,6 +158,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
   const broadSteps = options.broadSteps ?? TPE_DEFAULTS.broadSteps;
   const patience = options.patience ?? TPE_DEFAULTS.patience;
   const jumpEvery = options.jumpEvery ?? TPE_DEFAULTS.jumpEvery;
+  const pendingWeight = options.pendingWeight ?? TPE_DEFAULTS.pendingWeight;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer (got ${batch})`);
   if (!Number.isInteger(candidates) || candidates < 1) throw new RangeError(`candidates must be a positive integer (got ${candidates})`);
   if (!Number.isInteger(startupTrials) || startupTrials < 0) throw new RangeError(`startupTrials must be a non-negative integer (got ${startupTrials})`);
@@ -153,6 +166,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
   if (!Number.isInteger(broadSteps) || broadSteps < 0) throw new RangeError(`broadSteps must be a non-negative integer (got ${broadSteps})`);
   if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`patience must be a non-negative integer (got ${patience})`);
   if (!Number.isInteger(jumpEvery) || jumpEvery < 0) throw new RangeError(`jumpEvery must be a non-negative integer (got ${jumpEvery})`);
+  if (!Number.isFinite(pendingWeight) || pendingWeight < 0) throw new RangeError(`pendingWeight must be a finite non-negative number (got ${pendingWeight})`);
 
   const space = buildSpace(policy);
   const ctx: Context = {
@@ -163,6 +177,7 @@ export function proposeTpe(policy: Policy, history: readonly Observation[], opti
     priorCandidates,
     schedule: { broadSteps, patience, jumpEvery, exploit: options.exploit ?? TPE_DEFAULTS.exploit },
     startupTrials,
+    pendingWeight,
     gamma: options.gamma ?? defaultGamma,
     rng: createRng(options.seed),
     names: shortNames(space.modelled.map((d) => d.key)),
@@ -189,6 +204,7 @@ interface Context {
   priorCandidates: number;
   schedule: Schedule;
   startupTrials: number;
+  pendingWeight: number;
   gamma: (n: number) => number;
   rng: () => number;
   names: Map<string, string>;
@@ -212,15 +228,19 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
     };
   }
 
-  // The model's proposals so far (pooled replicates count once) and its progress set the kind of step.
-  const step = Math.max(0, scored.length - ctx.startupTrials);
-  const stale = staleSteps(
-    scored.map((p) => p.value as number),
-    ctx.options.direction,
-    ctx.startupTrials,
+  // The model's proposals so far (pooled replicates count once; those in flight too, so k at once do not stretch the broad start) and its progress set the kind of step.
+  const step = Math.max(0, scored.length + inFlight - ctx.startupTrials);
+  // Runs in flight when the latest best came were proposed without it: their results are not the model's stale steps.
+  const stale = Math.max(
+    0,
+    staleSteps(
+      scored.map((p) => p.value as number),
+      ctx.options.direction,
+      ctx.startupTrials,
+    ) - inFlight,
   );
   const kind = stepKind(step, stale, ctx.schedule);
-  const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma, kind === 'broad' ? 'broad' : 'nearest');
+  const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma, kind === 'broad' ? 'broad' : 'nearest', ctx.pendingWeight);
   const plan = kind === 'jump' ? planJump(ctx.space, good, ctx.rng) : null;
   let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null; width: number; redrawn: number[] | null } | null = null;
   let drawn = 0;
@@ -254,7 +274,9 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
   const ratio = formatScore(Math.exp(best.score));
   const groups =
     `good group = best ${nGood} of ${scored.length} scored runs` +
-    (failed + pending > 0 ? `; ${[failed > 0 ? `${failed} failed` : '', pending > 0 ? `${pending} pending` : ''].filter(Boolean).join(' and ')} counted as bad` : '');
+    (failed + pending > 0
+      ? `; ${[failed > 0 ? `${failed} failed` : '', pending > 0 ? `${pending} pending` : ''].filter(Boolean).join(' and ')} counted as bad${pending > 0 && ctx.pendingWeight !== 1 ? ` (pending at weight ${ctx.pendingWeight})` : ''}`
+      : '');
   const plain = ctx.schedule.broadSteps === 0 && ctx.schedule.patience === 0;
   const schedule = plain ? '' : `; ${describeStep(kind, step, stale, ctx.schedule)}`;
   const model = `TPE seed ${ctx.options.seed}${where}: ${groups}${schedule}; highest l/g (${ratio}) of ${drawn} candidates${fromPrior > 0 ? ` (${fromPrior} from the prior)` : ''}`;

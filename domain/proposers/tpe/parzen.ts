@@ -80,6 +80,7 @@ export interface Parzen {
  * prior is uniform. A coordinate that is unknown gets the prior's kernel in that
  * dimension. With `scoring` `optuna`, a categorical kernel's smoothing is PRIOR_WEIGHT / (n + 1)
  * whatever its width, and {@link logDensity} leaves out each continuous kernel's 1/sigma.
+ * `scale[i]` multiplies point i's mixture weight (default 1; the model down-weights runs in flight).
  */
 export function fitParzen(
   dims: ReadonlyArray<NumericDim | CategoricalDim>,
@@ -88,6 +89,7 @@ export function fitParzen(
   widths: ReadonlyArray<number | null> = [],
   minWidth: number = minKernelWidth(points.length),
   scoring: Scoring = 'density',
+  scale: readonly number[] = [],
 ): Parzen {
   const n = points.length;
   const nKernels = n + 1;
@@ -104,7 +106,7 @@ export function fitParzen(
     };
   });
   components.push({ anchor: null, width: 1, kernels: prior });
-  const raw = [...ageWeights(n), PRIOR_WEIGHT];
+  const raw = [...ageWeights(n).map((w, i) => w * (scale[i] ?? 1)), PRIOR_WEIGHT];
   const total = raw.reduce((s, w) => s + w, 0);
   const weights = raw.map((w) => w / total);
   return { dims, scoring, weights, logWeights: weights.map((w) => Math.log(w)), components };

@@ -100,6 +100,39 @@ describe('when proposing with TPE', () => {
     expect(picks.some((p) => p?.rationale.startsWith('exploit'))).toBe(true);
   });
 
+  it('weighs each run in flight pendingWeight of a finished run in g, and changes nothing without runs in flight', () => {
+    const history = historyOf(shipped, 12, lrScore);
+    const pending = historyOf(shipped, 3, () => null, 7).map((o) => o.overrides);
+    // Without runs in flight the weight is never used: sequential proposals are the same at any weight.
+    for (const pendingWeight of [0, 0.5, 1]) {
+      for (const seed of [1, 2, 3]) expect(proposeTpe(shipped, history, maximize(seed, { pendingWeight }))).toEqual(proposeTpe(shipped, history, maximize(seed)));
+    }
+    const [light] = proposeTpe(shipped, history, maximize(4, { pending }));
+    expect(light?.rationale).toContain('3 pending counted as bad (pending at weight 0.1)');
+    const [plain] = proposeTpe(shipped, history, maximize(4, { pending, pendingWeight: 1 }));
+    expect(plain?.rationale).toContain('3 pending counted as bad;');
+    // The weight changes g, so the highest l/g differs.
+    expect(plain?.rationale.match(/highest l\/g \(([^)]+)\)/)?.[1]).not.toEqual(light?.rationale.match(/highest l\/g \(([^)]+)\)/)?.[1]);
+    expect(() => proposeTpe(shipped, history, maximize(4, { pendingWeight: -0.1 }))).toThrow(RangeError);
+    expect(() => proposeTpe(shipped, history, maximize(4, { pendingWeight: Number.NaN }))).toThrow(RangeError);
+  });
+
+  it('counts runs in flight as model proposals made, so that k at once do not stretch the broad start', () => {
+    const history = historyOf(shipped, 6, lrScore);
+    const pending = historyOf(shipped, 2, () => null, 7).map((o) => o.overrides);
+    expect(proposeTpe(shipped, history, maximize(4))[0]?.rationale).toMatch(/a broad step \(model proposal 2 of the first 5/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending }))[0]?.rationale).toMatch(/a broad step \(model proposal 4 of the first 5/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending: [...pending, ...pending] }))[0]?.rationale).not.toMatch(/of the first 5/);
+  });
+
+  it('does not count the results of runs that were in flight when the best came as stale model proposals', () => {
+    // Run 6 is the best; the 6 after it are worse: stalled at patience 5, unless 3 of them were proposed before it was known.
+    const history = historyOf(shipped, 12, (_, i) => (i === 5 ? 10 : -i));
+    const pending = historyOf(shipped, 3, () => null, 7).map((o) => o.overrides);
+    expect(proposeTpe(shipped, history, maximize(4))[0]?.rationale).toMatch(/6 model proposals since the best run, patience 5/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending }))[0]?.rationale).toMatch(/an exploit step \(3 model proposals since the best run; stalled after 5\)/);
+  });
+
   it('counts failed and pending runs as bad ones, and uses gamma(n) = min(ceil(n / 10), 25) for the good group', () => {
     expect([1, 10, 11, 40, 250, 1000].map(defaultGamma)).toEqual([1, 1, 2, 4, 25, 25]);
     const history = historyOf(shipped, 14, (o, i) => (i % 7 === 6 ? null : lrScore(o)));
