@@ -16,7 +16,8 @@ describe('when a trainer forks a grandchild that ignores SIGTERM', () => {
     });
 
     it('records the signal the trainer died of, although the grandchild outlived the grace period', async () => {
-      const { handle } = launch('grandchild:600000', { noOutput: 1500, grace: 1000 });
+      // A grace long enough for a loaded machine to reap and record the trainer before the group is killed.
+      const { handle } = launch('grandchild:600000', { noOutput: 1500, grace: 3000 });
       const r = await handle.result;
       expect(r).toMatchObject({ stoppedFor: 'hung', recorded: true, exitCode: null, signal: 'SIGTERM' });
     });
