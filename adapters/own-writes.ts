@@ -21,7 +21,11 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
 export class OwnWrites {
   readonly #hashes = new Map<string, string>();
 
-  constructor(private readonly workspace: string) {}
+  /** @param maxBytes the largest file compared (a bigger one at such a path is nobody's write of ours). */
+  constructor(
+    private readonly workspace: string,
+    private readonly maxBytes = MAX_BYTES,
+  ) {}
 
   /** Notes that `content` is what the orchestrator just left at `rel` (workspace-relative). */
   note(rel: string, content: string | Buffer): void {
@@ -30,7 +34,7 @@ export class OwnWrites {
 
   /** Notes what is at `rel` now, read back (for a file written by appending). */
   noteFile(rel: string): void {
-    const read = readConfined(this.workspace, join(this.workspace, rel), MAX_BYTES);
+    const read = readConfined(this.workspace, join(this.workspace, rel), this.maxBytes);
     if (read.kind === 'file') this.note(rel, read.bytes);
     else this.#hashes.delete(rel);
   }
@@ -44,7 +48,7 @@ export class OwnWrites {
   holdsOurs(rel: string): boolean {
     const hash = this.#hashes.get(rel);
     if (hash === undefined) return false;
-    const read = readConfined(this.workspace, join(this.workspace, rel), MAX_BYTES);
+    const read = readConfined(this.workspace, join(this.workspace, rel), this.maxBytes);
     if (read.kind === 'missing') return hash === ABSENT;
     return read.kind === 'file' && sha256(read.bytes) === hash;
   }
