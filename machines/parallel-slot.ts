@@ -54,6 +54,9 @@ export function slotRegion(m: ParallelSetup, i: number) {
   // The run of a slot that halts the session before its run ran: left unjournaled, as a halting loop of one leaves it.
   const drop = (slot: number, reason: (c: Ctx, e: AutopilotEvent | RestoreEvent) => string | null) =>
     m.assign(({ context, event }: Args) => ({ fatal: context.fatal ?? reason(context, event), slots: withSlot(context, slot, null) }));
+  // The built-in proposer stands in for this slot's exhausted one; a failed launch may make the session's failure fatal.
+  const fallBackHere = m.assign(({ context }: Args) => ({ slots: withSlot(context, i, fallBack(runIn(context, i))) }));
+  const fatalHere = m.assign({ fatal: ({ context, event }: Args) => (event.type === 'RunFailed' ? fatalOfFailure(event.data, context.fatal) : context.fatal) });
   const stopNow = ({ event }: Args) => event.type === 'StopRequested' && event.data.now;
   const stopThen = (slot: number, next: string) => [{ guard: stopNow, actions: ['stop' as const, drop(slot, () => null)], target: next }, { actions: 'stop' as const }];
 
@@ -119,14 +122,14 @@ export function slotRegion(m: ParallelSetup, i: number) {
                 ({ context, event }: Args) =>
                   event.type === 'ProposalFailed' && event.data.reason !== undefined && event.data.reason !== 'error' && canFallBackIn(context, runIn(context, i)),
               ]),
-              actions: [evolve(i), m.assign(({ context }: Args) => ({ slots: withSlot(context, i, fallBack(runIn(context, i))) }))],
+              actions: [evolve(i), fallBackHere],
               target: 'propose',
               reenter: true,
             },
             { guard: and([mine(i), ({ context }: Args) => canAskAgainIn(context, runIn(context, i))]), actions: evolve(i), target: 'propose', reenter: true },
             {
               guard: and([mine(i), ({ context }: Args) => canFallBackIn(context, runIn(context, i))]),
-              actions: [evolve(i), m.assign(({ context }: Args) => ({ slots: withSlot(context, i, fallBack(runIn(context, i))) }))],
+              actions: [evolve(i), fallBackHere],
               target: 'propose',
               reenter: true,
             },
@@ -155,7 +158,7 @@ export function slotRegion(m: ParallelSetup, i: number) {
             { guard: and([mine(i), ({ context }: Args) => canAskAgainIn(context, runIn(context, i))]), actions: evolve(i), target: 'propose' },
             {
               guard: and([mine(i), ({ context }: Args) => canFallBackIn(context, runIn(context, i))]),
-              actions: [evolve(i), m.assign(({ context }: Args) => ({ slots: withSlot(context, i, fallBack(runIn(context, i))) }))],
+              actions: [evolve(i), fallBackHere],
               target: 'propose',
             },
             { guard: mine(i), actions: [evolve(i), drop(i, (c) => rejectionsReason(runIn(c, i), summarizeProblems))], target: 'drained' },
@@ -198,13 +201,13 @@ export function slotRegion(m: ParallelSetup, i: number) {
                   !SETUP_FAILURES.has(event.data.reason) &&
                   runIn(context, i).attempt < context.limits.maxRunAttempts,
               ]),
-              actions: [evolve(i), m.assign({ fatal: ({ context, event }: Args) => (event.type === 'RunFailed' ? fatalOfFailure(event.data, context.fatal) : context.fatal) })],
+              actions: [evolve(i), fatalHere],
               target: 'train',
               reenter: true,
             },
             {
               guard: mine(i),
-              actions: [evolve(i), m.assign({ fatal: ({ context, event }: Args) => (event.type === 'RunFailed' ? fatalOfFailure(event.data, context.fatal) : context.fatal) }), enqueue(i)],
+              actions: [evolve(i), fatalHere, enqueue(i)],
               target: 'awaitJudge',
             },
           ],

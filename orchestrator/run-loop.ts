@@ -190,9 +190,10 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   // Every event goes through one recorder: appended (one transaction), projected, then delivered to the machine (see adapters/recorder.ts).
   // A resumed session runs as many runs at once as it recorded; a new one as resolved (loop-parallel.ts).
   const k = unfinished ? (unfinished.parallel ?? 1) : (parallel.recorded?.k ?? 1);
-  const delivery = machineDelivery(machineFor(k).events);
+  const handledTypes = machineFor(k).events;
+  const delivery = machineDelivery(handledTypes);
   // The event a macrostep runs on: a state entered on the machine's own internal event (a slotted loop's slots all done) is recorded on it.
-  const handled = new Set<string>(machineFor(k).events);
+  const handled = new Set<string>(handledTypes);
   let lastDelivered: string | null = null;
   const appendOne = storeAppender(store);
   const recorder = createRecorder({
