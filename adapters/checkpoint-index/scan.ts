@@ -76,8 +76,8 @@ export function scanCheckpoints(t: ScanTarget): ScanResult {
         result.skipped.push({ path: shown(abs), reason: `${what}: not followed or opened` });
         return false;
       }
-      // Files being written, and the names the orchestrator exposes checkpoints under, are not the trainer's checkpoints.
-      if (name.includes('.tmp') || isExposedName(name, t.runId)) return false;
+      // Files being written, hidden files (a .gitkeep), and the names the orchestrator exposes checkpoints under are not the trainer's checkpoints.
+      if (name.includes('.tmp') || name.startsWith('.') || isExposedName(name, t.runId)) return false;
       if (result.files.length >= t.maxFiles) result.skipped.push({ path: shown(abs), reason: `over checkpoints.max_files (${t.maxFiles})` });
       else result.files.push({ abs, path: shown(abs), name, step: stepOfName(name) });
       return false;
