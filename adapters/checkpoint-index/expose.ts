@@ -47,6 +47,9 @@ export function exposeCheckpoint(src: Source, target: Target, budget: number): E
       return { via: 'link', size: opened.size, sha256 };
     }
     return copy(opened.fd, opened.size, target);
+  } catch (error) {
+    // A directory planted at the name, a full disk: this checkpoint is not exposed, the others still are.
+    return dropped(target, `could not be exposed: ${(error as Error).message}`);
   } finally {
     closeSync(opened.fd);
   }
@@ -65,7 +68,7 @@ function tryLink(srcAbs: string, fd: number, target: Target): boolean {
   const got = lstatSync(tmp, { throwIfNoEntry: false });
   const same = got !== undefined && got.isFile() && got.dev === want.dev && got.ino === want.ino;
   if (!same) {
-    unlinkSync(tmp);
+    if (got !== undefined) unlinkSync(tmp);
     return false;
   }
   renameSync(tmp, join(target.held.path, target.name));
