@@ -7,6 +7,7 @@ import { removeConfined, type UnsafeEntry } from './fs/confined.js';
 import { atomicWrite, sameContent } from './projection-files.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { hasSnapshots, type EventStore } from '../events/store.js';
+import { CHECKPOINT_INDEX_FILE } from '../projections/checkpoint-index.js';
 import { MODEL_POINTERS, RUN_PROJECTION_FILES, renderAll } from '../projections/render.js';
 import { isSnapshotPoint, SNAPSHOT_NAMES, SnapshotTaker } from '../projections/snapshots.js';
 import { emptyView, evolveView } from '../projections/view.js';
@@ -59,7 +60,7 @@ export function listProjectionFiles(workspace: string): string[] {
     for (const entry of readdirSync(runs, { withFileTypes: true }))
       if (entry.isDirectory() && /^\d{3,}$/.test(entry.name)) {
         const names = new Set(readdirSync(join(runs, entry.name)));
-        for (const f of RUN_PROJECTION_FILES) if (names.has(f)) present.push(`runs/${entry.name}/${f}`);
+        for (const f of [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE]) if (names.has(f)) present.push(`runs/${entry.name}/${f}`);
       }
   const proposals = join(workspace, 'proposals');
   if (existsSync(proposals)) for (const f of readdirSync(proposals)) if (/^run_\d+\.json$/.test(f)) present.push(`proposals/${f}`);

@@ -117,6 +117,7 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'RunProgress':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'GuardrailViolation':
     case 'InputsAccepted':
     case 'StopRequested':

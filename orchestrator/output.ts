@@ -98,6 +98,10 @@ export function describeEvent(e: AutopilotEvent): string | null {
         : `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
+    case 'CheckpointsIndexed':
+      return e.data.checkpoints.length || e.data.skipped?.length
+        ? `run ${e.data.runId}: indexed ${e.data.checkpoints.length} checkpoint(s) from ${e.data.dir}${e.data.skipped?.length ? `, skipped ${e.data.skipped.length}` : ''}`
+        : null;
     case 'CheckpointsPruned':
       return e.data.removed.length ? `run ${e.data.runId}: pruned ${e.data.removed.length} checkpoint(s) (save_strategy ${e.data.strategy})` : null;
     case 'GuardrailViolation': {

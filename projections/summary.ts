@@ -202,6 +202,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'ProposalRequested':
     case 'RunReattached':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'StopRequested':
     case 'LauncherCommandFailed':
       return s;

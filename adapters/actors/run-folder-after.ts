@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { folderChanges, type FolderChange, type FolderEntry } from '../../domain/run/run-folder.js';
 import { isPlotFile } from '../../projections/plot/files.js';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
+import { CHECKPOINT_INDEX_FILE } from '../../projections/checkpoint-index.js';
 import { kindConfined } from '../fs/confined.js';
 import { kindOf } from '../fs/entry.js';
 import { walkEntries } from '../fs/walk.js';
@@ -19,7 +20,7 @@ export const MAX_FOLDER_ENTRIES = 10_000;
 
 /** The loop's own files in a run folder (and their temp files while written), and the learning curve `autopilot plot` may draw there at any time. */
 function isProjection(rel: string): boolean {
-  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel);
+  return [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE].some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel);
 }
 
 /** What identifies an entry unchanged: kind and inode, a file's size and times, a link's target. Null when gone. */

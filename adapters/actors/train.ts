@@ -14,6 +14,7 @@ import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
 import { listCheckpoints } from '../checkpoints.js';
+import { indexCheckpoints } from './index-checkpoints.js';
 import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type ActorDeps, type LoopDeps } from './deps.js';
 import { reporter } from '../recorder.js';
@@ -70,6 +71,8 @@ export function trainActor(deps: ActorDeps) {
     /** Turns how a launch ended into RunFinished or RunFailed. */
     const settle = (attempt: number, r: LaunchResult) => {
       if (cancelled) return;
+      // Before the end is read: linking a checkpoint changes its ctime, which RunFinished's fingerprints record.
+      if (!r.neverStarted) indexCheckpoints(deps, session, run.runId, attempt, emit, (unsafe) => violation(unsafe, attempt));
       // A cluster job that vanished, was cancelled from outside or hit the scheduler's limit: its state is the outcome.
       if (r.endedBy && !r.stoppedFor)
         return failed(attempt, r.endedBy.reason, r.exitCode, r.signal, r.durationMs, r.endedBy.message, false, failureTail(r.tail, deps.settings.limits.failure_tail_lines));

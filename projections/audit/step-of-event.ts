@@ -133,6 +133,7 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'LoopHalted':
     case 'LoopCompleted':
     case 'StateEntered':
+    case 'CheckpointsIndexed':
       return null;
     default:
       return assertNever(e, 'event');
@@ -187,6 +188,7 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'IncumbentChanged':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
       return null;
     default:
       return assertNever(e, 'event');

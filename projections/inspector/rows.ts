@@ -140,6 +140,7 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'LauncherCommandFailed':
     case 'IncumbentChanged':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'InputsAccepted':
     case 'StopRequested':
     case 'StateEntered':
