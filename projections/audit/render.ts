@@ -24,6 +24,7 @@ function heading(step: AuditStep): string {
     case 'RunStarted':
     case 'RunReattached':
     case 'RunRequeued':
+    case 'TrackerRunLinked':
     case 'LauncherCommandFailed':
     case 'RunFinished':
     case 'RunFailed':
@@ -66,6 +67,8 @@ export function renderAudit(a: RunAudit): string {
   lines.push(`  outcome:    ${a.outcome ? describe(a.outcome).head : 'none yet'}`);
   lines.push(`  verdict:    ${a.verdict ? verdictLine(a.verdict) : 'none yet'}`);
   lines.push(`  incumbent:  ${incumbentLine(a)}`);
+  const tracked = a.steps.filter((s) => s.type === 'TrackerRunLinked').at(-1);
+  if (tracked) lines.push(`  tracker:    ${tracked.url}`);
   let current: string | null = null;
   const width = String(a.steps.at(-1)?.seq ?? 0).length;
   for (const step of a.steps) {
