@@ -3,7 +3,7 @@
  * Neptune), through PufferLib's own flags and the trackers' standard environment variables. The
  * API keys are never settings: the trainer inherits `WANDB_API_KEY` / `NEPTUNE_API_TOKEN` from the
  * orchestrator's environment, and nothing records them. The former `wandb: {enabled, project}`
- * still works: it is read as `trackers.wandb: {project}` (and refused beside `trackers`).
+ * still works: it is read as `trackers.wandb: {project}` (and refused, when enabled, beside `trackers`).
  */
 import { z } from 'zod';
 
@@ -37,7 +37,8 @@ export const LegacyWandbSchema = z.strictObject({ enabled: z.boolean().default(f
 
 /** `trackers` with the former `wandb` setting folded in; an error message when both are given. */
 export function mergeLegacyWandb(trackers: Trackers | undefined, legacy: z.output<typeof LegacyWandbSchema> | undefined): Trackers | { error: string } {
-  if (legacy && trackers) return { error: '"wandb" is the former name of "trackers.wandb": keep only "trackers" (e.g. "trackers": {"wandb": {"project": "P"}})' };
+  // A disabled former key says nothing, beside `trackers` or not.
+  if (legacy?.enabled && trackers) return { error: '"wandb" is the former name of "trackers.wandb": keep only "trackers" (e.g. "trackers": {"wandb": {"project": "P"}})' };
   if (trackers) return trackers;
   return legacy?.enabled ? { wandb: { project: legacy.project, job_type: 'train' } } : {};
 }

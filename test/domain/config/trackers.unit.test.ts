@@ -21,10 +21,11 @@ describe('when reading the trackers of autopilot.json', () => {
     expect(parseSettings({ ...minimal, wandb: { enabled: true, project: 'P' } })).not.toHaveProperty('wandb');
   });
 
-  it('refuses the former key beside the new one, naming the new one', () => {
+  it('refuses the former key, enabled, beside the new one, naming the new one; a disabled one is ignored', () => {
     expect(() => parseSettings({ ...minimal, wandb: { enabled: true, project: 'P' }, trackers: { wandb: { project: 'P' } } })).toThrow(
       /wandb: "wandb" is the former name of "trackers.wandb"/,
     );
+    expect(parseSettings({ ...minimal, wandb: { enabled: false }, trackers: { neptune: { workspace: 'w', project: 'p' } } }).trackers).toEqual({ neptune: { workspace: 'w', project: 'p' } });
   });
 
   it('refuses both trackers at once (PufferLib logs to one), an unknown key, and a name that is not plain', () => {
