@@ -4,14 +4,16 @@
  * WandbLogger / NeptuneLogger are PufferLib's own, calling fake `wandb` / `neptune` clients that
  * print the run's URL as the real ones do). The API keys come from the loop's own environment.
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArgs } from '../../../domain/trainer-io/render-args.js';
 import { eventsOfType, rawLog } from '../../support/hostile.js';
 import { CLI, patchSettings } from '../../support/workspace.js';
-import { copyExample, FAKE_PUFFERLIB, hasPython, readJson, type Sections } from './support.js';
+import { copyExample, EXAMPLE, FAKE_PUFFERLIB, hasPython, PYTHON, readJson, SHIM, type Sections } from './support.js';
 
 const WANDB_KEY = 'planted-wandb-key-5a1f9c';
 const NEPTUNE_KEY = 'planted-neptune-token-77e0b2';
@@ -161,5 +163,56 @@ describe('when a quick run logs to Neptune (trackers.neptune)', () => {
     expect(audit).toMatch(/tracker: {4}https:\/\/app\.neptune\.ai\/pufferai\/ablations\/e\/ABL-\d+\n/);
     expect(rawLog(ws)).not.toContain(NEPTUNE_KEY);
     for (const f of everyFile(ws)) expect(f.text, f.path).not.toContain(NEPTUNE_KEY);
+  });
+});
+
+describe("when an attempt's trainer starts again with the same WANDB_RUN_ID (a requeued or resumed attempt)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracker-resume-'));
+  const record = join(dir, 'tracker.jsonl');
+  const flags = [
+    ...renderArgs(readJson<Sections>(join(EXAMPLE, 'configs', 'baseline_quick.json'))),
+    '--wandb',
+    '--wandb-project',
+    'drone',
+    '--wandb-group',
+    '0001',
+    '--tag',
+    '001',
+    '--train.data-dir',
+    join(dir, 'ck'),
+  ];
+  const env = {
+    ...process.env,
+    PYTHONPATH: FAKE_PUFFERLIB,
+    PYTHONDONTWRITEBYTECODE: '1',
+    FAKE_TRACKER_RECORD: record,
+    FAKE_TRACKER_STATE: join(dir, 'state'),
+    WANDB_RUN_ID: 'ap0001r001a1c0ffee',
+    WANDB_RESUME: 'allow',
+  };
+  const run = (argv: string[]) => spawnSync(PYTHON, argv, { encoding: 'utf8', timeout: 60_000, env, cwd: dir });
+  const calls = () =>
+    readFileSync(record, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TrackerCall & { resumed: boolean });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('continues the same W&B run through the shim, which has PufferLib use WANDB_RUN_ID', () => {
+    const first = run([SHIM, 'train', 'puffer_drone_pp', ...flags]);
+    const second = run([SHIM, 'train', 'puffer_drone_pp', ...flags]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(second.status, second.stderr).toBe(0);
+    expect(calls().map((c) => [c.settings['run_id'], c.resumed])).toEqual([
+      ['ap0001r001a1c0ffee', false],
+      ['ap0001r001a1c0ffee', true],
+    ]);
+    expect(second.stderr).toContain('wandb: Resuming run');
+  });
+
+  it("gets a fresh W&B id from PufferLib's own CLI, whose wandb.init(id=generate_id()) overrides WANDB_RUN_ID", () => {
+    const native = run(['-m', 'pufferlib.pufferl', 'train', 'puffer_drone_pp', ...flags]);
+    expect(native.status, native.stderr).toBe(0);
+    expect(calls().at(-1)!.settings['run_id']).not.toBe('ap0001r001a1c0ffee');
   });
 });
