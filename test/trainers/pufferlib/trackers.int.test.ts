@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArgs } from '../../../domain/trainer-io/render-args.js';
+import { auditOf } from '../../../inspector/server/audit.js';
+import { trackerOfAuditText } from '../../../projections/audit/tracker-line.js';
 import { eventsOfType, rawLog } from '../../support/hostile.js';
+import { fromLog } from '../../support/inspector.js';
 import { CLI, patchSettings } from '../../support/workspace.js';
 import { copyExample, EXAMPLE, FAKE_PUFFERLIB, hasPython, PYTHON, readJson, SHIM, type Sections } from './support.js';
 
@@ -108,6 +111,13 @@ describe('when a quick run logs to Weights & Biases (trackers.wandb)', () => {
     expect(eventsOfType(ws, 'TrackerRunLinked').map((e) => e.data)).toEqual([{ runId: '001', attempt: 1, tracker: 'wandb', url }]);
     expect(readJson<{ tracker: unknown }>(join(ws, 'runs', '001', 'summary.json')).tracker).toEqual({ tracker: 'wandb', url, attempt: 1 });
     expect(eventsOfType(ws, 'RunStarted')[0]!.data.env).toMatchObject({ WANDB_RUN_ID: calls[0]!.env['WANDB_RUN_ID'] });
+  });
+
+  it("gives the inspector's run page the audit whose tracker line it links", () => {
+    const url = `https://wandb.ai/team/drone/runs/${calls[0]!.env['WANDB_RUN_ID']}`;
+    const text = fromLog(ws, (store) => auditOf(store, '001')?.text ?? '');
+    expect(text.trimEnd()).toBe(audit);
+    expect(trackerOfAuditText(text)).toEqual({ tracker: 'wandb', url });
   });
 
   it('records the API key nowhere: not in events.db (WAL included) nor in any file of the workspace', () => {
