@@ -43,7 +43,7 @@ export interface RunLogScan {
   link: TrackerLink | null;
   /** Metric lines written to the mirror. */
   lines: number;
-  /** Entries in the way of the mirror (it was not written). */
+  /** Entries that stood at the mirror's path (a link, a FIFO), replaced. */
   unsafe: UnsafeEntry[];
 }
 
@@ -74,12 +74,13 @@ export function scanRunLog(root: string, log: string, runDir: string, starts: re
           });
         });
       },
-      { fsync: false },
+      // A run folder swapped for a link is not put right here: the run-folder record names it as it is.
+      { fsync: false, repair: false },
     );
     return { link, lines, unsafe };
   } catch (error) {
-    // A run folder swapped for a link (or made a file): nothing is written through it.
-    if (error instanceof UnsafePathError) return { link, lines: 0, unsafe: [{ ...error.entry, action: 'ignored', note: 'metrics.jsonl not written through it' }] };
+    // A run folder swapped for a link (or made a file): nothing is written through it, and the folder's own record says what it is.
+    if (error instanceof UnsafePathError) return { link, lines: 0, unsafe: [] };
     throw error;
   } finally {
     closeSync(opened.fd);

@@ -72,7 +72,7 @@ describe("when an attempt's end is read from the run's log", () => {
     const w = workspace();
     const d = decoys();
     symlinkSync(d.file, w.mirror);
-    scanRunLog(w.root, w.log, w.runDir, w.starts, 2);
+    expect(scanRunLog(w.root, w.log, w.runDir, w.starts, 2).unsafe).toEqual([expect.objectContaining({ path: 'runs/001/metrics.jsonl', kind: 'symlink', action: 'removed' })]);
     expect(d.unchanged()).toBe(true);
     expect(lstatSync(w.mirror).isFile()).toBe(true);
     expect(readFileSync(w.mirror, 'utf8').split('\n').filter(Boolean)).toHaveLength(4);
@@ -84,8 +84,10 @@ describe("when an attempt's end is read from the run's log", () => {
     const runDir = join(w.root, 'runs', '004');
     symlinkSync(d.folder, runDir);
     writeFileSync(join(w.root, 'logs', '004.log'), '{"agent_steps": 1}\n');
-    scanRunLog(w.root, join(w.root, 'logs', '004.log'), runDir, [{ attempt: 1, logOffset: 0 }], 1);
+    expect(scanRunLog(w.root, join(w.root, 'logs', '004.log'), runDir, [{ attempt: 1, logOffset: 0 }], 1)).toEqual({ link: null, lines: 0, unsafe: [] });
     expect(existsSync(join(d.folder, 'metrics.jsonl'))).toBe(false);
+    // Left as it is, for the run-folder record to name.
+    expect(lstatSync(runDir).isSymbolicLink()).toBe(true);
     expect(d.unchanged()).toBe(true);
   });
 });

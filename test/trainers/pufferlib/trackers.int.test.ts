@@ -144,6 +144,11 @@ describe('when a quick run logs to Weights & Biases (trackers.wandb)', () => {
     );
     expect(printed.length).toBeGreaterThan(eventsOfType(ws, 'RunProgress').filter((e) => e.data.runId === '001').length);
   });
+
+  it("keeps the mirror in the run folder's record: the journal step sees no stray file", () => {
+    expect(eventsOfType(ws, 'RunFinished')[0]!.data.folder?.map((e) => e.path)).toContain('runs/001/metrics.jsonl');
+    expect(eventsOfType(ws, 'GuardrailViolation')).toEqual([]);
+  });
 });
 
 describe('when a quick run logs to Neptune (trackers.neptune)', () => {
