@@ -17,5 +17,7 @@ describe('TrackerRunLinked', () => {
     expect(AutopilotEvent.safeParse(event({ tracker: 'mlflow' })).success).toBe(false);
     expect(AutopilotEvent.safeParse(event({ url: `https://wandb.ai/a/b/runs/${'c'.repeat(300)}` })).success).toBe(false);
     expect(AutopilotEvent.safeParse(event({ runId: '../x' })).success).toBe(false);
+    expect(AutopilotEvent.safeParse(event({ url: 'javascript:alert(1)' })).success).toBe(false);
+    expect(AutopilotEvent.safeParse(event({ url: 'https://evil.example/a/b/runs/c' })).success).toBe(false);
   });
 });
