@@ -10,6 +10,7 @@ import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
 import { CheckpointsIndexed } from './checkpoint-events.js';
+import { TrackerRunLinked } from './tracker-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -556,6 +557,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   RunRequeued,
   LauncherCommandFailed,
   RunProgress,
+  TrackerRunLinked,
   RunFinished,
   RunFailed,
   RunEvaluated,

@@ -115,6 +115,7 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'RunReattached':
     case 'LauncherCommandFailed':
     case 'RunProgress':
+    case 'TrackerRunLinked':
     case 'JournalWritten':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':

@@ -68,6 +68,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: Slurm requeued job ${e.data.jobId} (${e.data.state}, ${e.data.reason}; restart ${e.data.restarts})`;
     case 'LauncherCommandFailed':
       return `${e.data.runId ? `run ${e.data.runId}: ` : ''}${e.data.message} (try ${e.data.try} of ${e.data.tries}${e.data.retryInMs === null ? ', no more tries' : `, again in ${fmt(e.data.retryInMs / 1000)}s`})`;
+    case 'TrackerRunLinked':
+      return `run ${e.data.runId}: attempt ${e.data.attempt} logs to ${e.data.tracker === 'wandb' ? 'Weights & Biases' : 'Neptune'} at ${e.data.url}`;
     case 'RunProgress': {
       const m = e.data.metrics;
       const steps = m.agent_steps === undefined ? '' : `step ${m.agent_steps}${m.total_timesteps ? `/${m.total_timesteps}` : ''}`;

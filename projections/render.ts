@@ -106,9 +106,12 @@ export function renderRunJson(r: RunView): string {
 /** `runs/<id>/summary.json`: outcome, metrics and verdict. */
 export function renderSummary(r: RunView): string {
   const lastFailure = r.failures.at(-1) ?? null;
+  const tracked = r.launches.filter((l) => l.tracker).at(-1);
   return json({
     run_id: r.runId,
     status: status(r),
+    // The tracker run (W&B, Neptune) of the last attempt that printed one.
+    ...(tracked?.tracker ? { tracker: { ...tracked.tracker, attempt: tracked.attempt } } : {}),
     summary_source: r.finished?.summarySource ?? 'none',
     metrics: r.finished?.metrics ?? null,
     samples_n: r.finished ? Object.fromEntries(Object.entries(r.finished.samples).map(([k, v]) => [k, v.length])) : null,

@@ -201,6 +201,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'LoopResumed':
     case 'ProposalRequested':
     case 'RunReattached':
+    case 'TrackerRunLinked':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
     case 'StopRequested':

@@ -46,6 +46,10 @@ export interface LaunchView {
   reason: string | null;
   durationMs: number | null;
   message: string | null;
+  /** Where the attempt's output starts in its log (RunStarted's logOffset). */
+  logOffset?: number;
+  /** The tracker run the attempt logged to, as its trainer printed it (TrackerRunLinked). */
+  tracker?: { tracker: 'wandb' | 'neptune'; url: string };
 }
 
 /** Everything the log says about one run. */
@@ -279,7 +283,13 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         reason: null,
         durationMs: null,
         message: null,
+        logOffset: d.logOffset,
       });
+      return view;
+    }
+    case 'TrackerRunLinked': {
+      const l = launch(run(view, e.data.runId), e.data.attempt);
+      if (l) l.tracker = { tracker: e.data.tracker, url: e.data.url };
       return view;
     }
     case 'RunReattached':

@@ -4,6 +4,7 @@ import { AutopilotError, type ErrorDetails } from '../errors.js';
 import { MODES } from './mode.js';
 import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from './launcher-settings.js';
 import { CheckpointSettingsSchema } from './checkpoint-settings.js';
+import { LegacyWandbSchema, mergeLegacyWandb, TrackersSchema } from './trackers.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -191,8 +192,10 @@ export const SettingsSchema = z
         policy: z.enum(['fixed', 'increment', 'random']).default('increment'),
       })
       .default({ key: 'train.seed', policy: 'increment' }),
-    /** Weights & Biases: the trainer gets PufferLib's --wandb flags; the local JSON mirrors are written regardless. */
-    wandb: z.strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') }).default({ enabled: false, project: 'autopilot' }),
+    /** The experiment tracker the trainer logs to (trackers.ts); runs/<id>/metrics.jsonl is written regardless. */
+    trackers: TrackersSchema.optional(),
+    /** The former `trackers.wandb` (`{enabled, project}`), still read. */
+    wandb: LegacyWandbSchema.optional(),
     /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
     statistics: z
       .strictObject({
@@ -275,13 +278,18 @@ export const SettingsSchema = z
     /** Where checkpoints are, which are kept, and caps on indexing them (see checkpoint-settings.ts). */
     checkpoints: CheckpointSettingsSchema,
   })
-  .transform(({ slurm, launcher, ...rest }, ctx) => {
+  .transform(({ slurm, launcher, trackers: given, wandb, ...rest }, ctx) => {
     const normalized = normalizeLauncher(launcher, slurm);
     if ('error' in normalized) {
       ctx.addIssue({ code: 'custom', path: normalized.path, message: normalized.error });
       return z.NEVER;
     }
-    return { ...rest, launcher: normalized };
+    const trackers = mergeLegacyWandb(given, wandb);
+    if ('error' in trackers) {
+      ctx.addIssue({ code: 'custom', path: ['wandb'], message: trackers.error });
+      return z.NEVER;
+    }
+    return { ...rest, launcher: normalized, trackers };
   });
 /** Parsed settings with defaults applied. */
 export type Settings = z.output<typeof SettingsSchema>;

@@ -12,6 +12,7 @@ const COPIED = {
   RunReattached: ['attempt', 'pid', 'jobId', 'foundBy', 'alive'],
   AttemptPlanned: ['attempt', 'launcher', 'job', 'argv', 'resubmission'],
   RunRequeued: ['attempt', 'jobId', 'restarts', 'state', 'reason'],
+  TrackerRunLinked: ['attempt', 'tracker', 'url'],
   LauncherCommandFailed: ['attempt', 'launcher', 'command', 'argv', 'exitCode', 'message', 'try', 'tries', 'retryInMs'],
   CheckpointsPruned: ['strategy', 'removed', 'kept'],
   LockTakenOver: ['previousPid', 'pid'],
@@ -63,6 +64,7 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'RunReattached':
     case 'AttemptPlanned':
     case 'RunRequeued':
+    case 'TrackerRunLinked':
     case 'CheckpointsPruned':
       return copiedStep(base, e);
     // A launcher command's failure is a run's step when it names the run; otherwise it is a session step (contextStep).
@@ -182,6 +184,7 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'RunReattached':
     case 'RunRequeued':
     case 'RunProgress':
+    case 'TrackerRunLinked':
     case 'RunFinished':
     case 'RunFailed':
     case 'RunEvaluated':

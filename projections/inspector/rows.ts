@@ -137,6 +137,7 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'ProposerStarted':
     case 'ProposerStopped':
     case 'RunReattached':
+    case 'TrackerRunLinked':
     case 'LauncherCommandFailed':
     case 'IncumbentChanged':
     case 'CheckpointsPruned':

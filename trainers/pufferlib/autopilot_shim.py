@@ -17,11 +17,15 @@ for example ``python3 autopilot_shim.py train puffer_drone_pp --train.learning-r
    A PufferLib without ``load_config`` gets the shim's own mapping instead:
    ``--section.key-name VALUE`` becomes ``args[section][key_name]``, a flag
    without a value is ``True``;
-3. calls ``pufferlib.pufferl.train(ENV, args)`` and takes the logs it returns
+3. makes PufferLib's ``WandbLogger`` use ``$WANDB_RUN_ID`` (autopilot's id of the attempt) as its
+   run id: PufferLib passes ``wandb.init(id=load_id or wandb.util.generate_id())``, which
+   overrides the variable, so a resumed attempt would otherwise start a new W&B run
+   (see :func:`keep_wandb_run_id`);
+4. calls ``pufferlib.pufferl.train(ENV, args)`` and takes the logs it returns
    (dicts with ``environment/score``, ``environment/perfect_deliv``,
    ``environment/episode_length``, ``SPS``, ``agent_steps``, ``epoch`` ...),
    printing one JSON metric line per log on stdout as it is produced;
-4. writes ``trainer_summary.json`` atomically (temp file, then rename) at
+5. writes ``trainer_summary.json`` atomically (temp file, then rename) at
    ``$PUFFER_AUTOPILOT_SUMMARY``: ``timestamp``, ``run_id``
    (``$PUFFER_AUTOPILOT_RUN_ID``), the ``train`` / ``env`` / ``vec`` sections
    used, ``metrics`` mapped from the logs (see :func:`map_log`) and, when the
@@ -468,6 +472,7 @@ def run(argv):
     total = finite_number(section(args, 'train').get('total_timesteps'))
     observer = Observer(total)
     observer.install(pufferl)
+    keep_wandb_run_id(pufferl, os.environ.get('WANDB_RUN_ID'))
     print(f'{PROG}: training {env_name} with pufferlib.pufferl.train (flags read by {how})', file=sys.stderr, flush=True)
     note = resume_note(args)
     if note:
@@ -499,6 +504,21 @@ def run(argv):
         raise ShimError(f'could not write {path}: {error}', EXIT_NO_RESULT) from None
     print(f'{PROG}: wrote {path} ({len(summary["metrics"])} metrics, {len(summary.get("samples", {}))} sampled)', file=sys.stderr, flush=True)
     return 0
+
+
+def keep_wandb_run_id(pufferl, run_id):
+    """Makes ``pufferl.WandbLogger(args)`` open the W&B run ``run_id`` (as its ``load_id`` would) instead of a
+    freshly generated one; an explicit ``load_id`` still wins. Nothing without ``run_id`` or a ``WandbLogger``."""
+    logger = getattr(pufferl, 'WandbLogger', None)
+    if not run_id or logger is None or getattr(logger, '_autopilot_run_id', None) is not None:
+        return
+    original = logger.__init__
+
+    def __init__(self, args, load_id=None, *rest, **kwargs):
+        original(self, args, load_id or run_id, *rest, **kwargs)
+
+    logger.__init__ = __init__
+    logger._autopilot_run_id = run_id
 
 
 def main():
