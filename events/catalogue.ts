@@ -9,6 +9,7 @@ import { MODES } from '../domain/config/mode.js';
 import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
+import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -567,6 +568,9 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopHalted,
   LoopCompleted,
   StateEntered,
+  EvaluationPlanned,
+  EvaluationFinished,
+  EvaluationFailed,
 ]);
 /** Any event of the catalogue. */
 export type AutopilotEvent = z.infer<typeof AutopilotEvent>;

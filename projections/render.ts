@@ -8,6 +8,7 @@ import type { RunView, WorkspaceView } from './view.js';
 import type { LabbookEntry, LabbookLine } from './labbook-entry.js';
 import { labbookText } from './labbook-text.js';
 import { checkpointPointers } from './view.js';
+import { renderEvaluations } from './evaluations.js';
 import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
 /** The checkpoint pointers the projection keeps under models/. */
@@ -276,5 +277,6 @@ export function renderAll(view: WorkspaceView): Map<string, string> {
   }
   files.set('journal/notes.md', renderNotesFromSections(sections));
   for (const [k, v] of renderModelPointers(view)) files.set(k, v);
+  for (const [k, v] of renderEvaluations(view.evaluations)) files.set(k, v);
   return files;
 }

@@ -204,6 +204,9 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'CheckpointsPruned':
     case 'StopRequested':
     case 'LauncherCommandFailed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return s;
     default:
       return assertNever(e);

@@ -19,7 +19,12 @@ export const MAX_FOLDER_ENTRIES = 10_000;
 
 /** The loop's own files in a run folder (and their temp files while written), and the learning curve `autopilot plot` may draw there at any time. */
 function isProjection(rel: string): boolean {
-  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel);
+  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel) || isEvaluationRecord(rel);
+}
+
+/** The records `autopilot eval` keeps in a run folder (projections/evaluations.ts), and their folder. */
+function isEvaluationRecord(rel: string): boolean {
+  return rel === 'eval' || /^eval\/e\d{3,}\.json(\.tmp-[^/]*)?$/.test(rel);
 }
 
 /** What identifies an entry unchanged: kind and inode, a file's size and times, a link's target. Null when gone. */

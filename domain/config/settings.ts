@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AutopilotError, type ErrorDetails } from '../errors.js';
 import { MODES } from './mode.js';
 import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from './launcher-settings.js';
+import { EvaluationSettingsSchema } from './evaluation-settings.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -192,6 +193,8 @@ export const SettingsSchema = z
       .default({ key: 'train.seed', policy: 'increment' }),
     /** Weights & Biases: the trainer gets PufferLib's --wandb flags; the local JSON mirrors are written regardless. */
     wandb: z.strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') }).default({ enabled: false, project: 'autopilot' }),
+    /** How `autopilot eval` evaluates checkpoints on held-out seeds (evaluation-settings.ts). */
+    evaluation: EvaluationSettingsSchema,
     /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
     statistics: z
       .strictObject({

@@ -133,6 +133,9 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'LoopHalted':
     case 'LoopCompleted':
     case 'StateEntered':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return null;
     default:
       return assertNever(e, 'event');
@@ -187,6 +190,9 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'IncumbentChanged':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return null;
     default:
       return assertNever(e, 'event');
