@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { changedRunFolder, recordRunFolder } from '../../adapters/actors/run-folder-after.js';
+import type { FolderEntry } from '../../domain/run/run-folder.js';
 import { acquireLock } from '../../adapters/lock.js';
 import { inRange } from '../../domain/evaluation/held-out-seeds.js';
 import { eventsOfType } from '../support/hostile.js';
 import { CLI, copyShippedWorkspace, patchSettings } from '../support/workspace.js';
 
 const ws = copyShippedWorkspace('autopilot-eval-');
+const runDir = join(ws, 'runs', '001');
+/** Run 001's folder as the loop left it, before any evaluation. */
+let folderBefore: FolderEntry[];
 
 function cli(...args: string[]) {
   return execa('node', [CLI, ...args, '--workspace', ws], { reject: false, all: true });
@@ -39,6 +44,7 @@ beforeAll(async () => {
   patchSettings(ws, { evaluation: { episodes: 60 } });
   const loop = await cli('loop', '--runs', '1');
   expect(loop.exitCode, loop.all).toBe(0);
+  folderBefore = recordRunFolder(ws, runDir);
 }, 60_000);
 
 describe('when eval compares the late and the early checkpoint of a built-in trainer run', () => {
@@ -73,6 +79,13 @@ describe('when eval compares the late and the early checkpoint of a built-in tra
     }
     expect(planned!.data.bootstrapSeed).toBe(out.paired.seed);
     expect(finished!.data.results.map((r) => r.samples.length)).toEqual([60, 60]);
+  });
+
+  it("leaves the run folder unchanged for the loop's check, its eval records aside (and only those)", () => {
+    expect(changedRunFolder(ws, runDir, folderBefore)).toEqual([]);
+    writeFileSync(join(runDir, 'eval', 'planted.txt'), 'x');
+    expect(changedRunFolder(ws, runDir, folderBefore).map((c) => c.path)).toEqual(['runs/001/eval/planted.txt']);
+    rmSync(join(runDir, 'eval', 'planted.txt'));
   });
 
   it('writes journal/evaluations.md and runs/001/eval/e001.json, which rebuild reproduces byte for byte', async () => {
