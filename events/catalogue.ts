@@ -11,6 +11,7 @@ import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
 import { CheckpointsIndexed } from './checkpoint-events.js';
 import { TrackerRunLinked } from './tracker-events.js';
+import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -571,6 +572,9 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopHalted,
   LoopCompleted,
   StateEntered,
+  EvaluationPlanned,
+  EvaluationFinished,
+  EvaluationFailed,
 ]);
 /** Any event of the catalogue. */
 export type AutopilotEvent = z.infer<typeof AutopilotEvent>;

@@ -124,6 +124,9 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'StopRequested':
     case 'LoopHalted':
     case 'LoopCompleted':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
     case 'StateEntered':
       return run;
     default:

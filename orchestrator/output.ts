@@ -4,7 +4,8 @@
  * the progress reporter, the replay renderer).
  */
 import { verdictText } from '../domain/judging/verdict-text.js';
-import type { AutopilotEvent } from '../events/catalogue.js';
+import type { AutopilotEvent, DataOf } from '../events/catalogue.js';
+import { pairedVerdictText } from '../domain/evaluation/verdict-text.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/text/numbers.js';
 import { clipText, summarizeProblems } from '../domain/policy/problems.js';
@@ -137,7 +138,22 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'ProposalRequested':
     case 'StateEntered':
       return null;
+    case 'EvaluationPlanned':
+      return `evaluation ${e.data.evaluationId}: ${e.data.targets.map((t) => `${t.spec} (${t.checkpoint})`).join(' vs ')} on held-out seeds ${e.data.seeds.first}–${e.data.seeds.first + e.data.seeds.count - 1}`;
+    case 'EvaluationFinished':
+      return `evaluation ${e.data.evaluationId}: ${evaluationResultText(e.data)}`;
+    case 'EvaluationFailed':
+      return `evaluation ${e.data.evaluationId} failed${e.data.target ? ` (${e.data.target})` : ''}, ${e.data.reason}: ${e.data.message}`;
   }
+}
+
+/** A finished evaluation in a few words: the paired verdict, or the one checkpoint's mean. */
+function evaluationResultText(d: DataOf<'EvaluationFinished'>): string {
+  const label = (r: DataOf<'EvaluationFinished'>['results'][number]) => `run ${r.runId} (${r.checkpoint.slice(r.checkpoint.lastIndexOf('/') + 1)})`;
+  const [first, second] = d.results;
+  if (d.paired && second) return pairedVerdictText(d.paired, label(first!), label(second), 'the metric');
+  const s = first!.samples;
+  return `${label(first!)}: mean ${fmt(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length))} over ${s.length} held-out seeds`;
 }
 
 /** Lines printed under an event's line: a failed attempt's last output (the reason is usually there: a traceback, "CUDA error: no device found"). */

@@ -9,6 +9,7 @@ import type { LabbookEntry, LabbookLine } from './labbook-entry.js';
 import { labbookText } from './labbook-text.js';
 import { checkpointPointers, type CheckpointPointer } from './view.js';
 import { CHECKPOINT_INDEX_FILE, renderCheckpointIndex } from './checkpoint-index.js';
+import { renderEvaluations } from './evaluations.js';
 import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
 /** The checkpoint pointers the projection keeps under models/. */
@@ -287,5 +288,6 @@ export function renderAll(view: WorkspaceView): Map<string, string> {
   }
   files.set('journal/notes.md', renderNotesFromSections(sections));
   for (const [k, v] of renderModelPointers(view)) files.set(k, v);
+  for (const [k, v] of renderEvaluations(view.evaluations)) files.set(k, v);
   return files;
 }

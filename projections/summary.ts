@@ -206,6 +206,9 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'CheckpointsIndexed':
     case 'StopRequested':
     case 'LauncherCommandFailed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return s;
     default:
       return assertNever(e);

@@ -10,6 +10,7 @@ import type { Mode } from '../domain/config/mode.js';
 import type { FallbackFacts, LabbookEntry } from './labbook-entry.js';
 import { enteredStateName } from '../machines/state-name.js';
 import { applyIndexed, applyPruned, finalCheckpoint, indexedNames, type CheckpointIndexView, type CheckpointRef } from './checkpoint-index.js';
+import { evolveEvaluations, type EvaluationView } from './evaluations.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -129,11 +130,24 @@ export interface WorkspaceView {
   runOrdinal: Map<string, number>;
   /** The last run in `runs` whose checkpoints (less those pruned) are not empty: `checkpointPointers`' latest, kept by the fold so it costs nothing per run. */
   latestCheckpoint: string | null;
+  /** The evaluations of `autopilot eval`, by id, in the order planned. */
+  evaluations: Map<string, EvaluationView>;
 }
 
 /** An empty workspace. */
 export function emptyView(): WorkspaceView {
-  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map(), inputs: new Map(), runOrdinal: new Map(), latestCheckpoint: null };
+  return {
+    runs: new Map(),
+    sessions: new Map(),
+    incumbent: null,
+    labbook: [],
+    lastSeq: 0,
+    firstSeq: new Map(),
+    inputs: new Map(),
+    runOrdinal: new Map(),
+    latestCheckpoint: null,
+    evaluations: new Map(),
+  };
 }
 
 function run(view: WorkspaceView, runId: string): RunView {
@@ -398,6 +412,11 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       if (s) s.state = enteredStateName(s.state, e.data.to);
       return view;
     }
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
+      evolveEvaluations(view.evaluations, e);
+      return view;
     default:
       return assertNever(e);
   }

@@ -5,6 +5,7 @@ import { MODES } from './mode.js';
 import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from './launcher-settings.js';
 import { CheckpointSettingsSchema } from './checkpoint-settings.js';
 import { LegacyWandbSchema, mergeLegacyWandb, TrackersSchema } from './trackers.js';
+import { EvaluationSettingsSchema } from './evaluation-settings.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -196,6 +197,8 @@ export const SettingsSchema = z
     trackers: TrackersSchema.optional(),
     /** The former `trackers.wandb` (`{enabled, project}`), still read. */
     wandb: LegacyWandbSchema.optional(),
+    /** How `autopilot eval` evaluates checkpoints on held-out seeds (evaluation-settings.ts). */
+    evaluation: EvaluationSettingsSchema,
     /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
     statistics: z
       .strictObject({

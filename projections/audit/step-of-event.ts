@@ -136,6 +136,9 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'LoopCompleted':
     case 'StateEntered':
     case 'CheckpointsIndexed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return null;
     default:
       return assertNever(e, 'event');
@@ -192,6 +195,9 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'JournalWritten':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return null;
     default:
       return assertNever(e, 'event');

@@ -145,6 +145,9 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'InputsAccepted':
     case 'StopRequested':
     case 'StateEntered':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return s;
     default:
       return assertNever(e);
