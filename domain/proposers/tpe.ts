@@ -45,7 +45,7 @@ import { sample } from './random.js';
 import { describeChanges, describeStep, formatScore, shortNames } from './tpe/explain.js';
 import { fitModel } from './tpe/model.js';
 import { logDensity, sampleParzen } from './tpe/parzen.js';
-import { drawJump, planJump, staleSteps, stepKind, type Schedule } from './tpe/explore.js';
+import { drawJump, planJump, staleRounds, staleSteps, stepKind, type Schedule } from './tpe/explore.js';
 import { coordinates, pointName, pooledPoints, toPoint, type Observation, type Point } from './tpe/points.js';
 import { buildSpace, type Space } from './tpe/space.js';
 
@@ -84,6 +84,7 @@ export interface TpeOptions {
    * Model proposals in a row that found no better run, after which the search counts as stalled
    * until one does: its proposals are jumps (a good run with keys redrawn from the prior,
    * tpe/explore.ts) and broad steps (default {@link TPE_DEFAULTS}.patience; 0: never stalled).
+   * With runs in flight it counts rounds of concurrent proposals (tpe/explore.ts staleRounds).
    */
   patience?: number;
   /** While stalled, every `jumpEvery`-th model proposal is a jump and the others broad (default {@link TPE_DEFAULTS}.jumpEvery; 0: no jumps). */
@@ -104,11 +105,12 @@ export interface TpeOptions {
  * expensive; 6 prior candidates beside them (chosen on bench seeds 300–499, see README "Benchmarks");
  * 5 broad steps, a patience of 5 and a jump every 3rd stalled step (chosen on the tuning objectives
  * griewank, salomon, styblinski-tang, drop-wave and alpine, seeds 100–159, and the core suite's
- * seeds 300–339; never on the reported ones). A pending run weighs 0.1 of a finished one in g (chosen on
- * bench:parallel's seeds 0–119, checked on seeds 120–179; README "bench:parallel"): a full-weight liar
- * pushes the next proposals away from the best region while it is still being refined.
+ * seeds 300–339; never on the reported ones). A pending run weighs 0.3 of a finished one in g (chosen on
+ * bench:parallel's seeds 0–119 with the patience counted in rounds, where 0.3–0.5 tie and 0.1 and 1 are
+ * worse; checked on seeds 120–239; README "bench:parallel"): a full-weight liar pushes the next
+ * proposals away from the best region while it is still being refined, a lighter one lets them pile up.
  */
-export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true, pendingWeight: 0.1 } as const;
+export const TPE_DEFAULTS = { startupTrials: 5, candidates: 24, priorCandidates: 6, broadSteps: 5, patience: 5, jumpEvery: 3, exploit: true, pendingWeight: 0.3 } as const;
 
 /** Rounds of `candidates` draws tried before giving up on finding a config the validator accepts. */
 const MAX_ROUNDS = 20;
@@ -141,8 +143,10 @@ export function defaultGamma(n: number): number {
  * - A batch uses a constant liar: each proposal joins the bad group as a
  *   pending run before the next is drawn, so a batch spreads out. Runs in
  *   flight count as model proposals made (for the first `broadSteps`), and the
- *   patience discounts one stale proposal per run in flight: those were
- *   proposed before the latest best was known.
+ *   patience counts rounds of concurrent proposals: with r runs in flight, s
+ *   finished runs since the best are floor(s / (r + 1)) stale proposals
+ *   (tpe/explore.ts staleRounds), so k workers stall after as many rounds as one
+ *   worker stalls after proposals; with nothing in flight nothing changes.
  *
  * Keys that `product` or `equal` rules derive are left out (the rules set them).
  * Values are rounded to 6 significant digits and kept in range, so each key's
@@ -230,16 +234,13 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
 
   // The model's proposals so far (pooled replicates count once; those in flight too, so k at once do not stretch the broad start) and its progress set the kind of step.
   const step = Math.max(0, scored.length + inFlight - ctx.startupTrials);
-  // Runs in flight when the latest best came were proposed without it: their results are not the model's stale steps.
-  const stale = Math.max(
-    0,
-    staleSteps(
-      scored.map((p) => p.value as number),
-      ctx.options.direction,
-      ctx.startupTrials,
-    ) - inFlight,
+  // Finished runs since the best; the patience counts them in rounds of concurrent proposals (staleRounds).
+  const stale = staleSteps(
+    scored.map((p) => p.value as number),
+    ctx.options.direction,
+    ctx.startupTrials,
   );
-  const kind = stepKind(step, stale, ctx.schedule);
+  const kind = stepKind(step, staleRounds(stale, inFlight), ctx.schedule);
   const { ranked, nGood, good, l, g } = fitModel(ctx.space, points, ctx.options.direction, ctx.gamma, kind === 'broad' ? 'broad' : 'nearest', ctx.pendingWeight);
   const plan = kind === 'jump' ? planJump(ctx.space, good, ctx.rng) : null;
   let best: { overrides: Record<string, Scalar>; score: number; anchor: number | null; width: number; redrawn: number[] | null } | null = null;
@@ -278,7 +279,7 @@ function proposeOne(ctx: Context, points: readonly Point[], j: number, batch: nu
       ? `; ${[failed > 0 ? `${failed} failed` : '', pending > 0 ? `${pending} pending` : ''].filter(Boolean).join(' and ')} counted as bad${pending > 0 && ctx.pendingWeight !== 1 ? ` (pending at weight ${ctx.pendingWeight})` : ''}`
       : '');
   const plain = ctx.schedule.broadSteps === 0 && ctx.schedule.patience === 0;
-  const schedule = plain ? '' : `; ${describeStep(kind, step, stale, ctx.schedule)}`;
+  const schedule = plain ? '' : `; ${describeStep(kind, step, stale, ctx.schedule, inFlight)}`;
   const model = `TPE seed ${ctx.options.seed}${where}: ${groups}${schedule}; highest l/g (${ratio}) of ${drawn} candidates${fromPrior > 0 ? ` (${fromPrior} from the prior)` : ''}`;
   const anchor = best.anchor === null ? null : (points[best.anchor] ?? null);
   if (anchor !== null && best.redrawn !== null) {

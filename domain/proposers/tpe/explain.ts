@@ -2,7 +2,7 @@
 import type { Scalar } from '../../config/config.js';
 import { formatValue } from '../../text/format.js';
 import type { CategoricalDim, NumericDim } from './space.js';
-import type { Schedule, StepKind } from './explore.js';
+import { staleRounds, type Schedule, type StepKind } from './explore.js';
 
 /** Changes listed by name in a rationale; the rest are counted. */
 const LISTED_CHANGES = 3;
@@ -72,22 +72,30 @@ export function formatScore(value: number): string {
 }
 
 /** The kind of a model step and why it is that kind, for the rationale. */
-export function describeStep(kind: StepKind, step: number, stale: number, schedule: Schedule): string {
-  const since = stale === 0 ? 'the last model proposal found the best run' : `${stale} model proposal${stale === 1 ? '' : 's'} since the best run`;
+export function describeStep(kind: StepKind, step: number, stale: number, schedule: Schedule, inFlight = 0): string {
+  const since =
+    inFlight > 0 ? roundsSince(stale, inFlight) : stale === 0 ? 'the last model proposal found the best run' : `${stale} model proposal${stale === 1 ? '' : 's'} since the best run`;
+  const unit = inFlight > 0 ? ' rounds' : '';
   switch (kind) {
     case 'broad':
       return step < schedule.broadSteps
         ? `a broad step (model proposal ${step + 1} of the first ${schedule.broadSteps}, as Optuna's TPE would)`
-        : `a broad step (${since}, patience ${schedule.patience}; as Optuna's TPE would${schedule.jumpEvery > 0 ? `, every ${ordinal(schedule.jumpEvery)} stalled step a jump` : ''})`;
+        : `a broad step (${since}, patience ${schedule.patience}${unit}; as Optuna's TPE would${schedule.jumpEvery > 0 ? `, every ${ordinal(schedule.jumpEvery)} stalled step a jump` : ''})`;
     case 'exploit':
-      return `an exploit step (${since}${schedule.patience > 0 ? `; stalled after ${schedule.patience}` : ''})`;
+      return `an exploit step (${since}${schedule.patience > 0 ? `; stalled after ${schedule.patience}${unit}` : ''})`;
     case 'jump':
-      return `a jump step (${since}, patience ${schedule.patience}${schedule.jumpEvery > 1 ? `; every ${ordinal(schedule.jumpEvery)} stalled step, the others broad` : ''})`;
+      return `a jump step (${since}, patience ${schedule.patience}${unit}${schedule.jumpEvery > 1 ? `; every ${ordinal(schedule.jumpEvery)} stalled step, the others broad` : ''})`;
     default: {
       const never: never = kind;
       return never;
     }
   }
+}
+
+/** With runs in flight: the finished runs since the best, and the rounds of concurrent proposals they make (tpe/explore.ts staleRounds). */
+function roundsSince(stale: number, inFlight: number): string {
+  const rounds = staleRounds(stale, inFlight);
+  return `${stale} finished run${stale === 1 ? '' : 's'} since the best run = ${rounds} round${rounds === 1 ? '' : 's'} of ${inFlight + 1} concurrent proposals (${inFlight} in flight)`;
 }
 
 /** 1st, 2nd, 3rd, 4th … for the schedule's wording. */

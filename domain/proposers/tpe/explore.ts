@@ -75,6 +75,19 @@ export function staleSteps(values: readonly number[], direction: 'maximize' | 'm
 }
 
 /**
+ * Stale model proposals counted in rounds of concurrent ones, as the patience counts them: with
+ * `inFlight` runs in flight, a proposal is one of `inFlight + 1` made at once from nearly the same
+ * model (each sees the others only as pending runs), so such a round learns about as much as one
+ * sequential proposal, not `inFlight + 1` of them. `stale` finished runs since the best are then
+ * floor(stale / (inFlight + 1)) rounds; with nothing in flight, `stale` itself. Without it, k
+ * workers would stall (and leave for jumps and broad steps) after a k-th of the sequential
+ * search's progress; bench:parallel (issue 18 b) measures the difference.
+ */
+export function staleRounds(stale: number, inFlight: number): number {
+  return Math.floor(stale / (inFlight + 1));
+}
+
+/**
  * The plan of one jump step: which good run it starts from (uniformly among `good`) and
  * which 1–3 keys it redraws (uniformly among the keys). The plan is drawn once per step, so the
  * acquisition chooses where those keys go, not which keys move: scored by l(x) / g(x), a jump in

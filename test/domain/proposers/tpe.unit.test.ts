@@ -108,7 +108,7 @@ describe('when proposing with TPE', () => {
       for (const seed of [1, 2, 3]) expect(proposeTpe(shipped, history, maximize(seed, { pendingWeight }))).toEqual(proposeTpe(shipped, history, maximize(seed)));
     }
     const [light] = proposeTpe(shipped, history, maximize(4, { pending }));
-    expect(light?.rationale).toContain('3 pending counted as bad (pending at weight 0.1)');
+    expect(light?.rationale).toContain('3 pending counted as bad (pending at weight 0.3)');
     const [plain] = proposeTpe(shipped, history, maximize(4, { pending, pendingWeight: 1 }));
     expect(plain?.rationale).toContain('3 pending counted as bad;');
     // The weight changes g, so the highest l/g differs.
@@ -125,12 +125,12 @@ describe('when proposing with TPE', () => {
     expect(proposeTpe(shipped, history, maximize(4, { pending: [...pending, ...pending] }))[0]?.rationale).not.toMatch(/of the first 5/);
   });
 
-  it('does not count the results of runs that were in flight when the best came as stale model proposals', () => {
-    // Run 6 is the best; the 6 after it are worse: stalled at patience 5, unless 3 of them were proposed before it was known.
+  it('counts stale proposals in rounds of concurrent ones while runs are in flight (tpe-parallel.unit.test.ts)', () => {
+    // Run 6 is the best; the 6 after it are worse: stalled at patience 5, but 1 round of 4 with 3 runs in flight.
     const history = historyOf(shipped, 12, (_, i) => (i === 5 ? 10 : -i));
     const pending = historyOf(shipped, 3, () => null, 7).map((o) => o.overrides);
     expect(proposeTpe(shipped, history, maximize(4))[0]?.rationale).toMatch(/6 model proposals since the best run, patience 5/);
-    expect(proposeTpe(shipped, history, maximize(4, { pending }))[0]?.rationale).toMatch(/an exploit step \(3 model proposals since the best run; stalled after 5\)/);
+    expect(proposeTpe(shipped, history, maximize(4, { pending }))[0]?.rationale).toMatch(/an exploit step \(6 finished runs since the best run = 1 round of 4 concurrent proposals/);
   });
 
   it('counts failed and pending runs as bad ones, and uses gamma(n) = min(ceil(n / 10), 25) for the good group', () => {
