@@ -112,9 +112,9 @@ async function regret(a: Args): Promise<PartResult> {
     '',
     parallelTable(summaries, KS),
     '',
-    ...KS.slice(1).map((k) => `k=${k} / k=1, geometric mean over ${summaries.length} functions: ${(ratios[k] as number).toFixed(2)}x`),
+    ...KS.slice(1).map((k) => `k=${k} / k=1, geometric mean over ${summaries.length} functions: ${(ratios[k] as number).toFixed(3)}x`),
     `for scale: k=1 stopped at ${a.budget - (most - 1)} evaluations / k=1 at ${a.budget}, geometric mean: ${geometricMean(early).toFixed(2)}x (the information k = ${most} holds back from each proposal)`,
-    `${worst <= TARGET ? 'PASS' : 'FAIL'} regret at ${a.budget} evaluations with k = ${most} at most ${TARGET}x that with k = 1: ${worst.toFixed(2)}x`,
+    `${worst <= TARGET ? 'PASS' : 'FAIL'} regret at ${a.budget} evaluations with k = ${most} at most ${TARGET}x that with k = 1: ${worst.toFixed(3)}x`,
     rejected === 0 ? 'validator rejections: 0' : `FAIL validator rejected ${rejected} proposals`,
     `(b) took ${wall.toFixed(1)} s`,
   ];
