@@ -10,6 +10,7 @@ import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
 import { CheckpointsIndexed } from './checkpoint-events.js';
+import { RolledBack } from './rollback-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -565,6 +566,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   CheckpointsIndexed,
   GuardrailViolation,
   InputsAccepted,
+  RolledBack,
   StopRequested,
   LoopHalted,
   LoopCompleted,
@@ -616,6 +618,7 @@ export const catalogueCodec: EventCodec<AutopilotEvent> = {
 
 /** The stream an event belongs to: a run's own stream, or its loop session's. */
 export function streamOf(event: AutopilotEvent): string {
-  const data = event.data as { runId?: unknown };
+  // A rollback belongs to the run rolled back to, so that run's audit reads it from its own stream.
+  const data = (event.type === 'RolledBack' ? { runId: event.data.to } : event.data) as { runId?: unknown };
   return typeof data.runId === 'string' ? `run-${data.runId}` : `session-${event.metadata.session}`;
 }

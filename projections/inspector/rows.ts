@@ -130,6 +130,9 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'GuardrailViolation':
       if (e.data.runId !== undefined) runOf(s, e.data.runId);
       return s;
+    case 'RolledBack':
+      runOf(s, e.data.to);
+      return s;
     // Nothing the table shows.
     case 'LockTakenOver':
     case 'LoopResumed':
