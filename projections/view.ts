@@ -75,6 +75,8 @@ export interface RunView {
   interrupted: boolean;
   /** Its checkpoints as last indexed (CheckpointsIndexed), less those pruned since. */
   checkpointIndex?: CheckpointIndexView;
+  /** The last rollback that made it the incumbent again: when, by whom, why (absent: none). */
+  rolledBack?: { at: string; by: string; why: string };
 }
 
 /** A loop session as the log tells it. */
@@ -374,6 +376,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       let lastJournaled: string | null = null;
       for (const r of view.runs.values()) if (r.journal) lastJournaled = r.runId;
       view.incumbent = { ref: d.incumbent, previous: d.previous, changedAt: at, seq: stored.seq, rolledBack: { why: d.why, by: d.by, lastJournaled } };
+      run(view, d.to).rolledBack = { at, by: d.by, why: d.why };
       view.labbook.push({ type: e.type, at, data: d });
       return view;
     }

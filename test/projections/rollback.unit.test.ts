@@ -10,7 +10,8 @@ import { pendingReplication } from '../../domain/judging/pending-replication.js'
 import { auditRun } from '../../projections/audit/fold.js';
 import { renderAudit } from '../../projections/audit/render.js';
 import { foldSummary, summaryReport } from '../../projections/summary.js';
-import { foldRows, rowsOf } from '../../projections/inspector/rows.js';
+import { foldRows, rowsOf, rowsOfView } from '../../projections/inspector/rows.js';
+import { parseRows, RowsState, serializeRows } from '../../projections/inspector/rows-snapshot.js';
 import { describeEvent } from '../../orchestrator/output.js';
 import { sampleOf } from '../../domain/judging/sample.js';
 import { isAutopilotError } from '../../domain/errors.js';
@@ -127,8 +128,19 @@ describe('when a rollback to run 002 is folded', () => {
     expect(text).toContain('rolled back to this run by tester');
   });
 
-  it('shows 002 as the incumbent in the status summary, and leaves the inspector rows as they were', () => {
+  it('shows 002 as the incumbent in the status summary', () => {
     expect(summaryReport(foldSummary(events)).incumbent).toMatchObject({ run_id: '002', n: 32 });
-    expect(rowsOf(foldRows(events))).toEqual(rowsOf(foldRows(base)));
+  });
+
+  it("marks 002's row in the inspector, the same from the rows fold, the view and a snapshot", () => {
+    const rows = rowsOf(foldRows(events));
+    const mark = { at: '2026-12-07T18:00:00.000Z', by: 'tester', why: 'the improvement did not hold up' };
+    expect(rows.find((r) => r.id === '002')?.rolledBack).toEqual(mark);
+    expect(rows.filter((r) => r.rolledBack !== undefined).map((r) => r.id)).toEqual(['002']);
+    expect(rows.map(({ rolledBack: _r, ...rest }) => rest)).toEqual(rowsOf(foldRows(base)));
+    expect(JSON.stringify(rowsOfView(foldView(events)))).toBe(JSON.stringify(rows));
+    const fold = foldRows(events);
+    expect(parseRows(serializeRows(fold))).toEqual(fold);
+    expect(RowsState.parse(JSON.parse(serializeRows(fold)))).toEqual(JSON.parse(serializeRows(fold)));
   });
 });
