@@ -16,6 +16,10 @@ import { describeEvent } from '../../orchestrator/output.js';
 import { sampleOf } from '../../domain/judging/sample.js';
 import { isAutopilotError } from '../../domain/errors.js';
 import { historyEvents } from '../support/history-events.js';
+import { promptVars } from '../../projections/prompt.js';
+import { loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
+import { ROOT } from '../support/workspace.js';
+import { join } from 'node:path';
 
 /** loop-3: baseline 001 (the incumbent, re-measured by 003), 002 judged improved with its replication left under way. */
 const base = historyEvents('loop-3');
@@ -142,5 +146,22 @@ describe('when a rollback to run 002 is folded', () => {
     const fold = foldRows(events);
     expect(parseRows(serializeRows(fold))).toEqual(fold);
     expect(RowsState.parse(JSON.parse(serializeRows(fold)))).toEqual(JSON.parse(serializeRows(fold)));
+  });
+
+  it('tells the proposer that 002 is the incumbent again by a rollback, and why', () => {
+    const shipped = workspacePaths(join(ROOT, 'autopilot'));
+    const vars = promptVars({
+      view: foldView(events),
+      policy: loadPolicy(shipped),
+      settings: loadSettings(shipped),
+      runId: '004',
+      attempt: 1,
+      previousErrors: [],
+      mcp: false,
+      workspace: '/ws',
+    });
+    expect(vars.incumbent).toMatch(
+      /^Run 002: mean_reward 395\.8\d* \(n=32\), incumbent since .*, replacing 001 \(made the incumbent again by a rollback, tester: "the improvement did not hold up"\)\.\n/,
+    );
   });
 });
