@@ -7,35 +7,19 @@
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../support/cli-in-process.js';
+import { loggedEvents as events, type LoggedEvent } from '../support/logged-events.js';
 import { CLI, fakeTrainerWorkspace } from '../support/workspace.js';
-
-interface Logged {
-  seq: number;
-  stream: string;
-  type: string;
-  session: string;
-  data: Record<string, unknown>;
-}
 
 const loop = async (ws: string, runs: number) => {
   const r = await execa('node', [CLI, 'loop', '--runs', String(runs), '--workspace', ws], { reject: false, all: true });
   expect(r.exitCode, String(r.all)).toBe(0);
 };
 
-async function events(ws: string): Promise<Logged[]> {
-  const r = await runInProcess(['events', '--workspace', ws, '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Logged);
-}
-
 describe('when a loop rolls back to run 002 and a second loop runs', () => {
   let ws: string;
-  let log: Logged[];
-  let rolledBack: Logged;
-  let second: Logged[];
+  let log: LoggedEvent[];
+  let rolledBack: LoggedEvent;
+  let second: LoggedEvent[];
   const of = (type: string, runId?: string) => second.find((e) => e.type === type && (runId === undefined || e.data.runId === runId));
 
   beforeAll(async () => {

@@ -5,24 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock } from '../../adapters/lock.js';
 import { runInProcess } from '../support/cli-in-process.js';
+import { loggedEvents as events } from '../support/logged-events.js';
 import { historyWorkspace } from '../support/histories.js';
 import { commitAll, initRepo, tagRunCommit } from '../support/run-commit-tag.js';
-
-interface Logged {
-  seq: number;
-  stream: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-async function events(ws: string): Promise<Logged[]> {
-  const r = await runInProcess(['events', '--workspace', ws, '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Logged);
-}
 
 /** A loop-3 history (001 the incumbent, 002 improved and under replication) in a workspace folder `autopilot/` of a git repository. */
 async function committedWorkspace(): Promise<{ top: string; ws: string }> {
