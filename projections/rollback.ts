@@ -62,6 +62,12 @@ export function rollbackTarget(h: RollbackHistory, runId: string): RollbackTarge
         hint: 'pick a run that finished and was evaluated (autopilot status lists them)',
       },
     );
+  // An unfinished session resumes with the rollback folded in, but a verdict it recorded against the incumbent replaced is not taken back.
+  const judged = [...view.runs.values()].find((r) => r.session === session.session && session.status === 'running' && r.evaluation !== null && r.journal === null);
+  if (judged)
+    throw new AutopilotError('failed', `run ${judged.runId} of the unfinished session ${session.session} was judged against the incumbent of then and is not journaled yet`, {
+      hint: 'resume it (autopilot loop), stop it after that run (autopilot stop), then roll back',
+    });
   const previous = view.incumbent?.ref.runId ?? null;
   if (previous === runId) throw new AutopilotError('usage', `run ${runId} is the incumbent already: nothing to roll back`);
   const known = h.incumbentRefs.get(runId);

@@ -88,6 +88,18 @@ describe('the target of a rollback', () => {
     });
     expect(refusal(() => rollbackTarget(foldRollbackHistory(failed), '004'))).toMatchObject({ code: 'failed', message: expect.stringContaining('run 004 failed (crashed: segfault)') });
   });
+
+  it('refuses while an unfinished session holds a run judged and not journaled, and allows it once it is', () => {
+    // loop-3 cut after run 003's RunEvaluated: its session never ended, and 003 waits for its journal step.
+    const evaluated = base.findIndex((s) => s.event.type === 'RunEvaluated' && s.event.data.runId === '003');
+    const crashed = base.slice(0, evaluated + 1);
+    expect(refusal(() => rollbackTarget(foldRollbackHistory(crashed), '002'))).toMatchObject({
+      code: 'failed',
+      message: expect.stringContaining('run 003 of the unfinished session 0001 was judged against the incumbent of then and is not journaled yet; resume it'),
+    });
+    const journaled = base.findIndex((s) => s.event.type === 'JournalWritten' && s.event.data.runId === '003');
+    expect(rollbackTarget(foldRollbackHistory(base.slice(0, journaled + 1)), '002').incumbent.runId).toBe('002');
+  });
 });
 
 describe('when a rollback to run 002 is folded', () => {
