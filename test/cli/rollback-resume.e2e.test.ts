@@ -53,6 +53,11 @@ describe('when a loop dies mid-run, is rolled back to run 002 and resumed', () =
     for (const e of judged) expect((e.data.incumbent as { runId: string }).runId, String(e.data.runId)).toBe('002');
   });
 
+  it('re-derives every verdict from the log, the rollback included', async () => {
+    const r = await runInProcess(['verify', '--verdicts', '--workspace', ws]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
   it('proposes the runs after it on 002', () => {
     const accepted = after('ProposalAccepted');
     expect(accepted.length).toBeGreaterThan(0);
