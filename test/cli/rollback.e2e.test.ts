@@ -5,6 +5,7 @@
  * sample; replay shows the rollback and the session that started from it.
  */
 import { execa } from 'execa';
+import { projectionHashes } from '../support/chaos.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../support/cli-in-process.js';
 import { loggedEvents as events, type LoggedEvent } from '../support/logged-events.js';
@@ -62,6 +63,13 @@ describe('when a loop rolls back to run 002 and a second loop runs', () => {
     const finished002 = log.find((e) => e.type === 'RunFinished' && e.data.runId === '002')!.data as { samples: Record<string, number[]> };
     const sample = finished002.samples['mean_reward']!;
     expect(evaluated.data.incumbent).toEqual({ runId: '002', mean: sample.reduce((a, b) => a + b, 0) / sample.length, n: sample.length });
+  });
+
+  it('leaves the projection files a rebuild from the log gives, byte for byte', async () => {
+    const before = projectionHashes(ws);
+    const r = await runInProcess(['rebuild', '--workspace', ws]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(projectionHashes(ws)).toEqual(before);
   });
 
   it('shows the rollback, and the session that started from it, in replay', async () => {

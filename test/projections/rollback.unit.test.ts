@@ -17,6 +17,7 @@ import { sampleOf } from '../../domain/judging/sample.js';
 import { isAutopilotError } from '../../domain/errors.js';
 import { historyEvents } from '../support/history-events.js';
 import { promptVars } from '../../projections/prompt.js';
+import { foldForPlots } from '../../projections/plot/fold.js';
 import { loadPolicy, loadSettings, workspacePaths } from '../../adapters/workspace.js';
 import { ROOT } from '../support/workspace.js';
 import { join } from 'node:path';
@@ -142,6 +143,10 @@ describe('when a rollback to run 002 is folded', () => {
     const text = renderAudit(found.audit);
     expect(text).toContain('incumbent:  run 002 was made the incumbent again by a rollback (tester, replacing 001)');
     expect(text).toContain('rolled back to this run by tester');
+  });
+
+  it("steps the progress chart's incumbent line back to 002", () => {
+    expect(foldForPlots(events).log.incumbents.at(-1)).toMatchObject({ runId: '002', at: 3 });
   });
 
   it('shows 002 as the incumbent in the status summary', () => {
