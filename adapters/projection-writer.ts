@@ -141,7 +141,7 @@ export class ProjectionWriter {
         const r = id === undefined || id === runId ? undefined : this.#view.runs.get(id);
         if (r) for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
       }
-    if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'CheckpointsPruned' || e.type === 'CheckpointsIndexed') {
+    if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'RolledBack' || e.type === 'CheckpointsPruned' || e.type === 'CheckpointsIndexed') {
       const pointers = renderModelPointers(this.#view);
       for (const name of MODEL_POINTERS) {
         const content = pointers.get(name);

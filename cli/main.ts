@@ -198,6 +198,28 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
       result.code = (await import('./audit.js')).auditCommand(run, o, io);
     });
   program
+    .command('rollback')
+    .description('make an earlier run the incumbent again (recorded, history kept): the next proposals build on it, the next runs are compared against it')
+    .argument('<run>', 'run id, such as 007')
+    .option('--why <text>', 'why (recorded with the rollback; required)')
+    .option('--by <name>', 'who rolls back (default: the OS user)')
+    .option('--restore-inputs', "also put back policy.json, the baselines and the prompts from the run's commit (tag autopilot/run-<id>)")
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action(async (run: string, o: { workspace: string; why?: string; by?: string; restoreInputs?: boolean; json?: boolean }) => {
+      result.code = (await import('./rollback.js')).rollbackCommand(run, o, io);
+    });
+  program
+    .command('diff')
+    .description("run B's config against run A's, and B's sample compared with A's (seeded interval, as the loop judges)")
+    .argument('<run-a>', 'run id, such as 007')
+    .argument('<run-b>', 'run id, such as 009')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action(async (a: string, b: string, o: { workspace: string; json?: boolean }) => {
+      result.code = (await import('./diff.js')).diffCommand(a, b, o, io);
+    });
+  program
     .command('replay')
     .description('the machine state and context, and the workspace view, right after event SEQ of the log')
     .requiredOption('--at <seq>', 'sequence number of the event to replay up to')

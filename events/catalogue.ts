@@ -12,6 +12,7 @@ import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } f
 import { CheckpointsIndexed } from './checkpoint-events.js';
 import { TrackerRunLinked } from './tracker-events.js';
 import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
+import { RolledBack } from './rollback-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -568,6 +569,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   CheckpointsIndexed,
   GuardrailViolation,
   InputsAccepted,
+  RolledBack,
   StopRequested,
   LoopHalted,
   LoopCompleted,
@@ -622,6 +624,7 @@ export const catalogueCodec: EventCodec<AutopilotEvent> = {
 
 /** The stream an event belongs to: a run's own stream, or its loop session's. */
 export function streamOf(event: AutopilotEvent): string {
-  const data = event.data as { runId?: unknown };
+  // A rollback belongs to the run rolled back to, so that run's audit reads it from its own stream.
+  const data = (event.type === 'RolledBack' ? { runId: event.data.to } : event.data) as { runId?: unknown };
   return typeof data.runId === 'string' ? `run-${data.runId}` : `session-${event.metadata.session}`;
 }

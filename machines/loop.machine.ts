@@ -8,7 +8,7 @@ import { assertEvent, assign, emit, fromCallback, sendTo, setup, type EventObjec
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
 import { summarizeProblems } from '../domain/policy/problems.js';
 import type { Replication } from '../domain/judging/replication.js';
-import { afterJournal, sessionStart, failuresReason, fatalOfFailure, proposerReason, rejectionsReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
+import { afterJournal, afterRollback, sessionStart, failuresReason, fatalOfFailure, proposerReason, rejectionsReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
 import { BUILTIN_PROPOSERS } from '../domain/config/settings.js';
 import { evolveRun, fallBack, newRun, type RunContext } from './run-context.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -289,6 +289,10 @@ export const loopMachine = setup({
       // A journal step restarted after a crash must not promote (or grow) the incumbent twice.
       run: ({ context, event }) => (context.run ? evolveRunOf(context, event) : null),
     }),
+    rolledBack: assign(({ event }) => {
+      assertEvent(event, 'RolledBack');
+      return afterRollback(event);
+    }),
     journaled: assign(({ context, event }) => {
       assertEvent(event, 'JournalWritten');
       const { facts, replication } = afterJournal(context, requireRun(context), event.data, event.metadata.at, context.replication);
@@ -322,6 +326,8 @@ export const loopMachine = setup({
   initial: 'bootstrap',
   on: {
     StopRequested: [{ guard: 'stopNow', actions: 'stop', target: '.stopping' }, { actions: 'stop' }],
+    // Recorded only while no loop runs (`autopilot rollback`): a resumed session folds it here.
+    RolledBack: { actions: 'rolledBack' },
   },
   states: {
     bootstrap: {

@@ -15,7 +15,7 @@
 import { assertEvent } from 'xstate';
 import { RESTORE_EVENT, initialContext, runBudgetSpent, wallBudgetSpent } from './loop.machine.js';
 import { newRun } from './run-context.js';
-import { failuresReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
+import { afterRollback, failuresReason, runBudgetReason, wallBudgetReason } from './session-rules.js';
 import { startOf, withSlot } from './parallel-context.js';
 import { parallelSetup } from './parallel-setup.js';
 import { slotRegion } from './parallel-slot.js';
@@ -43,7 +43,11 @@ export function parallelLoopMachine(k: number) {
       failureLimit: null,
     },
     initial: 'bootstrap',
-    on: { StopRequested: { actions: 'stop' } },
+    on: {
+      StopRequested: { actions: 'stop' },
+      // Recorded only while no loop runs (`autopilot rollback`): a resumed session folds it here; replications waiting end too.
+      RolledBack: { actions: m.assign(({ event }) => (event.type === 'RolledBack' ? { ...afterRollback(event), queuedReplications: [] } : {})) },
+    },
     states: {
       bootstrap: {
         entry: enter('bootstrap'),

@@ -121,6 +121,7 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'CheckpointsIndexed':
     case 'GuardrailViolation':
     case 'InputsAccepted':
+    case 'RolledBack':
     case 'StopRequested':
     case 'LoopHalted':
     case 'LoopCompleted':

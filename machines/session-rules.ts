@@ -76,6 +76,15 @@ export function sessionStart(event: EventOf<'LoopStarted'>) {
   };
 }
 
+/**
+ * What a `RolledBack` recorded while the session was unfinished changes once it resumes: the run
+ * rolled back to is the incumbent, and a replication under way ends (its candidate was judged
+ * against the incumbent replaced). Runs in flight go on, judged against the new incumbent.
+ */
+export function afterRollback(event: EventOf<'RolledBack'>): { incumbent: IncumbentRef; replication: null } {
+  return { incumbent: event.data.incumbent, replication: null };
+}
+
 /** The fatal failure a failed launch makes (a trainer that cannot start, a launcher that fails), or the one there was. */
 export function fatalOfFailure(failed: DataOf<'RunFailed'>, fatal: string | null): string | null {
   if (failed.reason === 'cannot-start') return `run ${failed.runId}: the trainer cannot start: ${failed.message}`;

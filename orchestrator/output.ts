@@ -11,6 +11,7 @@ import { fmt } from '../domain/text/numbers.js';
 import { clipText, summarizeProblems } from '../domain/policy/problems.js';
 import { fromRecordable } from '../domain/policy/recordable.js';
 import { labbookLine } from '../projections/render.js';
+import { rollbackObservation } from '../projections/labbook-text.js';
 import { jsonText } from '../domain/text/escape.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
 
@@ -127,6 +128,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: stopped what was left of proposer attempt ${e.data.attempt} (pid ${e.data.pid}${e.data.alive ? '' : ', already gone'}): ${e.data.reason}`;
     case 'InputsAccepted':
       return `inputs accepted (${e.data.by}): ${e.data.files.map((f) => f.path).join(', ')}: ${e.data.why}`;
+    case 'RolledBack':
+      return `rolled back to run ${e.data.to} (${e.data.by}): ${rollbackObservation(e.data)}: ${e.data.why}`;
     case 'ProposerStarted':
       return null;
     case 'StopRequested':

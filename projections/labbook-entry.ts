@@ -42,6 +42,7 @@ export type LabbookEntry =
   | EntryOf<'GuardrailViolation'>
   | EntryOf<'ProposerStopped'>
   | EntryOf<'InputsAccepted'>
+  | EntryOf<'RolledBack'>
   | EntryOf<'StopRequested'>
   | EntryOf<'LoopHalted', { session: string }>
   | EntryOf<'LoopCompleted', { session: string }>;

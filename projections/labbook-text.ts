@@ -32,6 +32,12 @@ function violationLine(at: string, d: Extract<LabbookEntry, { type: 'GuardrailVi
   };
 }
 
+/** What a rollback installed, in words: the run's sample and, with --restore-inputs, the files put back from its commit. */
+export function rollbackObservation(d: Extract<LabbookEntry, { type: 'RolledBack' }>['data']): string {
+  const sample = `${d.incumbent.metric} ${fmt(d.incumbent.mean)} (n=${d.incumbent.n})`;
+  return d.restored ? `${sample}; restored ${d.restored.files.join(', ')} from ${d.restored.tag} (${d.restored.commit.slice(0, 12)})` : sample;
+}
+
 /** The fields of an entry's labbook line. */
 export function labbookText(entry: LabbookEntry): LabbookLine {
   const at = entry.at;
@@ -149,6 +155,16 @@ export function labbookText(entry: LabbookEntry): LabbookLine {
         observation: d.files.map((f) => `${f.path} ${f.sha256 ? f.sha256.slice(0, 12) : 'missing'}`).join(', '),
         outcome: 'inputs accepted',
         next: d.why,
+      };
+    }
+    case 'RolledBack': {
+      const d = entry.data;
+      return {
+        at,
+        action: `roll back to run ${d.to} (${d.by})`,
+        observation: rollbackObservation(d),
+        outcome: `incumbent ${d.to}${d.previous ? `, replacing ${d.previous}` : ''}`,
+        next: `propose on run ${d.to}'s config; ${d.why}`,
       };
     }
     case 'StopRequested':

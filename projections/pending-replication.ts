@@ -6,7 +6,9 @@ import type { RunView, WorkspaceView } from './view.js';
 export function replicationFacts(view: WorkspaceView): ReplicationFacts {
   let last: RunView | undefined;
   for (const r of view.runs.values()) if (r.journal) last = r;
-  const record = last?.journal?.replication;
+  // A rollback since the last journaled run ends the replication it left: its candidate was judged against another incumbent.
+  const rolledBack = view.incumbent?.rolledBack;
+  const record = rolledBack && rolledBack.lastJournaled === (last?.runId ?? null) ? undefined : last?.journal?.replication;
   const parent = record ? view.runs.get(record.parent) : undefined;
   const replicates: { runId: string; finished: NonNullable<RunView['finished']> }[] = [];
   if (record)

@@ -240,13 +240,18 @@ function incumbentChanges(view: WorkspaceView, inc: RunView): ConfigChange[] | n
   return diffConfigs(baseline.accepted.config, inc.accepted.config);
 }
 
+// A user's rollback is why the incumbent is not the best verdict of the history: the proposer is told so.
+function rolledBackText(r: { why: string; by: string } | undefined): string {
+  return r ? ` (made the incumbent again by a rollback, ${r.by}: ${quote(r.why)})` : '';
+}
+
 function incumbentText(input: PromptInput): string {
   const { view, settings } = input;
   const current = view.incumbent;
   if (!current) return 'none yet: the baseline is run first';
   const { ref } = current;
   const r = view.runs.get(ref.runId);
-  const since = `incumbent since ${utc(current.changedAt)}${current.previous && current.previous !== ref.runId ? `, replacing ${current.previous}` : ''}`;
+  const since = `incumbent since ${utc(current.changedAt)}${current.previous && current.previous !== ref.runId ? `, replacing ${current.previous}` : ''}${rolledBackText(current.rolledBack)}`;
   const lines = [`Run ${ref.runId}: ${ref.metric} ${fmt(ref.mean)} (n=${ref.n}), ${since}.`];
   if (r) {
     const why = r.kind === 'baseline' ? 'the baseline, the first run' : r.evaluation ? verdictText(r.evaluation, { style: 'labbook' }) : 'no evaluation recorded';

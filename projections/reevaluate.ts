@@ -1,7 +1,7 @@
 /**
  * Re-derives every recorded verdict from the log alone: the candidate's sample from its
  * RunFinished (pooled with the runs RunEvaluated names), the incumbent's from the last
- * IncumbentChanged (or LoopStarted) before it, the settings RunEvaluated recorded, and the seed
+ * IncumbentChanged (or LoopStarted, or RolledBack) before it, the settings RunEvaluated recorded, and the seed
  * from the run id. Each verdict must come out bit for bit as recorded. Pure.
  */
 import type { AutopilotEvent, DataOf, IncumbentRef } from '../events/catalogue.js';
@@ -36,7 +36,8 @@ export function reevaluateVerdicts(events: Iterable<StoredEvent<AutopilotEvent>>
   for (const stored of events) {
     const e = stored.event;
     if (e.type === 'LoopStarted') incumbent = e.data.incumbent;
-    else if (e.type === 'IncumbentChanged') incumbent = e.data.incumbent;
+    // A rollback puts an incumbent back without a new session when the one it was recorded in resumes.
+    else if (e.type === 'IncumbentChanged' || e.type === 'RolledBack') incumbent = e.data.incumbent;
     else if (e.type === 'RunFinished') {
       finished.set(e.data.runId, e.data);
     } else if (e.type === 'RunEvaluated') {

@@ -98,7 +98,7 @@ export class SnapshotTaker {
     this.#machine.observe(stored);
     evolveRows(this.#rows, stored);
     const e = stored.event;
-    const runId = (e.data as { runId?: unknown }).runId;
+    const runId = e.type === 'RolledBack' ? e.data.to : (e.data as { runId?: unknown }).runId;
     if (typeof runId === 'string') this.#runText.delete(runId);
     // A session's end marks its unjournaled runs interrupted.
     if (e.type === 'LoopHalted' || e.type === 'LoopCompleted') for (const [id, r] of this.#rows.runs) if (r.journal === null) this.#runText.delete(id);

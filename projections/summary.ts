@@ -158,7 +158,8 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'JournalWritten':
       runOf(s, e.data.runId).journal = e.data.status;
       return s;
-    case 'IncumbentChanged': {
+    case 'IncumbentChanged':
+    case 'RolledBack': {
       const i = e.data.incumbent;
       s.incumbent = { run_id: i.runId, metric: i.metric, mean: i.mean, n: i.n };
       return s;

@@ -80,6 +80,8 @@ export interface RunView {
   interrupted: boolean;
   /** Its checkpoints as last indexed (CheckpointsIndexed), less those pruned since. */
   checkpointIndex?: CheckpointIndexView;
+  /** The last rollback that made it the incumbent again: when, by whom, why (absent: none). */
+  rolledBack?: { at: string; by: string; why: string };
 }
 
 /** A loop session as the log tells it. */
@@ -112,6 +114,8 @@ export interface IncumbentView {
   previous: string | null;
   changedAt: string;
   seq: number;
+  /** Set when a user made it the incumbent (`autopilot rollback`): why, who, and the last run journaled then. */
+  rolledBack?: { why: string; by: string; lastJournaled: string | null };
 }
 
 /** Everything the projection files render. */
@@ -387,6 +391,16 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     case 'InputsAccepted': {
       const d = e.data;
       for (const f of d.files) view.inputs.set(f.path, f);
+      view.labbook.push({ type: e.type, at, data: d });
+      return view;
+    }
+    case 'RolledBack': {
+      const d = e.data;
+      // Not an IncumbentChanged: the run is made incumbent by a user, and a replication left under way is dropped (pending-replication.ts).
+      let lastJournaled: string | null = null;
+      for (const r of view.runs.values()) if (r.journal) lastJournaled = r.runId;
+      view.incumbent = { ref: d.incumbent, previous: d.previous, changedAt: at, seq: stored.seq, rolledBack: { why: d.why, by: d.by, lastJournaled } };
+      run(view, d.to).rolledBack = { at, by: d.by, why: d.why };
       view.labbook.push({ type: e.type, at, data: d });
       return view;
     }

@@ -9,7 +9,9 @@ import { trackerOfAuditText } from '../../projections/audit/tracker-line.js';
 /** Fills `host` with run `id`'s page; `rows` (when loaded) gives its summary line. */
 export async function renderRun(host: HTMLElement, id: string, rows: readonly RunRow[] | null): Promise<void> {
   const row = rows?.find((r) => r.id === id);
-  const summary = row ? el('dl', { class: 'summary' }, ...COLUMNS.filter((c) => c.text(row) !== '').flatMap((c) => [el('dt', {}, c.label), el('dd', {}, c.text(row))])) : null;
+  // A rollback that made the run the incumbent again is told beside its columns.
+  const rollback = row?.rolledBack ? [el('dt', {}, 'rolled back to'), el('dd', { 'data-testid': 'rolled-back' }, `${row.rolledBack.at} by ${row.rolledBack.by}: ${row.rolledBack.why}`)] : [];
+  const summary = row ? el('dl', { class: 'summary' }, ...COLUMNS.filter((c) => c.text(row) !== '').flatMap((c) => [el('dt', {}, c.label), el('dd', {}, c.text(row))]), ...rollback) : null;
   const audit = el('section', { class: 'audit', 'data-testid': 'audit' }, el('p', { class: 'muted' }, 'loading the audit…'));
   const curve = el('section', { class: 'curve', 'data-testid': 'curve' }, el('p', { class: 'muted' }, 'loading the learning curve…'));
   const tracker = el('p', { 'data-testid': 'tracker' });

@@ -63,6 +63,7 @@ function absorb(a: RunAudit, step: AuditStep): void {
     case 'ProposerStarted':
     case 'ProposerStopped':
     case 'InputsAccepted':
+    case 'RolledBack':
     case 'CheckpointsPruned':
     case 'LockTakenOver':
     case 'LoopResumed':
@@ -173,7 +174,7 @@ export function auditRun(events: Iterable<StoredEvent<AutopilotEvent>>, runId: s
       });
     }
     if (e.type === 'RunPlanned') runIds.push(e.data.runId);
-    const data = e.data as { runId?: unknown };
+    const data = (e.type === 'RolledBack' ? { runId: e.data.to } : e.data) as { runId?: unknown };
     if (data.runId === runId) {
       if (e.type === 'RunPlanned' && !audit) {
         audit = newAudit(e.data, sessions.get(e.metadata.session) ?? null);

@@ -33,6 +33,7 @@ function heading(step: AuditStep): string {
     case 'RunEvaluated':
       return 'Evaluation';
     case 'IncumbentChanged':
+    case 'RolledBack':
       return 'Incumbent';
     case 'JournalWritten':
     case 'CheckpointsPruned':
@@ -49,6 +50,8 @@ function heading(step: AuditStep): string {
 }
 
 function incumbentLine(a: RunAudit): string {
+  const rollback = a.steps.filter((s) => s.type === 'RolledBack').at(-1);
+  if (rollback) return `run ${a.run_id} was made the incumbent again by a rollback (${rollback.by}, replacing ${rollback.previous ?? 'none'}) at #${rollback.seq}`;
   if (a.incumbent_change) return `run ${a.run_id} became the incumbent (replacing ${a.incumbent_change.previous ?? 'none'}) at #${a.incumbent_change.seq}`;
   if (a.verdict?.incumbent) return `unchanged: run ${a.verdict.incumbent.run_id} stays the incumbent`;
   return a.journal ? 'unchanged' : 'not decided yet';

@@ -127,6 +127,11 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
         ...(d.replication ? { replication: d.replication } : {}),
       };
     }
+    case 'RolledBack': {
+      const d = e.data;
+      const { metric, mean, n } = d.incumbent;
+      return { ...base, type: e.type, previous: d.previous, why: d.why, by: d.by, metric, mean, n, ...(d.restored ? { restored: d.restored } : {}) };
+    }
     case 'LoopStarted':
     case 'InputsAccepted':
     case 'LockTakenOver':
@@ -171,6 +176,8 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'StopRequested':
     case 'LoopHalted':
       return copiedStep(base, e);
+    // A rollback is a step of the run rolled back to (its stream), not of the runs open then.
+    case 'RolledBack':
     case 'LoopStarted':
     case 'LoopCompleted':
     case 'StateEntered':

@@ -122,6 +122,11 @@ export function describe(step: AuditStep): { head: string; details: string[] } {
       };
     case 'ProposerStopped':
       return { head: `attempt ${step.attempt}: what was left of it (pid ${step.pid}) ${step.alive ? 'was stopped' : 'had already ended'}`, details: [step.reason] };
+    case 'RolledBack':
+      return {
+        head: `rolled back to this run by ${step.by}: the incumbent again (replacing ${step.previous ?? 'none'}), ${step.metric} ${fmt(step.mean)} (n=${step.n})`,
+        details: [`why: ${step.why}`, ...(step.restored ? [`restored ${step.restored.files.join(', ')} from ${step.restored.tag} (commit ${step.restored.commit})`] : [])],
+      };
     case 'InputsAccepted':
       return { head: `inputs accepted (${step.by}): ${step.files.join(', ')}`, details: [`why: ${step.why}`] };
     case 'CheckpointsPruned':

@@ -125,6 +125,16 @@ export type AuditStep = StepBase &
       } & Extra)
     | { type: 'IncumbentChanged'; previous: string | null; run_id: string; metric: string; mean: number; n: number }
     | {
+        type: 'RolledBack';
+        previous: string | null;
+        why: string;
+        by: string;
+        metric: string;
+        mean: number;
+        n: number;
+        restored?: DataOf<'RolledBack'>['restored'];
+      }
+    | {
         type: 'JournalWritten';
         status: 'completed' | 'failed';
         action: string;

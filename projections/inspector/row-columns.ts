@@ -77,5 +77,6 @@ export function assemble(f: RowFields, facts: RowFacts): RunRow {
     attempts: facts.launches.length,
     startedAt: facts.launches[0]?.at ?? null,
     plannedAt: f.plannedAt,
+    ...(f.rolledBack ? { rolledBack: { ...f.rolledBack } } : {}),
   };
 }

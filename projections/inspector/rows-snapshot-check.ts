@@ -97,6 +97,12 @@ const progress = nullable<Record<string, number>>((v, at, key) => {
   return out;
 });
 
+const rolledBack: Read<NonNullable<RunFold['row']['rolledBack']>> = (v, at, key) => {
+  const o = obj(v, at, key);
+  const p = place(at, key);
+  return { at: str(o['at'], p, 'at'), by: str(o['by'], p, 'by'), why: str(o['why'], p, 'why') };
+};
+
 const row: Read<RunFold['row']> = (v, at, key) => {
   const r = obj(v, at, key);
   const p = place(at, key);
@@ -113,6 +119,7 @@ const row: Read<RunFold['row']> = (v, at, key) => {
     verdict: verdict(r['verdict'], p, 'verdict'),
     durationMs: nullableNum(r['durationMs'], p, 'durationMs'),
     plannedAt: str(r['plannedAt'], p, 'plannedAt'),
+    ...(r['rolledBack'] === undefined ? {} : { rolledBack: rolledBack(r['rolledBack'], p, 'rolledBack') }),
   };
 };
 

@@ -25,6 +25,7 @@ const RunFoldState = z.object({
     verdict: RunVerdict.nullable(),
     durationMs: z.number().nullable(),
     plannedAt: z.string(),
+    rolledBack: z.object({ at: z.string(), by: z.string(), why: z.string() }).optional(),
   }),
   launches: z.array(z.object({ seed: z.number().nullable(), at: z.string() })),
   finished: z.boolean(),

@@ -130,6 +130,9 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'GuardrailViolation':
       if (e.data.runId !== undefined) runOf(s, e.data.runId);
       return s;
+    case 'RolledBack':
+      runOf(s, e.data.to).row.rolledBack = { at: e.metadata.at, by: e.data.by, why: e.data.why };
+      return s;
     // Nothing the table shows.
     case 'LockTakenOver':
     case 'LoopResumed':
@@ -182,6 +185,7 @@ function runFoldOfView(view: WorkspaceView, r: RunView): RunFold {
     verdict: r.evaluation?.verdict ?? null,
     durationMs: r.finished?.durationMs ?? r.failures.at(-1)?.durationMs ?? null,
     plannedAt: r.plannedAt,
+    ...(r.rolledBack ? { rolledBack: { ...r.rolledBack } } : {}),
   };
   const launches = r.launches.map((l) => ({ seed: l.seed, at: l.startedAt }));
   return { row, launches, finished: r.finished !== null, journal: r.journal?.status ?? null, interrupted: r.interrupted, progress: r.progress };

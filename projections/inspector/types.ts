@@ -87,6 +87,8 @@ export interface RunRow {
   /** When the first launch started (ISO time; null: not launched). */
   startedAt: string | null;
   plannedAt: string;
+  /** The last rollback that made this run the incumbent again (`autopilot rollback`): when, by whom, why (absent: none). */
+  rolledBack?: { at: string; by: string; why: string };
 }
 
 /** One point of a learning curve. */

@@ -27,11 +27,13 @@ export function emptyPlotLog(): PlotLog {
   return { incumbents: [], progress: new Map(), lastPlanned: 0 };
 }
 
-/** Adds one event to `log` (pure; only the three event types it keeps are read). */
+/** Adds one event to `log` (pure; only the four event types it keeps are read). */
 export function evolvePlotLog(log: PlotLog, stored: StoredEvent<AutopilotEvent>): PlotLog {
   const e = stored.event;
   if (e.type === 'RunPlanned') log.lastPlanned = Math.max(log.lastPlanned, e.data.index);
   else if (e.type === 'IncumbentChanged') log.incumbents.push({ at: log.lastPlanned, runId: e.data.runId, mean: e.data.incumbent.mean });
+  // A rollback steps the incumbent line back to the run it names.
+  else if (e.type === 'RolledBack') log.incumbents.push({ at: log.lastPlanned, runId: e.data.to, mean: e.data.incumbent.mean });
   else if (e.type === 'RunProgress') {
     const reports = log.progress.get(e.data.runId) ?? [];
     reports.push({ attempt: e.data.attempt, metrics: e.data.metrics });
