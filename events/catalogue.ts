@@ -9,6 +9,7 @@ import { MODES } from '../domain/config/mode.js';
 import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
+import { RunCommitFailed, RunCommitted } from './git-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -561,6 +562,8 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   IncumbentChanged,
   JournalWritten,
   CheckpointsPruned,
+  RunCommitted,
+  RunCommitFailed,
   GuardrailViolation,
   InputsAccepted,
   StopRequested,

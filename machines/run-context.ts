@@ -117,6 +117,8 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'RunProgress':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'GuardrailViolation':
     case 'InputsAccepted':
     case 'StopRequested':

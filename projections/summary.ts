@@ -202,6 +202,8 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'ProposalRequested':
     case 'RunReattached':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'StopRequested':
     case 'LauncherCommandFailed':
       return s;

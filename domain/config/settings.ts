@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AutopilotError, type ErrorDetails } from '../errors.js';
 import { MODES } from './mode.js';
 import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from './launcher-settings.js';
+import { GitSettingsSchema } from './git-settings.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -271,6 +272,8 @@ export const SettingsSchema = z
         failure_tail_lines: z.number().int().min(0).max(200).default(LIMIT_DEFAULTS.failure_tail_lines),
       })
       .default(LIMIT_DEFAULTS),
+    /** A git commit per journaled run (see git-settings.ts). */
+    git: GitSettingsSchema,
   })
   .transform(({ slurm, launcher, ...rest }, ctx) => {
     const normalized = normalizeLauncher(launcher, slurm);

@@ -64,6 +64,8 @@ function absorb(a: RunAudit, step: AuditStep): void {
     case 'ProposerStopped':
     case 'InputsAccepted':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'LockTakenOver':
     case 'LoopResumed':
     case 'StopRequested':

@@ -14,6 +14,8 @@ const COPIED = {
   RunRequeued: ['attempt', 'jobId', 'restarts', 'state', 'reason'],
   LauncherCommandFailed: ['attempt', 'launcher', 'command', 'argv', 'exitCode', 'message', 'try', 'tries', 'retryInMs'],
   CheckpointsPruned: ['strategy', 'removed', 'kept'],
+  RunCommitted: ['sha', 'branch', 'parent', 'tag', 'best', 'files', 'refused', 'message', 'recovered'],
+  RunCommitFailed: ['step', 'message', 'hint'],
   LockTakenOver: ['previousPid', 'pid'],
   LoopResumed: ['pid', 'state'],
   StopRequested: ['reason', 'now'],
@@ -64,6 +66,8 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'AttemptPlanned':
     case 'RunRequeued':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
       return copiedStep(base, e);
     // A launcher command's failure is a run's step when it names the run; otherwise it is a session step (contextStep).
     case 'LauncherCommandFailed':
@@ -187,6 +191,8 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'IncumbentChanged':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
       return null;
     default:
       return assertNever(e, 'event');

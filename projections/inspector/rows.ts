@@ -140,6 +140,8 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'LauncherCommandFailed':
     case 'IncumbentChanged':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'InputsAccepted':
     case 'StopRequested':
     case 'StateEntered':
