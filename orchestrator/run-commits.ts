@@ -115,6 +115,13 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
   };
 }
 
+/** `autopilot check`'s line on git: whether each journaled run will be committed, and where. */
+export function gitLine(root: string, settings: Settings): string {
+  const top = gitTop(root);
+  if (!gitEnabled(settings.git, top !== null)) return `off (${settings.git.enabled === false ? 'git.enabled is false' : 'not inside a git work tree'})`;
+  return top === null ? 'on, but not inside a git work tree: each run will record RunCommitFailed' : `on: a commit per journaled run in ${top} (tags autopilot/run-N, autopilot/best)`;
+}
+
 /** The journaled runs of `session` whose commit was neither recorded nor recorded as failed, with their JournalWritten's chain hash. */
 export function uncommittedRuns(store: EventStore<AutopilotEvent>, view: WorkspaceView, session: string): { runId: string; eventHash: string }[] {
   const out: { runId: string; eventHash: string }[] = [];

@@ -56,7 +56,7 @@ describe('a loop in a workspace inside a git repository', () => {
   });
 
   it('commits each journaled run once, after its JournalWritten, with no failure', () => {
-    const journaled = of(events, 'JournalWritten').map((e) => e.data.runId);
+    const journaled = of(events, 'JournalWritten').map((e) => e.data.runId!);
     expect(journaled).toEqual(['001', '002', '003', '004']);
     expect(of(events, 'RunCommitted').map((e) => e.data.runId)).toEqual(journaled);
     expect(of(events, 'RunCommitFailed')).toEqual([]);
@@ -110,6 +110,12 @@ describe('a loop in a workspace inside a git repository', () => {
   it('leaves the user’s staged change staged, exactly, and the committed files not staged back', () => {
     expect(gitIn(repo, 'diff', '--cached')).toBe(stagedBefore);
     expect(gitIn(repo, 'show', 'main:README.md')).toBe('project\n');
+  });
+
+  it('says in `autopilot check` that runs are committed, and where', async () => {
+    const r = await cli(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}git: +on: a commit per journaled run in .*\(tags autopilot\/run-N, autopilot\/best\)$/m);
   });
 
   it('shows the commit in the run’s audit', async () => {
