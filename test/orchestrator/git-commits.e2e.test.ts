@@ -125,6 +125,24 @@ describe('a loop in a workspace inside a git repository', () => {
   });
 });
 
+describe('a loop keeping two runs in flight in a git repository', () => {
+  it('commits each run once, in journal order, with its own labbook line and no other run’s folder', async () => {
+    const { ws, repo } = repoWorkspace();
+    const r = await cli(['loop', '--runs', '4', '--parallel', '2', '--workspace', ws]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const events = await readEvents(ws);
+    const journaled = of(events, 'JournalWritten').map((e) => e.data.runId!);
+    expect(journaled).toHaveLength(4);
+    expect(of(events, 'RunCommitted').map((e) => e.data.runId)).toEqual(journaled);
+    for (const e of of(events, 'RunCommitted')) {
+      const id = e.data.runId!;
+      expect(commitsFor(repo, id)).toEqual([e.data.sha]);
+      expect(changedPaths(repo, String(e.data.sha)).filter((p) => p.startsWith('autopilot/runs/') && !p.startsWith(`autopilot/runs/${id}/`))).toEqual([]);
+      expect(gitIn(repo, 'show', `${String(e.data.sha)}:autopilot/journal/labbook.md`)).toMatch(new RegExp(`\\| run ${id} \\(`));
+    }
+  });
+});
+
 describe('a loop in a repository with no user identity', () => {
   it('records a RunCommitFailed per run with git’s message, and completes its runs', async () => {
     const { ws, repo } = repoWorkspace(false);
