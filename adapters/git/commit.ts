@@ -42,6 +42,7 @@ export interface CommitDone {
 
 export const BEST_TAG = 'autopilot/best';
 const TRIES = 3;
+const RETRY_MS = 100;
 
 /** The branch HEAD is on and its commit (null: unborn); a detached HEAD fails the `head` step. */
 export async function currentBranch(cwd: string): Promise<{ branch: string; head: string | null }> {
@@ -83,9 +84,9 @@ export async function commitFiles(req: CommitRequest): Promise<CommitDone> {
       }
       return done;
     }
-    // The branch moved under us (a user's commit): make the commit again on it, a few times at most.
-    const now = await resolveCommit(req.cwd, branch);
-    if (now === head || attempt >= TRIES) throw new GitStepError('ref', moved.message);
+    // The branch moved under us (a user's commit), or another git held its lock: try again on the HEAD then, a few times at most.
+    if (attempt >= TRIES) throw new GitStepError('ref', moved.message);
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS * attempt));
   }
 }
 

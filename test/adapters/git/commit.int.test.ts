@@ -72,6 +72,25 @@ describe('commitFiles', () => {
     expect(done.best).toBeUndefined();
   });
 
+  it('commits and moves the tags when the user’s index is locked, and says the index could not be brought up to it', async () => {
+    const repo = tempRepo();
+    writeFileSync(join(repo, '.git/index.lock'), '');
+    const done = await commitFiles({ cwd: repo, files: [file('a', '1\n')], message: message('001', 'h'), tag: 'autopilot/run-001', bestOf: null });
+    expect(gitIn(repo, 'rev-parse', 'autopilot/run-001^{commit}').trim()).toBe(done.sha);
+    expect(done.indexError).toMatch(/index\.lock/);
+  });
+
+  it('loses no commit when the branch moves meanwhile: each is made again on the new HEAD', async () => {
+    const repo = tempRepo();
+    // Started together, they read the same HEAD; the one whose compare-and-swap fails commits again on the other.
+    const [a, b] = await Promise.all(
+      ['001', '002'].map((id) => commitFiles({ cwd: repo, files: [file(`f${id}`, `${id}\n`)], message: message(id, id), tag: `autopilot/run-${id}`, bestOf: null })),
+    );
+    expect(gitIn(repo, 'rev-list', '--count', 'main').trim()).toBe('3');
+    for (const done of [a!, b!]) expect(() => gitIn(repo, 'merge-base', '--is-ancestor', done.sha, 'main')).not.toThrow();
+    expect(gitIn(repo, 'ls-tree', '--name-only', 'main').split('\n').filter(Boolean).sort()).toEqual(['README.md', 'f001', 'f002']);
+  });
+
   it('makes the root commit of an unborn branch', async () => {
     const repo = tempRepo({ unborn: true });
     const done = await commitFiles({ cwd: repo, files: [file('a.json', '{}\n')], message: message('001', 'h'), tag: 'autopilot/run-001', bestOf: null });
