@@ -35,8 +35,13 @@ export const RunCommitFailed = event(
   'RunCommitFailed',
   z.object({
     runId: RunId,
-    /** `head`: HEAD detached or unreadable; `commit`: writing the tree or commit (no identity…); `ref`: moving the branch or tags; `index`: syncing the user's index after the commit. */
-    step: z.enum(['head', 'read', 'commit', 'ref', 'index']),
+    /**
+     * `head`: HEAD detached or unreadable, or no work tree; `layout`: the repository's git directory is
+     * inside the workspace of an agent session, whose steps are guarded (a commit made meanwhile would
+     * be reverted as the agent's change); `read`, `commit`: reading it back, writing the tree or commit
+     * (no identity…); `ref`: moving the branch or tags; `index`: syncing the user's index after the commit.
+     */
+    step: z.enum(['head', 'layout', 'read', 'commit', 'ref', 'index']),
     message: z.string(),
     /** What the user can do about it. */
     hint: z.string(),

@@ -18,6 +18,7 @@ import { commitFiles } from '../adapters/git/commit.js';
 import { GitStepError, type GitStep } from '../adapters/git/git.js';
 import { findRunCommit } from '../adapters/git/recover.js';
 import { readRunFiles, runCommitPaths } from '../adapters/git/run-files.js';
+import { isAgentKind } from '../adapters/proposers/agents.js';
 import type { WorkspaceView } from '../projections/view.js';
 
 /** What the committer needs of the loop. */
@@ -43,6 +44,7 @@ export interface RunCommitter {
 
 const HINTS: Record<GitStep, string> = {
   head: 'check out a branch in the repository (a detached HEAD gets no commits); the loop goes on without committing',
+  layout: 'keep the workspace in a folder of the repository rather than at its top, or set git.enabled false; the run is in the log',
   read: 'check that the repository is readable; the run is in the log and its files on disk',
   commit: 'set an identity (git config user.name and user.email) and check the repository; the run is in the log and its files on disk',
   ref: 'the branch or a tag could not be moved (a lock left by another git, or the branch moving meanwhile); the run is in the log',
@@ -55,6 +57,9 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
   if (!gitEnabled(o.settings.git, top !== null)) return null;
   const prefix = top === null ? '' : relative(top, realpathSync(o.root)).split('\\').join('/');
   const dirPrefix = prefix === '' ? '' : `${prefix}/`;
+  // The repository's .git is then in the workspace, which an agent's step guards: git writing there meanwhile would be reverted as the agent's change.
+  const gitDirInside = top !== null && prefix === '';
+  const agentSession = (runId: string) => isAgentKind(o.view().sessions.get(sessionOf(runId))?.proposer ?? '');
   let queue: Promise<void> = Promise.resolve();
   const sessionOf = (runId: string) => o.view().runs.get(runId)?.session ?? '0000';
   const failed = (runId: string, step: GitStep, message: string) => o.record(makeEvent('RunCommitFailed', { runId, step, message, hint: HINTS[step] }, sessionOf(runId), o.now()));
@@ -67,6 +72,10 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
     const view = o.view();
     const run = view.runs.get(runId);
     if (!run?.journal || top === null) return null;
+    if (gitDirInside && agentSession(runId)) {
+      failed(runId, 'layout', `the repository's git directory is inside the workspace, where an agent's step is guarded: a commit made while an agent works would be reverted as its change`);
+      return null;
+    }
     const { files, refused } = readRunFiles(o.root, dirPrefix, runCommitPaths(runId, o.inputs));
     const message = runCommitMessage({
       runId,

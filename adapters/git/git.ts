@@ -52,7 +52,7 @@ export async function gitOut(step: GitStep, cwd: string, args: string[], options
 }
 
 /** The steps of a run commit, as RunCommitFailed names them. */
-export type GitStep = 'head' | 'read' | 'commit' | 'ref' | 'index';
+export type GitStep = 'head' | 'layout' | 'read' | 'commit' | 'ref' | 'index';
 
 /** A step of a run commit that failed, with git's own message. */
 export class GitStepError extends Error {
