@@ -5,9 +5,11 @@
  * checkpoint of a candidate under replication is kept: it becomes the incumbent's if confirmed.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { isExposedName } from '../domain/run/checkpoint-name.js';
 import { kindConfined, removeConfined } from './fs/confined.js';
 import { checkpointPointers, type RunView, type WorkspaceView } from '../projections/view.js';
+import { finalCheckpoint } from '../projections/checkpoint-index.js';
 
 /** Folders below `checkpoints/` searched for files (PufferLib's layout needs one). */
 const MAX_DEPTH = 3;
@@ -24,7 +26,9 @@ export function listCheckpoints(root: string, runDir: string): string[] {
   const dir = join(runDir, 'checkpoints');
   // A checkpoints "folder" that is a link would list (and later prune) files elsewhere.
   if (kindConfined(root, dir) !== 'directory') return [];
-  return listFiles(dir, 0);
+  // The names the orchestrator exposes indexed checkpoints under are its own, not the trainer's.
+  const runId = basename(runDir);
+  return listFiles(dir, 0).filter((f) => !isExposedName(basename(f), runId));
 }
 
 /** The files under `dir` in checkpoint order (see {@link listCheckpoints}); entries' own types, no link followed. */
@@ -46,14 +50,15 @@ export type SaveStrategy = 'all' | 'latest' | 'best';
 /** The recorded checkpoints `strategy` would delete (workspace-relative), given the view. Pure. */
 export function checkpointsToPrune(view: WorkspaceView, strategy: SaveStrategy): { removed: string[]; kept: string[] } {
   const all: string[] = [];
-  for (const r of view.runs.values()) if (r.journal) all.push(...(r.finished?.checkpoints ?? []));
+  // The trainer's files in the run folder, and the names indexed checkpoints are exposed under (never files of a folder shared by runs).
+  for (const r of view.runs.values()) if (r.journal) all.push(...(r.finished?.checkpoints ?? []), ...(r.checkpointIndex?.checkpoints.map((c) => c.name) ?? []));
   if (strategy === 'all') return { removed: [], kept: all };
   const { latest, best } = checkpointPointers(view);
   const keep = new Set<string>();
   if (best) keep.add(best.path);
   if (strategy === 'latest' && latest) keep.add(latest.path);
   const pending = pendingReplication(view);
-  const candidate = pending ? view.runs.get(pending)?.finished?.checkpoints?.at(-1) : undefined;
+  const candidate = pending ? finalCheckpoint(view.runs.get(pending))?.path : undefined;
   if (candidate) keep.add(candidate);
   return { removed: all.filter((p) => !keep.has(p)), kept: all.filter((p) => keep.has(p)) };
 }

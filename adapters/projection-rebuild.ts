@@ -1,13 +1,15 @@
 /** `autopilot rebuild`: every projection file rendered again from the log, the workspace made to match it byte for byte. */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { removeConfined, type UnsafeEntry } from './fs/confined.js';
 import { atomicWrite, sameContent } from './projection-files.js';
 import type { AutopilotEvent } from '../events/catalogue.js';
 import { hasSnapshots, type EventStore } from '../events/store.js';
+import { CHECKPOINT_INDEX_FILE } from '../projections/checkpoint-index.js';
 import { MODEL_POINTERS, RUN_PROJECTION_FILES, renderAll } from '../projections/render.js';
+import { EVALUATIONS_JOURNAL } from '../projections/evaluations.js';
 import { isSnapshotPoint, SNAPSHOT_NAMES, SnapshotTaker } from '../projections/snapshots.js';
 import { emptyView, evolveView } from '../projections/view.js';
 
@@ -53,13 +55,16 @@ function syncAll(root: string, paths: readonly string[], dirs: Iterable<string>)
  */
 export function listProjectionFiles(workspace: string): string[] {
   const present: string[] = [];
-  for (const rel of ['journal/labbook.md', 'journal/notes.md', 'runs/best.json', ...MODEL_POINTERS]) if (existsSync(join(workspace, rel))) present.push(rel);
+  for (const rel of ['journal/labbook.md', 'journal/notes.md', EVALUATIONS_JOURNAL, 'runs/best.json', ...MODEL_POINTERS]) if (existsSync(join(workspace, rel))) present.push(rel);
   const runs = join(workspace, 'runs');
   if (existsSync(runs))
     for (const entry of readdirSync(runs, { withFileTypes: true }))
       if (entry.isDirectory() && /^\d{3,}$/.test(entry.name)) {
         const names = new Set(readdirSync(join(runs, entry.name)));
-        for (const f of RUN_PROJECTION_FILES) if (names.has(f)) present.push(`runs/${entry.name}/${f}`);
+        for (const f of [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE]) if (names.has(f)) present.push(`runs/${entry.name}/${f}`);
+        // The evaluations' records (projections/evaluations.ts); the folder is only ever the projection's.
+        const evalDir = join(runs, entry.name, 'eval');
+        if (names.has('eval') && lstatSync(evalDir).isDirectory()) for (const f of readdirSync(evalDir)) if (/^e\d{3,}\.json$/.test(f)) present.push(`runs/${entry.name}/eval/${f}`);
       }
   const proposals = join(workspace, 'proposals');
   if (existsSync(proposals)) for (const f of readdirSync(proposals)) if (/^run_\d+\.json$/.test(f)) present.push(`proposals/${f}`);

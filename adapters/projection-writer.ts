@@ -19,6 +19,7 @@ import { MODEL_POINTERS, renderAll, renderBest, renderModelPointers, renderRunFi
 import { isSnapshotPoint, SnapshotTaker } from '../projections/snapshots.js';
 import type { WorkspaceView } from '../projections/view.js';
 import type { OwnWrites } from './own-writes.js';
+import { renderEvaluations } from '../projections/evaluations.js';
 
 const LABBOOK = labbookProjection.name;
 const NOTES = notesProjection.name;
@@ -132,8 +133,15 @@ export class ProjectionWriter {
       for (const r of this.#view.runs.values()) if (r.interrupted && !r.journal) for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
     this.#writeDoc(LABBOOK, labbookProjection.render(this.#labbook));
     if (NOTE_EVENTS.has(e.type)) this.#writeDoc(NOTES, notesProjection.render(this.#notes));
+    if (e.type.startsWith('Evaluation')) for (const [rel, content] of renderEvaluations(this.#view.evaluations)) this.#write(rel, content);
     if (this.#view.incumbent !== incumbentBefore || stored.seq === 1) this.#write('runs/best.json', renderBest(this.#view));
-    if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'CheckpointsPruned') {
+    // Pruning after one run removes other runs' checkpoints: their index files change too.
+    if (e.type === 'CheckpointsPruned')
+      for (const id of new Set(e.data.removed.map((p) => /^runs\/(\d{3,})\//.exec(p)?.[1]))) {
+        const r = id === undefined || id === runId ? undefined : this.#view.runs.get(id);
+        if (r) for (const [rel, content] of renderRunFiles(r)) this.#write(rel, content);
+      }
+    if (e.type === 'RunFinished' || e.type === 'IncumbentChanged' || e.type === 'CheckpointsPruned' || e.type === 'CheckpointsIndexed') {
       const pointers = renderModelPointers(this.#view);
       for (const name of MODEL_POINTERS) {
         const content = pointers.get(name);

@@ -8,6 +8,7 @@ import { parseAnchorArg, type GivenAnchor } from '../events/anchor.js';
 import { MAX_PROPOSER_SEED, PROPOSER_KINDS, type ProposerKindSetting } from '../domain/config/settings.js';
 import { registerInitCommand } from './init.js';
 import { registerInspectCommand } from './inspect.js';
+import { registerEvalCommand } from './eval.js';
 import { registerMcpCommand } from './mcp.js';
 import { registerPolicyCommand } from './policy.js';
 import { STOP_WAIT_SECONDS } from './stop.js';
@@ -279,6 +280,7 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
   registerPolicyCommand(program, result, io);
   registerMcpCommand(program, result, io);
   registerInspectCommand(program, result, io);
+  registerEvalCommand(program, result, io);
   return program;
 }
 

@@ -9,6 +9,9 @@ import { MODES } from '../domain/config/mode.js';
 import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
+import { CheckpointsIndexed } from './checkpoint-events.js';
+import { TrackerRunLinked } from './tracker-events.js';
+import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
 import { RunCommitFailed, RunCommitted } from './git-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
@@ -556,12 +559,14 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   RunRequeued,
   LauncherCommandFailed,
   RunProgress,
+  TrackerRunLinked,
   RunFinished,
   RunFailed,
   RunEvaluated,
   IncumbentChanged,
   JournalWritten,
   CheckpointsPruned,
+  CheckpointsIndexed,
   RunCommitted,
   RunCommitFailed,
   GuardrailViolation,
@@ -570,6 +575,9 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopHalted,
   LoopCompleted,
   StateEntered,
+  EvaluationPlanned,
+  EvaluationFinished,
+  EvaluationFailed,
 ]);
 /** Any event of the catalogue. */
 export type AutopilotEvent = z.infer<typeof AutopilotEvent>;

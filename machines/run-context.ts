@@ -115,8 +115,10 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'RunReattached':
     case 'LauncherCommandFailed':
     case 'RunProgress':
+    case 'TrackerRunLinked':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'RunCommitted':
     case 'RunCommitFailed':
     case 'GuardrailViolation':
@@ -124,6 +126,9 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'StopRequested':
     case 'LoopHalted':
     case 'LoopCompleted':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
     case 'StateEntered':
       return run;
     default:

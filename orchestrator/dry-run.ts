@@ -57,7 +57,9 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
   mkdirSync(join(scratch, 'logs'));
   // As in a real run, the run folder holds the config (scripts that read it still work).
   writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(runConfig, null, 2)}\n`);
-  const place = { workspace: paths.root, runDir, runId: DRY_RUN_ID };
+  // A tracker gets a run of its own for the dry run (a fresh id each time).
+  const tracker = { session: DRY_RUN_ID, runId: DRY_RUN_ID, attempt: 1, sessionStartedAt: new Date().toISOString() };
+  const place = { workspace: paths.root, runDir, runId: DRY_RUN_ID, tracker };
   const argv = trainerArgv(settings, runConfig, DRY_RUN_ID, DRY_RUN_ID);
   const cwd = inWorkspace(paths, settings.trainer.cwd);
   const record = settings.secrets.record;

@@ -17,6 +17,7 @@ import { checkResumedInputs, type InputsOutcome } from './resume-inputs.js';
 import { assertWorkspace, loadPolicy, loadSettings, WorkspaceError, workspacePaths, type WorkspacePaths } from '../adapters/workspace.js';
 import { requirePreflight } from './preflight/gate.js';
 import { requireSlurmReady } from './slurm-check.js';
+import { requirePerRunDir } from '../domain/config/checkpoint-settings.js';
 import { sessionParallel, type SessionParallel } from './loop-parallel.js';
 import { failure } from '../domain/errors.js';
 import type { ProposerKindSetting } from '../domain/config/settings.js';
@@ -67,6 +68,7 @@ export async function startLoop(
     const containment = resolveContainmentSetting(settings.containment);
     await requireSlurmReady(settings);
     const parallel = await sessionParallel(settings, options.parallel);
+    requirePerRunDir(settings.checkpoints, parallel.recorded?.k ?? 1);
     return { paths, lock, settings, policy, containment, inputs, stoppedAgent, parallel };
   } catch (e) {
     lock.release();

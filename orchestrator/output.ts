@@ -4,7 +4,8 @@
  * the progress reporter, the replay renderer).
  */
 import { verdictText } from '../domain/judging/verdict-text.js';
-import type { AutopilotEvent } from '../events/catalogue.js';
+import type { AutopilotEvent, DataOf } from '../events/catalogue.js';
+import { pairedVerdictText } from '../domain/evaluation/verdict-text.js';
 import type { StoredEvent } from '../events/store.js';
 import { fmt } from '../domain/text/numbers.js';
 import { clipText, summarizeProblems } from '../domain/policy/problems.js';
@@ -68,6 +69,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return `run ${e.data.runId}: Slurm requeued job ${e.data.jobId} (${e.data.state}, ${e.data.reason}; restart ${e.data.restarts})`;
     case 'LauncherCommandFailed':
       return `${e.data.runId ? `run ${e.data.runId}: ` : ''}${e.data.message} (try ${e.data.try} of ${e.data.tries}${e.data.retryInMs === null ? ', no more tries' : `, again in ${fmt(e.data.retryInMs / 1000)}s`})`;
+    case 'TrackerRunLinked':
+      return `run ${e.data.runId}: attempt ${e.data.attempt} logs to ${e.data.tracker === 'wandb' ? 'Weights & Biases' : 'Neptune'} at ${e.data.url}`;
     case 'RunProgress': {
       const m = e.data.metrics;
       const steps = m.agent_steps === undefined ? '' : `step ${m.agent_steps}${m.total_timesteps ? `/${m.total_timesteps}` : ''}`;
@@ -98,6 +101,10 @@ export function describeEvent(e: AutopilotEvent): string | null {
         : `run ${e.data.runId}: new incumbent (${e.data.incumbent.metric} ${fmt(e.data.incumbent.mean)})`;
     case 'JournalWritten':
       return `labbook ${labbookLine({ at: e.metadata.at, ...e.data })}`;
+    case 'CheckpointsIndexed':
+      return e.data.checkpoints.length || e.data.skipped?.length
+        ? `run ${e.data.runId}: indexed ${e.data.checkpoints.length} checkpoint(s) from ${e.data.dir}${e.data.skipped?.length ? `, skipped ${e.data.skipped.length}` : ''}`
+        : null;
     case 'RunCommitted':
       return `run ${e.data.runId}: ${e.data.recovered ? 'commit found by its tag' : 'committed'} ${e.data.sha.slice(0, 12)} (${e.data.tag}${e.data.best ? ', autopilot/best' : ''})`;
     case 'RunCommitFailed':
@@ -135,7 +142,22 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'ProposalRequested':
     case 'StateEntered':
       return null;
+    case 'EvaluationPlanned':
+      return `evaluation ${e.data.evaluationId}: ${e.data.targets.map((t) => `${t.spec} (${t.checkpoint})`).join(' vs ')} on held-out seeds ${e.data.seeds.first}–${e.data.seeds.first + e.data.seeds.count - 1}`;
+    case 'EvaluationFinished':
+      return `evaluation ${e.data.evaluationId}: ${evaluationResultText(e.data)}`;
+    case 'EvaluationFailed':
+      return `evaluation ${e.data.evaluationId} failed${e.data.target ? ` (${e.data.target})` : ''}, ${e.data.reason}: ${e.data.message}`;
   }
+}
+
+/** A finished evaluation in a few words: the paired verdict, or the one checkpoint's mean. */
+function evaluationResultText(d: DataOf<'EvaluationFinished'>): string {
+  const label = (r: DataOf<'EvaluationFinished'>['results'][number]) => `run ${r.runId} (${r.checkpoint.slice(r.checkpoint.lastIndexOf('/') + 1)})`;
+  const [first, second] = d.results;
+  if (d.paired && second) return pairedVerdictText(d.paired, label(first!), label(second), 'the metric');
+  const s = first!.samples;
+  return `${label(first!)}: mean ${fmt(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length))} over ${s.length} held-out seeds`;
 }
 
 /** Lines printed under an event's line: a failed attempt's last output (the reason is usually there: a traceback, "CUDA error: no device found"). */

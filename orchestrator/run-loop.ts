@@ -262,7 +262,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   };
   // Checkpoints are pruned only once the run is journaled, and the pruning is itself recorded.
   const afterJournal = (runId: string) => {
-    const strategy = getPath(writer.view.runs.get(runId)?.accepted?.config ?? {}, 'autopilot.save_strategy');
+    // A run's own save_strategy, else the workspace's checkpoints.keep.
+    const strategy = getPath(writer.view.runs.get(runId)?.accepted?.config ?? {}, 'autopilot.save_strategy') ?? settings.checkpoints.keep;
     if (strategy !== 'latest' && strategy !== 'best') return;
     const { removed, kept } = pruneCheckpoints(paths.root, writer.view, strategy);
     persist(makeEvent('CheckpointsPruned', { runId, strategy, removed, kept }, event0Session(runId)));

@@ -7,7 +7,9 @@
 import type { RunView, WorkspaceView } from './view.js';
 import type { LabbookEntry, LabbookLine } from './labbook-entry.js';
 import { labbookText } from './labbook-text.js';
-import { checkpointPointers } from './view.js';
+import { checkpointPointers, type CheckpointPointer } from './view.js';
+import { CHECKPOINT_INDEX_FILE, renderCheckpointIndex } from './checkpoint-index.js';
+import { renderEvaluations } from './evaluations.js';
 import { escapeText, jsonText, textOfLines } from '../domain/text/escape.js';
 
 /** The checkpoint pointers the projection keeps under models/. */
@@ -105,9 +107,12 @@ export function renderRunJson(r: RunView): string {
 /** `runs/<id>/summary.json`: outcome, metrics and verdict. */
 export function renderSummary(r: RunView): string {
   const lastFailure = r.failures.at(-1) ?? null;
+  const tracked = r.launches.filter((l) => l.tracker).at(-1);
   return json({
     run_id: r.runId,
     status: status(r),
+    // The tracker run (W&B, Neptune) of the last attempt that printed one.
+    ...(tracked?.tracker ? { tracker: { ...tracked.tracker, attempt: tracked.attempt } } : {}),
     summary_source: r.finished?.summarySource ?? 'none',
     metrics: r.finished?.metrics ?? null,
     samples_n: r.finished ? Object.fromEntries(Object.entries(r.finished.samples).map(([k, v]) => [k, v.length])) : null,
@@ -244,6 +249,8 @@ function addRunFiles(files: Map<string, string>, r: RunView, notes: string): voi
   if (r.finished || r.failures.length > 0) files.set(`${dir}/summary.json`, renderSummary(r));
   files.set(`${dir}/notes.txt`, notes);
   if (r.proposals.length > 0) files.set(`proposals/run_${r.runId}.json`, renderProposalArchive(r));
+  const index = renderCheckpointIndex(r);
+  if (index !== null) files.set(`${dir}/${CHECKPOINT_INDEX_FILE}`, index);
 }
 
 /** Files of one run (only those the log already has content for). */
@@ -257,9 +264,14 @@ export function renderRunFiles(r: RunView): Map<string, string> {
 export function renderModelPointers(view: WorkspaceView): Map<string, string> {
   const files = new Map<string, string>();
   const { latest, best } = checkpointPointers(view);
-  if (latest) files.set('models/latest.json', json({ run_id: latest.runId, checkpoint: latest.path }));
-  if (best) files.set('models/best.json', json({ run_id: best.runId, checkpoint: best.path }));
+  if (latest) files.set('models/latest.json', json(pointerJson(latest)));
+  if (best) files.set('models/best.json', json(pointerJson(best)));
   return files;
+}
+
+// The hash and step only for an indexed checkpoint, so pointers of earlier logs render unchanged.
+function pointerJson(p: CheckpointPointer): object {
+  return { run_id: p.runId, checkpoint: p.path, ...(p.sha256 ? { sha256: p.sha256, step: p.step ?? null } : {}) };
 }
 
 /** Every projection file of the workspace (each run's notes rendered once, for its folder and for notes.md). */
@@ -276,5 +288,6 @@ export function renderAll(view: WorkspaceView): Map<string, string> {
   }
   files.set('journal/notes.md', renderNotesFromSections(sections));
   for (const [k, v] of renderModelPointers(view)) files.set(k, v);
+  for (const [k, v] of renderEvaluations(view.evaluations)) files.set(k, v);
   return files;
 }

@@ -201,11 +201,16 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'LoopResumed':
     case 'ProposalRequested':
     case 'RunReattached':
+    case 'TrackerRunLinked':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'RunCommitted':
     case 'RunCommitFailed':
     case 'StopRequested':
     case 'LauncherCommandFailed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return s;
     default:
       return assertNever(e);

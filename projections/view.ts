@@ -9,6 +9,8 @@ import { assertNever } from '../domain/assert-never.js';
 import type { Mode } from '../domain/config/mode.js';
 import type { FallbackFacts, LabbookEntry } from './labbook-entry.js';
 import { enteredStateName } from '../machines/state-name.js';
+import { applyIndexed, applyPruned, finalCheckpoint, indexedNames, type CheckpointIndexView, type CheckpointRef } from './checkpoint-index.js';
+import { evolveEvaluations, type EvaluationView } from './evaluations.js';
 
 /** One proposal the proposer made for a run, and what became of it. */
 export interface ProposalView {
@@ -45,6 +47,10 @@ export interface LaunchView {
   reason: string | null;
   durationMs: number | null;
   message: string | null;
+  /** Where the attempt's output starts in its log (RunStarted's logOffset). */
+  logOffset?: number;
+  /** The tracker run the attempt logged to, as its trainer printed it (TrackerRunLinked). */
+  tracker?: { tracker: 'wandb' | 'neptune'; url: string };
 }
 
 /** Everything the log says about one run. */
@@ -72,6 +78,8 @@ export interface RunView {
   progress: DataOf<'RunProgress'>['metrics'] | null;
   /** Its session ended (halted or completed) before the run was journaled. */
   interrupted: boolean;
+  /** Its checkpoints as last indexed (CheckpointsIndexed), less those pruned since. */
+  checkpointIndex?: CheckpointIndexView;
 }
 
 /** A loop session as the log tells it. */
@@ -122,11 +130,24 @@ export interface WorkspaceView {
   runOrdinal: Map<string, number>;
   /** The last run in `runs` whose checkpoints (less those pruned) are not empty: `checkpointPointers`' latest, kept by the fold so it costs nothing per run. */
   latestCheckpoint: string | null;
+  /** The evaluations of `autopilot eval`, by id, in the order planned. */
+  evaluations: Map<string, EvaluationView>;
 }
 
 /** An empty workspace. */
 export function emptyView(): WorkspaceView {
-  return { runs: new Map(), sessions: new Map(), incumbent: null, labbook: [], lastSeq: 0, firstSeq: new Map(), inputs: new Map(), runOrdinal: new Map(), latestCheckpoint: null };
+  return {
+    runs: new Map(),
+    sessions: new Map(),
+    incumbent: null,
+    labbook: [],
+    lastSeq: 0,
+    firstSeq: new Map(),
+    inputs: new Map(),
+    runOrdinal: new Map(),
+    latestCheckpoint: null,
+    evaluations: new Map(),
+  };
 }
 
 function run(view: WorkspaceView, runId: string): RunView {
@@ -276,7 +297,13 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
         reason: null,
         durationMs: null,
         message: null,
+        logOffset: d.logOffset,
       });
+      return view;
+    }
+    case 'TrackerRunLinked': {
+      const l = launch(run(view, e.data.runId), e.data.attempt);
+      if (l) l.tracker = { tracker: e.data.tracker, url: e.data.url };
       return view;
     }
     case 'RunReattached':
@@ -299,10 +326,13 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       r.finished = { ...e.data, at };
       const l = launch(r, e.data.attempt);
       if (l) Object.assign(l, { endedAt: at, outcome: 'finished', exitCode: e.data.exitCode, durationMs: e.data.durationMs });
-      if (hasCheckpoint(r)) {
-        const latest = view.latestCheckpoint;
-        if (latest === null || (view.runOrdinal.get(r.runId) ?? 0) >= (view.runOrdinal.get(latest) ?? 0)) view.latestCheckpoint = r.runId;
-      } else if (view.latestCheckpoint === r.runId) view.latestCheckpoint = scanLatestCheckpoint(view);
+      noteCheckpoint(view, r);
+      return view;
+    }
+    case 'CheckpointsIndexed': {
+      const r = run(view, e.data.runId);
+      applyIndexed(r, e.data, at);
+      noteCheckpoint(view, r);
       return view;
     }
     case 'RunFailed': {
@@ -334,7 +364,10 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'CheckpointsPruned':
-      for (const r of view.runs.values()) if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
+      for (const r of view.runs.values()) {
+        if (r.finished?.checkpoints) r.finished = { ...r.finished, checkpoints: r.finished.checkpoints.filter((p) => !e.data.removed.includes(p)) };
+        applyPruned(r, e.data.removed);
+      }
       if (view.latestCheckpoint !== null && !hasCheckpoint(view.runs.get(view.latestCheckpoint))) view.latestCheckpoint = scanLatestCheckpoint(view);
       if (e.data.removed.length > 0) view.labbook.push({ type: e.type, at, data: e.data });
       return view;
@@ -383,6 +416,11 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       if (s) s.state = enteredStateName(s.state, e.data.to);
       return view;
     }
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
+      evolveEvaluations(view.evaluations, e);
+      return view;
     default:
       return assertNever(e);
   }
@@ -395,9 +433,17 @@ export function foldView(events: Iterable<StoredEvent<AutopilotEvent>>): Workspa
   return view;
 }
 
-/** Whether the run's last checkpoint names one (the test the pointers have always used). */
+/** Whether the finished run ends with a checkpoint (indexed, or listed by RunFinished). */
 function hasCheckpoint(r: RunView | undefined): boolean {
-  return Boolean(r?.finished?.checkpoints?.at(-1));
+  return finalCheckpoint(r) !== null;
+}
+
+/** Keeps `latestCheckpoint` (the last run in `runs` with one) up to date after `r` changed. */
+function noteCheckpoint(view: WorkspaceView, r: RunView): void {
+  if (hasCheckpoint(r)) {
+    const latest = view.latestCheckpoint;
+    if (latest === null || (view.runOrdinal.get(r.runId) ?? 0) >= (view.runOrdinal.get(latest) ?? 0)) view.latestCheckpoint = r.runId;
+  } else if (view.latestCheckpoint === r.runId) view.latestCheckpoint = scanLatestCheckpoint(view);
 }
 
 /** The last run in `runs` with a checkpoint, by a full scan: only when the one the fold kept lost its checkpoints. */
@@ -411,15 +457,17 @@ function scanLatestCheckpoint(view: WorkspaceView): string | null {
 export function knownCheckpoints(view: WorkspaceView): string[] {
   const known: string[] = [];
   for (const r of view.runs.values()) known.push(...(r.finished?.checkpoints ?? []));
-  return known;
+  return [...known, ...indexedNames(view)];
 }
 
-/** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative. */
-export function checkpointPointers(view: WorkspaceView): { latest: { runId: string; path: string } | null; best: { runId: string; path: string } | null } {
+/** A run's final checkpoint as a pointer names it. */
+export type CheckpointPointer = { runId: string } & CheckpointRef;
+
+/** The checkpoints `latest` (of the most recent run that saved one) and `best` (of the incumbent), workspace-relative: the exposed name once indexed. */
+export function checkpointPointers(view: WorkspaceView): { latest: CheckpointPointer | null; best: CheckpointPointer | null } {
   const newest = view.latestCheckpoint === null ? undefined : view.runs.get(view.latestCheckpoint);
-  const newestPath = newest?.finished?.checkpoints?.at(-1);
-  const latest = newest && newestPath ? { runId: newest.runId, path: newestPath } : null;
+  const newestRef = finalCheckpoint(newest);
   const inc = view.incumbent ? view.runs.get(view.incumbent.ref.runId) : undefined;
-  const bestPath = inc?.finished?.checkpoints?.at(-1);
-  return { latest, best: inc && bestPath ? { runId: inc.runId, path: bestPath } : null };
+  const bestRef = finalCheckpoint(inc);
+  return { latest: newest && newestRef ? { runId: newest.runId, ...newestRef } : null, best: inc && bestRef ? { runId: inc.runId, ...bestRef } : null };
 }

@@ -7,21 +7,24 @@ import { trainerArgv } from './trainer-argv.js';
 import { trainerFullEnv, trainerOwnEnv, type TrainerPlace } from './trainer-env.js';
 
 /** The environment the trainer gets: ours (without the anchor key), the settings' extras, and the run's PUFFER_AUTOPILOT_* variables. */
-export function trainerEnv(deps: LoopDeps, runId: string): Record<string, string> {
-  return trainerFullEnv(deps.settings, placeOf(deps, runId));
+export function trainerEnv(deps: LoopDeps, runId: string, attempt: number): Record<string, string> {
+  return trainerFullEnv(deps.settings, placeOf(deps, runId, attempt));
 }
 
 /** The variables autopilot itself sets for the trainer (what RunStarted records, redacted). */
-export function trainerOwnEnvOf(deps: LoopDeps, runId: string): Record<string, string> {
-  return trainerOwnEnv(deps.settings, placeOf(deps, runId));
+export function trainerOwnEnvOf(deps: LoopDeps, runId: string, attempt: number): Record<string, string> {
+  return trainerOwnEnv(deps.settings, placeOf(deps, runId, attempt));
 }
 
-function placeOf(deps: LoopDeps, runId: string): TrainerPlace {
+function placeOf(deps: LoopDeps, runId: string, attempt: number): TrainerPlace {
   const view = deps.history();
   const run = view.runs.get(runId);
+  const session = run ? view.sessions.get(run.session) : undefined;
   // The GPU LoopStarted recorded for the run's slot (a resumed session keeps the GPUs it started with).
-  const gpu = run ? (view.sessions.get(run.session)?.gpus?.[run.slot ?? 0] ?? null) : null;
-  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId, ...(gpu !== null ? { gpu } : {}) };
+  const gpu = run ? (session?.gpus?.[run.slot ?? 0] ?? null) : null;
+  // The tracker run's id derives from what the log holds, so a restarted orchestrator computes the same.
+  const tracker = run && session ? { session: run.session, runId, attempt, sessionStartedAt: session.startedAt } : null;
+  return { workspace: deps.paths.root, runDir: deps.paths.runDir(runId), runId, ...(gpu !== null ? { gpu } : {}), ...(tracker ? { tracker } : {}) };
 }
 
 /** The slot a run is in, for RunStarted, when several runs are in flight. */

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { folderChanges, type FolderChange, type FolderEntry } from '../../domain/run/run-folder.js';
 import { isPlotFile } from '../../projections/plot/files.js';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
+import { CHECKPOINT_INDEX_FILE } from '../../projections/checkpoint-index.js';
 import { kindConfined } from '../fs/confined.js';
 import { kindOf } from '../fs/entry.js';
 import { walkEntries } from '../fs/walk.js';
@@ -19,7 +20,15 @@ export const MAX_FOLDER_ENTRIES = 10_000;
 
 /** The loop's own files in a run folder (and their temp files while written), and the learning curve `autopilot plot` may draw there at any time. */
 function isProjection(rel: string): boolean {
-  return RUN_PROJECTION_FILES.some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel);
+  return [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE].some((f) => rel === f || rel.startsWith(`${f}.tmp-`)) || isPlotFile(rel) || isEvaluationRecord(rel);
+}
+
+/** The folder `autopilot eval` makes in a run folder: listed through, not recorded itself. */
+const EVAL_DIR = 'eval';
+
+/** The records `autopilot eval` keeps there (projections/evaluations.ts); anything else in it counts. */
+function isEvaluationRecord(rel: string): boolean {
+  return /^eval\/e\d{3,}\.json(\.tmp-[^/]*)?$/.test(rel);
 }
 
 /** What identifies an entry unchanged: kind and inode, a file's size and times, a link's target. Null when gone. */
@@ -42,11 +51,11 @@ export function recordRunFolder(root: string, runDir: string): FolderEntry[] {
   const entries: FolderEntry[] = [{ path: relative(root, runDir), identity: self }];
   // A run folder swapped for a link (or reached through one) is named by itself, never listed through.
   if (kindConfined(root, runDir) !== 'directory') return entries;
-  walkEntries(runDir, isProjection, (abs) => {
+  walkEntries(runDir, isProjection, (abs, rel) => {
     if (entries.length >= MAX_FOLDER_ENTRIES) return false;
     const id = identity(abs);
     if (id === null) return false;
-    entries.push({ path: relative(root, abs), identity: id });
+    if (!(rel === EVAL_DIR && id.startsWith('directory:'))) entries.push({ path: relative(root, abs), identity: id });
     return id.startsWith('directory:');
   });
   return entries;

@@ -103,7 +103,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
   const submit = async (attempt: number, argv: string[], cwd: string): Promise<string | null> => {
     for (let t = 1; ; t++) {
       try {
-        return await launcher.submit(argv, cwd, trainerEnv(deps, run.runId));
+        return await launcher.submit(argv, cwd, trainerEnv(deps, run.runId, attempt));
       } catch (err) {
         if (!(err instanceof LauncherCommandError)) throw err;
         const retryInMs = t < tries ? Math.round(policy.retry_seconds * 1000 * 2 ** (t - 1)) : null;
@@ -174,7 +174,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
           logPath: deps.paths.log(run.runId),
           exitFile: filesOf(attempt).result,
           logOffset,
-          env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
+          env: redactEnv(trainerOwnEnvOf(deps, run.runId, attempt), deps.settings.secrets.record),
           ...slotOfRun(deps, run.runId),
           job: { ...p.job, id: jobId },
         },

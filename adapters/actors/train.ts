@@ -14,6 +14,7 @@ import { redactArgv, redactEnv, redactText } from '../secrets.js';
 import { ensureDirConfined, kindConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import { linkRunLog } from './run-log.js';
 import { listCheckpoints } from '../checkpoints.js';
+import { indexCheckpoints } from './index-checkpoints.js';
 import { failureTail, launchOutcome } from './launch-outcome.js';
 import { makeEvent, type ActorDeps, type LoopDeps } from './deps.js';
 import { reporter } from '../recorder.js';
@@ -21,6 +22,7 @@ import { unsafeViolation } from './violations.js';
 import { guardInputs } from './input-guard.js';
 import { uncontainedViolation } from './uncontained.js';
 import { recordRunFolder } from './run-folder-after.js';
+import { mirrorRunLog } from './run-log-mirror.js';
 import { clusterTrain, type Prepared } from './train-cluster.js';
 import { slurmLauncher } from '../launcher/slurm/launcher.js';
 import { SlurmSettingsSchema } from '../../domain/config/launcher-settings.js';
@@ -70,6 +72,10 @@ export function trainActor(deps: ActorDeps) {
     /** Turns how a launch ended into RunFinished or RunFailed. */
     const settle = (attempt: number, r: LaunchResult) => {
       if (cancelled) return;
+      // Before the end is read: linking a checkpoint changes its ctime, which RunFinished's fingerprints record.
+      if (!r.neverStarted) indexCheckpoints(deps, session, run.runId, attempt, emit, (unsafe) => violation(unsafe, attempt));
+      // Whatever the outcome, the metric lines and the tracker's address the attempt printed are kept.
+      if (!r.neverStarted) mirrorRunLog(deps, run.runId, attempt, session, emit, violation);
       // A cluster job that vanished, was cancelled from outside or hit the scheduler's limit: its state is the outcome.
       if (r.endedBy && !r.stoppedFor)
         return failed(attempt, r.endedBy.reason, r.exitCode, r.signal, r.durationMs, r.endedBy.message, false, failureTail(r.tail, deps.settings.limits.failure_tail_lines));
@@ -225,7 +231,7 @@ export function trainActor(deps: ActorDeps) {
         handle = launchLocal({
           argv,
           cwd,
-          env: trainerEnv(deps, run.runId),
+          env: trainerEnv(deps, run.runId, attempt),
           root,
           logFile: deps.paths.log(run.runId),
           exitFile,
@@ -261,7 +267,7 @@ export function trainActor(deps: ActorDeps) {
             logPath: deps.paths.log(run.runId),
             exitFile,
             logOffset: h.logOffset,
-            env: redactEnv(trainerOwnEnvOf(deps, run.runId), deps.settings.secrets.record),
+            env: redactEnv(trainerOwnEnvOf(deps, run.runId, attempt), deps.settings.secrets.record),
             ...slotOfRun(deps, run.runId),
             containment: h.containment,
           },

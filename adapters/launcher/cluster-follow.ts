@@ -108,7 +108,9 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
     ...(spec.progressEveryMs ? { progressEveryMs: spec.progressEveryMs } : {}),
     ...(spec.onMetrics ? { onMetrics: spec.onMetrics } : {}),
   });
+  // The job's current stretch of running, and the time it ran before it (a requeued job waiting in the queue is neither hung nor using its wall-clock time).
   let runningSince: number | null = spec.startedAtMs;
+  let ranMs = 0;
   let running = false;
   let restarts = spec.restarts;
   let stoppedFor: LaunchResult['stoppedFor'] = null;
@@ -154,8 +156,13 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
       spec.onRequeued({ restarts, state: entry.state, reason: entry.reason });
     }
     if (entry.state !== lastEntry?.state || entry.reason !== lastEntry.reason) spec.onState?.(entry);
-    running = launcher.running(entry.state);
-    if (running && runningSince === null) runningSince = Date.now();
+    const nowRunning = launcher.running(entry.state);
+    if (nowRunning && runningSince === null) runningSince = Date.now();
+    if (!nowRunning && running && runningSince !== null) {
+      ranMs += Date.now() - runningSince;
+      runningSince = null;
+    }
+    running = nowRunning;
     lastEntry = entry;
   });
 
@@ -163,7 +170,7 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
     log.drain();
     if (!running || runningSince === null || stoppedFor) return;
     const now = Date.now();
-    if (now - runningSince > spec.wallMs) stop('timeout');
+    if (ranMs + now - runningSince > spec.wallMs) stop('timeout');
     else if (now - Math.max(log.lastOutputAt(), runningSince) > spec.noOutputMs) stop('hung');
   }, TICK_MS);
 
@@ -190,7 +197,7 @@ export function followJob(launcher: ClusterLauncher, spec: JobFollowSpec): JobHa
     const base: LaunchResult = {
       exitCode: record?.exitCode ?? details?.exitCode ?? null,
       signal: record ? record.signal : details?.signal ? signalName(details.signal) : null,
-      durationMs: runningSince === null ? 0 : Date.now() - runningSince,
+      durationMs: ranMs + (runningSince === null ? 0 : Date.now() - runningSince),
       stoppedFor,
       recorded: record !== null,
       neverStarted: false,

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../workspace.js';
 import { holdDirConfined, readConfined, writeConfined, type HeldDir } from '../fs/confined.js';
 import { launchContainment, type LaunchContainment } from './containment.js';
 import { followLog, type Follower } from './follow.js';
-import { processAlive, processStartTime, signalGroup, terminateGroup, waitGroupGone, waitWhile } from './process-group.js';
+import { processAlive, processStartTime, signalGroup, waitGroupGone, waitWhile } from './process-group.js';
 import type { SupervisorSpec } from './supervise.js';
 
 /** What to launch. */
@@ -214,8 +214,7 @@ function follow(att: Attachment, exited: Promise<void>, contained: LaunchContain
     stoppedFor = reason;
     // Processes that left the group (setsid) are reached through the containment.
     contained.signal('SIGTERM', att.pid);
-    if (contained.record.mode === 'process-group') return void terminateGroup(att.pid, att.graceMs);
-    // The supervisor kills what is left after the grace, then records the end (killing it would leave a subreaper's orphans to init).
+    // The supervisor kills what is left after the grace, then records the end; killing it with its group at the grace would race that record (and leave a subreaper's orphans to init).
     signalGroup(att.pid, 'SIGTERM');
     void waitWhile(() => !over, att.graceMs + SUPERVISOR_STOP_MS).then((done) => {
       if (done) return;

@@ -104,18 +104,6 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-/** SIGTERM to the group, then SIGKILL to whatever is left after `graceMs`. Resolves when the group is gone. */
-export async function terminateGroup(pid: number, graceMs: number): Promise<void> {
-  if (!signalGroup(pid, 'SIGTERM')) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!groupAlive(pid)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  signalGroup(pid, 'SIGKILL');
-  await waitGroupGone(pid, 2000);
-}
-
 /** True while `pid` runs (a zombie — dead but not yet reaped — counts as gone). */
 export function processAlive(pid: number): boolean {
   try {

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { AutopilotError, type ErrorDetails } from '../errors.js';
 import { MODES } from './mode.js';
 import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from './launcher-settings.js';
+import { CheckpointSettingsSchema } from './checkpoint-settings.js';
+import { LegacyWandbSchema, mergeLegacyWandb, TrackersSchema } from './trackers.js';
+import { EvaluationSettingsSchema } from './evaluation-settings.js';
 import { GitSettingsSchema } from './git-settings.js';
 
 const Seconds = z.number().positive();
@@ -191,8 +194,12 @@ export const SettingsSchema = z
         policy: z.enum(['fixed', 'increment', 'random']).default('increment'),
       })
       .default({ key: 'train.seed', policy: 'increment' }),
-    /** Weights & Biases: the trainer gets PufferLib's --wandb flags; the local JSON mirrors are written regardless. */
-    wandb: z.strictObject({ enabled: z.boolean().default(false), project: z.string().min(1).default('autopilot') }).default({ enabled: false, project: 'autopilot' }),
+    /** The experiment tracker the trainer logs to (trackers.ts); runs/<id>/metrics.jsonl is written regardless. */
+    trackers: TrackersSchema.optional(),
+    /** The former `trackers.wandb` (`{enabled, project}`), still read. */
+    wandb: LegacyWandbSchema.optional(),
+    /** How `autopilot eval` evaluates checkpoints on held-out seeds (evaluation-settings.ts). */
+    evaluation: EvaluationSettingsSchema,
     /** How a run is judged against the incumbent (see README, "Decisions that noise cannot fool"). */
     statistics: z
       .strictObject({
@@ -272,16 +279,23 @@ export const SettingsSchema = z
         failure_tail_lines: z.number().int().min(0).max(200).default(LIMIT_DEFAULTS.failure_tail_lines),
       })
       .default(LIMIT_DEFAULTS),
+    /** Where checkpoints are, which are kept, and caps on indexing them (see checkpoint-settings.ts). */
+    checkpoints: CheckpointSettingsSchema,
     /** A git commit per journaled run (see git-settings.ts). */
     git: GitSettingsSchema,
   })
-  .transform(({ slurm, launcher, ...rest }, ctx) => {
+  .transform(({ slurm, launcher, trackers: given, wandb, ...rest }, ctx) => {
     const normalized = normalizeLauncher(launcher, slurm);
     if ('error' in normalized) {
       ctx.addIssue({ code: 'custom', path: normalized.path, message: normalized.error });
       return z.NEVER;
     }
-    return { ...rest, launcher: normalized };
+    const trackers = mergeLegacyWandb(given, wandb);
+    if ('error' in trackers) {
+      ctx.addIssue({ code: 'custom', path: ['wandb'], message: trackers.error });
+      return z.NEVER;
+    }
+    return { ...rest, launcher: normalized, trackers };
   });
 /** Parsed settings with defaults applied. */
 export type Settings = z.output<typeof SettingsSchema>;

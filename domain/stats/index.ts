@@ -22,3 +22,4 @@ export { welchTest } from './welch.js';
 export { VERDICTS, type Verdict } from './verdict.js';
 export { decimalsFor } from './format.js';
 export { type MeanInterval, meanInterval } from './mean-interval.js';
+export { type PairedComparison, type PairedOptions, pairedBootstrap, pairedSeed, resamplePairedMeans } from './paired.js';

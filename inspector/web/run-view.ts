@@ -4,6 +4,7 @@ import type { RunRow } from '../api.js';
 import { api } from './api-client.js';
 import { COLUMNS } from './columns.js';
 import { el, pre, replace } from './dom.js';
+import { trackerOfAuditText } from '../../projections/audit/tracker-line.js';
 
 /** Fills `host` with run `id`'s page; `rows` (when loaded) gives its summary line. */
 export async function renderRun(host: HTMLElement, id: string, rows: readonly RunRow[] | null): Promise<void> {
@@ -11,10 +12,16 @@ export async function renderRun(host: HTMLElement, id: string, rows: readonly Ru
   const summary = row ? el('dl', { class: 'summary' }, ...COLUMNS.filter((c) => c.text(row) !== '').flatMap((c) => [el('dt', {}, c.label), el('dd', {}, c.text(row))])) : null;
   const audit = el('section', { class: 'audit', 'data-testid': 'audit' }, el('p', { class: 'muted' }, 'loading the audit…'));
   const curve = el('section', { class: 'curve', 'data-testid': 'curve' }, el('p', { class: 'muted' }, 'loading the learning curve…'));
-  replace(host, el('p', {}, el('a', { href: '#/runs' }, '← all runs')), el('h2', {}, `Run ${id}`), summary, el('h3', {}, 'Learning curve'), curve, el('h3', {}, 'Audit'), audit);
+  const tracker = el('p', { 'data-testid': 'tracker' });
+  replace(host, el('p', {}, el('a', { href: '#/runs' }, '← all runs')), el('h2', {}, `Run ${id}`), summary, tracker, el('h3', {}, 'Learning curve'), curve, el('h3', {}, 'Audit'), audit);
   await Promise.all([
     api.audit(id).then(
-      (text) => replace(audit, pre(text, 'audit-text')),
+      (text) => {
+        replace(audit, pre(text, 'audit-text'));
+        // The tracker run (W&B, Neptune) the attempt printed: an https address of the tracker's host, checked again here.
+        const link = trackerOfAuditText(text);
+        if (link) replace(tracker, `${link.tracker === 'wandb' ? 'Weights & Biases' : 'Neptune'} run: `, el('a', { href: link.url, rel: 'noopener noreferrer', target: '_blank' }, link.url));
+      },
       (e: Error) => replace(audit, el('p', { class: 'error' }, `audit: ${e.message}`)),
     ),
     api.curve(id).then(

@@ -118,6 +118,7 @@ function absorb(a: RunAudit, step: AuditStep): void {
     // Steps shown as they are, which change no summary field.
     case 'AttemptPlanned':
     case 'RunRequeued':
+    case 'TrackerRunLinked':
     case 'LauncherCommandFailed':
       return;
     case 'RunFinished':

@@ -4,6 +4,7 @@ import { fmt } from '../../domain/text/numbers.js';
 import { textOfLines } from '../../domain/text/escape.js';
 import { utc } from '../render.js';
 import { describe, verdictLine } from './step-text.js';
+import { trackerLine } from './tracker-line.js';
 import type { AuditStep, RunAudit } from './steps.js';
 
 /** The heading a step is printed under. */
@@ -24,6 +25,7 @@ function heading(step: AuditStep): string {
     case 'RunStarted':
     case 'RunReattached':
     case 'RunRequeued':
+    case 'TrackerRunLinked':
     case 'LauncherCommandFailed':
     case 'RunFinished':
     case 'RunFailed':
@@ -68,6 +70,8 @@ export function renderAudit(a: RunAudit): string {
   lines.push(`  outcome:    ${a.outcome ? describe(a.outcome).head : 'none yet'}`);
   lines.push(`  verdict:    ${a.verdict ? verdictLine(a.verdict) : 'none yet'}`);
   lines.push(`  incumbent:  ${incumbentLine(a)}`);
+  const tracked = a.steps.filter((s) => s.type === 'TrackerRunLinked').at(-1);
+  if (tracked) lines.push(trackerLine(tracked.url));
   let current: string | null = null;
   const width = String(a.steps.at(-1)?.seq ?? 0).length;
   for (const step of a.steps) {

@@ -12,6 +12,7 @@ const COPIED = {
   RunReattached: ['attempt', 'pid', 'jobId', 'foundBy', 'alive'],
   AttemptPlanned: ['attempt', 'launcher', 'job', 'argv', 'resubmission'],
   RunRequeued: ['attempt', 'jobId', 'restarts', 'state', 'reason'],
+  TrackerRunLinked: ['attempt', 'tracker', 'url'],
   LauncherCommandFailed: ['attempt', 'launcher', 'command', 'argv', 'exitCode', 'message', 'try', 'tries', 'retryInMs'],
   CheckpointsPruned: ['strategy', 'removed', 'kept'],
   RunCommitted: ['sha', 'branch', 'parent', 'tag', 'best', 'files', 'refused', 'message', 'recovered'],
@@ -65,6 +66,7 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'RunReattached':
     case 'AttemptPlanned':
     case 'RunRequeued':
+    case 'TrackerRunLinked':
     case 'CheckpointsPruned':
     case 'RunCommitted':
     case 'RunCommitFailed':
@@ -137,6 +139,10 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'LoopHalted':
     case 'LoopCompleted':
     case 'StateEntered':
+    case 'CheckpointsIndexed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return null;
     default:
       return assertNever(e, 'event');
@@ -185,12 +191,17 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'RunReattached':
     case 'RunRequeued':
     case 'RunProgress':
+    case 'TrackerRunLinked':
     case 'RunFinished':
     case 'RunFailed':
     case 'RunEvaluated':
     case 'IncumbentChanged':
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
     case 'RunCommitted':
     case 'RunCommitFailed':
       return null;

@@ -164,6 +164,8 @@ export function describe(step: AuditStep): { head: string; details: string[] } {
         head: `attempt ${step.attempt} reattached after a restart: ${step.job_id ? `Slurm job ${step.job_id} (found by ${step.found_by ?? 'id'})` : `pid ${step.pid}`} ${step.alive ? 'was still running' : 'had already ended'}`,
         details: [],
       };
+    case 'TrackerRunLinked':
+      return { head: `attempt ${step.attempt} logged to ${step.tracker === 'wandb' ? 'Weights & Biases' : 'Neptune'}: ${step.url}`, details: [] };
     case 'RunRequeued':
       return { head: `attempt ${step.attempt} requeued by Slurm: job ${step.job_id} ${step.state} (${step.reason}), restart ${step.restarts}`, details: [] };
     case 'LauncherCommandFailed':

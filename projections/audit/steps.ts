@@ -92,6 +92,7 @@ export type AuditStep = StepBase &
     | { type: 'RunReattached'; attempt: number; pid: number | null; job_id?: string | undefined; found_by?: DataOf<'RunReattached'>['foundBy']; alive: boolean }
     | { type: 'AttemptPlanned'; attempt: number; launcher: 'slurm'; job: DataOf<'AttemptPlanned'>['job']; argv: string[]; resubmission?: boolean | undefined }
     | { type: 'RunRequeued'; attempt: number; job_id: string; restarts: number; state: string; reason: string }
+    | { type: 'TrackerRunLinked'; attempt: number; tracker: DataOf<'TrackerRunLinked'>['tracker']; url: string }
     | {
         type: 'LauncherCommandFailed';
         attempt?: number | undefined;

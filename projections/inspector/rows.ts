@@ -137,14 +137,19 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'ProposerStarted':
     case 'ProposerStopped':
     case 'RunReattached':
+    case 'TrackerRunLinked':
     case 'LauncherCommandFailed':
     case 'IncumbentChanged':
     case 'CheckpointsPruned':
+    case 'CheckpointsIndexed':
     case 'RunCommitted':
     case 'RunCommitFailed':
     case 'InputsAccepted':
     case 'StopRequested':
     case 'StateEntered':
+    case 'EvaluationPlanned':
+    case 'EvaluationFinished':
+    case 'EvaluationFailed':
       return s;
     default:
       return assertNever(e);

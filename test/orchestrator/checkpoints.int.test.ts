@@ -34,7 +34,15 @@ describe('when runs save checkpoints with the built-in trainer', () => {
     expect(r.exitCode, r.all).toBe(0);
 
     const config2 = JSON.parse(readFileSync(join(ws, 'runs/002/config.json'), 'utf8'));
-    expect(config2.load_model_path).toBe(join(ws, 'runs/001/checkpoints/model_000008.json'));
+    // Continued from the name run 001's final checkpoint is exposed under (indexed after its attempt), not the trainer's own file.
+    const indexed = (await execa('node', [CLI, 'events', '--json', '--type', 'CheckpointsIndexed', '--workspace', ws])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { data: { runId: string; checkpoints: { name: string; path: string; step: number }[] } });
+    const index1 = indexed.find((e) => e.data.runId === '001')!.data;
+    expect(index1.checkpoints.map((c) => c.step)).toEqual([2, 4, 6, 8]);
+    expect(index1.checkpoints.at(-1)!.path).toBe('runs/001/checkpoints/model_000008.json');
+    expect(config2.load_model_path).toBe(join(ws, index1.checkpoints.at(-1)!.name));
     const diff2 = JSON.parse(readFileSync(join(ws, 'runs/002/config_diff.json'), 'utf8'));
     expect(diff2.normalizations).toContainEqual(expect.objectContaining({ key: 'load_model_path', rule: 'resume_from:best' }));
     const run2 = JSON.parse(readFileSync(join(ws, 'runs/002/run.json'), 'utf8'));
@@ -57,6 +65,7 @@ describe('when runs save checkpoints with the built-in trainer', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { data: { runId: string; removed: string[] } });
     expect(events.map((e) => e.data.runId)).toEqual(['001', '002']);
-    expect(events[0]!.data.removed).toHaveLength(3);
+    // The trainer's four files and three of the four exposed names: the final one is the incumbent's.
+    expect(events[0]!.data.removed).toHaveLength(7);
   });
 });

@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRICS_MIRROR } from '../../adapters/actors/run-log-scan.js';
 import { projectionHashes } from '../support/chaos.js';
 import { CLI, ROOT, copyShippedWorkspace } from '../support/workspace.js';
 
-const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log']);
+// Not projections: the trainer's outputs, and the loop's mirror of its metric lines (written from its log).
+const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log', METRICS_MIRROR]);
 
 /** `npm run loop`: the build, then the loop command, which the tests run as npm would after `--`. */
 const SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['loop']!;

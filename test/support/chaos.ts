@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { execa, type ResultPromise } from 'execa';
+import { METRICS_MIRROR } from '../../adapters/actors/run-log-scan.js';
 import { ANCHOR_FILE } from '../../events/anchor.js';
 import { CLI, FAKE_TRAINER, ROOT } from './workspace.js';
 
@@ -244,7 +245,8 @@ export async function until<T>(what: string, probe: () => T | undefined, limitMs
   }
 }
 
-const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log']);
+// Not projections: the trainer's outputs, and the loop's mirror of its metric lines (written from its log).
+const TRAINER_OUTPUTS = new Set(['trainer_summary.json', 'train.log', METRICS_MIRROR]);
 
 /** Temp files (a projection's `<file>.tmp-<pid>-<suffix>`, the fake trainer's `<file>.tmp`): never projection files themselves. */
 export const TEMP_FILE = /\.tmp(-\d+-[0-9a-z]+)?$/;

@@ -41,6 +41,8 @@ export interface EnvSection {
 /** The `eval` section (final evaluation). */
 export interface EvalSection {
   episodes: number;
+  /** Seed of the first episode (episode i starts from seed + i), or null: the train seed's evaluation stream. */
+  seed: number | null;
 }
 
 /** A complete, validated trainer configuration. */
@@ -50,6 +52,10 @@ export interface TrainerConfig {
   eval: EvalSection;
   /** Checkpoint to continue training from, or null. */
   load_model_path: string | null;
+  /** Evaluate `load_checkpoint` without training (`--eval-only`). */
+  eval_only: boolean;
+  /** The checkpoint `--eval-only` evaluates, or null. */
+  load_checkpoint: string | null;
 }
 
 /** What a config value may be. */
@@ -101,7 +107,10 @@ export const KEY_SPECS: readonly KeySpec[] = [
   { key: 'train.device', type: { kind: 'choice', choices: ['cpu'] }, help: 'compute device', hasDefault: true },
   { key: 'env.num_envs', type: i(1, 4096), help: 'parallel CartPole environments', hasDefault: true },
   { key: 'eval.episodes', type: i(32, 100_000), help: 'episodes of the final evaluation', hasDefault: true },
+  { key: 'eval.seed', type: i(0, Number.MAX_SAFE_INTEGER), help: 'seed of the first evaluation episode (episode i uses seed + i)', hasDefault: true },
   { key: 'load_model_path', type: { kind: 'path' }, help: 'checkpoint to continue training from', hasDefault: true },
+  { key: 'eval_only', type: b, help: 'evaluate --load-checkpoint and exit, training nothing (a bare flag)', hasDefault: true },
+  { key: 'load_checkpoint', type: { kind: 'path' }, help: 'the checkpoint --eval-only evaluates', hasDefault: true },
 ];
 
 /**
@@ -136,8 +145,10 @@ export function defaultConfig(): TrainerConfig {
       device: 'cpu',
     },
     env: { num_envs: 8 },
-    eval: { episodes: 32 },
+    eval: { episodes: 32, seed: null },
     load_model_path: null,
+    eval_only: false,
+    load_checkpoint: null,
   };
 }
 
@@ -177,6 +188,10 @@ export interface ConfigError {
  * @returns null if the config is usable, else the first problem found
  */
 export function validateConfig(cfg: TrainerConfig): ConfigError | null {
+  if (cfg.eval_only && cfg.load_checkpoint === null) return { flag: '--eval-only', message: 'needs --load-checkpoint PATH (the checkpoint to evaluate)' };
+  if (!cfg.eval_only && cfg.load_checkpoint !== null) {
+    return { flag: '--load-checkpoint', message: 'is read only with --eval-only (to continue training from a checkpoint use --load-model-path)' };
+  }
   const t = cfg.train;
   const n = cfg.env.num_envs;
   if (t.batch_size % n !== 0) {

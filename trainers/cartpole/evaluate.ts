@@ -3,9 +3,11 @@
  * parallel by the *greedy* policy (argmax of the logits, ties to the lowest
  * action). The only randomness is the initial states, drawn from the
  * evaluation stream of the train seed, so the same weights and seed always
- * give the same per-episode returns.
+ * give the same per-episode returns. With a first-episode seed S, episode i
+ * starts from the evaluation stream of seed S + i instead: episodes of two
+ * checkpoints evaluated from the same S pair up by seed.
  */
-import { CartPoleVec, MAX_EPISODE_STEPS } from './env.js';
+import { CartPoleVec, MAX_EPISODE_STEPS, OBS_SIZE } from './env.js';
 import { argmaxRow } from './policy.js';
 import type { ActorCritic } from './policy.js';
 import { Rng, STREAM } from './rng.js';
@@ -27,9 +29,15 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : s / xs.length;
 }
 
-/** Play `episodes` greedy episodes, one per environment copy. */
-export function evaluate(policy: ActorCritic, episodes: number, seed: number): EvalResult {
+/** Play `episodes` greedy episodes, one per environment copy; episode i starts from seed `firstSeed + i` when one is given. */
+export function evaluate(policy: ActorCritic, episodes: number, seed: number, firstSeed: number | null = null): EvalResult {
   const env = new CartPoleVec(episodes, new Rng(seed, STREAM.evalEnv));
+  if (firstSeed !== null)
+    for (let i = 0; i < episodes; i++) {
+      // Only the first episode of each copy counts, so its start is all a per-episode seed must decide.
+      const rng = new Rng(firstSeed + i, STREAM.evalEnv);
+      for (let k = 0; k < OBS_SIZE; k++) env.obs[i * OBS_SIZE + k] = rng.uniform(-0.05, 0.05);
+    }
   const k = policy.arch.num_actions;
   const returns = new Array<number>(episodes).fill(0);
   const lengths = new Array<number>(episodes).fill(0);

@@ -80,7 +80,10 @@ export function parseFlags(argv: readonly string[]): ParseResult {
     }
     let raw: string;
     if (eq >= 0) raw = arg.slice(eq + 1);
-    else {
+    else if (spec.type.kind === 'bool' && !key.includes('.') && (argv[a + 1] === undefined || argv[a + 1]!.startsWith('--'))) {
+      // A top-level boolean may be bare (`--eval-only`), as autopilot renders one that is true.
+      raw = 'True';
+    } else {
       const next = argv[a + 1];
       if (next === undefined) return { kind: 'error', error: { flag: flagName(key), message: `missing value; expected ${describeType(spec.type)}` } };
       raw = next;

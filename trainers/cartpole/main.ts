@@ -8,6 +8,9 @@
  * (summary path; default `$RUN_DIR/trainer_summary.json`, else
  * `./trainer_summary.json`).
  *
+ * `--eval-only --load-checkpoint PATH [--eval.episodes N] [--eval.seed S]` trains nothing: it
+ * evaluates the checkpoint (episode i from seed S + i) and writes the same summary (eval-only.ts).
+ *
  * stdout: one JSON object per line (training progress, throttled to one line
  * per epoch and at most about one every 0.5 s, then one `"phase":"eval"` line
  * with the summary metrics and the process CPU time `cpu_s`).
@@ -17,14 +20,15 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Checkpoint } from './checkpoint.js';
-import { CheckpointError, checkpointFileName, parseCheckpoint } from './checkpoint.js';
+import { CheckpointError, checkpointFileName } from './checkpoint.js';
 import type { TrainerConfig } from './config.js';
 import { evaluate } from './evaluate.js';
+import { evaluateCheckpoint, loadCheckpoint } from './eval-only.js';
 import { parseFlags, usage } from './flags.js';
-import { readJson, writeJsonAtomic } from './io.js';
+import { writeJsonAtomic } from './io.js';
 import { buildSummary } from './summary.js';
 import type { EpochReport } from './train.js';
-import { createPolicy, train } from './train.js';
+import { train } from './train.js';
 
 const PRINT_INTERVAL_MS = 500;
 
@@ -38,17 +42,6 @@ function note(text: string): void {
 
 function round(x: number, digits = 6): number {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
-}
-
-function loadCheckpoint(path: string, cfg: TrainerConfig): Checkpoint {
-  let json: unknown;
-  try {
-    json = readJson(path);
-  } catch (e) {
-    throw new CheckpointError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  const probe = createPolicy(cfg);
-  return parseCheckpoint(json, probe.arch, { actor: probe.actorSize, critic: probe.params.length - probe.actorSize });
 }
 
 /** The newest checkpoint this trainer wrote into `dir` (its names sort by epoch), or null. */
@@ -79,6 +72,7 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const runDir = env['PUFFER_AUTOPILOT_RUN_DIR'] || null;
   const summaryPath = resolve(env['PUFFER_AUTOPILOT_SUMMARY'] || (runDir ? join(runDir, 'trainer_summary.json') : 'trainer_summary.json'));
   const ckptDir = resolve(runDir ? join(runDir, 'checkpoints') : 'checkpoints');
+  if (cfg.eval_only) return evalOnly(cfg, runId, summaryPath);
 
   let resume: Checkpoint | null = null;
   // A job its scheduler restarted (Slurm's requeue or preemption) continues from its own latest checkpoint.
@@ -150,7 +144,7 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const result = train(cfg, resume, { onEpoch, onCheckpoint });
   note(`trained ${result.agent_steps} steps in ${(result.elapsed_ms / 1000).toFixed(2)} s (${Math.round(result.sps)} sps); checkpoints in ${ckptDir}`);
 
-  const ev = evaluate(result.policy, cfg.eval.episodes, t.seed);
+  const ev = evaluate(result.policy, cfg.eval.episodes, t.seed, cfg.eval.seed);
   const summary = buildSummary({
     timestamp: new Date(),
     runId,
@@ -169,6 +163,22 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   emit({ phase: 'eval', ...summary.metrics, cpu_s: round((cpu.user + cpu.system) / 1e6, 4) });
   note(`eval (${ev.returns.length} greedy episodes): mean_reward ${ev.mean_reward.toFixed(1)}, success_rate ${ev.success_rate.toFixed(3)}; summary ${summaryPath}`);
   return 0;
+}
+
+/** `--eval-only`: evaluate the checkpoint, print the eval line. @returns the exit code */
+function evalOnly(cfg: TrainerConfig, runId: string | null, summaryPath: string): number {
+  try {
+    const summary = evaluateCheckpoint(cfg, runId, summaryPath);
+    emit({ phase: 'eval', ...summary.metrics });
+    note(
+      `eval-only ${cfg.load_checkpoint} (${summary.metrics.eval_episodes} greedy episodes from seed ${cfg.eval.seed ?? 'of the train seed'}): mean_reward ${summary.metrics.mean_reward.toFixed(1)}; summary ${summaryPath}`,
+    );
+    return 0;
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    process.stderr.write(`error: --load-checkpoint: ${e.message}\n`);
+    return 2;
+  }
 }
 
 try {

@@ -17,15 +17,25 @@ for example ``python3 autopilot_shim.py train puffer_drone_pp --train.learning-r
    A PufferLib without ``load_config`` gets the shim's own mapping instead:
    ``--section.key-name VALUE`` becomes ``args[section][key_name]``, a flag
    without a value is ``True``;
-3. calls ``pufferlib.pufferl.train(ENV, args)`` and takes the logs it returns
+3. makes PufferLib's ``WandbLogger`` use ``$WANDB_RUN_ID`` (autopilot's id of the attempt) as its
+   run id: PufferLib passes ``wandb.init(id=load_id or wandb.util.generate_id())``, which
+   overrides the variable, so a resumed attempt would otherwise start a new W&B run
+   (see :func:`keep_wandb_run_id`);
+4. calls ``pufferlib.pufferl.train(ENV, args)`` and takes the logs it returns
    (dicts with ``environment/score``, ``environment/perfect_deliv``,
    ``environment/episode_length``, ``SPS``, ``agent_steps``, ``epoch`` ...),
    printing one JSON metric line per log on stdout as it is produced;
-4. writes ``trainer_summary.json`` atomically (temp file, then rename) at
+5. writes ``trainer_summary.json`` atomically (temp file, then rename) at
    ``$PUFFER_AUTOPILOT_SUMMARY``: ``timestamp``, ``run_id``
    (``$PUFFER_AUTOPILOT_RUN_ID``), the ``train`` / ``env`` / ``vec`` sections
    used, ``metrics`` mapped from the logs (see :func:`map_log`) and, when the
    per-report values of the final evaluation could be observed, ``samples``.
+
+With ``--eval-only --load-checkpoint PATH --eval.episodes N --eval.seed S`` (what ``autopilot eval``
+appends), it trains nothing: it loads the checkpoint as ``puffer eval`` does (``--load-model-path``,
+``load_env`` and ``load_policy``), plays one episode per seed S, S+1, ... (``vecenv.reset(seed)``,
+until the env's first report), and writes the same summary with one value per seed in ``samples``
+(see :func:`evaluate_checkpoint`).
 
 Exit codes: 0 trained and summarised; 2 bad usage or flags PufferLib refused;
 3 pufferlib missing or unusable; 4 PufferLib raised; 5 no logs, or the summary
@@ -45,7 +55,10 @@ import time
 import traceback
 
 PROG = 'autopilot_shim'
-USAGE = f'usage: {PROG}.py train ENV [PufferLib flags...]   (e.g. train puffer_drone_pp --train.learning-rate 0.003)'
+USAGE = (
+    f'usage: {PROG}.py train ENV [PufferLib flags...] [--eval-only --load-checkpoint PATH --eval.episodes N --eval.seed S]'
+    '   (e.g. train puffer_drone_pp --train.learning-rate 0.003)'
+)
 
 #: Exit codes.
 EXIT_USAGE = 2
@@ -421,6 +434,146 @@ def build_summary(args, logs, stats):
     return summary
 
 
+# ---------------------------------------------------------------------------- evaluating a checkpoint
+
+#: The flags of ``autopilot eval`` (with a value, but ``--eval-only``), which PufferLib does not know.
+EVAL_FLAGS = {'--load-checkpoint': 'checkpoint', '--eval.episodes': 'episodes', '--eval.seed': 'seed'}
+#: Env steps one evaluation episode may take before its env must have reported.
+MAX_EVAL_STEPS = 1_000_000
+
+
+def split_eval_flags(flags):
+    """``(flags without autopilot's eval flags, {'checkpoint', 'episodes', 'seed'} or None)``: None when
+    ``--eval-only`` is absent; a ShimError (exit 2) when it is there without a checkpoint."""
+    rest, found, evaluating, i = [], {}, False, 0
+    while i < len(flags):
+        flag = flags[i]
+        name, _, inline = flag.partition('=')
+        if flag == '--eval-only':
+            evaluating = True
+        elif name in EVAL_FLAGS:
+            if not inline and i + 1 >= len(flags):
+                raise ShimError(f'{name} needs a value', EXIT_USAGE)
+            found[EVAL_FLAGS[name]] = inline if inline else flags[i + 1]
+            i += 0 if inline else 1
+        else:
+            rest.append(flag)
+        i += 1
+    if not evaluating:
+        return flags, None
+    if 'checkpoint' not in found:
+        raise ShimError('--eval-only needs --load-checkpoint PATH (the checkpoint to evaluate)', EXIT_USAGE)
+    try:
+        episodes, seed = int(found.get('episodes', 32)), int(found.get('seed', 0))
+    except ValueError:
+        raise ShimError(f'--eval.episodes and --eval.seed take integers, got {found}', EXIT_USAGE) from None
+    if episodes < 1 or seed < 0:
+        raise ShimError(f'--eval.episodes must be at least 1 and --eval.seed not negative, got {episodes} and {seed}', EXIT_USAGE)
+    # PufferLib's own flag for the weights to load, as `puffer eval ENV --load-model-path PATH` takes it.
+    rest = [f for j, f in enumerate(rest) if not (f.startswith('--load-model-path') or (j > 0 and rest[j - 1] == '--load-model-path'))]
+    return rest + ['--load-model-path', found['checkpoint']], {'checkpoint': found['checkpoint'], 'episodes': episodes, 'seed': seed}
+
+
+def first_report(infos):
+    """The metrics of the first non-empty info dict of a step (nested dicts flattened on ``/``), named as
+    in the training summary (``score``, ``episode_length``...; ``n`` left out); None when none reported."""
+    for info in infos if isinstance(infos, (list, tuple)) else [infos]:
+        if not isinstance(info, dict) or not info:
+            continue
+        flat, stack = {}, [('', info)]
+        while stack:
+            prefix, node = stack.pop()
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    stack.append((f'{prefix}{key}/', value))
+                else:
+                    name, number = metric_name(ENV_PREFIX + prefix + str(key)), finite_number(value)
+                    if name is not None and number is not None:
+                        flat[name] = number
+        if flat:
+            return flat
+    return None
+
+
+def play_episode(torch, sample_logits, policy, vecenv, seed, args):
+    """One episode from ``vecenv.reset(seed)``, the policy acting as in ``puffer eval`` (``forward_eval``,
+    ``sample_logits``), until the env's first report; returns that report's metrics."""
+    device, rnn = args['train'].get('device', 'cpu'), args['train'].get('use_rnn')
+    ob, _ = vecenv.reset(seed=seed)
+    state = {}
+    if rnn:
+        agents = vecenv.observation_space.shape[0]
+        state = {k: torch.zeros(agents, policy.hidden_size, device=device) for k in ('lstm_h', 'lstm_c')}
+    for _ in range(MAX_EVAL_STEPS):
+        with torch.no_grad():
+            logits, _ = policy.forward_eval(torch.as_tensor(ob).to(device), state)
+            action, _, _ = sample_logits(logits)
+            action = action.cpu().numpy().reshape(vecenv.action_space.shape)
+        ob, _, _, _, infos = vecenv.step(action)
+        report = first_report(infos)
+        if report is not None:
+            return report
+    raise ShimError(f'the env reported nothing in {MAX_EVAL_STEPS} steps from seed {seed}', EXIT_NO_RESULT)
+
+
+def evaluate_checkpoint(pufferl, env_name, args, spec):
+    """Plays ``spec['episodes']`` episodes of the checkpoint ``args`` loads, episode i from seed
+    ``spec['seed'] + i``, and returns the summary: each metric every episode reported, its mean in
+    ``metrics`` and its per-seed values in ``samples``. The env and policy come as ``puffer eval`` makes
+    them (PufferAI/PufferLib ``pufferlib/pufferl.py`` ``eval()``, commit 02b8f4b1a72c4978359efbd6771023b19c62b577:
+    one env, ``load_env``, ``load_policy`` loading ``load_model_path``); its endless render loop is not used."""
+    load_env, load_policy = getattr(pufferl, 'load_env', None), getattr(pufferl, 'load_policy', None)
+    if not callable(load_env) or not callable(load_policy):
+        raise ShimError('pufferlib.pufferl has no load_env / load_policy; this PufferLib cannot evaluate a checkpoint', EXIT_NO_PUFFERLIB)
+    try:
+        import torch
+        from pufferlib.pytorch import sample_logits
+    except Exception as error:
+        raise ShimError(f'cannot evaluate without torch and pufferlib.pytorch: {type(error).__name__}: {error}', EXIT_NO_PUFFERLIB) from None
+    backend = args['vec'].get('backend')
+    args['vec'] = dict(backend=backend if backend == 'PufferEnv' else 'Serial', num_envs=1)
+    try:
+        vecenv = load_env(env_name, args)
+        policy = load_policy(args, vecenv, env_name)
+        reports = []
+        for i in range(spec['episodes']):
+            reports.append(play_episode(torch, sample_logits, policy, vecenv, spec['seed'] + i, args))
+            print(json.dumps({'phase': 'eval', 'episodes': i + 1, **reports[-1]}, sort_keys=True), flush=True)
+    except ShimError:
+        raise
+    except Exception as error:
+        traceback.print_exc()
+        raise ShimError(f'evaluating {spec["checkpoint"]} raised {type(error).__name__}: {error}', EXIT_PUFFERLIB_FAILED) from None
+    names = [name for name in reports[0] if all(name in r for r in reports)]
+    samples = {name: [r[name] for r in reports] for name in names}
+    summary = {
+        'timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        **{name: section(args, name) for name in SECTIONS},
+        'metrics': {name: sum(values) / len(values) for name, values in samples.items()},
+        'samples': samples,
+        'eval': {'episodes': spec['episodes'], 'seed': spec['seed']},
+        'checkpoint': spec['checkpoint'],
+    }
+    run_id = os.environ.get('PUFFER_AUTOPILOT_RUN_ID')
+    if run_id:
+        summary['run_id'] = run_id
+    return summary
+
+
+def write_summary(summary):
+    """Writes ``summary`` at ``$PUFFER_AUTOPILOT_SUMMARY`` (nothing when it is unset); returns the exit code."""
+    path = os.environ.get('PUFFER_AUTOPILOT_SUMMARY')
+    if not path:
+        print(f'{PROG}: PUFFER_AUTOPILOT_SUMMARY is not set; no trainer_summary.json written', file=sys.stderr, flush=True)
+        return 0
+    try:
+        write_atomic(path, summary)
+    except (OSError, ValueError, TypeError) as error:
+        raise ShimError(f'could not write {path}: {error}', EXIT_NO_RESULT) from None
+    print(f'{PROG}: wrote {path} ({len(summary["metrics"])} metrics, {len(summary.get("samples", {}))} sampled)', file=sys.stderr, flush=True)
+    return 0
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -457,7 +610,9 @@ def run(argv):
         return 0
     if len(argv) < 2 or argv[0] != 'train' or argv[1].startswith('-'):
         raise ShimError(f'expected `train ENV` first, got {argv[:2]!r}\n{USAGE}', EXIT_USAGE)
-    env_name, flags = argv[1], with_data_dir(argv[2:], os.environ.get('PUFFER_AUTOPILOT_RUN_DIR'))
+    env_name, (flags, evaluation) = argv[1], split_eval_flags(argv[2:])
+    if evaluation is None:
+        flags = with_data_dir(flags, os.environ.get('PUFFER_AUTOPILOT_RUN_DIR'))
     try:  # progress lines should reach autopilot while training runs, even through a pipe
         sys.stdout.reconfigure(line_buffering=True)
     except (AttributeError, ValueError):
@@ -465,9 +620,13 @@ def run(argv):
 
     pufferl = import_pufferl()
     args, how = load_args(pufferl, env_name, flags)
+    if evaluation is not None:
+        print(f'{PROG}: evaluating {evaluation["checkpoint"]} on {env_name}, seeds {evaluation["seed"]}-{evaluation["seed"] + evaluation["episodes"] - 1}', file=sys.stderr, flush=True)
+        return write_summary(evaluate_checkpoint(pufferl, env_name, args, evaluation))
     total = finite_number(section(args, 'train').get('total_timesteps'))
     observer = Observer(total)
     observer.install(pufferl)
+    keep_wandb_run_id(pufferl, os.environ.get('WANDB_RUN_ID'))
     print(f'{PROG}: training {env_name} with pufferlib.pufferl.train (flags read by {how})', file=sys.stderr, flush=True)
     note = resume_note(args)
     if note:
@@ -488,17 +647,22 @@ def run(argv):
     for log in logs:
         observer.emit(log)
 
-    summary = build_summary(args, logs, observer.stats)
-    path = os.environ.get('PUFFER_AUTOPILOT_SUMMARY')
-    if not path:
-        print(f'{PROG}: PUFFER_AUTOPILOT_SUMMARY is not set; no trainer_summary.json written', file=sys.stderr, flush=True)
-        return 0
-    try:
-        write_atomic(path, summary)
-    except (OSError, ValueError, TypeError) as error:
-        raise ShimError(f'could not write {path}: {error}', EXIT_NO_RESULT) from None
-    print(f'{PROG}: wrote {path} ({len(summary["metrics"])} metrics, {len(summary.get("samples", {}))} sampled)', file=sys.stderr, flush=True)
-    return 0
+    return write_summary(build_summary(args, logs, observer.stats))
+
+
+def keep_wandb_run_id(pufferl, run_id):
+    """Makes ``pufferl.WandbLogger(args)`` open the W&B run ``run_id`` (as its ``load_id`` would) instead of a
+    freshly generated one; an explicit ``load_id`` still wins. Nothing without ``run_id`` or a ``WandbLogger``."""
+    logger = getattr(pufferl, 'WandbLogger', None)
+    if not run_id or logger is None or getattr(logger, '_autopilot_run_id', None) is not None:
+        return
+    original = logger.__init__
+
+    def __init__(self, args, load_id=None, *rest, **kwargs):
+        original(self, args, load_id or run_id, *rest, **kwargs)
+
+    logger.__init__ = __init__
+    logger._autopilot_run_id = run_id
 
 
 def main():

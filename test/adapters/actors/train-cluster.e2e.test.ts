@@ -151,7 +151,8 @@ describe('Slurm putting a job back, and limits', () => {
   it('continues the built-in trainer from its latest checkpoint when Slurm requeues its job', async () => {
     const ws = copyShippedWorkspace();
     workspaces.push(ws);
-    patchSettings(ws, { launcher: 'slurm', slurm: { poll_seconds: 0.3 } });
+    // A no-output limit shorter than the job then waits in the queue: the wait is not silence of the trainer.
+    patchSettings(ws, { launcher: 'slurm', slurm: { poll_seconds: 0.3 }, timeouts: { quick: { wall_seconds: 180, no_output_seconds: 8, grace_seconds: 5 } } });
     // A run long enough to requeue in the middle, with a checkpoint every 2 epochs.
     const baseline = join(ws, 'configs', 'baseline_quick.json');
     const config = JSON.parse(readFileSync(baseline, 'utf8')) as { train: Record<string, unknown> };
@@ -163,6 +164,7 @@ describe('Slurm putting a job back, and limits', () => {
     await waitFor(() => Promise.resolve(existsSync(checkpoints) && readdirSync(checkpoints).length >= 2), 120_000);
     await execa('scontrol', ['requeue', jobId]);
     await waitForJobState(jobId, ['PENDING'], 30_000);
+    await new Promise((r) => setTimeout(r, 10_000));
     makeJobEligibleNow(jobId);
     const r = await running;
     expect(r.exitCode, r.all).toBe(0);

@@ -16,8 +16,8 @@ describe('when a trainer forks a grandchild that ignores SIGTERM', () => {
     });
 
     it('records the signal the trainer died of, although the grandchild outlived the grace period', async () => {
-      // A grace long enough for a loaded machine to reap and record the trainer before the group is killed.
-      const { handle } = launch('grandchild:600000', { noOutput: 1500, grace: 3000 });
+      // A short grace: the supervisor, not the group's SIGKILL at the grace's end, must get to record the trainer's end.
+      const { handle } = launch('grandchild:600000', { noOutput: 1500, grace: 500 });
       const r = await handle.result;
       expect(r).toMatchObject({ stoppedFor: 'hung', recorded: true, exitCode: null, signal: 'SIGTERM' });
     });

@@ -150,3 +150,21 @@ describe('when a nested config is rendered as flags', () => {
     });
   }
 });
+
+describe('when the trainer is asked to evaluate a checkpoint', () => {
+  it('takes --eval-only bare (as autopilot renders a true top-level boolean) or with a value', () => {
+    const bare = ok(['--eval-only', '--load-checkpoint', 'c.json', '--eval.seed', '7']);
+    expect(bare).toMatchObject({ eval_only: true, load_checkpoint: 'c.json', eval: { seed: 7 } });
+    expect(ok(['--load-checkpoint', 'c.json', '--eval-only']).eval_only).toBe(true);
+    expect(ok(['--eval-only', 'True', '--load-checkpoint', 'c.json']).eval_only).toBe(true);
+  });
+
+  it('refuses --eval-only without a checkpoint, and a checkpoint without --eval-only', () => {
+    expect(err(['--eval-only']).message).toContain('needs --load-checkpoint');
+    expect(err(['--load-checkpoint', 'c.json']).message).toContain('--load-model-path');
+  });
+
+  it('leaves the evaluation seed unset by default (the train seed decides)', () => {
+    expect(ok([]).eval.seed).toBeNull();
+  });
+});

@@ -4,6 +4,7 @@
  * own CLI), and the fake `pufferlib` package (on PYTHONPATH through autopilot.json's trainer.env)
  * recording exactly what it got.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -173,7 +174,7 @@ describe("when PUFFER_AUTOPILOT_NATIVE=1 runs PufferLib's own CLI (python -m puf
 describe('when run 002 continues from the latest checkpoint (autopilot.resume_from: latest)', () => {
   let ws: string;
   let calls: FakeCall[];
-  let latestAfter001: { run_id: string; checkpoint: string };
+  let latestAfter001: { run_id: string; checkpoint: string; sha256: string; step: number | null };
   beforeAll(async () => {
     const proposal = { overrides: { autopilot: { resume_mode: 'continue', resume_from: 'latest' } }, rationale: 'continue', hypothesis: 'more steps help' };
     const setup = exampleWithFake({ proposer: { kind: 'command', command: { argv: [process.execPath, HOSTILE_AGENT], env: { HOSTILE_AGENT_PROPOSAL: JSON.stringify(proposal) } } } });
@@ -186,10 +187,12 @@ describe('when run 002 continues from the latest checkpoint (autopilot.resume_fr
     calls = fakeCalls(setup.record);
   });
 
-  it("records run 001's checkpoints from the run folder, PufferLib's final file as latest", () => {
+  it("records run 001's checkpoints from the run folder, its last model (exposed as <run>-s<seed>-<step>.pt) as latest", () => {
     const folder = readdirSync(join(ws, 'runs', '001', 'checkpoints')).find((f) => !f.endsWith('.pt'))!;
-    expect(latestAfter001).toEqual({ run_id: '001', checkpoint: `runs/001/checkpoints/${folder}.pt` });
-    expect(existsSync(join(ws, latestAfter001.checkpoint))).toBe(true);
+    // The last model PufferLib saved, the same bytes as its final copy {data_dir}/{env}_{id}.pt.
+    const final = readFileSync(join(ws, 'runs', '001', 'checkpoints', `${folder}.pt`));
+    expect(latestAfter001).toEqual({ run_id: '001', checkpoint: 'runs/001/checkpoints/001-s42-4.pt', sha256: createHash('sha256').update(final).digest('hex'), step: 4 });
+    expect(readFileSync(join(ws, latestAfter001.checkpoint))).toEqual(final);
     expect(existsSync(join(ws, 'experiments'))).toBe(false);
   });
 
@@ -201,13 +204,14 @@ describe('when run 002 continues from the latest checkpoint (autopilot.resume_fr
     expect(calls[1]!.args['load_model_path']).toBe(join(ws, latestAfter001.checkpoint));
     expect(calls[0]!.loaded_model).toBeNull();
     expect(calls[1]!.loaded_model).toMatchObject({ kind: 'fake-pufferlib-model', epoch: 4 });
-    expect(calls[1]!.loaded_model!.run_id).toBe(latestAfter001.checkpoint.match(/puffer_drone_pp_(\d+)\.pt$/)![1]);
+    const folder = readdirSync(join(ws, 'runs', '001', 'checkpoints')).find((f) => !f.endsWith('.pt'))!;
+    expect(calls[1]!.loaded_model!.run_id).toBe(folder.match(/^puffer_drone_pp_(\d+)$/)![1]);
     expect(readFileSync(join(ws, 'logs', '002.log'), 'utf8')).toContain('PufferLib loads the policy weights only');
   });
 
   it("moves latest to run 002's own final checkpoint", () => {
     const latest = readJson<{ run_id: string; checkpoint: string }>(join(ws, 'models', 'latest.json'));
     expect(latest.run_id).toBe('002');
-    expect(latest.checkpoint).toMatch(/^runs\/002\/checkpoints\/puffer_drone_pp_\d+\.pt$/);
+    expect(latest.checkpoint).toMatch(/^runs\/002\/checkpoints\/002-s\d+-\d+\.pt$/);
   });
 });

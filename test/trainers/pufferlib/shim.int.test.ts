@@ -3,7 +3,6 @@
  * fake `pufferlib` package of test/fixtures/pufferlib: the flags it hands PufferLib, the summary it
  * writes from the logs train() returns, and how it fails.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsFromLog, parseJsonMetricLine } from '../../../domain/trainer-io/log-metrics.js';
 import { renderArgs } from '../../../domain/trainer-io/render-args.js';
 import { parseTrainerSummary, type TrainerSummary } from '../../../domain/trainer-io/trainer-summary.js';
-import { EXAMPLE, FAKE_PUFFERLIB, fakeCalls, hasPython, PYTHON, readJson, SHIM, type FakeCall, type Sections } from './support.js';
+import { EXAMPLE, fakeCalls, hasPython, readJson, spawnShim, type FakeCall, type Sections } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'puffer-shim-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,20 +37,7 @@ function runShim(args: string[], env: Record<string, string> = {}, pythonFlags: 
   const dir = join(tmp, `run-${++runs}`);
   const summaryPath = join(dir, 'trainer_summary.json');
   const record = join(tmp, `record-${runs}.jsonl`);
-  const r = spawnSync(PYTHON, [...pythonFlags, SHIM, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: {
-      ...process.env,
-      PYTHONPATH: FAKE_PUFFERLIB,
-      PYTHONDONTWRITEBYTECODE: '1',
-      PUFFER_AUTOPILOT_RUN_ID: '001',
-      PUFFER_AUTOPILOT_RUN_DIR: dir,
-      PUFFER_AUTOPILOT_SUMMARY: summaryPath,
-      FAKE_PUFFERLIB_RECORD: record,
-      ...env,
-    },
-  });
+  const r = spawnShim(args, { PUFFER_AUTOPILOT_RUN_ID: '001', PUFFER_AUTOPILOT_RUN_DIR: dir, PUFFER_AUTOPILOT_SUMMARY: summaryPath, FAKE_PUFFERLIB_RECORD: record, ...env }, pythonFlags);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, summaryPath, calls: fakeCalls(record) };
 }
 

@@ -73,3 +73,12 @@ export function copyExample(): string {
 export function hasPython(): boolean {
   return spawnSync(PYTHON, ['-c', 'import sys; sys.exit(0)'], { encoding: 'utf8' }).status === 0;
 }
+
+/** Runs `python3 [PYTHON FLAGS] autopilot_shim.py ARGS` with the fake package on PYTHONPATH and `env` over the environment (it may override PYTHONPATH). */
+export function spawnShim(args: string[], env: Record<string, string>, pythonFlags: string[] = []) {
+  return spawnSync(PYTHON, [...pythonFlags, SHIM, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, PYTHONPATH: FAKE_PUFFERLIB, PYTHONDONTWRITEBYTECODE: '1', ...env },
+  });
+}

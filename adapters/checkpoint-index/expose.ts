@@ -1,0 +1,119 @@
+/**
+ * Exposes one checkpoint under its name in `runs/<id>/checkpoints/`: a hard link when the trainer's
+ * file is on the same file system, else a copy, and its sha256 taken from the bytes exposed. The
+ * source is opened once, without following a link or blocking on a FIFO (`openConfined`); a link
+ * is kept only if it reaches that very file (same device and inode), a copy only if its own bytes
+ * hash the same. The name is put in place by rename, so nothing standing there is written through.
+ */
+import { closeSync, fstatSync, linkSync, lstatSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { join } from 'node:path';
+import { openConfined, removeConfined, writeConfinedFrom, type HeldDir } from '../fs/confined.js';
+
+const CHUNK = 1 << 20;
+let tmpCounter = 0;
+
+/** How one checkpoint was exposed, or why not. */
+export type Exposed = { via: 'link' | 'copy'; size: number; sha256: string } | { skipped: string };
+
+/** Where the source is read from: the root it is confined to, and its absolute path. */
+export interface Source {
+  root: string;
+  abs: string;
+}
+
+/** Where the exposed name goes: the workspace, and the run's checkpoint folder held open. */
+export interface Target {
+  workspace: string;
+  /** `runs/<id>/checkpoints`, absolute. */
+  dir: string;
+  held: HeldDir;
+  name: string;
+}
+
+/**
+ * Exposes `src` as `target.name`, reading at most `budget` bytes; the caller subtracts `size`.
+ * A source larger than `budget`, gone, not a regular file, or changed while read is skipped (said why).
+ */
+export function exposeCheckpoint(src: Source, target: Target, budget: number): Exposed {
+  const opened = openConfined(src.root, src.abs);
+  if (!opened) return { skipped: 'not a regular file reached without a link' };
+  try {
+    if (opened.size > budget) return { skipped: `over checkpoints.max_bytes (${opened.size} bytes, ${budget} left)` };
+    const linked = tryLink(src.abs, opened.fd, target);
+    if (linked) {
+      const sha256 = hashFd(opened.fd, opened.size, null);
+      if (sha256 === null) return dropped(target, 'changed while it was read');
+      return { via: 'link', size: opened.size, sha256 };
+    }
+    return copy(opened.fd, opened.size, target);
+  } catch (error) {
+    // A directory planted at the name, a full disk: this checkpoint is not exposed, the others still are.
+    return dropped(target, `could not be exposed: ${(error as Error).message}`);
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+// A hard link under a fresh name, renamed over the target; kept only when it is the file opened.
+function tryLink(srcAbs: string, fd: number, target: Target): boolean {
+  const tmp = join(target.held.path, `${target.name}.tmp-${process.pid}-${(tmpCounter++).toString(36)}`);
+  try {
+    linkSync(srcAbs, tmp);
+  } catch {
+    return false; // another file system (EXDEV), no hard links there, or gone: copied instead
+  }
+  const want = fstatSync(fd);
+  // lstat: a link made to a symlink (link() does not follow one) is a symlink here, not the file opened.
+  const got = lstatSync(tmp, { throwIfNoEntry: false });
+  const same = got !== undefined && got.isFile() && got.dev === want.dev && got.ino === want.ino;
+  if (!same) {
+    if (got !== undefined) unlinkSync(tmp);
+    return false;
+  }
+  renameSync(tmp, join(target.held.path, target.name));
+  return true;
+}
+
+// A copy written through a temp file, hashed as it is written, then read back and hashed again.
+function copy(fd: number, size: number, target: Target): Exposed {
+  const dest = join(target.dir, target.name);
+  let sha256: string | null = null;
+  writeConfinedFrom(target.workspace, dest, (out) => {
+    sha256 = hashFd(fd, size, out);
+  });
+  if (sha256 === null) return dropped(target, 'changed while it was copied');
+  const back = openConfined(target.workspace, dest);
+  if (!back) return dropped(target, 'its copy is not a regular file');
+  try {
+    if (hashFd(back.fd, size, null) !== sha256) return dropped(target, 'its copy does not hash the same');
+  } finally {
+    closeSync(back.fd);
+  }
+  return { via: 'copy', size, sha256 };
+}
+
+/** The sha256 of exactly `size` bytes of `fd` from its start (also written to `out`); null when it holds more or fewer. */
+function hashFd(fd: number, size: number, out: number | null): string | null {
+  const hash: Hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (;;) {
+    const n = readSync(fd, buf, 0, CHUNK, pos);
+    if (n <= 0) break;
+    pos += n;
+    if (pos > size) return null;
+    hash.update(buf.subarray(0, n));
+    if (out !== null) writeAll(out, buf.subarray(0, n));
+  }
+  return pos === size ? hash.digest('hex') : null;
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+}
+
+function dropped(target: Target, why: string): Exposed {
+  removeConfined(target.workspace, join(target.dir, target.name));
+  return { skipped: why };
+}

@@ -1,0 +1,103 @@
+/**
+ * Events of `autopilot eval`: checkpoints evaluated on held-out seeds. The evaluation is recorded
+ * (planned, with every checkpoint's hash, the seeds and the argv) before any evaluator starts, and
+ * ends finished, with each checkpoint's values by seed and the paired verdict, or failed.
+ */
+import { z } from 'zod';
+import { VERDICTS } from '../domain/stats/verdict.js';
+import { event, RunId } from './event-schema.js';
+
+/** An evaluation's id: `e` and a zero-padded sequence number. */
+export const EvaluationId = z.string().regex(/^e\d{3,}$/, 'evaluation ids are e and a zero-padded sequence number, such as e001');
+
+/** One checkpoint evaluated: what was asked for, the run and checkpoint it named, and how its evaluator is started. */
+export const EvaluationTarget = z.object({
+  /** As given: `003`, `003@8`, `best`, `latest`. */
+  spec: z.string(),
+  runId: RunId,
+  /** Workspace-relative, as the run recorded it. */
+  checkpoint: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The evaluator's argv (no shell; secret-looking values redacted). */
+  argv: z.array(z.string()),
+});
+export type EvaluationTarget = z.infer<typeof EvaluationTarget>;
+
+/** The seeds every checkpoint is evaluated on: `first`, `first + 1`, …, one episode each. */
+export const HeldOutSeeds = z.object({
+  first: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  /** The training seeds of the log the range was kept clear of: how many, and the largest (null: none). */
+  training: z.object({ count: z.number().int().nonnegative(), max: z.number().int().nullable() }),
+});
+
+/** The paired bootstrap of per-seed differences (domain/stats/paired.ts), candidate (first target) against baseline (second). */
+export const PairedResult = z.object({
+  verdict: z.enum(VERDICTS),
+  method: z.literal('paired-bootstrap-percentile'),
+  direction: z.enum(['maximize', 'minimize']),
+  alpha: z.number(),
+  level: z.number(),
+  resamples: z.number().int().positive(),
+  seed: z.number().int().nonnegative(),
+  n: z.number().int().nonnegative(),
+  candidateMean: z.number().nullable(),
+  baselineMean: z.number().nullable(),
+  delta: z.number().nullable(),
+  sdDifference: z.number().nullable(),
+  interval: z.tuple([z.number(), z.number()]).nullable(),
+  reason: z.string().optional(),
+});
+
+/** Recorded before any evaluator starts. */
+export const EvaluationPlanned = event(
+  'EvaluationPlanned',
+  z.object({
+    evaluationId: EvaluationId,
+    /** The checkpoint judged first, then the one it is compared with (`--vs`). */
+    targets: z.array(EvaluationTarget).min(1).max(2),
+    metric: z.string(),
+    direction: z.enum(['maximize', 'minimize']),
+    seeds: HeldOutSeeds,
+    /** The seed of the paired bootstrap's resampling (null: one checkpoint, nothing compared). */
+    bootstrapSeed: z.number().int().nonnegative().nullable(),
+    /** What asked for it: the `eval` command, or the loop confirming a promotion. */
+    by: z.enum(['command', 'promotion']),
+  }),
+);
+
+/** Every checkpoint evaluated: its metric's values in seed order and its summary metrics, and the paired verdict when two were compared. */
+export const EvaluationFinished = event(
+  'EvaluationFinished',
+  z.object({
+    evaluationId: EvaluationId,
+    results: z
+      .array(
+        z.object({
+          runId: RunId,
+          checkpoint: z.string(),
+          /** The metric's value of each held-out seed, `seeds.first` first. */
+          samples: z.array(z.number()),
+          metrics: z.record(z.string(), z.number()),
+          durationMs: z.number().nonnegative(),
+        }),
+      )
+      .min(1)
+      .max(2),
+    paired: PairedResult.nullable(),
+  }),
+);
+
+/** An evaluation that gave no verdict: which checkpoint's evaluator failed, and why. */
+export const EvaluationFailed = event(
+  'EvaluationFailed',
+  z.object({
+    evaluationId: EvaluationId,
+    /** The target (its spec) whose evaluation failed (absent: before any ran). */
+    target: z.string().optional(),
+    reason: z.enum(['cannot-start', 'crashed', 'timeout', 'hung', 'killed', 'no-summary', 'metric-missing', 'checkpoint-changed']),
+    message: z.string(),
+    /** The last lines of the evaluator's output (secrets redacted). */
+    tail: z.array(z.string()).optional(),
+  }),
+);
