@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { CommitFile } from '../../adapters/git/commit.js';
+import { runCommitMessage } from '../../domain/run/run-commit.js';
 
 /**
  * Points git at an empty global config and no system one, for this process and what it starts: a
@@ -46,4 +48,24 @@ export function tempRepo(options: { identity?: boolean; unborn?: boolean } = {})
 /** The paths the commit `rev` changed against its parent (all its paths for a root commit), sorted. */
 export function changedPaths(dir: string, rev: string): string[] {
   return gitIn(dir, 'show', '--pretty=format:', '--name-only', '--root', rev).split('\n').filter(Boolean).sort();
+}
+
+/** A file to commit, from text. */
+export function commitFile(path: string, text: string, executable = false): CommitFile {
+  return { path, bytes: Buffer.from(text), executable };
+}
+
+/** The commit message of a baseline run `runId` journaled by the event with chain hash `hash`. */
+export function runMessage(runId: string, hash: string): string {
+  return runCommitMessage({
+    runId,
+    session: '0001',
+    kind: 'baseline',
+    parent: null,
+    proposer: null,
+    override: {},
+    evaluation: null,
+    journal: { status: 'completed', action: 'a', observation: 'o', outcome: 'baseline', next: 'n' },
+    eventHash: hash,
+  });
 }

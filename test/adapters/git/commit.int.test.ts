@@ -1,26 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, type CommitFile } from '../../../adapters/git/commit.js';
+import { commitFiles } from '../../../adapters/git/commit.js';
 import { GitStepError } from '../../../adapters/git/git.js';
-import { runCommitMessage } from '../../../domain/run/run-commit.js';
-import { changedPaths, gitIn, isolateGitConfig, put, tempRepo } from '../../support/git-repo.js';
+import { changedPaths, gitIn, commitFile as file, isolateGitConfig, runMessage as message, put, tempRepo } from '../../support/git-repo.js';
 
 beforeAll(() => isolateGitConfig());
-
-const file = (path: string, text: string, executable = false): CommitFile => ({ path, bytes: Buffer.from(text), executable });
-const message = (runId: string, hash: string) =>
-  runCommitMessage({
-    runId,
-    session: '0001',
-    kind: 'proposal',
-    parent: null,
-    proposer: 'builtin',
-    override: { 'train.learning_rate': 0.003 },
-    evaluation: null,
-    journal: { status: 'completed', action: 'a', observation: 'o', outcome: 'baseline', next: 'n' },
-    eventHash: hash,
-  });
 
 describe('commitFiles', () => {
   it('commits exactly the given files on the branch, tags it, and leaves a staged change and the work tree alone', async () => {

@@ -1,24 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, type CommitFile } from '../../../adapters/git/commit.js';
+import { commitFiles } from '../../../adapters/git/commit.js';
 import { findRunCommit } from '../../../adapters/git/recover.js';
-import { runCommitMessage } from '../../../domain/run/run-commit.js';
-import { gitIn, isolateGitConfig, tempRepo } from '../../support/git-repo.js';
+import { gitIn, commitFile as file, isolateGitConfig, runMessage as message, tempRepo } from '../../support/git-repo.js';
 
 beforeAll(() => isolateGitConfig());
-
-const file = (path: string, text: string): CommitFile => ({ path, bytes: Buffer.from(text), executable: false });
-const message = (runId: string, hash: string) =>
-  runCommitMessage({
-    runId,
-    session: '0001',
-    kind: 'baseline',
-    parent: null,
-    proposer: null,
-    override: {},
-    evaluation: null,
-    journal: { status: 'completed', action: 'a', observation: 'o', outcome: 'baseline', next: 'n' },
-    eventHash: hash,
-  });
 
 describe('findRunCommit', () => {
   it('finds the commit tagged for the same journal event, and nothing for another event or a missing tag', async () => {
