@@ -13,6 +13,7 @@ import type { Mode } from '../domain/config/mode.js';
 import type { CliIo } from './io.js';
 import { slurmProblems } from '../orchestrator/slurm-check.js';
 import { sessionParallel, type SessionParallel } from '../orchestrator/loop-parallel.js';
+import { gitLine } from '../orchestrator/run-commits.js';
 import { isAutopilotError } from '../domain/errors.js';
 import type { Settings } from '../domain/config/settings.js';
 import type { PreflightProblem } from '../domain/preflight/problem.js';
@@ -39,6 +40,7 @@ export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> 
   else if (report.problems.length === 0) {
     for (const line of summaryLines(paths.root, report)) printLine(line, io.out);
     if (parallel) printLine(`  parallel:    ${parallelLine(parallel)}`, io.out);
+    if (report.facts.settings) printLine(`  git:         ${gitLine(paths.root, report.facts.settings)}`, io.out);
   } else {
     const n = report.problems.length;
     printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`, io.out);

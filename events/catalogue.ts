@@ -13,6 +13,7 @@ import { CheckpointsIndexed } from './checkpoint-events.js';
 import { TrackerRunLinked } from './tracker-events.js';
 import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
 import { RolledBack } from './rollback-events.js';
+import { RunCommitFailed, RunCommitted } from './git-events.js';
 
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 type ConfigShape = { [key: string]: z.infer<typeof Scalar> | ConfigShape };
@@ -567,6 +568,8 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   JournalWritten,
   CheckpointsPruned,
   CheckpointsIndexed,
+  RunCommitted,
+  RunCommitFailed,
   GuardrailViolation,
   InputsAccepted,
   RolledBack,

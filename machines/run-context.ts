@@ -119,6 +119,8 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'JournalWritten':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'GuardrailViolation':
     case 'InputsAccepted':
     case 'RolledBack':

@@ -106,6 +106,10 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return e.data.checkpoints.length || e.data.skipped?.length
         ? `run ${e.data.runId}: indexed ${e.data.checkpoints.length} checkpoint(s) from ${e.data.dir}${e.data.skipped?.length ? `, skipped ${e.data.skipped.length}` : ''}`
         : null;
+    case 'RunCommitted':
+      return `run ${e.data.runId}: ${e.data.recovered ? 'commit found by its tag' : 'committed'} ${e.data.sha.slice(0, 12)} (${e.data.tag}${e.data.best ? ', autopilot/best' : ''})`;
+    case 'RunCommitFailed':
+      return `run ${e.data.runId}: git commit failed (${e.data.step}): ${e.data.message}; ${e.data.hint}`;
     case 'CheckpointsPruned':
       return e.data.removed.length ? `run ${e.data.runId}: pruned ${e.data.removed.length} checkpoint(s) (save_strategy ${e.data.strategy})` : null;
     case 'GuardrailViolation': {

@@ -43,6 +43,8 @@ import type { Stream } from './console.js';
 import { startLoop, type LoopStart } from './loop-start.js';
 import { liveInspector, openLiveSink } from '../adapters/live-inspect.js';
 import type { Mode } from '../domain/config/mode.js';
+import { runCommitter, uncommittedRuns } from './run-commits.js';
+import { inputPaths } from '../adapters/inputs.js';
 
 /** Options of one `autopilot loop` invocation. */
 export interface LoopRunOptions {
@@ -210,6 +212,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
       if (event.type === 'JournalWritten') {
         afterJournal(event.data.runId);
         anchorNow();
+        commits?.journaled(event.data.runId, stored.hash);
       }
       // The machine started in bootstrap before it had a session: that entry is recorded once the session is.
       if (event.type === 'LoopStarted') recordEntry('bootstrap', 'LoopStarted');
@@ -220,6 +223,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     },
   });
   const persist = (event: AutopilotEvent): void => recorder.record(event);
+  // Each journaled run becomes a git commit when git.enabled (see run-commits.ts); what git did is recorded, never fatal.
+  const commits = runCommitter({ root: paths.root, settings, inputs: inputPaths(paths, settings), view: () => writer.view, record: (e) => loopRecorder.record(e), now: deps.now });
   // What the actors, stop requests and state entries record: the first failure to record ends the loop, and nothing is recorded after it.
   let endNow = (): void => undefined;
   const guarded = (f: () => void): void => {
@@ -327,6 +332,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
 
   if (lock.takenOverFrom !== undefined) persist(makeEvent('LockTakenOver', { previousPid: lock.takenOverFrom, pid: process.pid, path: paths.lock }, session));
   if (restored && restored.status === 'active') persist(makeEvent('LoopResumed', { session, pid: process.pid, state: stateName(restored.value) }, session));
+  if (unfinished) commits?.recover(uncommittedRuns(store, writer.view, session));
 
   const finished = new Promise<SnapshotFrom<LoopMachine>>((resolve) => {
     const check = (s: SnapshotFrom<LoopMachine>) => {
@@ -358,6 +364,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   delivery.attach(actor);
   actor.start();
   const final = await finished;
+  await commits?.drain();
   live.close();
   clearInterval(poll);
   progress.done();

@@ -205,6 +205,8 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'TrackerRunLinked':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'StopRequested':
     case 'LauncherCommandFailed':
     case 'EvaluationPlanned':

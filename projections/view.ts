@@ -421,6 +421,10 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       view.labbook.push({ type: e.type, at, data: e.data, session: e.metadata.session });
       return view;
     }
+    // A run's commit changes no projection: the commit holds the projection files as they were.
+    case 'RunCommitted':
+    case 'RunCommitFailed':
+      return view;
     case 'StateEntered': {
       const s = view.sessions.get(e.metadata.session);
       if (s) s.state = enteredStateName(s.state, e.data.to);

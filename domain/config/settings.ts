@@ -6,6 +6,7 @@ import { LauncherSettingSchema, normalizeLauncher, SlurmSettingsSchema } from '.
 import { CheckpointSettingsSchema } from './checkpoint-settings.js';
 import { LegacyWandbSchema, mergeLegacyWandb, TrackersSchema } from './trackers.js';
 import { EvaluationSettingsSchema } from './evaluation-settings.js';
+import { GitSettingsSchema } from './git-settings.js';
 
 const Seconds = z.number().positive();
 const ModeTimeouts = z.strictObject({
@@ -280,6 +281,8 @@ export const SettingsSchema = z
       .default(LIMIT_DEFAULTS),
     /** Where checkpoints are, which are kept, and caps on indexing them (see checkpoint-settings.ts). */
     checkpoints: CheckpointSettingsSchema,
+    /** A git commit per journaled run (see git-settings.ts). */
+    git: GitSettingsSchema,
   })
   .transform(({ slurm, launcher, trackers: given, wandb, ...rest }, ctx) => {
     const normalized = normalizeLauncher(launcher, slurm);

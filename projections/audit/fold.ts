@@ -65,6 +65,8 @@ function absorb(a: RunAudit, step: AuditStep): void {
     case 'InputsAccepted':
     case 'RolledBack':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'LockTakenOver':
     case 'LoopResumed':
     case 'StopRequested':

@@ -37,6 +37,8 @@ function heading(step: AuditStep): string {
       return 'Incumbent';
     case 'JournalWritten':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
       return 'Journal';
     case 'LockTakenOver':
     case 'LoopResumed':

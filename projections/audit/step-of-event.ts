@@ -15,6 +15,8 @@ const COPIED = {
   TrackerRunLinked: ['attempt', 'tracker', 'url'],
   LauncherCommandFailed: ['attempt', 'launcher', 'command', 'argv', 'exitCode', 'message', 'try', 'tries', 'retryInMs'],
   CheckpointsPruned: ['strategy', 'removed', 'kept'],
+  RunCommitted: ['sha', 'branch', 'parent', 'tag', 'best', 'files', 'refused', 'message', 'recovered'],
+  RunCommitFailed: ['step', 'message', 'hint'],
   LockTakenOver: ['previousPid', 'pid'],
   LoopResumed: ['pid', 'state'],
   StopRequested: ['reason', 'now'],
@@ -66,6 +68,8 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'RunRequeued':
     case 'TrackerRunLinked':
     case 'CheckpointsPruned':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
       return copiedStep(base, e);
     // A launcher command's failure is a run's step when it names the run; otherwise it is a session step (contextStep).
     case 'LauncherCommandFailed':
@@ -205,6 +209,8 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'EvaluationPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
       return null;
     default:
       return assertNever(e, 'event');

@@ -131,6 +131,13 @@ export function describe(step: AuditStep): { head: string; details: string[] } {
       return { head: `inputs accepted (${step.by}): ${step.files.join(', ')}`, details: [`why: ${step.why}`] };
     case 'CheckpointsPruned':
       return { head: `checkpoints pruned (save_strategy ${step.strategy}): ${step.removed.length} removed`, details: step.kept.map((k) => `kept ${k}`) };
+    case 'RunCommitted':
+      return {
+        head: `${step.recovered ? 'commit found by its tag' : 'committed'} ${step.sha} on ${step.branch} (${step.tag}${step.best ? `; autopilot/best → ${step.best.slice(0, 12)}` : ''})`,
+        details: [`message: ${step.message}`, ...step.files.map((f) => `file ${f}`), ...(step.refused ?? []).map((r) => `left out ${r.path}: ${r.why}`)],
+      };
+    case 'RunCommitFailed':
+      return { head: `git commit failed at ${step.step}: ${step.message}`, details: [`hint: ${step.hint}`] };
     case 'ProposalRejected':
       return {
         head: `attempt ${step.attempt} rejected with ${step.errors.length + (step.omitted ?? 0)} error(s)`,

@@ -51,6 +51,19 @@ export type AuditStep = StepBase &
     | { type: 'ProposalRejected'; attempt: number; errors: ValidationErrors; omitted?: number }
     | { type: 'CheckpointsPruned'; strategy: DataOf<'CheckpointsPruned'>['strategy']; removed: string[]; kept: string[] }
     | {
+        type: 'RunCommitted';
+        sha: string;
+        branch: string;
+        parent: string | null;
+        tag: string;
+        best?: string | undefined;
+        files: string[];
+        refused?: DataOf<'RunCommitted'>['refused'];
+        message: string;
+        recovered?: true | undefined;
+      }
+    | { type: 'RunCommitFailed'; step: DataOf<'RunCommitFailed'>['step']; message: string; hint: string }
+    | {
         type: 'ProposalAccepted';
         attempt: number;
         proposer: string;

@@ -145,6 +145,8 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'IncumbentChanged':
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
+    case 'RunCommitted':
+    case 'RunCommitFailed':
     case 'InputsAccepted':
     case 'StopRequested':
     case 'StateEntered':
