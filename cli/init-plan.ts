@@ -62,9 +62,12 @@ export function builtinPlan(root: string, o: InitOptions): Plan {
     );
   }
   // The script finds autopilot two folders above itself, as in the repository's own autopilot/.
-  const home: Record<string, string> = dirname(root) === PROJECT_ROOT ? {} : { AUTOPILOT_HOME: PROJECT_ROOT };
+  const inRepository = dirname(root) === PROJECT_ROOT;
+  const home: Record<string, string> = inRepository ? {} : { AUTOPILOT_HOME: PROJECT_ROOT };
   const notes = Object.keys(home).length > 0 ? [`trainer.env sets AUTOPILOT_HOME to ${PROJECT_ROOT}, where the built-in trainer is`] : [];
-  return { files: workspaceFiles({ ...builtinSpec(home), seed: drawSeed() }), summary: 'the built-in CartPole trainer, metric mean_reward, maximize', notes };
+  // Inside autopilot's own repository a loop must not commit its runs to the tool's checkout.
+  const git = inRepository ? { git: { enabled: false } } : {};
+  return { files: workspaceFiles({ ...builtinSpec(home), ...git, seed: drawSeed() }), summary: 'the built-in CartPole trainer, metric mean_reward, maximize', notes };
 }
 
 /** A workspace for `--trainer`; every missing or conflicting flag is named at once. */

@@ -36,6 +36,8 @@ export interface WorkspaceSpec {
   prompt: string;
   /** proposer.seed: the root of the built-in optimizer's draws, drawn by `init` (absent: drawn on the first loop). */
   seed?: number;
+  /** `git.enabled` when set (absent: the loop's default, commits inside a git work tree). */
+  git?: { enabled: boolean };
 }
 
 /** The folders the loop writes into; each gets a `.gitkeep` so it exists in a fresh clone. */
@@ -58,6 +60,7 @@ export function workspaceFiles(spec: WorkspaceSpec): ScaffoldFile[] {
     statistics: { alpha: 0.05, sidedness: 'two-sided', resamples: 10000, interval: 'welch', replicates: 1, inconclusive_replicates: 0 },
     retries: { max_attempts: 2 },
     budgets: { max_consecutive_failures: 3 },
+    ...(spec.git === undefined ? {} : { git: spec.git }),
   };
   return [
     { path: 'autopilot.json', text: settingsFile(settings) },

@@ -185,14 +185,16 @@ describe('init --builtin', () => {
     expect(ignoredHere.sort()).toEqual(ignoredByRepo.sort());
   });
 
-  it('elsewhere, differs only in telling the script where autopilot is, and its script starts the built-in trainer', async () => {
+  it('elsewhere, differs only in telling the script where autopilot is and leaving git commits on, and its script starts the built-in trainer', async () => {
     const dir = project();
     const r = await init(dir, ['--builtin', 'ws']);
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'ws');
     const settings = readFileSync(join(ws, 'autopilot.json'), 'utf8');
     expect(drawnSeed(settings).rest).toBe(
-      readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8').replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`),
+      readFileSync(join(ROOT, 'autopilot/autopilot.json'), 'utf8')
+        .replace('"env": {}', `"env": { "AUTOPILOT_HOME": ${JSON.stringify(ROOT.replace(/\/$/, ''))} }`)
+        .replace(',\n  "git": { "enabled": false }\n', '\n'),
     );
     for (const path of shipped.filter((p) => p !== 'autopilot.json')) expect(readFileSync(join(ws, path), 'latin1'), path).toBe(readFileSync(join(ROOT, 'autopilot', path), 'latin1'));
     const env = (JSON.parse(settings) as { trainer: { env: Record<string, string> } }).trainer.env;

@@ -4,7 +4,7 @@
  * tags, a user's staged change kept, a SIGKILL between commit and event never committing twice, and
  * a repository without an identity giving events while the loop goes on.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, killLiveChildren, readEvents, readLogDirect, startCli, type Ended, type LoggedEvent } from '../support/chaos.js';
@@ -22,6 +22,10 @@ const NEVER = /(^|\/)(events\.db[^/]*|blobs\/.*|logs\/.*|checkpoints\/.*|trainer
 /** A fake-trainer workspace at `<repo>/autopilot`, the repository holding one commit of its own; `identity: false` leaves it without one. */
 function repoWorkspace(identity = true): { ws: string; repo: string } {
   const ws = fakeTrainerWorkspace();
+  // The shipped workspace turns commits off (it lives inside autopilot's own repository): this one takes the default, on inside a work tree.
+  const settingsPath = join(ws, 'autopilot.json');
+  const { git: _off, ...settings } = JSON.parse(readFileSync(settingsPath, 'utf8')) as Record<string, unknown>;
+  writeFileSync(settingsPath, `${JSON.stringify(settings, null, 2)}\n`);
   const repo = dirname(ws);
   gitIn(repo, 'init', '-q', '-b', 'main');
   if (identity) {
