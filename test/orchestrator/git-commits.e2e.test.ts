@@ -4,12 +4,12 @@
  * tags, a user's staged change kept, a SIGKILL between commit and event never committing twice, and
  * a repository without an identity giving events while the loop goes on.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, killLiveChildren, readEvents, readLogDirect, startCli, type Ended, type LoggedEvent } from '../support/chaos.js';
-import { fakeTrainerWorkspace } from '../support/workspace.js';
 import { changedPaths, gitIn, isolateGitConfig, put } from '../support/git-repo.js';
+import { repoWorkspace } from '../support/git-workspace.js';
 import { runCommitPaths } from '../../adapters/git/run-files.js';
 
 beforeAll(() => isolateGitConfig());
@@ -18,25 +18,6 @@ afterEach(() => killLiveChildren());
 const INPUTS = ['autopilot.json', 'configs/baseline_full.json', 'configs/baseline_quick.json', 'policy.json', 'prompts/propose.md', 'scripts/run_training.sh'];
 /** What no commit may ever hold. */
 const NEVER = /(^|\/)(events\.db[^/]*|blobs\/.*|logs\/.*|checkpoints\/.*|trainer_summary\.json|train\.log|autopilot\.lock.*|fake-trainer\.jsonl)$/;
-
-/** A fake-trainer workspace at `<repo>/autopilot`, the repository holding one commit of its own; `identity: false` leaves it without one. */
-function repoWorkspace(identity = true): { ws: string; repo: string } {
-  const ws = fakeTrainerWorkspace();
-  // The shipped workspace turns commits off (it lives inside autopilot's own repository): this one takes the default, on inside a work tree.
-  const settingsPath = join(ws, 'autopilot.json');
-  const { git: _off, ...settings } = JSON.parse(readFileSync(settingsPath, 'utf8')) as Record<string, unknown>;
-  writeFileSync(settingsPath, `${JSON.stringify(settings, null, 2)}\n`);
-  const repo = dirname(ws);
-  gitIn(repo, 'init', '-q', '-b', 'main');
-  if (identity) {
-    gitIn(repo, 'config', 'user.name', 'Test');
-    gitIn(repo, 'config', 'user.email', 'test@example.com');
-  } else gitIn(repo, 'config', 'user.useConfigOnly', 'true');
-  put(repo, 'README.md', 'project\n');
-  gitIn(repo, 'add', 'README.md');
-  gitIn(repo, '-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', 'commit', '-q', '-m', 'initial');
-  return { ws, repo };
-}
 
 const of = (events: LoggedEvent[], type: string) => events.filter((e) => e.type === type);
 /** The commits on main made for run `runId` (by their trailer). */

@@ -2,8 +2,8 @@
  * A run's commit as the per-run commits will make it: one commit per journaled run holding the
  * workspace's policy.json, configs/baseline_*.json, prompts/*.md and autopilot.json, built through
  * a separate GIT_INDEX_FILE (the user's index and HEAD untouched) and tagged `autopilot/run-<id>`.
- * It stands for the loop's own per-run commit until that lands; a test that has the loop commit its
- * runs then drops this helper and keeps its assertions.
+ * The in-process tests of the refusals use it to stay fast; test/cli/rollback-restore.e2e.test.ts
+ * restores from the commits the loop itself made (the same layout: paths from the repository's top).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
