@@ -19,8 +19,8 @@ import { catalogueCodec, type AutopilotEvent, type DataOf } from '../events/cata
 import { headOf } from '../events/anchor.js';
 import { anchorContext, anchorHead } from '../orchestrator/anchor.js';
 import { printJson, printLine } from '../orchestrator/console.js';
-import { planEvaluation } from '../orchestrator/evaluation/plan.js';
-import { runTarget, type TargetOutcome } from '../orchestrator/evaluation/run-target.js';
+import { planEvaluation } from '../adapters/evaluation/plan.js';
+import { runTarget, type TargetOutcome } from '../adapters/evaluation/run-target.js';
 import { resolveContainmentSetting } from '../orchestrator/loop-start.js';
 import type { CliIo } from './io.js';
 

@@ -63,6 +63,8 @@ export const EvaluationPlanned = event(
     bootstrapSeed: z.number().int().nonnegative().nullable(),
     /** What asked for it: the `eval` command, or the loop confirming a promotion. */
     by: z.enum(['command', 'promotion']),
+    /** By `promotion`: the run whose journal step asked for it (its promotion waits on the verdict). */
+    runId: RunId.optional(),
   }),
 );
 
@@ -88,14 +90,14 @@ export const EvaluationFinished = event(
   }),
 );
 
-/** An evaluation that gave no verdict: which checkpoint's evaluator failed, and why. */
+/** An evaluation that gave no verdict: which checkpoint's evaluator failed, and why (`interrupted`: the loop's process ended while it ran). */
 export const EvaluationFailed = event(
   'EvaluationFailed',
   z.object({
     evaluationId: EvaluationId,
     /** The target (its spec) whose evaluation failed (absent: before any ran). */
     target: z.string().optional(),
-    reason: z.enum(['cannot-start', 'crashed', 'timeout', 'hung', 'killed', 'no-summary', 'metric-missing', 'checkpoint-changed']),
+    reason: z.enum(['cannot-start', 'crashed', 'timeout', 'hung', 'killed', 'no-summary', 'metric-missing', 'checkpoint-changed', 'interrupted']),
     message: z.string(),
     /** The last lines of the evaluator's output (secrets redacted). */
     tail: z.array(z.string()).optional(),

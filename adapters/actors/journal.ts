@@ -8,6 +8,9 @@ import { reporter } from '../recorder.js';
 import { changedOutputs } from './run-outputs.js';
 import { changedRunFolder } from './run-folder-after.js';
 import { MAX_SUMMARY_BYTES } from './launch-outcome.js';
+import { needsConfirmation, unconfirmedEntry } from '../../domain/evaluation/confirmation.js';
+import type { IncumbentRef } from '../../events/catalogue.js';
+import { confirmThenWrite } from './confirm-promotion.js';
 
 /** Creates the `journal` actor. */
 export function journalActor(deps: ActorDeps) {
@@ -50,8 +53,14 @@ export function journalActor(deps: ActorDeps) {
     );
     // A journal step restarted after a crash must not promote the same incumbent twice.
     const already = input.incumbent !== null && promote !== null && input.incumbent.runId === promote.runId && input.incumbent.n === promote.n;
-    if (promote && !already && !input.run.promoted)
-      record(makeEvent('IncumbentChanged', { runId: promote.runId, previous: input.incumbent?.runId ?? null, incumbent: promote }, input.session, deps.now()));
-    record(makeEvent('JournalWritten', { runId: input.run.runId, ...entry }, input.session, deps.now()));
+    const promoteNow = promote && !already && !input.run.promoted ? promote : null;
+    const write = (promoted: IncumbentRef | null, written: typeof entry) => {
+      if (promoted) record(makeEvent('IncumbentChanged', { runId: promoted.runId, previous: input.incumbent?.runId ?? null, incumbent: promoted }, input.session, deps.now()));
+      record(makeEvent('JournalWritten', { runId: input.run.runId, ...written }, input.session, deps.now()));
+    };
+    if (!promoteNow || !input.incumbent || !needsConfirmation(deps.settings.evaluation.confirm_promotion, promoteNow, input.incumbent)) return write(promoteNow, entry);
+    return confirmThenWrite(deps, self, { session: input.session, runId: input.run.runId, promote: promoteNow, incumbent: input.incumbent }, (confirmed, why) =>
+      confirmed ? write(promoteNow, entry) : write(null, unconfirmedEntry(entry, input.run.runId, promoteNow, input.incumbent!, why)),
+    );
   });
 }

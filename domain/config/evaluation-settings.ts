@@ -1,8 +1,8 @@
-/** `evaluation` in autopilot.json: how `autopilot eval` runs a checkpoint's evaluator. */
+/** `evaluation` in autopilot.json: how `autopilot eval` (and a promotion's confirmation) runs a checkpoint's evaluator. */
 import { z } from 'zod';
 
 /** The defaults of `evaluation`. */
-export const EVALUATION_DEFAULTS = { episodes: 100, wall_seconds: 600, no_output_seconds: 120, grace_seconds: 5, confirm_promotion: false as const };
+export const EVALUATION_DEFAULTS = { episodes: 100, wall_seconds: 600, no_output_seconds: 120, grace_seconds: 5, confirm_promotion: false };
 
 export const EvaluationSettingsSchema = z
   .strictObject({
@@ -19,8 +19,8 @@ export const EvaluationSettingsSchema = z
     /** An evaluator that prints nothing for this long is stopped as hung. */
     no_output_seconds: z.number().positive().default(EVALUATION_DEFAULTS.no_output_seconds),
     grace_seconds: z.number().positive().default(EVALUATION_DEFAULTS.grace_seconds),
-    /** Reserved: a candidate becomes incumbent only if its checkpoint also beats the incumbent's on held-out seeds (not yet built; must stay false). */
-    confirm_promotion: z.literal(false, { error: 'evaluation.confirm_promotion is not built yet; leave it out or false' }).default(false),
+    /** A candidate becomes incumbent only if its last checkpoint also beats the incumbent's on held-out seeds (paired bootstrap). */
+    confirm_promotion: z.boolean().default(false),
   })
   .default(EVALUATION_DEFAULTS);
 export type EvaluationSettings = z.infer<typeof EvaluationSettingsSchema>;

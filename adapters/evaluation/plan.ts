@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { openConfined } from '../../adapters/fs/confined.js';
-import { redactArgv } from '../../adapters/secrets.js';
+import { openConfined } from '../fs/confined.js';
+import { redactArgv } from '../secrets.js';
 import type { Config } from '../../domain/config/config.js';
 import type { Settings } from '../../domain/config/settings.js';
 import { heldOutSeeds } from '../../domain/evaluation/held-out-seeds.js';
@@ -71,8 +71,11 @@ export function nextEvaluationId(view: WorkspaceView): string {
   return `e${String(view.evaluations.size + 1).padStart(3, '0')}`;
 }
 
-/** Plans the evaluation of `specs` (one, or two to compare) on `episodes` held-out seeds. @throws AutopilotError */
-export function planEvaluation(args: { root: string; view: WorkspaceView; settings: Settings; specs: string[]; episodes: number }): EvaluationPlan {
+/**
+ * Plans the evaluation of `specs` (one, or two to compare) on `episodes` held-out seeds; `promotion`
+ * names the run whose journal step asks for it (absent: the `eval` command). @throws AutopilotError
+ */
+export function planEvaluation(args: { root: string; view: WorkspaceView; settings: Settings; specs: string[]; episodes: number; promotion?: string }): EvaluationPlan {
   const { root, view, settings, episodes } = args;
   const choices = checkpointChoices(view);
   const resolved: ResolvedTarget[] = args.specs.map((s) => resolveTarget(s, choices));
@@ -97,7 +100,7 @@ export function planEvaluation(args: { root: string; view: WorkspaceView; settin
     direction: settings.metric.direction,
     seeds,
     bootstrapSeed: targets.length === 2 ? pairedSeed(evaluationId) : null,
-    by: 'command',
+    ...(args.promotion === undefined ? { by: 'command' as const } : { by: 'promotion' as const, runId: args.promotion }),
   };
   return { planned, targets };
 }

@@ -5,11 +5,11 @@
  * cap, and with exactly one value of the metric per held-out seed.
  */
 import { join } from 'node:path';
-import { failureTail, MAX_SUMMARY_BYTES } from '../../adapters/actors/launch-outcome.js';
-import { summaryPathOf, trainerFullEnv } from '../../adapters/actors/trainer-env.js';
-import { ensureDirConfined, readConfined } from '../../adapters/fs/confined.js';
-import { launchLocal, type LaunchResult } from '../../adapters/launcher/local.js';
-import { inWorkspace, type WorkspacePaths } from '../../adapters/workspace.js';
+import { failureTail, MAX_SUMMARY_BYTES } from '../actors/launch-outcome.js';
+import { summaryPathOf, trainerFullEnv } from '../actors/trainer-env.js';
+import { ensureDirConfined, readConfined } from '../fs/confined.js';
+import { launchLocal, type LaunchResult } from '../launcher/local.js';
+import { inWorkspace, type WorkspacePaths } from '../workspace.js';
 import type { Containment } from '../../events/catalogue.js';
 import type { Settings } from '../../domain/config/settings.js';
 import { parseTrainerSummary } from '../../domain/trainer-io/trainer-summary.js';
