@@ -16,8 +16,8 @@ import { CLI, FAKE_TRAINER, ROOT, fakeTrainerWorkspace, patchSettings } from '..
 const AGENT = join(ROOT, 'test', 'fixtures', 'hostile-agent.mjs');
 
 /** A two-run loop (the baseline at lr 1e-4, then a proposal of lr 0.003, which trains better) with confirm_promotion on. */
-function confirmingWorkspace(checkpoint: 'same' | 'inverse', evaluation: Record<string, unknown> = {}): string {
-  const ws = fakeTrainerWorkspace({ FAKE_TRAINER_CHECKPOINT: checkpoint });
+function confirmingWorkspace(checkpoint: 'same' | 'inverse' | 'none', evaluation: Record<string, unknown> = {}): string {
+  const ws = fakeTrainerWorkspace(checkpoint === 'none' ? {} : { FAKE_TRAINER_CHECKPOINT: checkpoint });
   patchSettings(ws, {
     proposer: { kind: 'command', command: { argv: [process.execPath, AGENT] } },
     statistics: { replicates: 0 },
@@ -28,7 +28,7 @@ function confirmingWorkspace(checkpoint: 'same' | 'inverse', evaluation: Record<
 
 /** Runs confirmingWorkspace's loop to its end (`extra`: more arguments of `loop`). */
 async function confirmingLoop(
-  checkpoint: 'same' | 'inverse',
+  checkpoint: 'same' | 'inverse' | 'none',
   evaluation: Record<string, unknown> = {},
   extra = ['--runs', '2'],
 ): Promise<{ ws: string; log: AutopilotEvent[]; out: string }> {
@@ -110,6 +110,19 @@ describe('when the confirmation’s evaluator crashes', () => {
     expect(of(log, 'IncumbentChanged').map((e) => e.data.runId)).toEqual(['001']);
     expect(of(log, 'JournalWritten')[1]!.data.outcome).toMatch(/promotion of 002 not confirmed: evaluation e001 on held-out seeds failed \(002\), crashed: .*; incumbent stays 001$/);
     expect(log.at(-1)!.type).toBe('LoopCompleted');
+  });
+});
+
+describe('when the runs saved no checkpoint', () => {
+  let log: AutopilotEvent[];
+  beforeAll(async () => ({ log } = await confirmingLoop('none')), 30_000);
+
+  it('plans no evaluation, does not promote, and says why', () => {
+    expect(types(log).slice(3)).toEqual(['RunEvaluated', 'JournalWritten']);
+    expect(of(log, 'IncumbentChanged').map((e) => e.data.runId)).toEqual(['001']);
+    expect(of(log, 'JournalWritten')[1]!.data.outcome).toMatch(
+      /promotion of 002 not confirmed: no evaluation on held-out seeds could be planned: cannot evaluate "002": run 002 recorded no checkpoint.*; incumbent stays 001$/,
+    );
   });
 });
 
