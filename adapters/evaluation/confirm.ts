@@ -88,3 +88,17 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
 function failedWhy(id: string, f: Pick<DataOf<'EvaluationFailed'>, 'target' | 'reason' | 'message'>): Confirmation {
   return { confirmed: false, why: `evaluation ${id} on held-out seeds failed${f.target ? ` (${f.target})` : ''}, ${f.reason}: ${f.message}` };
 }
+
+/**
+ * Whether `rel` (workspace-relative) is a file or folder the loop's own promotion evaluations write:
+ * their evaluators' folders under `logs/eval/` and their projections (`runs/<id>/eval/<evaluation>.json`,
+ * `journal/evaluations.md`). An agent proposing beside runs in flight must not be blamed for them.
+ */
+export function promotionEvaluationPath(view: WorkspaceView): (rel: string) => boolean {
+  const own = [...view.evaluations.values()].filter((e) => e.planned.by === 'promotion').map((e) => e.planned);
+  if (own.length === 0) return () => false;
+  const exact = new Set(['logs/eval', 'journal/evaluations.md']);
+  for (const p of own) for (const t of p.targets) for (const rel of [`runs/${t.runId}/eval`, `runs/${t.runId}/eval/${p.evaluationId}.json`]) exact.add(rel);
+  const folders = own.flatMap((p) => p.targets.map((_, i) => `logs/eval/${p.evaluationId}-${i + 1}`));
+  return (rel) => exact.has(rel) || folders.some((f) => rel === f || rel.startsWith(`${f}/`));
+}

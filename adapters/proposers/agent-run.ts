@@ -22,6 +22,7 @@ import { readMcpLog, type McpCalls } from './mcp-log.js';
 import { clearOwnFiles } from './own-files.js';
 import { uncontainedChange } from './uncontained.js';
 import type { McpServerSpec } from './mcp-server.js';
+import { promotionEvaluationPath } from '../evaluation/confirm.js';
 
 /** What the proposer was asked. */
 export interface ProposerRequest {
@@ -117,14 +118,16 @@ export function allowedPaths(deps: LoopDeps, lastRunId: string | null): string[]
 /**
  * What changes during an agent's step beside other runs in flight without being the agent's: those
  * runs' folders and logs (their trainers write there; what they leave is checked when they are
- * journaled), and files that hold exactly what the orchestrator last wrote there (their
- * projections, the anchor). With no other run in flight, nothing: every change is the agent's.
+ * journaled), what the loop's promotion evaluations write, and files that hold exactly what
+ * the orchestrator last wrote there (their projections, the anchor). With no other run in flight, nothing: every change is the agent's.
  */
 export function besideRunsInFlight(deps: LoopDeps, req: ProposerRequest): (rel: string) => boolean {
   const busy = (req.inFlight ?? []).map((r) => r.runId);
   const own = deps.ownWrites;
   if (busy.length === 0) return () => false;
-  return (rel) => busy.some((id) => rel === `runs/${id}` || rel.startsWith(`runs/${id}/`) || rel.startsWith(`logs/${id}.`)) || (own?.holdsOurs(rel) ?? false);
+  // A run in flight may be confirming its promotion meanwhile (evaluation.confirm_promotion).
+  const evaluating = promotionEvaluationPath(deps.history());
+  return (rel) => busy.some((id) => rel === `runs/${id}` || rel.startsWith(`runs/${id}/`) || rel.startsWith(`logs/${id}.`)) || evaluating(rel) || (own?.holdsOurs(rel) ?? false);
 }
 
 /** The most recent run with a result, whose variables the proposer gets. */

@@ -45,7 +45,8 @@ const bestRun = (ws: string) => (JSON.parse(readFileSync(join(ws, 'runs', 'best.
 describe('when the candidate’s checkpoint also beats the incumbent’s on held-out seeds', () => {
   let ws: string;
   let log: AutopilotEvent[];
-  beforeAll(async () => ({ ws, log } = await confirmingLoop('same')), 30_000);
+  let out: string;
+  beforeAll(async () => ({ ws, log, out } = await confirmingLoop('same')), 30_000);
 
   it('records the confirmation (by promotion, for run 002) before IncumbentChanged', () => {
     expect(types(log)).toEqual([
@@ -73,6 +74,7 @@ describe('when the candidate’s checkpoint also beats the incumbent’s on held
     expect(md).toContain('## e001');
     expect(md).toMatch(/improved: 002 is better than 001/);
     expect(of(log, 'JournalWritten')[1]!.data.outcome).toMatch(/-> incumbent$/);
+    expect(out).toMatch(/evaluation e001 \(confirming the promotion of run 002\): 002 \(runs\/002\/checkpoints\/model_000001\.json\) vs 001/);
     expect(bestRun(ws)).toBe('002');
   });
 });
@@ -128,7 +130,8 @@ describe('when the runs saved no checkpoint', () => {
 
 describe('with runs in flight (--parallel 2)', () => {
   let log: AutopilotEvent[];
-  beforeAll(async () => ({ log } = await confirmingLoop('same', {}, ['--runs', '4', '--parallel', '2'])), 30_000);
+  // An evaluator the agent's guardrail took files from would hang: fail fast rather than at the hook's timeout.
+  beforeAll(async () => ({ log } = await confirmingLoop('same', { no_output_seconds: 5 }, ['--runs', '4', '--parallel', '2'])), 30_000);
 
   it('confirms every change of incumbent right before it, by an evaluation of that run that ended improved', () => {
     const changes = of(log, 'IncumbentChanged').filter((e) => e.data.previous !== null && e.data.previous !== e.data.runId);
@@ -140,6 +143,13 @@ describe('with runs in flight (--parallel 2)', () => {
       expect(ended).toMatchObject({ type: 'EvaluationFinished', data: { paired: { verdict: 'improved' } } });
     }
     expect(of(log, 'EvaluationPlanned').length).toBe(of(log, 'EvaluationFinished').length + of(log, 'EvaluationFailed').length);
+    expect(of(log, 'EvaluationFailed')).toEqual([]);
+  });
+
+  it('does not take what a confirmation writes beside an agent’s step for the agent’s doing', () => {
+    // The fake trainer's record of its calls (a test's file in the workspace) is written by the trainers in flight too.
+    const blamed = of(log, 'GuardrailViolation').flatMap((e) => e.data.paths.map((p) => p.path));
+    expect(blamed.filter((p) => p !== 'fake-trainer.jsonl')).toEqual([]);
   });
 });
 
