@@ -50,6 +50,8 @@ describe('an orchestrator SIGKILLed while its job is in Slurm', () => {
     workspaces.push(ws);
     const first = execa('node', [CLI, 'loop', '--workspace', ws, '--runs', '1'], { reject: false, all: true, env: { PATH: `${shim}:${process.env.PATH}` } });
     await waitForEvent(ws, 'AttemptPlanned', 60_000);
+    // The attempt is recorded before sbatch starts: kill the loop only once its (slow) sbatch runs, or nothing is ever submitted.
+    await waitFor(() => Promise.resolve(existsSync(pids)), 10_000);
     first.kill('SIGKILL');
     await first;
     expect(eventsOfType(ws, 'RunStarted')).toEqual([]);
