@@ -5,12 +5,11 @@
  * is kept only if it reaches that very file (same device and inode), a copy only if its own bytes
  * hash the same. The name is put in place by rename, so nothing standing there is written through.
  */
-import { closeSync, fstatSync, linkSync, lstatSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { createHash, type Hash } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openConfined, removeConfined, writeConfinedFrom, type HeldDir } from '../fs/confined.js';
+import { sha256Fd } from '../fs/sha256-fd.js';
 
-const CHUNK = 1 << 20;
 let tmpCounter = 0;
 
 /** How one checkpoint was exposed, or why not. */
@@ -42,7 +41,7 @@ export function exposeCheckpoint(src: Source, target: Target, budget: number): E
     if (opened.size > budget) return { skipped: `over checkpoints.max_bytes (${opened.size} bytes, ${budget} left)` };
     const linked = tryLink(src.abs, opened.fd, target);
     if (linked) {
-      const sha256 = hashFd(opened.fd, opened.size, null);
+      const sha256 = sha256Fd(opened.fd, { size: opened.size });
       if (sha256 === null) return dropped(target, 'changed while it was read');
       return { via: 'link', size: opened.size, sha256 };
     }
@@ -80,37 +79,17 @@ function copy(fd: number, size: number, target: Target): Exposed {
   const dest = join(target.dir, target.name);
   let sha256: string | null = null;
   writeConfinedFrom(target.workspace, dest, (out) => {
-    sha256 = hashFd(fd, size, out);
+    sha256 = sha256Fd(fd, { size, out });
   });
   if (sha256 === null) return dropped(target, 'changed while it was copied');
   const back = openConfined(target.workspace, dest);
   if (!back) return dropped(target, 'its copy is not a regular file');
   try {
-    if (hashFd(back.fd, size, null) !== sha256) return dropped(target, 'its copy does not hash the same');
+    if (sha256Fd(back.fd, { size }) !== sha256) return dropped(target, 'its copy does not hash the same');
   } finally {
     closeSync(back.fd);
   }
   return { via: 'copy', size, sha256 };
-}
-
-/** The sha256 of exactly `size` bytes of `fd` from its start (also written to `out`); null when it holds more or fewer. */
-function hashFd(fd: number, size: number, out: number | null): string | null {
-  const hash: Hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let pos = 0;
-  for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, pos);
-    if (n <= 0) break;
-    pos += n;
-    if (pos > size) return null;
-    hash.update(buf.subarray(0, n));
-    if (out !== null) writeAll(out, buf.subarray(0, n));
-  }
-  return pos === size ? hash.digest('hex') : null;
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
 }
 
 function dropped(target: Target, why: string): Exposed {

@@ -4,10 +4,8 @@
  * seeds (clear of every training seed the log recorded), each evaluator's argv, and the bootstrap
  * seed of the paired comparison. What it makes is recorded as `EvaluationPlanned`.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { openConfined } from '../fs/confined.js';
+import { sha256Confined } from '../fs/sha256-fd.js';
 import { redactArgv } from '../secrets.js';
 import type { Config } from '../../domain/config/config.js';
 import type { Settings } from '../../domain/config/settings.js';
@@ -31,20 +29,6 @@ export interface PlannedTarget {
 export interface EvaluationPlan {
   planned: DataOf<'EvaluationPlanned'>;
   targets: PlannedTarget[];
-}
-
-/** The SHA-256 of the regular file at `path` inside `root`, read without following a link; null when there is none. */
-export function sha256Confined(root: string, path: string): string | null {
-  const opened = openConfined(root, path);
-  if (!opened) return null;
-  const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  try {
-    for (let n = readSync(opened.fd, buf); n > 0; n = readSync(opened.fd, buf)) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(opened.fd);
-  }
-  return hash.digest('hex');
 }
 
 /** The checkpoints the log offers: each run's recorded ones (less those pruned), the incumbent's and the latest. */

@@ -15,7 +15,7 @@ import type { Settings } from '../../domain/config/settings.js';
 import { parseTrainerSummary } from '../../domain/trainer-io/trainer-summary.js';
 import type { DataOf } from '../../events/catalogue.js';
 import type { PlannedTarget } from './plan.js';
-import { sha256Confined } from './plan.js';
+import { sha256Confined } from '../fs/sha256-fd.js';
 
 /** A target's outcome: its result for EvaluationFinished, or the failure to record. */
 export type TargetOutcome = { ok: true; result: DataOf<'EvaluationFinished'>['results'][number] } | { ok: false; failure: Omit<DataOf<'EvaluationFailed'>, 'evaluationId'> };
