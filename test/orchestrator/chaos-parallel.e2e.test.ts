@@ -69,7 +69,7 @@ describe(`when the orchestrator with ${K} runs in flight is SIGKILLed at random 
     for (let n = 1; ; n++) {
       if (n > MAX_CYCLES) throw new Error(`the loop did not complete within ${MAX_CYCLES} restarts (seed ${seed})`);
       const plan = planFor({ schedule, kills: kills.length, rng, log: current, runs: RUNS, letFinishAt: LET_FINISH_AT });
-      const { ended, child, killed } = await killCycle(ws, ARGS, plan);
+      const { ended, child, killed } = await killCycle(ws, ARGS, plan, RUNS);
       if (!killed) {
         final = ended;
         if (plan.kind !== 'none') process.stdout.write(`chaos seed ${seed}: the loop finished before the kill planned ${describePlan(plan)}\n`);

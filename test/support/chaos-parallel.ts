@@ -3,7 +3,7 @@
  * lands (a seeded draw), and one cycle of the loop killed there. States are named per slot
  * (`slot2.train`); a plan names the state without its slot, and fires in whichever slot gets there.
  */
-import { attemptsByRun, lockHolder, startCli, type Child, type Ended, type LoggedEvent } from './chaos.js';
+import { attemptsByRun, lockHolder, readLogDirect, startCli, type Child, type Ended, type LoggedEvent } from './chaos.js';
 
 /** The states of one run, in the order a slot enters them. */
 export const RUN_STATES = ['propose', 'validate', 'train', 'evaluate', 'journal'] as const;
@@ -88,8 +88,13 @@ export function planFor(o: { schedule: KillKind[]; kills: number; rng: () => num
   return { kind, ms };
 }
 
-/** Starts `autopilot loop ARGS --json` and kills it per `plan`; resolves with how it ended and whether the kill was ours. */
-export async function killCycle(ws: string, args: string[], plan: Plan): Promise<{ ended: Ended; child: Child; killed: boolean }> {
+/**
+ * Starts `autopilot loop ARGS --json` and kills it per `plan`; resolves with how it ended and whether the kill was ours.
+ * A timed kill never lands after the loop's end (a kill then would leave nothing to resume, and the next
+ * start would open a new session): it fires at the latest once every run but the last of `runs` is journaled.
+ */
+export async function killCycle(ws: string, args: string[], plan: Plan, runs: number): Promise<{ ended: Ended; child: Child; killed: boolean }> {
+  const journaled = new Set(readLogDirect(ws).flatMap((e) => (e.type === 'JournalWritten' ? [String(e.data.runId)] : [])));
   const child = startCli(['loop', ...args, '--workspace', ws, '--json']);
   let fired = false;
   const fire = () => {
@@ -102,6 +107,12 @@ export async function killCycle(ws: string, args: string[], plan: Plan): Promise
   const events = (f: (e: LoggedEvent) => void) => child.onLine((line) => f(JSON.parse(line) as LoggedEvent));
   let poll: NodeJS.Timeout | undefined;
   let entered = 0;
+  if (plan.kind === 'delay' || plan.kind === 'after-resume') {
+    events((e) => {
+      if (e.type === 'JournalWritten') journaled.add(String(e.data.runId));
+      if (journaled.size >= runs - 1) fire();
+    });
+  }
   switch (plan.kind) {
     case 'delay':
       later(plan.ms);
