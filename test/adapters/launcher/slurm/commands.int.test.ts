@@ -1,6 +1,6 @@
 /** The Slurm command layer against this machine's real one-node Slurm (bin/slurm-up.sh): submit, list, inspect, cancel, and each failure's error. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,9 +48,14 @@ describe('Slurm commands on a real Slurm', () => {
   });
 
   it('cancels a sleeping job', async () => {
-    const id = await submit('sleep', 'sleep 300', 'sleeper');
+    const started = join(dir, 'sleep.started');
+    const id = await submit('sleep', `touch ${started}\nsleep 300`, 'sleeper');
     await waitForJobState(id, ['RUNNING'], 15_000);
     expect((await scontrolShowJob(id))?.state).toBe('RUNNING');
+    // RUNNING comes with the allocation, before the script runs; cancelled before it starts, the job would record no signal.
+    const startBy = Date.now() + 15_000;
+    while (!existsSync(started) && Date.now() < startBy) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(started)).toBe(true);
     await scancel(id);
     expect(await waitForJobState(id, ['CANCELLED'], 15_000)).toBe('CANCELLED');
     // The state turns CANCELLED before the batch step's end is recorded: its signal follows (under load, later).
