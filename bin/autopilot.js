@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the CLI is compiled to dist/ and bundled into dist/bundle/ by `npm run build` (run by
+// `npm ci` through `prepare`; rolldown.config.mjs says why it is bundled).
+import { main } from '../dist/bundle/main.js';
 
 // A closed pipe (`autopilot loop | head`) ends the output, never the command: a loop goes on with
 // its runs (and its log), its lines simply go nowhere; the exit code still says how it ended.

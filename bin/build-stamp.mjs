@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Every folder tsconfig.build.json compiles into dist/. */
 const SOURCE_DIRS = ['machines', 'events', 'projections', 'adapters', 'domain', 'orchestrator', 'inspector', 'integrations', 'cli', 'trainers', 'bench'];
 /** Files outside those folders that change what the build emits. */
-const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'rolldown.config.mjs', 'package.json', 'package-lock.json'];
 /** Where the stamp is kept. */
 export const STAMP = join(root, 'dist', '.test-build-stamp');
 

@@ -11,7 +11,7 @@ import { registerInspectCommand } from './inspect.js';
 import { registerEvalCommand } from './eval.js';
 import { registerMcpCommand } from './mcp.js';
 import { registerPolicyCommand } from './policy.js';
-import { STOP_WAIT_SECONDS } from './stop.js';
+import { STOP_WAIT_SECONDS } from './stop-wait.js';
 import { MODES, type Mode } from '../domain/config/mode.js';
 
 function positiveInt(what: string) {

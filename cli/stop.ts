@@ -14,6 +14,7 @@ import { printJson, printLine } from '../orchestrator/console.js';
 import { EXIT } from '../domain/errors.js';
 import { openReader } from './open-store.js';
 import type { CliIo } from './io.js';
+import { STOP_WAIT_SECONDS } from './stop-wait.js';
 
 /** Options of `autopilot stop`. */
 export interface StopOptions {
@@ -24,8 +25,6 @@ export interface StopOptions {
   wait?: number;
 }
 
-/** How long `stop` waits for the loop by default. */
-export const STOP_WAIT_SECONDS = 120;
 const POLL_MS = 200;
 const REPORT_EVERY_MS = 10_000;
 

@@ -1,0 +1,11 @@
+// The CLI bundled: dist/cli/main.js and everything it imports (lazily imported commands as their own
+// chunks), in dist/bundle/, which bin/autopilot.js runs. Loading ~1,000 small modules one by one (zod,
+// @stdlib's t distribution) cost each command ~0.1–0.3 s of CPU before it did anything; a bundle
+// loads in a few files. Native addons and dev-only packages stay outside, loaded from node_modules.
+// dist/bundle/ sits as deep in dist/ as every other module, so paths found from import.meta.url hold.
+export default {
+  input: { main: 'dist/cli/main.js' },
+  platform: 'node',
+  external: [/^node:/, /^better-sqlite3$/, /^@resvg\//, /^playwright-core(\/|$)/],
+  output: { dir: 'dist/bundle', format: 'esm', cleanDir: true },
+};
