@@ -52,7 +52,7 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
     const session = [...view.sessions.keys()].at(-1);
     if (session === undefined) throw new AutopilotError('no-log', 'the log has no session, so no checkpoint to evaluate', { hint: 'run autopilot loop first' });
     const episodes = o.episodes ?? settings.evaluation.episodes;
-    const plan = planEvaluation({ root: paths.root, view, settings, specs: [o.target, ...(o.vs === undefined ? [] : [o.vs])], episodes });
+    const plan = await planEvaluation({ root: paths.root, view, settings, specs: [o.target, ...(o.vs === undefined ? [] : [o.vs])], episodes });
     const append = storeAppender(store);
     const record = (event: AutopilotEvent) => {
       writer.apply(append(event));

@@ -9,14 +9,22 @@ import type { UnsafeEntry } from '../fs/confined.js';
 import { makeEvent, type LoopDeps } from './deps.js';
 
 /** Indexes attempt `attempt` of `runId`; emits the index (when there is one) and hands unsafe entries to `violation`. */
-export function indexCheckpoints(deps: LoopDeps, session: string, runId: string, attempt: number, emit: (e: AutopilotEvent) => void, violation: (unsafe: UnsafeEntry[]) => void): void {
+export async function indexCheckpoints(
+  deps: LoopDeps,
+  session: string,
+  runId: string,
+  attempt: number,
+  emit: (e: AutopilotEvent) => void,
+  violation: (unsafe: UnsafeEntry[]) => void,
+  cancelled: () => boolean,
+): Promise<void> {
   const view = deps.history();
   const launches = view.runs.get(runId)?.launches ?? [];
   const seed = launches.find((l) => l.attempt === attempt)?.seed ?? null;
   const first = launches[0]?.startedAt;
   let outcome;
   try {
-    outcome = indexAttempt(deps.paths.root, deps.settings.checkpoints, { runId, attempt, seed, firstStartMs: first ? Date.parse(first) : null }, view);
+    outcome = await indexAttempt(deps.paths.root, deps.settings.checkpoints, { runId, attempt, seed, firstStartMs: first ? Date.parse(first) : null }, view);
   } catch (error) {
     // Indexing is bookkeeping: a failure (a full disk, say) is said in the index, the attempt's own result stands.
     outcome = {
@@ -30,7 +38,8 @@ export function indexCheckpoints(deps: LoopDeps, session: string, runId: string,
       unsafe: [],
     };
   }
-  if (!outcome) return;
+  // The loop left the state while the files were hashed: nothing of the attempt is recorded now (resume settles it again).
+  if (!outcome || cancelled()) return;
   violation(outcome.unsafe);
   emit(makeEvent('CheckpointsIndexed', outcome.data, session, deps.now()));
 }

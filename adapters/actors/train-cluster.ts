@@ -34,7 +34,7 @@ export interface ClusterTrainScope {
   runDir: string;
   emit: (e: AutopilotEvent) => void;
   failed: (attempt: number, reason: FailureReason, exitCode: number | null, signal: string | null, durationMs: number, message: string) => void;
-  settle: (attempt: number, r: LaunchResult) => void;
+  settle: (attempt: number, r: LaunchResult) => Promise<void>;
   progress: (attempt: number) => (metrics: Record<string, number>) => void;
   prepare: (attempt: number, exitFile: string) => Prepared | null;
   violation: (unsafe: UnsafeEntry[], attempt: number) => void;
@@ -95,7 +95,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
     if (stopped) handle.stop('killed');
     void handle.result.then((r) => {
       ended = true;
-      scope.settle(attempt, r);
+      void scope.settle(attempt, r);
     });
   };
 

@@ -70,10 +70,20 @@ export function trainActor(deps: ActorDeps) {
       );
 
     /** Turns how a launch ended into RunFinished or RunFailed. */
-    const settle = (attempt: number, r: LaunchResult) => {
+    const settle = async (attempt: number, r: LaunchResult) => {
       if (cancelled) return;
       // Before the end is read: linking a checkpoint changes its ctime, which RunFinished's fingerprints record.
-      if (!r.neverStarted) indexCheckpoints(deps, session, run.runId, attempt, emit, (unsafe) => violation(unsafe, attempt));
+      if (!r.neverStarted)
+        await indexCheckpoints(
+          deps,
+          session,
+          run.runId,
+          attempt,
+          emit,
+          (unsafe) => violation(unsafe, attempt),
+          () => cancelled,
+        );
+      if (cancelled) return;
       // Whatever the outcome, the metric lines and the tracker's address the attempt printed are kept.
       if (!r.neverStarted) mirrorRunLog(deps, run.runId, attempt, session, emit, violation);
       // A cluster job that vanished, was cancelled from outside or hit the scheduler's limit: its state is the outcome.

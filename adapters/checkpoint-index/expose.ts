@@ -5,9 +5,9 @@
  * is kept only if it reaches that very file (same device and inode), a copy only if its own bytes
  * hash the same. The name is put in place by rename, so nothing standing there is written through.
  */
-import { closeSync, fstatSync, linkSync, lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as C, fstatSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { openConfined, removeConfined, writeConfinedFrom, type HeldDir } from '../fs/confined.js';
+import { openConfined, removeConfined, type HeldDir } from '../fs/confined.js';
 import { sha256Fd } from '../fs/sha256-fd.js';
 
 let tmpCounter = 0;
@@ -34,18 +34,18 @@ export interface Target {
  * Exposes `src` as `target.name`, reading at most `budget` bytes; the caller subtracts `size`.
  * A source larger than `budget`, gone, not a regular file, or changed while read is skipped (said why).
  */
-export function exposeCheckpoint(src: Source, target: Target, budget: number): Exposed {
+export async function exposeCheckpoint(src: Source, target: Target, budget: number): Promise<Exposed> {
   const opened = openConfined(src.root, src.abs);
   if (!opened) return { skipped: 'not a regular file reached without a link' };
   try {
     if (opened.size > budget) return { skipped: `over checkpoints.max_bytes (${opened.size} bytes, ${budget} left)` };
     const linked = tryLink(src.abs, opened.fd, target);
     if (linked) {
-      const sha256 = sha256Fd(opened.fd, { size: opened.size });
+      const sha256 = await sha256Fd(opened.fd, { size: opened.size });
       if (sha256 === null) return dropped(target, 'changed while it was read');
       return { via: 'link', size: opened.size, sha256 };
     }
-    return copy(opened.fd, opened.size, target);
+    return await copy(opened.fd, opened.size, target);
   } catch (error) {
     // A directory planted at the name, a full disk: this checkpoint is not exposed, the others still are.
     return dropped(target, `could not be exposed: ${(error as Error).message}`);
@@ -74,18 +74,30 @@ function tryLink(srcAbs: string, fd: number, target: Target): boolean {
   return true;
 }
 
-// A copy written through a temp file, hashed as it is written, then read back and hashed again.
-function copy(fd: number, size: number, target: Target): Exposed {
-  const dest = join(target.dir, target.name);
-  let sha256: string | null = null;
-  writeConfinedFrom(target.workspace, dest, (out) => {
-    sha256 = sha256Fd(fd, { size, out });
-  });
-  if (sha256 === null) return dropped(target, 'changed while it was copied');
-  const back = openConfined(target.workspace, dest);
+// A copy written to a fresh temp file (O_EXCL, O_NOFOLLOW: nothing planted there is written through), hashed
+// as it is written, renamed into place, then read back and hashed again.
+async function copy(fd: number, size: number, target: Target): Promise<Exposed> {
+  const tmp = join(target.held.path, `${target.name}.tmp-${process.pid}-${(tmpCounter++).toString(36)}`);
+  const out = openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o644);
+  let sha256: string | null;
+  try {
+    sha256 = await sha256Fd(fd, { size, out });
+    fsyncSync(out);
+  } catch (error) {
+    closeSync(out);
+    unlinkSync(tmp);
+    throw error;
+  }
+  closeSync(out);
+  if (sha256 === null) {
+    unlinkSync(tmp);
+    return dropped(target, 'changed while it was copied');
+  }
+  renameSync(tmp, join(target.held.path, target.name));
+  const back = openConfined(target.workspace, join(target.dir, target.name));
   if (!back) return dropped(target, 'its copy is not a regular file');
   try {
-    if (sha256Fd(back.fd, { size }) !== sha256) return dropped(target, 'its copy does not hash the same');
+    if ((await sha256Fd(back.fd, { size })) !== sha256) return dropped(target, 'its copy does not hash the same');
   } finally {
     closeSync(back.fd);
   }

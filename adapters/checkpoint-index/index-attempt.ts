@@ -25,7 +25,7 @@ export interface AttemptRef {
 export type IndexOutcome = { data: DataOf<'CheckpointsIndexed'>; unsafe: UnsafeEntry[] } | null;
 
 /** Indexes the run's checkpoints (see the module's doc); `view` tells which files other runs' indexes hold. */
-export function indexAttempt(workspace: string, settings: CheckpointSettings, ref: AttemptRef, view: WorkspaceView): IndexOutcome {
+export async function indexAttempt(workspace: string, settings: CheckpointSettings, ref: AttemptRef, view: WorkspaceView): Promise<IndexOutcome> {
   const where = checkpointDirOf(workspace, settings.dir, ref.runId);
   const claimed = new Set<string>();
   if (!where.perRun) for (const r of view.runs.values()) if (r.runId !== ref.runId) for (const c of r.checkpointIndex?.checkpoints ?? []) claimed.add(c.path);
@@ -47,7 +47,7 @@ export function indexAttempt(workspace: string, settings: CheckpointSettings, re
       let budget = settings.max_bytes;
       for (const f of scan.files) {
         const name = uniqueName(exposedName({ runId: ref.runId, seed: ref.seed, step: f.step, source: f.name }), taken);
-        const got = exposeCheckpoint({ root: where.inside ? workspace : where.abs, abs: f.abs }, { workspace, dir: outDir, held, name }, budget);
+        const got = await exposeCheckpoint({ root: where.inside ? workspace : where.abs, abs: f.abs }, { workspace, dir: outDir, held, name }, budget);
         if ('skipped' in got) {
           skipped.push({ path: f.path, reason: got.skipped });
           continue;

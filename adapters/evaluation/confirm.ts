@@ -57,7 +57,7 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
   const episodes = c.settings.evaluation.episodes;
   let plan;
   try {
-    plan = planEvaluation({ root: c.paths.root, view: c.history(), settings: c.settings, specs: [args.candidate, args.incumbent], episodes, promotion: args.runId });
+    plan = await planEvaluation({ root: c.paths.root, view: c.history(), settings: c.settings, specs: [args.candidate, args.incumbent], episodes, promotion: args.runId });
   } catch (e) {
     if (!(e instanceof AutopilotError)) throw e;
     return { confirmed: false, why: `no evaluation on held-out seeds could be planned: ${e.message}` };

@@ -59,7 +59,7 @@ export function nextEvaluationId(view: WorkspaceView): string {
  * Plans the evaluation of `specs` (one, or two to compare) on `episodes` held-out seeds; `promotion`
  * names the run whose journal step asks for it (absent: the `eval` command). @throws AutopilotError
  */
-export function planEvaluation(args: { root: string; view: WorkspaceView; settings: Settings; specs: string[]; episodes: number; promotion?: string }): EvaluationPlan {
+export async function planEvaluation(args: { root: string; view: WorkspaceView; settings: Settings; specs: string[]; episodes: number; promotion?: string }): Promise<EvaluationPlan> {
   const { root, view, settings, episodes } = args;
   const choices = checkpointChoices(view);
   const resolved: ResolvedTarget[] = args.specs.map((s) => resolveTarget(s, choices));
@@ -69,14 +69,15 @@ export function planEvaluation(args: { root: string; view: WorkspaceView; settin
   const evaluationId = nextEvaluationId(view);
   const seeds = heldOutSeeds(trainingSeeds(view), episodes);
   const command = settings.evaluation.command ?? settings.trainer.command;
-  const targets = resolved.map((t): PlannedTarget => {
+  const targets: PlannedTarget[] = [];
+  for (const t of resolved) {
     const path = join(root, t.checkpoint);
-    const sha256 = sha256Confined(root, path);
+    const sha256 = await sha256Confined(root, path);
     if (sha256 === null) throw new AutopilotError('failed', `the checkpoint ${t.checkpoint} of run ${t.runId} is missing, or not a regular file (links are not followed)`, { file: path });
     const evalFlags = ['--eval-only', '--load-checkpoint', path, '--eval.episodes', String(episodes), '--eval.seed', String(seeds.first)];
     const argv = [...command, ...renderArgs(runConfig(view, t.runId)), ...evalFlags];
-    return { target: { ...t, sha256, argv: redactArgv(argv, settings.secrets.record) }, argv, path };
-  });
+    targets.push({ target: { ...t, sha256, argv: redactArgv(argv, settings.secrets.record) }, argv, path });
+  }
   const planned: DataOf<'EvaluationPlanned'> = {
     evaluationId,
     targets: targets.map((t) => t.target),

@@ -70,7 +70,7 @@ export async function runTarget(t: PlannedTarget, c: TargetContext): Promise<Tar
   if (result.stoppedFor === 'killed') return fail('killed', 'stopped by request', result);
   if (result.exitCode !== 0) return fail('crashed', `the evaluator exited with ${result.signal ?? `code ${result.exitCode}`}; see ${join(rel, 'eval.log')}`, result);
   // The checkpoint judged must be the one planned: a change while it ran voids the result.
-  if (sha256Confined(c.paths.root, t.path) !== t.target.sha256)
+  if ((await sha256Confined(c.paths.root, t.path)) !== t.target.sha256)
     return fail('checkpoint-changed', `${t.target.checkpoint} changed while it was evaluated (its sha256 differs from the one recorded)`, result);
   const sample = readSample(c, summaryPathOf(dir));
   if (!sample.ok) return fail(sample.reason, sample.message, result);

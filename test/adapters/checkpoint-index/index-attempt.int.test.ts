@@ -46,13 +46,13 @@ function decoy() {
 }
 
 describe('indexing the checkpoints an attempt left in its run folder', () => {
-  it('exposes each under <run>-s<seed>-<step>.<ext> by hard link, hashes it, and leaves its own names out of the next scan', () => {
+  it('exposes each under <run>-s<seed>-<step>.<ext> by hard link, hashes it, and leaves its own names out of the next scan', async () => {
     const ws = workspace();
     const dir = join(ws, 'runs', '001', 'checkpoints');
     writeFileSync(join(dir, 'model_000001.json'), '{"epoch":1}');
     writeFileSync(join(dir, 'model_000002.json'), '{"epoch":2}');
     writeFileSync(join(dir, 'model_000003.json.tmp'), 'half-written');
-    const out = indexAttempt(ws, settings(), ref(), viewWith(['001']))!;
+    const out = (await indexAttempt(ws, settings(), ref(), viewWith(['001'])))!;
     expect(out.unsafe).toEqual([]);
     expect(out.data.dir).toBe('runs/001/checkpoints');
     expect(out.data.checkpoints).toEqual([
@@ -61,11 +61,11 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
     ]);
     expect(statSync(join(dir, '001-s7-2.json')).ino).toBe(statSync(join(dir, 'model_000002.json')).ino);
     // The second attempt's scan sees the trainer's files, not the names exposed after the first.
-    const again = indexAttempt(ws, settings(), ref({ attempt: 2 }), viewWith(['001']))!;
+    const again = (await indexAttempt(ws, settings(), ref({ attempt: 2 }), viewWith(['001'])))!;
     expect(again.data.checkpoints.map((c) => c.name)).toEqual(out.data.checkpoints.map((c) => c.name));
   });
 
-  it('copies across file systems, hashing while it copies, and the copy holds those bytes', () => {
+  it('copies across file systems, hashing while it copies, and the copy holds those bytes', async () => {
     if (!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev) throw new Error('this test needs /dev/shm on another file system than the temp dir');
     const ws = workspace();
     const outside = mkdtempSync('/dev/shm/autopilot-ckpt-');
@@ -73,7 +73,7 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
       mkdirSync(join(outside, 'puffer_001'));
       const bytes = Buffer.from(Array.from({ length: 3 << 20 }, (_, i) => (i * 31) % 251));
       writeFileSync(join(outside, 'puffer_001', 'model_000200.pt'), bytes);
-      const out = indexAttempt(ws, settings({ dir: outside, outside_workspace: true }), ref(), viewWith(['001']))!;
+      const out = (await indexAttempt(ws, settings({ dir: outside, outside_workspace: true }), ref(), viewWith(['001'])))!;
       expect(out.data.dir).toBe(outside);
       expect(out.data.checkpoints).toEqual([
         { path: join(outside, 'puffer_001', 'model_000200.pt'), name: 'runs/001/checkpoints/001-s7-200.pt', step: 200, size: bytes.length, sha256: sha(bytes), seed: 7, via: 'copy' },
@@ -84,7 +84,7 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
     }
   });
 
-  it('never follows a planted link to a decoy outside the workspace (file or folder), nor opens a FIFO: each is named, the decoy untouched', () => {
+  it('never follows a planted link to a decoy outside the workspace (file or folder), nor opens a FIFO: each is named, the decoy untouched', async () => {
     const ws = workspace();
     const d = decoy();
     const dir = join(ws, 'runs', '001', 'checkpoints');
@@ -92,7 +92,7 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
     symlinkSync(d.file, join(dir, 'model_000009.pt'));
     symlinkSync(d.dir, join(dir, 'nested'));
     execFileSync('mkfifo', [join(dir, 'model_000005.pt')]);
-    const out = indexAttempt(ws, settings(), ref(), viewWith(['001']))!;
+    const out = (await indexAttempt(ws, settings(), ref(), viewWith(['001'])))!;
     expect(out.data.checkpoints.map((c) => c.path)).toEqual(['runs/001/checkpoints/model_000001.json']);
     expect(out.data.checkpoints.some((c) => c.sha256 === sha('DECOY-WEIGHTS-5521'))).toBe(false);
     expect(out.unsafe.map((u) => [u.path, u.kind]).sort()).toEqual([
@@ -105,19 +105,19 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
     expect(existsSync(join(dir, '001-s7-9.pt'))).toBe(false);
   });
 
-  it('refuses a checkpoint folder that is itself a link out of the workspace', () => {
+  it('refuses a checkpoint folder that is itself a link out of the workspace', async () => {
     const ws = workspace();
     const d = decoy();
     rmSync(join(ws, 'runs', '001', 'checkpoints'), { recursive: true });
     symlinkSync(d.dir, join(ws, 'runs', '001', 'checkpoints'));
-    const out = indexAttempt(ws, settings(), ref(), viewWith(['001']))!;
+    const out = (await indexAttempt(ws, settings(), ref(), viewWith(['001'])))!;
     expect(out.data.checkpoints).toEqual([]);
     expect(out.unsafe).toEqual([{ path: 'runs/001/checkpoints', kind: 'symlink', target: d.dir, action: 'ignored' }]);
     expect(d.unchanged()).toBe(true);
     expect(lstatSync(join(ws, 'runs', '001', 'checkpoints')).isSymbolicLink()).toBe(true);
   });
 
-  it('reads no more files than checkpoints.max_files and no more bytes than checkpoints.max_bytes, naming the rest', () => {
+  it('reads no more files than checkpoints.max_files and no more bytes than checkpoints.max_bytes, naming the rest', async () => {
     const ws = workspace();
     const dir = join(ws, 'runs', '001', 'checkpoints');
     for (const [step, size] of [
@@ -127,7 +127,7 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
       [4, 10],
     ])
       writeFileSync(join(dir, `model_${step}.pt`), 'x'.repeat(size!));
-    const out = indexAttempt(ws, settings({ max_files: 3, max_bytes: 30 }), ref(), viewWith(['001']))!;
+    const out = (await indexAttempt(ws, settings({ max_files: 3, max_bytes: 30 }), ref(), viewWith(['001'])))!;
     expect(out.data.checkpoints.map((c) => c.step)).toEqual([1, 2]);
     expect(out.data.skipped).toEqual([
       { path: 'runs/001/checkpoints/model_4.pt', reason: 'over checkpoints.max_files (3)' },
@@ -137,8 +137,37 @@ describe('indexing the checkpoints an attempt left in its run folder', () => {
   });
 });
 
+describe('indexing a large checkpoint', () => {
+  it('leaves the event loop free while it hashes: timers fire between its reads, by link and by copy', async () => {
+    if (!existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev) throw new Error('this test needs /dev/shm on another file system than the temp dir');
+    const ws = workspace();
+    const outside = mkdtempSync('/dev/shm/autopilot-ckpt-');
+    try {
+      // 48 MiB each, as the trainer would write them (not sparse): 48 reads of 1 MiB.
+      const bytes = Buffer.alloc(48 << 20, 7);
+      writeFileSync(join(ws, 'runs', '001', 'checkpoints', 'model_000010.pt'), bytes);
+      mkdirSync(join(outside, 'puffer_001'));
+      writeFileSync(join(outside, 'puffer_001', 'model_000020.pt'), bytes);
+      for (const [dir, via] of [
+        [undefined, 'link'],
+        [outside, 'copy'],
+      ] as const) {
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 1);
+        const out = (await indexAttempt(ws, settings(dir === undefined ? {} : { dir, outside_workspace: true }), ref(), viewWith(['001'])))!;
+        clearInterval(timer);
+        expect(out.data.checkpoints.map((c) => [c.via, c.size, c.sha256])).toEqual([[via, bytes.length, sha(bytes)]]);
+        // A hash that held the thread for the whole file would let no timer fire before it returned.
+        expect(ticks, `${via}: timer ticks while indexing`).toBeGreaterThanOrEqual(5);
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("indexing a folder shared by runs (PufferLib's experiments/)", () => {
-  it("takes the files written since the run's first attempt started and not indexed by another run", () => {
+  it("takes the files written since the run's first attempt started and not indexed by another run", async () => {
     const ws = workspace();
     const exp = join(ws, 'experiments');
     mkdirSync(join(exp, 'puffer_a'), { recursive: true });
@@ -149,15 +178,15 @@ describe("indexing a folder shared by runs (PufferLib's experiments/)", () => {
     writeFileSync(join(exp, 'puffer_b', 'model_puffer_000002.pt'), 'this run');
     writeFileSync(join(exp, 'puffer_b', 'trainer_state.pt'), 'state');
     const view = viewWith(['000', '001'], { '000': ['experiments/puffer_b/model_puffer_000001.pt'] });
-    const out = indexAttempt(ws, settings({ dir: 'experiments' }), ref({ firstStartMs: Date.now() - 60_000 }), view)!;
+    const out = (await indexAttempt(ws, settings({ dir: 'experiments' }), ref({ firstStartMs: Date.now() - 60_000 }), view))!;
     expect(out.data.checkpoints.map((c) => [c.path, c.name, c.step])).toEqual([
       ['experiments/puffer_b/trainer_state.pt', 'runs/001/checkpoints/001-s7-trainer_state.pt', null],
       ['experiments/puffer_b/model_puffer_000002.pt', 'runs/001/checkpoints/001-s7-2.pt', 2],
     ]);
   });
 
-  it('records nothing when the folder holds nothing of the run and nothing was indexed before', () => {
+  it('records nothing when the folder holds nothing of the run and nothing was indexed before', async () => {
     const ws = workspace();
-    expect(indexAttempt(ws, settings({ dir: 'experiments' }), ref(), viewWith(['001']))).toBeNull();
+    expect(await indexAttempt(ws, settings({ dir: 'experiments' }), ref(), viewWith(['001']))).toBeNull();
   });
 });
