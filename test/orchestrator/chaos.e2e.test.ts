@@ -128,7 +128,7 @@ function stateAfter(current: string | null, step: number): State {
  * The plan of the next restart. Draws the same number of random values every time, so a seed
  * replays the same schedule (where the kills land still depends on timing).
  */
-function planFor(slots: Slot[], kills: number, rng: () => number, log: LoggedEvent[]): Plan {
+function planFor(slots: Slot[], kills: number, rng: () => number, log: LoggedEvent[], hit: ReadonlySet<string>): Plan {
   const u = rng();
   const step = rng() < 0.75 ? 1 : 2;
   const slot = slots[kills];
@@ -141,7 +141,12 @@ function planFor(slots: Slot[], kills: number, rng: () => number, log: LoggedEve
   const ms = Math.round(3 * 500 ** u);
   // A kill on entering the next state (or the one after) moves the loop on by a state or two: used
   // for on-state slots, and for every slot once two runs are left, so that no kill skips a run.
-  if (slot === 'on-state' || journaled >= RUNS - 2) return { kind: 'on-state', state: stateAfter(lastState(log), step), extraMs: Math.floor(u * 4) };
+  if (slot === 'on-state' || journaled >= RUNS - 2) {
+    // Until kills have landed in 4 states, aim at the next state not hit yet: a fast loop could otherwise reach its last run with fewer.
+    const ahead = STATES.map((_, i) => stateAfter(lastState(log), step + i));
+    const state = hit.size >= 4 ? ahead[0]! : (ahead.find((st) => !hit.has(st)) ?? ahead[0]!);
+    return { kind: 'on-state', state, extraMs: Math.floor(u * 4) };
+  }
   return slot === 'delay' ? { kind: 'delay', ms } : { kind: 'after-resume', ms };
 }
 
@@ -204,10 +209,11 @@ describe('when the orchestrator is SIGKILLed at random points until its runs com
     const rng = seededRandom(seed);
     const slots = schedule(rng);
     const raw: Kill[] = [];
+    const hit = new Set<string>();
     let current: LoggedEvent[] = [];
     for (let n = 1; ; n++) {
       if (n > MAX_CYCLES) throw new Error(`the loop did not complete within ${MAX_CYCLES} restarts (seed ${seed})`);
-      const plan = planFor(slots, raw.length, rng, current);
+      const plan = planFor(slots, raw.length, rng, current, hit);
       const { ended, child, killed } = await cycle(ws, plan);
       if (!killed) {
         final = ended;
@@ -216,6 +222,8 @@ describe('when the orchestrator is SIGKILLed at random points until its runs com
       }
       current = readLogDirect(ws);
       raw.push({ n: raw.length + 1, plan: describePlan(plan), lastSeq: current.at(-1)?.seq ?? 0, persisted: child.lines.length });
+      const at = lastState(current);
+      if (at !== null) hit.add(at);
     }
     // The state at each kill, as the log itself (through the CLI) tells it.
     log = await readEvents(ws);
