@@ -119,6 +119,8 @@ export interface JournalInput {
   extraRuns: number;
   /** With several runs in flight: the other runs in flight, and the index the next run planned gets (absent: one at a time). */
   flight?: { inFlight: string[]; nextRunIndex: number };
+  /** A stop now was asked for: a promotion's confirmation starts no evaluator (the promotion stays unconfirmed). */
+  stopNow?: boolean;
 }
 
 /** Failures of the setup, not of the config: never retried, never a bad observation for the optimizer. */
@@ -305,6 +307,7 @@ export const loopMachine = setup({
       },
     }),
     forwardStop: sendTo('train', ({ event }) => event),
+    forwardStopToJournal: sendTo('journal', ({ event }) => event),
     // The entry action of every state: says which state was entered (reentries too), for the orchestrator to record.
     entered: emit(({ event }, params: { state: string }) => ({ type: 'entered' as const, state: params.state, cause: event.type })),
     haltOnStop: assign({ haltReason: ({ context }) => `stop requested: ${context.stop?.reason ?? 'unknown'}` }),
@@ -438,6 +441,7 @@ export const loopMachine = setup({
     journal: {
       entry: { type: 'entered', params: { state: 'journal' } },
       invoke: {
+        id: 'journal',
         src: 'journal',
         input: ({ context }) => ({
           session: requireSession(context),
@@ -448,10 +452,13 @@ export const loopMachine = setup({
           runsRequested: context.runsRequested,
           replication: context.replication,
           extraRuns: context.extraRuns,
+          stopNow: context.stop?.now === true,
         }),
       },
       on: {
         [RESTORE_EVENT]: { target: 'journal', reenter: true },
+        // Stopping now during a promotion's confirmation stops its evaluator, so the evaluation and the run's entry are recorded before the halt.
+        StopRequested: [{ guard: 'stopNow', actions: ['stop', 'forwardStopToJournal'] }, { actions: 'stop' }],
         IncumbentChanged: { actions: 'promoted' },
         JournalWritten: { actions: 'journaled', target: 'deciding' },
       },

@@ -239,6 +239,7 @@ export function slotRegion(m: ParallelSetup, i: number) {
         entry: [enter(`slot${i}.journal`), claimJudging(i)],
         exit: m.assign({ judging: ({ context }: Args) => (context.judging === i ? null : context.judging) }),
         invoke: {
+          id: `journal${i}`,
           src: 'journal' as const,
           input: ({ context }: { context: Ctx }): JournalInput => {
             const run = runIn(context, i);
@@ -252,11 +253,14 @@ export function slotRegion(m: ParallelSetup, i: number) {
               replication: replicationOf(context, run),
               extraRuns: context.extraRuns,
               flight: { inFlight: context.slots.flatMap((r, j) => (r && j !== i ? [r.runId] : [])), nextRunIndex: context.nextRunIndex },
+              stopNow: context.stop?.now === true,
             };
           },
         },
         on: {
           [RESTORE_EVENT]: { target: 'journal', reenter: true },
+          // Stopping now during a promotion's confirmation stops its evaluator; the run's entry is still written.
+          StopRequested: [{ guard: stopNow, actions: ['stop' as const, m.sendTo(`journal${i}`, ({ event }: Args) => event)] }, { actions: 'stop' as const }],
           // The promoted run may be a replication's parent: only the slot judging is in this state, so the promotion is its own.
           IncumbentChanged: {
             actions: m.assign(({ context, event }: Args) => {

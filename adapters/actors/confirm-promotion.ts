@@ -1,7 +1,9 @@
 /**
  * The journal step's wait on `evaluation.confirm_promotion`: runs the confirmation in the
- * background and then writes the journal, promoted or not; stopping the step stops the evaluator
- * (its plan stays without an end, which a resumed step records as interrupted and runs again).
+ * background and then writes the journal, promoted or not. A stop now stops the evaluator and the
+ * confirmation ends as failed (killed), so the journal is still written; leaving the step (the
+ * loop's process ending) stops the evaluator too, and its plan stays without an end, which a
+ * resumed step records as interrupted and runs again.
  */
 import type { IncumbentRef } from '../../events/catalogue.js';
 import { confirmPromotion } from '../evaluation/confirm.js';
@@ -18,8 +20,9 @@ export function confirmThenWrite(
   self: { getSnapshot(): { status: string } },
   args: { session: string; runId: string; promote: IncumbentRef; incumbent: IncumbentRef },
   write: (confirmed: boolean, why: string) => void,
-): () => void {
+): { cleanup: () => void; stopNow: () => void } {
   let cancelled = false;
+  let stopped = false;
   let stopEvaluator: (() => void) | null = null;
   const context = {
     paths: deps.paths,
@@ -31,14 +34,21 @@ export function confirmThenWrite(
     now: deps.now,
     onHandle: (stop: () => void) => (stopEvaluator = stop),
     cancelled: () => cancelled,
+    stopped: () => stopped,
   };
   void confirmPromotion(context, { runId: args.runId, candidate: args.promote.runId, incumbent: args.incumbent.runId })
     .then((c) => (c.confirmed ? write(true, '') : write(false, c.why)))
     .catch((err: unknown) => {
       if (!cancelled) write(false, `the confirmation failed: ${(err as Error).message}`);
     });
-  return () => {
-    cancelled = true;
-    stopEvaluator?.();
+  return {
+    cleanup: () => {
+      cancelled = true;
+      stopEvaluator?.();
+    },
+    stopNow: () => {
+      stopped = true;
+      stopEvaluator?.();
+    },
   };
 }

@@ -9,12 +9,12 @@ import { changedOutputs } from './run-outputs.js';
 import { changedRunFolder } from './run-folder-after.js';
 import { MAX_SUMMARY_BYTES } from './launch-outcome.js';
 import { needsConfirmation, unconfirmedEntry } from '../../domain/evaluation/confirmation.js';
-import type { IncumbentRef } from '../../events/catalogue.js';
+import type { AutopilotEvent, IncumbentRef } from '../../events/catalogue.js';
 import { confirmThenWrite } from './confirm-promotion.js';
 
 /** Creates the `journal` actor. */
 export function journalActor(deps: ActorDeps) {
-  return fromCallback<EventObject, JournalInput>(({ input, self }) => {
+  return fromCallback<EventObject, JournalInput>(({ input, self, receive }) => {
     const record = reporter(deps.recorder, self);
     // Outputs changed since they were read, or anything else in the run folder: something outlived the run (its recorded result stands).
     const root = deps.paths.root;
@@ -59,8 +59,14 @@ export function journalActor(deps: ActorDeps) {
       record(makeEvent('JournalWritten', { runId: input.run.runId, ...written }, input.session, deps.now()));
     };
     if (!promoteNow || !input.incumbent || !needsConfirmation(deps.settings.evaluation.confirm_promotion, promoteNow, input.incumbent)) return write(promoteNow, entry);
-    return confirmThenWrite(deps, self, { session: input.session, runId: input.run.runId, promote: promoteNow, incumbent: input.incumbent }, (confirmed, why) =>
+    // After a stop now no evaluator starts: a run that ended before it is judged, its promotion left unconfirmed.
+    if (input.stopNow) return write(null, unconfirmedEntry(entry, input.run.runId, promoteNow, input.incumbent, 'a stop now was asked for before its evaluation started'));
+    const confirming = confirmThenWrite(deps, self, { session: input.session, runId: input.run.runId, promote: promoteNow, incumbent: input.incumbent }, (confirmed, why) =>
       confirmed ? write(promoteNow, entry) : write(null, unconfirmedEntry(entry, input.run.runId, promoteNow, input.incumbent!, why)),
     );
+    receive((event) => {
+      if ((event as AutopilotEvent).type === 'StopRequested') confirming.stopNow();
+    });
+    return confirming.cleanup;
   });
 }

@@ -33,6 +33,8 @@ export interface ConfirmContext {
   onHandle: (stop: () => void) => void;
   /** True once the journal step was stopped: nothing more is started. */
   cancelled: () => boolean;
+  /** True once a stop now was asked for: the evaluation ends as failed (killed), and nothing more is started. */
+  stopped: () => boolean;
 }
 
 /** The promotion evaluations the journal step of `runId` asked for, oldest first. */
@@ -54,6 +56,8 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
     const message = "the loop's process ended while it ran; the confirmation is evaluated again";
     event('EvaluationFailed', { evaluationId: last.planned.evaluationId, reason: 'interrupted', message });
   }
+  const stoppedFirst: Confirmation = { confirmed: false, why: 'a stop now was asked for before its evaluation started' };
+  if (c.stopped()) return stoppedFirst;
   const episodes = c.settings.evaluation.episodes;
   let plan;
   try {
@@ -62,6 +66,7 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
     if (!(e instanceof AutopilotError)) throw e;
     return { confirmed: false, why: `no evaluation on held-out seeds could be planned: ${e.message}` };
   }
+  if (c.stopped()) return stoppedFirst;
   const { planned } = plan;
   const id = planned.evaluationId;
   // Recorded before any evaluator starts: a restart finds it.
@@ -69,6 +74,11 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
   const results: DataOf<'EvaluationFinished'>['results'] = [];
   for (const [i, t] of plan.targets.entries()) {
     if (c.cancelled()) return { confirmed: false, why: 'the journal step was stopped' };
+    if (c.stopped()) {
+      const failed = { evaluationId: id, reason: 'killed' as const, message: 'stopped by request before this checkpoint was evaluated' };
+      event('EvaluationFailed', failed);
+      return failedWhy(id, failed);
+    }
     const outcome = await runTarget(t, { paths: c.paths, settings: c.settings, containment: c.containment, evaluationId: id, index: i + 1, episodes, onHandle: c.onHandle });
     if (!outcome.ok) {
       const failed = { evaluationId: id, ...outcome.failure };

@@ -132,8 +132,9 @@ function decide(s: ModelState, baselineFailed: boolean): ModelState {
 export function modelStep(s: ModelState, e: ModelEvent): ModelState {
   if (s.value === 'done' || s.value === 'halted') return s;
   if (e.type === 'StopRequested') {
-    // In train a stop now reaches the trainer, whose end is then recorded; elsewhere it halts at once.
-    if (e.now && s.value !== 'train') return halted({ ...s, stop: 'now' }, 'stop');
+    // In train a stop now reaches the trainer, whose end is then recorded, and in journal the step (a
+    // confirmation's evaluator), whose entry is then written; elsewhere it halts at once.
+    if (e.now && s.value !== 'train' && s.value !== 'journal') return halted({ ...s, stop: 'now' }, 'stop');
     return { ...s, stop: e.now ? 'now' : 'after-run' };
   }
   const r = s.run;
