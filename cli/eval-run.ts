@@ -84,7 +84,16 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
     let outcome: TargetOutcome | null = null;
     try {
       for (const [i, t] of plan.targets.entries()) {
-        outcome = await runTarget(t, { paths, settings, containment, evaluationId: id, index: i + 1, episodes, onHandle: (s) => (stop = s) });
+        outcome = await runTarget(t, {
+          paths,
+          settings,
+          containment,
+          evaluationId: id,
+          index: i + 1,
+          episodes,
+          onHandle: (s) => (stop = s),
+          onStarted: (s) => record({ type: 'EvaluatorStarted', data: { evaluationId: id, ...s }, metadata: metadata() }),
+        });
         if (!outcome.ok) break;
         results.push(outcome.result);
         if (!o.json) printLine(`  ${t.target.spec}: ${planned.metric} mean ${fmt(mean(outcome.result.samples))} over ${episodes} seeds (${fmt(outcome.result.durationMs / 1000)}s)`, io.out);

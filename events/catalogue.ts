@@ -11,7 +11,8 @@ import { event, RunId } from './event-schema.js';
 import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } from './launch-events.js';
 import { CheckpointsIndexed } from './checkpoint-events.js';
 import { TrackerRunLinked } from './tracker-events.js';
-import { EvaluationFailed, EvaluationFinished, EvaluationPlanned } from './evaluation-events.js';
+import { EvaluationFailed, EvaluationFinished, EvaluationPlanned, EvaluatorStarted } from './evaluation-events.js';
+import { Containment } from './containment.js';
 import { RolledBack } from './rollback-events.js';
 import { RunCommitFailed, RunCommitted } from './git-events.js';
 
@@ -98,13 +99,7 @@ const ReplicationProgress = z.object({
   confirmations: z.array(RunId).min(1).optional(),
 });
 
-/** How a trainer or agent process tree is contained: its own cgroup, a subreaper supervisor, or only its process group. */
-export const Containment = z.object({
-  mode: z.enum(['cgroup', 'subreaper', 'process-group']),
-  /** The cgroup (v2) directory the process tree runs in (mode cgroup). */
-  cgroup: z.string().optional(),
-});
-export type Containment = z.infer<typeof Containment>;
+export { Containment } from './containment.js';
 
 /** A workspace input a session is bound to: its hash and, when small text, its content (so a change can be reverted). */
 export const InputFile = z.object({
@@ -578,6 +573,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   LoopCompleted,
   StateEntered,
   EvaluationPlanned,
+  EvaluatorStarted,
   EvaluationFinished,
   EvaluationFailed,
 ]);

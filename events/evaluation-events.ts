@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
+import { Containment } from './containment.js';
 
 /** An evaluation's id: `e` and a zero-padded sequence number. */
 export const EvaluationId = z.string().regex(/^e\d{3,}$/, 'evaluation ids are e and a zero-padded sequence number, such as e001');
@@ -87,6 +88,21 @@ export const EvaluationFinished = event(
       .min(1)
       .max(2),
     paired: PairedResult.nullable(),
+  }),
+);
+
+/** An evaluator was launched (recorded before it may start), so a loop restarted after a crash can find and stop it. */
+export const EvaluatorStarted = event(
+  'EvaluatorStarted',
+  z.object({
+    evaluationId: EvaluationId,
+    /** The target (its spec) this evaluator evaluates, and its place among the evaluation's targets (its folder is `logs/eval/<evaluation>-<index>`). */
+    target: z.string(),
+    index: z.number().int().positive(),
+    /** Its supervisor's pid (also its process group's id), and when that process started. */
+    pid: z.number().int(),
+    pidStartTime: z.string().nullable(),
+    containment: Containment,
   }),
 );
 

@@ -128,6 +128,7 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'LoopHalted':
     case 'LoopCompleted':
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
     case 'StateEntered':

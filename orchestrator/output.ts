@@ -147,6 +147,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return null;
     case 'EvaluationPlanned':
       return `evaluation ${e.data.evaluationId}${e.data.by === 'promotion' ? ` (confirming the promotion of run ${e.data.targets[0]?.runId ?? '?'})` : ''}: ${e.data.targets.map((t) => `${t.spec} (${t.checkpoint})`).join(' vs ')} on held-out seeds ${e.data.seeds.first}–${e.data.seeds.first + e.data.seeds.count - 1}`;
+    case 'EvaluatorStarted':
+      return `evaluation ${e.data.evaluationId}: evaluator of ${e.data.target} started (pid ${e.data.pid})`;
     case 'EvaluationFinished':
       return `evaluation ${e.data.evaluationId}: ${evaluationResultText(e.data)}`;
     case 'EvaluationFailed':

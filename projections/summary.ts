@@ -210,6 +210,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'StopRequested':
     case 'LauncherCommandFailed':
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return s;

@@ -431,6 +431,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
       return view;
     }
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       evolveEvaluations(view.evaluations, e);

@@ -18,6 +18,7 @@ import type { WorkspaceView } from '../../projections/view.js';
 import type { WorkspacePaths } from '../workspace.js';
 import { planEvaluation } from './plan.js';
 import { runTarget } from './run-target.js';
+import { stopInterruptedEvaluator } from './interrupted.js';
 
 /** What a confirmation needs of the loop. */
 export interface ConfirmContext {
@@ -47,13 +48,17 @@ function evaluationsOf(view: WorkspaceView, runId: string) {
  * decided; every failure is an answer (not confirmed, saying why), never a throw.
  */
 export async function confirmPromotion(c: ConfirmContext, args: { runId: string; candidate: string; incumbent: string }): Promise<Confirmation> {
-  const event = <T extends 'EvaluationPlanned' | 'EvaluationFinished' | 'EvaluationFailed'>(type: T, data: DataOf<T>) =>
+  const event = <T extends 'EvaluationPlanned' | 'EvaluatorStarted' | 'EvaluationFinished' | 'EvaluationFailed'>(type: T, data: DataOf<T>) =>
     c.record({ type, data, metadata: { session: c.session, at: c.now().toISOString() } } as AutopilotEvent);
   const last = evaluationsOf(c.history(), args.runId).at(-1);
   if (last?.finished) return confirmationOf(last.planned, last.finished);
   if (last?.failed && last.failed.reason !== 'interrupted') return failedWhy(last.planned.evaluationId, last.failed);
   if (last && !last.failed) {
-    const message = "the loop's process ended while it ran; the confirmation is evaluated again";
+    // What it left running would go on beside the new evaluation, until its own wall-clock limit: stopped first.
+    const stillRan: number[] = [];
+    for (const e of last.evaluators) if (await stopInterruptedEvaluator(c.paths.root, e)) stillRan.push(e.pid);
+    const left = stillRan.length === 0 ? '' : `; its evaluator${stillRan.length > 1 ? 's' : ''} (pid ${stillRan.join(', ')}) still ran and ${stillRan.length > 1 ? 'were' : 'was'} stopped`;
+    const message = `the loop's process ended while it ran${left}; the confirmation is evaluated again`;
     event('EvaluationFailed', { evaluationId: last.planned.evaluationId, reason: 'interrupted', message });
   }
   const stoppedFirst: Confirmation = { confirmed: false, why: 'a stop now was asked for before its evaluation started' };
@@ -79,7 +84,16 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
       event('EvaluationFailed', failed);
       return failedWhy(id, failed);
     }
-    const outcome = await runTarget(t, { paths: c.paths, settings: c.settings, containment: c.containment, evaluationId: id, index: i + 1, episodes, onHandle: c.onHandle });
+    const outcome = await runTarget(t, {
+      paths: c.paths,
+      settings: c.settings,
+      containment: c.containment,
+      evaluationId: id,
+      index: i + 1,
+      episodes,
+      onHandle: c.onHandle,
+      onStarted: (s) => event('EvaluatorStarted', { evaluationId: id, ...s }),
+    });
     if (!outcome.ok) {
       const failed = { evaluationId: id, ...outcome.failure };
       event('EvaluationFailed', failed);

@@ -31,6 +31,8 @@ export interface TargetContext {
   episodes: number;
   /** Set to stop the evaluator (a signal to the command). */
   onHandle?: (stop: () => void) => void;
+  /** Records the evaluator launched (EvaluatorStarted), before it may start. */
+  onStarted: (started: Omit<DataOf<'EvaluatorStarted'>, 'evaluationId'>) => void;
 }
 
 /** Runs the evaluator of `t` and reads what it reported. */
@@ -58,8 +60,12 @@ export async function runTarget(t: PlannedTarget, c: TargetContext): Promise<Tar
       wallMs: ev.wall_seconds * 1000,
       noOutputMs: ev.no_output_seconds * 1000,
       graceMs: ev.grace_seconds * 1000,
+      gated: true,
     });
     c.onHandle?.(() => handle.stop('killed'));
+    // On record before it runs: a loop restarted after a crash finds it and stops it.
+    c.onStarted({ target: t.target.spec, index: c.index, pid: handle.pid, pidStartTime: handle.pidStartTime, containment: handle.containment });
+    handle.go();
     result = await handle.result;
   } catch (e) {
     return fail('cannot-start', `could not start ${t.argv[0]}: ${(e as Error).message}`);

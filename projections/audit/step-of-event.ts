@@ -146,6 +146,7 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'StateEntered':
     case 'CheckpointsIndexed':
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return null;
@@ -207,6 +208,7 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'CheckpointsPruned':
     case 'CheckpointsIndexed':
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
     case 'RunCommitted':

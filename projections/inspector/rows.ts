@@ -151,6 +151,7 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'StopRequested':
     case 'StateEntered':
     case 'EvaluationPlanned':
+    case 'EvaluatorStarted':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return s;

@@ -158,7 +158,7 @@ describe('when the loop is killed while the confirmation’s evaluator runs, and
   let mark: string;
   afterAll(async () => {
     await killLiveChildren();
-    // The stalled evaluator outlived the killed loop (nothing records its pid): end it here.
+    // The resumed loop stops the stalled evaluator; should it not, it is ended here.
     try {
       process.kill(Number(readFileSync(mark, 'utf8')), 'SIGKILL');
     } catch {
@@ -173,13 +173,28 @@ describe('when the loop is killed while the confirmation’s evaluator runs, and
     patchSettings(ws, { evaluation: { command: [process.execPath, stall, mark, FAKE_TRAINER] } });
     const loop = startCli(['loop', '--runs', '2', '--workspace', ws]);
     await until('the stalled evaluator', () => (existsSync(mark) ? true : undefined), 30_000);
-    expect(logOf(ws).at(-1)?.type).toBe('EvaluationPlanned');
+    expect(logOf(ws).at(-1)?.type).toBe('EvaluatorStarted');
     expect((await loop.kill()).signal).toBe('SIGKILL');
     const again = await execa('node', [CLI, 'loop', '--runs', '2', '--workspace', ws], { reject: false, all: true });
     expect(again.exitCode, again.all).toBe(0);
     expect(again.stdout).toContain('resuming an unfinished session');
     log = logOf(ws);
   }, 40_000);
+
+  it('stops the evaluator the killed loop left running before it evaluates again, and says so', () => {
+    const stalledPid = Number(readFileSync(mark, 'utf8'));
+    expect(() => process.kill(stalledPid, 0)).toThrow();
+    const started = of(log, 'EvaluatorStarted');
+    expect(started.map((e) => [e.data.evaluationId, e.data.index, e.data.target])).toEqual([
+      ['e001', 1, '002'],
+      ['e002', 1, '002'],
+      ['e002', 2, '001'],
+    ]);
+    // The stall-once evaluator is the supervisor's child: the supervisor recorded for e001 is what was stopped.
+    expect(of(log, 'EvaluationFailed')[0]!.data.message).toBe(
+      `the loop's process ended while it ran; its evaluator (pid ${started[0]!.data.pid}) still ran and was stopped; the confirmation is evaluated again`,
+    );
+  });
 
   it('records the interrupted evaluation failed, evaluates again, and then promotes', () => {
     expect(types(log).slice(3)).toEqual(['RunEvaluated', 'EvaluationPlanned', 'EvaluationFailed', 'EvaluationPlanned', 'EvaluationFinished', 'IncumbentChanged', 'JournalWritten']);
