@@ -13,7 +13,7 @@ import type { Mode } from '../domain/config/mode.js';
 import type { CliIo } from './io.js';
 import { slurmProblems } from '../orchestrator/slurm-check.js';
 import { sessionParallel, type SessionParallel } from '../orchestrator/loop-parallel.js';
-import { gitLine } from '../orchestrator/run-commits.js';
+import { gitFact, gitLine } from '../orchestrator/run-commits.js';
 import { isAutopilotError } from '../domain/errors.js';
 import type { Settings } from '../domain/config/settings.js';
 import type { PreflightProblem } from '../domain/preflight/problem.js';
@@ -36,7 +36,15 @@ export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> 
   if (report.facts.settings) report.problems.push(...(await slurmProblems(report.facts.settings)));
   // How many runs a new session would keep in flight, and on which GPUs: what `loop` would record, or why it would refuse.
   const parallel = report.facts.settings ? await parallelFact(report.facts.settings, o.parallel, report.problems) : null;
-  if (o.json) printJson({ ...reportJson(paths.root, report), ...(parallel ? { parallel: parallel.recorded ?? { k: 1 } } : {}) }, io.out);
+  if (o.json)
+    printJson(
+      {
+        ...reportJson(paths.root, report),
+        ...(parallel ? { parallel: parallel.recorded ?? { k: 1 } } : {}),
+        ...(report.facts.settings ? { git: gitFact(paths.root, report.facts.settings) } : {}),
+      },
+      io.out,
+    );
   else if (report.problems.length === 0) {
     for (const line of summaryLines(paths.root, report)) printLine(line, io.out);
     if (parallel) printLine(`  parallel:    ${parallelLine(parallel)}`, io.out);

@@ -126,9 +126,18 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
 
 /** `autopilot check`'s line on git: whether each journaled run will be committed, and where. */
 export function gitLine(root: string, settings: Settings): string {
+  const fact = gitFact(root, settings);
+  if (!fact.enabled) return `off (${fact.why})`;
+  return fact.repository === null
+    ? 'on, but not inside a git work tree: each run will record RunCommitFailed'
+    : `on: a commit per journaled run in ${fact.repository} (tags autopilot/run-N, autopilot/best)`;
+}
+
+/** Whether a loop here commits each journaled run, in which work tree, or why not (`check --json`'s `git`). */
+export function gitFact(root: string, settings: Settings): { enabled: true; repository: string | null } | { enabled: false; why: string } {
   const top = gitTop(root);
-  if (!gitEnabled(settings.git, top !== null)) return `off (${settings.git.enabled === false ? 'git.enabled is false' : 'not inside a git work tree'})`;
-  return top === null ? 'on, but not inside a git work tree: each run will record RunCommitFailed' : `on: a commit per journaled run in ${top} (tags autopilot/run-N, autopilot/best)`;
+  if (!gitEnabled(settings.git, top !== null)) return { enabled: false, why: settings.git.enabled === false ? 'git.enabled is false' : 'not inside a git work tree' };
+  return { enabled: true, repository: top };
 }
 
 /** The journaled runs of `session` whose commit was neither recorded nor recorded as failed, with their JournalWritten's chain hash. */

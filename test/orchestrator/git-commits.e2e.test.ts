@@ -101,6 +101,9 @@ describe('a loop in a workspace inside a git repository', () => {
     const r = await cli(['check', '--workspace', ws]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}git: +on: a commit per journaled run in .*\(tags autopilot\/run-N, autopilot\/best\)$/m);
+    const json = await cli(['check', '--json', '--workspace', ws]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).git).toEqual({ enabled: true, repository: gitIn(repo, 'rev-parse', '--show-toplevel').trim() });
   });
 
   it('shows the commit in the run’s audit', async () => {

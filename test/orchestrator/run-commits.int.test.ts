@@ -1,11 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AutopilotEvent } from '../../events/catalogue.js';
 import { parseSettings } from '../../domain/config/settings.js';
 import { emptyView, type RunView, type SessionView, type WorkspaceView } from '../../projections/view.js';
-import { gitLine, runCommitter } from '../../orchestrator/run-commits.js';
+import { gitFact, gitLine, runCommitter } from '../../orchestrator/run-commits.js';
 import { isolateGitConfig, put, tempRepo } from '../support/git-repo.js';
 
 beforeAll(() => isolateGitConfig());
@@ -71,10 +71,14 @@ describe('runCommitter in a workspace at the top of its repository', () => {
   });
 });
 
-describe('gitLine', () => {
+describe('gitLine and gitFact', () => {
   it('says whether runs will be committed, and why not', () => {
     expect(gitLine(mkdtempSync(join(tmpdir(), 'no-repo-')), settings())).toBe('off (not inside a git work tree)');
     expect(gitLine(tempRepo(), settings({ enabled: false }))).toBe('off (git.enabled is false)');
     expect(gitLine(tempRepo(), settings())).toMatch(/^on: a commit per journaled run in \//);
+    const repo = tempRepo();
+    expect(gitFact(repo, settings())).toEqual({ enabled: true, repository: realpathSync(repo) });
+    expect(gitFact(repo, settings({ enabled: false }))).toEqual({ enabled: false, why: 'git.enabled is false' });
+    expect(gitFact(mkdtempSync(join(tmpdir(), 'no-repo-')), settings())).toEqual({ enabled: false, why: 'not inside a git work tree' });
   });
 });
