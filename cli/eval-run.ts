@@ -21,6 +21,7 @@ import { anchorContext, anchorHead } from '../orchestrator/anchor.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { planEvaluation } from '../adapters/evaluation/plan.js';
 import { runTarget, type TargetOutcome } from '../adapters/evaluation/run-target.js';
+import { endInterrupted } from '../adapters/evaluation/interrupted.js';
 import { resolveContainmentSetting } from '../orchestrator/loop-start.js';
 import type { CliIo } from './io.js';
 
@@ -51,8 +52,6 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
     const view = writer.view;
     const session = [...view.sessions.keys()].at(-1);
     if (session === undefined) throw new AutopilotError('no-log', 'the log has no session, so no checkpoint to evaluate', { hint: 'run autopilot loop first' });
-    const episodes = o.episodes ?? settings.evaluation.episodes;
-    const plan = await planEvaluation({ root: paths.root, view, settings, specs: [o.target, ...(o.vs === undefined ? [] : [o.vs])], episodes });
     const append = storeAppender(store);
     const record = (event: AutopilotEvent) => {
       writer.apply(append(event));
@@ -69,6 +68,15 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
         );
     };
     const metadata = () => ({ session, at: new Date().toISOString() });
+    const episodes = o.episodes ?? settings.evaluation.episodes;
+    const plan = await planEvaluation({ root: paths.root, view, settings, specs: [o.target, ...(o.vs === undefined ? [] : [o.vs])], episodes });
+    // Under the lock, an unended evaluation of this command is an earlier `eval` that died: ended (once this one is known
+    // to be valid), before this one is recorded. The loop's own are its to resume.
+    for (const ev of [...view.evaluations.values()].filter((e) => e.planned.by === 'command' && !e.finished && !e.failed)) {
+      const data = await endInterrupted(paths.root, ev, 'the eval command', 'run autopilot eval again for a verdict');
+      record({ type: 'EvaluationFailed', data, metadata: metadata() });
+      if (!o.json) printLine(`evaluation ${data.evaluationId} failed, interrupted: ${data.message}`, io.out);
+    }
     const { planned } = plan;
     const id = planned.evaluationId;
     // Recorded before any evaluator starts: the log knows of every evaluation that ran.

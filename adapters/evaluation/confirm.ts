@@ -18,7 +18,7 @@ import type { WorkspaceView } from '../../projections/view.js';
 import type { WorkspacePaths } from '../workspace.js';
 import { planEvaluation } from './plan.js';
 import { runTarget } from './run-target.js';
-import { stopInterruptedEvaluator } from './interrupted.js';
+import { endInterrupted } from './interrupted.js';
 
 /** What a confirmation needs of the loop. */
 export interface ConfirmContext {
@@ -53,14 +53,7 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
   const last = evaluationsOf(c.history(), args.runId).at(-1);
   if (last?.finished) return confirmationOf(last.planned, last.finished);
   if (last?.failed && last.failed.reason !== 'interrupted') return failedWhy(last.planned.evaluationId, last.failed);
-  if (last && !last.failed) {
-    // What it left running would go on beside the new evaluation, until its own wall-clock limit: stopped first.
-    const stillRan: number[] = [];
-    for (const e of last.evaluators) if (await stopInterruptedEvaluator(c.paths.root, e)) stillRan.push(e.pid);
-    const left = stillRan.length === 0 ? '' : `; its evaluator${stillRan.length > 1 ? 's' : ''} (pid ${stillRan.join(', ')}) still ran and ${stillRan.length > 1 ? 'were' : 'was'} stopped`;
-    const message = `the loop's process ended while it ran${left}; the confirmation is evaluated again`;
-    event('EvaluationFailed', { evaluationId: last.planned.evaluationId, reason: 'interrupted', message });
-  }
+  if (last && !last.failed) event('EvaluationFailed', await endInterrupted(c.paths.root, last, "the loop's process", 'the confirmation is evaluated again'));
   const stoppedFirst: Confirmation = { confirmed: false, why: 'a stop now was asked for before its evaluation started' };
   if (c.stopped()) return stoppedFirst;
   const episodes = c.settings.evaluation.episodes;

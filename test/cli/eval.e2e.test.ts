@@ -4,7 +4,7 @@
  * seeds — real evaluator processes through the launcher, the paired bootstrap, the events and the
  * projections — and refuses or records failure where it must.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -14,7 +14,8 @@ import type { FolderEntry } from '../../domain/run/run-folder.js';
 import { acquireLock } from '../../adapters/lock.js';
 import { inRange } from '../../domain/evaluation/held-out-seeds.js';
 import { eventsOfType } from '../support/hostile.js';
-import { CLI, copyShippedWorkspace, patchSettings } from '../support/workspace.js';
+import { startCli, until } from '../support/chaos.js';
+import { CLI, ROOT, copyShippedWorkspace, patchSettings } from '../support/workspace.js';
 
 const ws = copyShippedWorkspace('autopilot-eval-');
 const runDir = join(ws, 'runs', '001');
@@ -133,6 +134,29 @@ describe('when eval cannot or may not run', () => {
     const failed = eventsOfType(ws, 'EvaluationFailed').at(-1)!;
     expect(failed.data).toMatchObject({ target: 'latest', reason: 'crashed', tail: ['boom'] });
     expect(readFileSync(join(ws, 'journal', 'evaluations.md'), 'utf8')).toMatch(/failed \(latest\), crashed/);
+  });
+
+  it('ends an evaluation an eval killed meanwhile left unended, stopping its evaluator, before it evaluates', async () => {
+    const mark = join(mkdtempSync(join(tmpdir(), 'autopilot-eval-stall-')), 'stalled.pid');
+    patchSettings(ws, { evaluation: { command: [process.execPath, join(ROOT, 'test', 'fixtures', 'stall-once.mjs'), mark, 'unused'] } });
+    const first = startCli(['eval', '001', '--workspace', ws]);
+    const stalled = await until('the stalled evaluator', () => (existsSync(mark) ? Number(readFileSync(mark, 'utf8')) : undefined), 30_000);
+    expect((await first.kill()).signal).toBe('SIGKILL');
+    const id = eventsOfType(ws, 'EvaluationPlanned').at(-1)!.data.evaluationId;
+    const started = eventsOfType(ws, 'EvaluatorStarted').filter((e) => e.data.evaluationId === id);
+    expect(started).toHaveLength(1);
+    // The trainer's own command evaluates again.
+    patchSettings(ws, { evaluation: { command: undefined } });
+    const r = await cli('eval', '001');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(() => process.kill(stalled, 0)).toThrow();
+    expect(eventsOfType(ws, 'EvaluationFailed').at(-1)!.data).toEqual({
+      evaluationId: id,
+      reason: 'interrupted',
+      message: `the eval command ended while it ran; its evaluator (pid ${started[0]!.data.pid}) still ran and was stopped; run autopilot eval again for a verdict`,
+    });
+    expect(r.stdout).toContain(`evaluation ${id} failed, interrupted`);
+    expect(eventsOfType(ws, 'EvaluationFinished').at(-1)!.data.evaluationId).not.toBe(id);
   });
 
   it('refuses a summary that is a link, never reading the decoy it points to', async () => {
