@@ -3,9 +3,11 @@
 // @stdlib's t distribution) cost each command ~0.1–0.3 s of CPU before it did anything; a bundle
 // loads in a few files. Native addons and dev-only packages stay outside, loaded from node_modules.
 // dist/bundle/ sits as deep in dist/ as every other module, so paths found from import.meta.url hold.
+// Source maps are written beside the chunks, not loaded (that costs every command ~25 ms): an unexpected
+// error's report says how to see the modules its stack came from.
 export default {
   input: { main: 'dist/cli/main.js' },
   platform: 'node',
   external: [/^node:/, /^better-sqlite3$/, /^@resvg\//, /^playwright-core(\/|$)/],
-  output: { dir: 'dist/bundle', format: 'esm', cleanDir: true },
+  output: { dir: 'dist/bundle', format: 'esm', cleanDir: true, sourcemap: true },
 };

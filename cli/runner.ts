@@ -43,6 +43,9 @@ export function internalErrorLines(error: unknown, workspace: string | undefined
   if (seq !== null) lines.push(prefixed(`the event log of ${workspacePaths(workspace as string).root} ends at seq ${seq}`));
   const events = from === null ? '' : ` and \`autopilot events --workspace ${workspace} --from ${from}\``;
   lines.push(prefixed(`this is a bug in autopilot: please report it with the output above${events}`));
+  // Frames in the bundle name its chunks; with source maps on, Node names the modules they came from instead.
+  if (!process.sourceMapsEnabled && /\/dist\/bundle\//.test(stack))
+    lines.push(prefixed('the stack names bundled files (dist/bundle/); NODE_OPTIONS=--enable-source-maps names the modules they came from, if the error comes again'));
   return lines;
 }
 

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -8,7 +8,7 @@ import { runCli } from '../../cli/runner.js';
 import { AutopilotError, EXIT, UsageError } from '../../domain/errors.js';
 import { WorkspaceError } from '../../adapters/workspace.js';
 import { appendAll, syntheticEvents } from '../support/synthetic-log.js';
-import { copyShippedWorkspace } from '../support/workspace.js';
+import { ROOT, copyShippedWorkspace } from '../support/workspace.js';
 
 /** A program with one command, `boom`, that throws `error` (or sets `code`). */
 function program(result: { code: number }, body: () => number): Command {
@@ -134,5 +134,39 @@ describe('the CLI runner', () => {
     }, ['--workspace', fifo]);
     expect(viaFifo.code).toBe(EXIT.failed);
     expect(viaFifo.stderr).not.toContain('ends at seq');
+  });
+});
+
+describe('an unexpected error in the bundled CLI', () => {
+  // The compiled bundle, as bin/autopilot.js runs it, with an output stream that throws: an error no code path expects.
+  const script = (dir: string) => {
+    const path = join(dir, 'throwing-out.mjs');
+    writeFileSync(
+      path,
+      `const { main } = await import(${JSON.stringify(join(ROOT, 'dist', 'bundle', 'main.js'))});\n` +
+        `const err = { write: (s) => process.stdout.write(s) };\n` +
+        `const out = { write: () => { throw new Error('planted write failure'); } };\n` +
+        `process.exitCode = await main(['node', 'autopilot', 'help'], { out, err, isTTY: false });\n`,
+    );
+    return path;
+  };
+
+  it('says how to see the modules behind its bundled stack, and with source maps on names them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopilot-runner-bundle-'));
+    temps.push(dir);
+    const path = script(dir);
+    const run = (nodeOptions: string) => {
+      const r = spawnSync(process.execPath, [path], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+      expect(r.status, r.stderr).toBe(EXIT.failed);
+      return r.stdout;
+    };
+    const plain = run('');
+    expect(plain).toContain('autopilot: Error: planted write failure');
+    expect(plain).toMatch(/\n\s+at .*\/dist\/bundle\/main\.js:\d+/);
+    expect(plain).toContain('autopilot: the stack names bundled files (dist/bundle/); NODE_OPTIONS=--enable-source-maps names the modules they came from');
+    const mapped = run('--enable-source-maps');
+    expect(mapped).toMatch(/\n\s+at .*\/dist\/cli\/main\.js:\d+/);
+    expect(mapped).not.toContain('dist/bundle/');
+    expect(mapped).not.toContain('the stack names bundled files');
   });
 });
