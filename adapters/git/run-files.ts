@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
+import { CHECKPOINT_INDEX_FILE } from '../../projections/checkpoint-index.js';
+import { METRICS_MIRROR } from '../actors/run-log-scan.js';
 import { readConfined } from '../fs/confined.js';
 import type { CommitFile } from './commit.js';
 
@@ -15,7 +17,9 @@ const JOURNAL_FILES = ['journal/labbook.md', 'journal/notes.md'];
 
 /** The workspace-relative files the commit of run `runId` holds, given the inputs in force: sorted, each once. */
 export function runCommitPaths(runId: string, inputs: readonly string[]): string[] {
-  const files = [...RUN_PROJECTION_FILES.map((f) => `runs/${runId}/${f}`), `proposals/run_${runId}.json`, ...JOURNAL_FILES, ...inputs];
+  // The checkpoint index (each checkpoint's sha256) and the metrics the run printed: the commit alone tells what the run made.
+  const runFiles = [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE, METRICS_MIRROR];
+  const files = [...runFiles.map((f) => `runs/${runId}/${f}`), `proposals/run_${runId}.json`, ...JOURNAL_FILES, ...inputs];
   return [...new Set(files)].sort();
 }
 

@@ -30,7 +30,8 @@ describe('a loop in a workspace inside a git repository', () => {
   let stagedBefore: string;
 
   beforeAll(async () => {
-    ({ ws, repo } = repoWorkspace());
+    // Each run saves a checkpoint, so its index is committed (the checkpoint itself never is).
+    ({ ws, repo } = repoWorkspace(true, { FAKE_TRAINER_CHECKPOINT: 'same' }));
     // The user's staged change: the run commits must neither take it nor lose it.
     put(repo, 'README.md', 'project, edited and staged\n');
     gitIn(repo, 'add', 'README.md');
@@ -70,7 +71,9 @@ describe('a loop in a workspace inside a git repository', () => {
         changed.every((p) => expected.includes(p)),
         changed.join(', '),
       ).toBe(true);
-      expect(changed).toEqual(expect.arrayContaining([`autopilot/runs/${id}/summary.json`, 'autopilot/journal/labbook.md']));
+      expect(changed).toEqual(expect.arrayContaining([`autopilot/runs/${id}/summary.json`, `autopilot/runs/${id}/checkpoints.json`, 'autopilot/journal/labbook.md']));
+      const indexed = of(events, 'CheckpointsIndexed').find((c) => c.data.runId === id)!;
+      expect(gitIn(repo, 'show', `${sha}:autopilot/runs/${id}/checkpoints.json`)).toContain(String((indexed.data.checkpoints as { sha256: string }[])[0]!.sha256));
       expect(gitIn(repo, 'show', `${sha}:autopilot/runs/${id}/config.json`).length).toBeGreaterThan(2);
       const tree = gitIn(repo, 'ls-tree', '-r', '--name-only', sha).split('\n').filter(Boolean);
       expect(tree.filter((p) => NEVER.test(p))).toEqual([]);

@@ -5,8 +5,8 @@ import { gitIn, put } from './git-repo.js';
 import { fakeTrainerWorkspace } from './workspace.js';
 
 /** A fake-trainer workspace at `<repo>/autopilot`, the repository holding one commit of its own; `identity: false` leaves it without one. */
-export function repoWorkspace(identity = true): { ws: string; repo: string } {
-  const ws = fakeTrainerWorkspace();
+export function repoWorkspace(identity = true, env: Record<string, string> = {}): { ws: string; repo: string } {
+  const ws = fakeTrainerWorkspace(env);
   // The shipped workspace turns commits off (it lives inside autopilot's own repository): this one takes the default, on inside a work tree.
   const settingsPath = join(ws, 'autopilot.json');
   const { git: _off, ...settings } = JSON.parse(readFileSync(settingsPath, 'utf8')) as Record<string, unknown>;

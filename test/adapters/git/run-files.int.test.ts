@@ -6,15 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { readRunFiles, runCommitPaths } from '../../../adapters/git/run-files.js';
 
 describe('runCommitPaths', () => {
-  it('lists the run folder’s projection files, its proposal archive, the journal and the inputs, once each', () => {
+  it('lists the run folder’s projection files, checkpoint index and metrics, its proposal archive, the journal and the inputs, once each', () => {
     expect(runCommitPaths('007', ['policy.json', 'autopilot.json', 'policy.json'])).toEqual([
       'autopilot.json',
       'journal/labbook.md',
       'journal/notes.md',
       'policy.json',
       'proposals/run_007.json',
+      'runs/007/checkpoints.json',
       'runs/007/config.json',
       'runs/007/config_diff.json',
+      'runs/007/metrics.jsonl',
       'runs/007/notes.txt',
       'runs/007/override.json',
       'runs/007/run.json',
