@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCommitFor, runCommitMessage, runTag, type RunCommitFacts } from '../../../domain/run/run-commit.js';
+import { evaluation } from '../fixtures.js';
 
 const facts: RunCommitFacts = {
   runId: '007',
@@ -8,17 +9,7 @@ const facts: RunCommitFacts = {
   parent: null,
   proposer: 'builtin',
   override: { 'train.learning_rate': 0.003, 'train.ent_coef': 0.08 },
-  evaluation: {
-    metric: 'mean_reward',
-    direction: 'maximize',
-    verdict: 'improved',
-    method: 'welch-t',
-    candidate: { mean: 112.1, n: 32 },
-    incumbent: { runId: '004', mean: 100, n: 32 },
-    delta: 12.1,
-    seed: null,
-    interval: [4, 20.3],
-  },
+  evaluation: evaluation({ method: 'welch-t', candidate: { mean: 112.1, n: 32 }, incumbent: { runId: '004', mean: 100, n: 32 }, delta: 12.1, seed: null, interval: [4, 20.3] }),
   journal: { status: 'completed', action: 'run 007 (builtin)', observation: 'mean_reward 112.1', outcome: 'improved', next: 'replicate 007' },
   eventHash: 'abc123',
 };
