@@ -29,6 +29,14 @@ export function put(dir: string, rel: string, text: string): void {
   writeFileSync(join(dir, rel), text);
 }
 
+/** Writes `files` (path → text) in `dir`, commits everything with `message`, and returns the new HEAD. */
+export function commitAll(dir: string, files: Record<string, string>, message: string): string {
+  for (const [rel, text] of Object.entries(files)) put(dir, rel, text);
+  gitIn(dir, 'add', '.');
+  gitIn(dir, 'commit', '-q', '-m', message);
+  return gitIn(dir, 'rev-parse', 'HEAD').trim();
+}
+
 /** A fresh repository on branch `main` with an identity and, unless `unborn`, one commit of README.md. */
 export function tempRepo(options: { identity?: boolean; unborn?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'git-repo-'));

@@ -3,18 +3,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles } from '../../../adapters/git/commit.js';
 import { GitStepError } from '../../../adapters/git/git.js';
-import { changedPaths, gitIn, commitFile as file, isolateGitConfig, runMessage as message, put, tempRepo } from '../../support/git-repo.js';
+import { changedPaths, commitAll, gitIn, commitFile as file, isolateGitConfig, runMessage as message, put, tempRepo } from '../../support/git-repo.js';
 
 beforeAll(() => isolateGitConfig());
 
 describe('commitFiles', () => {
   it('commits exactly the given files on the branch, tags it, and leaves a staged change and the work tree alone', async () => {
     const repo = tempRepo();
-    put(repo, 'ws/policy.json', '{"old":true}\n');
-    put(repo, 'user.txt', 'v1\n');
-    gitIn(repo, 'add', '.');
-    gitIn(repo, 'commit', '-q', '-m', 'user files');
-    const base = gitIn(repo, 'rev-parse', 'HEAD').trim();
+    const base = commitAll(repo, { 'ws/policy.json': '{"old":true}\n', 'user.txt': 'v1\n' }, 'user files');
     // The user's own staged change, and an unstaged one, which the run commit must not take or lose.
     put(repo, 'user.txt', 'v2 staged\n');
     gitIn(repo, 'add', 'user.txt');

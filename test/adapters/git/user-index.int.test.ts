@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syncUserIndex } from '../../../adapters/git/user-index.js';
-import { gitIn, isolateGitConfig, put, tempRepo } from '../../support/git-repo.js';
+import { commitAll, gitIn, isolateGitConfig, put, tempRepo } from '../../support/git-repo.js';
 
 beforeAll(() => isolateGitConfig());
 
@@ -13,12 +13,7 @@ const blob = (repo: string, text: string) => {
 describe('syncUserIndex', () => {
   it('brings untouched and new paths up to the commit, and leaves a staged path, a conflict and every other path alone', () => {
     const repo = tempRepo();
-    put(repo, 'same.txt', 'old\n');
-    put(repo, 'staged.txt', 'old\n');
-    put(repo, 'other.txt', 'old\n');
-    gitIn(repo, 'add', '.');
-    gitIn(repo, 'commit', '-q', '-m', 'files');
-    const head = gitIn(repo, 'rev-parse', 'HEAD').trim();
+    const head = commitAll(repo, { 'same.txt': 'old\n', 'staged.txt': 'old\n', 'other.txt': 'old\n' }, 'files');
     put(repo, 'staged.txt', 'the user’s\n');
     put(repo, 'other.txt', 'the user’s too\n');
     gitIn(repo, 'add', 'staged.txt', 'other.txt');
