@@ -63,6 +63,8 @@ class QueueWatcher {
     this.timer = null;
     if (this.listeners.size === 0) return;
     this.polling = true;
+    // A job watched once the listing was asked for (submitted meanwhile) may not be in it yet: it hears the next one, not "gone".
+    const asked = new Set([...this.listeners.values()].flatMap((set) => [...set]));
     let news: (jobId: string) => QueueNews;
     let next = this.policy.pollMs;
     try {
@@ -75,7 +77,7 @@ class QueueWatcher {
       const tries = this.policy.retries + 1;
       const retryInMs = this.failures < tries ? this.policy.retryMs * 2 ** (this.failures - 1) : null;
       let claimed = false;
-      const watchers = [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
+      const watchers = asked.size;
       const claim = () => !claimed && (claimed = true);
       const failure: QueueNews = { kind: 'failed', error: err, try: this.failures, tries, retryInMs, watchers, claim };
       news = () => failure;
@@ -84,7 +86,7 @@ class QueueWatcher {
     } finally {
       this.polling = false;
     }
-    for (const [id, set] of [...this.listeners]) for (const l of [...set]) l(news(id));
+    for (const [id, set] of [...this.listeners]) for (const l of [...set]) if (asked.has(l)) l(news(id));
     if (this.listeners.size > 0 && !this.timer) this.schedule(next);
   }
 }
