@@ -30,7 +30,7 @@ export interface ParallelSummary {
 }
 
 /** Lower-is-better ratio of `ours` to `theirs`, as bench:proposers' summaries take it (0 / 0 is a tie). */
-function ratioOf(ours: number, theirs: number): number {
+export function ratioOf(ours: number, theirs: number): number {
   return theirs === 0 ? (ours === 0 ? 1 : Infinity) : ours / theirs;
 }
 
