@@ -76,7 +76,7 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
       failed(runId, 'layout', `the repository's git directory is inside the workspace, where an agent's step is guarded: a commit made while an agent works would be reverted as its change`);
       return null;
     }
-    const { files, refused } = readRunFiles(o.root, dirPrefix, runCommitPaths(runId, o.inputs));
+    const { files, refused } = readRunFiles(o.root, dirPrefix, runCommitPaths(runId, o.inputs, view.evaluations));
     const message = runCommitMessage({
       runId,
       session: run.session,
@@ -111,7 +111,7 @@ export function runCommitter(o: RunCommitterOptions): RunCommitter | null {
           notInRepo(runId);
           continue;
         }
-        const paths = runCommitPaths(runId, o.inputs).map((p) => `${dirPrefix}${p}`);
+        const paths = runCommitPaths(runId, o.inputs, o.view().evaluations).map((p) => `${dirPrefix}${p}`);
         enqueue(runId, async () => {
           const found = await findRunCommit(top, runTag(runId), eventHash, paths);
           // Not found: committed now, its files read when its turn comes (nothing journals while the loop resumes).

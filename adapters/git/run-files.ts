@@ -7,20 +7,30 @@ import { join } from 'node:path';
 import { RUN_PROJECTION_FILES } from '../../projections/render.js';
 import { CHECKPOINT_INDEX_FILE } from '../../projections/checkpoint-index.js';
 import { METRICS_MIRROR } from '../actors/run-log-scan.js';
+import { EVALUATIONS_JOURNAL, type EvaluationView } from '../../projections/evaluations.js';
 import { readConfined } from '../fs/confined.js';
 import type { CommitFile } from './commit.js';
 
 /** The largest file a run commit takes. */
 export const MAX_COMMIT_FILE_BYTES = 16 << 20;
 /** The journal's files (its anchor follows the log and moves after the commit). */
-const JOURNAL_FILES = ['journal/labbook.md', 'journal/notes.md'];
+const JOURNAL_FILES = ['journal/labbook.md', 'journal/notes.md', EVALUATIONS_JOURNAL];
 
-/** The workspace-relative files the commit of run `runId` holds, given the inputs in force: sorted, each once. */
-export function runCommitPaths(runId: string, inputs: readonly string[]): string[] {
+/**
+ * The workspace-relative files the commit of run `runId` holds, given the inputs in force and the
+ * evaluations recorded (the run's promotion confirmations are committed with it): sorted, each once.
+ */
+export function runCommitPaths(runId: string, inputs: readonly string[], evaluations: ReadonlyMap<string, EvaluationView> = new Map()): string[] {
   // The checkpoint index (each checkpoint's sha256) and the metrics the run printed: the commit alone tells what the run made.
   const runFiles = [...RUN_PROJECTION_FILES, CHECKPOINT_INDEX_FILE, METRICS_MIRROR];
-  const files = [...runFiles.map((f) => `runs/${runId}/${f}`), `proposals/run_${runId}.json`, ...JOURNAL_FILES, ...inputs];
+  const files = [...runFiles.map((f) => `runs/${runId}/${f}`), `proposals/run_${runId}.json`, ...JOURNAL_FILES, ...confirmationFiles(runId, evaluations), ...inputs];
   return [...new Set(files)].sort();
+}
+
+/** The files of the promotion confirmations run `runId`'s journal step made: the evaluation's record in each target's folder (the incumbent's too). */
+function confirmationFiles(runId: string, evaluations: ReadonlyMap<string, EvaluationView>): string[] {
+  const own = [...evaluations.values()].filter((e) => e.planned.by === 'promotion' && e.planned.runId === runId);
+  return own.flatMap((e) => e.planned.targets.map((t) => `runs/${t.runId}/eval/${e.planned.evaluationId}.json`));
 }
 
 /** What was read for a commit: the files (their paths from the repository's top) and those left out. */

@@ -11,6 +11,8 @@ import { cli, killLiveChildren, readEvents, readLogDirect, startCli, type Ended,
 import { changedPaths, gitIn, isolateGitConfig, put } from '../support/git-repo.js';
 import { repoWorkspace } from '../support/git-workspace.js';
 import { runCommitPaths } from '../../adapters/git/run-files.js';
+import type { EvaluationView } from '../../projections/evaluations.js';
+import { patchSettings } from '../support/workspace.js';
 
 beforeAll(() => isolateGitConfig());
 afterEach(() => killLiveChildren());
@@ -20,6 +22,9 @@ const INPUTS = ['autopilot.json', 'configs/baseline_full.json', 'configs/baselin
 const NEVER = /(^|\/)(events\.db[^/]*|blobs\/.*|logs\/.*|checkpoints\/.*|trainer_summary\.json|train\.log|autopilot\.lock.*|fake-trainer\.jsonl)$/;
 
 const of = (events: LoggedEvent[], type: string) => events.filter((e) => e.type === type);
+/** The evaluations the log planned, as runCommitPaths reads them. */
+const evaluationsOf = (events: LoggedEvent[]) =>
+  new Map(of(events, 'EvaluationPlanned').map((e) => [String(e.data.evaluationId), { planned: e.data, finished: null, failed: null, evaluators: [] } as unknown as EvaluationView]));
 /** The commits on main made for run `runId` (by their trailer). */
 const commitsFor = (repo: string, runId: string) => gitIn(repo, 'log', '--format=%H', '--fixed-strings', `--grep=Autopilot-Run: ${runId}`, 'main').split('\n').filter(Boolean);
 
@@ -32,6 +37,8 @@ describe('a loop in a workspace inside a git repository', () => {
   beforeAll(async () => {
     // Each run saves a checkpoint, so its index is committed (the checkpoint itself never is).
     ({ ws, repo } = repoWorkspace(true, { FAKE_TRAINER_CHECKPOINT: 'same' }));
+    // Promotions are confirmed on held-out seeds: each confirmation's record is committed with its run.
+    patchSettings(ws, { evaluation: { confirm_promotion: true, episodes: 20 } });
     // The user's staged change: the run commits must neither take it nor lose it.
     put(repo, 'README.md', 'project, edited and staged\n');
     gitIn(repo, 'add', 'README.md');
@@ -62,10 +69,13 @@ describe('a loop in a workspace inside a git repository', () => {
       const id = e.data.runId!;
       const sha = String(e.data.sha);
       // A baseline has no proposal archive, and the notes exist once a run has any.
-      const expected = runCommitPaths(id, INPUTS)
-        .filter((p) => existsSync(join(ws, p)))
+      // evaluations.md is written with the first evaluation: a run journaled (its files read) before it has none.
+      const journaled = of(events, 'JournalWritten').find((j) => j.data.runId === id)!;
+      const evaluatedBefore = of(events, 'EvaluationPlanned').some((p) => p.seq < journaled.seq);
+      const expected = runCommitPaths(id, INPUTS, evaluationsOf(events))
+        .filter((p) => existsSync(join(ws, p)) && (p !== 'journal/evaluations.md' || evaluatedBefore))
         .map((p) => `autopilot/${p}`);
-      expect(e.data.files).toEqual(expected);
+      expect(e.data.files, `run ${id}`).toEqual(expected);
       const changed = changedPaths(repo, sha);
       expect(
         changed.every((p) => expected.includes(p)),
@@ -80,6 +90,23 @@ describe('a loop in a workspace inside a git repository', () => {
       expect(tree.filter((p) => p !== 'README.md' && !p.startsWith('autopilot/'))).toEqual([]);
     }
     expect(gitIn(repo, 'show', 'autopilot/run-001:autopilot/runs/001/run.json')).toContain('"run_id": "001"');
+  });
+
+  it('commits each promotion’s confirmation with the run it confirms, as the evaluation’s record stood then', () => {
+    const confirmations = of(events, 'EvaluationPlanned').filter((e) => e.data.by === 'promotion');
+    expect(confirmations.length).toBeGreaterThanOrEqual(1);
+    for (const e of confirmations) {
+      const id = String(e.data.evaluationId);
+      const runId = String(e.data.runId);
+      const sha = String(of(events, 'RunCommitted').find((c) => c.data.runId === runId)!.data.sha);
+      for (const t of e.data.targets as { runId: string }[]) {
+        const record = JSON.parse(gitIn(repo, 'show', `${sha}:autopilot/runs/${t.runId}/eval/${id}.json`)) as { evaluation: string; status: string };
+        // Finished or failed, never unfinished: the journal step ends its evaluation before the run is journaled.
+        expect(record).toMatchObject({ evaluation: id });
+        expect(record.status).not.toBe('unfinished');
+      }
+      expect(gitIn(repo, 'show', `${sha}:autopilot/journal/evaluations.md`)).toContain(`## ${id} `);
+    }
   });
 
   it('tags every run’s commit, and autopilot/best the incumbent’s', () => {
