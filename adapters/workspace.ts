@@ -101,7 +101,10 @@ export function loadBaseline(paths: WorkspacePaths, mode: Mode, recorded?: strin
  * not regular files of their own (SQLite would follow or write through them): before anything is opened.
  */
 export function assertWorkspace(paths: WorkspacePaths): void {
-  if (!existsSync(paths.settings)) throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json); pass --workspace DIR`);
+  if (!existsSync(paths.settings))
+    throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json)`, {
+      hint: `pass --workspace DIR, or make one with autopilot init ${paths.root} --trainer "python train.py" --metric NAME --maximize (or --builtin for the built-in CartPole trainer)`,
+    });
   const unsafe = unsafeStoreFile(paths.root);
   if (unsafe)
     throw new WorkspaceError(

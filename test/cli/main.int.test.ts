@@ -27,6 +27,8 @@ describe('when the command line is misused', () => {
     const r = await run(['status', '--workspace', '/tmp']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('not an autopilot workspace');
+    // A first-time user is told how to make one there.
+    expect(r.stderr).toContain('make one with autopilot init /tmp --trainer "python train.py" --metric NAME --maximize (or --builtin');
   });
 
   it('exits 2 naming the field when autopilot.json is invalid, before touching the log', async () => {
