@@ -8,7 +8,7 @@
  */
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { trackerLinksOfLine, type TrackerLink } from '../../domain/trainer-io/tracker-url.js';
+import { trackerLinksOfLine, type TrackerLink, type TrackerOrigins } from '../../domain/trainer-io/tracker-url.js';
 import { openConfined, UnsafePathError, writeConfinedFrom, type UnsafeEntry } from '../fs/confined.js';
 import { createLineSplitter } from '../launcher/lines.js';
 import { parseMetricLine } from '../launcher/follow.js';
@@ -50,9 +50,10 @@ export interface RunLogScan {
 /**
  * Reads `log` (inside `root`) attempt by attempt (`starts`: every attempt of the run so far, the
  * ending one `attempt` included) and writes `runDir/metrics.jsonl`: one `{"attempt":N,"metrics":{…}}`
- * per metric line, in the order printed. No log (or not a regular file): no mirror, no link.
+ * per metric line, in the order printed. No log (or not a regular file): no mirror, no link. Links
+ * are taken on the trackers' own hosts and on `origins`, the self-hosted servers the settings name.
  */
-export function scanRunLog(root: string, log: string, runDir: string, starts: readonly AttemptStart[], attempt: number): RunLogScan {
+export function scanRunLog(root: string, log: string, runDir: string, starts: readonly AttemptStart[], attempt: number, origins: TrackerOrigins = {}): RunLogScan {
   const opened = openConfined(root, log);
   if (!opened) return { link: null, lines: 0, unsafe: [] };
   const ordered = [...starts].sort((a, b) => a.logOffset - b.logOffset);
@@ -70,7 +71,7 @@ export function scanRunLog(root: string, log: string, runDir: string, starts: re
             if (metrics) {
               writeSync(out, `${JSON.stringify({ attempt: s.attempt, metrics })}\n`);
               lines++;
-            } else if (s.attempt === attempt && link === null) link = trackerLinksOfLine(line)[0] ?? null;
+            } else if (s.attempt === attempt && link === null) link = trackerLinksOfLine(line, origins)[0] ?? null;
           });
         });
       },

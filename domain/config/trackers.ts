@@ -10,6 +10,26 @@ import { z } from 'zod';
 // PufferLib passes these as flag values and the trackers put them in URLs: a plain name.
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a name of letters, digits, ".", "_" or "-" (at most 128)');
 
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+// "https://", a lower-case host, an optional port (no leading zero) and at most a "/": no path, query, credentials or fragment.
+const HTTPS_ORIGIN = new RegExp(`^(https://${LABEL}(?:\\.${LABEL})*(?::([1-9][0-9]{0,4}))?)/?$`);
+
+/** `text` as an https origin without its trailing "/" (`https://wandb.mylab.org:8443`), or null when it is anything more or else. */
+export function httpsOrigin(text: string): string | null {
+  const m = text.length <= 200 ? HTTPS_ORIGIN.exec(text) : null;
+  if (!m || Number(m[2] ?? 443) > 65535) return null;
+  return m[1]!;
+}
+
+// A self-hosted tracker's address: links printed on it are recorded, so only a plain origin is taken.
+const Origin = z
+  .string()
+  .refine((s) => httpsOrigin(s) !== null, {
+    message:
+      'must be an https origin: "https://", a lower-case host of letters, digits, "." and "-", an optional ":PORT", and no path, query, credentials or fragment (e.g. "https://wandb.mylab.org")',
+  })
+  .transform((s) => httpsOrigin(s)!);
+
 /** Weights & Biases: `--wandb --wandb-project P --wandb-group SESSION --tag RUN`, and WANDB_* variables. */
 export const WandbTrackerSchema = z.strictObject({
   project: Name,
@@ -17,12 +37,19 @@ export const WandbTrackerSchema = z.strictObject({
   entity: Name.optional(),
   /** `WANDB_JOB_TYPE`. */
   job_type: Name.default('train'),
+  /** A self-hosted W&B server (`WANDB_BASE_URL`): its run links are recorded too. Absent: W&B's cloud, and no WANDB_BASE_URL is set. */
+  base_url: Origin.optional(),
 });
 
 /** Neptune: `--neptune --neptune-name WORKSPACE --neptune-project PROJECT --tag RUN` (PufferLib opens `WORKSPACE/PROJECT`), and NEPTUNE_* variables. */
 export const NeptuneTrackerSchema = z.strictObject({
   workspace: Name,
   project: Name,
+  /**
+   * A self-hosted Neptune's web address, whose run links are recorded too. Nothing is passed to
+   * the trainer: the client finds its server through the API token (see tracker-origins.ts).
+   */
+  app_url: Origin.optional(),
 });
 
 /** `trackers`: at most one, as PufferLib logs to one (with both flags it uses Neptune alone). */

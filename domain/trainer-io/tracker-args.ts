@@ -45,6 +45,8 @@ export function trackerEnv(trackers: Trackers, p: TrackerRunPlace, runId: string
   return {
     WANDB_PROJECT: w.project,
     ...(w.entity ? { WANDB_ENTITY: w.entity } : {}),
+    // A self-hosted server; unset, the trainer keeps whatever it inherits (W&B's cloud by default).
+    ...(w.base_url ? { WANDB_BASE_URL: w.base_url } : {}),
     WANDB_RUN_GROUP: p.session,
     WANDB_NAME: `${p.runId}-attempt-${p.attempt}`,
     WANDB_TAGS: p.runId,

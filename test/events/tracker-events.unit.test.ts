@@ -18,6 +18,12 @@ describe('TrackerRunLinked', () => {
     expect(AutopilotEvent.safeParse(event({ url: `https://wandb.ai/a/b/runs/${'c'.repeat(300)}` })).success).toBe(false);
     expect(AutopilotEvent.safeParse(event({ runId: '../x' })).success).toBe(false);
     expect(AutopilotEvent.safeParse(event({ url: 'javascript:alert(1)' })).success).toBe(false);
-    expect(AutopilotEvent.safeParse(event({ url: 'https://evil.example/a/b/runs/c' })).success).toBe(false);
+    expect(AutopilotEvent.safeParse(event({ url: 'https://evil.example/a/b/c' })).success).toBe(false);
+    expect(AutopilotEvent.safeParse(event({ url: 'http://wandb.mylab.org/a/b/runs/c' })).success).toBe(false);
+    expect(AutopilotEvent.safeParse(event({ url: 'https://u:p@wandb.mylab.org/a/b/runs/c' })).success).toBe(false);
+  });
+
+  it('takes a run on a self-hosted server: which hosts the settings trust is decided when it is recorded (run-log-mirror.ts), not on replay', () => {
+    expect(AutopilotEvent.safeParse(event({ url: 'https://wandb.mylab.org:8443/a/b/runs/c' })).success).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,17 @@ describe("when an attempt's end is read from the run's log", () => {
         .join(''),
     );
     expect(scanRunLog(w.root, w.log, w.runDir, w.starts.slice(0, 1), 1).link).toEqual({ tracker: 'wandb', url: URL1 });
+  });
+
+  it('takes a link on a self-hosted server only when its origin is given, the first of the attempt still', () => {
+    const w = workspace();
+    const lab = 'https://wandb.mylab.org:8443/team/drone/runs/third';
+    writeFileSync(w.log, `${readFileSync(w.log, 'utf8')}wandb: 🚀 View run at ${lab}\n`);
+    const third = [...w.starts, { attempt: 3, logOffset: statSync(w.log).size - Buffer.byteLength(`wandb: 🚀 View run at ${lab}\n`) }];
+    expect(scanRunLog(w.root, w.log, w.runDir, third, 3).link).toBeNull();
+    expect(scanRunLog(w.root, w.log, w.runDir, third, 3, { wandb: ['https://wandb.mylab.org'] }).link).toBeNull();
+    expect(scanRunLog(w.root, w.log, w.runDir, third, 3, { wandb: ['https://wandb.mylab.org:8443'] }).link).toEqual({ tracker: 'wandb', url: lab });
+    expect(scanRunLog(w.root, w.log, w.runDir, third, 2, { wandb: ['https://wandb.mylab.org:8443'] }).link).toEqual({ tracker: 'wandb', url: URL2 });
   });
 
   it('rewrites the mirror whole when read again (a reattached attempt ending), never duplicating a line', () => {

@@ -33,4 +33,39 @@ describe('when reading the trackers of autopilot.json', () => {
     expect(() => parseSettings({ ...minimal, trackers: { wandb: { project: 'P', api_key: 'x' } } })).toThrow(/api_key/);
     expect(() => parseSettings({ ...minimal, trackers: { wandb: { project: 'a b/c' } } })).toThrow(/trackers\.wandb\.project: must be a name/);
   });
+
+  it('reads trackers.wandb.base_url and trackers.neptune.app_url as an https origin, without a trailing "/"', () => {
+    const wandb = (base_url: string) => parseSettings({ ...minimal, trackers: { wandb: { project: 'P', base_url } } }).trackers.wandb?.base_url;
+    expect(wandb('https://wandb.mylab.org')).toBe('https://wandb.mylab.org');
+    expect(wandb('https://wandb.mylab.org/')).toBe('https://wandb.mylab.org');
+    expect(wandb('https://wandb-1.mylab.org:8443')).toBe('https://wandb-1.mylab.org:8443');
+    expect(parseSettings({ ...minimal, trackers: { wandb: { project: 'P' } } }).trackers.wandb).not.toHaveProperty('base_url');
+    expect(parseSettings({ ...minimal, trackers: { neptune: { workspace: 'w', project: 'p', app_url: 'https://neptune.mylab.org/' } } }).trackers.neptune?.app_url).toBe(
+      'https://neptune.mylab.org',
+    );
+  });
+
+  it('refuses a base_url or app_url that is more or else than an https origin, saying what is allowed', () => {
+    for (const bad of [
+      'http://wandb.mylab.org',
+      'wandb.mylab.org',
+      'https://wandb.mylab.org/api',
+      'https://wandb.mylab.org?x=1',
+      'https://wandb.mylab.org#x',
+      'https://user:pw@wandb.mylab.org',
+      'https://Wandb.MyLab.org',
+      'https://wandb_lab.org',
+      'https://-wandb.mylab.org',
+      'https://wandb..mylab.org',
+      'https://wandb.mylab.org:0',
+      'https://wandb.mylab.org:65536',
+      'https://wandb.mylab.org:',
+      'https://',
+    ]) {
+      expect(() => parseSettings({ ...minimal, trackers: { wandb: { project: 'P', base_url: bad } } }), bad).toThrow(
+        /trackers\.wandb\.base_url: must be an https origin: "https:\/\/", a lower-case host/,
+      );
+      expect(() => parseSettings({ ...minimal, trackers: { neptune: { workspace: 'w', project: 'p', app_url: bad } } }), bad).toThrow(/trackers\.neptune\.app_url: must be an https origin/);
+    }
+  });
 });

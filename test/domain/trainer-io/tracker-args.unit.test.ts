@@ -25,6 +25,17 @@ describe("when rendering a tracker's flags and environment", () => {
     });
   });
 
+  it('gives W&B a self-hosted server as WANDB_BASE_URL, and Neptune nothing for one (its token names its server)', () => {
+    expect(trackerEnv({ wandb: { project: 'drone', job_type: 'train', base_url: 'https://wandb.mylab.org:8443' } }, place, 'theid')).toMatchObject({
+      WANDB_BASE_URL: 'https://wandb.mylab.org:8443',
+    });
+    expect(trackerEnv({ wandb: { project: 'drone', job_type: 'train' } }, place, 'theid')).not.toHaveProperty('WANDB_BASE_URL');
+    expect(trackerEnv({ neptune: { workspace: 'pufferai', project: 'ablations', app_url: 'https://neptune.mylab.org' } }, place, 'theid')).toEqual({
+      NEPTUNE_PROJECT: 'pufferai/ablations',
+      NEPTUNE_CUSTOM_RUN_ID: 'theid',
+    });
+  });
+
   it('gives Neptune the workspace as --neptune-name (PufferLib opens NAME/PROJECT) and the custom run id', () => {
     const trackers = { neptune: { workspace: 'pufferai', project: 'ablations' } };
     expect(trackerArgs(trackers, place)).toEqual(['--neptune', '--neptune-name', 'pufferai', '--neptune-project', 'ablations', '--tag', '012']);

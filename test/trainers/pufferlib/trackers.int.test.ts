@@ -20,6 +20,8 @@ import { copyExample, EXAMPLE, FAKE_PUFFERLIB, hasPython, PYTHON, readJson, SHIM
 
 const WANDB_KEY = 'planted-wandb-key-5a1f9c';
 const NEPTUNE_KEY = 'planted-neptune-token-77e0b2';
+/** PufferLib's W&B flags for project drone, session 0001's run 001. */
+const WANDB_DRONE_FLAGS = ['--wandb', '--wandb-project', 'drone', '--wandb-group', '0001', '--tag', '001'];
 
 /** What the fake tracker client recorded for one run. */
 interface TrackerCall {
@@ -76,7 +78,7 @@ describe('when a quick run logs to Weights & Biases (trackers.wandb)', () => {
   let audit: string;
   const session = '0001';
   beforeAll(async () => {
-    ({ ws, calls, audit } = await runWith({ wandb: { project: 'drone', entity: 'team' } }, ['--wandb', '--wandb-project', 'drone', '--wandb-group', session, '--tag', '001']));
+    ({ ws, calls, audit } = await runWith({ wandb: { project: 'drone', entity: 'team' } }, WANDB_DRONE_FLAGS));
   }, 240_000);
 
   it("hands PufferLib exactly its --wandb flags (the fake's parser is PufferLib's) and W&B its variables", () => {
@@ -148,6 +150,28 @@ describe('when a quick run logs to Weights & Biases (trackers.wandb)', () => {
   it("keeps the mirror in the run folder's record: the journal step sees no stray file", () => {
     expect(eventsOfType(ws, 'RunFinished')[0]!.data.folder?.map((e) => e.path)).toContain('runs/001/metrics.jsonl');
     expect(eventsOfType(ws, 'GuardrailViolation')).toEqual([]);
+  });
+});
+
+describe('when a quick run logs to a self-hosted W&B server (trackers.wandb.base_url)', () => {
+  let ws: string;
+  let calls: TrackerCall[];
+  let audit: string;
+  beforeAll(async () => {
+    ({ ws, calls, audit } = await runWith({ wandb: { project: 'drone', entity: 'team', base_url: 'https://wandb.mylab.org/' } }, WANDB_DRONE_FLAGS));
+  }, 240_000);
+
+  it('gives the trainer WANDB_BASE_URL, without the trailing "/", beside the other W&B variables', () => {
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.env).toMatchObject({ WANDB_BASE_URL: 'https://wandb.mylab.org', WANDB_ENTITY: 'team', WANDB_PROJECT: 'drone' });
+    expect(eventsOfType(ws, 'RunStarted')[0]!.data.env).toMatchObject({ WANDB_BASE_URL: 'https://wandb.mylab.org' });
+  });
+
+  it("records the run URL the client printed on the server's host, and shows it in `audit`", () => {
+    const url = `https://wandb.mylab.org/team/drone/runs/${calls[0]!.env['WANDB_RUN_ID']}`;
+    expect(readFileSync(join(ws, 'logs', '001.log'), 'utf8')).toContain(`View run at ${url}`);
+    expect(eventsOfType(ws, 'TrackerRunLinked').map((e) => e.data)).toEqual([{ runId: '001', attempt: 1, tracker: 'wandb', url }]);
+    expect(audit).toContain(`tracker:    ${url}`);
   });
 });
 
