@@ -14,6 +14,7 @@ import type { CliIo } from './io.js';
 import { slurmProblems } from '../orchestrator/slurm-check.js';
 import { sessionParallel, type SessionParallel } from '../orchestrator/loop-parallel.js';
 import { gitFact, gitLine } from '../orchestrator/run-commits.js';
+import { trackersFact, trackersLine } from '../orchestrator/tracker-check.js';
 import { isAutopilotError } from '../domain/errors.js';
 import type { Settings } from '../domain/config/settings.js';
 import type { PreflightProblem } from '../domain/preflight/problem.js';
@@ -41,7 +42,7 @@ export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> 
       {
         ...reportJson(paths.root, report),
         ...(parallel ? { parallel: parallel.recorded ?? { k: 1 } } : {}),
-        ...(report.facts.settings ? { git: gitFact(paths.root, report.facts.settings) } : {}),
+        ...(report.facts.settings ? { git: gitFact(paths.root, report.facts.settings), trackers: trackersFact(report.facts.settings, process.env) } : {}),
       },
       io.out,
     );
@@ -49,6 +50,7 @@ export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> 
     for (const line of summaryLines(paths.root, report)) printLine(line, io.out);
     if (parallel) printLine(`  parallel:    ${parallelLine(parallel)}`, io.out);
     if (report.facts.settings) printLine(`  git:         ${gitLine(paths.root, report.facts.settings)}`, io.out);
+    if (report.facts.settings) printLine(`  trackers:    ${trackersLine(trackersFact(report.facts.settings, process.env))}`, io.out);
   } else {
     const n = report.problems.length;
     printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`, io.out);

@@ -37,6 +37,25 @@ describe.concurrent('autopilot check on the shipped workspace', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, mode: 'quick', problems: [], metric: { name: 'mean_reward', direction: 'maximize' } });
     expect(existsSync(join(ws, 'events.db'))).toBe(false);
   });
+
+  it('names the tracker and where its links are recorded, and warns of a W&B server only the shell names', async () => {
+    const ws = fakeTrainerWorkspace();
+    expect((await run(['check', '--workspace', ws])).stdout).toContain('trackers:    none (trackers in autopilot.json)');
+    patchSettings(ws, { trackers: { wandb: { project: 'drone', entity: 'lab' } } });
+    const shell = { ...process.env, WANDB_BASE_URL: 'https://wandb.mylab.org' };
+    const inherited = await execa('node', [CLI, 'check', '--workspace', ws], { reject: false, env: shell });
+    expect(inherited.exitCode, inherited.stderr).toBe(0);
+    expect(inherited.stdout).toContain(
+      'trackers:    W&B project lab/drone, run links recorded on wandb.ai, *.wandb.io; the trainer gets WANDB_BASE_URL=https://wandb.mylab.org, but its run links will not be recorded',
+    );
+    const json = await execa('node', [CLI, 'check', '--json', '--workspace', ws], { reject: false, env: shell });
+    expect(JSON.parse(json.stdout).trackers).toEqual({ tracker: 'wandb', project: 'lab/drone', recordedOn: ['wandb.ai', '*.wandb.io'], unrecorded: 'https://wandb.mylab.org' });
+    // Named in the settings, the server's links are recorded and nothing is said of the shell's.
+    patchSettings(ws, { trackers: { wandb: { base_url: 'https://wandb.mylab.org' } } });
+    const named = await execa('node', [CLI, 'check', '--workspace', ws], { reject: false, env: shell });
+    expect(named.stdout).toContain('trackers:    W&B project lab/drone, run links recorded on wandb.ai, *.wandb.io, https://wandb.mylab.org');
+    expect(named.stdout).not.toContain('will not be recorded');
+  });
 });
 
 describe.concurrent('the preflight refuses a session, recording nothing', () => {
