@@ -1,5 +1,5 @@
 /** The audit's `tracker:` summary line: written by the audit's renderer, read back by the inspector's run page to link it. Pure. */
-import { trackerOfUrl, type TrackerLink } from '../../domain/trainer-io/tracker-url.js';
+import { trackerOfRecordedUrl, type TrackerLink } from '../../domain/trainer-io/tracker-url.js';
 
 /** How the line starts in the audit's summary. */
 export const TRACKER_LINE = '  tracker:    ';
@@ -9,12 +9,18 @@ export function trackerLine(url: string): string {
   return `${TRACKER_LINE}${url}`;
 }
 
-/** The tracker run an audit's text names in its summary, checked again as a tracker's address (null: none). */
+/**
+ * The tracker run an audit's text names in its summary (the lines before the first blank one, which
+ * only the renderer writes), checked again as the log checks a recorded address: a run's path on
+ * an https origin (which self-hosted servers the settings trust was decided when it was recorded).
+ * Null: none.
+ */
 export function trackerOfAuditText(text: string): TrackerLink | null {
   for (const line of text.split('\n')) {
+    if (line === '') return null;
     if (!line.startsWith(TRACKER_LINE)) continue;
     const url = line.slice(TRACKER_LINE.length);
-    const tracker = trackerOfUrl(url);
+    const tracker = trackerOfRecordedUrl(url);
     return tracker ? { tracker, url } : null;
   }
   return null;

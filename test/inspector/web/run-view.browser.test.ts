@@ -1,6 +1,7 @@
 /**
  * A run's page in a real browser (Debian Chromium) against a real `autopilot inspect` child, on the
- * loop-3 history with a tracker run recorded for run 002: the page links it, and only it.
+ * loop-3 history with tracker runs recorded for runs 002 (W&B's cloud) and 003 (a self-hosted
+ * server): the page links them, and nothing for a run without one.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,16 +12,16 @@ import { useBrowserOnHistory } from '../../support/browser.js';
 const h = useBrowserOnHistory('loop-3');
 const URL_002 = 'https://wandb.ai/team/drone/runs/ap0001r002a1c0ffee';
 
-/** Records the tracker run of run 002's first attempt, as the loop would have. */
-function linkRun002(): void {
+/** Records `url` as the tracker run of run `runId`'s first attempt, as the loop would have. */
+function linkRun(runId: string, url: string): void {
   const writer = openSqliteStore(join(h.ws, 'events.db'), catalogueCodec);
   try {
     const event: AutopilotEvent = {
       type: 'TrackerRunLinked',
-      data: { runId: '002', attempt: 1, tracker: 'wandb', url: URL_002 },
+      data: { runId, attempt: 1, tracker: 'wandb', url },
       metadata: { session: '0001', at: new Date().toISOString() },
     };
-    writer.append('run-002', [event], { expectedVersion: 'any' });
+    writer.append(`run-${runId}`, [event], { expectedVersion: 'any' });
   } finally {
     writer.close();
   }
@@ -28,13 +29,21 @@ function linkRun002(): void {
 
 describe("a run's page (Chromium, a real server)", () => {
   it('links the tracker run the audit names, opening it apart from the inspector', async () => {
-    linkRun002();
+    linkRun('002', URL_002);
     await h.w.page.goto(new URL('#/runs/002', h.server.url).href);
     await h.w.page.waitForSelector('[data-testid=tracker] a', { timeout: 15_000 });
     const link = await h.w.page.$eval('[data-testid=tracker] a', (a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel'), text: a.textContent }));
     expect(link).toEqual({ href: URL_002, rel: 'noopener noreferrer', text: URL_002 });
     expect(await h.w.page.textContent('[data-testid=tracker]')).toBe(`Weights & Biases run: ${URL_002}`);
     expect(await h.w.page.textContent('[data-testid=audit] pre')).toContain(`attempt 1 logged to Weights & Biases: ${URL_002}`);
+  });
+
+  it('links a run on a self-hosted W&B server, as the log recorded it', async () => {
+    const url = 'https://wandb.mylab.org/team/drone/runs/ap0001r003a1c0ffee';
+    linkRun('003', url);
+    await h.w.page.goto(new URL('#/runs/003', h.server.url).href);
+    await h.w.page.waitForSelector('[data-testid=tracker] a', { timeout: 15_000 });
+    expect(await h.w.page.$eval('[data-testid=tracker] a', (a) => a.getAttribute('href'))).toBe(url);
   });
 
   it('links nothing for a run with no tracker run', async () => {
