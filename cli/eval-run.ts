@@ -22,6 +22,8 @@ import { printJson, printLine } from '../orchestrator/console.js';
 import { planEvaluation } from '../adapters/evaluation/plan.js';
 import { runTarget, type TargetOutcome } from '../adapters/evaluation/run-target.js';
 import { endInterrupted } from '../adapters/evaluation/interrupted.js';
+import { evaluatorCluster } from '../adapters/evaluation/evaluator-cluster.js';
+import { evaluatorRecords } from '../adapters/evaluation/records.js';
 import { resolveContainmentSetting } from '../orchestrator/loop-start.js';
 import type { CliIo } from './io.js';
 
@@ -73,7 +75,7 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
     // Under the lock, an unended evaluation of this command is an earlier `eval` that died: ended (once this one is known
     // to be valid), before this one is recorded. The loop's own are its to resume.
     for (const ev of [...view.evaluations.values()].filter((e) => e.planned.by === 'command' && !e.finished && !e.failed)) {
-      const data = await endInterrupted(paths.root, ev, 'the eval command', 'run autopilot eval again for a verdict');
+      const data = await endInterrupted(paths.root, settings, ev, 'the eval command', 'run autopilot eval again for a verdict');
       record({ type: 'EvaluationFailed', data, metadata: metadata() });
       if (!o.json) printLine(`evaluation ${data.evaluationId} failed, interrupted: ${data.message}`, io.out);
     }
@@ -99,8 +101,10 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
           evaluationId: id,
           index: i + 1,
           episodes,
+          // With a Slurm launcher, each evaluator is a job of the log's last session (the one these events carry).
+          cluster: evaluatorCluster(settings, paths.root, session),
           onHandle: (s) => (stop = s),
-          onStarted: (s) => record({ type: 'EvaluatorStarted', data: { evaluationId: id, ...s }, metadata: metadata() }),
+          ...evaluatorRecords(id, record, metadata),
         });
         if (!outcome.ok) break;
         results.push(outcome.result);

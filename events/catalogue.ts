@@ -12,6 +12,7 @@ import { AttemptPlanned, LauncherCommandFailed, RunRequeued, SlurmJobStarted } f
 import { CheckpointsIndexed } from './checkpoint-events.js';
 import { TrackerRunLinked } from './tracker-events.js';
 import { EvaluationFailed, EvaluationFinished, EvaluationPlanned, EvaluatorStarted } from './evaluation-events.js';
+import { EvaluatorJobPlanned } from './evaluator-job-events.js';
 import { Containment } from './containment.js';
 import { RolledBack } from './rollback-events.js';
 import { RunCommitFailed, RunCommitted } from './git-events.js';
@@ -576,6 +577,7 @@ export const AutopilotEvent = z.discriminatedUnion('type', [
   EvaluatorStarted,
   EvaluationFinished,
   EvaluationFailed,
+  EvaluatorJobPlanned,
 ]);
 /** Any event of the catalogue. */
 export type AutopilotEvent = z.infer<typeof AutopilotEvent>;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { VERDICTS } from '../domain/stats/verdict.js';
 import { event, RunId } from './event-schema.js';
 import { Containment } from './containment.js';
+import { SlurmJobStarted } from './launch-events.js';
 
 /** An evaluation's id: `e` and a zero-padded sequence number. */
 export const EvaluationId = z.string().regex(/^e\d{3,}$/, 'evaluation ids are e and a zero-padded sequence number, such as e001');
@@ -91,20 +92,35 @@ export const EvaluationFinished = event(
   }),
 );
 
-/** An evaluator was launched (recorded before it may start), so a loop restarted after a crash can find and stop it. */
-export const EvaluatorStarted = event(
-  'EvaluatorStarted',
-  z.object({
-    evaluationId: EvaluationId,
-    /** The target (its spec) this evaluator evaluates, and its place among the evaluation's targets (its folder is `logs/eval/<evaluation>-<index>`). */
-    target: z.string(),
-    index: z.number().int().positive(),
-    /** Its supervisor's pid (also its process group's id), and when that process started. */
-    pid: z.number().int(),
-    pidStartTime: z.string().nullable(),
-    containment: Containment,
-  }),
-);
+/** Which evaluator: its evaluation and target (its spec), and its place among the evaluation's targets (its folder is `logs/eval/<evaluation>-<index>`). */
+const EvaluatorOf = {
+  evaluationId: EvaluationId,
+  target: z.string(),
+  index: z.number().int().positive(),
+};
+
+/** A local evaluator: its supervisor's pid (also its process group's id), when that process started, and its containment. */
+const LocalEvaluator = z.object({
+  ...EvaluatorOf,
+  /** Absent in logs written before evaluators could run as cluster jobs. */
+  launcher: z.literal('local').optional(),
+  pid: z.number().int(),
+  pidStartTime: z.string().nullable(),
+  containment: Containment,
+});
+
+/** An evaluator run as a Slurm job: the job as EvaluatorJobPlanned recorded it before `sbatch`, and its id. */
+const ClusterEvaluator = z.object({
+  ...EvaluatorOf,
+  launcher: z.literal('slurm'),
+  job: SlurmJobStarted,
+});
+
+/**
+ * An evaluator was launched, so a loop restarted after a crash can find and stop it: a local one
+ * recorded before it may start, a cluster job once `sbatch` gave its id (EvaluatorJobPlanned went before).
+ */
+export const EvaluatorStarted = event('EvaluatorStarted', z.union([LocalEvaluator, ClusterEvaluator]));
 
 /** An evaluation that gave no verdict: which checkpoint's evaluator failed, and why (`interrupted`: the loop's process ended while it ran). */
 export const EvaluationFailed = event(
@@ -113,7 +129,8 @@ export const EvaluationFailed = event(
     evaluationId: EvaluationId,
     /** The target (its spec) whose evaluation failed (absent: before any ran). */
     target: z.string().optional(),
-    reason: z.enum(['cannot-start', 'crashed', 'timeout', 'hung', 'killed', 'no-summary', 'metric-missing', 'checkpoint-changed', 'interrupted']),
+    /** `lost`, `cancelled` (from outside autopilot) and `launcher-error` (the scheduler stopped answering) end cluster jobs only. */
+    reason: z.enum(['cannot-start', 'crashed', 'timeout', 'hung', 'killed', 'no-summary', 'metric-missing', 'checkpoint-changed', 'interrupted', 'lost', 'cancelled', 'launcher-error']),
     message: z.string(),
     /** The last lines of the evaluator's output (secrets redacted). */
     tail: z.array(z.string()).optional(),

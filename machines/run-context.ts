@@ -129,6 +129,7 @@ export function evolveRun(run: RunContext, event: AutopilotEvent): RunContext {
     case 'LoopCompleted':
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
     case 'StateEntered':

@@ -147,8 +147,10 @@ export function describeEvent(e: AutopilotEvent): string | null {
       return null;
     case 'EvaluationPlanned':
       return `evaluation ${e.data.evaluationId}${e.data.by === 'promotion' ? ` (confirming the promotion of run ${e.data.targets[0]?.runId ?? '?'})` : ''}: ${e.data.targets.map((t) => `${t.spec} (${t.checkpoint})`).join(' vs ')} on held-out seeds ${e.data.seeds.first}–${e.data.seeds.first + e.data.seeds.count - 1}`;
+    case 'EvaluatorJobPlanned':
+      return `evaluation ${e.data.evaluationId}: submitting the evaluator of ${e.data.target} to Slurm as ${e.data.job.name}`;
     case 'EvaluatorStarted':
-      return `evaluation ${e.data.evaluationId}: evaluator of ${e.data.target} started (pid ${e.data.pid})`;
+      return `evaluation ${e.data.evaluationId}: evaluator of ${e.data.target} started (${e.data.launcher === 'slurm' ? `Slurm job ${e.data.job.id}` : `pid ${e.data.pid}`})`;
     case 'EvaluationFinished':
       return `evaluation ${e.data.evaluationId}: ${evaluationResultText(e.data)}`;
     case 'EvaluationFailed':

@@ -15,10 +15,12 @@ export interface EvaluationView {
   failed: (DataOf<'EvaluationFailed'> & { at: string }) | null;
   /** The evaluators launched for it, in order (a restarted loop stops those an interrupted one left). */
   evaluators: DataOf<'EvaluatorStarted'>[];
+  /** Its evaluators' cluster jobs recorded before submission, in order (one without an EvaluatorStarted of its index is looked for by name). */
+  jobsPlanned: DataOf<'EvaluatorJobPlanned'>[];
 }
 
 /** The evaluation events. */
-export type EvaluationEvent = Extract<AutopilotEvent, { type: 'EvaluationPlanned' | 'EvaluatorStarted' | 'EvaluationFinished' | 'EvaluationFailed' }>;
+export type EvaluationEvent = Extract<AutopilotEvent, { type: 'EvaluationPlanned' | 'EvaluatorJobPlanned' | 'EvaluatorStarted' | 'EvaluationFinished' | 'EvaluationFailed' }>;
 
 /** The path of the journal of evaluations. */
 export const EVALUATIONS_JOURNAL = 'journal/evaluations.md';
@@ -27,12 +29,13 @@ export const EVALUATIONS_JOURNAL = 'journal/evaluations.md';
 export function evolveEvaluations(evaluations: Map<string, EvaluationView>, e: EvaluationEvent): void {
   const at = e.metadata.at;
   if (e.type === 'EvaluationPlanned') {
-    evaluations.set(e.data.evaluationId, { planned: { ...e.data, at }, finished: null, failed: null, evaluators: [] });
+    evaluations.set(e.data.evaluationId, { planned: { ...e.data, at }, finished: null, failed: null, evaluators: [], jobsPlanned: [] });
     return;
   }
   const ev = evaluations.get(e.data.evaluationId);
   if (!ev) throw new Error(`event for evaluation ${e.data.evaluationId} before EvaluationPlanned`);
   if (e.type === 'EvaluatorStarted') ev.evaluators.push(e.data);
+  else if (e.type === 'EvaluatorJobPlanned') ev.jobsPlanned.push(e.data);
   else if (e.type === 'EvaluationFinished') ev.finished = { ...e.data, at };
   else ev.failed = { ...e.data, at };
 }

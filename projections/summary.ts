@@ -211,6 +211,7 @@ export function evolveSummary(s: SummaryFold, stored: StoredEvent<AutopilotEvent
     case 'LauncherCommandFailed':
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return s;

@@ -432,6 +432,7 @@ export function evolveView(view: WorkspaceView, stored: StoredEvent<AutopilotEve
     }
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       evolveEvaluations(view.evaluations, e);

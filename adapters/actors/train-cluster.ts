@@ -6,13 +6,13 @@
  * without an event saying so.
  */
 import { createHash } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { AutopilotEvent, DataOf, FailureReason } from '../../events/catalogue.js';
 import type { RunContext, TrainInput } from '../../machines/loop.machine.js';
 import { ensureDirConfined, removeConfined, writeConfined, type UnsafeEntry } from '../fs/confined.js';
 import type { LaunchResult } from '../launcher/local.js';
 import { followLog } from '../launcher/follow.js';
-import { LauncherCommandError, type ClusterLauncher } from '../launcher/cluster.js';
+import { jobRecord, LauncherCommandError, type ClusterLauncher } from '../launcher/cluster.js';
 import { followJob, type CommandFailure, type JobHandle } from '../launcher/cluster-follow.js';
 import { redactArgv, redactEnv } from '../secrets.js';
 import { makeEvent, type ActorDeps } from './deps.js';
@@ -140,13 +140,7 @@ export function clusterTrain(launcher: ClusterLauncher, policy: ClusterPolicy, s
     // The output is stored once, in logs/<id>.log (Slurm appends to it); the run folder's train.log is the same file.
     unsafe.push(...linkRunLog(root, deps.paths.log(run.runId), join(runDir, 'train.log')));
     scope.violation(unsafe, attempt);
-    const recorded = {
-      name: job.name,
-      comment: job.comment,
-      script: relative(root, files.script),
-      scriptSha256: createHash('sha256').update(job.scriptText).digest('hex'),
-      resultFile: relative(root, files.result),
-    };
+    const recorded = jobRecord(root, job, files);
     emit(
       makeEvent(
         'AttemptPlanned',

@@ -19,6 +19,8 @@ import type { WorkspacePaths } from '../workspace.js';
 import { planEvaluation } from './plan.js';
 import { runTarget } from './run-target.js';
 import { endInterrupted } from './interrupted.js';
+import { evaluatorCluster } from './evaluator-cluster.js';
+import { evaluatorRecords } from './records.js';
 
 /** What a confirmation needs of the loop. */
 export interface ConfirmContext {
@@ -48,12 +50,12 @@ function evaluationsOf(view: WorkspaceView, runId: string) {
  * decided; every failure is an answer (not confirmed, saying why), never a throw.
  */
 export async function confirmPromotion(c: ConfirmContext, args: { runId: string; candidate: string; incumbent: string }): Promise<Confirmation> {
-  const event = <T extends 'EvaluationPlanned' | 'EvaluatorStarted' | 'EvaluationFinished' | 'EvaluationFailed'>(type: T, data: DataOf<T>) =>
-    c.record({ type, data, metadata: { session: c.session, at: c.now().toISOString() } } as AutopilotEvent);
+  const metadata = () => ({ session: c.session, at: c.now().toISOString() });
+  const event = <T extends 'EvaluationPlanned' | 'EvaluationFinished' | 'EvaluationFailed'>(type: T, data: DataOf<T>) => c.record({ type, data, metadata: metadata() } as AutopilotEvent);
   const last = evaluationsOf(c.history(), args.runId).at(-1);
   if (last?.finished) return confirmationOf(last.planned, last.finished);
   if (last?.failed && last.failed.reason !== 'interrupted') return failedWhy(last.planned.evaluationId, last.failed);
-  if (last && !last.failed) event('EvaluationFailed', await endInterrupted(c.paths.root, last, "the loop's process", 'the confirmation is evaluated again'));
+  if (last && !last.failed) event('EvaluationFailed', await endInterrupted(c.paths.root, c.settings, last, "the loop's process", 'the confirmation is evaluated again'));
   const stoppedFirst: Confirmation = { confirmed: false, why: 'a stop now was asked for before its evaluation started' };
   if (c.stopped()) return stoppedFirst;
   const episodes = c.settings.evaluation.episodes;
@@ -84,8 +86,10 @@ export async function confirmPromotion(c: ConfirmContext, args: { runId: string;
       evaluationId: id,
       index: i + 1,
       episodes,
+      // With a Slurm launcher, each evaluator is a job of the loop's session (stop --now cancels it with the trainers').
+      cluster: evaluatorCluster(c.settings, c.paths.root, c.session),
       onHandle: c.onHandle,
-      onStarted: (s) => event('EvaluatorStarted', { evaluationId: id, ...s }),
+      ...evaluatorRecords(id, c.record, metadata),
     });
     if (!outcome.ok) {
       const failed = { evaluationId: id, ...outcome.failure };

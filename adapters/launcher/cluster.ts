@@ -6,7 +6,10 @@
  * the log, timeouts, requeues and reattaching are the same for every scheduler
  * (cluster-follow.ts, cluster-watch.ts, actors/train-cluster.ts).
  */
+import { createHash } from 'node:crypto';
+import { relative } from 'node:path';
 import type { LaunchResult } from './local.js';
+import type { SlurmJobOf as JobOf } from '../../domain/run/slurm-job.js';
 
 /** A job as the scheduler lists it. */
 export interface JobStatus {
@@ -41,14 +44,9 @@ export class LauncherCommandError extends Error {
   }
 }
 
-/** One attempt to plan as a job. Paths are absolute. */
-export interface JobSpec {
-  /** Tells this workspace's jobs from another's of the same account. */
-  workspaceId: string;
-  session: string;
-  runId: string;
-  attempt: number;
-  /** The trainer's argv (run without a shell) and working directory. */
+/** One attempt (`runId`, `attempt`) or one evaluator (`evaluationId`, `index`) to plan as a job. Paths are absolute. */
+export type JobSpec = JobOf & {
+  /** The trainer's (or evaluator's) argv (run without a shell) and working directory. */
   argv: readonly string[];
   cwd: string;
   /** The log the job appends the trainer's output to, and the file its script records the end in. */
@@ -56,9 +54,9 @@ export interface JobSpec {
   resultFile: string;
   /** Where the job's script is written. */
   script: string;
-  /** The run's wall-clock limit, for the scheduler's own limit when the settings give none. */
+  /** The run's (or evaluator's) wall-clock limit, for the scheduler's own limit when the settings give none. */
   wallSeconds: number;
-}
+};
 
 /** A planned job: its name and comment (by which it is found again), its script's text and the submission argv. */
 export interface PlannedJob {
@@ -94,4 +92,15 @@ export interface ClusterLauncher {
    * exit and result file say it.
    */
   outcome(jobId: string, state: string | null, end: JobEnd | null, recorded: boolean, gaveUp?: string): LaunchResult['endedBy'];
+}
+
+/** How a planned job is recorded (AttemptPlanned, EvaluatorJobPlanned): its name and comment, its script (workspace-relative, and the sha256 of its text) and its result file. */
+export function jobRecord(root: string, job: PlannedJob, files: { script: string; result: string }) {
+  return {
+    name: job.name,
+    comment: job.comment,
+    script: relative(root, files.script),
+    scriptSha256: createHash('sha256').update(job.scriptText).digest('hex'),
+    resultFile: relative(root, files.result),
+  };
 }

@@ -15,14 +15,29 @@ export interface SlurmAttempt {
   attempt: number;
 }
 
-/** `ap-<run>-a<attempt>`: the job's name. */
-export function slurmJobName(a: SlurmAttempt): string {
-  return `ap-${a.runId}-a${a.attempt}`;
+/** What names and places one evaluator's job: the `index`-th checkpoint of an evaluation (its folder is `logs/eval/<evaluation>-<index>`). */
+export interface SlurmEvaluator {
+  workspaceId: string;
+  /** The session its events carry: the loop's, or for `autopilot eval` the log's last. */
+  session: string;
+  evaluationId: string;
+  index: number;
 }
 
-/** `autopilot:<workspace>/<session>/<run>/<attempt>`: the job's comment, which names the workspace and session the job belongs to. */
-export function slurmJobComment(a: SlurmAttempt): string {
-  return `autopilot:${a.workspaceId}/${a.session}/${a.runId}/${a.attempt}`;
+/** A job autopilot submits: a trainer's attempt or an evaluator. */
+export type SlurmJobOf = SlurmAttempt | SlurmEvaluator;
+
+/** `ap-<run>-a<attempt>`, or `ap-<evaluation>-e<index>` for an evaluator: the job's name. */
+export function slurmJobName(a: SlurmJobOf): string {
+  return 'evaluationId' in a ? `ap-${a.evaluationId}-e${a.index}` : `ap-${a.runId}-a${a.attempt}`;
+}
+
+/**
+ * `autopilot:<workspace>/<session>/<run>/<attempt>` (`…/<evaluation>/e<index>` for an evaluator): the
+ * job's comment, which names the workspace and session the job belongs to, so `stop --now` cancels both kinds.
+ */
+export function slurmJobComment(a: SlurmJobOf): string {
+  return `autopilot:${a.workspaceId}/${a.session}/${'evaluationId' in a ? `${a.evaluationId}/e${a.index}` : `${a.runId}/${a.attempt}`}`;
 }
 
 /** Whether a job's comment says it belongs to `session` of this workspace (its jobs are cancelled together). */
@@ -50,14 +65,14 @@ function baseOf(path: string): string {
 }
 
 /** What the submission needs besides the settings. */
-export interface SubmitPlan extends SlurmAttempt {
+export type SubmitPlan = SlurmJobOf & {
   /** Absolute paths: the script, the log the job appends to, the trainer's working directory. */
   script: string;
   log: string;
   cwd: string;
-  /** The session's wall-clock limit of one run, used for `--time` when the settings give none. */
+  /** The session's wall-clock limit of one run (or of one evaluator), used for `--time` when the settings give none. */
   wallSeconds: number;
-}
+};
 
 /** The `sbatch` argv of an attempt (no shell involved). */
 export function sbatchArgv(s: SlurmSettings, p: SubmitPlan): string[] {
@@ -85,12 +100,12 @@ export function sbatchArgv(s: SlurmSettings, p: SubmitPlan): string[] {
   ];
 }
 
-/** What the script needs: the trainer's argv and where to record its end. */
-export interface ScriptPlan extends SlurmAttempt {
+/** What the script needs: the trainer's (or evaluator's) argv and where to record its end. */
+export type ScriptPlan = SlurmJobOf & {
   argv: readonly string[];
-  /** Absolute path of the result file (in the run folder, which the job may write). */
+  /** Absolute path of the result file (in the run's or evaluator's folder, which the job may write). */
   resultFile: string;
-}
+};
 
 /**
  * The job script. Only bash and coreutils are assumed on the node. Its end is recorded as JSON
@@ -101,7 +116,7 @@ export interface ScriptPlan extends SlurmAttempt {
 export function slurmJobScript(p: ScriptPlan): string {
   const argv = p.argv.map(shellWord).join(' ');
   return `#!/bin/bash
-# autopilot: session ${p.session}, run ${p.runId}, attempt ${p.attempt}. Written and recorded (sha256) by autopilot: do not edit.
+# autopilot: session ${p.session}, ${'evaluationId' in p ? `evaluation ${p.evaluationId}, evaluator ${p.index}` : `run ${p.runId}, attempt ${p.attempt}`}. Written and recorded (sha256) by autopilot: do not edit.
 set -u
 job_cwd=$PWD
 # The result is written relative to its folder, held as this shell's cwd from the start: a link put at the folder's path later is not followed.

@@ -147,6 +147,7 @@ export function runStep(base: StepBase, e: AutopilotEvent): AuditStep | null {
     case 'CheckpointsIndexed':
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return null;
@@ -209,6 +210,7 @@ export function contextStep(base: StepBase, e: AutopilotEvent): AuditStep | null
     case 'CheckpointsIndexed':
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
     case 'RunCommitted':

@@ -152,6 +152,7 @@ export function evolveRows(s: RowsFold, stored: StoredEvent<AutopilotEvent>): Ro
     case 'StateEntered':
     case 'EvaluationPlanned':
     case 'EvaluatorStarted':
+    case 'EvaluatorJobPlanned':
     case 'EvaluationFinished':
     case 'EvaluationFailed':
       return s;

@@ -153,7 +153,7 @@ describe('when eval cannot or may not run', () => {
     expect(eventsOfType(ws, 'EvaluationFailed').at(-1)!.data).toEqual({
       evaluationId: id,
       reason: 'interrupted',
-      message: `the eval command ended while it ran; its evaluator (pid ${started[0]!.data.pid}) still ran and was stopped; run autopilot eval again for a verdict`,
+      message: `the eval command ended while it ran; its evaluator (pid ${(started[0]!.data as { pid: number }).pid}) still ran and was stopped; run autopilot eval again for a verdict`,
     });
     expect(r.stdout).toContain(`evaluation ${id} failed, interrupted`);
     expect(eventsOfType(ws, 'EvaluationFinished').at(-1)!.data.evaluationId).not.toBe(id);

@@ -7,7 +7,7 @@ import { squeueAll } from '../../adapters/launcher/slurm/commands.js';
 import { workspaceIdOf } from '../../adapters/actors/train-cluster.js';
 import type { AutopilotEventType, EventOf } from '../../events/catalogue.js';
 import { eventsOfType, logOf } from './hostile.js';
-import { fakeTrainerWorkspace, patchSettings } from './workspace.js';
+import { fakeTrainerWorkspace, patchSettings, ROOT } from './workspace.js';
 
 /** Quick polls and retries, so a test waits seconds, not minutes. */
 const FAST = { poll_seconds: 0.3, retry_seconds: 0.2, command_retries: 1 };
@@ -16,6 +16,17 @@ const FAST = { poll_seconds: 0.3, retry_seconds: 0.2, command_retries: 1 };
 export function slurmWorkspace(env: Record<string, string> = {}, slurm: Record<string, unknown> = {}): string {
   const ws = fakeTrainerWorkspace(env);
   patchSettings(ws, { launcher: 'slurm', slurm: { ...FAST, ...slurm } });
+  return ws;
+}
+
+/** A Slurm loop confirming promotions (`evaluation.confirm_promotion`; a proposal trains better than the baseline), with `command` as its evaluator when given. */
+export function confirmingSlurmWorkspace(command?: string[]): string {
+  const ws = slurmWorkspace({ FAKE_TRAINER_CHECKPOINT: 'same' });
+  patchSettings(ws, {
+    proposer: { kind: 'command', command: { argv: [process.execPath, join(ROOT, 'test', 'fixtures', 'hostile-agent.mjs')] } },
+    statistics: { replicates: 0 },
+    evaluation: { confirm_promotion: true, episodes: 20, ...(command ? { command } : {}) },
+  });
   return ws;
 }
 

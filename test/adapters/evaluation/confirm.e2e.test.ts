@@ -192,7 +192,7 @@ describe('when the loop is killed while the confirmation’s evaluator runs, and
     ]);
     // The stall-once evaluator is the supervisor's child: the supervisor recorded for e001 is what was stopped.
     expect(of(log, 'EvaluationFailed')[0]!.data.message).toBe(
-      `the loop's process ended while it ran; its evaluator (pid ${started[0]!.data.pid}) still ran and was stopped; the confirmation is evaluated again`,
+      `the loop's process ended while it ran; its evaluator (pid ${(started[0]!.data as { pid: number }).pid}) still ran and was stopped; the confirmation is evaluated again`,
     );
   });
 
