@@ -11,7 +11,7 @@ function evaluationOf(evaluationId: string, targets: string[], by: 'promotion' |
   const target = (id: string) => ({ spec: id, runId: id, checkpoint: `runs/${id}/checkpoints/model_000004.json`, sha256: 'a'.repeat(64), argv: ['node', 'main.js'] });
   const seeds = { first: 1_000_000_000, count: 3, training: { count: 1, max: 1 } };
   const data = { evaluationId, targets: targets.map(target), metric: 'mean_reward', direction: 'maximize' as const, seeds, bootstrapSeed: 42, by, ...(runId ? { runId } : {}) };
-  return { planned: { ...data, at: '2026-12-07T10:00:00.000Z' }, finished: null, failed: null, evaluators: [] };
+  return { planned: { ...data, at: '2026-12-07T10:00:00.000Z' }, finished: null, failed: null, evaluators: [], jobsPlanned: [] };
 }
 
 describe('runCommitPaths', () => {
