@@ -22,6 +22,7 @@ import { evaluateActor } from '../adapters/actors/evaluate.js';
 import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type ActorDeps, type LoopDeps } from '../adapters/actors/deps.js';
 import { interruptedStepTrace } from './interrupted-trace.js';
+import { endDeadEvalCommands } from './interrupted-evals.js';
 import { allowedPaths, lastRunId } from '../adapters/proposers/agent-run.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
 import { changedInputs } from '../adapters/inputs.js';
@@ -286,6 +287,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   if (trace) {
     persist(makeEvent('GuardrailViolation', trace, event0Session(trace.runId ?? '')));
   }
+  // An `eval` killed while it ran: its evaluators are stopped before the session's trainers start, and its evaluation ended.
+  for (const line of await endDeadEvalCommands(paths.root, settings, writer.view, persist)) if (!options.json) out(line);
   // A new session binds the inputs as they are; where they differ from the last binding, say so (not a violation).
   if (!unfinished) {
     const changes = changedInputs(paths.root, writer.view.inputs, settings.secrets.record);

@@ -13,7 +13,7 @@ import { changedRunFolder, recordRunFolder } from '../../adapters/actors/run-fol
 import type { FolderEntry } from '../../domain/run/run-folder.js';
 import { acquireLock } from '../../adapters/lock.js';
 import { inRange } from '../../domain/evaluation/held-out-seeds.js';
-import { eventsOfType } from '../support/hostile.js';
+import { eventsOfType, logOf } from '../support/hostile.js';
 import { startCli, until } from '../support/chaos.js';
 import { CLI, ROOT, copyShippedWorkspace, patchSettings } from '../support/workspace.js';
 
@@ -24,6 +24,23 @@ let folderBefore: FolderEntry[];
 
 function cli(...args: string[]) {
   return execa('node', [CLI, ...args, '--workspace', ws], { reject: false, all: true });
+}
+
+/**
+ * An `eval` whose evaluator stalls, SIGKILLed once the evaluator runs: its evaluation is left
+ * unended and its evaluator running. The trainer's own command evaluates again afterwards.
+ */
+async function killStalledEval(): Promise<{ id: string; stalled: number; pid: number }> {
+  const mark = join(mkdtempSync(join(tmpdir(), 'autopilot-eval-stall-')), 'stalled.pid');
+  patchSettings(ws, { evaluation: { command: [process.execPath, join(ROOT, 'test', 'fixtures', 'stall-once.mjs'), mark, 'unused'] } });
+  const first = startCli(['eval', '001', '--workspace', ws]);
+  const stalled = await until('the stalled evaluator', () => (existsSync(mark) ? Number(readFileSync(mark, 'utf8')) : undefined), 30_000);
+  expect((await first.kill()).signal).toBe('SIGKILL');
+  const id = eventsOfType(ws, 'EvaluationPlanned').at(-1)!.data.evaluationId;
+  const started = eventsOfType(ws, 'EvaluatorStarted').filter((e) => e.data.evaluationId === id);
+  expect(started).toHaveLength(1);
+  patchSettings(ws, { evaluation: { command: undefined } });
+  return { id, stalled, pid: (started[0]!.data as { pid: number }).pid };
 }
 
 beforeAll(async () => {
@@ -137,23 +154,14 @@ describe('when eval cannot or may not run', () => {
   });
 
   it('ends an evaluation an eval killed meanwhile left unended, stopping its evaluator, before it evaluates', async () => {
-    const mark = join(mkdtempSync(join(tmpdir(), 'autopilot-eval-stall-')), 'stalled.pid');
-    patchSettings(ws, { evaluation: { command: [process.execPath, join(ROOT, 'test', 'fixtures', 'stall-once.mjs'), mark, 'unused'] } });
-    const first = startCli(['eval', '001', '--workspace', ws]);
-    const stalled = await until('the stalled evaluator', () => (existsSync(mark) ? Number(readFileSync(mark, 'utf8')) : undefined), 30_000);
-    expect((await first.kill()).signal).toBe('SIGKILL');
-    const id = eventsOfType(ws, 'EvaluationPlanned').at(-1)!.data.evaluationId;
-    const started = eventsOfType(ws, 'EvaluatorStarted').filter((e) => e.data.evaluationId === id);
-    expect(started).toHaveLength(1);
-    // The trainer's own command evaluates again.
-    patchSettings(ws, { evaluation: { command: undefined } });
+    const { id, stalled, pid } = await killStalledEval();
     const r = await cli('eval', '001');
     expect(r.exitCode, r.all).toBe(0);
     expect(() => process.kill(stalled, 0)).toThrow();
     expect(eventsOfType(ws, 'EvaluationFailed').at(-1)!.data).toEqual({
       evaluationId: id,
       reason: 'interrupted',
-      message: `the eval command ended while it ran; its evaluator (pid ${(started[0]!.data as { pid: number }).pid}) still ran and was stopped; run autopilot eval again for a verdict`,
+      message: `the eval command ended while it ran; its evaluator (pid ${pid}) still ran and was stopped; run autopilot eval again for a verdict`,
     });
     expect(r.stdout).toContain(`evaluation ${id} failed, interrupted`);
     expect(eventsOfType(ws, 'EvaluationFinished').at(-1)!.data.evaluationId).not.toBe(id);
@@ -169,4 +177,23 @@ describe('when eval cannot or may not run', () => {
     expect(eventsOfType(ws, 'EvaluationFailed').at(-1)!.data).toMatchObject({ reason: 'no-summary', message: expect.stringContaining('not a regular file') });
     expect(readFileSync(decoy, 'utf8')).toContain('500');
   });
+
+  it('has a loop started after an eval was killed end its evaluation and stop its evaluator before it trains', async () => {
+    const { id, stalled, pid } = await killStalledEval();
+    const loop = await cli('loop', '--runs', '1');
+    expect(loop.exitCode, loop.all).toBe(0);
+    expect(() => process.kill(stalled, 0), loop.all).toThrow();
+    const log = logOf(ws);
+    const at = log.findIndex((e) => e.type === 'EvaluationFailed' && e.data.evaluationId === id);
+    const failed = log[at]!;
+    expect(failed.data).toEqual({
+      evaluationId: id,
+      reason: 'interrupted',
+      message: `the eval command ended while it ran; its evaluator (pid ${pid}) still ran and was stopped; run autopilot eval again for a verdict`,
+    });
+    // Ended before the new session's first run was planned, and said so.
+    expect(at).toBeLessThan(log.map((e) => e.type).lastIndexOf('RunPlanned'));
+    expect(loop.stdout).toContain(`evaluation ${id} failed, interrupted`);
+    expect(readFileSync(join(ws, 'journal', 'evaluations.md'), 'utf8')).toContain(`failed, interrupted: the eval command ended while it ran`);
+  }, 60_000);
 });
