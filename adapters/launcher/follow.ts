@@ -113,7 +113,8 @@ export function followLog(root: string, path: string, from?: number): Follower {
     lastOutputAt: () => lastOutput,
     close() {
       splitter.end();
-      progress?.stop();
+      // The run's last report (its final step) is not dropped for having come inside a window.
+      progress?.flush();
       if (fd !== null) closeSync(fd);
       return { lastMetrics, tail };
     },

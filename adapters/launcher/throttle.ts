@@ -3,11 +3,13 @@
  * once and opens a window of `ms`; values arriving inside the window replace each other, and the
  * newest is passed on when the window ends, which opens the next window (as rxjs's
  * `throttleTime(ms, undefined, { leading: true, trailing: true })` does, without loading rxjs into
- * every loop process). `stop()` drops a value still waiting and passes nothing on afterwards.
+ * every loop process). `stop()` drops a value still waiting and passes nothing on afterwards;
+ * `flush()` passes it on first (the last report of a run that ended inside a window).
  */
 export interface Throttle<T> {
   push(value: T): void;
   stop(): void;
+  flush(): void;
 }
 
 /** Passes values to `emit` at most once per `ms` (see {@link Throttle}). */
@@ -32,11 +34,17 @@ export function throttle<T>(ms: number, emit: (value: T) => void): Throttle<T> {
       if (timer === null) send(value);
       else pending = { value };
     },
-    stop() {
-      stopped = true;
-      pending = null;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
+    stop,
+    flush() {
+      const last = stopped ? null : pending;
+      stop();
+      if (last) emit(last.value);
     },
   };
+  function stop(): void {
+    stopped = true;
+    pending = null;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
 }

@@ -1,4 +1,4 @@
-/** The progress throttle on a fake clock: leading, trailing with the newest value, a new window after each report, nothing after stop. */
+/** The progress throttle on a fake clock: leading, trailing with the newest value, a new window after each report, nothing after stop, the waiting value on flush. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { throttle } from '../../../adapters/launcher/throttle.js';
 
@@ -64,5 +64,41 @@ describe('throttle', () => {
     vi.advanceTimersByTime(1000);
     expect(r.seen).toEqual([[0, 1]]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('passes the waiting value at once on flush, then nothing more', () => {
+    const r = recorder();
+    const t = throttle(100, r.emit);
+    t.push(1);
+    vi.advanceTimersByTime(30);
+    t.push(2);
+    t.push(3);
+    t.flush();
+    expect(r.seen).toEqual([
+      [0, 1],
+      [30, 3],
+    ]);
+    t.push(4);
+    t.flush();
+    vi.advanceTimersByTime(1000);
+    expect(r.seen).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('passes nothing on flush when no value waits, nor after a stop', () => {
+    const r = recorder();
+    const t = throttle(100, r.emit);
+    t.push(1);
+    t.flush();
+    expect(r.seen).toEqual([[0, 1]]);
+    const s = throttle(100, r.emit);
+    s.push(5);
+    s.push(6);
+    s.stop();
+    s.flush();
+    expect(r.seen).toEqual([
+      [0, 1],
+      [0, 5],
+    ]);
   });
 });
