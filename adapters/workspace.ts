@@ -1,6 +1,6 @@
 /** The workspace on disk: where each file lives, and loading the user's files with clear errors. */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readUserText } from './fs/user-files.js';
 import { unsafeStoreFile } from './store-files.js';
 import { fileURLToPath } from 'node:url';
@@ -101,10 +101,14 @@ export function loadBaseline(paths: WorkspacePaths, mode: Mode, recorded?: strin
  * not regular files of their own (SQLite would follow or write through them): before anything is opened.
  */
 export function assertWorkspace(paths: WorkspacePaths): void {
-  if (!existsSync(paths.settings))
-    throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json)`, {
-      hint: `pass --workspace DIR, or make one with autopilot init ${paths.root} --trainer "python train.py" --metric NAME --maximize (or --builtin for the built-in CartPole trainer)`,
-    });
+  if (!existsSync(paths.settings)) {
+    // Run from inside a workspace, the default `autopilot` names a folder in it: point at the workspace instead.
+    const parent = dirname(paths.root);
+    const hint = existsSync(join(parent, 'autopilot.json'))
+      ? `${parent} is one: pass --workspace ${parent} (--workspace . from inside it)`
+      : `pass --workspace DIR, or make one with autopilot init ${paths.root} --trainer "python train.py" --metric NAME --maximize (or --builtin for the built-in CartPole trainer)`;
+    throw new WorkspaceError(`${paths.root} is not an autopilot workspace (no autopilot.json)`, { hint });
+  }
   const unsafe = unsafeStoreFile(paths.root);
   if (unsafe)
     throw new WorkspaceError(

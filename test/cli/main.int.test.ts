@@ -31,6 +31,13 @@ describe('when the command line is misused', () => {
     expect(r.stderr).toContain('make one with autopilot init /tmp --trainer "python train.py" --metric NAME --maximize (or --builtin');
   });
 
+  it('points at the workspace it is run from inside, instead of a new one in it', async () => {
+    const ws = fakeTrainerWorkspace();
+    const r = await execa('node', [CLI, 'status'], { cwd: ws, reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`autopilot: ${join(ws, 'autopilot')} is not an autopilot workspace (no autopilot.json); ${ws} is one: pass --workspace ${ws} (--workspace . from inside it)`);
+  });
+
   it('exits 2 naming the field when autopilot.json is invalid, before touching the log', async () => {
     const ws = fakeTrainerWorkspace();
     writeFileSync(join(ws, 'autopilot.json'), JSON.stringify({ trainer: { command: [] }, metric: { name: 'x', direction: 'up' } }));
