@@ -24,7 +24,12 @@ const NEVER = /(^|\/)(events\.db[^/]*|blobs\/.*|logs\/.*|checkpoints\/.*|trainer
 const of = (events: LoggedEvent[], type: string) => events.filter((e) => e.type === type);
 /** The evaluations the log planned, as runCommitPaths reads them. */
 const evaluationsOf = (events: LoggedEvent[]) =>
-  new Map(of(events, 'EvaluationPlanned').map((e) => [String(e.data.evaluationId), { planned: e.data, finished: null, failed: null, evaluators: [], jobsPlanned: [] } as unknown as EvaluationView]));
+  new Map(
+    of(events, 'EvaluationPlanned').map((e) => [
+      String(e.data.evaluationId),
+      { planned: e.data, finished: null, failed: null, evaluators: [], jobsPlanned: [] } as unknown as EvaluationView,
+    ]),
+  );
 /** The commits on main made for run `runId` (by their trailer). */
 const commitsFor = (repo: string, runId: string) => gitIn(repo, 'log', '--format=%H', '--fixed-strings', `--grep=Autopilot-Run: ${runId}`, 'main').split('\n').filter(Boolean);
 
