@@ -7,6 +7,7 @@ import { ArgvError, shellQuote, splitArgv } from '../domain/scaffold/argv.js';
 import { examplePolicy } from '../domain/scaffold/example-policy.js';
 import { builtinSpec, SCRIPT_PATH, trainerSpec, workspaceFiles, type MetricSetting, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
 import { PROJECT_ROOT } from '../adapters/workspace.js';
+import { trainerArgvProblems } from './init-trainer.js';
 import { initInputError, readConfigFile, readPuffer, type PufferSource } from './init-sources.js';
 
 /** The flags of `init`, as commander gives them. */
@@ -90,6 +91,7 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
   }
   const cwd = resolve(o.trainerCwd ?? '.');
   if (o.trainerCwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) problems.push(`--trainer-cwd ${o.trainerCwd}: no such folder; give the folder the trainer runs in`);
+  problems.push(...trainerArgvProblems(argv, cwd, o.trainerCwd !== undefined));
   // Without a PufferLib file nothing else can name the metric: say so with the other flags.
   if (o.fromPuffer === undefined) problems.push(...metricOf(o, undefined).problems);
   if (problems.length > 0) throw initInputError(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

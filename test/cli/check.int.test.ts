@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +141,42 @@ describe.concurrent('autopilot check on what only some sessions use', () => {
         expect.objectContaining({ file: 'prompts/propose.md', problem: expect.stringContaining('budget'), allowed: expect.stringContaining('{{metric.name}}') }),
       ]),
     );
+  });
+});
+
+describe.concurrent('autopilot check on the script autopilot init generated', () => {
+  /** A project with train.py and a workspace init made for `python3 train.py`; its script, and a way to rewrite it. */
+  async function initialized() {
+    const dir = mkdtempSync(join(tmpdir(), 'autopilot-check-init-'));
+    writeFileSync(join(dir, 'train.py'), 'print(1)\n');
+    writeFileSync(join(dir, 'baseline.json'), '{"train": {"lr": 0.1}}');
+    const init = await execa('node', [CLI, 'init', '--trainer', 'python3 train.py', '--metric', 'score', '--maximize', '--config', 'baseline.json'], { cwd: dir, reject: false });
+    expect(init.exitCode, init.stderr).toBe(0);
+    const ws = join(dir, 'autopilot');
+    const script = join(ws, 'scripts', 'run_training.sh');
+    const edit = (from: string, to: string) => writeFileSync(script, readFileSync(script, 'utf8').replace(from, to));
+    return { ws, edit };
+  }
+
+  it('passes when the trainer it execs is there', async () => {
+    const { ws } = await initialized();
+    const r = await run(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('refuses a script on its exec line that does not exist, naming the close one, and the loop records nothing', async () => {
+    const { ws, edit } = await initialized();
+    edit('exec python3 train.py', 'exec python3 trian.py');
+    await expectRefused(ws, ['scripts/run_training.sh exec line, word 2 ("trian.py"): the script "trian.py" does not exist', '(did you mean train.py?)']);
+    const dry = await run(['loop', '--dry-run', '--workspace', ws]);
+    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(2);
+    expect(dry.stdout + dry.stderr).toContain('"trian.py" does not exist');
+  });
+
+  it('does not second-guess a script edited by hand into other bash', async () => {
+    const { ws, edit } = await initialized();
+    edit('exec python3 train.py', 'exec python3 "$PWD/trian.py"');
+    const r = await run(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
   });
 });

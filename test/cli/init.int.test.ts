@@ -101,6 +101,7 @@ describe('init for a Python trainer', () => {
 describe('when files of the workspace exist', () => {
   it('refuses to overwrite them (exit 2, listing them, nothing changed); --force replaces them and lists what it replaced', async () => {
     const dir = project();
+    writeFileSync(join(dir, 'train.py'), '');
     const args = ['--trainer', `${PYTHON} train.py`, '--metric', 'loss', '--minimize'];
     expect((await init(dir, args)).exitCode).toBe(0);
     const ws = join(dir, 'autopilot');
@@ -236,6 +237,7 @@ describe('init --from-puffer', () => {
     expect(check.exitCode, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/train\.learning_rate\s+number/);
 
+    writeFileSync(join(dir, 'x.py'), '');
     const own = await init(dir, ['--trainer', 'python3 x.py', '--from-puffer', join(PUFFER, 'ocean/drone_pp.ini'), '--no-puffer-defaults', '--metric', 'score', '--maximize', 'own']);
     expect(own.exitCode, own.stderr).toBe(0);
     const ownQuick = JSON.parse(readFileSync(join(dir, 'own/configs/baseline_quick.json'), 'utf8')) as Record<string, Record<string, unknown>>;
@@ -254,6 +256,7 @@ describe('init --from-puffer', () => {
       join(dir, 'config/ocean/toy.ini'),
       '[base]\nenv_name = toy\n[env]\nnum_agents = 16\n[train]\nlearning_rate = 0.003\n[sweep.train.learning_rate]\ndistribution = log_normal\nmin = 0.0001\nmax = 0.01\n[sweep.env.num_agents]\ndistribution = uniform_pow2\nmin = 4\nmax = 64\n',
     );
+    writeFileSync(join(dir, 'train.py'), '');
     const r = await init(dir, ['--trainer', 'python3 train.py', '--from-puffer', 'config/ocean/toy.ini', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const ws = join(dir, 'autopilot');
@@ -272,6 +275,7 @@ describe('init --from-puffer', () => {
 describe('bad input', () => {
   const dir = project();
   writeFileSync(join(dir, 'bad.json'), '{"train": {"lr": null}}');
+  writeFileSync(join(dir, 'train.py'), '');
   const cases: [string, string[], RegExp[]][] = [
     ['nothing', [], [/3 problems:\n {2}- missing --trainer ARGV.*or --builtin.*\n {2}- missing --metric NAME.*\n {2}- missing --maximize or --minimize/]],
     [
@@ -293,12 +297,12 @@ describe('bad input', () => {
     ['an unbalanced quote', ['--trainer', "python 'train.py", '--metric', 'm', '--maximize'], [/^autopilot init: --trainer: the ' at character 8 is never closed/]],
     [
       'a missing --config',
-      ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'nope.json'],
+      ['--trainer', 'python3 train.py', '--metric', 'm', '--maximize', '--config', 'nope.json'],
       [/--config nope\.json: cannot read it \(ENOENT\); give an existing file/],
     ],
     [
       'a --config that is no config',
-      ['--trainer', 'python train.py', '--metric', 'm', '--maximize', '--config', 'bad.json'],
+      ['--trainer', 'python3 train.py', '--metric', 'm', '--maximize', '--config', 'bad.json'],
       [/--config bad\.json is not a config of nested sections:\n {2}- train\.lr: is null/],
     ],
     ['--builtin with a trainer', ['--builtin', '--trainer', 'python train.py'], [/--builtin writes the shipped CartPole workspace as it is and takes no --trainer/]],
@@ -309,5 +313,53 @@ describe('bad input', () => {
     expect(r.exitCode).toBe(2);
     for (const m of messages) expect(r.stderr).toMatch(m);
     expect(existsSync(join(dir, 'autopilot'))).toBe(false);
+  });
+});
+
+describe('a --trainer that is not there', () => {
+  const typo = async (trainer: string, extra: string[] = []) => {
+    const dir = project();
+    writeFileSync(join(dir, 'train.py'), 'print(1)\n');
+    writeFileSync(join(dir, 'baseline.json'), '{"train": {"lr": 0.1}}');
+    const r = await init(dir, ['--trainer', trainer, '--metric', 'score', '--maximize', '--config', 'baseline.json', ...extra]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    // Nothing written: the project holds only what the test put there.
+    expect(readdirSync(dir).sort()).toEqual(['baseline.json', 'train.py']);
+    return { dir, stderr: r.stderr };
+  };
+
+  it('refuses a misspelled script, naming it, where it was looked for, and the close name (exit 2, nothing written)', async () => {
+    const { dir, stderr } = await typo('python3 trian.py');
+    expect(stderr).toContain(`autopilot init: --trainer: the script "trian.py" does not exist (looked for ${join(dir, 'trian.py')}) (did you mean train.py?)`);
+    expect(stderr).toContain(`allowed: a file relative to the trainer's folder ${dir}`);
+  });
+
+  it('refuses a misspelled interpreter, suggesting the command on PATH', async () => {
+    const { stderr } = await typo('pythn3 train.py');
+    expect(stderr).toMatch(/--trainer: "pythn3" is not found on PATH \(.*\) \(did you mean python3\?\); allowed: a command on PATH/);
+  });
+
+  it('looks for the script in --trainer-cwd, naming every problem at once', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'train.py'), '');
+    const r = await init(dir, ['--trainer', 'python3 train.py', '--trainer-cwd', 'src', '--metric', 'score', '--maximize', '--minimize']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('2 problems:');
+    expect(r.stderr).toContain(
+      `--trainer: the script "train.py" does not exist (looked for ${join(dir, 'src', 'train.py')}); allowed: a file relative to the trainer's folder ${join(dir, 'src')} (--trainer-cwd)`,
+    );
+    expect(r.stderr).toContain('--maximize and --minimize both given');
+    expect(readdirSync(dir).sort()).toEqual(['src', 'train.py']);
+  });
+
+  it('takes a module run with -m, and a trainer found relative to --trainer-cwd', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'train.py'), '');
+    const module = await init(dir, ['--trainer', 'python3 -m no.such.module', '--metric', 'score', '--maximize', 'ws1']);
+    expect(module.exitCode, module.stderr).toBe(0);
+    const inCwd = await init(dir, ['--trainer', 'python3 train.py', '--trainer-cwd', 'src', '--metric', 'score', '--maximize', 'ws2']);
+    expect(inCwd.exitCode, inCwd.stderr).toBe(0);
   });
 });
