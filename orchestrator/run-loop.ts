@@ -23,6 +23,7 @@ import { journalActor } from '../adapters/actors/journal.js';
 import { makeEvent, type ActorDeps, type LoopDeps } from '../adapters/actors/deps.js';
 import { interruptedStepTrace } from './interrupted-trace.js';
 import { endDeadEvalCommands } from './interrupted-evals.js';
+import { replicationUnderWay } from './replication-line.js';
 import { allowedPaths, lastRunId } from '../adapters/proposers/agent-run.js';
 import { unsafeViolation } from '../adapters/actors/violations.js';
 import { changedInputs } from '../adapters/inputs.js';
@@ -394,6 +395,8 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     const inc = writer.view.incumbent;
     out('');
     out(inc ? `incumbent: run ${inc.ref.runId} with ${inc.ref.metric} ${fmt(inc.ref.mean)} (n=${inc.ref.n})` : 'incumbent: none yet');
+    const underWay = replicationUnderWay(writer.view);
+    if (underWay) out(underWay);
     out(`look at: ${paths.root}/journal/labbook.md, ${paths.root}/runs/<id>/, runs/best.json, 'autopilot events'`);
     if (head) out(headLine(head));
   }

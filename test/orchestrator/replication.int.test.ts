@@ -12,7 +12,7 @@ async function loopAndLog(ws: string, sessions: string[]): Promise<Logged[]> {
   for (const runs of sessions) {
     const r = await execa('node', [CLI, 'loop', '--runs', runs, '--workspace', ws], { reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
-    loopConsole = r.stdout;
+    loopConsoles.push(r.stdout);
   }
   return (await execa('node', [CLI, 'events', '--json', '--workspace', ws])).stdout
     .trim()
@@ -20,8 +20,8 @@ async function loopAndLog(ws: string, sessions: string[]): Promise<Logged[]> {
     .map((l) => JSON.parse(l) as Logged);
 }
 
-/** The console of the last `autopilot loop` that loopAndLog ran. */
-let loopConsole = '';
+/** The console of each `autopilot loop` that loopAndLog ran, in order. */
+const loopConsoles: string[] = [];
 
 interface Logged {
   seq: number;
@@ -86,9 +86,9 @@ describe('when a proposal improves on the incumbent (statistics.replicates 1, in
   });
 
   it('says on the console what a re-run of the incumbent did', () => {
-    expect(loopConsole).toMatch(/^run 003: a re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\)$/m);
-    expect(loopConsole).toMatch(/^run 001: incumbent re-measured: mean_reward [\d.]+ \(n=64\)$/m);
-    expect(loopConsole).toMatch(/^run 002: new incumbent \(mean_reward [\d.]+\)$/m);
+    expect(loopConsoles.at(-1)).toMatch(/^run 003: a re-run of the incumbent 001 for the confirmation of 002: mean_reward [\d.]+ \(n=32\)$/m);
+    expect(loopConsoles.at(-1)).toMatch(/^run 001: incumbent re-measured: mean_reward [\d.]+ \(n=64\)$/m);
+    expect(loopConsoles.at(-1)).toMatch(/^run 002: new incumbent \(mean_reward [\d.]+\)$/m);
   });
 
   it('states the error budget in status, and recomputes every verdict bit for bit', async () => {
@@ -149,6 +149,14 @@ describe('when a session ends with a replication under way', () => {
     expect((started[1]!.data.replication as { remeasureSample: number[] }).remeasureSample).toHaveLength(32);
     expect(of('RunPlanned', '004')[0]!.data).toMatchObject({ kind: 'replicate', parent: '002' });
     expect(of('RunEvaluated', '004')[0]!.data).toMatchObject({ against: ['003'] });
+  });
+
+  it('says at the end of the first session what is under way, and nothing at the end of the second', () => {
+    const [first, second] = loopConsoles.slice(-2);
+    expect(first).toContain(
+      'under way: run 002 improved on the incumbent and needs 1 more replicate before it can replace it (statistics.replicates); the next autopilot loop runs them before proposing anything new',
+    );
+    expect(second).not.toContain('under way:');
   });
 
   it('promotes the parent once the replicate confirms it', () => {
