@@ -118,37 +118,48 @@ function modeChanged(bound: InputFile, now: InputState): boolean {
 
 type ViolationPath = DataOf<'GuardrailViolation'>['paths'][number];
 
-/** Puts each changed input back as it was bound (by replacing its path); says per path what was done. */
-export function revertInputs(root: string, changes: InputChange[]): ViolationPath[] {
-  return changes.map(({ bound, now }) => {
-    const abs = join(root, bound.path);
-    const change: ViolationPath['change'] = bound.sha256 === null ? 'created' : now.sha256 === null && now.unsafe === undefined ? 'deleted' : 'modified';
-    const was = now.unsafe ? { note: `it was ${now.unsafe}` } : {};
-    if (bound.sha256 === null) {
-      removeConfined(root, abs);
-      return { path: bound.path, change, restored: true, ...was };
-    }
-    if (bound.text === undefined) {
-      // Too large to have been recorded: a link or FIFO is still removed, the content cannot come back.
-      if (now.unsafe) removeConfined(root, abs);
-      return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}too large to have been recorded; not restored` };
-    }
-    // Secrets the log does not keep come from the file as it is now, pair by pair; without them it cannot be put back.
-    const text = bound.redacted ? restoreSecrets(bound.path, bound.text, currentText(root, abs)) : bound.text;
-    if (text === null) {
-      if (now.unsafe) removeConfined(root, abs);
-      return {
-        path: bound.path,
-        change,
-        restored: false,
-        note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored`,
-      };
-    }
-    // As bound; a binding too old to say keeps what the file is now.
-    writeConfined(root, abs, text, { mode: (bound.executable ?? now.executable) ? 0o755 : 0o644 });
-    const note = modeChanged(bound, now) && now.sha256 === bound.sha256 ? { note: `its execute permission was ${bound.executable ? 'removed' : 'added'}` } : was;
-    return { path: bound.path, change, restored: true, ...note };
+/**
+ * Puts each changed input back as it was bound (by replacing its path); says per path what was done.
+ * `keep` is called first with each change, to keep what the input was changed to (see rejected-inputs.ts).
+ */
+export function revertInputs(root: string, changes: InputChange[], keep: (change: InputChange) => Pick<ViolationPath, 'rejected' | 'note'> = () => ({})): ViolationPath[] {
+  return changes.map((change) => {
+    const kept = keep(change);
+    const path = revertInput(root, change);
+    const note = [path.note, kept.note].filter((n) => n !== undefined).join('; ');
+    return { ...path, ...(note ? { note } : {}), ...(kept.rejected ? { rejected: kept.rejected } : {}) };
   });
+}
+
+/** Puts one changed input back as it was bound. */
+function revertInput(root: string, { bound, now }: InputChange): ViolationPath {
+  const abs = join(root, bound.path);
+  const change: ViolationPath['change'] = bound.sha256 === null ? 'created' : now.sha256 === null && now.unsafe === undefined ? 'deleted' : 'modified';
+  const was = now.unsafe ? { note: `it was ${now.unsafe}` } : {};
+  if (bound.sha256 === null) {
+    removeConfined(root, abs);
+    return { path: bound.path, change, restored: true, ...was };
+  }
+  if (bound.text === undefined) {
+    // Too large to have been recorded: a link or FIFO is still removed, the content cannot come back.
+    if (now.unsafe) removeConfined(root, abs);
+    return { path: bound.path, change, restored: false, note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}too large to have been recorded; not restored` };
+  }
+  // Secrets the log does not keep come from the file as it is now, pair by pair; without them it cannot be put back.
+  const text = bound.redacted ? restoreSecrets(bound.path, bound.text, currentText(root, abs)) : bound.text;
+  if (text === null) {
+    if (now.unsafe) removeConfined(root, abs);
+    return {
+      path: bound.path,
+      change,
+      restored: false,
+      note: `${now.unsafe ? `it was ${now.unsafe}; ` : ''}it holds secrets the log does not keep, and the file no longer has them; not restored`,
+    };
+  }
+  // As bound; a binding too old to say keeps what the file is now.
+  writeConfined(root, abs, text, { mode: (bound.executable ?? now.executable) ? 0o755 : 0o644 });
+  const note = modeChanged(bound, now) && now.sha256 === bound.sha256 ? { note: `its execute permission was ${bound.executable ? 'removed' : 'added'}` } : was;
+  return { path: bound.path, change, restored: true, ...note };
 }
 
 /** The raw text of an input now, when it is a readable regular file. */

@@ -498,6 +498,8 @@ export const CheckpointsPruned = event(
     kept: z.array(z.string()),
   }),
 );
+/** The content a bound input was changed to, kept in the blob store (its text, secrets redacted; sha256 and UTF-8 bytes). */
+const RejectedInput = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative(), redacted: z.literal(true).optional() });
 export const GuardrailViolation = event(
   'GuardrailViolation',
   z.object({
@@ -527,6 +529,8 @@ export const GuardrailViolation = event(
           target: z.string().optional(),
           /** Why it was not restored, or what else was done. */
           note: z.string().optional(),
+          /** A bound input's content as it was changed (source `inputs`), kept before it was put back: `blobs/<sha256>.json`. */
+          rejected: RejectedInput.optional(),
         }),
       )
       .min(1),

@@ -14,6 +14,7 @@ import { labbookLine } from '../projections/render.js';
 import { rollbackObservation } from '../projections/labbook-text.js';
 import { jsonText } from '../domain/text/escape.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
+import { rejectedClause } from '../projections/rejected-inputs-text.js';
 
 /** Keys shown of a proposal's overrides; a proposal of 20,000 keys still prints one short line. */
 const BRIEF_KEYS = 8;
@@ -122,7 +123,7 @@ export function describeEvent(e: AutopilotEvent): string | null {
         case 'trainer':
           return `${where}GUARDRAIL the trainer changed ${paths}; ${d.action}`;
         case 'inputs':
-          return `${where}GUARDRAIL bound inputs changed without a command: ${paths}; ${d.action}`;
+          return `${where}GUARDRAIL bound inputs changed without a command: ${paths}; ${d.action}; ${rejectedClause(d.paths)}`;
         case 'workspace':
           return `${where}GUARDRAIL unsafe entry where the loop reads or writes: ${paths}; ${d.action}`;
       }

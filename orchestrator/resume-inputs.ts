@@ -9,6 +9,8 @@ import type { DataOf, InputFile } from '../events/catalogue.js';
 import { changedInputs, readInputs, revertInputs } from '../adapters/inputs.js';
 import { unfinishedBinding } from './bound-inputs.js';
 import type { WorkspacePaths } from '../adapters/workspace.js';
+import { workspaceBlobs } from '../adapters/blob-files.js';
+import { keepRejected } from '../adapters/rejected-inputs.js';
 
 /** What the check found, to be recorded once the log is open. */
 export type InputsOutcome = { session: string; accepted: InputFile[]; why: string } | { session: string; reverted: DataOf<'GuardrailViolation'>['paths'] } | null;
@@ -41,5 +43,7 @@ export function checkResumedInputs(paths: WorkspacePaths, acceptWhy: string | un
       ),
       why: acceptWhy,
     };
-  return { session: bound.session, reverted: revertInputs(paths.root, changes) };
+  // What they were changed to is kept first (blobs/); the cap counts this check only: it runs once per loop start, INPUT_TEXT_MAX per input at most.
+  const keeper = { blobs: workspaceBlobs(paths), used: 0 };
+  return { session: bound.session, reverted: revertInputs(paths.root, changes, (c) => keepRejected(keeper, c)) };
 }

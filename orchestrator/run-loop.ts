@@ -360,9 +360,15 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
     if (request) requestStop(request.reason, request.now);
   }, 500);
   const onSignal = (signal: NodeJS.Signals) => requestStop(signal, stopSent !== null);
+  // SIGHUP (the terminal closed, the ssh session dropped) does not end an overnight loop: it goes on as
+  // under nohup — which cannot do it for Node, since Node resets an ignored SIGHUP at start-up — its
+  // lines going nowhere (bin/autopilot.js drops EIO and EPIPE), its log complete. A stop is asked for
+  // by name (autopilot stop, SIGINT, SIGTERM), not by losing a terminal; the trainers ignore it too.
+  const onHangup = () => err(prefixed('SIGHUP (terminal gone): the loop goes on; autopilot stop ends it'));
   if (options.handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onHangup);
   }
 
   delivery.attach(actor);
@@ -375,6 +381,7 @@ async function drive({ options, paths, settings, policy, containment, inputs, st
   if (options.handleSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
   }
   const ctx: LoopContext = final.context;
   if (fatal || final.status === 'error') {

@@ -4,6 +4,7 @@ import { assertNever } from '../domain/assert-never.js';
 import { fmt, runIdOf as pad } from '../domain/text/numbers.js';
 import { summarizeProblems } from '../domain/policy/problems.js';
 import { shownPaths } from '../domain/text/violation-paths.js';
+import { rejectedClause } from './rejected-inputs-text.js';
 import type { FallbackFacts, LabbookEntry, LabbookLine } from './labbook-entry.js';
 
 // What the labbook says when the built-in optimizer stands in: how the exhausted proposer's last attempt ended.
@@ -28,7 +29,7 @@ function violationLine(at: string, d: Extract<LabbookEntry, { type: 'GuardrailVi
             : `${d.runId ? `run ${d.runId}: ` : ''}check a path the loop reads or writes`,
     observation: source === 'proposer' ? `changed outside allowed_paths: ${changed}` : `changed: ${changed}`,
     outcome: `guardrail violation, ${d.action}`,
-    next: source === 'proposer' ? 'validate what it proposed' : 'continue with the recorded state',
+    next: source === 'proposer' ? 'validate what it proposed' : source === 'inputs' ? `continue with the recorded state; ${rejectedClause(d.paths)}` : 'continue with the recorded state',
   };
 }
 

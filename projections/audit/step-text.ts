@@ -3,6 +3,7 @@ import type { DataOf } from '../../events/catalogue.js';
 import { assertNever } from '../../domain/assert-never.js';
 import { fmt } from '../../domain/text/numbers.js';
 import { shownPaths } from '../../domain/text/violation-paths.js';
+import { inputChangeHint, rejectedFile } from '../rejected-inputs-text.js';
 import { verdictText, type EvaluationFacts } from '../../domain/judging/verdict-text.js';
 import type { AuditStep, AuditStepOf, ValidationErrors } from './steps.js';
 
@@ -111,9 +112,9 @@ export function describe(step: AuditStep): { head: string; details: string[] } {
         details: shownPaths(
           step.paths,
           (x) =>
-            `${x.change} ${x.path}${x.kind && x.kind !== 'file' ? ` (${x.was ? `${x.was} replaced by ` : ''}${x.kind}${x.target !== undefined ? ` -> ${x.target}` : ''})` : ''}${x.restored ? ' (restored)' : ''}${x.note ? `: ${x.note}` : ''}`,
+            `${x.change} ${x.path}${x.kind && x.kind !== 'file' ? ` (${x.was ? `${x.was} replaced by ` : ''}${x.kind}${x.target !== undefined ? ` -> ${x.target}` : ''})` : ''}${x.restored ? ' (restored)' : ''}${x.note ? `: ${x.note}` : ''}${x.rejected ? `; the edit is kept in ${rejectedFile(x)}` : ''}`,
           'path(s)',
-        ),
+        ).concat(step.source === 'inputs' ? [inputChangeHint(step.paths)] : []),
       };
     case 'ProposerStarted':
       return {

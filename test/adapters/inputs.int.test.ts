@@ -78,7 +78,7 @@ describe.concurrent('a session bound to its inputs', () => {
     const ws = await interruptedSession();
     const settingsBefore = readFileSync(join(ws, 'autopilot.json'), 'utf8');
     const policyBefore = readFileSync(join(ws, 'policy.json'), 'utf8');
-    widen(ws);
+    const widened = widen(ws);
     patchSettings(ws, { metric: { name: 'mean_reward', direction: 'minimize' } });
     const r = await loop(ws, ['--runs', '1']);
     expect(r.exitCode, r.all).toBe(0);
@@ -90,6 +90,12 @@ describe.concurrent('a session bound to its inputs', () => {
       ['autopilot.json', true],
       ['policy.json', true],
     ]);
+    // What they had been changed to is kept, where the event says (autopilot.json's with its secret redacted).
+    const [settingsKept, policyKept] = violation!.data.paths.map((p) => readFileSync(join(ws, 'blobs', `${p.rejected?.sha256}.json`), 'utf8'));
+    expect(policyKept).toBe(widened);
+    expect(settingsKept).toContain('"direction": "minimize"');
+    expect(settingsKept).not.toContain('sekrit-wandb-4711');
+    expect(violation!.data.paths[0]?.rejected?.redacted).toBe(true);
     expect(eventsOfType(ws, 'RunEvaluated')[0]?.data.direction).toBe('maximize');
   });
 
