@@ -287,7 +287,8 @@ export function buildProgram(result: { code: number }, io: CliIo): Command {
     .description('print the trainer flags for a run config (what is appended to trainer.command), to check them by hand')
     .argument('<config>', 'path of a config.json')
     .option('--null', 'separate arguments with NUL bytes (for mapfile -d "")')
-    .action(async (config: string, o: { null?: boolean }) => {
+    .option('--flag-names <style>', 'kebab (--train.learning-rate, the default) or as-is (--train.learning_rate), as trainer.flag_names')
+    .action(async (config: string, o: { null?: boolean; flagNames?: string }) => {
       result.code = (await import('./render-args.js')).renderArgsCommand(config, o, io);
     });
   program

@@ -17,6 +17,7 @@ import { MDE_POWER } from '../domain/stats/power.js';
 import type { ProposerKindSetting } from '../domain/config/settings.js';
 import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { metricReport, outcomeOf, type MetricReport } from './dry-run-result.js';
+import { flagNamesHint } from '../domain/trainer-io/flag-hint.js';
 import { preflight } from './preflight/preflight.js';
 import { problemLines } from './preflight/report.js';
 import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
@@ -130,6 +131,8 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
     err(prefixed(`the dry run failed: ${outcome.reason}`));
     const tail = result.tail.slice(-TAIL_SHOWN);
     if (tail.length > 0) err(`last lines of its output (${logFile}):\n${tail.map((l) => `  ${l}`).join('\n')}`);
+    const hint = flagNamesHint(tail, runConfig, settings.trainer.flag_names);
+    if (hint) err(`hint: ${hint}`);
     err(`the scratch folder is kept: ${scratch}`);
     return EXIT.failed;
   }

@@ -13,5 +13,5 @@ import type { Settings } from '../../domain/config/settings.js';
 
 /** The full argv the trainer of run `runId` (of `session`) is started with. */
 export function trainerArgv(settings: Pick<Settings, 'trainer' | 'trackers'>, config: Config, session: string, runId: string): string[] {
-  return [...settings.trainer.command, ...renderArgs(config), ...trackerArgs(settings.trackers, { session, runId })];
+  return [...settings.trainer.command, ...renderArgs(config, settings.trainer.flag_names), ...trackerArgs(settings.trackers, { session, runId })];
 }

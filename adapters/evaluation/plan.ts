@@ -75,7 +75,7 @@ export async function planEvaluation(args: { root: string; view: WorkspaceView; 
     const sha256 = await sha256Confined(root, path);
     if (sha256 === null) throw new AutopilotError('failed', `the checkpoint ${t.checkpoint} of run ${t.runId} is missing, or not a regular file (links are not followed)`, { file: path });
     const evalFlags = ['--eval-only', '--load-checkpoint', path, '--eval.episodes', String(episodes), '--eval.seed', String(seeds.first)];
-    const argv = [...command, ...renderArgs(runConfig(view, t.runId)), ...evalFlags];
+    const argv = [...command, ...renderArgs(runConfig(view, t.runId), settings.trainer.flag_names), ...evalFlags];
     targets.push({ target: { ...t, sha256, argv: redactArgv(argv, settings.secrets.record) }, argv, path });
   }
   const planned: DataOf<'EvaluationPlanned'> = {

@@ -82,6 +82,11 @@ export const SettingsSchema = z
       cwd: z.string().default('.'),
       /** Extra environment for the trainer. */
       env: z.record(z.string(), z.string()).default({}),
+      /**
+       * How config keys become flags: `kebab` (PufferLib's and most CLIs': `train.learning_rate` is
+       * `--train.learning-rate`) or `as-is` (argparse flags declared with underscores: `--learning_rate`).
+       */
+      flag_names: z.enum(['kebab', 'as-is']).default('kebab'),
     }),
     /** Where trainers run: `local` (this machine) or `slurm` (one batch job per attempt); see launcher-settings.ts. */
     launcher: LauncherSettingSchema,

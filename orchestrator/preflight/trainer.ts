@@ -111,7 +111,10 @@ export function checkArgv(argv: readonly string[], cwd: string, searchPath?: str
 }
 
 /** Checks the trainer command (and the command a generated trainer script execs); the problems, and what it resolved to when there are none. */
-export function checkTrainer(paths: WorkspacePaths, settings: Pick<Settings, 'trainer'>): { problems: PreflightProblem[]; resolved: ResolvedTrainer | null } {
+export function checkTrainer(
+  paths: WorkspacePaths,
+  settings: { trainer: Pick<Settings['trainer'], 'command' | 'cwd' | 'env'> },
+): { problems: PreflightProblem[]; resolved: ResolvedTrainer | null } {
   const file = 'autopilot.json';
   const cwd = inWorkspace(paths, settings.trainer.cwd);
   if (kindOf(cwd) !== 'directory')

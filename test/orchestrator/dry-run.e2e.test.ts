@@ -138,4 +138,37 @@ describe('autopilot loop --dry-run when the metric cannot be judged', () => {
     expect(called()).toHaveLength(1);
     expect(existsSync(join(ws, 'events.db'))).toBe(false);
   });
+
+  it('says to keep the underscores of a trainer that declares them, and passes its flags as written once told', async () => {
+    // An argparse trainer of the common kind: --learning_rate, not --learning-rate.
+    const project = mkdtempSync(join(tmpdir(), 'dry-run-snake-'));
+    writeFileSync(
+      join(project, 'train.py'),
+      [
+        'import argparse, json, os',
+        'p = argparse.ArgumentParser()',
+        "p.add_argument('--learning_rate', type=float, required=True)",
+        "p.add_argument('--num_steps', type=int, required=True)",
+        'a = p.parse_args()',
+        'values = [a.learning_rate * a.num_steps + i for i in range(8)]',
+        "json.dump({'metrics': {'score': sum(values) / 8}, 'samples': {'score': values}}, open(os.environ['PUFFER_AUTOPILOT_SUMMARY'], 'w'))",
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(project, 'base.json'), JSON.stringify({ learning_rate: 0.01, num_steps: 100 }));
+    const ws = join(project, 'autopilot');
+    const init = await execa('node', [CLI, 'init', ws, '--trainer', 'python3 train.py', '--metric', 'score', '--maximize', '--config', 'base.json'], { cwd: project, reject: false });
+    expect(init.exitCode, init.stderr).toBe(0);
+    const refused = await run(['loop', '--dry-run', '--workspace', ws]);
+    expect(refused.exitCode, refused.stdout).toBe(1);
+    expect(refused.stderr).toContain('the following arguments are required: --learning_rate, --num_steps');
+    expect(refused.stderr).toContain(
+      'hint: the trainer did not take --learning-rate (from the config key learning_rate): if it declares its flags with underscores (--learning_rate), set "trainer": {"flag_names": "as-is"} in autopilot.json',
+    );
+    patchSettings(ws, { trainer: { flag_names: 'as-is' } });
+    const taken = await run(['loop', '--dry-run', '--workspace', ws]);
+    expect(taken.exitCode, taken.stdout + taken.stderr).toBe(0);
+    expect(taken.stdout).toContain('argv: bash autopilot/scripts/run_training.sh --learning_rate 0.01 --num_steps 100');
+    expect(taken.stdout).toMatch(/metric score \(maximize\): present, n=8/);
+  });
 });

@@ -51,4 +51,11 @@ describe('when rendering trainer arguments', () => {
   it('joins a value that starts with "-" to its flag, so that argparse reads it as a value', () => {
     expect(renderArgs({ train: { gamma: -1e-5, lr: 1e-5 }, tag: '-x', seed: -3 })).toEqual(['--seed=-3', '--tag=-x', '--train.gamma=-0.00001', '--train.lr', '0.00001']);
   });
+
+  it('keeps the underscores of every key with flag names "as-is", and the other rules as they are', () => {
+    const config = { learning_rate: 0.01, num_envs: 8, norm_adv: true, train: { clip_coef: -0.2, anneal_lr: false } };
+    expect(renderArgs(config, 'as-is')).toEqual(['--learning_rate', '0.01', '--norm_adv', '--num_envs', '8', '--train.anneal_lr', 'False', '--train.clip_coef=-0.2']);
+    expect(renderArgs(config)).toEqual(renderArgs(config, 'kebab'));
+    expect(renderArgs(config)).toContain('--learning-rate');
+  });
 });
