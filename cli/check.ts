@@ -6,7 +6,7 @@
 import type { ProposerKindSetting } from '../domain/config/settings.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { preflight } from '../orchestrator/preflight/preflight.js';
-import { problemLines, reportJson, summaryLines } from '../orchestrator/preflight/report.js';
+import { problemLines, reportJson, summaryLines, warningLines } from '../orchestrator/preflight/report.js';
 import { EXIT } from '../domain/errors.js';
 import { assertWorkspace, WorkspaceError, workspacePaths } from '../adapters/workspace.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -51,10 +51,12 @@ export async function checkCommand(o: CheckOptions, io: CliIo): Promise<number> 
     if (parallel) printLine(`  parallel:    ${parallelLine(parallel)}`, io.out);
     if (report.facts.settings) printLine(`  git:         ${gitLine(paths.root, report.facts.settings)}`, io.out);
     if (report.facts.settings) printLine(`  trackers:    ${trackersLine(trackersFact(report.facts.settings, process.env))}`, io.out);
+    for (const line of warningLines(report)) printLine(line, io.out);
   } else {
     const n = report.problems.length;
     printLine(`${paths.root}: ${n} problem${n === 1 ? '' : 's'} would keep a ${report.facts.mode} session from starting:`, io.out);
     for (const line of problemLines(report)) printLine(line, io.out);
+    for (const line of warningLines(report)) printLine(line, io.out);
   }
   return report.problems.length === 0 ? EXIT.ok : EXIT.usage;
 }

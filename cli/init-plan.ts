@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Config } from '../domain/config/config.js';
 import { ArgvError, shellQuote, splitArgv } from '../domain/scaffold/argv.js';
 import { examplePolicy } from '../domain/scaffold/example-policy.js';
+import { scaffoldSeedKey } from '../domain/scaffold/seed-key.js';
 import { builtinSpec, SCRIPT_PATH, trainerSpec, workspaceFiles, type MetricSetting, type ScaffoldFile } from '../domain/scaffold/workspace-files.js';
 import { PROJECT_ROOT } from '../adapters/workspace.js';
 import { trainerArgvProblems } from './init-trainer.js';
@@ -105,6 +106,8 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
   const baselines = { quick, full: full ?? config ?? puffer?.baseline ?? {} };
   const notes = [...(puffer?.defaults !== undefined ? [`merged ${puffer.defaults} under ${o.fromPuffer}, as PufferLib does`] : []), ...(puffer?.notes ?? [])];
   const policy = policyOf(puffer, quick, notes);
+  // The seed of the quick baseline (the mode a workspace starts in), so replicates get fresh ones.
+  const seed = scaffoldSeedKey(quick);
   if (Object.keys(quick).length === 0)
     notes.push("the baselines are empty: the trainer's own defaults make the first run; put the values you tune in configs/baseline_quick.json and baseline_full.json");
   const spec = trainerSpec({
@@ -116,7 +119,11 @@ export function trainerPlan(root: string, o: InitOptions): Plan {
     policy,
     baselines,
   });
-  return { files: workspaceFiles({ ...spec, seed: drawSeed() }), summary: `trainer: ${argv.map(shellQuote).join(' ')}, metric ${metric.name}, ${metric.direction}`, notes };
+  return {
+    files: workspaceFiles({ ...spec, ...(seed.seeds ? { seeds: seed.seeds } : {}), seed: drawSeed() }),
+    notes: [...notes, ...seed.notes],
+    summary: `trainer: ${argv.map(shellQuote).join(' ')}, metric ${metric.name}, ${metric.direction}`,
+  };
 }
 
 /** --metric and its direction, or the `[sweep]` metric and goal of a PufferLib config; or what is missing. */

@@ -19,7 +19,7 @@ import { escapeLines, escapeText, jsonText } from '../domain/text/escape.js';
 import { metricReport, outcomeOf, type MetricReport } from './dry-run-result.js';
 import { flagNamesHint } from '../domain/trainer-io/flag-hint.js';
 import { preflight } from './preflight/preflight.js';
-import { problemLines } from './preflight/report.js';
+import { problemLines, warningLines } from './preflight/report.js';
 import { AutopilotError, EXIT, failure, prefixed } from '../domain/errors.js';
 import { assertWorkspace, inWorkspace, workspacePaths } from '../adapters/workspace.js';
 import type { Mode } from '../domain/config/mode.js';
@@ -46,6 +46,7 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
   assertWorkspace(paths);
   const report = preflight(paths, { ...(o.mode ? { mode: o.mode } : {}), ...(o.proposer ? { proposer: o.proposer } : {}) });
   const { settings, runConfig, containment, mode } = report.facts;
+  if (!o.json) for (const line of warningLines(report)) err(line);
   if (report.problems.length > 0 || !settings || !runConfig || !containment) {
     if (o.json) out(jsonText({ ok: false, stage: 'preflight', problems: report.problems }));
     throw new AutopilotError('workspace', `the preflight found ${report.problems.length} problem(s); nothing was run:\n${problemLines(report).join('\n')}`);
@@ -119,6 +120,7 @@ export async function dryRun(o: DryRunOptions): Promise<number> {
         cwd,
         env: shownEnv,
         containment,
+        ...(report.warnings.length > 0 ? { warnings: report.warnings } : {}),
         durationMs: result.durationMs,
         ...(outcome.ok ? { source: outcome.source, reported: metric?.reported } : { failure: outcome.reason, tail: result.tail.slice(-TAIL_SHOWN) }),
         ...(metric ? { metric: { ...metric, alpha: settings.statistics.alpha, sidedness: settings.statistics.sidedness, power: MDE_POWER } } : {}),

@@ -151,7 +151,7 @@ function runsOf(view: WorkspaceView): RunView[] {
 }
 
 /** `key=value` pairs of a diff (a removed key reads `key removed`), the seed key left out: it changes every run. */
-function describeChanges(changes: readonly ConfigChange[], seedKey: string, max = MAX_CELL): string {
+function describeChanges(changes: readonly ConfigChange[], seedKey: string | null, max = MAX_CELL): string {
   const shown = changes.filter((c) => c.key !== seedKey);
   if (shown.length === 0) return 'none';
   return clip(shown.map((c) => (c.to === null ? `${c.key} removed` : `${c.key}=${formatValue(c.to)}`)).join(', '), max);

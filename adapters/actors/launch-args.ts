@@ -37,7 +37,9 @@ export function slotOfRun(deps: LoopDeps, runId: string): { slot?: number } {
 export function launchArgs(deps: LoopDeps, run: RunContext, session: string): { argv: string[]; cwd: string; seed: number | null } {
   const config = run.accepted?.config;
   if (!config) throw new Error(`run ${run.runId} has no accepted config`);
-  const seedValue = getPath(config, 'train.seed');
+  // The seed is where seeds.key says (not always train.seed); null when autopilot sets none.
+  const key = deps.settings.seeds.key;
+  const seedValue = key === null ? undefined : getPath(config, key);
   return {
     argv: trainerArgv(deps.settings, config, session, run.runId),
     cwd: inWorkspace(deps.paths, deps.settings.trainer.cwd),

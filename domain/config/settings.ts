@@ -195,7 +195,8 @@ export const SettingsSchema = z
     /** How a run's seed is chosen when the proposer leaves it alone; the seed is recorded with the run. */
     seeds: z
       .strictObject({
-        key: z.string().default('train.seed'),
+        /** The baseline's key holding the trainer's seed (set afresh for replicates and re-runs); null: the trainer seeds itself randomly each run. */
+        key: z.string().min(1).nullable().default('train.seed'),
         policy: z.enum(['fixed', 'increment', 'random']).default('increment'),
       })
       .default({ key: 'train.seed', policy: 'increment' }),

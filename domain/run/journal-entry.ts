@@ -5,6 +5,7 @@ import { fmt, runIdOf } from '../text/numbers.js';
 import { confirmsIndependently, decideReplication, incumbentOf, isRemeasure, type Replication, type ReplicationRecord, type ReplicationSettings } from '../judging/replication.js';
 import { fewValuesWarning, mean, sampleOf } from '../judging/sample.js';
 import { verdictText } from '../judging/verdict-text.js';
+import { REPLICATE_SEED_RULE } from './launch-plan.js';
 
 /** The facts of a run the journal needs (a subset of the machine's run context). */
 export interface JournalFacts {
@@ -34,6 +35,11 @@ function describeChanges(accepted: JournalFacts['accepted']): string {
   if (!accepted) return 'no config';
   if (accepted.diff.length === 0) return 'config unchanged';
   return accepted.diff.map((c) => `${c.key.replace(/^[^.]+\./, '')}=${typeof c.to === 'number' ? fmt(c.to) : String(c.to)}`).join(', ');
+}
+
+/** True when a replicate's accepted config got no fresh seed (seeds.key names no number, or is null): it repeats its parent's seed, if any. */
+function unseeded(accepted: JournalFacts['accepted']): boolean {
+  return accepted !== null && !accepted.normalizations.some((n) => n.rule === REPLICATE_SEED_RULE);
 }
 
 function nextStep(runsCompleted: number, runsRequested: number, index: number, flight?: { inFlight: string[]; nextRunIndex: number }): string {
@@ -82,7 +88,7 @@ export function decideJournal(
     run.kind === 'baseline'
       ? 'baseline'
       : run.kind === 'replicate'
-        ? `${replication && run.parent !== replication.parent ? 're-run of the incumbent' : 'replicate of'} ${run.parent ?? '?'}`
+        ? `${replication && run.parent !== replication.parent ? 're-run of the incumbent' : 'replicate of'} ${run.parent ?? '?'}${unseeded(run.accepted) ? ', seed not set' : ''}`
         : `${run.proposal?.proposer ?? 'proposer'}${run.proposal?.seed == null ? '' : ` seed ${run.proposal.seed}`}`;
   const action = `run ${run.runId} (${who}): ${describeChanges(run.accepted)}`;
   const next = nextStep(runsCompleted, runsRequested, run.index, flight);

@@ -12,11 +12,14 @@ import { validationError, type ValidationError } from '../policy/validation-erro
 
 /** How a run's seed is chosen when the proposer leaves it alone. */
 export interface SeedPolicy {
-  /** The config key holding the seed (e.g. `train.seed`). */
-  key: string;
+  /** The config key holding the seed (e.g. `train.seed`); null: the trainer seeds itself, autopilot sets none. */
+  key: string | null;
   /** `fixed`: the base config's seed; `increment`: base + run index - 1; `random`: drawn from the run id. */
   policy: 'fixed' | 'increment' | 'random';
 }
+
+/** The normalization rule of a replicate's fresh seed (absent from a replicate whose seed could not be set). */
+export const REPLICATE_SEED_RULE = 'replicate:fresh_seed';
 
 /** What the launch plan needs to know about the workspace's checkpoints (workspace-relative paths). */
 export interface CheckpointPointers {
@@ -111,12 +114,13 @@ export function planLaunch(args: {
     normalizations.push({ key, before: before === undefined || typeof before === 'object' ? null : before, after: value, rule });
   };
 
-  const baseSeed = getPath(args.config, args.seeds.key);
-  if (args.kind === 'replicate' && typeof baseSeed === 'number') {
+  const key = args.seeds.key;
+  const baseSeed = key === null ? undefined : getPath(args.config, key);
+  if (key !== null && args.kind === 'replicate' && typeof baseSeed === 'number') {
     // A replicate must not repeat its parent's seed, whatever the policy or the parent's override say.
-    set(args.seeds.key, decideSeed('random', baseSeed, args.runIndex, args.runId), 'replicate:fresh_seed');
-  } else if (args.kind === 'proposal' && !(args.seeds.key in args.override) && typeof baseSeed === 'number') {
-    set(args.seeds.key, decideSeed(args.seeds.policy, baseSeed, args.runIndex, args.runId), `seed_policy:${args.seeds.policy}`);
+    set(key, decideSeed('random', baseSeed, args.runIndex, args.runId), REPLICATE_SEED_RULE);
+  } else if (key !== null && args.kind === 'proposal' && !(key in args.override) && typeof baseSeed === 'number') {
+    set(key, decideSeed(args.seeds.policy, baseSeed, args.runIndex, args.runId), `seed_policy:${args.seeds.policy}`);
   }
 
   const resume = resumeCheckpoint(config, args.override, args.checkpoints);

@@ -1,6 +1,7 @@
 /** The one-key policy `autopilot init` writes when it has no sweep to import: a valid start to edit. */
 import { flattenConfig, type Config } from '../config/config.js';
 import type { KeySpec, Policy } from '../policy/policy.js';
+import { isSeedName } from '../config/seed-key.js';
 
 /** The key the example is about when the baseline has it (or has no number to take instead). */
 const PREFERRED = 'train.learning_rate';
@@ -8,12 +9,13 @@ const NOTE = 'example entry written by autopilot init: set the range you want se
 
 /**
  * A policy with one key: `train.learning_rate` when the baseline sets it as a number, else the
- * baseline's first number, else `train.learning_rate` over [1e-5, 1e-2]. The range holds the
+ * baseline's first number that is not a seed, else `train.learning_rate` over [1e-5, 1e-2]. The range holds the
  * baseline's value (a tenth to ten times it when it is positive), so the baseline passes it.
  */
 export function examplePolicy(baseline: Config): { policy: Policy; key: string } {
   const flat = flattenConfig(baseline);
-  const numbers = Object.entries(flat).filter((e): e is [string, number] => typeof e[1] === 'number');
+  // A seed is never the example: tuning it would fit the noise.
+  const numbers = Object.entries(flat).filter((e): e is [string, number] => typeof e[1] === 'number' && !isSeedName(e[0]));
   const chosen = numbers.find(([k]) => k === PREFERRED) ?? numbers[0];
   const key = chosen?.[0] ?? PREFERRED;
   const spec: KeySpec = chosen === undefined ? { type: 'number', min: 1e-5, max: 1e-2, distribution: 'log_normal', description: NOTE } : around(chosen[1]);

@@ -38,6 +38,8 @@ export interface WorkspaceSpec {
   seed?: number;
   /** `git.enabled` when set (absent: the loop's default, commits inside a git work tree). */
   git?: { enabled: boolean };
+  /** `seeds` when the baseline's seed is not at the default key (absent: `train.seed`). */
+  seeds?: { key: string };
 }
 
 /** The folders the loop writes into; each gets a `.gitkeep` so it exists in a fresh clone. */
@@ -60,6 +62,7 @@ export function workspaceFiles(spec: WorkspaceSpec): ScaffoldFile[] {
     statistics: { alpha: 0.05, sidedness: 'two-sided', resamples: 10000, interval: 'welch', replicates: 1, inconclusive_replicates: 0 },
     retries: { max_attempts: 2 },
     budgets: { max_consecutive_failures: 3 },
+    ...(spec.seeds === undefined ? {} : { seeds: spec.seeds }),
     ...(spec.git === undefined ? {} : { git: spec.git }),
   };
   return [

@@ -27,6 +27,8 @@ export function requirePreflight(paths: WorkspacePaths, options: { mode?: Mode |
       ? { mode: resuming.mode, ...(recordedProposer ? { proposer: recordedProposer } : {}) }
       : { ...(options.mode ? { mode: options.mode } : {}), ...(options.proposer ? { proposer: options.proposer } : {}) },
   );
+  // Warnings never refuse: said before the session starts (or resumes), whatever else is found.
+  if (report.warnings.length > 0) warn(prefixed(`the preflight warns:\n${report.warnings.map((w) => `- ${formatProblem(w)}`).join('\n')}`));
   const n = report.problems.length;
   if (n === 0) return;
   const list = report.problems.map((p) => `- ${formatProblem(p)}`).join('\n');

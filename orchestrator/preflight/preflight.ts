@@ -2,7 +2,9 @@
  * The preflight: everything a session needs, checked before it records anything. Every workspace
  * file parses; the policy's keys and rules name keys of the baseline the session uses; the trainer
  * (and an agent proposer's executable) resolves; the prompt template renders; the metric is
- * declared; the containment setting can be had. Returns every problem found, not the first.
+ * declared; the containment setting can be had; the seed key names the baseline's seed when runs
+ * may be repeated. Returns every problem found, not the first, and warnings (baseline values out of
+ * their policy range) that do not refuse.
  */
 import { join } from 'node:path';
 import { kindConfined } from '../../adapters/fs/confined.js';
@@ -12,6 +14,8 @@ import type { Config } from '../../domain/config/config.js';
 import type { Policy } from '../../domain/policy/policy.js';
 import { baselineRunConfig } from '../../domain/preflight/baseline-run.js';
 import { policyKeyProblems, ruleKeyProblems } from '../../domain/preflight/keys.js';
+import { baselineRangeWarnings } from '../../domain/preflight/ranges.js';
+import { seedKeyProblem } from '../../domain/preflight/seed-key.js';
 import type { PreflightProblem } from '../../domain/preflight/problem.js';
 import type { ProposerKindSetting, Settings } from '../../domain/config/settings.js';
 import type { Containment } from '../../events/catalogue.js';
@@ -44,9 +48,10 @@ export interface PreflightFacts {
   prompt?: string;
 }
 
-/** Every problem, and what was found. */
+/** Every problem, every warning (said, never refusing: see domain/preflight/ranges.ts), and what was found. */
 export interface PreflightReport {
   problems: PreflightProblem[];
+  warnings: PreflightProblem[];
   facts: PreflightFacts;
 }
 
@@ -55,6 +60,7 @@ const AGENTS: readonly ProposerKindSetting[] = ['codex', 'claude', 'command'];
 /** Runs every check; reads the workspace, writes nothing. */
 export function preflight(paths: WorkspacePaths, options: PreflightOptions = {}): PreflightReport {
   const problems: PreflightProblem[] = [];
+  const warnings: PreflightProblem[] = [];
   const take = <T>(parsed: { ok: true; value: T } | { ok: false; problems: PreflightProblem[] }): T | undefined => {
     if (parsed.ok) return parsed.value;
     problems.push(...parsed.problems);
@@ -75,12 +81,15 @@ export function preflight(paths: WorkspacePaths, options: PreflightOptions = {})
     const ref = { file: baselineFile(mode), config: facts.baseline };
     const keyProblems = [...policyKeyProblems(policy, ref), ...ruleKeyProblems(policy, ref)];
     problems.push(...keyProblems);
+    warnings.push(...baselineRangeWarnings(policy, ref));
     // The first run's config, normalized as the loop would (its rule errors only matter once the rules name real keys).
     const run = settings ? baselineRunConfig(facts.baseline, policy, settings.seeds, ref.file) : null;
     if (run?.ok) facts.runConfig = run.config;
     else if (run && keyProblems.length === 0) problems.push(...run.problems);
   }
-  if (!settings) return { problems, facts };
+  if (!settings) return { problems, warnings, facts };
+  const seedProblem = facts.baseline ? seedKeyProblem(settings, { file: baselineFile(mode), config: facts.baseline }) : null;
+  if (seedProblem) problems.push(seedProblem);
 
   const proposer = options.proposer ?? settings.proposer.kind;
   facts.proposer = proposer;
@@ -101,7 +110,7 @@ export function preflight(paths: WorkspacePaths, options: PreflightOptions = {})
       allowed: '"auto" (the strongest this machine has), "cgroup", "subreaper" or "process-group"',
     });
   }
-  return { problems, facts };
+  return { problems, warnings, facts };
 }
 
 /** An agent proposer's executable resolves (codex.bin, claude.bin, command.argv[0]). */

@@ -149,7 +149,8 @@ describe.concurrent('autopilot check on the script autopilot init generated', ()
   async function initialized() {
     const dir = mkdtempSync(join(tmpdir(), 'autopilot-check-init-'));
     writeFileSync(join(dir, 'train.py'), 'print(1)\n');
-    writeFileSync(join(dir, 'baseline.json'), '{"train": {"lr": 0.1}}');
+    // With its seed, so that replicates get fresh ones (check refuses a seeds.key naming nothing).
+    writeFileSync(join(dir, 'baseline.json'), '{"train": {"lr": 0.1, "seed": 1}}');
     const init = await execa('node', [CLI, 'init', '--trainer', 'python3 train.py', '--metric', 'score', '--maximize', '--config', 'baseline.json'], { cwd: dir, reject: false });
     expect(init.exitCode, init.stderr).toBe(0);
     const ws = join(dir, 'autopilot');
@@ -178,5 +179,73 @@ describe.concurrent('autopilot check on the script autopilot init generated', ()
     edit('exec python3 train.py', 'exec python3 "$PWD/trian.py"');
     const r = await run(['check', '--workspace', ws]);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+  });
+});
+
+describe.concurrent('autopilot check on the seed key and the policy ranges', () => {
+  /** The shipped workspace with its baseline's seed at the top level (`seed`), as a CleanRL-style trainer takes it. */
+  const topLevelSeed = () => {
+    const ws = fakeTrainerWorkspace();
+    const file = join(ws, 'configs', 'baseline_quick.json');
+    const baseline = JSON.parse(readFileSync(file, 'utf8')) as { train: Record<string, unknown> };
+    delete baseline.train['seed'];
+    writeFileSync(file, JSON.stringify({ ...baseline, seed: 1 }));
+    return ws;
+  };
+
+  it('refuses a seeds.key that names no number of the baseline while runs are repeated, naming the seed key it has', async () => {
+    const ws = topLevelSeed();
+    await expectRefused(ws, [
+      'autopilot.json seeds.key: "train.seed" names no number in configs/baseline_quick.json',
+      "replicates and re-runs of the incumbent (statistics.replicates 1, inconclusive_replicates 0) would reuse the trainer's own seed",
+      'allowed: seeds.key: "seed", the seed key of configs/baseline_quick.json; or seeds.key: null when the trainer seeds itself randomly each run',
+    ]);
+  });
+
+  it('passes once seeds.key names the seed, or is null, or no run is repeated', async () => {
+    const ws = topLevelSeed();
+    patchSettings(ws, { seeds: { key: 'seed' } });
+    const named = await run(['check', '--workspace', ws]);
+    expect(named.exitCode, named.stdout).toBe(0);
+    expect(named.stdout).toContain('seeds:       seed (increment for proposals; fresh for replicates and re-runs)');
+    patchSettings(ws, { seeds: { key: null } });
+    const own = await run(['check', '--workspace', ws]);
+    expect(own.exitCode, own.stdout).toBe(0);
+    expect(own.stdout).toContain('seeds:       not set by autopilot (seeds.key null: the trainer seeds itself each run)');
+    patchSettings(ws, { seeds: { key: 'train.seed' }, statistics: { replicates: 0, inconclusive_replicates: 0 } });
+    const once = await run(['check', '--workspace', ws]);
+    expect(once.exitCode, once.stdout).toBe(0);
+    expect(once.stdout).toContain("seeds:       not set by autopilot: train.seed names no number in the baseline (every run gets the trainer's own seed)");
+  });
+
+  it('names each of several seed keys when none is seeds.key', async () => {
+    const ws = topLevelSeed();
+    const file = join(ws, 'configs', 'baseline_quick.json');
+    const baseline = JSON.parse(readFileSync(file, 'utf8')) as { env: Record<string, unknown> };
+    baseline.env['rng_seed'] = 7;
+    writeFileSync(file, JSON.stringify(baseline));
+    const r = await run(['check', '--workspace', ws, '--json']);
+    expect(r.exitCode).toBe(2);
+    const { problems } = JSON.parse(r.stdout) as { problems: { key?: string; allowed?: string }[] };
+    expect(problems).toEqual([expect.objectContaining({ key: 'seeds.key', allowed: expect.stringContaining('seed keys that seeds a run: "env.rng_seed", "seed"') })]);
+  });
+
+  it('warns of a baseline value outside its policy range, and does not refuse for it', async () => {
+    const ws = fakeTrainerWorkspace();
+    const policy = readPolicy(ws);
+    policy.keys['train.learning_rate'] = { ...policy.keys['train.learning_rate'], min: 0.1, max: 1 };
+    writePolicy(ws, policy);
+    const baseline = (JSON.parse(readFileSync(join(ws, 'configs', 'baseline_quick.json'), 'utf8')) as { train: { learning_rate: number } }).train.learning_rate;
+    expect(baseline).toBeLessThan(0.1);
+    const warning = `warning: policy.json keys["train.learning_rate"]: the baseline value ${baseline} (configs/baseline_quick.json) is outside the policy's range, number in [0.1, 1]`;
+    const r = await run(['check', '--workspace', ws]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain(warning);
+    const json = JSON.parse((await run(['check', '--workspace', ws, '--json'])).stdout) as { ok: boolean; warnings: { key: string }[] };
+    expect(json).toMatchObject({ ok: true, warnings: [{ key: 'keys["train.learning_rate"]' }] });
+    // The loop says it too, and starts.
+    const loop = await run(['loop', '--runs', '1', '--workspace', ws]);
+    expect(loop.exitCode, loop.stderr).toBe(0);
+    expect(loop.stderr).toContain(`- ${warning.slice('warning: '.length)}`);
   });
 });

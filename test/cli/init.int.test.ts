@@ -272,6 +272,55 @@ describe('init --from-puffer', () => {
   });
 });
 
+describe("init finds the baseline's seed key", () => {
+  const dir = project();
+  // init checks that the trainer's script is there.
+  writeFileSync(join(dir, 'train.py'), 'print(1)\n');
+  /** Runs init on `baseline` into its own folder; its notes and the seeds setting it wrote (undefined: the default). */
+  const initWith = async (name: string, baseline: object) => {
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(baseline));
+    const r = await init(dir, ['--trainer', 'python3 train.py', '--metric', 'score', '--maximize', '--config', `${name}.json`, '--json', name]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, name, 'autopilot.json'), 'utf8')) as { seeds?: unknown };
+    const seedNotes = (JSON.parse(r.stdout) as { notes: string[] }).notes.filter((n) => n.includes('seed'));
+    return { seeds: written.seeds, settings: parseSettings(written), seedNotes };
+  };
+
+  it('writes seeds.key "seed" for a top-level seed (CleanRL style), and says so; the seed is not the example policy key', async () => {
+    const r = await initWith('top', { seed: 1, lr: 0.01 });
+    expect(r.seeds).toEqual({ key: 'seed' });
+    expect(r.settings.seeds).toEqual({ key: 'seed', policy: 'increment' });
+    expect(r.seedNotes).toEqual(["seeds.key is seed, the baseline's seed: replicates and re-runs get a fresh seed"]);
+    expect(Object.keys(parsePolicy(JSON.parse(readFileSync(join(dir, 'top', 'policy.json'), 'utf8'))).keys)).toEqual(['lr']);
+    const check = await execa('node', [CLI, 'check', '--workspace', join(dir, 'top')], { reject: false });
+    expect(check.exitCode, check.stdout).toBe(0);
+    expect(check.stdout).toContain('seeds:       seed (increment for proposals; fresh for replicates and re-runs)');
+  });
+
+  it('leaves the default for train.seed, and writes env.rng_seed when that is the one seed key', async () => {
+    expect(await initWith('train', { train: { seed: 3, learning_rate: 0.01 } })).toMatchObject({ seeds: undefined, seedNotes: [] });
+    expect(await initWith('rng', { env: { rng_seed: 3 }, train: { learning_rate: 0.01, seeds_used: 2 } })).toMatchObject({ seeds: { key: 'env.rng_seed' } });
+  });
+
+  it('says when the baseline has no seed key, and what check will then ask for', async () => {
+    const r = await initWith('none', { lr: 0.01, seeded: 1 });
+    expect(r.seeds).toBeUndefined();
+    expect(r.seedNotes).toEqual([expect.stringMatching(/^the baseline has no seed key .*set seeds\.key to it, or set seeds\.key to null if the trainer seeds itself randomly each run$/)]);
+    const check = await execa('node', [CLI, 'check', '--workspace', join(dir, 'none')], { reject: false });
+    expect(check.exitCode).toBe(2);
+    expect(check.stdout).toContain('seeds.key: "train.seed" names no number in configs/baseline_quick.json');
+  });
+
+  it('names several seed keys, choosing none, or the default when it is one of them', async () => {
+    const several = await initWith('several', { seed: 1, env: { seed: 2 }, lr: 0.01 });
+    expect(several.seeds).toBeUndefined();
+    expect(several.seedNotes).toEqual([expect.stringContaining('the baseline has several seed keys (seed, env.seed) and none was chosen: set seeds.key')]);
+    const puffer = await initWith('puffer', { train: { seed: 42, learning_rate: 0.01 }, vec: { seed: 42 } });
+    expect(puffer.seeds).toBeUndefined();
+    expect(puffer.seedNotes).toEqual([expect.stringContaining('several seed keys (train.seed, vec.seed); seeds.key stays train.seed, the default')]);
+  });
+});
+
 describe('bad input', () => {
   const dir = project();
   writeFileSync(join(dir, 'bad.json'), '{"train": {"lr": null}}');

@@ -45,6 +45,31 @@ describe('when the journal decides a run that improved', () => {
     expect(d.entry.observation).toContain('pooled with 007: n=64');
     expect(d.entry.outcome).toBe('improved: +41.2 [18.5, 63.0] vs 004 (n=64/32); replicate 1 of 1 of 007: confirmed -> incumbent 007');
   });
+
+  it("says a replicate's seed was not set when its accepted config got no fresh seed, and not when it did", () => {
+    const replication = { parent: '007', reason: 'improved' as const, target: 1, done: 0, runs: ['007'], sample: Array(32).fill(441.2), override: {} };
+    const accepted = (normalizations: { key: string; before: number | null; after: number; rule: string }[]) =>
+      ({
+        runId: '008',
+        attempt: 0,
+        proposer: 'baseline',
+        base: '004',
+        config: {},
+        override: {},
+        diff: [],
+        normalizations,
+        rationale: 'r',
+        hypothesis: 'h',
+      }) as unknown as JournalFacts['accepted'];
+    const action = (a: JournalFacts['accepted'], parent: string) =>
+      decideJournal(facts(evaluation({ runId: '008' }), { runId: '008', kind: 'replicate', parent, index: 8, accepted: a }), incumbent, { name: 'mean_reward' }, 4, 10, replication, {
+        replicates: 1,
+        inconclusiveReplicates: 0,
+      }).entry.action;
+    expect(action(accepted([]), '007')).toMatch(/^run 008 \(replicate of 007, seed not set\): /);
+    expect(action(accepted([]), '004')).toMatch(/^run 008 \(re-run of the incumbent 004, seed not set\): /);
+    expect(action(accepted([{ key: 'seed', before: 1, after: 99, rule: 'replicate:fresh_seed' }]), '007')).toMatch(/^run 008 \(replicate of 007\): /);
+  });
 });
 
 describe('when a run proposed as a delta on the incumbent is promoted', () => {

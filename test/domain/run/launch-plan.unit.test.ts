@@ -53,6 +53,16 @@ describe('when the run is a replicate', () => {
   });
 });
 
+describe('when seeds.key names no number, or is null', () => {
+  it('sets no seed, for a replicate or a proposal, and records no normalization', () => {
+    for (const seeds of [
+      { key: 'seed', policy: 'increment' as const },
+      { key: null, policy: 'increment' as const },
+    ])
+      for (const kind of ['replicate', 'proposal'] as const) expect(planLaunch(args({ kind, seeds }))).toMatchObject({ ok: true, config: base, normalizations: [] });
+  });
+});
+
 describe('when a run continues from a checkpoint', () => {
   const continuing = (from?: string) => ({ ...base, autopilot: { resume_mode: 'continue', ...(from ? { resume_from: from } : {}) } });
 
