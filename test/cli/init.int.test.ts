@@ -60,7 +60,7 @@ describe('init for a Python trainer', () => {
     expect([...tree(ws).keys()].sort()).toEqual([...WRITTEN].sort());
     const settings = parseSettings(JSON.parse(readFileSync(join(ws, 'autopilot.json'), 'utf8')));
     // The trainer runs where init was run; the script is found from there.
-    expect(settings.trainer).toEqual({ command: ['bash', 'autopilot/scripts/run_training.sh'], cwd: '..', env: {} });
+    expect(settings.trainer).toEqual({ command: ['bash', 'autopilot/scripts/run_training.sh'], cwd: '..', env: {}, flag_names: 'kebab' });
     expect(settings.metric).toEqual({ name: 'score', direction: 'maximize' });
     const policy = parsePolicy(JSON.parse(readFileSync(join(ws, 'policy.json'), 'utf8')));
     expect(policy.keys['train.learning_rate']).toMatchObject({ type: 'number', min: 0.001, max: 0.1 });

@@ -149,13 +149,14 @@ describe('autopilot loop --dry-run when the metric cannot be judged', () => {
         'p = argparse.ArgumentParser()',
         "p.add_argument('--learning_rate', type=float, required=True)",
         "p.add_argument('--num_steps', type=int, required=True)",
+        "p.add_argument('--seed', type=int, default=0)",
         'a = p.parse_args()',
         'values = [a.learning_rate * a.num_steps + i for i in range(8)]',
         "json.dump({'metrics': {'score': sum(values) / 8}, 'samples': {'score': values}}, open(os.environ['PUFFER_AUTOPILOT_SUMMARY'], 'w'))",
         '',
       ].join('\n'),
     );
-    writeFileSync(join(project, 'base.json'), JSON.stringify({ learning_rate: 0.01, num_steps: 100 }));
+    writeFileSync(join(project, 'base.json'), JSON.stringify({ learning_rate: 0.01, num_steps: 100, seed: 1 }));
     const ws = join(project, 'autopilot');
     const init = await execa('node', [CLI, 'init', ws, '--trainer', 'python3 train.py', '--metric', 'score', '--maximize', '--config', 'base.json'], { cwd: project, reject: false });
     expect(init.exitCode, init.stderr).toBe(0);
@@ -168,7 +169,7 @@ describe('autopilot loop --dry-run when the metric cannot be judged', () => {
     patchSettings(ws, { trainer: { flag_names: 'as-is' } });
     const taken = await run(['loop', '--dry-run', '--workspace', ws]);
     expect(taken.exitCode, taken.stdout + taken.stderr).toBe(0);
-    expect(taken.stdout).toContain('argv: bash autopilot/scripts/run_training.sh --learning_rate 0.01 --num_steps 100');
+    expect(taken.stdout).toContain('argv: bash autopilot/scripts/run_training.sh --learning_rate 0.01 --num_steps 100 --seed 1');
     expect(taken.stdout).toMatch(/metric score \(maximize\): present, n=8/);
   });
 });
