@@ -32,7 +32,7 @@ describe('a workspace for a trainer', () => {
 
   it("parses with autopilot's own parsers, defaults filled in", () => {
     const s = parseSettings(JSON.parse(text('autopilot.json')));
-    expect(s.trainer).toEqual({ command: ['bash', 'ws/scripts/run_training.sh'], cwd: '..', env: {} });
+    expect(s.trainer).toEqual({ command: ['bash', 'ws/scripts/run_training.sh'], cwd: '..', env: {}, flag_names: 'kebab' });
     expect(s.metric).toEqual({ name: 'score', direction: 'minimize' });
     expect(s.timeouts.full).toEqual(FULL_TIMEOUT_DEFAULTS);
     expect(parsePolicy(JSON.parse(text('policy.json'))).keys['train.learning_rate']).toMatchObject({ min: 0.0003, max: 0.03, distribution: 'log_normal' });

@@ -42,8 +42,9 @@ describe("a run's page (Chromium, a real server)", () => {
     const url = 'https://wandb.mylab.org/team/drone/runs/ap0001r003a1c0ffee';
     linkRun('003', url);
     await h.w.page.goto(new URL('#/runs/003', h.server.url).href);
-    await h.w.page.waitForSelector('[data-testid=tracker] a', { timeout: 15_000 });
-    expect(await h.w.page.$eval('[data-testid=tracker] a', (a) => a.getAttribute('href'))).toBe(url);
+    // The same document: wait for run 003's link, not run 002's still shown.
+    await h.w.page.waitForSelector(`[data-testid=tracker] a[href="${url}"]`, { timeout: 15_000 });
+    expect(await h.w.page.textContent('[data-testid=tracker]')).toBe(`Weights & Biases run: ${url}`);
   });
 
   it('links nothing for a run with no tracker run', async () => {
