@@ -4,10 +4,12 @@
 // loads in a few files. Native addons and dev-only packages stay outside, loaded from node_modules.
 // dist/bundle/ sits as deep in dist/ as every other module, so paths found from import.meta.url hold.
 // Source maps are written beside the chunks, not loaded (that costs every command ~25 ms): an unexpected
-// error's report says how to see the modules its stack came from.
+// error's report says how to see the modules its stack came from. Minified: half the bytes to parse
+// and compile at each start (Node 20 keeps no compile cache), ~13% less CPU for `autopilot help` and
+// ~8% for a short loop, over the ~700 CLI processes of the test suite alone.
 export default {
   input: { main: 'dist/cli/main.js' },
   platform: 'node',
   external: [/^node:/, /^better-sqlite3$/, /^@resvg\//, /^playwright-core(\/|$)/],
-  output: { dir: 'dist/bundle', format: 'esm', cleanDir: true, sourcemap: true },
+  output: { dir: 'dist/bundle', format: 'esm', cleanDir: true, sourcemap: true, minify: true },
 };
