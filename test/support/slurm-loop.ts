@@ -3,10 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 import { squeueAll } from '../../adapters/launcher/slurm/commands.js';
 import { workspaceIdOf } from '../../adapters/actors/train-cluster.js';
 import type { AutopilotEventType, EventOf } from '../../events/catalogue.js';
 import { eventsOfType, logOf } from './hostile.js';
+import { requireSlurm } from './slurm.js';
 import { fakeTrainerWorkspace, patchSettings, ROOT } from './workspace.js';
 
 /** Quick polls and retries, so a test waits seconds, not minutes. */
@@ -28,6 +30,23 @@ export function confirmingSlurmWorkspace(command?: string[]): string {
     evaluation: { confirm_promotion: true, episodes: 20, ...(command ? { command } : {}) },
   });
   return ws;
+}
+
+/**
+ * For a test file of confirming Slurm loops: requires Slurm before its tests, cancels every job of
+ * the workspaces it made after them, and returns the maker (confirmingSlurmWorkspace's).
+ */
+export function useConfirmingSlurmWorkspaces(): (command?: string[]) => string {
+  const workspaces: string[] = [];
+  beforeAll(() => requireSlurm());
+  afterAll(async () => {
+    for (const ws of workspaces) for (const j of await jobsOf(ws)) await execa('scancel', [j.jobId], { reject: false });
+  });
+  return (command) => {
+    const ws = confirmingSlurmWorkspace(command);
+    workspaces.push(ws);
+    return ws;
+  };
 }
 
 /** Waits until the log holds an event of `type` (matching `where`), and returns it. */

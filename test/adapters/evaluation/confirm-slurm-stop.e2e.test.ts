@@ -6,27 +6,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AutopilotEvent, EventOf } from '../../../events/catalogue.js';
 import { logOf } from '../../support/hostile.js';
-import { requireSlurm, waitForJobState } from '../../support/slurm.js';
-import { confirmingSlurmWorkspace, jobsOf, tempGo, waitFor, waitForEvent } from '../../support/slurm-loop.js';
+import { waitForJobState } from '../../support/slurm.js';
+import { useConfirmingSlurmWorkspaces, tempGo, waitFor, waitForEvent } from '../../support/slurm-loop.js';
 import { CLI, FAKE_TRAINER, ROOT, patchSettings } from '../../support/workspace.js';
 
 const STALL = join(ROOT, 'test', 'fixtures', 'stall-once.mjs');
 
-const workspaces: string[] = [];
-beforeAll(() => requireSlurm());
-afterAll(async () => {
-  for (const ws of workspaces) for (const j of await jobsOf(ws)) await execa('scancel', [j.jobId], { reject: false });
-});
-
 /** A confirming Slurm workspace, its jobs cancelled after the tests. */
-function confirmingWorkspace(command?: string[]): string {
-  const ws = confirmingSlurmWorkspace(command);
-  workspaces.push(ws);
-  return ws;
-}
+const confirmingWorkspace = useConfirmingSlurmWorkspaces();
 
 const of = <T extends AutopilotEvent['type']>(log: AutopilotEvent[], type: T) => log.filter((e): e is EventOf<T> => e.type === type);
 const loopIn = (ws: string, runs: number, env: Record<string, string> = {}) =>

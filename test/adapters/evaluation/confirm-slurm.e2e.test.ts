@@ -8,34 +8,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AutopilotEvent, EventOf } from '../../../events/catalogue.js';
 import { jobOfSession } from '../../../domain/run/slurm-job.js';
 import { workspaceIdOf } from '../../../adapters/actors/train-cluster.js';
 import { scontrolShowJob } from '../../../adapters/launcher/slurm/commands.js';
 import { logOf, loop } from '../../support/hostile.js';
-import { requireSlurm, waitForJobState } from '../../support/slurm.js';
-import { confirmingSlurmWorkspace, jobsOf, waitFor, waitForEvent } from '../../support/slurm-loop.js';
+import { waitForJobState } from '../../support/slurm.js';
+import { useConfirmingSlurmWorkspaces, waitFor, waitForEvent } from '../../support/slurm-loop.js';
 import { CLI, FAKE_TRAINER, ROOT, patchSettings } from '../../support/workspace.js';
 
 const JOB_ID_EVAL = join(ROOT, 'test', 'fixtures', 'job-id-eval.mjs');
 const STALL = join(ROOT, 'test', 'fixtures', 'stall-once.mjs');
 
-const workspaces: string[] = [];
-beforeAll(() => requireSlurm());
-afterAll(async () => {
-  for (const ws of workspaces) for (const j of await jobsOf(ws)) await execa('scancel', [j.jobId], { reject: false });
-});
-
 /** A confirming Slurm workspace, its jobs cancelled after the tests. */
-function confirmingWorkspace(command?: string[]): string {
-  const ws = confirmingSlurmWorkspace(command);
-  workspaces.push(ws);
-  return ws;
-}
+const confirmingWorkspace = useConfirmingSlurmWorkspaces();
 
 const of = <T extends AutopilotEvent['type']>(log: AutopilotEvent[], type: T) => log.filter((e): e is EventOf<T> => e.type === type);
 const jobOf = (e: EventOf<'EvaluatorStarted'>) => (e.data.launcher === 'slurm' ? e.data.job : null);
+/** An evaluation of two targets, each evaluator one Slurm job recorded before sbatch and by id after. */
+const EVALUATED_ON_SLURM = ['EvaluationPlanned', 'EvaluatorJobPlanned', 'EvaluatorStarted', 'EvaluatorJobPlanned', 'EvaluatorStarted', 'EvaluationFinished'];
 const evaluationTypes = (log: AutopilotEvent[]) => log.map((e) => e.type).filter((t) => /^(Evaluat|IncumbentChanged)/.test(t));
 
 describe('a loop on Slurm confirming a promotion', () => {
@@ -49,16 +41,7 @@ describe('a loop on Slurm confirming a promotion', () => {
   }, 130_000);
 
   it('runs each evaluator as one Slurm job of the session, recorded before sbatch and by id after, and promotes', () => {
-    expect(evaluationTypes(log)).toEqual([
-      'IncumbentChanged',
-      'EvaluationPlanned',
-      'EvaluatorJobPlanned',
-      'EvaluatorStarted',
-      'EvaluatorJobPlanned',
-      'EvaluatorStarted',
-      'EvaluationFinished',
-      'IncumbentChanged',
-    ]);
+    expect(evaluationTypes(log)).toEqual(['IncumbentChanged', ...EVALUATED_ON_SLURM, 'IncumbentChanged']);
     const planned = of(log, 'EvaluatorJobPlanned');
     const started = of(log, 'EvaluatorStarted');
     const session = log[0]!.metadata.session;
@@ -127,20 +110,7 @@ describe('a loop on Slurm SIGKILLed while its confirmation’s evaluator job run
   });
 
   it('evaluates again exactly once, as new jobs, and then promotes', () => {
-    expect(evaluationTypes(log)).toEqual([
-      'IncumbentChanged',
-      'EvaluationPlanned',
-      'EvaluatorJobPlanned',
-      'EvaluatorStarted',
-      'EvaluationFailed',
-      'EvaluationPlanned',
-      'EvaluatorJobPlanned',
-      'EvaluatorStarted',
-      'EvaluatorJobPlanned',
-      'EvaluatorStarted',
-      'EvaluationFinished',
-      'IncumbentChanged',
-    ]);
+    expect(evaluationTypes(log)).toEqual(['IncumbentChanged', 'EvaluationPlanned', 'EvaluatorJobPlanned', 'EvaluatorStarted', 'EvaluationFailed', ...EVALUATED_ON_SLURM, 'IncumbentChanged']);
     const ids = of(log, 'EvaluatorStarted').map((e) => jobOf(e)!.id);
     expect(new Set(ids).size).toBe(3);
     expect(of(log, 'EvaluationFinished')[0]!.data).toMatchObject({ evaluationId: 'e002', paired: { verdict: 'improved' } });
