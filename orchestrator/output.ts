@@ -52,7 +52,8 @@ export function describeEvent(e: AutopilotEvent): string | null {
     case 'RunPlanned':
       return `run ${e.data.runId}: planned (${e.data.kind}${e.data.parent ? ` of ${e.data.parent}` : ''})`;
     case 'ProposalReceived':
-      return `run ${e.data.runId}: ${e.data.proposer} proposed ${brief(e.data.overrides)}${e.data.seed === null ? '' : ` (seed ${e.data.seed})`}`;
+      // A re-run of a baseline incumbent changes nothing: said, rather than an empty list.
+      return `run ${e.data.runId}: ${e.data.proposer} proposed ${brief(e.data.overrides) || 'the baseline config unchanged'}${e.data.seed === null ? '' : ` (seed ${e.data.seed})`}`;
     case 'ProposalFailed':
       return `run ${e.data.runId}: proposer ${e.data.proposer} failed${e.data.reason ? ` (${e.data.reason})` : ''}: ${e.data.message}`;
     case 'ProposalRejected':

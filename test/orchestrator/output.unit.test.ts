@@ -23,3 +23,16 @@ describe('when a violation of 500 paths is printed', () => {
     expect(line).toBe('run 002: GUARDRAIL the trainer changed junk/f000, junk/f001; reverted');
   });
 });
+
+describe('when a proposal is printed', () => {
+  const received = (overrides: unknown): EventOf<'ProposalReceived'> => ({
+    type: 'ProposalReceived',
+    data: { runId: '004', attempt: 1, proposer: 'replicate', seed: null, overrides, rationale: 're-run of the incumbent 001', hypothesis: '' },
+    metadata: { session: '0001', at: '2026-01-01T00:00:00.000Z' },
+  });
+
+  it('names its changes, or says it changes nothing (a re-run of a baseline incumbent)', () => {
+    expect(describeEvent(received({ train: { learning_rate: 0.003 } }))).toBe('run 004: replicate proposed train.learning_rate=0.003');
+    expect(describeEvent(received({}))).toBe('run 004: replicate proposed the baseline config unchanged');
+  });
+});
