@@ -21,7 +21,7 @@ import { anchorContext, anchorHead } from '../orchestrator/anchor.js';
 import { printJson, printLine } from '../orchestrator/console.js';
 import { planEvaluation } from '../adapters/evaluation/plan.js';
 import { runTarget, type TargetOutcome } from '../adapters/evaluation/run-target.js';
-import { endInterrupted } from '../adapters/evaluation/interrupted.js';
+import { endDeadEvalCommands } from '../orchestrator/interrupted-evals.js';
 import { evaluatorCluster } from '../adapters/evaluation/evaluator-cluster.js';
 import { evaluatorRecords } from '../adapters/evaluation/records.js';
 import { resolveContainmentSetting } from '../orchestrator/loop-start.js';
@@ -74,11 +74,7 @@ export async function evalCommand(o: EvalOptions, io: CliIo): Promise<number> {
     const plan = await planEvaluation({ root: paths.root, view, settings, specs: [o.target, ...(o.vs === undefined ? [] : [o.vs])], episodes });
     // Under the lock, an unended evaluation of this command is an earlier `eval` that died: ended (once this one is known
     // to be valid), before this one is recorded. The loop's own are its to resume.
-    for (const ev of [...view.evaluations.values()].filter((e) => e.planned.by === 'command' && !e.finished && !e.failed)) {
-      const data = await endInterrupted(paths.root, settings, ev, 'the eval command', 'run autopilot eval again for a verdict');
-      record({ type: 'EvaluationFailed', data, metadata: metadata() });
-      if (!o.json) printLine(`evaluation ${data.evaluationId} failed, interrupted: ${data.message}`, io.out);
-    }
+    for (const line of await endDeadEvalCommands(paths.root, settings, view, record)) if (!o.json) printLine(line, io.out);
     const { planned } = plan;
     const id = planned.evaluationId;
     // Recorded before any evaluator starts: the log knows of every evaluation that ran.

@@ -1,6 +1,6 @@
 /**
  * The evaluations an `autopilot eval` killed while it ran left unended (its EvaluationPlanned with
- * no end), found by a loop starting under the lock: their evaluators still running are stopped (by
+ * no end), found under the lock by the next `eval` or a starting loop: their evaluators still running are stopped (by
  * pid, or their Slurm jobs cancelled) and each is recorded `EvaluationFailed{interrupted}`, so
  * nothing of a dead `eval` runs beside the loop's trainers and `journal/evaluations.md` stops
  * showing it unfinished. The loop's own promotion evaluations are its journal step's to resume.
